@@ -1,0 +1,113 @@
+import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-zero-trust',
+  packageName: 'cdk8s-zero-trust',
+  description: 'Zero-trust networking for Kubernetes with cdk8s: default-deny namespaces, Istio mTLS, secure ingress, WireGuard between clusters, observability, and a reachability analyzer.',
+  author: 'cdk8s-zero-trust maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-174f43d2.example',
+  repositoryUrl: 'https://github.com/maintainers/cdk8s-zero-trust.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk8s', 'kubernetes', 'zero-trust', 'networkpolicy', 'istio', 'wireguard', 'kyverno', 'helm'],
+
+  cdk8sVersion: '2.70.98',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+  minNodeVersion: '20.16.0',
+
+  // offline-friendly: no GitHub workflows, no release machinery, no automated upgrades
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+
+  peerDeps: ['cdk8s-plus-27@^2.9.1'],
+  devDeps: [
+    'cdk8s-plus-27@2.9.1',
+    'cdk8s-cli@2.207.60',
+    'ajv@^8.17.1',
+    'ajv-formats@^3.0.1',
+    'fast-check@^3',
+    '@types/js-yaml@^4',
+  ],
+  bundledDeps: ['yaml@^2.8.0', 'js-yaml@^4.1.0'],
+
+  bin: { 'cdk8s-zero-trust': 'lib/src/cli/main.js' },
+
+  publishToPypi: { distName: 'cdk8s-zero-trust', module: 'cdk8s_zero_trust' },
+  publishToMaven: { javaPackage: 'org.cdk8s.zerotrust', mavenGroupId: 'org.cdk8s', mavenArtifactId: 'cdk8s-zero-trust' },
+  publishToNuget: { dotNetNamespace: 'Cdk8s.ZeroTrust', packageId: 'Cdk8s.ZeroTrust' },
+  publishToGo: { moduleName: 'github.com/maintainers/cdk8s-zero-trust-go' },
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/test/'],
+    },
+  },
+  tsconfig: {
+    compilerOptions: { rootDir: '.' },
+    include: ['imports/**/*.ts'],
+  },
+  tsconfigDev: {
+    compilerOptions: { rootDir: '..' },
+    include: ['../src/**/*.ts', '../imports/**/*.ts', '../sample/**/*.ts', '../bench/**/*.ts'],
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'sample', 'bench', 'scripts'],
+    ignorePatterns: ['imports/', 'lib/', 'dist/', '*.d.ts', '*.js', 'node_modules/'],
+  },
+  gitignore: ['/dist/', '/.cache/', '/bench/out/'],
+});
+
+// entrypoint lives under lib/src because imports/ is compiled alongside src/
+project.package.addField('main', 'lib/src/index.js');
+project.package.addField('types', 'lib/src/index.d.ts');
+project.package.addField('files', ['lib/', 'crds/', 'API.md', 'README.md', 'LICENSE']);
+
+// --- generated CRD bindings -------------------------------------------------
+project.addTask('import', {
+  description: 'Regenerate imports/ from crds/ (offline, byte-identical)',
+  exec: 'node scripts/import-crds.js',
+});
+
+// --- tests -------------------------------------------------------------------
+// projen's default test task updates snapshots; ours fails on a missing or changed snapshot
+const testTask = project.tasks.tryFind('test')!;
+// ts-jest runs with isolatedModules (no type check), so type-check tests, sample and bench first
+testTask.reset('tsc --noEmit -p test/tsconfig.json');
+testTask.exec('node scripts/run-tests.js', { receiveArgs: true });
+testTask.spawn(project.tasks.tryFind('eslint')!);
+project.tasks.tryFind('test:update')?.reset('jest --ci --updateSnapshot', { receiveArgs: true });
+project.addTask('helm:fetch', {
+  description: 'Fetch the real helm binary into .cache/bin (outside git)',
+  exec: 'node scripts/fetch-helm.js',
+});
+project.addTask('bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings as source (only js can be packaged here)',
+  exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go -o dist/bindings',
+});
+
+// --- main job: the sample ------------------------------------------------------
+project.addTask('sample', {
+  description: 'Synthesize the multi-region sample into dist/sample (manifests, Helm charts, kind configs, reachability report)',
+  exec: 'ts-node --project test/tsconfig.json sample/main.ts',
+  receiveArgs: true,
+});
+project.addTask('bench', {
+  description: 'Benchmarks: synthesis and analysis at fleet scale, against baselines measured in the same run',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/main.ts',
+  receiveArgs: true,
+});
+
+for (const p of ['/dist/', '/.cache/', '/bench/', '/sample/', '/scripts/', '/.ci/']) project.addPackageIgnore(p);
+
+project.synth();
