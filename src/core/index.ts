@@ -1,1 +1,5 @@
-export {};
+export * from './validation-error';
+export * from './names';
+export * from './validator';
+export * from './port';
+export * from './cidr';

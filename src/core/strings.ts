@@ -1,0 +1,62 @@
+/**
+ * Internal string helpers used to name generated objects deterministically
+ * (not exported from the package index).
+ */
+import { createHash } from 'node:crypto';
+
+/**
+ * JSON with object keys sorted at every level (arrays keep their order); `undefined` members
+ * are dropped like JSON.stringify does.
+ */
+export function stableStringify(obj: unknown): string {
+  const norm = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') {
+      return typeof v === 'bigint' ? v.toString() : v;
+    }
+    if (Array.isArray(v)) {
+      return v.map((x) => (x === undefined ? null : norm(x)));
+    }
+    const o = v as { [k: string]: unknown };
+    if (typeof (o as { toJSON?: unknown }).toJSON === 'function') {
+      return norm((o as { toJSON: () => unknown }).toJSON());
+    }
+    const out: { [k: string]: unknown } = {};
+    for (const k of Object.keys(o).sort()) {
+      if (o[k] !== undefined && typeof o[k] !== 'function') {
+        out[k] = norm(o[k]);
+      }
+    }
+    return out;
+  };
+  const s = JSON.stringify(norm(obj));
+  return s === undefined ? 'undefined' : s;
+}
+
+/** Lowercase hex prefix (default 8 characters) of the SHA-256 of `s`. */
+export function shortHash(s: string, len: number = 8): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex').slice(0, len);
+}
+
+/**
+ * A DNS-1123 label built from `parts`: joined with '-', lowercased, every character outside
+ * `[a-z0-9-]` replaced with '-', repeated '-' collapsed, leading/trailing '-' trimmed. If longer
+ * than `maxLength` (default 63), truncated and suffixed with `-` + an 8-character hash of the
+ * original parts, so distinct long inputs stay distinct. Empty input gives `x-<hash>`.
+ */
+export function toKubeName(parts: string[], maxLength: number = 63): string {
+  const raw = parts.filter((p) => p !== undefined && p !== null && p !== '').join('-');
+  let name = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  const hash = shortHash(parts.join('\u0000'), 8);
+  if (name === '') {
+    return `x-${hash}`;
+  }
+  if (name.length > maxLength) {
+    name = name.slice(0, maxLength - 9).replace(/-+$/, '');
+    name = `${name}-${hash}`;
+  }
+  return name;
+}
