@@ -1,0 +1,3 @@
+export * from './validate';
+export { uncheckedCelRules, checkedCelRules, HANDWRITTEN_CEL_RULES } from './cel-rules';
+export { K8S_VERSIONS, REPO_ROOT, CRDS_DIR, SCHEMAS_DIR } from './paths';

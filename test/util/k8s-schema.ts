@@ -1,0 +1,53 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import { SCHEMAS_DIR } from './paths';
+import { makeStrict } from './schema-transform';
+
+const schemaCache = new Map<string, K8sSchema>();
+
+/** One Kubernetes version's API schema (swagger definitions), compiled lazily per kind. */
+export class K8sSchema {
+  /** The schema of Kubernetes `version` ('1.27' or '1.33'), loaded once per process. */
+  public static of(version: string): K8sSchema {
+    let s = schemaCache.get(version);
+    if (!s) {
+      s = new K8sSchema(version);
+      schemaCache.set(version, s);
+    }
+    return s;
+  }
+
+  private readonly byGvk = new Map<string, string>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly ajv: Ajv;
+
+  private constructor(public readonly version: string) {
+    const file = path.join(SCHEMAS_DIR, `v${version}.0`, '_definitions.json');
+    const defs = JSON.parse(fs.readFileSync(file, 'utf8')).definitions as Record<string, any>;
+    for (const [name, def] of Object.entries(defs)) {
+      for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {
+        const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+        // a definition listed for several GVKs (DeleteOptions, WatchEvent) is not a resource
+        if ((def['x-kubernetes-group-version-kind'] as any[]).length === 1) this.byGvk.set(`${apiVersion}/${gvk.kind}`, name);
+      }
+    }
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
+    this.ajv.addSchema({ $id: 'k8s', definitions: makeStrict({ definitions: defs }, true, false).definitions });
+  }
+
+  /** The definition name for an apiVersion/kind, or undefined if this version does not serve it. */
+  public definitionOf(apiVersion: string, kind: string): string | undefined {
+    return this.byGvk.get(`${apiVersion}/${kind}`);
+  }
+
+  /** A compiled validator for a definition (e.g. io.k8s.api.apps.v1.Deployment), cached. */
+  public validator(definition: string): ValidateFunction {
+    let v = this.compiled.get(definition);
+    if (!v) {
+      v = this.ajv.compile({ $ref: `k8s#/definitions/${definition}` });
+      this.compiled.set(definition, v);
+    }
+    return v;
+  }
+}
