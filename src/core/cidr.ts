@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // IP address arithmetic is bit arithmetic
 import { formatIp, ipBits, parseCidr, parseIp, prefixMask } from './ip';
 import { fail } from './validate';
 
@@ -246,7 +247,7 @@ export class Cidr {
    *
    * @param other the other block
    */
-  public equals(other: Cidr): boolean {
+  public isEqual(other: Cidr): boolean {
     return other instanceof Cidr
       && this.version === other.version
       && this.first === other.first

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // IP address arithmetic is bit arithmetic
 /**
  * Internal IP address helpers (not exported from the package index). BigInt based.
  */

@@ -1,5 +1,5 @@
-import { fail, isPort, PORT_EXPECTED, PORT_NAME_EXPECTED } from './validate';
 import { Names } from './names';
+import { fail, isPort, PORT_EXPECTED, PORT_NAME_EXPECTED } from './validate';
 
 /**
  * Transport protocol of a port.
@@ -318,7 +318,7 @@ export class Port {
    *
    * @param other the other port
    */
-  public equals(other: Port): boolean {
+  public isEqual(other: Port): boolean {
     return other instanceof Port
       && this.protocol === other.protocol
       && this.port === other.port

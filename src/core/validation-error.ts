@@ -47,13 +47,25 @@ function renderValue(value: any): string {
 }
 
 /**
+ * Non-exported base so the exported class does not extend the built-in `Error` directly
+ * (jsii rejects `extends Error`; an erased intermediate class is the aws-cdk pattern).
+ */
+abstract class LibraryError extends Error {}
+
+/**
  * The error thrown for any invalid input: names where (path), what (field), the bad value,
  * and what is valid.
  *
  * Message format: `${path}: invalid ${field} ${value}: expected ${expected}`, e.g.
  * `app/ns: invalid allows[0].ports[1] 70000: expected an integer port from 1 to 65535`.
+ *
+ * Marked `@internal` for jsii only (jsii cannot model a class extending the built-in `Error`;
+ * this is the aws-cdk-lib pattern): TypeScript users import and `instanceof` it normally, other
+ * languages see the message and can use `Errors.isValidationError(e)`.
+ *
+ * @internal
  */
-export class ValidationError extends Error {
+export class ValidationError extends LibraryError {
   /**
    * Renders a value the way it appears in a ValidationError message.
    *
@@ -96,4 +108,22 @@ export class ValidationError extends Error {
     this.value = rendered;
     this.expected = props.expected;
   }
+}
+
+/**
+ * jsii-visible helpers for errors thrown by this library.
+ */
+export class Errors {
+  /**
+   * True if `x` is a ValidationError thrown by this library (works across copies of the module).
+   *
+   * @param x anything caught
+   */
+  public static isValidationError(x: any): boolean {
+    return x instanceof ValidationError
+      || (x !== null && typeof x === 'object' && x.name === 'ValidationError'
+        && typeof x.path === 'string' && typeof x.field === 'string' && typeof x.expected === 'string');
+  }
+
+  private constructor() {}
 }

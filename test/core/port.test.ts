@@ -36,7 +36,7 @@ describe('Port', () => {
     const a = Port.allTcp();
     expect([a.port, a.name, a.isAll]).toEqual([undefined, undefined, true]);
     // a one-port range is a single port
-    expect(Port.tcpRange(80, 80).equals(Port.tcp(80))).toBe(true);
+    expect(Port.tcpRange(80, 80).isEqual(Port.tcp(80))).toBe(true);
   });
 
   test('invalid ports name factory, field and value', () => {
@@ -81,23 +81,23 @@ describe('Port', () => {
 
   test('parse round-trips toString', () => {
     for (const p of [Port.tcp(5432), Port.udpRange(1, 2), Port.named('http'), Port.allUdp(), Port.sctp(9), Port.named('dns', Protocol.UDP)]) {
-      expect(Port.parse(p.toString()).equals(p)).toBe(true);
+      expect(Port.parse(p.toString()).isEqual(p)).toBe(true);
     }
-    expect(Port.parse('80').equals(Port.tcp(80))).toBe(true);
-    expect(Port.parse('udp/53').equals(Port.udp(53))).toBe(true);
+    expect(Port.parse('80').isEqual(Port.tcp(80))).toBe(true);
+    expect(Port.parse('udp/53').isEqual(Port.udp(53))).toBe(true);
     for (const bad of ['', 'TCP/', 'ICMP/1', 'TCP/0', 'TCP/2-1', 'TCP/HTTP', 'TCP/1-', 'TCP/a/b']) {
       expect(() => Port.parse(bad)).toThrow(ValidationError);
     }
   });
 
   test('equals', () => {
-    expect(Port.tcp(80).equals(Port.tcp(80))).toBe(true);
-    expect(Port.tcp(80).equals(Port.udp(80))).toBe(false);
-    expect(Port.tcp(80).equals(Port.tcpRange(80, 81))).toBe(false);
-    expect(Port.named('http').equals(Port.named('http', Protocol.TCP))).toBe(true);
-    expect(Port.named('http').equals(Port.named('https'))).toBe(false);
-    expect(Port.allTcp().equals(Port.all(Protocol.TCP))).toBe(true);
-    expect(Port.allTcp().equals(Port.allUdp())).toBe(false);
+    expect(Port.tcp(80).isEqual(Port.tcp(80))).toBe(true);
+    expect(Port.tcp(80).isEqual(Port.udp(80))).toBe(false);
+    expect(Port.tcp(80).isEqual(Port.tcpRange(80, 81))).toBe(false);
+    expect(Port.named('http').isEqual(Port.named('http', Protocol.TCP))).toBe(true);
+    expect(Port.named('http').isEqual(Port.named('https'))).toBe(false);
+    expect(Port.allTcp().isEqual(Port.all(Protocol.TCP))).toBe(true);
+    expect(Port.allTcp().isEqual(Port.allUdp())).toBe(false);
   });
 
   test('contains and matches', () => {

@@ -1,4 +1,4 @@
-import { ValidationError, Validate } from '../../src/core';
+import { Errors, ValidationError, Validate } from '../../src/core';
 import {
   fail,
   validateDns1123Label,
@@ -132,5 +132,14 @@ describe('validators', () => {
     expect(() => validateNonEmpty('p', 'allows', [1])).not.toThrow();
     expect(() => validateNonEmpty('p', 'allows', [])).toThrow('p: invalid allows []: expected a non-empty list');
     expect(() => validateNonEmpty('p', 'allows', undefined)).toThrow(ValidationError);
+  });
+});
+
+describe('Errors', () => {
+  test('isValidationError', () => {
+    expect(Errors.isValidationError(new ValidationError({ path: 'p', field: 'f', expected: 'x' }))).toBe(true);
+    expect(Errors.isValidationError(new Error('x'))).toBe(false);
+    expect(Errors.isValidationError(undefined)).toBe(false);
+    expect(Errors.isValidationError({ name: 'ValidationError', path: 'p', field: 'f', expected: 'e' })).toBe(true);
   });
 });
