@@ -1,0 +1,169 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CRON_EXPECTED, cronProblem } from './cron';
+import { Fleet } from './fleet';
+import { FleetCluster } from './fleet-cluster';
+import { FleetCrdKind, FleetCrds } from './fleet-crds';
+import { fail, validateDns1123Label } from '../core/validate';
+
+/**
+ * A database service in a cluster of the fleet.
+ */
+export interface ReplicationEndpoint {
+  /**
+   * Cluster name (a cluster of the fleet).
+   */
+  readonly cluster: string;
+
+  /**
+   * Namespace of the database service.
+   */
+  readonly namespace: string;
+
+  /**
+   * Name of the database Service.
+   */
+  readonly service: string;
+}
+
+/**
+ * Properties of a {@link ReplicationPolicy}.
+ */
+export interface ReplicationPolicyProps {
+  /**
+   * Name of the ReplicationPolicy object (a DNS-1123 label).
+   */
+  readonly name: string;
+
+  /**
+   * Namespace of the ReplicationPolicy object.
+   *
+   * @default - the source's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * The database replicated.
+   */
+  readonly source: ReplicationEndpoint;
+
+  /**
+   * Where replicas go: clusters of the fleet, distinct from each other and from the source.
+   */
+  readonly destinations: ReplicationEndpoint[];
+
+  /**
+   * When to replicate: a 5-field cron schedule, e.g. `*\/15 * * * *`.
+   */
+  readonly schedule: string;
+
+  /**
+   * Encrypt the replicated data.
+   *
+   * @default true
+   */
+  readonly encryption?: boolean;
+
+  /**
+   * Allow `encryption: false` when a destination is in another region than the source
+   * (data would cross regions in clear): required to turn encryption off across regions.
+   *
+   * @default false
+   */
+  readonly allowUnencryptedCrossRegion?: boolean;
+
+  /**
+   * Fields masked in the replicas, e.g. `credit_card`, `ssn`.
+   *
+   * @default - no masking
+   */
+  readonly maskedFields?: string[];
+}
+
+/**
+ * A typed `ReplicationPolicy` (`replication.database/v1`, S23), emitted with its CRD into the
+ * chart of the source and of every destination cluster.
+ */
+export class ReplicationPolicy extends Construct {
+  /**
+   * The source cluster.
+   */
+  public readonly sourceCluster: FleetCluster;
+
+  /**
+   * The destination clusters, in order.
+   */
+  public readonly destinationClusters: FleetCluster[];
+
+  constructor(fleet: Fleet, id: string, props: ReplicationPolicyProps) {
+    super(fleet, id);
+    const p = this.node.path;
+    validateDns1123Label(p, 'name', props.name);
+    const checkEndpoint = (field: string, e: ReplicationEndpoint): FleetCluster => {
+      if (!e || typeof e !== 'object') fail(p, field, e, 'a { cluster, namespace, service } object');
+      const c = fleet.cluster(e.cluster, `${field}.cluster`);
+      validateDns1123Label(p, `${field}.namespace`, e.namespace);
+      validateDns1123Label(p, `${field}.service`, e.service);
+      return c;
+    };
+    this.sourceCluster = checkEndpoint('source', props.source);
+    const namespace = props.namespace ?? props.source.namespace;
+    validateDns1123Label(p, 'namespace', namespace);
+    if (!Array.isArray(props.destinations) || props.destinations.length === 0) {
+      fail(p, 'destinations', props.destinations, 'a non-empty list of destinations in clusters of the fleet');
+    }
+    this.destinationClusters = props.destinations.map((d, i) => {
+      const c = checkEndpoint(`destinations[${i}]`, d);
+      if (c === this.sourceCluster) {
+        fail(p, `destinations[${i}].cluster`, d.cluster, `a cluster other than the source "${props.source.cluster}"`);
+      }
+      const j = props.destinations.findIndex((x) => x.cluster === d.cluster);
+      if (j !== i) {
+        fail(p, `destinations[${i}].cluster`, d.cluster, `a cluster not already a destination (destinations[${j}])`);
+      }
+      return c;
+    });
+    const problem = cronProblem(props.schedule);
+    if (problem !== undefined) {
+      fail(p, 'schedule', props.schedule, `${CRON_EXPECTED} (${problem})`);
+    }
+    const encryption = props.encryption ?? true;
+    if (!encryption) {
+      const crossing = this.destinationClusters.filter((c) => c.region !== this.sourceCluster.region);
+      if (crossing.length > 0 && props.allowUnencryptedCrossRegion !== true) {
+        fail(p, 'encryption', false,
+          `true, because data would cross regions in clear (${this.sourceCluster.region} -> ${crossing.map((c) => c.region).join(', ')}); `
+          + 'set allowUnencryptedCrossRegion: true to accept that explicitly');
+      }
+    }
+    const masked = props.maskedFields ?? [];
+    masked.forEach((f, i) => {
+      if (typeof f !== 'string' || !/^[A-Za-z_][A-Za-z0-9_.]*$/.test(f) || f.length > 253) {
+        fail(p, `maskedFields[${i}]`, f, 'a field name: a letter or \'_\', then letters, digits, \'_\' or \'.\'');
+      }
+      if (masked.indexOf(f) !== i) fail(p, `maskedFields[${i}]`, f, 'a field not listed before');
+    });
+
+    const dataProtection: any = { encryption };
+    if (masked.length > 0) {
+      dataProtection.dataMasking = { fields: [...masked] };
+    }
+    const spec = {
+      source: { cluster: props.source.cluster, namespace: props.source.namespace, service: props.source.service },
+      destinations: props.destinations.map((d) => ({ cluster: d.cluster, namespace: d.namespace, service: d.service })),
+      schedule: props.schedule.trim().split(/\s+/).join(' '),
+      dataProtection,
+    };
+    const involved = fleet.clusters.filter((c) => c === this.sourceCluster || this.destinationClusters.includes(c));
+    for (const c of involved) {
+      const crd = FleetCrds.ensure(c.chart, FleetCrdKind.REPLICATION_POLICY);
+      const obj = new ApiObject(c.chart, `replication-policy-${id}`, {
+        apiVersion: 'replication.database/v1',
+        kind: 'ReplicationPolicy',
+        metadata: { name: props.name, namespace },
+        spec,
+      });
+      obj.addDependency(crd);
+    }
+  }
+}
