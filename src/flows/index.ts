@@ -1,1 +1,3 @@
-export {};
+export * from './peer';
+export * from './flow';
+export * from './flows';

@@ -1,0 +1,184 @@
+import { mergePorts, peerKey } from './internal';
+import { IPeer, PeerKind } from './peer';
+import { Port } from '../core/port';
+import { stableStringify } from '../core/strings';
+import { fail } from '../core/validate';
+
+const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
+
+/**
+ * An L7 (HTTP) restriction on a flow. NetworkPolicies ignore it (they are L4); the mesh renders
+ * it into AuthorizationPolicy `to.operation`.
+ */
+export interface HttpMatch {
+  /**
+   * HTTP methods (uppercase), e.g. `['POST']`.
+   *
+   * @default - any method
+   */
+  readonly methods?: string[];
+
+  /**
+   * Paths: exact (`/api/payments`), prefix (`/api/*`) or suffix (`*.json`).
+   *
+   * @default - any path
+   */
+  readonly paths?: string[];
+}
+
+/**
+ * Options of a flow.
+ */
+export interface FlowOptions {
+  /**
+   * The ports the destination accepts for this flow (`Port.tcp(5432)`, `Port.tcpRange(8000, 8100)`,
+   * `Port.named('http')`, `Port.udp(53)`, `Port.allTcp()`). Required and non-empty unless
+   * `allPorts` is true: secure by default means the ports are explicit.
+   */
+  readonly ports: Port[];
+
+  /**
+   * Allow every port and protocol (then `ports` must be empty). Use sparingly.
+   *
+   * @default false
+   */
+  readonly allPorts?: boolean;
+
+  /**
+   * L7 restriction carried for the mesh (NetworkPolicies ignore it).
+   *
+   * @default - no L7 restriction
+   */
+  readonly http?: HttpMatch;
+
+  /**
+   * Why this flow exists (documentation; not rendered into names).
+   *
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
+ * One declared flow: `from` may open connections to `to` on `ports` (and, in the mesh, with the
+ * `http` restriction). Made by `Flows.of(scope).allow(...)`.
+ */
+export class Flow {
+  /**
+   * Deterministic order of flows: by source, destination, then ports.
+   *
+   * @param a first flow
+   * @param b second flow
+   */
+  public static compare(a: Flow, b: Flow): number {
+    const ka = a.key;
+    const kb = b.key;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  }
+
+  /** The client end. */
+  public readonly from: IPeer;
+
+  /** The server end. */
+  public readonly to: IPeer;
+
+  /** The destination ports, sorted, without duplicates (empty when `allPorts`). */
+  public readonly ports: Port[];
+
+  /** True if every port and protocol is allowed. */
+  public readonly allPorts: boolean;
+
+  /**
+   * L7 restriction for the mesh.
+   *
+   * @default - none
+   */
+  public readonly http?: HttpMatch;
+
+  /**
+   * Why this flow exists.
+   *
+   * @default - none
+   */
+  public readonly description?: string;
+
+  /**
+   * @param path construct path used in error messages
+   * @param from the client end
+   * @param to the server end
+   * @param options ports and L7 restriction
+   */
+  constructor(path: string, from: IPeer, to: IPeer, options: FlowOptions) {
+    if (!isPeer(from)) {
+      fail(path, 'from', from, 'a peer (Peer.workload, Peer.pods, Peer.namespace, Peer.cidr, ..., or a ZeroTrustNamespace)');
+    }
+    if (!isPeer(to)) {
+      fail(path, 'to', to, 'a peer (Peer.workload, Peer.pods, Peer.namespace, Peer.cidr, ..., or a ZeroTrustNamespace)');
+    }
+    if (from.peerKind === PeerKind.IP_BLOCKS && to.peerKind === PeerKind.IP_BLOCKS) {
+      fail(path, 'to', to.peerName, 'a pod or namespace peer: a flow between two IP blocks never enters the cluster');
+    }
+    if (options === undefined || options === null) {
+      fail(path, 'options', options, 'flow options with ports (e.g. { ports: [Port.tcp(443)] })');
+    }
+    const allPorts = options.allPorts ?? false;
+    const ports = options.ports;
+    if (!Array.isArray(ports)) {
+      fail(path, 'ports', ports, 'a list of ports, e.g. [Port.tcp(5432)]');
+    }
+    ports.forEach((p, i) => {
+      if (!(p instanceof Port)) {
+        fail(path, `ports[${i}]`, p, 'a Port (Port.tcp(5432), Port.udp(53), Port.named("http"), ...)');
+      }
+    });
+    if (allPorts && ports.length > 0) {
+      fail(path, 'ports', ports.map((p) => p.toString()), 'an empty list when allPorts is true');
+    }
+    if (!allPorts && ports.length === 0) {
+      fail(path, 'ports', [], 'at least one port (an empty allow would allow nothing), or allPorts: true');
+    }
+    const http = options.http;
+    if (http !== undefined) {
+      (http.methods ?? []).forEach((m, i) => {
+        if (!HTTP_METHODS.includes(m)) {
+          fail(path, `http.methods[${i}]`, m, `one of ${HTTP_METHODS.join(', ')}`);
+        }
+      });
+      (http.paths ?? []).forEach((p, i) => {
+        const ok = typeof p === 'string' && p.length > 0 && (p.startsWith('/') || p.startsWith('*'))
+          && (p.indexOf('*') === -1 || p.indexOf('*') === 0 || p.indexOf('*') === p.length - 1)
+          && (p.split('*').length <= 2);
+        if (!ok) {
+          fail(path, `http.paths[${i}]`, p, 'an exact path (/api/payments), a prefix (/api/*) or a suffix (*.json)');
+        }
+      });
+    }
+    this.from = from;
+    this.to = to;
+    this.allPorts = allPorts;
+    this.ports = mergePorts(ports);
+    this.http = http === undefined ? undefined : {
+      methods: http.methods ? Array.from(new Set(http.methods)).sort() : undefined,
+      paths: http.paths ? Array.from(new Set(http.paths)).sort() : undefined,
+    };
+    this.description = options.description;
+  }
+
+  /**
+   * A stable string identifying this flow (peers, ports, L7 rule), for sorting and de-duplication.
+   */
+  public get key(): string {
+    return stableStringify({
+      from: peerKey(this.from),
+      to: peerKey(this.to),
+      ports: this.allPorts ? '*' : this.ports.map((p) => p.toString()),
+      http: this.http,
+    });
+  }
+}
+
+function isPeer(p: unknown): p is IPeer {
+  return typeof p === 'object' && p !== null
+    && typeof (p as IPeer).peerKind === 'string'
+    && Object.values(PeerKind).includes((p as IPeer).peerKind);
+}

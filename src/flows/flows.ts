@@ -1,0 +1,161 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Flow, FlowOptions } from './flow';
+import { renderNetworkPolicies } from './network-policy-renderer';
+import { IPeer } from './peer';
+import { fail, validateDns1123Label } from '../core/validate';
+
+const FLOWS_ID = 'zero-trust-flows';
+
+/**
+ * Something that turns the flows of a chart into Kubernetes objects at synthesis time (the
+ * NetworkPolicy renderer is built in; the mesh adds an AuthorizationPolicy renderer).
+ */
+export interface IFlowRenderer {
+  /**
+   * Called once, at synthesis, after every flow is declared. Create the objects under `flows`
+   * (or any scope in the same chart).
+   *
+   * @param flows the chart's registry (read `flows.flows`, `flows.managedNamespaces`)
+   */
+  renderFlows(flows: Flows): void;
+}
+
+/**
+ * The flow registry of a chart (one chart = one cluster): collects every declared flow and the
+ * namespaces whose policies this chart manages, and renders NetworkPolicies at synthesis:
+ * a `default-deny` per managed namespace, and for each flow the egress rule in the source's
+ * namespace and the ingress rule in the destination's namespace, when that namespace is managed.
+ *
+ * Get it with `Flows.of(scope)`.
+ */
+export class Flows extends Construct {
+  /**
+   * The registry of the chart that contains `scope` (created on first use).
+   *
+   * @param scope any construct inside a cdk8s Chart
+   */
+  public static of(scope: IConstruct): Flows {
+    const chart = Chart.of(scope);
+    const existing = chart.node.tryFindChild(FLOWS_ID);
+    if (existing instanceof Flows) {
+      return existing;
+    }
+    return new Flows(chart, FLOWS_ID);
+  }
+
+  private readonly _flows: Flow[] = [];
+  private readonly _flowKeys = new Set<string>();
+  private readonly _namespaces = new Set<string>();
+  private readonly _renderers: IFlowRenderer[] = [];
+  private _rendered = false;
+
+  private constructor(chart: Chart, id: string) {
+    super(chart, id);
+    // render late: before validation (App.synth) and before Chart.toJson (Testing.synth)
+    this.node.addValidation({ validate: () => { this.render(); return []; } });
+    const original = chart.toJson.bind(chart);
+    Object.defineProperty(chart, 'toJson', {
+      configurable: true,
+      writable: true,
+      value: () => {
+        this.render();
+        return original();
+      },
+    });
+  }
+
+  /**
+   * Declares that `from` may open connections to `to` on the given ports. Identical flows are
+   * kept once.
+   *
+   * @param from the client end
+   * @param to the server end
+   * @param options ports (required) and optional L7 restriction
+   * @returns the flow
+   */
+  public allow(from: IPeer, to: IPeer, options: FlowOptions): Flow {
+    this.checkOpen('allow');
+    const flow = new Flow(this.node.path, from, to, options);
+    const key = flow.key;
+    if (!this._flowKeys.has(key)) {
+      this._flowKeys.add(key);
+      this._flows.push(flow);
+    }
+    return flow;
+  }
+
+  /**
+   * Declares that this chart manages the NetworkPolicies of a namespace: it gets a
+   * `default-deny` policy (ingress and egress) and the rules of every flow that starts or ends
+   * in it. Called by `ZeroTrustNamespace`; idempotent.
+   *
+   * @param name namespace name
+   */
+  public manageNamespace(name: string): void {
+    this.checkOpen('manageNamespace');
+    validateDns1123Label(this.node.path, 'namespace', name);
+    this._namespaces.add(name);
+  }
+
+  /**
+   * Adds a renderer, called once at synthesis after the NetworkPolicies are rendered.
+   *
+   * @param renderer the renderer
+   */
+  public addRenderer(renderer: IFlowRenderer): void {
+    this.checkOpen('addRenderer');
+    this._renderers.push(renderer);
+  }
+
+  /**
+   * Every declared flow, without duplicates, in deterministic order (sorted by source,
+   * destination and ports).
+   */
+  public get flows(): Flow[] {
+    return [...this._flows].sort(Flow.compare);
+  }
+
+  /**
+   * The namespaces whose policies this chart manages, sorted.
+   */
+  public get managedNamespaces(): string[] {
+    return Array.from(this._namespaces).sort();
+  }
+
+  /**
+   * True if this chart manages the policies of the namespace.
+   *
+   * @param name namespace name
+   */
+  public isManaged(name: string): boolean {
+    return this._namespaces.has(name);
+  }
+
+  /**
+   * True once the flows have been rendered (at synthesis); no flow can be added after that.
+   */
+  public get rendered(): boolean {
+    return this._rendered;
+  }
+
+  /**
+   * Renders the flows now (called automatically at synthesis; idempotent).
+   */
+  public render(): void {
+    if (this._rendered) {
+      return;
+    }
+    this._rendered = true;
+    renderNetworkPolicies(this);
+    for (const r of this._renderers) {
+      r.renderFlows(this);
+    }
+  }
+
+  private checkOpen(what: string): void {
+    if (this._rendered) {
+      fail(this.node.path, what, what, 'a call before synthesis: the flows of this chart are already rendered');
+    }
+  }
+}

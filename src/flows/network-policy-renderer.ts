@@ -1,0 +1,226 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Flow } from './flow';
+import { mergePorts, NAMESPACE_NAME_LABEL } from './internal';
+import { IPeer, PeerKind } from './peer';
+import { Port } from '../core/port';
+import { shortHash, stableStringify, toKubeName } from '../core/strings';
+import { fail } from '../core/validate';
+
+/** Ingress or egress. */
+type Direction = 'ingress' | 'egress';
+
+interface PolicyEntry {
+  readonly namespace: string;
+  readonly direction: Direction;
+  /** matchLabels of the local pods ({} = every pod). */
+  readonly local: { [key: string]: string };
+  readonly localName?: string;
+  readonly remote: k8s.NetworkPolicyPeer[];
+  readonly remoteName: string;
+  readonly key: string;
+  ports: Port[];
+  allPorts: boolean;
+}
+
+/** Namespace of `peer`, or of the other end when the peer is relative. */
+function resolveNamespace(path: string, field: string, peer: IPeer, other: IPeer): string | undefined {
+  if (peer.peerKind === PeerKind.IP_BLOCKS) {
+    return undefined;
+  }
+  if (peer.namespace !== undefined) {
+    return peer.namespace;
+  }
+  if (peer.namespaceLabels !== undefined) {
+    return undefined;
+  }
+  // relative pod peer: same namespace as the other end
+  if (other.peerKind !== PeerKind.IP_BLOCKS && other.namespace !== undefined) {
+    return other.namespace;
+  }
+  return fail(path, `${field}.namespace`, peer.peerName,
+    'a namespace for one end at least (Peer.pods(labels, { namespace }), a workload with metadata.namespace, or a ZeroTrustNamespace)');
+}
+
+function nsSelectorByName(name: string): k8s.LabelSelector {
+  return { matchLabels: { [NAMESPACE_NAME_LABEL]: name } };
+}
+
+/** The NetworkPolicyPeers of `peer` as seen from a policy in namespace `policyNs`. */
+function remotePeers(peer: IPeer, resolvedNs: string | undefined, policyNs: string):
+{ peers: k8s.NetworkPolicyPeer[]; name: string } {
+  switch (peer.peerKind) {
+    case PeerKind.IP_BLOCKS:
+      return {
+        name: peer.peerName,
+        peers: (peer.ipBlocks ?? []).map((b) => ({
+          ipBlock: b.except && b.except.length > 0 ? { cidr: b.cidr, except: [...b.except] } : { cidr: b.cidr },
+        })),
+      };
+    case PeerKind.NAMESPACE:
+      if (peer.namespace !== undefined) {
+        if (peer.namespace === policyNs) {
+          return { name: 'same-namespace', peers: [{ podSelector: {} }] };
+        }
+        return { name: peer.peerName, peers: [{ namespaceSelector: nsSelectorByName(peer.namespace) }] };
+      }
+      return { name: peer.peerName, peers: [{ namespaceSelector: { matchLabels: { ...(peer.namespaceLabels ?? {}) } } }] };
+    case PeerKind.PODS: {
+      const podSelector: k8s.LabelSelector = { matchLabels: { ...(peer.podLabels ?? {}) } };
+      if (peer.namespaceLabels !== undefined) {
+        return {
+          name: `ns-${peer.peerName}`,
+          peers: [{ podSelector, namespaceSelector: { matchLabels: { ...peer.namespaceLabels } } }],
+        };
+      }
+      if (resolvedNs === policyNs) {
+        return { name: peer.peerName, peers: [{ podSelector }] };
+      }
+      return {
+        name: peer.peerName === 'dns' ? 'dns' : `${resolvedNs}-${peer.peerName}`,
+        peers: [{ podSelector, namespaceSelector: nsSelectorByName(resolvedNs!) }],
+      };
+    }
+    default:
+      return fail('Flows', 'peerKind', peer.peerKind, 'one of pods, namespace, ipBlocks');
+  }
+}
+
+/** Local pods of `peer` in its (resolved) namespace, if the peer can carry a policy. */
+function localSelector(peer: IPeer, resolvedNs: string | undefined):
+{ ns: string; labels: { [key: string]: string }; name?: string } | undefined {
+  if (resolvedNs === undefined) {
+    return undefined;
+  }
+  if (peer.peerKind === PeerKind.NAMESPACE) {
+    return { ns: resolvedNs, labels: {} };
+  }
+  if (peer.peerKind === PeerKind.PODS) {
+    const labels = peer.podLabels ?? {};
+    return { ns: resolvedNs, labels: { ...labels }, name: Object.keys(labels).length === 0 ? undefined : peer.peerName };
+  }
+  return undefined;
+}
+
+function portToKube(p: Port): k8s.NetworkPolicyPort {
+  if (p.name !== undefined) {
+    return { protocol: p.protocol, port: k8s.IntOrString.fromString(p.name) };
+  }
+  if (p.port === undefined) {
+    return { protocol: p.protocol };
+  }
+  if (p.endPort !== undefined) {
+    return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port), endPort: p.endPort };
+  }
+  return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) };
+}
+
+function policyName(e: PolicyEntry): string {
+  if (e.direction === 'ingress') {
+    return e.localName ? `allow-from-${e.remoteName}-to-${e.localName}` : `allow-from-${e.remoteName}`;
+  }
+  return e.localName ? `allow-to-${e.remoteName}-from-${e.localName}` : `allow-to-${e.remoteName}`;
+}
+
+/** Computes the policy entries (deterministic, merged) of the managed namespaces. */
+function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => boolean): Map<string, PolicyEntry> {
+  const entries = new Map<string, PolicyEntry>();
+  const add = (ns: string, direction: Direction, local: { labels: { [key: string]: string }; name?: string },
+    remote: IPeer, remoteNs: string | undefined, flow: Flow) => {
+    const r = remotePeers(remote, remoteNs, ns);
+    const key = stableStringify({ ns, direction, local: local.labels, remote: r.peers });
+    let e = entries.get(key);
+    if (!e) {
+      e = {
+        namespace: ns,
+        direction,
+        local: local.labels,
+        localName: local.name,
+        remote: r.peers,
+        remoteName: r.name,
+        key,
+        ports: [],
+        allPorts: false,
+      };
+      entries.set(key, e);
+    }
+    if (flow.allPorts) {
+      e.allPorts = true;
+    }
+    e.ports = mergePorts([...e.ports, ...flow.ports]);
+  };
+  flows.forEach((flow, i) => {
+    const fromNs = resolveNamespace(path, `flows[${i}].from`, flow.from, flow.to);
+    const toNs = resolveNamespace(path, `flows[${i}].to`, flow.to, flow.from);
+    const src = localSelector(flow.from, fromNs);
+    if (src && isManaged(src.ns)) {
+      add(src.ns, 'egress', src, flow.to, toNs, flow);
+    }
+    const dst = localSelector(flow.to, toNs);
+    if (dst && isManaged(dst.ns)) {
+      add(dst.ns, 'ingress', dst, flow.from, fromNs, flow);
+    }
+  });
+  return entries;
+}
+
+/** What the renderer needs of the registry. */
+export interface FlowSource {
+  readonly flows: Flow[];
+  readonly managedNamespaces: string[];
+  isManaged(ns: string): boolean;
+}
+
+/** Creates the NetworkPolicies of a Flows registry under it. */
+export function renderNetworkPolicies(flows: Construct & FlowSource): void {
+  const path = flows.node.path;
+  const managed = flows.managedNamespaces;
+  const all = flows.flows;
+
+  // refuse flows whose local end uses a namespace that does not exist yet? (no: other charts may own it)
+  const entries = collectEntries(path, all, (ns) => flows.isManaged(ns));
+
+  // names: purpose-based, unique per namespace (hash suffix only on collision), <= 63
+  const byName = new Map<string, PolicyEntry[]>();
+  for (const e of entries.values()) {
+    const k = `${e.namespace}/${policyName(e)}`;
+    byName.set(k, [...(byName.get(k) ?? []), e]);
+  }
+  const named: { ns: string; name: string; entry?: PolicyEntry }[] = [];
+  for (const ns of managed) {
+    named.push({ ns, name: 'default-deny' });
+  }
+  for (const [k, group] of byName) {
+    const base = k.slice(k.indexOf('/') + 1);
+    for (const e of group) {
+      const name = group.length === 1 ? toKubeName([base]) : toKubeName([base.slice(0, 54), shortHash(e.key, 8)]);
+      named.push({ ns: e.namespace, name, entry: e });
+    }
+  }
+  named.sort((a, b) => (a.ns === b.ns ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.ns < b.ns ? -1 : 1));
+
+  for (const n of named) {
+    const id = `${n.ns}.${n.name}`;
+    const e = n.entry;
+    if (!e) {
+      new k8s.KubeNetworkPolicy(flows, id, {
+        metadata: { name: n.name, namespace: n.ns },
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      });
+      continue;
+    }
+    const ports = e.allPorts ? undefined : e.ports.map(portToKube);
+    const rule = e.direction === 'ingress'
+      ? { from: e.remote, ...(ports ? { ports } : {}) }
+      : { to: e.remote, ...(ports ? { ports } : {}) };
+    new k8s.KubeNetworkPolicy(flows, id, {
+      metadata: { name: n.name, namespace: n.ns },
+      spec: {
+        podSelector: { matchLabels: e.local },
+        policyTypes: [e.direction === 'ingress' ? 'Ingress' : 'Egress'],
+        ...(e.direction === 'ingress' ? { ingress: [rule] } : { egress: [rule] }),
+      },
+    });
+  }
+}
+

@@ -1,0 +1,493 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Cidr } from '../core/cidr';
+import { toKubeName } from '../core/strings';
+import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+
+/**
+ * What a peer selects.
+ */
+export enum PeerKind {
+  /** Pods selected by labels, in one namespace (by name or labels) or in the other end's namespace. */
+  PODS = 'pods',
+  /** Every pod of a namespace (by name) or of the namespaces matching labels. */
+  NAMESPACE = 'namespace',
+  /** IP blocks (CIDRs with optional exceptions): traffic leaving or entering the cluster network. */
+  IP_BLOCKS = 'ipBlocks',
+}
+
+/**
+ * An IP block: a CIDR minus exceptions (each strictly inside the CIDR).
+ */
+export interface IpBlock {
+  /** The CIDR, canonical, e.g. `10.0.0.0/8`. */
+  readonly cidr: string;
+
+  /**
+   * CIDRs inside `cidr` that are excluded.
+   *
+   * @default - none
+   */
+  readonly except?: string[];
+}
+
+/**
+ * Something that can be an end of a flow: pods, a namespace, or IP blocks.
+ *
+ * Implemented by {@link Peer} (static factories) and by `ZeroTrustNamespace` (a namespace peer).
+ * The fields are enough to render a NetworkPolicyPeer and, when known, a mesh identity.
+ */
+export interface IPeer {
+  /** What this peer selects. */
+  readonly peerKind: PeerKind;
+
+  /**
+   * Short readable name used in generated object names (e.g. `web`, `frontend`, `internet`).
+   */
+  readonly peerName: string;
+
+  /**
+   * Namespace name: for PODS, where the pods run; for NAMESPACE, the namespace itself.
+   *
+   * @default - unknown: for PODS, the namespace of the other end of the flow; for NAMESPACE, see namespaceLabels
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels of the namespace(s) (exclusive with `namespace`). `{}` means every namespace.
+   *
+   * @default - select by `namespace`
+   */
+  readonly namespaceLabels?: { [key: string]: string };
+
+  /**
+   * Pod labels (PODS only). `{}` means every pod of the namespace.
+   *
+   * @default - not a pod peer
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * IP blocks (IP_BLOCKS only).
+   *
+   * @default - not an IP-block peer
+   */
+  readonly ipBlocks?: IpBlock[];
+
+  /**
+   * Service account the pods run as, when known (mesh identity:
+   * `<trust-domain>/ns/<namespace>/sa/<serviceAccountName>`).
+   *
+   * @default - unknown
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * True if the peer is inside the cluster (pods, namespaces, the API server); false for
+   * external addresses. An internal-only namespace refuses egress to peers that are not.
+   */
+  readonly inCluster: boolean;
+}
+
+/**
+ * Options for {@link Peer.pods}.
+ */
+export interface PodsPeerOptions {
+  /**
+   * Namespace of the pods, by name (matched with `kubernetes.io/metadata.name`).
+   *
+   * @default - the namespace of the other end of the flow
+   */
+  readonly namespace?: string;
+
+  /**
+   * Namespaces of the pods, by labels (exclusive with `namespace`). `{}` means any namespace.
+   *
+   * @default - select by `namespace`
+   */
+  readonly namespaceLabels?: { [key: string]: string };
+
+  /**
+   * Service account the pods run as (for mesh identities).
+   *
+   * @default - unknown
+   */
+  readonly serviceAccountName?: string;
+
+  /**
+   * Short name used in generated object names.
+   *
+   * @default - derived from the label values
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options for {@link Peer.dns}.
+ */
+export interface DnsPeerOptions {
+  /**
+   * Namespace of the cluster DNS pods.
+   *
+   * @default 'kube-system'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels of the cluster DNS pods. CoreDNS as installed by kubeadm, kind, EKS, GKE and AKS keeps
+   * the historical `k8s-app: kube-dns` label.
+   *
+   * @default { 'k8s-app': 'kube-dns' }
+   */
+  readonly podLabels?: { [key: string]: string };
+}
+
+/**
+ * Options for {@link Peer.cidr}.
+ */
+export interface CidrPeerOptions {
+  /**
+   * Blocks inside the CIDR to exclude (each strictly inside it).
+   *
+   * @default - none
+   */
+  readonly except?: string[];
+
+  /**
+   * Whether these addresses are inside the cluster (e.g. node or pod CIDRs), which an
+   * internal-only namespace may reach.
+   *
+   * @default false
+   */
+  readonly inCluster?: boolean;
+
+  /**
+   * Short name used in generated object names.
+   *
+   * @default - derived from the CIDR
+   */
+  readonly name?: string;
+}
+
+/** Ranges that are not the public internet (RFC 1918, 6598, 5735/6890 special purpose, cloud metadata). */
+const NON_INTERNET_IPV4 = [
+  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
+  '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/4', '240.0.0.0/4',
+];
+
+function sortedLabels(labels: { [key: string]: string }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const k of Object.keys(labels).sort()) {
+    out[k] = labels[k];
+  }
+  return out;
+}
+
+function nameFromLabels(labels: { [key: string]: string }, fallback: string): string {
+  const values = Object.keys(labels).sort().map((k) => labels[k]).filter((v) => v !== '');
+  return values.length === 0 ? fallback : toKubeName(values, 40);
+}
+
+function checkName(path: string, name: string | undefined): void {
+  if (name !== undefined) {
+    validateDns1123Label(path, 'name', name);
+  }
+}
+
+function ipBlockOf(path: string, field: string, cidr: string, except: string[] | undefined): IpBlock {
+  let block: Cidr;
+  try {
+    block = Cidr.of(cidr);
+  } catch (e) {
+    return fail(path, field, cidr, (e as { expected?: string }).expected ?? 'a CIDR block, e.g. 10.0.0.0/16');
+  }
+  if (except !== undefined && !Array.isArray(except)) {
+    fail(path, 'except', except, 'a list of CIDR blocks');
+  }
+  const ex: string[] = [];
+  (except ?? []).forEach((e, i) => {
+    let c: Cidr;
+    try {
+      c = Cidr.of(e);
+    } catch (err) {
+      return fail(path, `except[${i}]`, e, (err as { expected?: string }).expected ?? 'a CIDR block');
+    }
+    if (!block.contains(c) || block.toString() === c.toString()) {
+      fail(path, `except[${i}]`, e, `a CIDR block strictly inside ${block.toString()}`);
+    }
+    ex.push(c.toString());
+  });
+  const uniq = Array.from(new Set(ex)).sort((a, b) => Cidr.compare(Cidr.of(a), Cidr.of(b)));
+  return uniq.length > 0 ? { cidr: block.toString(), except: uniq } : { cidr: block.toString() };
+}
+
+interface PeerInit {
+  readonly peerKind: PeerKind;
+  readonly peerName: string;
+  readonly namespace?: string;
+  readonly namespaceLabels?: { [key: string]: string };
+  readonly podLabels?: { [key: string]: string };
+  readonly ipBlocks?: IpBlock[];
+  readonly serviceAccountName?: string;
+  readonly inCluster: boolean;
+  readonly workload?: kplus.AbstractPod;
+}
+
+/**
+ * A flow end, made with the static factories (`Peer.workload(db)`, `Peer.namespace('monitoring')`,
+ * `Peer.internet()`, ...). An immutable value, except that a workload peer reads the workload's
+ * labels, namespace and service account when asked (so later `select()` calls are honoured).
+ */
+export class Peer implements IPeer {
+  /**
+   * The pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job) or Pod: its
+   * selector labels, its namespace (`metadata.namespace`, else the other end's namespace) and its
+   * service account (when set).
+   *
+   * @param workload the workload or pod
+   */
+  public static workload(workload: kplus.AbstractPod): Peer {
+    if (!(workload instanceof kplus.AbstractPod)) {
+      fail('Peer.workload', 'workload', String(workload), 'a cdk8s-plus workload or pod (kplus.AbstractPod)');
+    }
+    return new Peer({
+      peerKind: PeerKind.PODS,
+      peerName: toKubeName([workload.node.id], 40),
+      inCluster: true,
+      workload,
+    });
+  }
+
+  /**
+   * Pods selected by labels.
+   *
+   * @param labels pod labels; `{}` selects every pod of the namespace
+   * @param options namespace (by name or labels), service account, name
+   */
+  public static pods(labels: { [key: string]: string }, options: PodsPeerOptions = {}): Peer {
+    const path = 'Peer.pods';
+    if (labels === undefined || labels === null) {
+      fail(path, 'labels', labels, 'a map of pod labels ({} for every pod)');
+    }
+    validateLabels(path, 'labels', labels);
+    if (options.namespace !== undefined && options.namespaceLabels !== undefined) {
+      fail(path, 'options.namespaceLabels', options.namespaceLabels,
+        `either namespace (${JSON.stringify(options.namespace)}) or namespaceLabels, not both`);
+    }
+    if (options.namespace !== undefined) {
+      validateDns1123Label(path, 'options.namespace', options.namespace);
+    }
+    validateLabels(path, 'options.namespaceLabels', options.namespaceLabels);
+    if (options.serviceAccountName !== undefined) {
+      validateDns1123Label(path, 'options.serviceAccountName', options.serviceAccountName);
+    }
+    checkName(path, options.name);
+    return new Peer({
+      peerKind: PeerKind.PODS,
+      peerName: options.name ?? nameFromLabels(labels, 'all-pods'),
+      namespace: options.namespace,
+      namespaceLabels: options.namespaceLabels === undefined ? undefined : sortedLabels(options.namespaceLabels),
+      podLabels: sortedLabels(labels),
+      serviceAccountName: options.serviceAccountName,
+      inCluster: true,
+    });
+  }
+
+  /**
+   * Every pod of a namespace, by name (matched with the `kubernetes.io/metadata.name` label that
+   * Kubernetes sets on every namespace, never a hand-set `name` label).
+   *
+   * @param name namespace name
+   */
+  public static namespace(name: string): Peer {
+    validateDns1123Label('Peer.namespace', 'name', name);
+    return new Peer({ peerKind: PeerKind.NAMESPACE, peerName: name, namespace: name, inCluster: true });
+  }
+
+  /**
+   * Every pod of the namespaces matching labels.
+   *
+   * @param labels namespace labels; `{}` selects every namespace
+   * @param name short name used in generated object names
+   * @default name - derived from the label values
+   */
+  public static namespaceLabels(labels: { [key: string]: string }, name?: string): Peer {
+    const path = 'Peer.namespaceLabels';
+    if (labels === undefined || labels === null) {
+      fail(path, 'labels', labels, 'a map of namespace labels ({} for every namespace)');
+    }
+    validateLabels(path, 'labels', labels);
+    checkName(path, name);
+    return new Peer({
+      peerKind: PeerKind.NAMESPACE,
+      peerName: name ?? `ns-${nameFromLabels(labels, 'all')}`,
+      namespaceLabels: sortedLabels(labels),
+      inCluster: true,
+    });
+  }
+
+  /**
+   * Every pod of every namespace.
+   */
+  public static allNamespaces(): Peer {
+    return Peer.namespaceLabels({}, 'all-namespaces');
+  }
+
+  /**
+   * A CIDR block, optionally minus exceptions (each must lie strictly inside it).
+   *
+   * @param cidr e.g. `203.0.113.0/24`
+   * @param options exceptions, whether in cluster, name
+   */
+  public static cidr(cidr: string, options: CidrPeerOptions = {}): Peer {
+    const path = 'Peer.cidr';
+    const block = ipBlockOf(path, 'cidr', cidr, options.except);
+    checkName(path, options.name);
+    return new Peer({
+      peerKind: PeerKind.IP_BLOCKS,
+      peerName: options.name ?? toKubeName(['cidr', block.cidr.replace(/[./:]/g, '-')], 40),
+      ipBlocks: [block],
+      inCluster: options.inCluster ?? false,
+    });
+  }
+
+  /**
+   * Every IPv4 address (`0.0.0.0/0`), private ranges included.
+   */
+  public static anyIpv4(): Peer {
+    return Peer.cidr('0.0.0.0/0', { name: 'any-ipv4' });
+  }
+
+  /**
+   * The public IPv4 internet: `0.0.0.0/0` minus private (RFC 1918), shared (RFC 6598),
+   * loopback, link-local (including the cloud metadata endpoint 169.254.169.254), multicast and
+   * reserved ranges.
+   */
+  public static internet(): Peer {
+    return Peer.cidr('0.0.0.0/0', { except: NON_INTERNET_IPV4, name: 'internet' });
+  }
+
+  /**
+   * The Kubernetes API server, by the addresses of its endpoints (`kubectl get endpoints
+   * kubernetes -n default`). NetworkPolicies see the endpoint addresses, not the service IP.
+   *
+   * @param cidrs endpoint addresses as CIDRs, e.g. `['172.18.0.2/32']`
+   */
+  public static kubeApiServer(cidrs: string[]): Peer {
+    const path = 'Peer.kubeApiServer';
+    if (!Array.isArray(cidrs) || cidrs.length === 0) {
+      fail(path, 'cidrs', cidrs, 'a non-empty list of CIDR blocks (the API server endpoint addresses)');
+    }
+    const blocks = cidrs.map((c, i) => ipBlockOf(path, `cidrs[${i}]`, c, undefined));
+    const uniq = Array.from(new Map(blocks.map((b) => [b.cidr, b])).values())
+      .sort((a, b) => Cidr.compare(Cidr.of(a.cidr), Cidr.of(b.cidr)));
+    return new Peer({ peerKind: PeerKind.IP_BLOCKS, peerName: 'kube-apiserver', ipBlocks: uniq, inCluster: true });
+  }
+
+  /**
+   * The cluster DNS pods (CoreDNS / kube-dns).
+   *
+   * @param options namespace and labels of the DNS pods
+   */
+  public static dns(options: DnsPeerOptions = {}): Peer {
+    const path = 'Peer.dns';
+    const ns = options.namespace ?? 'kube-system';
+    validateDns1123Label(path, 'options.namespace', ns);
+    const labels = options.podLabels ?? { 'k8s-app': 'kube-dns' };
+    validateLabels(path, 'options.podLabels', labels);
+    return new Peer({
+      peerKind: PeerKind.PODS,
+      peerName: 'dns',
+      namespace: ns,
+      podLabels: sortedLabels(labels),
+      inCluster: true,
+    });
+  }
+
+  private readonly init: PeerInit;
+
+  private constructor(init: PeerInit) {
+    this.init = init;
+  }
+
+  /** What this peer selects. */
+  public get peerKind(): PeerKind {
+    return this.init.peerKind;
+  }
+
+  /** Short readable name used in generated object names. */
+  public get peerName(): string {
+    return this.init.peerName;
+  }
+
+  /**
+   * Namespace name (see {@link IPeer.namespace}).
+   */
+  public get namespace(): string | undefined {
+    const w = this.init.workload;
+    if (w) {
+      return w.metadata.namespace;
+    }
+    return this.init.namespace;
+  }
+
+  /**
+   * Namespace labels (see {@link IPeer.namespaceLabels}).
+   */
+  public get namespaceLabels(): { [key: string]: string } | undefined {
+    return this.init.namespaceLabels === undefined ? undefined : { ...this.init.namespaceLabels };
+  }
+
+  /**
+   * Pod labels (see {@link IPeer.podLabels}). For a workload, its selector labels.
+   */
+  public get podLabels(): { [key: string]: string } | undefined {
+    const w = this.init.workload;
+    if (w) {
+      return sortedLabels(workloadLabels(w));
+    }
+    return this.init.podLabels === undefined ? undefined : { ...this.init.podLabels };
+  }
+
+  /**
+   * IP blocks (see {@link IPeer.ipBlocks}).
+   */
+  public get ipBlocks(): IpBlock[] | undefined {
+    return this.init.ipBlocks?.map((b) => (b.except ? { cidr: b.cidr, except: [...b.except] } : { cidr: b.cidr }));
+  }
+
+  /**
+   * Service account name, when known.
+   */
+  public get serviceAccountName(): string | undefined {
+    const w = this.init.workload;
+    if (w) {
+      return w.serviceAccount?.name;
+    }
+    return this.init.serviceAccountName;
+  }
+
+  /** True if the peer is inside the cluster. */
+  public get inCluster(): boolean {
+    return this.init.inCluster;
+  }
+}
+
+/** Selector labels of a cdk8s-plus workload or pod. */
+function workloadLabels(w: kplus.AbstractPod): { [key: string]: string } {
+  if (w instanceof kplus.Workload) {
+    if (w.matchExpressions.length > 0) {
+      fail(w.node.path, 'matchExpressions', w.matchExpressions.map((e) => e.key),
+        'a workload selected by labels only (flows render matchLabels)');
+    }
+    const labels = w.matchLabels;
+    if (Object.keys(labels).length === 0) {
+      fail(w.node.path, 'matchLabels', labels, 'a workload with at least one selector label (select: true or select(...))');
+    }
+    return labels;
+  }
+  const address = w.podMetadata.getLabel(kplus.Pod.ADDRESS_LABEL);
+  if (address === undefined) {
+    fail(w.node.path, `podMetadata.labels["${kplus.Pod.ADDRESS_LABEL}"]`, undefined, 'a pod with its cdk8s address label');
+  }
+  return { [kplus.Pod.ADDRESS_LABEL]: address };
+}

@@ -1,0 +1,22 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Flows, Peer, Port } from '../../src';
+import { synthAndValidate } from '../util';
+
+describe('Flows', () => {
+  test('renders both ends of a flow between managed namespaces', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'shop' }, containers: [{ image: 'web' }] });
+    const flows = Flows.of(chart);
+    flows.manageNamespace('shop');
+    flows.manageNamespace('data');
+    flows.allow(Peer.workload(web), Peer.pods({ role: 'db' }, { namespace: 'data' }), { ports: [Port.tcp(5432)] });
+    const out = synthAndValidate(chart).filter((o: any) => o.kind === 'NetworkPolicy');
+    expect(out.map((o: any) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'data/allow-from-shop-web-to-db',
+      'data/default-deny',
+      'shop/allow-to-data-db-from-web',
+      'shop/default-deny',
+    ]);
+  });
+});
