@@ -1,0 +1,21 @@
+/**
+ * Escaping manifest text for Helm's Go templates.
+ *
+ * Each maximal run of braces that contains `{{` or `}}` becomes one action printing the run as a
+ * raw string: `{{` + '`' + run + '`' + `}}`. Taking the whole run (not just each `{{`/`}}`) matters:
+ * replacing only `}}` in `{}}` (common in JSON inside strings) leaves a `{` right before the
+ * inserted `{{`, and Go's lexer then opens the action one character early and fails. A run of
+ * braces never contains a backtick, so the raw string is always closed where intended, and the
+ * text left unescaped between runs never contains `{{`.
+ */
+
+const RUN = /[{}]*(?:\{\{|\}\})[{}]*/g;
+
+/**
+ * Escapes every `{{` and `}}` of `text` so that Helm renders `text` back verbatim.
+ *
+ * @param text manifest text (not containing our own value placeholders)
+ */
+export function escapeTemplateText(text: string): string {
+  return text.replace(RUN, run => '{{`' + run + '`}}');
+}
