@@ -1,1 +1,3 @@
-export {};
+export * from './analysis-error';
+export * from './types';
+export * from './reachability-analyzer';

@@ -1,0 +1,245 @@
+import { ConnSet } from './conn-set';
+import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './ip-range';
+import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
+
+/** Pods that are indistinguishable for NetworkPolicy purposes (same ns, labels, ports) (internal). */
+export interface PodClass {
+  readonly index: number;
+  readonly ns: string;
+  readonly labels: { [k: string]: string };
+  readonly nsLabels: { [k: string]: string };
+  readonly ports: ContainerPort[];
+}
+
+/** A workload: pods grouped by owner (internal). */
+export interface Workload {
+  readonly id: string;
+  readonly ns: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly rep: PodInfo;
+  readonly cls: PodClass;
+}
+
+/** Engine options (internal mirror of AnalyzerOptions). */
+export interface EngineOptions {
+  readonly ingressControllerNamespace: string;
+  readonly ingressControllerLabels: { [k: string]: string };
+  readonly externalUniverse?: string[];
+}
+
+/** A reason a rule contributes to a connection (for explain). */
+export interface RuleHit { readonly policy: string; readonly direction: string; readonly rule: number; readonly conns: ConnSet }
+
+export const INGRESS_CONTROLLER = '{ingress-controller}';
+
+type ConnMap = Map<number, ConnSet>;
+
+/** The NetworkPolicy evaluation core. Indexes selectors by class and caches per policy set. */
+export class Engine {
+  public readonly classes: PodClass[] = [];
+  public readonly workloads: Workload[] = [];
+  /** External atoms as sources (split by ingress ipBlocks) and as destinations (split by egress ipBlocks). */
+  public readonly atomsIn: IpInterval[];
+  public readonly atomNamesIn: string[];
+  public readonly atomsOut: IpInterval[];
+  public readonly atomNamesOut: string[];
+  public readonly controllerClass: PodClass;
+  private readonly classesByNs = new Map<string, PodClass[]>();
+  private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
+  private readonly peerAtomCache = new Map<string, Map<PeerSpec, number[]>>([['ingress', new Map()], ['egress', new Map()]]);
+  private readonly egressPols: PolicySpec[][] = [];
+  private readonly ingressPols: PolicySpec[][] = [];
+  private readonly egressCache = new Map<string, { pods: ConnMap; atoms: ConnSet[] }>();
+  private readonly ingressCache = new Map<string, { pods: ConnMap; atoms: ConnSet[] }>();
+
+  constructor(public readonly res: ParsedResources, opts: EngineOptions) {
+    const classKey = new Map<string, PodClass>();
+    const seen = new Set<string>();
+    const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[]): PodClass => {
+      const key = `${ns}\0${JSON.stringify(Object.entries(labels).sort())}\0${JSON.stringify(ports)}`;
+      let c = classKey.get(key);
+      if (!c) {
+        c = { index: this.classes.length, ns, labels, nsLabels: res.namespaces.get(ns) ?? { 'kubernetes.io/metadata.name': ns }, ports };
+        this.classes.push(c);
+        classKey.set(key, c);
+        if (!this.classesByNs.has(ns)) this.classesByNs.set(ns, []);
+        this.classesByNs.get(ns)!.push(c);
+      }
+      return c;
+    };
+    for (const p of res.pods) {
+      const id = `${p.ns}/${p.ownerName}[${p.ownerKind}]`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      this.workloads.push({ id, ns: p.ns, name: p.ownerName, kind: p.ownerKind, rep: p, cls: mkClass(p.ns, p.labels, p.ports) });
+    }
+    this.workloads.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // the ingress controller: a pod outside the analysed workloads
+    const icNs = opts.ingressControllerNamespace;
+    const nsLabels = res.namespaces.get(icNs) ?? { 'kubernetes.io/metadata.name': icNs };
+    this.controllerClass = { index: this.classes.length, ns: icNs, labels: opts.ingressControllerLabels, nsLabels, ports: [] };
+    this.classes.push(this.controllerClass);
+    if (!this.classesByNs.has(icNs)) this.classesByNs.set(icNs, []);
+    this.classesByNs.get(icNs)!.push(this.controllerClass);
+
+    // external IP atoms
+    const blocksIn: IpInterval[][] = [];
+    const blocksOut: IpInterval[][] = [];
+    for (const pol of res.policies) {
+      for (const r of pol.ingress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksIn.push(p.ipBlock);
+      for (const r of pol.egress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksOut.push(p.ipBlock);
+    }
+    const blocks = [...blocksIn, ...blocksOut];
+    let universe: IpInterval[];
+    if (opts.externalUniverse && opts.externalUniverse.length) {
+      universe = opts.externalUniverse.map((c, i) => parseCidr(c, `options.externalUniverse[${i}]`));
+    } else {
+      universe = [fullRange(false)];
+      if (blocks.some((b) => b.some((r) => r.v6))) universe.push(fullRange(true));
+    }
+    this.atomsIn = partition(universe, blocksIn);
+    this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
+    this.atomsOut = partition(universe, blocksOut);
+    this.atomNamesOut = this.atomsOut.map((a) => `${formatInterval(a)}[External]`);
+
+    for (const c of this.classes) {
+      const pols = res.policies.filter((p) => p.ns === c.ns && p.podSelector.matches(c.labels));
+      this.egressPols.push(pols.filter((p) => p.egress));
+      this.ingressPols.push(pols.filter((p) => p.ingress));
+    }
+  }
+
+  /** Classes a (pod/namespace selector) peer of a policy in `ns` selects. */
+  public peerClasses(peer: PeerSpec, ns: string): PodClass[] {
+    let out = this.peerClassCache.get(peer);
+    if (out) return out;
+    out = [];
+    if (!peer.ipBlock) {
+      const nss = peer.namespaceSelector
+        ? [...this.classesByNs.keys()].filter((n) => peer.namespaceSelector!.matches(this.classesByNs.get(n)![0].nsLabels))
+        : [ns];
+      for (const n of nss) {
+        for (const c of this.classesByNs.get(n) ?? []) if (!peer.podSelector || peer.podSelector.matches(c.labels)) out.push(c);
+      }
+    }
+    this.peerClassCache.set(peer, out);
+    return out;
+  }
+
+  /** Atom indexes an ipBlock peer contains. */
+  public peerAtoms(peer: PeerSpec, dir: string): number[] {
+    const cache = this.peerAtomCache.get(dir)!;
+    let out = cache.get(peer);
+    if (out) return out;
+    out = [];
+    const atoms = dir === 'ingress' ? this.atomsIn : this.atomsOut;
+    if (peer.ipBlock) {
+      for (let i = 0; i < atoms.length; i++) {
+        const a = atoms[i];
+        if (peer.ipBlock.some((r) => r.v6 === a.v6 && r.lo <= a.lo && a.hi <= r.hi)) out.push(i);
+      }
+    }
+    cache.set(peer, out);
+    return out;
+  }
+
+  /** The connections a rule's ports mean toward a destination with these container ports (undefined = an IP). */
+  public ruleConns(rule: RuleSpec, dstPorts: ContainerPort[] | undefined): ConnSet {
+    if (rule.fixed) return rule.fixed;
+    let c = ConnSet.NONE;
+    for (const p of rule.ports) {
+      if (typeof p.port === 'string') {
+        for (const cp of dstPorts ?? []) if (cp.name === p.port && cp.protocol === p.protocol) c = c.union(ConnSet.of(p.protocol, cp.port));
+      } else {
+        c = c.union(ConnSet.of(p.protocol, p.port, p.endPort));
+      }
+    }
+    return c;
+  }
+
+  private buildMap(pols: PolicySpec[], dir: 'ingress' | 'egress', selfPorts: ContainerPort[]): { pods: ConnMap; atoms: ConnSet[] } {
+    const pods: ConnMap = new Map();
+    const atoms: ConnSet[] = (dir === 'ingress' ? this.atomsIn : this.atomsOut).map(() => ConnSet.NONE);
+    for (const pol of pols) {
+      for (const r of pol[dir] ?? []) {
+        const add = (c: PodClass): void => {
+          const conns = dir === 'ingress' ? this.ruleConns(r, selfPorts) : this.ruleConns(r, c.ports);
+          if (!conns.isEmpty) pods.set(c.index, (pods.get(c.index) ?? ConnSet.NONE).union(conns));
+        };
+        const addAtom = (i: number): void => {
+          const conns = dir === 'ingress' ? this.ruleConns(r, selfPorts) : this.ruleConns(r, undefined);
+          atoms[i] = atoms[i].union(conns);
+        };
+        if (!r.peers) {
+          this.classes.forEach(add);
+          atoms.forEach((_, i) => addAtom(i));
+        } else {
+          for (const p of r.peers) {
+            if (p.ipBlock) this.peerAtoms(p, dir).forEach(addAtom);
+            else this.peerClasses(p, pol.ns).forEach(add);
+          }
+        }
+      }
+    }
+    return { pods, atoms };
+  }
+
+  private egressOf(c: PodClass): { pods: ConnMap; atoms: ConnSet[] } | undefined {
+    const pols = this.egressPols[c.index];
+    if (!pols.length) return undefined;
+    const key = pols.map((p) => `${p.ns}/${p.name}`).join('\0');
+    let m = this.egressCache.get(key);
+    if (!m) { m = this.buildMap(pols, 'egress', c.ports); this.egressCache.set(key, m); }
+    return m;
+  }
+
+  private ingressOf(c: PodClass): { pods: ConnMap; atoms: ConnSet[] } | undefined {
+    const pols = this.ingressPols[c.index];
+    if (!pols.length) return undefined;
+    const named = pols.some((p) => (p.ingress ?? []).some((r) => !r.fixed));
+    const key = pols.map((p) => `${p.ns}/${p.name}`).join('\0') + (named ? `\0${JSON.stringify(c.ports)}` : '');
+    let m = this.ingressCache.get(key);
+    if (!m) { m = this.buildMap(pols, 'ingress', c.ports); this.ingressCache.set(key, m); }
+    return m;
+  }
+
+  /** Allowed connections from a pod class to a pod class. */
+  public podToPod(s: PodClass, d: PodClass): ConnSet {
+    const e = this.egressOf(s);
+    const eg = e ? e.pods.get(d.index) ?? ConnSet.NONE : ConnSet.ALL;
+    if (eg.isEmpty) return eg;
+    const i = this.ingressOf(d);
+    const ig = i ? i.pods.get(s.index) ?? ConnSet.NONE : ConnSet.ALL;
+    return eg.intersect(ig);
+  }
+
+  /** Allowed connections from a pod class to an external atom. */
+  public podToAtom(s: PodClass, atom: number): ConnSet {
+    const e = this.egressOf(s);
+    return e ? e.atoms[atom] : ConnSet.ALL;
+  }
+
+  /** Allowed connections from an external atom to a pod class. */
+  public atomToPod(atom: number, d: PodClass): ConnSet {
+    const i = this.ingressOf(d);
+    return i ? i.atoms[atom] : ConnSet.ALL;
+  }
+
+  /** Slow, explained evaluation of one direction (for `explain`). */
+  public explainDirection(selected: PodClass, dir: 'ingress' | 'egress', peer: { cls?: PodClass; atom?: number }, dstPorts: ContainerPort[] | undefined): { isolated: boolean; policies: string[]; hits: RuleHit[] } {
+    const pols = dir === 'egress' ? this.egressPols[selected.index] : this.ingressPols[selected.index];
+    const hits: RuleHit[] = [];
+    for (const pol of pols) {
+      for (const r of pol[dir] ?? []) {
+        let match = !r.peers;
+        for (const p of r.peers ?? []) {
+          if (peer.cls && !p.ipBlock && this.peerClasses(p, pol.ns).includes(peer.cls)) match = true;
+          if (peer.atom !== undefined && p.ipBlock && this.peerAtoms(p, dir).includes(peer.atom)) match = true;
+        }
+        if (match) hits.push({ policy: `${pol.ns}/${pol.name}`, direction: dir, rule: r.index, conns: this.ruleConns(r, dstPorts) });
+      }
+    }
+    return { isolated: pols.length > 0, policies: pols.map((p) => `${p.ns}/${p.name}`), hits };
+  }
+}

@@ -1,0 +1,221 @@
+import { AnalysisError } from './analysis-error';
+import { ConnSet } from './conn-set';
+import { IpInterval, parseCidr } from './ip-range';
+import { ParsedResources, PodInfo } from './model';
+
+/** Who is connecting, as Istio sees it (internal). */
+export interface IstioSource {
+  /** The source pod, undefined for external addresses and the ingress controller outside the mesh. */
+  readonly pod?: PodInfo;
+  readonly inMesh: boolean;
+  readonly atom?: IpInterval;
+}
+
+/** The Istio verdict on an L4-allowed connection (internal). */
+export interface IstioVerdict {
+  readonly conns: ConnSet;
+  readonly l7: string[];
+  readonly reasons: string[];
+}
+
+function istioMatch(pattern: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (pattern === '*') return true;
+  if (pattern.endsWith('*')) return value.startsWith(pattern.slice(0, -1));
+  if (pattern.startsWith('*')) return value.endsWith(pattern.slice(1));
+  return pattern === value;
+}
+
+function anyMatch(patterns: string[] | undefined, value: string | undefined): boolean {
+  return (patterns ?? []).some((p) => istioMatch(String(p), value));
+}
+
+function portsOf(list: any[] | undefined, where: string): ConnSet {
+  if (!list || !list.length) return ConnSet.ALL;
+  let c = ConnSet.NONE;
+  for (const p of list) {
+    const n = Number(p);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AnalysisError(`${where}: invalid port "${p}" (valid: 1-65535)`);
+    c = c.union(ConnSet.of('TCP', n));
+  }
+  return c;
+}
+
+/**
+ * The Istio layer: PeerAuthentication (mTLS mode) and AuthorizationPolicy (CUSTOM, DENY, ALLOW),
+ * evaluated statically on top of the L4 result. Istio only intercepts TCP, so other protocols pass.
+ */
+export class IstioLayer {
+  public readonly active: boolean;
+
+  constructor(
+    private readonly res: ParsedResources,
+    private readonly rootNs: string,
+    private readonly trustDomain: string,
+    private readonly meshAll: boolean,
+  ) {
+    this.active = res.peerAuthentications.length > 0 || res.authorizationPolicies.length > 0;
+    for (const ap of res.authorizationPolicies) {
+      const action = ap.spec?.action ?? 'ALLOW';
+      if (!['ALLOW', 'DENY', 'CUSTOM', 'AUDIT'].includes(action)) {
+        throw new AnalysisError(`AuthorizationPolicy ${ap.metadata?.namespace ?? 'default'}/${ap.metadata?.name}.spec.action: invalid value "${action}" (valid: ALLOW, DENY, CUSTOM, AUDIT)`);
+      }
+    }
+    for (const pa of res.peerAuthentications) {
+      const m = pa.spec?.mtls?.mode;
+      if (m !== undefined && !['UNSET', 'DISABLE', 'PERMISSIVE', 'STRICT'].includes(m)) {
+        throw new AnalysisError(`PeerAuthentication ${pa.metadata?.namespace ?? 'default'}/${pa.metadata?.name}.spec.mtls.mode: invalid value "${m}" (valid: UNSET, DISABLE, PERMISSIVE, STRICT)`);
+      }
+    }
+  }
+
+  /** True if the pod runs an Istio sidecar (namespace/pod injection labels, or meshAll). */
+  public inMesh(pod: PodInfo): boolean {
+    const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
+    if (inject === 'false') return false;
+    if (inject === 'true' || pod.annotations['sidecar.istio.io/status'] !== undefined) return true;
+    const nsl = this.res.namespaces.get(pod.ns) ?? {};
+    if (nsl['istio-injection'] === 'enabled' || nsl['istio.io/rev'] !== undefined || nsl['istio.io/dataplane-mode'] === 'ambient') return true;
+    return this.meshAll;
+  }
+
+  /** The SPIFFE principal of a pod (trustDomain/ns/NS/sa/SA). */
+  public principal(pod: PodInfo): string {
+    return `${this.trustDomain}/ns/${pod.ns}/sa/${pod.serviceAccount}`;
+  }
+
+  private selects(obj: any, pod: PodInfo): boolean {
+    const ns = obj.metadata?.namespace ?? 'default';
+    if (ns !== pod.ns && ns !== this.rootNs) return false;
+    const ml = obj.spec?.selector?.matchLabels;
+    if (!ml) return true;
+    return Object.keys(ml).every((k) => pod.labels[k] === String(ml[k]));
+  }
+
+  /** TCP ports on which STRICT mTLS is enforced for the pod. */
+  private strictPorts(pod: PodInfo): { ports: ConnSet; by?: string } {
+    const pas = this.res.peerAuthentications.filter((p) => this.selects(p, pod));
+    const rank = (p: any): number => (p.spec?.selector ? 0 : (p.metadata?.namespace ?? 'default') === pod.ns ? 1 : 2);
+    pas.sort((a, b) => rank(a) - rank(b));
+    let mode = 'PERMISSIVE';
+    let by: string | undefined;
+    for (const p of [...pas].reverse()) {
+      const m = p.spec?.mtls?.mode;
+      if (m && m !== 'UNSET') { mode = m; by = `PeerAuthentication ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`; }
+    }
+    let ports = mode === 'STRICT' ? ConnSet.of('TCP') : ConnSet.NONE;
+    const wl = pas.find((p) => p.spec?.selector && p.spec?.portLevelMtls);
+    if (wl) {
+      for (const k of Object.keys(wl.spec.portLevelMtls)) {
+        const m = wl.spec.portLevelMtls[k]?.mode;
+        const pc = ConnSet.of('TCP', Number(k));
+        if (m === 'STRICT') ports = ports.union(pc);
+        else if (m === 'PERMISSIVE' || m === 'DISABLE') ports = ports.subtract(pc);
+      }
+    }
+    return { ports, by };
+  }
+
+  private sourceMatches(from: any[] | undefined, src: IstioSource): boolean {
+    if (!from || !from.length) return true;
+    return from.some((f) => {
+      const s = f?.source ?? {};
+      const principal = src.inMesh && src.pod ? this.principal(src.pod) : undefined;
+      const ns = src.inMesh && src.pod ? src.pod.ns : undefined;
+      if (s.principals && !anyMatch(s.principals, principal)) return false;
+      if (s.notPrincipals && principal !== undefined && anyMatch(s.notPrincipals, principal)) return false;
+      if (s.namespaces && !anyMatch(s.namespaces, ns)) return false;
+      if (s.notNamespaces && ns !== undefined && anyMatch(s.notNamespaces, ns)) return false;
+      for (const key of ['ipBlocks', 'remoteIpBlocks']) {
+        if (s[key]) {
+          if (!src.atom) return false;
+          const a = src.atom;
+          if (!s[key].some((c: string) => { const r = parseCidr(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`, `AuthorizationPolicy source.${key}`); return r.v6 === a.v6 && r.lo <= a.lo && a.hi <= r.hi; })) return false;
+        }
+      }
+      if (s.requestPrincipals && !src.pod && !src.atom) return false;
+      return true;
+    });
+  }
+
+  /** Applies Istio to an L4 result toward `dst`. */
+  public apply(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
+    if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], reasons: [] };
+    const reasons: string[] = [];
+    const l7: string[] = [];
+    const tcp = l4.intersect(ConnSet.of('TCP'));
+    const other = l4.subtract(ConnSet.of('TCP'));
+    let allowedTcp = tcp;
+    if (!src.inMesh) {
+      const strict = this.strictPorts(dst);
+      if (!strict.ports.isEmpty) {
+        allowedTcp = allowedTcp.subtract(strict.ports);
+        reasons.push(`${strict.by}: STRICT mTLS refuses plaintext from outside the mesh on ${strict.ports}`);
+      }
+    }
+    const aps = this.res.authorizationPolicies.filter((p) => this.selects(p, dst))
+      .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
+    const name = (p: any): string => `AuthorizationPolicy ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`;
+    for (const p of aps.filter((x) => x.spec?.action === 'CUSTOM')) {
+      l7.push(`CUSTOM ${p.spec?.provider?.name ?? ''} decides (${name(p)})`.replace('  ', ' '));
+    }
+    const l7Of = (op: any): string => {
+      const parts: string[] = [];
+      for (const k of ['methods', 'paths', 'hosts', 'notMethods', 'notPaths', 'notHosts']) if (op?.[k]) parts.push(`${k} ${op[k].join(',')}`);
+      return parts.join(' ');
+    };
+    // DENY
+    for (const p of aps.filter((x) => x.spec?.action === 'DENY')) {
+      (p.spec?.rules ?? []).forEach((r: any, i: number) => {
+        if (!this.sourceMatches(r.from, src)) return;
+        const tos: any[] = r.to && r.to.length ? r.to : [{}];
+        for (const t of tos) {
+          const op = t.operation ?? {};
+          const ports = portsOf(op.ports, `${name(p)}.spec.rules[${i}].to.operation.ports`).subtract(portsOf(op.notPorts ?? [], '').isAll ? ConnSet.NONE : portsOf(op.notPorts, ''));
+          const l7s = l7Of(op);
+          if (!l7s && !r.when && !(r.from ?? []).some((f: any) => f?.source?.requestPrincipals)) {
+            const before = allowedTcp;
+            allowedTcp = allowedTcp.subtract(ports);
+            if (!before.equals(allowedTcp)) reasons.push(`${name(p)} rule ${i}: DENY ${ports}`);
+          } else if (!allowedTcp.intersect(ports).isEmpty) {
+            l7.push(`DENY ${l7s || 'when conditions'} on ${allowedTcp.intersect(ports)} (${name(p)})`);
+          }
+        }
+      });
+    }
+    // ALLOW
+    const allows = aps.filter((x) => (x.spec?.action ?? 'ALLOW') === 'ALLOW');
+    if (allows.length) {
+      let granted = ConnSet.NONE;
+      let free = ConnSet.NONE;
+      const limited: Array<[ConnSet, string]> = [];
+      for (const p of allows) {
+        const rules: any[] = p.spec?.rules ?? [];
+        if (!rules.length) reasons.push(`${name(p)}: ALLOW with no rules (allow-nothing)`);
+        rules.forEach((r: any, i: number) => {
+          if (!this.sourceMatches(r.from, src)) return;
+          const tos: any[] = r.to && r.to.length ? r.to : [{}];
+          for (const t of tos) {
+            const op = t.operation ?? {};
+            let ports = portsOf(op.ports, `${name(p)}.spec.rules[${i}].to.operation.ports`);
+            if (op.notPorts) ports = ports.subtract(portsOf(op.notPorts, `${name(p)}.spec.rules[${i}].to.operation.notPorts`));
+            const hit = ports.intersect(allowedTcp);
+            if (hit.isEmpty) continue;
+            granted = granted.union(hit);
+            const l7s = l7Of(op);
+            const cond = [l7s, r.when ? 'when conditions' : '', (r.from ?? []).some((f: any) => f?.source?.requestPrincipals) ? 'JWT requestPrincipals' : ''].filter((x) => x).join(' ');
+            reasons.push(`${name(p)} rule ${i}: ALLOW ${hit}${cond ? ` only ${cond}` : ''}`);
+            if (cond) limited.push([hit, cond]); else free = free.union(hit);
+          }
+        });
+      }
+      if (granted.isEmpty && !reasons.some((r) => r.includes('ALLOW'))) reasons.push('no ALLOW rule matches this source');
+      allowedTcp = allowedTcp.intersect(granted);
+      for (const [ports, cond] of limited) {
+        const rest = ports.subtract(free);
+        if (!rest.isEmpty) l7.push(`${rest}: ${cond}`);
+      }
+    }
+    return { conns: allowedTcp.union(other), l7: allowedTcp.isEmpty ? [] : l7, reasons };
+  }
+}

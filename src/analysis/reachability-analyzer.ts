@@ -1,0 +1,327 @@
+import { AnalysisError } from './analysis-error';
+import { ConnSet } from './conn-set';
+import { Engine, INGRESS_CONTROLLER, Workload } from './engine';
+import { parseIpAddress } from './ip-range';
+import { IstioLayer, IstioSource } from './istio';
+import { loadObjects } from './loader';
+import { ParsedResources } from './model';
+import { toDot, toMarkdown, toMermaid } from './render';
+import { AnalyzerOptions, Connection, DiffEntry, Explanation } from './types';
+
+interface Row { readonly src: string; readonly dst: string; readonly conns: ConnSet; readonly l7: string[] }
+
+function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+
+/**
+ * Computes every allowed connection between workloads, external IP ranges and the ingress
+ * controller, with Kubernetes NetworkPolicy semantics and an Istio L7 layer on top.
+ */
+export class ReachabilityAnalyzer {
+  /** Analyses Kubernetes objects (plain JSON, e.g. from `Testing.synth(chart)` or `app.synth`). */
+  public static fromObjects(objects: any[], options?: AnalyzerOptions): ReachabilityAnalyzer {
+    return new ReachabilityAnalyzer(objects, options ?? {});
+  }
+
+  /** Analyses YAML/JSON manifest files and directories (recursive). */
+  public static fromPaths(paths: string[], options?: AnalyzerOptions): ReachabilityAnalyzer {
+    return new ReachabilityAnalyzer(loadObjects(paths), options ?? {});
+  }
+
+  /** What opens (`added`), closes (`removed`) or changes from `before` to `after`. */
+  public static diff(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer): ReachabilityDiff {
+    return new ReachabilityDiff(before, after);
+  }
+
+  private readonly engine: Engine;
+  private readonly istio: IstioLayer;
+  private readonly rows: Row[];
+  private readonly byName = new Map<string, Workload>();
+
+  private constructor(objects: any[], options: AnalyzerOptions) {
+    const res = new ParsedResources(objects);
+    this.engine = new Engine(res, {
+      ingressControllerNamespace: options.ingressControllerNamespace ?? 'ingress-controller-ns',
+      ingressControllerLabels: { ...(options.ingressControllerLabels ?? {}) },
+      externalUniverse: options.externalUniverse,
+    });
+    this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false);
+    for (const w of this.engine.workloads) this.byName.set(w.id, w);
+    this.rows = this.compute();
+  }
+
+  private controllerSource(): IstioSource {
+    return { inMesh: false };
+  }
+
+  private compute(): Row[] {
+    const e = this.engine;
+    const rows: Row[] = [];
+    const ws = e.workloads;
+    const pairCache = new Map<number, ConnSet>();
+    const n = e.classes.length;
+    const push = (src: string, dst: string, conns: ConnSet, istioSrc: IstioSource | undefined, dstW: Workload | undefined): void => {
+      if (conns.isEmpty) return;
+      let l7: string[] = [];
+      if (this.istio.active && dstW && istioSrc) {
+        const v = this.istio.apply(istioSrc, dstW.rep, conns);
+        conns = v.conns;
+        l7 = v.l7;
+        if (conns.isEmpty) return;
+      }
+      rows.push({ src, dst, conns, l7 });
+    };
+    for (const s of ws) {
+      const sMesh = this.istio.active ? this.istio.inMesh(s.rep) : false;
+      for (const d of ws) {
+        if (s === d) continue;
+        const key = s.cls.index * n + d.cls.index;
+        let c = pairCache.get(key);
+        if (!c) { c = e.podToPod(s.cls, d.cls); pairCache.set(key, c); }
+        push(s.id, d.id, c, { pod: s.rep, inMesh: sMesh }, d);
+      }
+      e.atomsOut.forEach((_, i) => push(s.id, e.atomNamesOut[i], e.podToAtom(s.cls, i), undefined, undefined));
+    }
+    e.atomsIn.forEach((a, i) => {
+      for (const d of ws) push(e.atomNamesIn[i], d.id, e.atomToPod(i, d.cls), { inMesh: false, atom: a }, d);
+    });
+    for (const [w, ports] of this.ingressTargets()) {
+      push(INGRESS_CONTROLLER, w.id, ports.intersect(e.podToPod(e.controllerClass, w.cls)), this.controllerSource(), w);
+    }
+    rows.sort((a, b) => cmp(a.src, b.src) || cmp(a.dst, b.dst));
+    return rows;
+  }
+
+  /** Workloads exposed through Ingress/Route objects, with the target ports. */
+  private ingressTargets(): Array<[Workload, ConnSet]> {
+    const res = this.engine.res;
+    const out = new Map<Workload, ConnSet>();
+    const expose = (ns: string, svcName: string, pick: (p: any) => boolean): void => {
+      const svc = res.services.find((s) => (s.metadata?.namespace ?? 'default') === ns && s.metadata?.name === svcName);
+      const sel = svc?.spec?.selector;
+      if (!sel || !Object.keys(sel).length) return;
+      for (const w of this.engine.workloads) {
+        if (w.ns !== ns || !Object.keys(sel).every((k) => w.rep.labels[k] === String(sel[k]))) continue;
+        let c = out.get(w) ?? ConnSet.NONE;
+        for (const p of svc.spec.ports ?? []) {
+          if (!pick(p)) continue;
+          const proto = String(p.protocol ?? 'TCP');
+          const tp = p.targetPort ?? p.port;
+          if (typeof tp === 'string' && !/^\d+$/.test(tp)) {
+            for (const cp of w.rep.ports) if (cp.name === tp && cp.protocol === proto) c = c.union(ConnSet.of(proto, cp.port));
+          } else {
+            c = c.union(ConnSet.of(proto, Number(tp)));
+          }
+        }
+        out.set(w, c);
+      }
+    };
+    for (const ing of res.ingresses) {
+      const ns = ing.metadata?.namespace ?? 'default';
+      const backends: any[] = [];
+      if (ing.spec?.defaultBackend?.service) backends.push(ing.spec.defaultBackend.service);
+      for (const r of ing.spec?.rules ?? []) for (const p of r.http?.paths ?? []) if (p.backend?.service) backends.push(p.backend.service);
+      for (const b of backends) {
+        const pick = (p: any): boolean => {
+          if (b.port?.number !== undefined) return Number(p.port) === Number(b.port.number);
+          return b.port?.name !== undefined ? p.name === b.port.name : true;
+        };
+        expose(ns, b.name, pick);
+      }
+    }
+    for (const rt of res.routes) {
+      const ns = rt.metadata?.namespace ?? 'default';
+      const tp = rt.spec?.port?.targetPort;
+      const pick = (p: any): boolean => tp === undefined || p.name === tp || String(p.targetPort ?? p.port) === String(tp);
+      for (const to of [rt.spec?.to, ...(rt.spec?.alternateBackends ?? [])]) {
+        if (to && (to.kind ?? 'Service') === 'Service') expose(ns, to.name, pick);
+      }
+    }
+    return [...out.entries()].filter(([, c]) => !c.isEmpty);
+  }
+
+  /** Every allowed connection, sorted by source then destination. */
+  public connections(): Connection[] {
+    return this.rows.map((r) => ({ src: r.src, dst: r.dst, conns: r.conns.toString(), allowAll: r.conns.isAll, l7: [...r.l7] }));
+  }
+
+  /** The peers (workloads, external ranges, ingress controller) that appear in the analysis. */
+  public peers(): string[] {
+    const out = [...new Set([...this.engine.workloads.map((w) => w.id), ...this.engine.atomNamesIn, ...this.engine.atomNamesOut])];
+    if (this.rows.some((r) => r.src === INGRESS_CONTROLLER)) out.push(INGRESS_CONTROLLER);
+    return out.sort(cmp);
+  }
+
+  /** netpol-analyzer's text format: one `src => dst : conns` line per connection. */
+  public toText(): string {
+    return this.rows.map((r) => `${r.src} => ${r.dst} : ${r.conns}${r.l7.length ? ` [L7: ${r.l7.join('; ')}]` : ''}`).join('\n');
+  }
+
+  /** JSON: `[{ "src", "dst", "conn" }]` (netpol-analyzer's shape; `l7` added when Istio limits it). */
+  public toJson(): string {
+    const rows = this.rows.map((r) => {
+      const base = { src: r.src, dst: r.dst, conn: r.conns.toString() };
+      return r.l7.length ? { ...base, l7: r.l7 } : base;
+    });
+    return JSON.stringify(rows, null, 2);
+  }
+
+  /** A Markdown matrix: one row per source, one column per destination. */
+  public toMarkdown(): string {
+    return toMarkdown(this.peers(), this.connections());
+  }
+
+  /** A Mermaid flowchart (namespaces as subgraphs). */
+  public toMermaid(): string {
+    return toMermaid(this.peers(), this.connections());
+  }
+
+  /** A Graphviz DOT digraph (namespaces as clusters). */
+  public toDot(): string {
+    return toDot(this.peers(), this.connections());
+  }
+
+  /** Resolves a peer given as `ns/name[Kind]`, `ns/name`, an IP address or a `[External]` range. */
+  private resolve(peer: string, asSource: boolean): { w?: Workload; atom?: number; controller?: boolean; name: string } {
+    const atoms = asSource ? this.engine.atomsIn : this.engine.atomsOut;
+    const names = asSource ? this.engine.atomNamesIn : this.engine.atomNamesOut;
+    if (peer === INGRESS_CONTROLLER) return { controller: true, name: peer };
+    const w = this.byName.get(peer) ?? this.engine.workloads.filter((x) => `${x.ns}/${x.name}` === peer)[0];
+    if (w) return { w, name: w.id };
+    const ai = names.indexOf(peer);
+    if (ai >= 0) return { atom: ai, name: peer };
+    const ip = parseIpAddress(peer);
+    if (ip) {
+      const i = atoms.findIndex((a) => a.v6 === ip.v6 && a.lo <= ip.value && ip.value <= a.hi);
+      if (i >= 0) return { atom: i, name: names[i] };
+    }
+    throw new AnalysisError(`unknown peer "${peer}": expected one of ${this.peers().slice(0, 20).join(', ')}${this.peers().length > 20 ? ', ...' : ''} or an IP address`);
+  }
+
+  private row(src: string, dst: string): Row | undefined {
+    return this.rows.find((r) => r.src === src && r.dst === dst);
+  }
+
+  /**
+   * True if `src` may connect to `dst` (on `port`, e.g. `8080`, `TCP/8080`, `udp/53`; any port when omitted).
+   */
+  public isAllowed(src: string, dst: string, port?: string): boolean {
+    const r = this.row(this.resolve(src, true).name, this.resolve(dst, false).name);
+    if (!r) return false;
+    if (port === undefined) return true;
+    const m = /^(?:(tcp|udp|sctp)\/)?(\d+)$/i.exec(port.trim());
+    if (!m) throw new AnalysisError(`invalid port "${port}": expected 8080 or TCP/8080 (protocols TCP, UDP, SCTP)`);
+    return r.conns.contains(m[1] ?? 'TCP', Number(m[2]));
+  }
+
+  /** Throws if `src` cannot connect to `dst` (on `port`). */
+  public assertAllowed(src: string, dst: string, port?: string): void {
+    if (!this.isAllowed(src, dst, port)) {
+      const r = this.row(this.resolve(src, true).name, this.resolve(dst, false).name);
+      throw new AnalysisError(`expected ${src} => ${dst}${port ? ` on ${port}` : ''} to be allowed, but ${r ? `only ${r.conns} is` : 'nothing is'} allowed`);
+    }
+  }
+
+  /** Throws if `src` can connect to `dst` (on `port`; any port when omitted). */
+  public assertDenied(src: string, dst: string, port?: string): void {
+    if (this.isAllowed(src, dst, port)) {
+      const r = this.row(this.resolve(src, true).name, this.resolve(dst, false).name)!;
+      throw new AnalysisError(`expected ${src} => ${dst}${port ? ` on ${port}` : ''} to be denied, but ${r.conns} is allowed`);
+    }
+  }
+
+  /**
+   * Throws unless the allowed set is exactly `expected`: lines `src => dst : conns` or `src => dst`
+   * (any connections). The error lists what is unexpectedly open (+) and what is missing (-).
+   */
+  public assertExactly(expected: string[]): void {
+    const actual = this.rows.map((r) => ({ pair: `${r.src} => ${r.dst}`, line: `${r.src} => ${r.dst} : ${r.conns}` }));
+    const exp = expected.map((l) => l.trim()).filter((l) => l).map((l) => {
+      const m = /^(.+?)\s*=>\s*(.+?)(?:\s+:\s+(.+))?$/.exec(l);
+      if (!m) throw new AnalysisError(`assertExactly: cannot read "${l}" (expected "src => dst : conns" or "src => dst")`);
+      const s = this.resolve(m[1], true).name;
+      const d = this.resolve(m[2], false).name;
+      return { pair: `${s} => ${d}`, line: m[3] ? `${s} => ${d} : ${m[3]}` : undefined };
+    });
+    const extra: string[] = [];
+    const wrong: string[] = [];
+    for (const a of actual) {
+      const e = exp.find((x) => x.pair === a.pair);
+      if (!e) extra.push(`+ ${a.line}`);
+      else if (e.line && e.line !== a.line) wrong.push(`~ ${a.line} (expected ${e.line})`);
+    }
+    const missing = exp.filter((e) => !actual.some((a) => a.pair === e.pair)).map((e) => `- ${e.line ?? e.pair}`);
+    if (extra.length || wrong.length || missing.length) {
+      throw new AnalysisError(`allowed connections differ from the declared set (+ unexpectedly allowed, - missing, ~ different ports):\n${[...extra, ...wrong, ...missing].join('\n')}`);
+    }
+  }
+
+  /** Explains which policies allow or deny `src => dst`, and why. */
+  public explain(src: string, dst: string): Explanation {
+    const s = this.resolve(src, true);
+    const d = this.resolve(dst, false);
+    const e = this.engine;
+    const reasons: string[] = [];
+    const dstPorts = d.w ? d.w.cls.ports : undefined;
+    const side = (label: string, sel: Workload | undefined, dir: 'ingress' | 'egress', peer: { cls?: any; atom?: number }): void => {
+      if (!sel) { reasons.push(`${label}: ${dir === 'egress' ? 'source' : 'destination'} is not a pod; no ${dir} policy applies`); return; }
+      const x = e.explainDirection(sel.cls, dir, peer, dstPorts);
+      if (!x.isolated) { reasons.push(`${label}: ${sel.id} is not selected by any ${dir} policy: all ${dir} allowed`); return; }
+      reasons.push(`${label}: ${sel.id} is selected for ${dir} by ${x.policies.join(', ')}`);
+      if (!x.hits.length) reasons.push(`${label}: no ${dir} rule of these policies matches the peer: denied`);
+      for (const h of x.hits) reasons.push(`${label}: ${h.policy} ${dir} rule ${h.rule} allows ${h.conns}`);
+    };
+    const srcPeer = s.w ? { cls: s.w.cls } : s.controller ? { cls: e.controllerClass } : { atom: s.atom };
+    const dstPeer = d.w ? { cls: d.w.cls } : { atom: d.atom };
+    if (s.controller) reasons.push(`egress: the ingress controller (namespace ${e.controllerClass.ns}) is not restricted; it reaches only Ingress/Route backends`);
+    else side('egress', s.w, 'egress', dstPeer);
+    side('ingress', d.w, 'ingress', srcPeer);
+    const r = this.row(s.name, d.name);
+    if (this.istio.active && d.w) {
+      const l4 = s.w ? e.podToPod(s.w.cls, d.w.cls) : s.atom !== undefined ? e.atomToPod(s.atom, d.w.cls) : ConnSet.ALL;
+      const atom = s.atom !== undefined ? e.atomsIn[s.atom] : undefined;
+      const isrc = s.w ? { pod: s.w.rep, inMesh: this.istio.inMesh(s.w.rep) } : { inMesh: false, atom };
+      const v = this.istio.apply(isrc, d.w.rep, l4);
+      for (const x of v.reasons) reasons.push(`istio: ${x}`);
+      for (const x of v.l7) reasons.push(`istio L7: ${x}`);
+    }
+    if (s.name === d.name) reasons.push('a workload to itself is not analysed');
+    return { src: s.name, dst: d.name, allowed: !!r, conns: r ? r.conns.toString() : 'No Connections', reasons };
+  }
+}
+
+/** The difference between two analyses: what a change opens, closes or alters. */
+export class ReachabilityDiff {
+  /** Changed pairs, sorted by source then destination. */
+  public readonly entries: DiffEntry[];
+
+  /** @internal */
+  constructor(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer) {
+    const a = new Map(before.connections().map((c) => [`${c.src}\0${c.dst}`, c]));
+    const b = new Map(after.connections().map((c) => [`${c.src}\0${c.dst}`, c]));
+    const keys = [...new Set([...a.keys(), ...b.keys()])].sort(cmp);
+    const out: DiffEntry[] = [];
+    for (const k of keys) {
+      const x = a.get(k);
+      const y = b.get(k);
+      const [src, dst] = k.split('\0');
+      const fx = x ? x.conns + (x.l7.length ? ` [L7: ${x.l7.join('; ')}]` : '') : 'No Connections';
+      const fy = y ? y.conns + (y.l7.length ? ` [L7: ${y.l7.join('; ')}]` : '') : 'No Connections';
+      if (fx === fy) continue;
+      out.push({ diffType: !x ? 'added' : !y ? 'removed' : 'changed', src, dst, ref1: fx, ref2: fy });
+    }
+    this.entries = out;
+  }
+
+  /** True if nothing changed. */
+  public get isEmpty(): boolean { return this.entries.length === 0; }
+
+  /** netpol-analyzer's diff text: `diff-type: added, source: X, destination: Y, ref1: ..., ref2: ...`. */
+  public toText(): string {
+    return this.entries.map((e) => `diff-type: ${e.diffType}, source: ${e.src}, destination: ${e.dst}, ref1: ${e.ref1}, ref2: ${e.ref2}`).join('\n');
+  }
+
+  /** Only the connections the change opens (added, or changed to allow more). */
+  public opened(): DiffEntry[] {
+    return this.entries.filter((e) => e.diffType !== 'removed');
+  }
+}

@@ -1,0 +1,84 @@
+import { AnalysisError } from './analysis-error';
+
+const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const PREFIX_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function checkKey(key: string, where: string): void {
+  const parts = String(key).split('/');
+  const name = parts[parts.length - 1];
+  const bad = parts.length > 2 || !NAME_RE.test(name) || (parts.length === 2 && (!PREFIX_RE.test(parts[0]) || parts[0].length > 253));
+  if (bad) {
+    throw new AnalysisError(`${where}: selector error: key: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (at most 63 characters), with an optional DNS subdomain prefix`);
+  }
+}
+
+function checkValue(key: string, value: string, where: string): void {
+  if (typeof value !== 'string' || value.length > 63 || !VALUE_RE.test(value)) {
+    throw new AnalysisError(`${where}: selector error: values[${key}]: Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (at most 63 characters)`);
+  }
+}
+
+interface Requirement { key: string; op: string; values: string[] }
+
+/** A parsed Kubernetes LabelSelector (internal). `undefined` input = matches nothing (not given). */
+export class Selector {
+  /** Parses and validates a metav1.LabelSelector. */
+  public static parse(sel: any, where: string): Selector {
+    const reqs: Requirement[] = [];
+    const ml = sel?.matchLabels ?? {};
+    for (const k of Object.keys(ml).sort()) {
+      checkKey(k, where);
+      const v = ml[k] === null || ml[k] === undefined ? '' : String(ml[k]);
+      checkValue(k, v, where);
+      reqs.push({ key: k, op: 'In', values: [v] });
+    }
+    for (const e of sel?.matchExpressions ?? []) {
+      checkKey(e.key, where);
+      const op = String(e.operator);
+      const values: string[] = (e.values ?? []).map((x: any) => String(x));
+      if (op === 'In' || op === 'NotIn') {
+        if (!values.length) throw new AnalysisError(`${where}: selector error: values: Required value: for 'in', 'notin' operators, values set can't be empty (key "${e.key}")`);
+        values.forEach((v) => checkValue(e.key, v, where));
+      } else if (op === 'Exists' || op === 'DoesNotExist') {
+        if (values.length) throw new AnalysisError(`${where}: selector error: values: Forbidden: may not be specified when \`operator\` is 'Exists' or 'DoesNotExist' (key "${e.key}")`);
+      } else {
+        throw new AnalysisError(`${where}: selector error: operator: Unsupported value: "${op}": supported values: "In", "NotIn", "Exists", "DoesNotExist"`);
+      }
+      reqs.push({ key: e.key, op, values });
+    }
+    return new Selector(reqs);
+  }
+
+  private constructor(private readonly reqs: Requirement[]) {}
+
+  /** True for `{}` (selects everything). */
+  public get isEmpty(): boolean { return this.reqs.length === 0; }
+
+  public matches(labels: { [k: string]: string }): boolean {
+    for (const r of this.reqs) {
+      const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+      const v = labels[r.key];
+      switch (r.op) {
+        case 'In': if (!has || !r.values.includes(v)) return false; break;
+        case 'NotIn': if (has && r.values.includes(v)) return false; break;
+        case 'Exists': if (!has) return false; break;
+        default: if (has) return false; break;
+      }
+    }
+    return true;
+  }
+
+  /** Human-readable form, e.g. `app=web,tier in (a,b)`. */
+  public toString(): string {
+    if (!this.reqs.length) return '{}';
+    return this.reqs.map((r) => {
+      switch (r.op) {
+        case 'In': return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+        case 'NotIn': return `${r.key} notin (${r.values.join(',')})`;
+        case 'Exists': return r.key;
+        default: return `!${r.key}`;
+      }
+    }).join(',');
+  }
+}

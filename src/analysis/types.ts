@@ -1,0 +1,77 @@
+/** Options for {@link ReachabilityAnalyzer}. */
+export interface AnalyzerOptions {
+  /**
+   * Namespace the ingress controller runs in (its pod is modelled there, so NetworkPolicies
+   * that admit that namespace admit it).
+   * @default 'ingress-controller-ns' (netpol-analyzer's placeholder, matched by no selector but `{}`)
+   */
+  readonly ingressControllerNamespace?: string;
+  /**
+   * Labels of the ingress controller pod.
+   * @default {} (no labels)
+   */
+  readonly ingressControllerLabels?: { [key: string]: string };
+  /**
+   * CIDRs that make up the external address space reported as `[External]` peers.
+   * @default ['0.0.0.0/0'] (plus '::/0' when a policy uses an IPv6 ipBlock)
+   */
+  readonly externalUniverse?: string[];
+  /**
+   * Istio root namespace (mesh-wide PeerAuthentication / AuthorizationPolicy).
+   * @default 'istio-system'
+   */
+  readonly istioRootNamespace?: string;
+  /**
+   * Istio trust domain used in principals.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
+   * Treat every pod as having an Istio sidecar (otherwise: namespace label
+   * `istio-injection=enabled` / `istio.io/rev`, or pod `sidecar.istio.io/inject=true`).
+   * @default false
+   */
+  readonly meshAllPods?: boolean;
+}
+
+/** One allowed connection between two peers. */
+export interface Connection {
+  /** Source peer: `ns/name[Kind]`, `a.b.c.d-w.x.y.z[External]` or `{ingress-controller}`. */
+  readonly src: string;
+  /** Destination peer, same naming as `src`. */
+  readonly dst: string;
+  /** Allowed protocols/ports in netpol-analyzer's text: `All Connections`, `TCP 80,UDP 53`. */
+  readonly conns: string;
+  /** True when every protocol and port is allowed. */
+  readonly allowAll: boolean;
+  /** L7 limits imposed by Istio AuthorizationPolicies (empty when none). */
+  readonly l7: string[];
+}
+
+/** Why a pair of peers is (not) connected. */
+export interface Explanation {
+  /** Source peer. */
+  readonly src: string;
+  /** Destination peer. */
+  readonly dst: string;
+  /** True if any connection is allowed. */
+  readonly allowed: boolean;
+  /** The allowed connections (netpol-analyzer text). */
+  readonly conns: string;
+  /** Human-readable reasons, egress side first, then ingress, then Istio. */
+  readonly reasons: string[];
+}
+
+/** One changed pair between two sets of manifests. */
+export interface DiffEntry {
+  /** `added`, `removed` or `changed`. */
+  readonly diffType: string;
+  /** Source peer. */
+  readonly src: string;
+  /** Destination peer. */
+  readonly dst: string;
+  /** Connections in the first set (`No Connections` when absent). */
+  readonly ref1: string;
+  /** Connections in the second set (`No Connections` when absent). */
+  readonly ref2: string;
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { AnalysisError, ReachabilityAnalyzer } from '../analysis';
+
+const USAGE = `usage:
+  cdk8s-zero-trust analyze <files or dirs>... [--format txt|json|md|mermaid|dot] [--explain SRC DST]
+  cdk8s-zero-trust diff <a> <b>`;
+
+const FORMATS = ['txt', 'json', 'md', 'mermaid', 'dot'];
+
+/** Runs the command with `argv` (without node and script); returns the exit code. */
+export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === 'analyze') {
+      const paths: string[] = [];
+      let format = 'txt';
+      let explain: string[] | undefined;
+      for (let i = 0; i < rest.length; i++) {
+        const a = rest[i];
+        if (a === '--format' || a === '-o') {
+          format = rest[++i];
+          if (!FORMATS.includes(format)) throw new AnalysisError(`--format: invalid value "${format}" (valid: ${FORMATS.join(', ')})`);
+        } else if (a.startsWith('--format=')) {
+          format = a.slice('--format='.length);
+          if (!FORMATS.includes(format)) throw new AnalysisError(`--format: invalid value "${format}" (valid: ${FORMATS.join(', ')})`);
+        } else if (a === '--explain') {
+          explain = [rest[++i], rest[++i]];
+          if (!explain[0] || !explain[1]) throw new AnalysisError('--explain needs two peers: --explain SRC DST');
+        } else if (a.startsWith('-')) {
+          throw new AnalysisError(`unknown option "${a}"\n${USAGE}`);
+        } else {
+          paths.push(a);
+        }
+      }
+      if (!paths.length) throw new AnalysisError(`analyze needs at least one file or directory\n${USAGE}`);
+      const an = ReachabilityAnalyzer.fromPaths(paths);
+      if (explain) {
+        const x = an.explain(explain[0], explain[1]);
+        out([`${x.src} => ${x.dst} : ${x.conns}`, ...x.reasons.map((r) => `  ${r}`)].join('\n') + '\n');
+        return 0;
+      }
+      const text = format === 'json' ? an.toJson() : format === 'md' ? an.toMarkdown() : format === 'mermaid' ? an.toMermaid() : format === 'dot' ? an.toDot() : an.toText();
+      out(text.length ? text + '\n' : '');
+      return 0;
+    }
+    if (cmd === 'diff') {
+      if (rest.length !== 2) throw new AnalysisError(`diff needs exactly two paths\n${USAGE}`);
+      const d = ReachabilityAnalyzer.diff(ReachabilityAnalyzer.fromPaths([rest[0]]), ReachabilityAnalyzer.fromPaths([rest[1]]));
+      out(d.isEmpty ? '' : d.toText() + '\n');
+      return 0;
+    }
+    if (cmd === '--help' || cmd === '-h' || cmd === 'help') { out(USAGE + '\n'); return 0; }
+    err(`${cmd ? `unknown command "${cmd}"` : 'no command given'}\n${USAGE}\n`);
+    return 2;
+  } catch (e) {
+    err(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = run(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+}
