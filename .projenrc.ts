@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
@@ -48,6 +48,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/test/'],
     },
@@ -107,6 +108,13 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json bench/main.ts',
   receiveArgs: true,
 });
+
+// eslint's project service picks the nearest tsconfig: give sample/ and bench/ their own
+for (const dir of ['sample', 'bench']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+  });
+}
 
 for (const p of ['/dist/', '/.cache/', '/bench/', '/sample/', '/scripts/', '/.ci/']) project.addPackageIgnore(p);
 
