@@ -136,7 +136,7 @@ export class FailoverPolicy extends Construct {
       fail(p, 'healthCheckPath', this.healthCheckPath, 'an HTTP path starting with \'/\' without spaces, e.g. /healthz');
     }
     const seconds = (field: string, d: Duration): number => {
-      const s = d.toSeconds();
+      const s = d.toMilliseconds() / 1000;
       if (!Number.isInteger(s) || s < 1 || s > 3600) fail(p, field, `${s}s`, 'a whole number of seconds from 1 to 3600');
       return s;
     };

@@ -199,7 +199,7 @@ export class GlobalService extends Construct {
       this.hostname = dns.hostname;
       this.strategy = dns.strategy ?? GslbStrategy.roundRobin();
       if (dns.ttl !== undefined) {
-        const s = dns.ttl.toSeconds();
+        const s = dns.ttl.toMilliseconds() / 1000;
         if (!Number.isInteger(s) || s < 1 || s > 86400) {
           fail(p, 'dns.ttl', `${s}s`, 'a whole number of seconds from 1 to 86400');
         }
