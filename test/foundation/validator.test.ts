@@ -224,10 +224,10 @@ describe('CRDs among the validated objects', () => {
   const crd = {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: 'failoverpolicies.failover.k8s' },
+    metadata: { name: 'probes.validator.test.example' },
     spec: {
-      group: 'failover.k8s',
-      names: { kind: 'FailoverPolicy', plural: 'failoverpolicies', singular: 'failoverpolicy', listKind: 'FailoverPolicyList' },
+      group: 'validator.test.example',
+      names: { kind: 'Probe', plural: 'probes', singular: 'probe', listKind: 'ProbeList' },
       scope: 'Namespaced',
       versions: [{
         name: 'v1',
@@ -248,18 +248,18 @@ describe('CRDs among the validated objects', () => {
       }],
     },
   };
-  const cr = { apiVersion: 'failover.k8s/v1', kind: 'FailoverPolicy', metadata: { name: 'db', namespace: 'shop' }, spec: { primary: 'eu', port: 'pg', extra: { any: 1 } } };
+  const cr = { apiVersion: 'validator.test.example/v1', kind: 'Probe', metadata: { name: 'db', namespace: 'shop' }, spec: { primary: 'eu', port: 'pg', extra: { any: 1 } } };
 
   test('a CR is validated against a CRD in the same call', () => {
     expectValid([crd, cr]);
-    expectInvalid(cr, 'unknown apiVersion/kind failover.k8s/v1 FailoverPolicy');
+    expectInvalid(cr, 'unknown apiVersion/kind validator.test.example/v1 Probe');
     expectInvalid([crd, { ...cr, spec: { primary: 'eu', secondary: 'us' } }], '.spec.secondary: unknown field');
     expectInvalid([crd, { ...cr, spec: { primary: 'eu', port: 1.5 } }], '.spec.port: Invalid value: 1.5');
     expectInvalid([crd, { ...cr, spec: {} }], '.spec.primary: Required value');
   });
 
   test('the CustomResourceDefinition object itself is validated', () => {
-    expectInvalid({ ...crd, metadata: { name: 'wrong.failover.k8s' } }, 'must be spec.names.plural + "." + spec.group');
+    expectInvalid({ ...crd, metadata: { name: 'wrong.validator.test.example' } }, 'must be spec.names.plural + "." + spec.group');
     expectInvalid({ ...crd, spec: { ...crd.spec, scope: 'Namespaced', sope: 'x' } }, '.spec.sope: unknown field');
     const untyped = JSON.parse(JSON.stringify(crd));
     delete untyped.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.primary.type;
