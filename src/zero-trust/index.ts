@@ -1,1 +1,2 @@
-export {};
+export * from './hardening-options';
+export * from './zero-trust-namespace';

@@ -1,0 +1,427 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Port } from '../core/port';
+import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
+import { hardenWorkload } from './hardening';
+import { HardeningOptions } from './hardening-options';
+
+/**
+ * Pod Security Admission level.
+ */
+export enum PodSecurityLevel {
+  /** Unrestricted. */
+  PRIVILEGED = 'privileged',
+  /** Prevents known privilege escalations. */
+  BASELINE = 'baseline',
+  /** Current pod hardening best practices. */
+  RESTRICTED = 'restricted',
+}
+
+/**
+ * ResourceQuota defaults of a namespace (`spec.hard`).
+ */
+export interface NamespaceQuota {
+  /** @default '4' */
+  readonly requestsCpu?: string;
+  /** @default '8Gi' */
+  readonly requestsMemory?: string;
+  /** @default '8' */
+  readonly limitsCpu?: string;
+  /** @default '16Gi' */
+  readonly limitsMemory?: string;
+  /** @default '50' */
+  readonly pods?: string;
+  /**
+   * LoadBalancer Services allowed (0 unless `allowLoadBalancers`).
+   *
+   * @default '0'
+   */
+  readonly servicesLoadBalancers?: string;
+  /**
+   * NodePort Services allowed.
+   *
+   * @default '0'
+   */
+  readonly servicesNodePorts?: string;
+}
+
+/**
+ * LimitRange defaults per container.
+ */
+export interface NamespaceLimits {
+  /** @default '100m' */
+  readonly defaultRequestCpu?: string;
+  /** @default '128Mi' */
+  readonly defaultRequestMemory?: string;
+  /** @default '500m' */
+  readonly defaultLimitCpu?: string;
+  /** @default '512Mi' */
+  readonly defaultLimitMemory?: string;
+}
+
+/**
+ * Properties of a {@link ZeroTrustNamespace}.
+ */
+export interface ZeroTrustNamespaceProps {
+  /** Namespace name (DNS-1123 label). */
+  readonly name: string;
+
+  /**
+   * Pod Security Admission level (enforce, audit and warn).
+   *
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurity?: PodSecurityLevel;
+
+  /**
+   * The cluster DNS pods every pod may reach on UDP and TCP 53.
+   *
+   * @default - kube-system pods labelled k8s-app=kube-dns (CoreDNS and kube-dns)
+   */
+  readonly dns?: DnsPeerOptions;
+
+  /**
+   * Allow every pod of the namespace to reach every other pod of it (all ports).
+   *
+   * @default false
+   */
+  readonly allowIntraNamespace?: boolean;
+
+  /**
+   * No egress outside the cluster: flows from this namespace to external IP blocks
+   * (internet, CIDRs not marked inCluster) are rejected.
+   *
+   * @default false
+   */
+  readonly internalOnly?: boolean;
+
+  /**
+   * Allow every pod to reach the Kubernetes API server at these endpoint addresses
+   * (`kubectl get endpoints kubernetes`).
+   *
+   * @default - the API server is not reachable
+   */
+  readonly kubeApiServerCidrs?: string[];
+
+  /**
+   * Ports of the API server endpoints.
+   *
+   * @default [Port.tcp(443), Port.tcp(6443)]
+   */
+  readonly kubeApiServerPorts?: Port[];
+
+  /**
+   * Label the namespace for Istio sidecar injection (`istio-injection=enabled`).
+   *
+   * @default false
+   */
+  readonly istioInjection?: boolean;
+
+  /**
+   * ResourceQuota of the namespace.
+   *
+   * @default - the NamespaceQuota defaults
+   */
+  readonly quota?: NamespaceQuota;
+
+  /**
+   * LimitRange of the namespace.
+   *
+   * @default - the NamespaceLimits defaults
+   */
+  readonly limits?: NamespaceLimits;
+
+  /**
+   * Harden every cdk8s-plus workload of this chart placed in the namespace.
+   *
+   * @default true
+   */
+  readonly hardenWorkloads?: boolean;
+
+  /**
+   * Allow Services of type LoadBalancer or NodePort in the namespace.
+   *
+   * @default false
+   */
+  readonly allowLoadBalancers?: boolean;
+
+  /**
+   * Extra labels of the Namespace.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Extra annotations of the Namespace.
+   *
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+const PSA_LEVEL_KEYS = ['enforce', 'audit', 'warn'];
+
+/**
+ * A namespace that denies everything by default: the Namespace (Pod Security Admission labels),
+ * a default-deny NetworkPolicy for ingress and egress, DNS always reachable, explicit typed
+ * allows (through the chart's {@link Flows}), ResourceQuota and LimitRange, hardened workloads.
+ *
+ * It is itself a peer: `Flows.of(this).allow(frontendNs, ns, ...)`.
+ */
+export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRenderer {
+  /** The namespace name. */
+  public readonly name: string;
+
+  /** The cdk8s-plus Namespace. */
+  public readonly namespaceObject: kplus.Namespace;
+
+  /** Pod Security Admission level. */
+  public readonly podSecurity: PodSecurityLevel;
+
+  /** True if egress outside the cluster is refused. */
+  public readonly internalOnly: boolean;
+
+  private readonly hardening = new Map<kplus.AbstractPod, HardeningOptions>();
+  private readonly props: ZeroTrustNamespaceProps;
+
+  constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (props === undefined || props === null) {
+      fail(path, 'props', props, 'ZeroTrustNamespaceProps with a name');
+    }
+    validateDns1123Label(path, 'name', props.name);
+    validateLabels(path, 'labels', props.labels);
+    if (props.annotations !== undefined) {
+      for (const k of Object.keys(props.annotations)) {
+        if (typeof props.annotations[k] !== 'string') {
+          fail(path, `annotations[${JSON.stringify(k)}]`, props.annotations[k], 'a string');
+        }
+      }
+    }
+    const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
+    if (!Object.values(PodSecurityLevel).includes(level)) {
+      fail(path, 'podSecurity', level, 'one of privileged, baseline, restricted');
+    }
+    if (props.kubeApiServerPorts !== undefined && props.kubeApiServerPorts.length === 0) {
+      fail(path, 'kubeApiServerPorts', [], 'at least one port');
+    }
+    this.name = props.name;
+    this.podSecurity = level;
+    this.internalOnly = props.internalOnly ?? false;
+    this.props = props;
+
+    const labels: { [key: string]: string } = { ...(props.labels ?? {}) };
+    for (const k of PSA_LEVEL_KEYS) {
+      labels[`pod-security.kubernetes.io/${k}`] = level;
+      labels[`pod-security.kubernetes.io/${k}-version`] = 'latest';
+    }
+    if (props.istioInjection) {
+      labels['istio-injection'] = 'enabled';
+    }
+    this.namespaceObject = new kplus.Namespace(this, 'Namespace', {
+      metadata: { name: this.name, labels, annotations: props.annotations },
+    });
+
+    const q = props.quota ?? {};
+    const allowLb = props.allowLoadBalancers ?? false;
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { name: 'default-quota', namespace: this.name },
+      spec: {
+        hard: {
+          'requests.cpu': k8s.Quantity.fromString(q.requestsCpu ?? '4'),
+          'requests.memory': k8s.Quantity.fromString(q.requestsMemory ?? '8Gi'),
+          'limits.cpu': k8s.Quantity.fromString(q.limitsCpu ?? '8'),
+          'limits.memory': k8s.Quantity.fromString(q.limitsMemory ?? '16Gi'),
+          'pods': k8s.Quantity.fromString(q.pods ?? '50'),
+          'services.loadbalancers': k8s.Quantity.fromString(q.servicesLoadBalancers ?? (allowLb ? '10' : '0')),
+          'services.nodeports': k8s.Quantity.fromString(q.servicesNodePorts ?? (allowLb ? '10' : '0')),
+        },
+      },
+    });
+    const l = props.limits ?? {};
+    new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: { name: 'default-limits', namespace: this.name },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: {
+            cpu: k8s.Quantity.fromString(l.defaultRequestCpu ?? '100m'),
+            memory: k8s.Quantity.fromString(l.defaultRequestMemory ?? '128Mi'),
+          },
+          default: {
+            cpu: k8s.Quantity.fromString(l.defaultLimitCpu ?? '500m'),
+            memory: k8s.Quantity.fromString(l.defaultLimitMemory ?? '512Mi'),
+          },
+        }],
+      },
+    });
+
+    const flows = Flows.of(this);
+    flows.manageNamespace(this.name);
+    flows.addRenderer(this);
+    // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
+    flows.allow(this, Peer.dns(props.dns), { ports: [Port.udp(53), Port.tcp(53)] });
+    if (props.allowIntraNamespace) {
+      flows.allow(this, this, { ports: [], allPorts: true });
+    }
+    if (props.kubeApiServerCidrs !== undefined) {
+      flows.allow(this, Peer.kubeApiServer(props.kubeApiServerCidrs), {
+        ports: props.kubeApiServerPorts ?? [Port.tcp(443), Port.tcp(6443)],
+      });
+    }
+  }
+
+  /** Always NAMESPACE. */
+  public get peerKind(): PeerKind {
+    return PeerKind.NAMESPACE;
+  }
+
+  /** The namespace name. */
+  public get peerName(): string {
+    return this.name;
+  }
+
+  /** The namespace name. */
+  public get namespace(): string | undefined {
+    return this.name;
+  }
+
+  /** Undefined: selected by name. */
+  public get namespaceLabels(): { [key: string]: string } | undefined {
+    return undefined;
+  }
+
+  /** Undefined: every pod of the namespace. */
+  public get podLabels(): { [key: string]: string } | undefined {
+    return undefined;
+  }
+
+  /** Undefined: not an IP block. */
+  public get ipBlocks(): IpBlock[] | undefined {
+    return undefined;
+  }
+
+  /** Undefined: many service accounts. */
+  public get serviceAccountName(): string | undefined {
+    return undefined;
+  }
+
+  /** Always true. */
+  public get inCluster(): boolean {
+    return true;
+  }
+
+  /**
+   * Pods of this namespace selected by labels, as a peer.
+   *
+   * @param labels pod labels
+   * @param name short name used in policy names
+   * @default name - derived from the label values
+   */
+  public pods(labels: { [key: string]: string }, name?: string): Peer {
+    return Peer.pods(labels, { namespace: this.name, name });
+  }
+
+  /**
+   * Allow `peer` to reach every pod of this namespace.
+   *
+   * @param peer the client
+   * @param options ports
+   */
+  public allowFrom(peer: IPeer, options: FlowOptions): Flow {
+    return Flows.of(this).allow(peer, this, options);
+  }
+
+  /**
+   * Allow every pod of this namespace to reach `peer`.
+   *
+   * @param peer the server
+   * @param options ports
+   */
+  public allowTo(peer: IPeer, options: FlowOptions): Flow {
+    this.checkEgress('allowTo(peer)', peer);
+    return Flows.of(this).allow(this, peer, options);
+  }
+
+  /**
+   * Allow one workload of this namespace to reach the public internet (never the whole
+   * namespace). Refused in an internal-only namespace.
+   *
+   * @param workload the workload (or a pod peer of this namespace)
+   * @param options ports, e.g. `[Port.tcp(443)]`
+   */
+  public allowInternet(workload: IPeer, options: FlowOptions): Flow {
+    if (workload.peerKind !== PeerKind.PODS) {
+      fail(this.node.path, 'allowInternet(workload)', workload.peerName, 'a workload or pod peer (the internet is allowed for named workloads only)');
+    }
+    const internet = Peer.internet();
+    this.checkEgress('allowInternet(workload)', internet);
+    return Flows.of(this).allow(workload, internet, options);
+  }
+
+  /**
+   * Harden a workload with options (every cdk8s-plus workload of this chart placed in the
+   * namespace is hardened with the defaults anyway, unless `hardenWorkloads` is false).
+   *
+   * @param workload the workload
+   * @param options what to loosen
+   * @default options - fully hardened
+   */
+  public harden(workload: kplus.AbstractPod, options: HardeningOptions = {}): void {
+    this.hardening.set(workload, options);
+  }
+
+  /**
+   * Renders late parts (called by the chart's Flows at synthesis): workload hardening,
+   * internal-only and exposure checks.
+   *
+   * @param flows the registry
+   */
+  public renderFlows(flows: Flows): void {
+    if (this.internalOnly) {
+      flows.flows.forEach((f) => {
+        if (f.from.namespace === this.name && (f.from.peerKind === PeerKind.PODS || f.from.peerKind === PeerKind.NAMESPACE)) {
+          this.checkEgress('flows', f.to);
+        }
+      });
+    }
+    const chart = Chart.of(this);
+    const inNs = chart.node.findAll()
+      .filter((c): c is kplus.AbstractPod => c instanceof kplus.AbstractPod)
+      .filter((w) => w.metadata.namespace === this.name);
+    const toHarden = new Set<kplus.AbstractPod>(this.props.hardenWorkloads === false ? [] : inNs);
+    for (const w of this.hardening.keys()) {
+      toHarden.add(w);
+    }
+    const sorted = Array.from(toHarden).sort((a, b) => (a.node.path < b.node.path ? -1 : 1));
+    for (const w of sorted) {
+      let sa: string | undefined;
+      if (!w.serviceAccount) {
+        const account = new kplus.ServiceAccount(this, `sa-${w.node.addr.slice(0, 8)}`, {
+          metadata: { name: w.name.slice(0, 63).replace(/-+$/, ''), namespace: this.name },
+          automountToken: false,
+        });
+        sa = account.name;
+      }
+      hardenWorkload(w, sa, this.hardening.get(w) ?? {});
+    }
+    if (!(this.props.allowLoadBalancers ?? false)) {
+      for (const s of chart.node.findAll().filter((c): c is kplus.Service => c instanceof kplus.Service)) {
+        if (s.metadata.namespace === this.name && s.type !== kplus.ServiceType.CLUSTER_IP) {
+          fail(s.node.path, 'type', s.type, `ClusterIP in zero-trust namespace ${this.name} (set allowLoadBalancers to expose a port on a LoadBalancer or node)`);
+        }
+      }
+    }
+  }
+
+  private checkEgress(field: string, peer: IPeer): void {
+    if (this.internalOnly && !peer.inCluster) {
+      fail(this.node.path, field, peer.peerName, `an in-cluster peer: namespace ${this.name} is internal-only (no egress outside the cluster)`);
+    }
+  }
+}
