@@ -269,8 +269,9 @@ export class HelmChart {
       actions.push(action);
       return `${sentinel}${actions.length - 1}Z`;
     };
+    const used: Tunable[] = [];
     const single = (t: Tunable) => {
-      values.add(t);
+      used.push(t);
       return isInteger(t) ? `{{ ${valueExpression(t)} | int64 }}` : `{{ ${valueExpression(t)} | toJson }}`;
     };
 
@@ -302,8 +303,10 @@ export class HelmChart {
         this.warnings.push(`${obj.node.path}: ${b.pointer} is ${found.exists ? JSON.stringify(found.value) : 'absent'}, not the default ${JSON.stringify(b.expected)} of ${b.tunables.map(t => t.key).join(', ')}: kept as is`);
         continue;
       }
-      setAt(json, tokens, placeholder(b.format === undefined ? single(b.tunables[0]) : formatAction(b, values)));
+      setAt(json, tokens, placeholder(b.format === undefined ? single(b.tunables[0]) : formatAction(b, used)));
     }
+    // added after toJson(): an error thrown inside it would be rewrapped as a plain Error by cdk8s
+    used.forEach(t => values.add(t));
 
     const escaped = escapeTemplateText(Yaml.stringify(json));
     if (actions.length === 0) {
@@ -334,10 +337,10 @@ export class HelmChart {
 }
 
 /** The action of a `Tunable.bindFormat` binding: `printf` of the parts, as a JSON string. */
-function formatAction(b: TunableBinding, values: ValuesCollector): string {
+function formatAction(b: TunableBinding, used: Tunable[]): string {
   const goFormat = renderTunableFormat(b.format!.replace(/%%/g, '%%%%'), b.tunables.map(() => '%v'));
   const args = b.tunables.map(t => {
-    values.add(t);
+    used.push(t);
     return isInteger(t) ? `(${valueExpression(t)} | int64)` : valueExpression(t);
   });
   return `{{ printf ${JSON.stringify(goFormat)} ${args.join(' ')} | toJson }}`;

@@ -1,23 +1,16 @@
 /**
- * Runs the real helm binary (fetched by test/util's helmPath()) on a chart directory.
+ * Runs the real helm binary (test/util's helmPath()) on chart directories.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import * as util from '../util';
+import { helmPath } from '../util';
 
-/** The helm binary: test/util's helmPath() (fetched into .cache/bin), or $HELM. */
+/** The real helm binary (test/util's helmPath(): fetched into .cache/bin by scripts/fetch-helm.js). */
 export function helmBin(): string {
-  const fromUtil = (util as any).helmPath;
-  if (typeof fromUtil === 'function') {
-    return fromUtil();
-  }
-  if (process.env.HELM) {
-    return process.env.HELM;
-  }
-  throw new Error('helm is not available: run `npx projen helm:fetch`');
+  return helmPath();
 }
 
 /** Result of one helm run. */
