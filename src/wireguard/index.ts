@@ -1,1 +1,3 @@
-export {};
+export * from './wireguard-site';
+export * from './wireguard-mesh';
+export * from './wireguard-gateway';

@@ -1,0 +1,278 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { DEFAULT_PRIVATE_KEY_FILE, DEFAULT_WIREGUARD_IMAGE, WIREGUARD_GATEWAY_NODE_LABEL } from './constants';
+import { WireguardMesh } from './wireguard-mesh';
+import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+
+
+const CONFIG_DIR = '/etc/wireguard/config';
+const KEY_DIR = '/etc/wireguard/keys';
+
+/**
+ * Properties of a {@link WireguardGateway}.
+ */
+export interface WireguardGatewayProps {
+  /**
+   * The mesh this gateway belongs to.
+   */
+  readonly mesh: WireguardMesh;
+
+  /**
+   * The mesh site this chart (cluster) is.
+   */
+  readonly site: string;
+
+  /**
+   * Namespace the gateway runs in. The construct emits it (with Pod Security `privileged`,
+   * which the gateway needs: hostNetwork and NET_ADMIN are outside `baseline`).
+   *
+   * @default 'wireguard'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Gateway image: needs `bash`, `wg`, `wg-quick` and `ip` (iproute2).
+   *
+   * @default 'linuxserver/wireguard:1.0.20210914' (the seed's image, pinned by tag; pin by digest in production)
+   */
+  readonly image?: string;
+
+  /**
+   * Load the `wireguard` kernel module at start (`modprobe wireguard`), which adds the
+   * `SYS_MODULE` capability. Only for kernels that ship WireGuard as a module that is not
+   * auto-loaded (Linux 5.6+ has it built in or auto-loads it on `ip link add type wireguard`).
+   *
+   * @default false
+   */
+  readonly loadKernelModule?: boolean;
+
+  /**
+   * Node selector of the gateway pod: the nodes that hold the site's public endpoint.
+   *
+   * @default { 'zero-trust.cdk8s.io/wireguard-gateway': 'true' }
+   */
+  readonly nodeSelector?: { [key: string]: string };
+
+  /**
+   * PriorityClass of the gateway pod.
+   *
+   * @default none (the cluster default)
+   */
+  readonly priorityClassName?: string;
+}
+
+/**
+ * A site's WireGuard gateway, emitted into that site's chart: a Namespace, a ServiceAccount
+ * without API token, a ConfigMap with the site's wg-quick config (no private key), and a
+ * Deployment of exactly one pod on the gateway nodes.
+ *
+ * Why a single-replica Deployment and not a DaemonSet: a site has one endpoint and one key pair;
+ * two gateways with the same key make the peers' endpoint flap between them, and a DaemonSet on
+ * every node would need one endpoint per node. `Recreate` keeps the key in one place at a time;
+ * if the gateway node fails, the pod moves to another labelled node (the endpoint must follow it:
+ * a floating IP or a UDP load balancer). Pods on other nodes reach the remote CIDRs through the
+ * cluster's routing to the gateway node (cloud route table or CNI), which is outside this construct.
+ *
+ * What the pod needs, and what it does not get:
+ * - `hostNetwork: true`: the tunnel and its routes must be in the node's network namespace.
+ *   NetworkPolicies do not apply to hostNetwork pods, so none is emitted here.
+ * - root with `NET_ADMIN` (plus `SYS_MODULE` only with `loadKernelModule`), every other capability
+ *   dropped, not privileged, no privilege escalation, seccomp `RuntimeDefault`, read-only root
+ *   file system (emptyDirs for `/tmp` and `/run`). `runAsNonRoot` is impossible: capabilities of a
+ *   non-root process are not effective without file capabilities on `wg`/`ip`.
+ * - The linuxserver image's s6 init (which runs as root and writes to `/config`) is not used: the
+ *   command runs `wg-quick up` on the mounted config and waits; `wg-quick down` on SIGTERM.
+ * - The private key comes from the site's Secret, mounted read-only (mode 0400) at
+ *   `/etc/wireguard/keys/privatekey` and loaded by the config's `PostUp = wg set %i private-key`.
+ *
+ * Polaris checks the job fails by design: `hostNetworkSet`, `dangerousCapabilities` (NET_ADMIN)
+ * and `runAsRootAllowed` (danger); `deploymentMissingReplicas`, `missingPodDisruptionBudget`,
+ * `topologySpreadConstraint` (one replica on purpose), `missingNetworkPolicy` (no effect on
+ * hostNetwork pods) and `priorityClassNotSet` unless `priorityClassName` is given (warning).
+ * The node must forward IP packets (`net.ipv4.ip_forward=1`, which Kubernetes nodes already need).
+ */
+export class WireguardGateway extends Construct {
+  /**
+   * The namespace the gateway runs in.
+   */
+  public readonly namespace: string;
+
+  /**
+   * Name of the ConfigMap with the wg-quick config.
+   */
+  public readonly configMapName: string;
+
+  /**
+   * Name of the gateway Deployment.
+   */
+  public readonly deploymentName: string;
+
+  /**
+   * @param scope the site's chart (or a construct in it)
+   * @param id construct id
+   * @param props mesh, site and options
+   */
+  constructor(scope: Construct, id: string, props: WireguardGatewayProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (!(props?.mesh instanceof WireguardMesh)) {
+      fail(path, 'mesh', props?.mesh, 'a WireguardMesh');
+    }
+    const mesh = props.mesh;
+    if (!mesh.siteNames.includes(props.site)) {
+      fail(path, 'site', props.site, `one of the mesh's sites: ${mesh.siteNames.join(', ')}`);
+    }
+    const site = props.site;
+    this.namespace = props.namespace ?? 'wireguard';
+    validateDns1123Label(path, 'namespace', this.namespace);
+    const image = props.image ?? DEFAULT_WIREGUARD_IMAGE;
+    if (!isPinnedImage(image)) {
+      fail(path, 'image', image, 'an image reference pinned by a tag other than latest or by a sha256 digest, e.g. linuxserver/wireguard:1.0.20210914');
+    }
+    const nodeSelector = props.nodeSelector ?? { [WIREGUARD_GATEWAY_NODE_LABEL]: 'true' };
+    validateLabels(path, 'nodeSelector', nodeSelector);
+    if (props.priorityClassName !== undefined) {
+      validateDns1123Label(path, 'priorityClassName', props.priorityClassName);
+    }
+    const loadModule = props.loadKernelModule ?? false;
+
+    const name = 'wireguard-gateway';
+    this.configMapName = 'wireguard-config';
+    this.deploymentName = name;
+    const ifname = mesh.interfaceName;
+    const confFile = `${CONFIG_DIR}/${ifname}.conf`;
+    const labels = {
+      'app.kubernetes.io/name': 'wireguard',
+      'app.kubernetes.io/instance': name,
+      'app.kubernetes.io/component': 'gateway',
+      'app.kubernetes.io/part-of': 'cdk8s-zero-trust',
+      'zero-trust.cdk8s.io/wireguard-site': site,
+    };
+    const selector = { 'app.kubernetes.io/name': 'wireguard', 'app.kubernetes.io/instance': name };
+    const namespace = this.namespace;
+
+    new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'privileged',
+          'pod-security.kubernetes.io/audit': 'privileged',
+          'pod-security.kubernetes.io/warn': 'privileged',
+          'app.kubernetes.io/part-of': 'cdk8s-zero-trust',
+        },
+        annotations: {
+          'zero-trust.cdk8s.io/why-privileged':
+            'the WireGuard gateway needs hostNetwork and NET_ADMIN (outside the baseline Pod Security level); it drops every other capability and is not privileged',
+        },
+      },
+    });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name, namespace, labels },
+      automountServiceAccountToken: false,
+    });
+
+    new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: this.configMapName, namespace, labels },
+      data: { [`${ifname}.conf`]: mesh.renderConfig(site, { privateKeyFile: DEFAULT_PRIVATE_KEY_FILE }) },
+    });
+
+    const script = [
+      'set -eu',
+      ...(loadModule ? ['modprobe wireguard'] : []),
+      // a crashed predecessor on this node may have left the interface behind
+      `ip link del ${ifname} 2>/dev/null || true`,
+      `wg-quick up ${confFile}`,
+      `trap 'wg-quick down ${confFile}; exit 0' TERM INT`,
+      'while true; do sleep 3600 & wait $!; done',
+    ].join('\n');
+
+    const probe = (period: number): k8s.Probe => ({
+      exec: { command: ['wg', 'show', ifname] },
+      periodSeconds: period,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    });
+
+    new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name, namespace, labels },
+      spec: {
+        replicas: 1,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            hostNetwork: true,
+            dnsPolicy: 'Default',
+            nodeSelector,
+            ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+            securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'wireguard',
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/bin/bash', '-c', script],
+              ports: [{ name: 'wireguard', containerPort: mesh.listenPort(site), protocol: 'UDP' }],
+              securityContext: {
+                privileged: false,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsUser: 0,
+                runAsNonRoot: false,
+                seccompProfile: { type: 'RuntimeDefault' },
+                capabilities: {
+                  add: loadModule ? ['NET_ADMIN', 'SYS_MODULE'] : ['NET_ADMIN'],
+                  drop: ['ALL'],
+                },
+              },
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('32Mi') },
+                limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('128Mi') },
+              },
+              livenessProbe: probe(30),
+              readinessProbe: probe(10),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'private-key', mountPath: KEY_DIR, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'run', mountPath: '/run' },
+                ...(loadModule ? [{ name: 'modules', mountPath: '/lib/modules', readOnly: true }] : []),
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.configMapName, defaultMode: 0o400 } },
+              {
+                name: 'private-key',
+                secret: {
+                  secretName: mesh.privateKeySecretName(site),
+                  items: [{ key: mesh.privateKeySecretKey(site), path: 'privatekey' }],
+                  defaultMode: 0o400,
+                },
+              },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+              { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+              ...(loadModule ? [{ name: 'modules', hostPath: { path: '/lib/modules', type: 'Directory' } }] : []),
+            ],
+          },
+        },
+      },
+    });
+  }
+}
+
+/** True if `image` is `[registry/]repo:tag` (tag not `latest`) or has a sha256 digest. */
+function isPinnedImage(image: unknown): boolean {
+  if (typeof image !== 'string' || /\s/.test(image) || image.length === 0) {
+    return false;
+  }
+  const at = image.indexOf('@');
+  if (at !== -1) {
+    return /^@sha256:[0-9a-f]{64}$/.test(image.slice(at));
+  }
+  const last = image.split('/').pop()!;
+  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
+  return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== 'latest';
+}
