@@ -192,8 +192,7 @@ export class Fleet extends Construct {
    * The cluster with this name; throws a ValidationError naming the known clusters otherwise.
    *
    * @param name cluster name
-   * @param field the field the name came from, for the error message
-   * @default field 'cluster'
+   * @param field the field the name came from, for the error message (default `cluster`)
    */
   public cluster(name: string, field?: string): FleetCluster {
     const c = this.tryCluster(name);

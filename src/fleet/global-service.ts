@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
+import { GslbSpec, toJson_GslbSpec } from '../../imports/k8gb.absa.oss';
+import { ServiceExport } from '../../imports/multicluster.x-k8s.io';
 import {
   fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
 } from '../core/validate';
@@ -244,9 +246,7 @@ export class GlobalService extends Construct {
       });
       this.services.set(c.name, svc);
       if (props.exportService ?? true) {
-        const exp = new ApiObject(scope, 'export', {
-          apiVersion: 'multicluster.x-k8s.io/v1alpha1',
-          kind: 'ServiceExport',
+        const exp = new ServiceExport(scope, 'export', {
           metadata: { name: props.name, namespace: props.namespace },
         });
         exp.addDependency(svc);
@@ -279,17 +279,21 @@ export class GlobalService extends Construct {
             }],
           },
         });
-        const strategy: any = { type: this.strategy!.type };
-        if (this.strategy!.primaryGeoTag !== undefined) strategy.primaryGeoTag = this.strategy!.primaryGeoTag;
-        strategy.dnsTtlSeconds = ttlSeconds;
+        // the spec is typed by the generated binding; the group is k8gb.io (current in k8gb 0.20),
+        // whose Gslb spec is the same as the legacy k8gb.absa.oss one the binding was generated from
+        const spec: GslbSpec = {
+          resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: props.name },
+          strategy: {
+            type: this.strategy!.type,
+            primaryGeoTag: this.strategy!.primaryGeoTag,
+            dnsTtlSeconds: ttlSeconds,
+          },
+        };
         const gslb = new ApiObject(scope, 'gslb', {
           apiVersion: 'k8gb.io/v1beta1',
           kind: 'Gslb',
           metadata: { name: props.name, namespace: props.namespace },
-          spec: {
-            resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: props.name },
-            strategy,
-          },
+          spec: toJson_GslbSpec(spec),
         });
         gslb.addDependency(ingress);
       }
