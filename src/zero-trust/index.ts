@@ -1,2 +1,3 @@
 export * from './hardening-options';
 export * from './zero-trust-namespace';
+export * from './admission-guardrails';

@@ -1,0 +1,266 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+
+/**
+ * What Kyverno does with a failing validate rule.
+ */
+export enum GuardrailAction {
+  /** Reject the request. */
+  ENFORCE = 'Enforce',
+  /** Allow the request and report the violation. */
+  AUDIT = 'Audit',
+}
+
+/**
+ * Properties of {@link AdmissionGuardrails}.
+ */
+export interface AdmissionGuardrailsProps {
+  /**
+   * Namespaces the guardrails leave alone.
+   *
+   * @default ['kube-system', 'kube-public', 'istio-system']
+   */
+  readonly excludedNamespaces?: string[];
+
+  /**
+   * Namespaces whose pods may add NET_ADMIN (e.g. the VPN).
+   *
+   * @default - none
+   */
+  readonly netAdminNamespaces?: string[];
+
+  /**
+   * Action of the "every namespace has a NetworkPolicy" rule.
+   *
+   * @default GuardrailAction.ENFORCE
+   */
+  readonly networkPolicyAction?: GuardrailAction;
+
+  /**
+   * Action of the pod hardening rules.
+   *
+   * @default GuardrailAction.ENFORCE
+   */
+  readonly podHardeningAction?: GuardrailAction;
+
+  /**
+   * Namespace of the cluster DNS pods (the generated allow-dns policy).
+   *
+   * @default 'kube-system'
+   */
+  readonly dnsNamespace?: string;
+
+  /**
+   * Labels of the cluster DNS pods.
+   *
+   * @default { 'k8s-app': 'kube-dns' }
+   */
+  readonly dnsPodLabels?: { [key: string]: string };
+}
+
+const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers, containers][]';
+
+/**
+ * Kyverno ClusterPolicies that keep every namespace zero-trust (S18, done with real Kyverno
+ * mechanisms): generate a default-deny NetworkPolicy and an allow-dns NetworkPolicy in every new
+ * and existing namespace (generateExisting, synchronize), check with an apiCall that a pod's
+ * namespace has a NetworkPolicy, and enforce the pod hardening rules.
+ */
+export class AdmissionGuardrails extends Construct {
+  /** The network ClusterPolicy (generate + check). */
+  public readonly networkPolicy: ApiObject;
+
+  /** The pod hardening ClusterPolicy. */
+  public readonly podHardeningPolicy: ApiObject;
+
+  constructor(scope: Construct, id: string, props: AdmissionGuardrailsProps = {}) {
+    super(scope, id);
+    const path = this.node.path;
+    const excluded = Array.from(new Set(props.excludedNamespaces ?? ['kube-system', 'kube-public', 'istio-system'])).sort();
+    excluded.forEach((n, i) => validateDns1123Label(path, `excludedNamespaces[${i}]`, n));
+    const netAdmin = Array.from(new Set(props.netAdminNamespaces ?? [])).sort();
+    netAdmin.forEach((n, i) => validateDns1123Label(path, `netAdminNamespaces[${i}]`, n));
+    const actions = Object.values(GuardrailAction) as string[];
+    if (props.networkPolicyAction !== undefined && !actions.includes(props.networkPolicyAction)) {
+      fail(path, 'networkPolicyAction', props.networkPolicyAction, 'Enforce or Audit');
+    }
+    if (props.podHardeningAction !== undefined && !actions.includes(props.podHardeningAction)) {
+      fail(path, 'podHardeningAction', props.podHardeningAction, 'Enforce or Audit');
+    }
+    const dnsNs = props.dnsNamespace ?? 'kube-system';
+    validateDns1123Label(path, 'dnsNamespace', dnsNs);
+    const dnsLabels = props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' };
+    validateLabels(path, 'dnsPodLabels', dnsLabels);
+    const npAction = props.networkPolicyAction ?? GuardrailAction.ENFORCE;
+    const podAction = props.podHardeningAction ?? GuardrailAction.ENFORCE;
+
+    const nsMatch = { any: [{ resources: { kinds: ['Namespace'] } }] };
+    const nsExclude = excluded.length > 0 ? { exclude: { any: [{ resources: { names: excluded } }] } } : {};
+    const podMatch = { any: [{ resources: { kinds: ['Pod'] } }] };
+    const podExclude = (extra: string[]) => {
+      const names = Array.from(new Set([...excluded, ...extra])).sort();
+      return names.length > 0 ? { exclude: { any: [{ resources: { namespaces: names } }] } } : {};
+    };
+    const generate = (name: string, spec: any) => ({
+      name: `generate-${name}`,
+      match: nsMatch,
+      ...nsExclude,
+      generate: {
+        generateExisting: true,
+        synchronize: true,
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        name,
+        namespace: '{{request.object.metadata.name}}',
+        data: { spec },
+      },
+    });
+
+    this.networkPolicy = new ApiObject(this, 'NetworkPolicies', {
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: {
+        name: 'zero-trust-network-policies',
+        annotations: {
+          'policies.kyverno.io/title': 'Zero-trust NetworkPolicies',
+          'policies.kyverno.io/description': 'Every namespace gets default-deny and allow-dns NetworkPolicies; pods are admitted only in namespaces that have a NetworkPolicy.',
+        },
+      },
+      spec: {
+        background: true,
+        rules: [
+          generate('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+          generate('allow-dns', {
+            podSelector: {},
+            policyTypes: ['Egress'],
+            egress: [{
+              to: [{
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dnsNs } },
+                podSelector: { matchLabels: sorted(dnsLabels) },
+              }],
+              ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+            }],
+          }),
+          {
+            name: 'require-network-policy',
+            match: podMatch,
+            ...podExclude([]),
+            preconditions: { all: [{ key: '{{request.operation || \'BACKGROUND\'}}', operator: 'Equals', value: 'CREATE' }] },
+            context: [{
+              name: 'netpolCount',
+              apiCall: {
+                urlPath: '/apis/networking.k8s.io/v1/namespaces/{{request.namespace}}/networkpolicies',
+                jmesPath: 'items | length(@)',
+              },
+            }],
+            validate: {
+              failureAction: npAction,
+              message: 'Namespace {{request.namespace}} has no NetworkPolicy: zero-trust namespaces deny by default.',
+              deny: { conditions: { any: [{ key: '{{netpolCount}}', operator: 'Equals', value: 0 }] } },
+            },
+          },
+        ],
+      },
+    });
+
+    const capRule = (name: string, allowed: string[], namespaces: { match?: string[]; exclude: string[] }) => ({
+      name,
+      match: namespaces.match
+        ? { any: [{ resources: { kinds: ['Pod'], namespaces: namespaces.match } }] }
+        : podMatch,
+      ...podExclude(namespaces.exclude),
+      validate: {
+        failureAction: podAction,
+        message: `Containers may add only ${allowed.join(', ')} and must drop ALL capabilities.`,
+        foreach: [{
+          list: ALL_CONTAINERS,
+          deny: {
+            conditions: {
+              any: [
+                { key: '{{ element.securityContext.capabilities.add[] || `[]` }}', operator: 'AnyNotIn', value: allowed },
+                { key: 'ALL', operator: 'AnyNotIn', value: '{{ element.securityContext.capabilities.drop[] || `[]` }}' },
+              ],
+            },
+          },
+        }],
+      },
+    });
+    const patternRule = (name: string, message: string, pattern: any) => ({
+      name,
+      match: podMatch,
+      ...podExclude([]),
+      validate: { failureAction: podAction, message, pattern },
+    });
+    const eachContainer = (sc: any) => ({
+      '=(ephemeralContainers)': [{ '=(securityContext)': sc }],
+      '=(initContainers)': [{ '=(securityContext)': sc }],
+      'containers': [{ '=(securityContext)': sc }],
+    });
+    const rules: any[] = [
+      capRule('restrict-capabilities', ['NET_BIND_SERVICE'], { exclude: netAdmin }),
+      ...(netAdmin.length > 0 ? [capRule('restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE'], { match: netAdmin, exclude: [] })] : []),
+      patternRule('disallow-privileged', 'Privileged containers are not allowed.', { spec: eachContainer({ '=(privileged)': 'false' }) }),
+      patternRule('disallow-privilege-escalation', 'allowPrivilegeEscalation must be false.', {
+        spec: {
+          '=(ephemeralContainers)': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
+          '=(initContainers)': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
+          'containers': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
+        },
+      }),
+      patternRule('require-run-as-non-root', 'Pods must set runAsNonRoot: true.', {
+        spec: { securityContext: { runAsNonRoot: 'true' }, ...eachContainer({ '=(runAsNonRoot)': 'true' }) },
+      }),
+      patternRule('require-read-only-root-filesystem', 'Containers must use a read-only root filesystem.', {
+        spec: { containers: [{ securityContext: { readOnlyRootFilesystem: 'true' } }] },
+      }),
+      patternRule('require-seccomp-runtime-default', 'Pods must use the RuntimeDefault (or a Localhost) seccomp profile.', {
+        spec: { securityContext: { seccompProfile: { type: 'RuntimeDefault | Localhost' } } },
+      }),
+      patternRule('disallow-host-namespaces', 'hostNetwork, hostPID and hostIPC are not allowed.', {
+        spec: { '=(hostNetwork)': 'false', '=(hostPID)': 'false', '=(hostIPC)': 'false' },
+      }),
+      patternRule('disallow-host-ports', 'hostPort is not allowed: use a ClusterIP Service.', {
+        spec: {
+          '=(initContainers)': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
+          'containers': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
+        },
+      }),
+    ];
+    this.podHardeningPolicy = new ApiObject(this, 'PodHardening', {
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: {
+        name: 'zero-trust-pod-hardening',
+        annotations: {
+          'policies.kyverno.io/title': 'Zero-trust pod hardening',
+          'policies.kyverno.io/description': 'Drop ALL capabilities, no privilege, non-root, read-only root filesystem, RuntimeDefault seccomp, no host namespaces or ports.',
+        },
+      },
+      spec: { background: true, rules },
+    });
+
+    // Kyverno's background controller needs RBAC to generate NetworkPolicies
+    new k8s.KubeClusterRole(this, 'GenerateRbac', {
+      metadata: {
+        name: 'kyverno-zero-trust-generate-networkpolicies',
+        labels: {
+          'rbac.kyverno.io/aggregate-to-background-controller': 'true',
+          'rbac.kyverno.io/aggregate-to-admission-controller': 'true',
+        },
+      },
+      rules: [{
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      }],
+    });
+  }
+}
+
+function sorted(labels: { [key: string]: string }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const k of Object.keys(labels).sort()) out[k] = labels[k];
+  return out;
+}
