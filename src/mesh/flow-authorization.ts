@@ -1,0 +1,174 @@
+/**
+ * Flows -> Istio ALLOW AuthorizationPolicies (internal: used by MtlsMesh).
+ */
+import { RenderedOperation, RenderedRule, RenderedSource, sortedLabels } from './internal';
+import { MeshAuthorization, MeshAction } from './mesh-authorization';
+import { UnknownIdentity } from './unknown-identity';
+import { Protocol } from '../core/port';
+import { shortHash, stableStringify, toKubeName } from '../core/strings';
+import { fail } from '../core/validate';
+import { Flow } from '../flows/flow';
+import { Flows } from '../flows/flows';
+import { IPeer, PeerKind } from '../flows/peer';
+
+/** Most ports a TCP range may span to be expanded into AuthorizationPolicy ports. */
+const MAX_RANGE_PORTS = 64;
+
+interface Group {
+  readonly namespace: string;
+  readonly selector?: { [key: string]: string };
+  readonly peerName: string;
+  readonly rules: RenderedRule[];
+}
+
+function flowLabel(f: Flow): string {
+  return `${f.from.peerName} -> ${f.to.peerName}`;
+}
+
+/** Namespace of a peer, or of the other end when the peer is relative. */
+function nsOf(peer: IPeer, other: IPeer): string | undefined {
+  if (peer.peerKind === PeerKind.IP_BLOCKS) {
+    return undefined;
+  }
+  if (peer.namespace !== undefined) {
+    return peer.namespace;
+  }
+  if (peer.namespaceLabels !== undefined) {
+    return undefined;
+  }
+  return other.peerKind !== PeerKind.IP_BLOCKS ? other.namespace : undefined;
+}
+
+function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: UnknownIdentity): RenderedSource[] {
+  const p = f.from;
+  const field = `flows[${flowLabel(f)}].from`;
+  switch (p.peerKind) {
+    case PeerKind.IP_BLOCKS:
+      return (p.ipBlocks ?? []).map((b) => (b.except && b.except.length > 0
+        ? { ipBlocks: [b.cidr], notIpBlocks: [...b.except] }
+        : { ipBlocks: [b.cidr] }));
+    case PeerKind.NAMESPACE:
+      if (p.namespace !== undefined) {
+        return [{ namespaces: [p.namespace] }];
+      }
+      if (p.namespaceLabels !== undefined && Object.keys(p.namespaceLabels).length === 0) {
+        return [{ namespaces: ['*'] }];
+      }
+      return fail(path, field, p.peerName,
+        'a namespace by name (Peer.namespace) or every namespace: AuthorizationPolicy cannot select namespaces by labels');
+    default: {
+      const ns = nsOf(p, f.to);
+      if (ns === undefined) {
+        return fail(path, `${field}.namespace`, p.peerName,
+          'a pod source in a namespace given by name: a mesh principal is <trust-domain>/ns/<namespace>/sa/<service-account>');
+      }
+      const sa = p.serviceAccountName;
+      if (sa === undefined || sa === 'default') {
+        if (unknown === UnknownIdentity.NAMESPACE) {
+          return [{ namespaces: [ns] }];
+        }
+        return fail(path, `${field}.serviceAccountName`, sa ?? p.peerName,
+          `a dedicated service account for the source pods (kplus serviceAccount, or Peer.pods(..., { serviceAccountName })): without it the mesh principal would be the namespace's shared default identity; or use Peer.namespace(${JSON.stringify(ns)}) as the source, or MtlsMesh unknownIdentity: NAMESPACE`);
+      }
+      return [{ principals: trustDomains.map((td) => `${td}/ns/${ns}/sa/${sa}`) }];
+    }
+  }
+}
+
+/** TCP ports of a flow as AuthorizationPolicy port strings; undefined = any port; [] = no TCP. */
+function portsOf(path: string, f: Flow): string[] | undefined {
+  if (f.allPorts) {
+    return undefined;
+  }
+  const out: number[] = [];
+  for (const port of f.ports) {
+    if (port.protocol !== Protocol.TCP) {
+      continue; // sidecars proxy TCP only: UDP/SCTP are not subject to AuthorizationPolicy
+    }
+    if (port.isNamed) {
+      fail(path, `flows[${flowLabel(f)}].ports`, port.toString(),
+        'numbered ports for flows into a mesh-protected namespace: AuthorizationPolicy matches container port numbers, not names');
+    }
+    if (port.isAll) {
+      return undefined;
+    }
+    const from = port.port as number;
+    const to = port.endPort ?? from;
+    if (to - from + 1 > MAX_RANGE_PORTS) {
+      fail(path, `flows[${flowLabel(f)}].ports`, port.toString(),
+        `a port range of at most ${MAX_RANGE_PORTS} ports: AuthorizationPolicy has no ranges, each port is listed`);
+    }
+    for (let n = from; n <= to; n++) {
+      out.push(n);
+    }
+  }
+  return Array.from(new Set(out)).sort((a, b) => a - b).map(String);
+}
+
+/**
+ * Renders one ALLOW policy per destination (workload selector or whole namespace) of every flow
+ * into a protected namespace, one rule per flow.
+ */
+export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
+  trustDomains: string[], unknown: UnknownIdentity): void {
+  const groups = new Map<string, Group>();
+  for (const f of flows.flows) {
+    const to = f.to;
+    if (to.peerKind === PeerKind.IP_BLOCKS) {
+      continue;
+    }
+    const ns = nsOf(to, f.from);
+    if (ns === undefined || !protectedNs.has(ns)) {
+      continue;
+    }
+    const ports = portsOf(path, f);
+    if (ports !== undefined && ports.length === 0) {
+      continue; // only UDP/SCTP: not mesh traffic
+    }
+    const selector = to.peerKind === PeerKind.PODS && to.podLabels !== undefined && Object.keys(to.podLabels).length > 0
+      ? sortedLabels(to.podLabels) : undefined;
+    const key = stableStringify({ ns, selector: selector ?? null });
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { namespace: ns, selector, peerName: selector === undefined ? 'namespace' : to.peerName, rules: [] };
+      groups.set(key, g);
+    }
+    const op: { -readonly [K in keyof RenderedOperation]: RenderedOperation[K] } = {};
+    if (ports !== undefined) {
+      op.ports = ports;
+    }
+    if (f.http?.methods !== undefined && f.http.methods.length > 0) {
+      op.methods = [...f.http.methods];
+    }
+    if (f.http?.paths !== undefined && f.http.paths.length > 0) {
+      op.paths = [...f.http.paths];
+    }
+    const rule: RenderedRule = {
+      from: sourceOf(path, f, trustDomains, unknown).map((source) => ({ source })),
+      to: Object.keys(op).length > 0 ? [{ operation: op }] : undefined,
+    };
+    const rk = stableStringify(rule);
+    if (!g.rules.some((r) => stableStringify(r) === rk)) {
+      g.rules.push(rule);
+    }
+  }
+  // names: allow-to-<peer>, with a hash of the selector when two destinations of a namespace share a peer name
+  const byName = new Map<string, Group[]>();
+  for (const g of groups.values()) {
+    const key = `${g.namespace}/${toKubeName(['allow-to', g.peerName])}`;
+    byName.set(key, [...(byName.get(key) ?? []), g]);
+  }
+  for (const key of Array.from(byName.keys()).sort()) {
+    const list = byName.get(key)!;
+    const base = key.slice(key.indexOf('/') + 1);
+    for (const g of list) {
+      const name = list.length === 1 ? base : toKubeName([base, shortHash(stableStringify(g.selector ?? {}), 6)]);
+      const rules = [...g.rules].sort((a, b) => {
+        const ka = stableStringify(a);
+        const kb = stableStringify(b);
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
+      });
+      protectedNs.get(g.namespace)!._addRendered(name, MeshAction.ALLOW, g.selector, rules);
+    }
+  }
+}

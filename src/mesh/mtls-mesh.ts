@@ -1,0 +1,259 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { renderFlowAuthorization } from './flow-authorization';
+import { trustDomains } from './internal';
+import { MeshAuthorization } from './mesh-authorization';
+import { MtlsMode } from './mtls-mode';
+import { MtlsPolicy, PortMtls } from './mtls-policy';
+import { UnknownIdentity } from './unknown-identity';
+import { Port } from '../core/port';
+import { toKubeName } from '../core/strings';
+import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { Flow, FlowOptions } from '../flows/flow';
+import { Flows, IFlowRenderer } from '../flows/flows';
+import { IPeer, Peer } from '../flows/peer';
+
+/**
+ * Properties of an {@link MtlsMesh}.
+ */
+export interface MtlsMeshProps {
+  /**
+   * The mesh trust domain (`meshConfig.trustDomain`).
+   *
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+
+  /**
+   * Trust domain aliases (`meshConfig.trustDomainAliases`): every identity principal is also
+   * rendered with each alias, so the policies hold during a trust-domain migration.
+   *
+   * @default - none
+   */
+  readonly trustDomainAliases?: string[];
+
+  /**
+   * The Istio root namespace: a PeerAuthentication there without selector applies mesh-wide.
+   *
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+
+  /**
+   * The mesh-wide mTLS mode (PeerAuthentication `default` in the root namespace).
+   *
+   * @default MtlsMode.STRICT
+   */
+  readonly mode?: MtlsMode;
+
+  /**
+   * What to do with a flow into a protected namespace whose source pods have no known service
+   * account (so no workload principal).
+   *
+   * @default UnknownIdentity.ERROR
+   */
+  readonly unknownIdentity?: UnknownIdentity;
+
+  /**
+   * Labels of the istiod pods, for the flow every protected namespace needs to istiod
+   * (xDS and certificates, TCP 15012).
+   *
+   * @default { app: 'istiod' }
+   */
+  readonly istiodLabels?: { [key: string]: string };
+}
+
+/**
+ * Options of {@link MtlsMesh.protectNamespace}.
+ */
+export interface ProtectNamespaceOptions {
+  /**
+   * The namespace-wide mTLS mode (PeerAuthentication `default` in the namespace).
+   *
+   * @default - inherit the mesh-wide mode (no namespace PeerAuthentication)
+   */
+  readonly mode?: MtlsMode;
+
+  /**
+   * Declare the flow from the namespace to istiod (TCP 15012) that sidecars need for
+   * configuration and certificates when the namespace's NetworkPolicies deny egress by default.
+   *
+   * @default true
+   */
+  readonly allowIstiod?: boolean;
+}
+
+/**
+ * Options of {@link MtlsMesh.workloadMtls}.
+ */
+export interface WorkloadMtlsOptions {
+  /**
+   * The mode of the workload's ports without a port-level mode.
+   *
+   * @default MtlsMode.STRICT
+   */
+  readonly mode?: MtlsMode;
+
+  /**
+   * Port-level modes (container ports).
+   *
+   * @default - none
+   */
+  readonly portModes?: PortMtls[];
+}
+
+/**
+ * An Istio mesh with mTLS and deny-by-default authorization, driven by the flows of the chart.
+ *
+ * - Mesh-wide PeerAuthentication `default` in the root namespace, STRICT by default.
+ * - `protectNamespace(ns)`: an allow-nothing AuthorizationPolicy in the namespace, and for every
+ *   flow into it (declared once with `Flows.of(chart).allow(...)` or `mesh.allow(...)`) an ALLOW
+ *   rule: the source's principal `<trust-domain>/ns/<ns>/sa/<sa>` (namespaces for a namespace
+ *   peer, ipBlocks for CIDR peers), and the flow's TCP ports, HTTP methods and paths. The same
+ *   flow also gives the NetworkPolicies of ZeroTrustNamespaces: one declaration, both layers.
+ * - A pod source without a dedicated service account is an error (see `unknownIdentity`).
+ *
+ * Namespaces must have sidecar injection enabled (label `istio-injection: enabled`) for the
+ * policies to be enforced; AuthorizationPolicy ports are container (target) ports.
+ */
+export class MtlsMesh extends Construct implements IFlowRenderer {
+  /** The trust domain. */
+  public readonly trustDomain: string;
+
+  /** The trust domain, then its aliases (sorted). */
+  public readonly trustDomains: string[];
+
+  /** The Istio root namespace. */
+  public readonly rootNamespace: string;
+
+  /** The mesh-wide PeerAuthentication. */
+  public readonly meshPolicy: MtlsPolicy;
+
+  private readonly unknownIdentity: UnknownIdentity;
+  private readonly istiodLabels: { [key: string]: string };
+  private readonly protectedNs = new Map<string, MeshAuthorization>();
+  private readonly mtlsNs = new Set<string>();
+
+  /**
+   * @param scope parent (inside a cdk8s Chart: one chart = one cluster)
+   * @param id construct id
+   * @param props trust domain, root namespace, mode
+   */
+  constructor(scope: Construct, id: string, props: MtlsMeshProps = {}) {
+    super(scope, id);
+    const path = this.node.path;
+    this.trustDomain = props.trustDomain ?? 'cluster.local';
+    this.trustDomains = trustDomains(path, this.trustDomain, props.trustDomainAliases);
+    this.rootNamespace = props.rootNamespace ?? 'istio-system';
+    validateDns1123Label(path, 'rootNamespace', this.rootNamespace);
+    this.unknownIdentity = props.unknownIdentity ?? UnknownIdentity.ERROR;
+    if (!Object.values(UnknownIdentity).includes(this.unknownIdentity)) {
+      fail(path, 'unknownIdentity', this.unknownIdentity, 'ERROR or NAMESPACE');
+    }
+    this.istiodLabels = props.istiodLabels ?? { app: 'istiod' };
+    validateLabels(path, 'istiodLabels', this.istiodLabels);
+    if (Object.keys(this.istiodLabels).length === 0) {
+      fail(path, 'istiodLabels', this.istiodLabels, 'at least one label of the istiod pods');
+    }
+    this.meshPolicy = new MtlsPolicy(this, 'mesh-mtls', {
+      namespace: this.rootNamespace,
+      name: 'default',
+      mode: props.mode ?? MtlsMode.STRICT,
+    });
+    Flows.of(this).addRenderer(this);
+  }
+
+  /**
+   * Protects a namespace: allow-nothing by default, plus the ALLOW rules of every flow into it.
+   * Idempotent for the same namespace (returns the same object).
+   *
+   * @param namespace namespace name
+   * @param options namespace mTLS mode, istiod flow
+   * @returns the namespace's authorization (add DENY/AUDIT or hand-written ALLOW policies to it)
+   */
+  public protectNamespace(namespace: string, options: ProtectNamespaceOptions = {}): MeshAuthorization {
+    const path = this.node.path;
+    validateDns1123Label(path, 'namespace', namespace);
+    if (namespace === this.rootNamespace) {
+      fail(path, 'namespace', namespace, `a namespace other than the Istio root namespace (${this.rootNamespace}): policies there apply mesh-wide`);
+    }
+    const existing = this.protectedNs.get(namespace);
+    if (existing !== undefined && options.mode === undefined) {
+      return existing;
+    }
+    if (options.mode !== undefined) {
+      this.namespaceMtls(namespace, options.mode);
+    }
+    if (existing !== undefined) {
+      return existing;
+    }
+    const authz = new MeshAuthorization(this, `authz-${namespace}`, {
+      namespace,
+      trustDomain: this.trustDomain,
+      trustDomainAliases: this.trustDomains.slice(1),
+    });
+    this.protectedNs.set(namespace, authz);
+    if (options.allowIstiod ?? true) {
+      Flows.of(this).allow(Peer.namespace(namespace),
+        Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
+        { ports: [Port.tcp(15012)], description: 'sidecar configuration and certificates from istiod' });
+    }
+    return authz;
+  }
+
+  /**
+   * Sets the namespace-wide mTLS mode (PeerAuthentication `default` in the namespace).
+   *
+   * @param namespace namespace name
+   * @param mode the mode
+   */
+  public namespaceMtls(namespace: string, mode: MtlsMode): MtlsPolicy {
+    validateDns1123Label(this.node.path, 'namespace', namespace);
+    if (this.mtlsNs.has(namespace) || namespace === this.rootNamespace) {
+      fail(this.node.path, 'namespace', namespace, 'a namespace whose mTLS mode is not set yet (one namespace-wide PeerAuthentication per namespace)');
+    }
+    const p = new MtlsPolicy(this, `mtls-${namespace}`, { namespace, name: 'default', mode });
+    this.mtlsNs.add(namespace);
+    return p;
+  }
+
+  /**
+   * Sets the mTLS mode of one workload, optionally per port.
+   *
+   * @param workload the workload (with metadata.namespace)
+   * @param options mode and port modes
+   */
+  public workloadMtls(workload: kplus.AbstractPod, options: WorkloadMtlsOptions = {}): MtlsPolicy {
+    return new MtlsPolicy(this, `mtls-${toKubeName([workload.node.path])}`, {
+      workload,
+      mode: options.mode,
+      portModes: options.portModes,
+    });
+  }
+
+  /**
+   * Declares a flow (delegates to `Flows.of(this).allow`): NetworkPolicies in the
+   * ZeroTrustNamespaces of both ends, and an ALLOW rule if the destination namespace is protected.
+   *
+   * @param from the client
+   * @param to the server
+   * @param options ports and HTTP methods/paths
+   */
+  public allow(from: IPeer, to: IPeer, options: FlowOptions): Flow {
+    return Flows.of(this).allow(from, to, options);
+  }
+
+  /** The protected namespaces, sorted. */
+  public get protectedNamespaces(): string[] {
+    return Array.from(this.protectedNs.keys()).sort();
+  }
+
+  /**
+   * Renders the ALLOW policies of the flows (called by `Flows` at synthesis).
+   *
+   * @param flows the chart's flows
+   */
+  public renderFlows(flows: Flows): void {
+    renderFlowAuthorization(this.node.path, flows, this.protectedNs, this.trustDomains, this.unknownIdentity);
+  }
+}

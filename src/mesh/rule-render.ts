@@ -1,0 +1,61 @@
+/**
+ * Rendering of MeshRuleProps (internal).
+ */
+import { checkMethods, checkPaths, RenderedOperation, RenderedRule } from './internal';
+import { MeshRuleProps } from './mesh-rule';
+import { MeshSource } from './mesh-source';
+import { fail, isPort, PORT_EXPECTED } from '../core/validate';
+
+/** Validates one rule and renders it (sorted, de-duplicated). */
+export function renderMeshRule(path: string, field: string, rule: MeshRuleProps, trustDomains: string[], allowAll: boolean): RenderedRule {
+  if (rule === undefined || rule === null || typeof rule !== 'object') {
+    fail(path, field, rule, 'a rule ({ from, methods, paths, notPaths, ports })');
+  }
+  let from: Array<{ source: any }> | undefined;
+  if (rule.from !== undefined) {
+    if (!Array.isArray(rule.from) || rule.from.length === 0) {
+      fail(path, `${field}.from`, rule.from,
+        'a non-empty list of sources (an empty list of principals would match nobody), or no field for any source');
+    }
+    rule.from.forEach((s, i) => {
+      if (!(s instanceof MeshSource)) {
+        fail(path, `${field}.from[${i}]`, String(s), 'a MeshSource (MeshSource.workload, .identities, .namespace, .ipBlocks, ...)');
+      }
+    });
+    from = rule.from.map((s) => ({ source: s._render(trustDomains) }));
+  }
+  const methods = checkMethods(path, `${field}.methods`, rule.methods);
+  const paths = checkPaths(path, `${field}.paths`, rule.paths);
+  const notPaths = checkPaths(path, `${field}.notPaths`, rule.notPaths);
+  let ports: string[] | undefined;
+  if (rule.ports !== undefined) {
+    if (!Array.isArray(rule.ports) || rule.ports.length === 0) {
+      fail(path, `${field}.ports`, rule.ports, 'a non-empty list of ports, or no field for any port');
+    }
+    rule.ports.forEach((p, i) => {
+      if (!isPort(p)) {
+        fail(path, `${field}.ports[${i}]`, p, PORT_EXPECTED);
+      }
+    });
+    ports = Array.from(new Set(rule.ports)).sort((a, b) => a - b).map(String);
+  }
+  const op: RenderedOperation = { ports, methods, paths, notPaths };
+  const hasTo = ports !== undefined || methods !== undefined || paths !== undefined || notPaths !== undefined;
+  if (!allowAll && from === undefined && !hasTo) {
+    fail(path, field, rule, 'a rule with from or methods/paths/ports: an empty ALLOW rule allows every request, which defeats deny by default');
+  }
+  return {
+    from,
+    to: hasTo ? [{ operation: dropUndefined(op) }] : undefined,
+  };
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  const out: any = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v !== undefined) {
+      out[k] = v;
+    }
+  }
+  return out;
+}
