@@ -1,7 +1,7 @@
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { Engine, INGRESS_CONTROLLER, Workload } from './engine';
-import { parseIpAddress } from './ip-range';
+import { formatInterval, IpInterval, parseIpAddress, partition } from './ip-range';
 import { IstioLayer, IstioSource } from './istio';
 import { loadObjects } from './loader';
 import { ParsedResources } from './model';
@@ -11,6 +11,13 @@ import { AnalyzerOptions, Connection, DiffEntry, Explanation } from './types';
 interface Row { readonly src: string; readonly dst: string; readonly conns: ConnSet; readonly l7: string[] }
 
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+
+function parseAtom(peer: string): IpInterval | undefined {
+  const m = /^([^-\[]+)-([^-\[]+)\[External\]$/.exec(peer);
+  const lo = m ? parseIpAddress(m[1]) : undefined;
+  const hi = m ? parseIpAddress(m[2]) : undefined;
+  return lo && hi ? { v6: lo.v6, lo: lo.value, hi: hi.value } : undefined;
+}
 
 /**
  * Computes every allowed connection between workloads, external IP ranges and the ingress
@@ -266,7 +273,7 @@ export class ReachabilityAnalyzer {
       if (!sel) { reasons.push(`${label}: ${dir === 'egress' ? 'source' : 'destination'} is not a pod; no ${dir} policy applies`); return; }
       const x = e.explainDirection(sel.cls, dir, peer, dstPorts);
       if (!x.isolated) { reasons.push(`${label}: ${sel.id} is not selected by any ${dir} policy: all ${dir} allowed`); return; }
-      reasons.push(`${label}: ${sel.id} is selected for ${dir} by ${x.policies.join(', ')}`);
+      reasons.push(`${label}: ${sel.id} is selected for ${dir} by ${[...x.policies].sort().join(', ')}`);
       if (!x.hits.length) reasons.push(`${label}: no ${dir} rule of these policies matches the peer: denied`);
       for (const h of x.hits) reasons.push(`${label}: ${h.policy} ${dir} rule ${h.rule} allows ${h.conns}`);
     };
@@ -296,8 +303,23 @@ export class ReachabilityDiff {
 
   /** @internal */
   constructor(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer) {
-    const a = new Map(before.connections().map((c) => [`${c.src}\0${c.dst}`, c]));
-    const b = new Map(after.connections().map((c) => [`${c.src}\0${c.dst}`, c]));
+    // refine external ranges of both sides to a common partition, so a range split is not a change
+    const cuts: IpInterval[][] = [];
+    const all = [...before.connections(), ...after.connections()];
+    for (const c of all) for (const p of [c.src, c.dst]) { const r = parseAtom(p); if (r) cuts.push([r]); }
+    const refine = (conns: Connection[]): Map<string, Connection> => {
+      const m = new Map<string, Connection>();
+      for (const c of conns) {
+        const rs = parseAtom(c.src);
+        const rd = parseAtom(c.dst);
+        const srcs = rs ? partition([rs], cuts).map((x) => `${formatInterval(x)}[External]`) : [c.src];
+        const dsts = rd ? partition([rd], cuts).map((x) => `${formatInterval(x)}[External]`) : [c.dst];
+        for (const s of srcs) for (const d of dsts) m.set(`${s}\0${d}`, { ...c, src: s, dst: d });
+      }
+      return m;
+    };
+    const a = refine(before.connections());
+    const b = refine(after.connections());
     const keys = [...new Set([...a.keys(), ...b.keys()])].sort(cmp);
     const out: DiffEntry[] = [];
     for (const k of keys) {
