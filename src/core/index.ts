@@ -3,3 +3,4 @@ export * from './names';
 export * from './validator';
 export * from './port';
 export * from './cidr';
+export * from './tunable';
