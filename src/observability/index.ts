@@ -1,1 +1,3 @@
-export {};
+export * from './collector-pipeline';
+export * from './otel-collector';
+export * from './fluentd-log-shipper';

@@ -1,0 +1,381 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  CONTAINER_LOG_DIR, ES_PASSWORD_ENV, ES_USER_ENV, POD_LOG_DIR, renderFluentdConfig,
+} from './fluentd-config';
+import { defaultPeerFor } from './internal';
+import { Port } from '../core/port';
+import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
+import { Flows } from '../flows/flows';
+import { IPeer, Peer } from '../flows/peer';
+
+/** Default image: fluentd with the kubernetes_metadata filter, the CRI parser and the ES 8 output. */
+const DEFAULT_IMAGE = 'fluent/fluentd-kubernetes-daemonset:v1.16.2-debian-elasticsearch8-1.1';
+/** Port of fluentd's monitor_agent (health probes). */
+const MONITOR_PORT = 24220;
+const CONFIG_DIR = '/etc/fluentd';
+const STATE_DIR = '/var/lib/fluentd-state';
+const BUFFER_DIR = `${STATE_DIR}/buffer`;
+const CA_DIR = '/etc/fluentd/es-ca';
+
+/**
+ * Properties of a {@link FluentdLogShipper}.
+ */
+export interface FluentdLogShipperProps {
+  /**
+   * The Secret holding the Elasticsearch credentials (keys `usernameKey` and `passwordKey`).
+   * They reach fluentd as environment variables, never as text in its ConfigMap.
+   */
+  readonly credentials: kplus.ISecret;
+
+  /**
+   * Key of the user name in `credentials`.
+   *
+   * @default 'username'
+   */
+  readonly usernameKey?: string;
+
+  /**
+   * Key of the password in `credentials`.
+   *
+   * @default 'password'
+   */
+  readonly passwordKey?: string;
+
+  /**
+   * Name of the DaemonSet, ServiceAccount, ConfigMap and ClusterRole(Binding).
+   *
+   * @default 'fluentd'
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the shipper.
+   *
+   * @default 'logging'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Fluentd image (must contain the kubernetes_metadata filter, the `cri` parser and the
+   * elasticsearch output).
+   *
+   * @default 'fluent/fluentd-kubernetes-daemonset:v1.16.2-debian-elasticsearch8-1.1'
+   */
+  readonly image?: string;
+
+  /**
+   * Elasticsearch `host:port`.
+   *
+   * @default 'elasticsearch.logging:9200'
+   */
+  readonly elasticsearchEndpoint?: string;
+
+  /**
+   * Talk to Elasticsearch over TLS (`scheme https`, certificate verified).
+   *
+   * @default true
+   */
+  readonly elasticsearchTls?: boolean;
+
+  /**
+   * A Secret with the CA certificate (key `ca.crt`) that signed Elasticsearch's certificate.
+   *
+   * @default - the system roots
+   */
+  readonly elasticsearchCa?: kplus.ISecret;
+
+  /**
+   * The Elasticsearch pods, for the fluentd -> Elasticsearch flow.
+   *
+   * @default - every pod of the namespace named in elasticsearchEndpoint (`<service>.<namespace>`)
+   */
+  readonly elasticsearch?: IPeer;
+
+  /**
+   * The Kubernetes API server (`Peer.kubeApiServer([...])`), which the kubernetes_metadata filter
+   * queries. Required when the shipper's namespace is managed by a ZeroTrustNamespace (its
+   * egress is denied otherwise).
+   *
+   * @default - no flow declared (synthesis fails if the namespace is managed)
+   */
+  readonly apiServer?: IPeer;
+
+  /**
+   * Index prefix; indices are `<prefix>-<namespace>-YYYY.MM.DD`.
+   *
+   * @default 'k8s'
+   */
+  readonly indexPrefix?: string;
+
+  /**
+   * A node directory for the tail position file and the file buffer, so they survive the pod
+   * being replaced (rollout, eviction). Without it they live in an emptyDir: they survive
+   * container restarts, but a new pod re-reads the log files still on the node
+   * (`read_from_head`: duplicates in Elasticsearch, no loss) and loses unsent buffered chunks.
+   *
+   * @default - an emptyDir
+   */
+  readonly stateHostPath?: string;
+
+  /**
+   * Maximum size of the file buffer, in MiB.
+   *
+   * @default 2048
+   */
+  readonly bufferLimitMib?: number;
+
+  /**
+   * User id of the fluentd process. Container log files are `root:root 0640` (containerd), so
+   * the default is root (with every capability dropped). A non-zero id runs non-root with
+   * supplemental group 0, which reads them where the runtime makes them group-readable.
+   *
+   * @default 0
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * Container resources.
+   *
+   * @default - requests 100m CPU / 256 MiB, limits 500m CPU / 512 MiB
+   */
+  readonly resources?: kplus.ContainerResources;
+}
+
+/**
+ * Fluentd as a DaemonSet that ships every container's logs to Elasticsearch (S20, fixed):
+ * ServiceAccount + ClusterRole for the kubernetes_metadata filter, tail of the container log
+ * files with read-only host mounts, logstash-format indices per namespace (`k8s-<namespace>`),
+ * a file buffer with exponential back-off retries, credentials from a Secret.
+ *
+ * Hardened as far as a log shipper can be: every capability dropped, no privilege escalation,
+ * read-only root filesystem, seccomp RuntimeDefault, read-only host log mounts. Polaris findings
+ * its job needs: `hostPathSet` (warning: the node's log directories), `runAsRootAllowed`
+ * (danger, unless runAsUser is set: the log files are root-owned) and
+ * `automountServiceAccountToken` (warning: the metadata filter calls the API).
+ *
+ * Declares its flows: fluentd -> Elasticsearch, fluentd -> DNS, fluentd -> API server (when given).
+ */
+export class FluentdLogShipper extends Construct {
+  /** Name of the DaemonSet and its ServiceAccount. */
+  public readonly shipperName: string;
+  /** Namespace of the shipper. */
+  public readonly namespace: string;
+  /** The fluentd pods, as a flow peer. */
+  public readonly peer: IPeer;
+  /** The Elasticsearch peer fluentd ships to. */
+  public readonly elasticsearchPeer: IPeer;
+  /** The rendered fluent.conf. */
+  public readonly fluentConf: string;
+
+  constructor(scope: Construct, id: string, props: FluentdLogShipperProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (props === undefined || props === null) {
+      fail(path, 'props', props, 'props with credentials (a Secret)');
+    }
+    if (props.credentials === undefined || props.credentials === null || typeof props.credentials.name !== 'string') {
+      fail(path, 'credentials', props.credentials === undefined ? undefined : String(props.credentials),
+        'a Secret (kplus.Secret or kplus.Secret.fromSecretName) holding the Elasticsearch user and password');
+    }
+    const name = props.name ?? 'fluentd';
+    validateDns1123Label(path, 'name', name);
+    const namespace = props.namespace ?? 'logging';
+    validateDns1123Label(path, 'namespace', namespace);
+    const usernameKey = props.usernameKey ?? 'username';
+    const passwordKey = props.passwordKey ?? 'password';
+    for (const [field, key] of [['usernameKey', usernameKey], ['passwordKey', passwordKey]]) {
+      if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
+        fail(path, field, key, 'a Secret key: letters, digits, \'-\', \'_\' or \'.\'');
+      }
+    }
+    const image = props.image ?? DEFAULT_IMAGE;
+    if (typeof image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(image) || /:latest$/.test(image)) {
+      fail(path, 'image', image, 'an image reference with a tag other than latest, or a digest');
+    }
+    const endpoint = props.elasticsearchEndpoint ?? 'elasticsearch.logging:9200';
+    validateHostPort(path, 'elasticsearchEndpoint', endpoint);
+    const colon = endpoint.lastIndexOf(':');
+    const host = endpoint.startsWith('[') ? endpoint.slice(0, colon) : endpoint.slice(0, colon);
+    const port = Number(endpoint.slice(colon + 1));
+    const tls = props.elasticsearchTls ?? true;
+    if (props.elasticsearchCa !== undefined && !tls) {
+      fail(path, 'elasticsearchCa', props.elasticsearchCa.name, 'no CA when elasticsearchTls is false');
+    }
+    const indexPrefix = props.indexPrefix ?? 'k8s';
+    if (typeof indexPrefix !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,99}$/.test(indexPrefix)) {
+      fail(path, 'indexPrefix', indexPrefix, 'a lowercase Elasticsearch index prefix: a-z, 0-9, \'-\' or \'_\', starting with a letter or digit');
+    }
+    if (props.stateHostPath !== undefined) {
+      const p = props.stateHostPath;
+      if (typeof p !== 'string' || !/^\/[^\0]*[^/]$/.test(p) || p.split('/').includes('..')
+        || ['/var/log', CONTAINER_LOG_DIR, POD_LOG_DIR].some((d) => p === d || p.startsWith(`${d}/`))) {
+        fail(path, 'stateHostPath', p, 'an absolute node directory without \'..\', outside /var/log (e.g. /var/lib/fluentd)');
+      }
+    }
+    const bufferLimitMib = props.bufferLimitMib ?? 2048;
+    if (!Number.isSafeInteger(bufferLimitMib) || bufferLimitMib < 64) {
+      fail(path, 'bufferLimitMib', bufferLimitMib, 'an integer number of MiB, at least 64');
+    }
+    const runAsUser = props.runAsUser ?? 0;
+    if (!Number.isSafeInteger(runAsUser) || runAsUser < 0 || runAsUser > 2147483647) {
+      fail(path, 'runAsUser', runAsUser, 'a user id from 0 to 2147483647');
+    }
+    const resources = renderResources(path, props.resources);
+
+    this.shipperName = name;
+    this.namespace = namespace;
+    this.elasticsearchPeer = props.elasticsearch ?? defaultPeerFor(path, 'elasticsearch', endpoint, namespace);
+    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'log-shipper' };
+    this.peer = Peer.pods(labels, { namespace, serviceAccountName: name, name });
+
+    this.fluentConf = renderFluentdConfig({
+      host,
+      port,
+      scheme: tls ? 'https' : 'http',
+      sslVerify: true,
+      caFile: props.elasticsearchCa ? `${CA_DIR}/ca.crt` : undefined,
+      indexPrefix,
+      // the shipper's own logs would loop (each shipped line logs a line)
+      excludePaths: [`${CONTAINER_LOG_DIR}/${name}-*_${namespace}_*.log`],
+      stateDir: STATE_DIR,
+      bufferDir: BUFFER_DIR,
+      totalLimitSize: `${bufferLimitMib}MB`,
+      monitorPort: MONITOR_PORT,
+    });
+
+    const meta = (extra: { [k: string]: string } = {}) => ({ name, namespace, labels: { ...labels, ...extra } });
+    new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: meta(),
+      automountServiceAccountToken: false,
+    });
+    new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: `${namespace}-${name}`.slice(0, 253), labels },
+      rules: [{ apiGroups: [''], resources: ['namespaces', 'pods'], verbs: ['get', 'list', 'watch'] }],
+    });
+    new kplus.k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: `${namespace}-${name}`.slice(0, 253), labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${namespace}-${name}`.slice(0, 253) },
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
+    });
+    validateDns1123Subdomain(path, 'namespace-name', `${namespace}-${name}`);
+    const configMap = new kplus.k8s.KubeConfigMap(this, 'Config', {
+      metadata: { ...meta(), name: `${name}-config` },
+      data: { 'fluent.conf': this.fluentConf },
+    });
+
+    const volumes: kplus.k8s.Volume[] = [
+      { name: 'config', configMap: { name: configMap.name } },
+      { name: 'varlogcontainers', hostPath: { path: CONTAINER_LOG_DIR, type: 'Directory' } },
+      { name: 'varlogpods', hostPath: { path: POD_LOG_DIR, type: 'Directory' } },
+      props.stateHostPath === undefined
+        ? { name: 'state', emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${bufferLimitMib + 64}Mi`) } }
+        : { name: 'state', hostPath: { path: props.stateHostPath, type: 'DirectoryOrCreate' } },
+      { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: kplus.k8s.Quantity.fromString('64Mi') } },
+    ];
+    const mounts: kplus.k8s.VolumeMount[] = [
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      { name: 'varlogcontainers', mountPath: CONTAINER_LOG_DIR, readOnly: true },
+      { name: 'varlogpods', mountPath: POD_LOG_DIR, readOnly: true },
+      { name: 'state', mountPath: STATE_DIR },
+      { name: 'tmp', mountPath: '/tmp' },
+    ];
+    if (props.elasticsearchCa !== undefined) {
+      volumes.push({ name: 'es-ca', secret: { secretName: props.elasticsearchCa.name, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+      mounts.push({ name: 'es-ca', mountPath: CA_DIR, readOnly: true });
+    }
+    const probe = (initialDelaySeconds: number): kplus.k8s.Probe => ({
+      httpGet: { path: '/api/plugins.json', port: kplus.k8s.IntOrString.fromNumber(MONITOR_PORT) },
+      initialDelaySeconds,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+    });
+    const podSecurity: kplus.k8s.PodSecurityContext = runAsUser === 0
+      ? { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } }
+      : { runAsUser, runAsGroup: runAsUser, runAsNonRoot: true, supplementalGroups: [0], seccompProfile: { type: 'RuntimeDefault' } };
+    new kplus.k8s.KubeDaemonSet(this, 'DaemonSet', {
+      metadata: meta(),
+      spec: {
+        selector: { matchLabels: labels },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: name,
+            // the kubernetes_metadata filter reads the API with this token (Polaris warning, needed)
+            automountServiceAccountToken: true,
+            securityContext: podSecurity,
+            terminationGracePeriodSeconds: 30,
+            tolerations: [
+              { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+            ],
+            containers: [{
+              name: 'fluentd',
+              // TUNABLE(logging.fluentd.image): bind once src/core/tunable.ts is committed
+              image,
+              imagePullPolicy: 'Always',
+              command: ['fluentd', '-c', `${CONFIG_DIR}/fluent.conf`, '--no-supervisor'],
+              env: [
+                { name: ES_USER_ENV, valueFrom: { secretKeyRef: { name: props.credentials.name, key: usernameKey } } },
+                { name: ES_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: props.credentials.name, key: passwordKey } } },
+                { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+              ],
+              ports: [{ name: 'monitor', containerPort: MONITOR_PORT, protocol: 'TCP' }],
+              resources,
+              livenessProbe: probe(30),
+              readinessProbe: probe(10),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+                ...(runAsUser === 0 ? {} : { runAsNonRoot: true }),
+              },
+              volumeMounts: mounts,
+            }],
+            volumes,
+          },
+        },
+      },
+    });
+
+    const flows = Flows.of(this);
+    flows.allow(this.peer, this.elasticsearchPeer, {
+      ports: [Port.tcp(port)],
+      description: 'fluentd ships logs to Elasticsearch',
+    });
+    flows.allow(this.peer, Peer.dns(), {
+      ports: [Port.udp(53), Port.tcp(53)],
+      description: 'fluentd resolves the Elasticsearch and API server names',
+    });
+    if (props.apiServer !== undefined) {
+      flows.allow(this.peer, props.apiServer, {
+        ports: [Port.tcp(443), Port.tcp(6443)],
+        description: 'the kubernetes_metadata filter reads pods and namespaces',
+      });
+    }
+    this.node.addValidation({
+      validate: () => {
+        if (props.apiServer === undefined && flows.isManaged(namespace)) {
+          fail(path, 'apiServer', undefined,
+            `a peer for the Kubernetes API server (Peer.kubeApiServer([...])): namespace ${namespace} is managed (default deny) and the kubernetes_metadata filter must reach the API`);
+        }
+        return [];
+      },
+    });
+  }
+}
+
+function renderResources(path: string, r: kplus.ContainerResources | undefined): kplus.k8s.ResourceRequirements {
+  const memReq = r?.memory?.request?.toMebibytes() ?? 256;
+  const memLim = r?.memory?.limit?.toMebibytes() ?? 512;
+  if (memReq > memLim) {
+    fail(path, 'resources.memory.request', `${memReq}Mi`, `at most the memory limit (${memLim}Mi)`);
+  }
+  const q = kplus.k8s.Quantity.fromString;
+  return {
+    requests: { cpu: q(r?.cpu?.request?.amount ?? '100m'), memory: q(`${memReq}Mi`) },
+    limits: { cpu: q(r?.cpu?.limit?.amount ?? '500m'), memory: q(`${memLim}Mi`) },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Internal helpers of the observability folder (not exported from the package index).
+ */
+import { fail } from '../core/validate';
+import { IPeer, Peer } from '../flows/peer';
+
+/** OTLP over gRPC. */
+export const OTLP_GRPC_PORT = 4317;
+/** OTLP over HTTP. */
+export const OTLP_HTTP_PORT = 4318;
+/** Default Jaeger endpoint (S19). */
+export const DEFAULT_JAEGER_ENDPOINT = 'jaeger-collector.observability:4317';
+
+/**
+ * The namespace peer of a `host:port` endpoint: `<service>.<namespace>[.svc...]` gives
+ * `<namespace>`; a one-label host is in `sameNamespace`; an IP address needs an explicit peer.
+ */
+export function defaultPeerFor(path: string, field: string, endpoint: string, sameNamespace: string): IPeer {
+  const host = endpoint.startsWith('[') ? endpoint.slice(1, endpoint.indexOf(']')) : endpoint.slice(0, endpoint.lastIndexOf(':'));
+  if (/^[0-9.]+$/.test(host) || host.includes(':')) {
+    return fail(path, field, undefined, `a peer for ${endpoint} (an IP address does not name a namespace)`);
+  }
+  const labels = host.split('.');
+  if (labels.length === 1) {
+    return Peer.namespace(sameNamespace);
+  }
+  if (labels.length > 2 && labels[2] !== 'svc') {
+    return fail(path, field, undefined,
+      `a peer for ${endpoint} (not an in-cluster service name <service>.<namespace>[.svc.<cluster-domain>])`);
+  }
+  return Peer.namespace(labels[1]);
+}

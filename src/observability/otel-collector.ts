@@ -1,0 +1,450 @@
+import { ApiObject, Lazy, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import {
+  BATCH, checkPipeline, MEMORY_LIMITER, pipelineId, RenderedPipeline, sortedComponents,
+  validateComponentId, validateDuration, validatePositiveInteger,
+} from './collector-config';
+import { CollectorPipeline, TelemetrySignal } from './collector-pipeline';
+import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './internal';
+import { Port } from '../core/port';
+import { toKubeName } from '../core/strings';
+import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
+import { Flows } from '../flows/flows';
+import { IPeer, Peer } from '../flows/peer';
+
+/**
+ * How the OpenTelemetry Operator runs the collector.
+ */
+export enum CollectorMode {
+  /** A Deployment (a central gateway; default). */
+  DEPLOYMENT = 'deployment',
+  /** A DaemonSet (one agent per node). */
+  DAEMONSET = 'daemonset',
+}
+
+
+/**
+ * Properties of an {@link OtelCollector}.
+ */
+export interface OtelCollectorProps {
+  /**
+   * Name of the OpenTelemetryCollector resource. The operator names the workload, the service and
+   * the service account `<name>-collector`.
+   *
+   * @default 'cluster-collector'
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the collector.
+   *
+   * @default 'observability'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Deployment or DaemonSet.
+   *
+   * @default CollectorMode.DEPLOYMENT
+   */
+  readonly mode?: CollectorMode;
+
+  /**
+   * Replicas (deployment mode only).
+   *
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * Collector image.
+   *
+   * @default - the operator's default collector image (pinned by the operator version)
+   */
+  readonly image?: string;
+
+  /**
+   * Hard memory limit of the `memory_limiter` processor, in MiB (`limit_mib`). Must be below the
+   * container memory limit.
+   *
+   * @default 1500
+   */
+  readonly memoryLimitMib?: number;
+
+  /**
+   * Spike allowance of the `memory_limiter` (`spike_limit_mib`); the soft limit is
+   * `memoryLimitMib - memorySpikeLimitMib`. Must be below `memoryLimitMib`.
+   *
+   * @default - 20% of memoryLimitMib (the collector's own default)
+   */
+  readonly memorySpikeLimitMib?: number;
+
+  /**
+   * How often the `memory_limiter` checks memory use (`check_interval`, required by the
+   * collector), a Go duration.
+   *
+   * @default '1s'
+   */
+  readonly memoryCheckInterval?: string;
+
+  /**
+   * The OTLP gRPC endpoint of Jaeger (`host:port`) the traces pipeline exports to.
+   *
+   * @default 'jaeger-collector.observability:4317'
+   */
+  readonly jaegerEndpoint?: string;
+
+  /**
+   * Send to Jaeger without TLS (`tls.insecure: true`). Only for a mesh that already encrypts
+   * (e.g. Istio mTLS) or for tests.
+   *
+   * @default false (TLS, verified against `jaegerCaFile` or the system roots)
+   */
+  readonly jaegerInsecure?: boolean;
+
+  /**
+   * CA bundle (path inside the collector container) to verify Jaeger's certificate.
+   *
+   * @default - the system roots
+   */
+  readonly jaegerCaFile?: string;
+
+  /**
+   * The Jaeger pods, for the collector -> Jaeger flow. Narrow it to Jaeger's collector pods
+   * (e.g. `Peer.pods({ 'app.kubernetes.io/component': 'collector' }, { namespace: 'observability' })`).
+   *
+   * @default - every pod of the namespace named in jaegerEndpoint (`<service>.<namespace>`), or of
+   *   the collector's namespace when the host has one label
+   */
+  readonly jaeger?: IPeer;
+
+  /**
+   * Where telemetry comes from: each peer may send OTLP to the collector on 4317 and 4318.
+   * Pass `ZeroTrustNamespace`s, `Peer.namespace(...)` or workloads; more with `allowTelemetryFrom`.
+   *
+   * @default - none (add with allowTelemetryFrom)
+   */
+  readonly tracedNamespaces?: IPeer[];
+
+  /**
+   * Container resources of the collector.
+   *
+   * @default - requests 200m CPU / 512 MiB, limits 1 CPU / 2048 MiB
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Extra pipelines (metrics, logs, or more traces pipelines). Components they name must be the
+   * built-in ones (`otlp` receiver, `memory_limiter`, `batch`, `otlp/jaeger` exporter) or added
+   * with `addReceiver`/`addProcessor`/`addExporter` before the pipeline (use `addPipeline`).
+   *
+   * @default - only the traces pipeline
+   */
+  readonly pipelines?: CollectorPipeline[];
+}
+
+
+/**
+ * An OpenTelemetry Collector run by the OpenTelemetry Operator (`opentelemetry.io/v1beta1`
+ * OpenTelemetryCollector, structured config): OTLP receivers on gRPC 4317 and HTTP 4318,
+ * `memory_limiter` then `batch`, an OTLP exporter to Jaeger over TLS, and optional extra
+ * pipelines. Every pipeline is checked: each receiver, processor and exporter it names exists,
+ * and `memory_limiter` comes first.
+ *
+ * Declares its flows: each telemetry source -> collector on 4317/4318, collector -> Jaeger on
+ * the endpoint's port, collector -> cluster DNS.
+ */
+export class OtelCollector extends Construct {
+  /** OTLP over gRPC. */
+  public static readonly OTLP_GRPC_PORT = OTLP_GRPC_PORT;
+  /** OTLP over HTTP. */
+  public static readonly OTLP_HTTP_PORT = OTLP_HTTP_PORT;
+  /** The default Jaeger endpoint (S19). */
+  public static readonly DEFAULT_JAEGER_ENDPOINT = DEFAULT_JAEGER_ENDPOINT;
+  /** The built-in OTLP receiver id. */
+  public static readonly OTLP_RECEIVER = 'otlp';
+  /** The built-in exporter to Jaeger. */
+  public static readonly JAEGER_EXPORTER = 'otlp/jaeger';
+
+  /** The OpenTelemetryCollector object. */
+  public readonly apiObject: ApiObject;
+  /** Name of the OpenTelemetryCollector resource. */
+  public readonly collectorName: string;
+  /** Namespace of the collector. */
+  public readonly namespace: string;
+  /** Name of the Service the operator creates (`<name>-collector`). */
+  public readonly serviceName: string;
+  /** Name of the ServiceAccount the operator creates (`<name>-collector`). */
+  public readonly serviceAccountName: string;
+  /** OTLP gRPC endpoint for applications, `<service>.<namespace>:4317`. */
+  public readonly otlpGrpcEndpoint: string;
+  /** OTLP HTTP endpoint for applications, `http://<service>.<namespace>:4318`. */
+  public readonly otlpHttpEndpoint: string;
+  /** The collector pods (selector labels set by the operator), as a flow peer. */
+  public readonly peer: IPeer;
+  /** The Jaeger peer the collector exports to. */
+  public readonly jaegerPeer: IPeer;
+
+  private readonly receivers = new Map<string, any>();
+  private readonly processors = new Map<string, any>();
+  private readonly exporters = new Map<string, any>();
+  private readonly pipelines = new Map<string, RenderedPipeline>();
+  private readonly jaegerPort: number;
+
+  constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
+    super(scope, id);
+    const path = this.node.path;
+    // validation first: nothing is created before every prop is checked
+    const name = props.name ?? 'cluster-collector';
+    validateDns1123Label(path, 'name', name);
+    if (name.length > 63 - '-collector'.length) {
+      fail(path, 'name', name, `at most ${63 - '-collector'.length} characters (the operator appends -collector)`);
+    }
+    const namespace = props.namespace ?? 'observability';
+    validateDns1123Label(path, 'namespace', namespace);
+    const mode = props.mode ?? CollectorMode.DEPLOYMENT;
+    if (!Object.values(CollectorMode).includes(mode)) {
+      fail(path, 'mode', mode, 'deployment or daemonset');
+    }
+    if (props.replicas !== undefined) {
+      if (mode !== CollectorMode.DEPLOYMENT) {
+        fail(path, 'replicas', props.replicas, 'no replicas in daemonset mode (one pod per node)');
+      }
+      validatePositiveInteger(path, 'replicas', props.replicas, 'replica count');
+    }
+    if (props.image !== undefined && (typeof props.image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(props.image))) {
+      fail(path, 'image', props.image, 'an image reference with a tag or digest (e.g. otel/opentelemetry-collector-contrib:0.140.0)');
+    }
+    const limitMib = props.memoryLimitMib ?? 1500;
+    validatePositiveInteger(path, 'memoryLimitMib', limitMib, 'MiB');
+    const spikeMib = props.memorySpikeLimitMib;
+    if (spikeMib !== undefined) {
+      validatePositiveInteger(path, 'memorySpikeLimitMib', spikeMib, 'MiB');
+      if (spikeMib >= limitMib) {
+        fail(path, 'memorySpikeLimitMib', spikeMib, `less than memoryLimitMib (${limitMib})`);
+      }
+    }
+    const checkInterval = props.memoryCheckInterval ?? '1s';
+    validateDuration(path, 'memoryCheckInterval', checkInterval);
+    const endpoint = props.jaegerEndpoint ?? DEFAULT_JAEGER_ENDPOINT;
+    validateHostPort(path, 'jaegerEndpoint', endpoint);
+    const insecure = props.jaegerInsecure ?? false;
+    if (props.jaegerCaFile !== undefined) {
+      if (insecure) {
+        fail(path, 'jaegerCaFile', props.jaegerCaFile, 'no CA file when jaegerInsecure is true (TLS is off)');
+      }
+      if (typeof props.jaegerCaFile !== 'string' || !props.jaegerCaFile.startsWith('/')) {
+        fail(path, 'jaegerCaFile', props.jaegerCaFile, 'an absolute path inside the collector container');
+      }
+    }
+    const { resources, memoryLimitMib: containerLimitMib } = renderResources(path, props.resources);
+    if (limitMib >= containerLimitMib) {
+      fail(path, 'memoryLimitMib', limitMib,
+        `less than the container memory limit (${containerLimitMib} MiB), or the kernel kills the collector before memory_limiter acts`);
+    }
+
+    this.collectorName = name;
+    this.namespace = namespace;
+    this.serviceName = `${name}-collector`;
+    this.serviceAccountName = `${name}-collector`;
+    this.otlpGrpcEndpoint = `${this.serviceName}.${namespace}:${OTLP_GRPC_PORT}`;
+    this.otlpHttpEndpoint = `http://${this.serviceName}.${namespace}:${OTLP_HTTP_PORT}`;
+    this.jaegerPort = Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
+    this.jaegerPeer = props.jaeger ?? defaultPeerFor(path, 'jaeger', endpoint, namespace);
+    this.peer = Peer.pods(
+      {
+        // the operator's selector labels (immutable on the workload): manifestutils.SelectorLabels
+        'app.kubernetes.io/component': 'opentelemetry-collector',
+        'app.kubernetes.io/instance': `${namespace}.${name}`.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ''),
+        'app.kubernetes.io/managed-by': 'opentelemetry-operator',
+        'app.kubernetes.io/part-of': 'opentelemetry',
+      },
+      { namespace, serviceAccountName: this.serviceAccountName, name: toKubeName([name], 40) },
+    );
+
+    this.receivers.set(OtelCollector.OTLP_RECEIVER, {
+      protocols: {
+        grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` },
+        http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}` },
+      },
+    });
+    const memoryLimiter: any = { check_interval: checkInterval, limit_mib: limitMib };
+    if (spikeMib !== undefined) {
+      memoryLimiter.spike_limit_mib = spikeMib;
+    }
+    this.processors.set(MEMORY_LIMITER, memoryLimiter);
+    this.processors.set(BATCH, {});
+    const tls: any = insecure ? { insecure: true } : { insecure: false };
+    if (props.jaegerCaFile !== undefined) {
+      tls.ca_file = props.jaegerCaFile;
+    }
+    this.exporters.set(OtelCollector.JAEGER_EXPORTER, { endpoint, tls });
+    this.addPipeline({
+      signal: TelemetrySignal.TRACES,
+      receivers: [OtelCollector.OTLP_RECEIVER],
+      processors: [MEMORY_LIMITER, BATCH],
+      exporters: [OtelCollector.JAEGER_EXPORTER],
+    });
+    (props.pipelines ?? []).forEach((p, i) => this.addPipelineAt(`pipelines[${i}]`, p));
+
+    const spec: any = {
+      mode,
+      managementState: 'managed',
+      upgradeStrategy: 'none',
+      // our flows own the policies of the collector; the operator must not add a permissive one
+      networkPolicy: { enabled: false },
+      resources,
+      podSecurityContext: {
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      config: Lazy.any({ produce: () => this.renderConfig() }),
+    };
+    if (mode === CollectorMode.DEPLOYMENT) {
+      spec.replicas = props.replicas ?? 2;
+    }
+    if (props.image !== undefined) {
+      // TUNABLE(observability.collector.image): bind once src/core/tunable.ts is committed
+      spec.image = props.image;
+    }
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'opentelemetry.io/v1beta1',
+      kind: 'OpenTelemetryCollector',
+      metadata: { name, namespace },
+      spec,
+    });
+
+    const flows = Flows.of(this);
+    flows.allow(this.peer, this.jaegerPeer, {
+      ports: [Port.tcp(this.jaegerPort)],
+      description: 'the collector exports traces to Jaeger (OTLP)',
+    });
+    flows.allow(this.peer, Peer.dns(), {
+      ports: [Port.udp(53), Port.tcp(53)],
+      description: 'the collector resolves the Jaeger endpoint',
+    });
+    (props.tracedNamespaces ?? []).forEach((p) => this.allowTelemetryFrom(p));
+  }
+
+  /**
+   * Lets `source` send OTLP (gRPC 4317, HTTP 4318) to the collector.
+   *
+   * @param source a namespace (ZeroTrustNamespace, `Peer.namespace`) or workload peer
+   */
+  public allowTelemetryFrom(source: IPeer): void {
+    Flows.of(this).allow(source, this.peer, {
+      ports: [Port.tcp(OTLP_GRPC_PORT), Port.tcp(OTLP_HTTP_PORT)],
+      description: 'applications send OTLP telemetry to the collector',
+    });
+  }
+
+  /**
+   * Adds (or replaces) a receiver.
+   *
+   * @param id component id `type[/name]`, e.g. `prometheus`
+   * @param config the receiver's configuration
+   */
+  public addReceiver(id: string, config: any): void {
+    this.addComponent('receivers', this.receivers, id, config);
+  }
+
+  /**
+   * Adds (or replaces) a processor. Pipelines must still start with `memory_limiter`.
+   *
+   * @param id component id `type[/name]`, e.g. `attributes/env`
+   * @param config the processor's configuration
+   */
+  public addProcessor(id: string, config: any): void {
+    if (id === MEMORY_LIMITER) {
+      fail(this.node.path, 'processors', id, 'another id: memory_limiter is configured from memoryLimitMib, memorySpikeLimitMib and memoryCheckInterval');
+    }
+    this.addComponent('processors', this.processors, id, config);
+  }
+
+  /**
+   * Adds (or replaces) an exporter.
+   *
+   * @param id component id `type[/name]`, e.g. `otlphttp/logs`
+   * @param config the exporter's configuration
+   */
+  public addExporter(id: string, config: any): void {
+    this.addComponent('exporters', this.exporters, id, config);
+  }
+
+  /**
+   * Adds a pipeline. Every receiver, processor and exporter it names must already be configured,
+   * and its first processor must be `memory_limiter`.
+   *
+   * @param pipeline the pipeline
+   */
+  public addPipeline(pipeline: CollectorPipeline): void {
+    this.addPipelineAt('pipeline', pipeline);
+  }
+
+  private addPipelineAt(field: string, pipeline: CollectorPipeline): void {
+    const path = this.node.path;
+    if (pipeline === undefined || pipeline === null || typeof pipeline !== 'object') {
+      fail(path, field, pipeline, 'a pipeline { signal, receivers, processors, exporters }');
+    }
+    const pid = pipelineId(path, field, pipeline);
+    if (this.pipelines.has(pid)) {
+      fail(path, `${field}.signal`, pid, 'a pipeline id not used yet (give the pipeline a name)');
+    }
+    const rendered = checkPipeline(path, field, pipeline, {
+      receivers: new Set(this.receivers.keys()),
+      processors: new Set(this.processors.keys()),
+      exporters: new Set(this.exporters.keys()),
+      connectors: new Set<string>(),
+    });
+    this.pipelines.set(pid, rendered);
+  }
+
+  private addComponent(kind: string, m: Map<string, any>, id: string, config: any): void {
+    validateComponentId(this.node.path, kind, id);
+    if (config === undefined || config === null || typeof config !== 'object' || Array.isArray(config)) {
+      fail(this.node.path, `${kind}[${JSON.stringify(id)}]`, config, 'a configuration object ({} for the defaults)');
+    }
+    m.set(id, JSON.parse(JSON.stringify(config)));
+  }
+
+  private renderConfig(): any {
+    const pipelines: any = {};
+    for (const k of Array.from(this.pipelines.keys()).sort()) {
+      pipelines[k] = this.pipelines.get(k);
+    }
+    return {
+      receivers: sortedComponents(this.receivers),
+      processors: sortedComponents(this.processors),
+      exporters: sortedComponents(this.exporters),
+      service: { pipelines },
+    };
+  }
+}
+
+function renderResources(path: string, r: kplus.ContainerResources | undefined): { resources: any; memoryLimitMib: number } {
+  const cpuReq = r?.cpu?.request?.amount ?? '200m';
+  const cpuLim = r?.cpu?.limit?.amount ?? '1';
+  const memReq: Size = r?.memory?.request ?? Size.mebibytes(512);
+  const memLim: Size = r?.memory?.limit ?? Size.mebibytes(2048);
+  if (memReq.toMebibytes() > memLim.toMebibytes()) {
+    fail(path, 'resources.memory.request', `${memReq.toMebibytes()}Mi`, `at most the memory limit (${memLim.toMebibytes()}Mi)`);
+  }
+  return {
+    resources: {
+      requests: { cpu: cpuReq, memory: `${memReq.toMebibytes()}Mi` },
+      limits: { cpu: cpuLim, memory: `${memLim.toMebibytes()}Mi` },
+    },
+    memoryLimitMib: memLim.toMebibytes(),
+  };
+}
