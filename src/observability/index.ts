@@ -1,3 +1,4 @@
 export * from './collector-pipeline';
 export * from './otel-collector';
 export * from './fluentd-log-shipper';
+export * from './observability-stack';
