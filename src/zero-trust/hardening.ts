@@ -39,7 +39,7 @@ export function hardenWorkload(w: kplus.AbstractPod, serviceAccountName: string 
       fail(path, `${field}.securityContext.privileged`, true, 'false: never privileged (add a capability explicitly instead)');
     }
     for (const cap of sc.capabilities?.add ?? []) {
-      const name = String(cap).toUpperCase();
+      const name = String(cap).toUpperCase().replace(/^CAP_/, '');
       if (!add.includes(name)) {
         fail(path, `${field}.securityContext.capabilities.add`, cap,
           'only NET_BIND_SERVICE, NET_ADMIN or NET_RAW, each enabled by its hardening option');
