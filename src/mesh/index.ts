@@ -6,3 +6,6 @@ export * from './mesh-authorization';
 export * from './mtls-policy';
 export * from './unknown-identity';
 export * from './mtls-mesh';
+export * from './istio-multi-cluster';
+export * from './mesh-cluster';
+export * from './mesh-sidecar';

@@ -1,0 +1,250 @@
+import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as jsyaml from 'js-yaml';
+import { NETWORK_LABEL, NETWORKING_API_VERSION } from './internal';
+import { IstioMultiCluster } from './istio-multi-cluster';
+import { fail, validateDns1123Label } from '../core/validate';
+import { IPeer, Peer } from '../flows/peer';
+
+/** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
+const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
+
+/**
+ * Properties of a {@link MeshCluster}.
+ */
+export interface MeshClusterProps {
+  /**
+   * The mesh this cluster joins.
+   */
+  readonly mesh: IstioMultiCluster;
+
+  /**
+   * The cluster name (`values.global.multiCluster.clusterName`), unique in the mesh; also the
+   * name of its remote secret in the other clusters.
+   */
+  readonly clusterName: string;
+
+  /**
+   * The network of the cluster (`values.global.network`, label `topology.istio.io/network`).
+   * Clusters whose pods cannot reach each other directly are on different networks.
+   */
+  readonly network: string;
+
+  /**
+   * The plug-in CA Secret that istiod reads: `cacerts` in the root namespace, with
+   * `ca-cert.pem`, `ca-key.pem`, `root-cert.pem` and `cert-chain.pem` of an intermediate CA
+   * signed by the root shared by every cluster of the mesh. It holds a private key, so it is
+   * never synthesized: create it out of band (e.g. `kubectl create secret generic cacerts -n
+   * istio-system --from-file=...`) before `istioctl install`, and reference it here
+   * (`kplus.Secret.fromSecretName(scope, 'ca', 'cacerts')`). Without a shared root, the clusters
+   * cannot verify each other's workload certificates.
+   */
+  readonly caSecret: kplus.ISecret;
+
+  /**
+   * The kubeconfig context of the cluster (used in the remote-secret commands).
+   *
+   * @default - the cluster name
+   */
+  readonly kubeContext?: string;
+
+  /**
+   * Synthesize the root namespace with the network label (the declarative form of
+   * `kubectl label namespace istio-system topology.istio.io/network=<network>`). Set to false
+   * if another construct owns the namespace (then label it yourself).
+   *
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * The Istio revision to install (`spec.revision`).
+   *
+   * @default - the default revision
+   */
+  readonly revision?: string;
+}
+
+/**
+ * One primary cluster of a multi-primary, multi-network Istio mesh.
+ *
+ * Synthesized into the cluster's chart (applied with kubectl/GitOps):
+ * - the root namespace (`istio-system`) labelled `topology.istio.io/network: <network>`;
+ * - the Gateway `cross-network-gateway` exposing every `*.local` service on the east-west
+ *   gateway, port 15443, TLS `AUTO_PASSTHROUGH` (mTLS stays end to end).
+ *
+ * Not in the chart: the IstioOperator ({@link MeshCluster.istioOperator}), the input of
+ * `istioctl install -f` (Istio 1.24 removed the in-cluster operator, so the IstioOperator is no
+ * longer a resource to apply). It sets meshID, clusterName, network, the trust domain and
+ * installs the east-west gateway (ports 15021 status and 15443 cross-network only: istiod is
+ * not exposed, which multi-primary does not need). Write it to its own file per cluster, e.g.
+ * `dist/<cluster>/istio/operator.yaml`, apart from the applied manifests.
+ *
+ * Cannot be synthesized (do these by hand or in your pipeline):
+ * - the shared root CA and each cluster's `cacerts` Secret (see `caSecret`);
+ * - the remote secrets that let each istiod watch the other clusters' API servers
+ *   (`istioctl create-remote-secret`, see {@link MeshCluster.remoteSecretCommands}): they
+ *   hold API server credentials;
+ * - reachability of each east-west gateway's load balancer from the other networks.
+ *
+ * Flows from other clusters arrive through the east-west gateway: the destination's
+ * NetworkPolicy must admit {@link MeshCluster.eastWestGatewayPeer} on the target port; the
+ * AuthorizationPolicy still sees the original client's principal.
+ */
+export class MeshCluster extends Construct {
+  /** The mesh. */
+  public readonly mesh: IstioMultiCluster;
+
+  /** The cluster name. */
+  public readonly clusterName: string;
+
+  /** The network name. */
+  public readonly network: string;
+
+  /** The kubeconfig context. */
+  public readonly kubeContext: string;
+
+  /** The CA Secret name (always `cacerts`). */
+  public readonly caSecretName: string;
+
+  private readonly revision?: string;
+
+  /**
+   * @param scope parent (in the cluster's chart)
+   * @param id construct id
+   * @param props mesh, cluster name, network, CA secret
+   */
+  constructor(scope: Construct, id: string, props: MeshClusterProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (props === undefined || props === null || !(props.mesh instanceof IstioMultiCluster)) {
+      fail(path, 'mesh', props?.mesh === undefined ? undefined : String(props.mesh), 'an IstioMultiCluster');
+    }
+    validateDns1123Label(path, 'clusterName', props.clusterName);
+    validateDns1123Label(path, 'network', props.network);
+    const ctx = props.kubeContext ?? props.clusterName;
+    if (typeof ctx !== 'string' || !/^[A-Za-z0-9][-A-Za-z0-9_.@:/]*$/.test(ctx)) {
+      fail(path, 'kubeContext', ctx, 'a kubeconfig context name (letters, digits, \'-\', \'_\', \'.\', \'@\', \':\', \'/\')');
+    }
+    if (props.caSecret === undefined || props.caSecret === null || typeof props.caSecret.name !== 'string') {
+      fail(path, 'caSecret', props.caSecret === undefined ? undefined : String(props.caSecret),
+        'a reference to the plug-in CA Secret `cacerts` (kplus.Secret.fromSecretName(scope, id, \'cacerts\')) created out of band from the mesh\'s shared root CA');
+    }
+    if (props.caSecret.name !== 'cacerts') {
+      fail(path, 'caSecret.name', props.caSecret.name, 'cacerts: istiod reads its plug-in CA only from the Secret cacerts in the root namespace');
+    }
+    if (props.revision !== undefined) {
+      validateDns1123Label(path, 'revision', props.revision);
+    }
+    const chart = Chart.of(this);
+    const other = props.mesh.clusters.find((c) => Chart.of(c) === chart);
+    if (other !== undefined) {
+      fail(path, 'scope', chart.node.path, `a chart without another MeshCluster (one chart = one cluster; ${other.node.path} is already there)`);
+    }
+    this.mesh = props.mesh;
+    this.clusterName = props.clusterName;
+    this.network = props.network;
+    this.kubeContext = ctx;
+    this.caSecretName = props.caSecret.name;
+    this.revision = props.revision;
+    props.mesh._register(path, this);
+
+    const root = props.mesh.rootNamespace;
+    if (props.createNamespace ?? true) {
+      new ApiObject(this, 'root-namespace', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: root, labels: { [NETWORK_LABEL]: props.network } },
+      });
+    }
+    new ApiObject(this, 'cross-network-gateway', {
+      apiVersion: NETWORKING_API_VERSION,
+      kind: 'Gateway',
+      metadata: { name: 'cross-network-gateway', namespace: root },
+      spec: {
+        selector: { istio: EW_LABELS.istio },
+        servers: [{
+          port: { number: 15443, name: 'tls', protocol: 'TLS' },
+          tls: { mode: 'AUTO_PASSTHROUGH' },
+          hosts: ['*.local'],
+        }],
+      },
+    });
+  }
+
+  /**
+   * The pods of this cluster's east-west gateway, as a flow peer: cross-cluster traffic reaches
+   * a destination pod from them (for NetworkPolicies).
+   */
+  public get eastWestGatewayPeer(): IPeer {
+    return Peer.pods({ istio: EW_LABELS.istio }, {
+      namespace: this.mesh.rootNamespace, name: 'eastwestgateway', serviceAccountName: 'istio-eastwestgateway',
+    });
+  }
+
+  /**
+   * The IstioOperator for `istioctl install -f` (not part of the chart; validated against the
+   * IstioOperator CRD in the tests).
+   */
+  public istioOperator(): any {
+    const mesh = this.mesh;
+    const meshConfig: any = { trustDomain: mesh.trustDomain };
+    if (mesh.trustDomainAliases.length > 0) {
+      meshConfig.trustDomainAliases = [...mesh.trustDomainAliases];
+    }
+    meshConfig.outboundTrafficPolicy = { mode: mesh.outboundTrafficPolicy };
+    const spec: any = {};
+    if (this.revision !== undefined) {
+      spec.revision = this.revision;
+    }
+    spec.meshConfig = meshConfig;
+    spec.values = {
+      global: {
+        meshID: mesh.meshId,
+        multiCluster: { clusterName: this.clusterName },
+        network: this.network,
+      },
+    };
+    spec.components = {
+      ingressGateways: [{
+        name: 'istio-eastwestgateway',
+        enabled: true,
+        label: { ...EW_LABELS, [NETWORK_LABEL]: this.network },
+        k8s: {
+          env: [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: this.network }],
+          service: {
+            ports: [
+              { name: 'status-port', port: 15021, targetPort: 15021 },
+              { name: 'tls', port: 15443, targetPort: 15443 },
+            ],
+          },
+        },
+      }],
+    };
+    return {
+      apiVersion: 'install.istio.io/v1alpha1',
+      kind: 'IstioOperator',
+      metadata: { name: this.clusterName, namespace: mesh.rootNamespace },
+      spec,
+    };
+  }
+
+  /**
+   * The IstioOperator as YAML (for `dist/<cluster>/istio/operator.yaml`).
+   */
+  public istioOperatorYaml(): string {
+    return jsyaml.dump(this.istioOperator(), { noRefs: true, lineWidth: -1, sortKeys: false });
+  }
+
+  /**
+   * The commands that install, in this cluster, the remote secrets of every other cluster of the
+   * mesh (each istiod must read every other API server). They run outside the synthesis (they
+   * read live credentials); sorted by cluster name.
+   */
+  public remoteSecretCommands(): string[] {
+    return this.mesh.clusters
+      .filter((c) => c !== this)
+      .map((c) => `istioctl create-remote-secret --context=${c.kubeContext} --name=${c.clusterName} | kubectl apply -f - --context=${this.kubeContext}`);
+  }
+}

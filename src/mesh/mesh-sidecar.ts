@@ -1,0 +1,140 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { NETWORKING_API_VERSION } from './internal';
+import { OutboundTrafficPolicy } from './istio-multi-cluster';
+import { Names } from '../core/names';
+import { fail, validateDns1123Label } from '../core/validate';
+import { Flows, IFlowRenderer } from '../flows/flows';
+import { PeerKind } from '../flows/peer';
+
+/**
+ * Properties of a {@link MeshSidecar}.
+ */
+export interface MeshSidecarProps {
+  /**
+   * The namespace whose sidecars this configures.
+   */
+  readonly namespace: string;
+
+  /**
+   * Hosts the sidecars may reach, as `<namespace>/<dns name>`: `./*` (own namespace),
+   * `istio-system/*`, `shop/payment.shop.svc.cluster.local`; namespace `*` means any namespace.
+   * The own namespace and the root namespace are always included.
+   *
+   * @default - the own and root namespaces, plus those from flows (see `fromFlows`)
+   */
+  readonly hosts?: string[];
+
+  /**
+   * Add `<namespace>/*` for every namespace a flow from this namespace goes to.
+   *
+   * @default true
+   */
+  readonly fromFlows?: boolean;
+
+  /**
+   * The outbound traffic policy of these sidecars.
+   *
+   * @default OutboundTrafficPolicy.REGISTRY_ONLY
+   */
+  readonly outboundTrafficPolicy?: OutboundTrafficPolicy;
+
+  /**
+   * The Istio root namespace (always reachable: istiod).
+   *
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+}
+
+/**
+ * A namespace-wide Istio `Sidecar` (named `default`): limits the sidecars' egress to declared
+ * hosts (and, with `fromFlows`, the namespaces the chart's flows go to), with outbound traffic
+ * policy REGISTRY_ONLY, so a compromised workload cannot reach hosts the mesh does not know.
+ */
+export class MeshSidecar extends Construct implements IFlowRenderer {
+  /** The namespace. */
+  public readonly namespace: string;
+
+  private readonly hosts: string[];
+  private readonly fromFlows: boolean;
+  private readonly policy: OutboundTrafficPolicy;
+  private readonly rootNamespace: string;
+
+  /**
+   * @param scope parent
+   * @param id construct id
+   * @param props namespace, hosts, outbound traffic policy
+   */
+  constructor(scope: Construct, id: string, props: MeshSidecarProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (props === undefined || props === null) {
+      fail(path, 'props', props, 'MeshSidecarProps with a namespace');
+    }
+    validateDns1123Label(path, 'namespace', props.namespace);
+    this.rootNamespace = props.rootNamespace ?? 'istio-system';
+    validateDns1123Label(path, 'rootNamespace', this.rootNamespace);
+    if (props.hosts !== undefined && !Array.isArray(props.hosts)) {
+      fail(path, 'hosts', props.hosts, 'a list of <namespace>/<dns name> hosts');
+    }
+    (props.hosts ?? []).forEach((h, i) => {
+      if (!isSidecarHost(h)) {
+        fail(path, `hosts[${i}]`, h,
+          'a host <namespace>/<dns name>: namespace \'.\', \'*\', \'~\' or a namespace name; dns name \'*\', \'*.<domain>\' or a DNS name (e.g. ./*, istio-system/*, */api.example.com)');
+      }
+    });
+    this.policy = props.outboundTrafficPolicy ?? OutboundTrafficPolicy.REGISTRY_ONLY;
+    if (!Object.values(OutboundTrafficPolicy).includes(this.policy)) {
+      fail(path, 'outboundTrafficPolicy', this.policy, 'REGISTRY_ONLY or ALLOW_ANY');
+    }
+    this.namespace = props.namespace;
+    this.hosts = [...(props.hosts ?? [])];
+    this.fromFlows = props.fromFlows ?? true;
+    Flows.of(this).addRenderer(this);
+  }
+
+  /**
+   * Renders the Sidecar (called by `Flows` at synthesis, once every flow is known).
+   *
+   * @param flows the chart's flows
+   */
+  public renderFlows(flows: Flows): void {
+    const hosts = new Set<string>(['./*', `${this.rootNamespace}/*`, ...this.hosts]);
+    if (this.fromFlows) {
+      for (const f of flows.flows) {
+        const fromNs = f.from.namespace ?? (f.from.peerKind === PeerKind.PODS && f.from.namespaceLabels === undefined ? f.to.namespace : undefined);
+        if (fromNs !== this.namespace || f.to.peerKind === PeerKind.IP_BLOCKS) {
+          continue;
+        }
+        const toNs = f.to.namespace ?? (f.to.namespaceLabels === undefined ? this.namespace : undefined);
+        if (toNs !== undefined && toNs !== this.namespace) {
+          hosts.add(`${toNs}/*`);
+        }
+      }
+    }
+    new ApiObject(this, 'Resource', {
+      apiVersion: NETWORKING_API_VERSION,
+      kind: 'Sidecar',
+      metadata: { name: 'default', namespace: this.namespace },
+      spec: {
+        egress: [{ hosts: Array.from(hosts).sort() }],
+        outboundTrafficPolicy: { mode: this.policy },
+      },
+    });
+  }
+}
+
+function isSidecarHost(h: unknown): boolean {
+  if (typeof h !== 'string') {
+    return false;
+  }
+  const parts = h.split('/');
+  if (parts.length !== 2) {
+    return false;
+  }
+  const [ns, dns] = parts;
+  const nsOk = ns === '.' || ns === '*' || ns === '~' || Names.isDns1123Label(ns);
+  const dnsOk = dns === '*' || Names.isHostname(dns, true);
+  return nsOk && dnsOk;
+}

@@ -1,0 +1,98 @@
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import * as jsyaml from 'js-yaml';
+import { IstioMultiCluster, MeshCluster, OutboundTrafficPolicy } from '../../src';
+import { expectValid, synthAndValidate } from '../util';
+
+function fleet() {
+  const app = new App();
+  const mesh = new IstioMultiCluster({ meshId: 'mesh1', trustDomainAliases: ['old.example.com'] });
+  const mk = (name: string, network: string) => {
+    const chart = new Chart(app, name);
+    const cluster = new MeshCluster(chart, 'mesh', {
+      mesh, clusterName: name, network, caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    });
+    return { chart, cluster };
+  };
+  return { app, mesh, asia: mk('asia-east', 'net-asia'), europe: mk('europe-west', 'net-europe') };
+}
+
+describe('MeshCluster (S14 multi-primary, multi-network)', () => {
+  test('applied objects: network label on istio-system, cross-network gateway with AUTO_PASSTHROUGH on 15443', () => {
+    const { asia } = fleet();
+    const objs = synthAndValidate(asia.chart);
+    expect(objs).toMatchSnapshot();
+    const ns = objs.find((o) => o.kind === 'Namespace');
+    expect(ns.metadata).toEqual({ name: 'istio-system', labels: { 'topology.istio.io/network': 'net-asia' } });
+    const gw = objs.find((o) => o.kind === 'Gateway');
+    expect(gw.spec.selector).toEqual({ istio: 'eastwestgateway' });
+    expect(gw.spec.servers).toEqual([{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] }]);
+    // the IstioOperator is not among the applied objects
+    expect(objs.some((o) => o.kind === 'IstioOperator')).toBe(false);
+  });
+
+  test('IstioOperator per cluster: meshID, clusterName, network, trust domain, east-west gateway', () => {
+    const { asia, europe } = fleet();
+    const iop = asia.cluster.istioOperator();
+    expectValid([iop, europe.cluster.istioOperator()]);
+    expect(iop.spec.values.global).toEqual({ meshID: 'mesh1', multiCluster: { clusterName: 'asia-east' }, network: 'net-asia' });
+    expect(iop.spec.meshConfig).toEqual({
+      trustDomain: 'cluster.local', trustDomainAliases: ['old.example.com'], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+    });
+    const gw = iop.spec.components.ingressGateways[0];
+    expect(gw.label['topology.istio.io/network']).toBe('net-asia');
+    expect(gw.label.istio).toBe('eastwestgateway');
+    expect(gw.k8s.env).toEqual([{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: 'net-asia' }]);
+    expect(gw.k8s.service.ports.map((p: any) => p.port)).toEqual([15021, 15443]);
+    expect(jsyaml.load(asia.cluster.istioOperatorYaml())).toEqual(iop);
+    expect(asia.cluster.istioOperatorYaml()).toMatchSnapshot();
+    expect(europe.cluster.istioOperator().spec.values.global.network).toBe('net-europe');
+  });
+
+  test('remote secret commands name every other cluster', () => {
+    const { asia, europe } = fleet();
+    expect(asia.cluster.remoteSecretCommands()).toEqual([
+      'istioctl create-remote-secret --context=europe-west --name=europe-west | kubectl apply -f - --context=asia-east',
+    ]);
+    expect(europe.cluster.remoteSecretCommands()).toEqual([
+      'istioctl create-remote-secret --context=asia-east --name=asia-east | kubectl apply -f - --context=europe-west',
+    ]);
+  });
+
+  test('east-west gateway peer', () => {
+    const { asia } = fleet();
+    const p = asia.cluster.eastWestGatewayPeer;
+    expect([p.namespace, p.podLabels]).toEqual(['istio-system', { istio: 'eastwestgateway' }]);
+  });
+
+  test('bad input: clashing cluster names, bad names, CA secret', () => {
+    const { app, mesh } = fleet();
+    const chart = new Chart(app, 'us-east');
+    const ca = kplus.Secret.fromSecretName(chart, 'ca', 'cacerts');
+    expect(() => new MeshCluster(chart, 'm1', { mesh, clusterName: 'asia-east', network: 'n3', caSecret: ca }))
+      .toThrow(/us-east\/m1: invalid clusterName "asia-east": expected a cluster name unique in mesh mesh1 \(already used by asia-east\/mesh\)/);
+    expect(() => new MeshCluster(chart, 'm2', { mesh, clusterName: 'US_East', network: 'n3', caSecret: ca }))
+      .toThrow(/invalid clusterName "US_East": expected a DNS-1123 label/);
+    expect(() => new MeshCluster(chart, 'm3', { mesh, clusterName: 'us-east', network: 'net 3', caSecret: ca }))
+      .toThrow(/invalid network "net 3"/);
+    expect(() => new MeshCluster(chart, 'm4', { mesh, clusterName: 'us-east', network: 'n3', caSecret: kplus.Secret.fromSecretName(chart, 'x', 'my-ca') }))
+      .toThrow(/invalid caSecret.name "my-ca": expected cacerts/);
+    expect(() => new MeshCluster(chart, 'm5', { mesh, clusterName: 'us-east', network: 'n3', caSecret: undefined as any }))
+      .toThrow(/invalid caSecret undefined/);
+    expect(() => new IstioMultiCluster({ meshId: 'Mesh_1' })).toThrow(/IstioMultiCluster: invalid meshId "Mesh_1"/);
+    expect(() => new IstioMultiCluster({ meshId: 'm', outboundTrafficPolicy: 'OPEN' as OutboundTrafficPolicy })).toThrow(/invalid outboundTrafficPolicy "OPEN"/);
+    // a second cluster in the same chart
+    const ok = new MeshCluster(chart, 'm6', { mesh, clusterName: 'us-east', network: 'n3', caSecret: ca });
+    expect(mesh.clusters.map((c) => c.clusterName)).toEqual(['asia-east', 'europe-west', 'us-east']);
+    expect(() => new MeshCluster(chart, 'm7', { mesh, clusterName: 'us-west', network: 'n3', caSecret: ca }))
+      .toThrow(/invalid scope "us-east": expected a chart without another MeshCluster/);
+    expect(ok.network).toBe('n3');
+  });
+
+  test('createNamespace false leaves the namespace to its owner', () => {
+    const mesh = new IstioMultiCluster({ meshId: 'm' });
+    const chart = Testing.chart();
+    new MeshCluster(chart, 'mesh', { mesh, clusterName: 'c1', network: 'n1', caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'), createNamespace: false });
+    expect(synthAndValidate(chart).map((o) => o.kind)).toEqual(['Gateway']);
+  });
+});
