@@ -233,7 +233,7 @@ interface PeerInit {
 }
 
 /**
- * A flow end, made with the static factories (`Peer.workload(db)`, `Peer.namespace('monitoring')`,
+ * A flow end, made with the static factories (`Peer.workload(db)`, `Peer.namespaceByName('monitoring')`,
  * `Peer.internet()`, ...). An immutable value, except that a workload peer reads the workload's
  * labels, namespace and service account when asked (so later `select()` calls are honoured).
  */
@@ -298,8 +298,8 @@ export class Peer implements IPeer {
    *
    * @param name namespace name
    */
-  public static namespace(name: string): Peer {
-    validateDns1123Label('Peer.namespace', 'name', name);
+  public static namespaceByName(name: string): Peer {
+    validateDns1123Label('Peer.namespaceByName', 'name', name);
     return new Peer({ peerKind: PeerKind.NAMESPACE, peerName: name, namespace: name, inCluster: true });
   }
 
@@ -310,8 +310,8 @@ export class Peer implements IPeer {
    * @param name short name used in generated object names
    * @default name - derived from the label values
    */
-  public static namespaceLabels(labels: { [key: string]: string }, name?: string): Peer {
-    const path = 'Peer.namespaceLabels';
+  public static namespacesByLabels(labels: { [key: string]: string }, name?: string): Peer {
+    const path = 'Peer.namespacesByLabels';
     if (labels === undefined || labels === null) {
       fail(path, 'labels', labels, 'a map of namespace labels ({} for every namespace)');
     }
@@ -329,7 +329,7 @@ export class Peer implements IPeer {
    * Every pod of every namespace.
    */
   public static allNamespaces(): Peer {
-    return Peer.namespaceLabels({}, 'all-namespaces');
+    return Peer.namespacesByLabels({}, 'all-namespaces');
   }
 
   /**

@@ -82,7 +82,7 @@ describe('ZeroTrustNamespace', () => {
     // cross-namespace peer by name renders the right label
     const chart2 = Testing.chart();
     const ns2 = new ZeroTrustNamespace(chart2, 'p', { name: 'production' });
-    ns2.allowFrom(Peer.namespace('frontend'), { ports: [Port.tcp(443)] });
+    ns2.allowFrom(Peer.namespaceByName('frontend'), { ports: [Port.tcp(443)] });
     const pol = synthAndValidate(chart2).find((o) => o.metadata.name === 'allow-from-frontend');
     expect(pol.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } } }]);
   });
@@ -167,9 +167,9 @@ describe('ZeroTrustNamespace', () => {
     expect(() => Port.tcp(0)).toThrow(/invalid port 0/);
     expect(() => Port.tcp(70000)).toThrow(/invalid port 70000/);
     const ns = new ZeroTrustNamespace(chart, 'b', { name: 'good' });
-    expect(() => ns.allowFrom(Peer.namespace('x'), { ports: [] })).toThrow(/invalid ports \[\]: expected at least one port/);
+    expect(() => ns.allowFrom(Peer.namespaceByName('x'), { ports: [] })).toThrow(/invalid ports \[\]: expected at least one port/);
     expect(() => Peer.pods({ app: 'a' }, { namespace: 'x', namespaceLabels: { team: 'y' } })).toThrow(/invalid options.namespaceLabels .*either namespace/);
-    expect(() => Peer.namespace('UPPER')).toThrow(/Peer.namespace: invalid name "UPPER"/);
+    expect(() => Peer.namespaceByName('UPPER')).toThrow(/Peer.namespaceByName: invalid name "UPPER"/);
     expect(() => Peer.pods({ 'bad key!': 'v' })).toThrow(/invalid labels key "bad key!"/);
     expect(() => Flows.of(chart).allow(Peer.cidr('10.0.0.0/8'), Peer.internet(), { ports: [Port.tcp(1)] })).toThrow(/invalid to "internet"/);
   });
