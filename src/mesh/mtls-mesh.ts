@@ -194,7 +194,7 @@ export class MtlsMesh extends Construct implements IFlowRenderer {
     });
     this.protectedNs.set(namespace, authz);
     if (options.allowIstiod ?? true) {
-      Flows.of(this).allow(Peer.namespace(namespace),
+      Flows.of(this).allow(Peer.pods({}, { namespace, name: namespace }),
         Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
         { ports: [Port.tcp(15012)], description: 'sidecar configuration and certificates from istiod' });
     }

@@ -1,10 +1,16 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Flows, MeshIdentity, MeshSource, MtlsMesh, MtlsMode, Peer, Port, UnknownIdentity,
+  Flows, IPeer, MeshIdentity, MeshSource, MtlsMesh, MtlsMode, Peer, Port, UnknownIdentity,
 } from '../../src';
 import { synthAndValidate } from '../util';
 import { isAllowed, Req } from './authz-eval';
+
+/** A namespace peer (Peer.namespace was renamed Peer.namespaceByName in flows; accept both while that lands). */
+function nsPeer(name: string): IPeer {
+  const P = Peer as any;
+  return (P.namespaceByName ?? P.namespace).call(Peer, name);
+}
 
 function shop() {
   const chart = Testing.chart();
@@ -110,9 +116,9 @@ describe('MtlsMesh', () => {
   test('namespace and CIDR sources; UDP-only flows are not mesh traffic', () => {
     const { chart, payment, mesh } = shop();
     mesh.protectNamespace('payment');
-    mesh.allow(Peer.namespace('frontend'), Peer.workload(payment), { ports: [Port.tcp(8080)], http: { methods: ['GET'], paths: ['/health/*'] } });
+    mesh.allow(nsPeer('frontend'), Peer.workload(payment), { ports: [Port.tcp(8080)], http: { methods: ['GET'], paths: ['/health/*'] } });
     mesh.allow(Peer.cidr('10.0.0.0/8', { except: ['10.1.0.0/16'] }), Peer.workload(payment), { ports: [Port.tcp(8443)] });
-    mesh.allow(Peer.namespace('metrics'), Peer.workload(payment), { ports: [Port.udp(8125)] });
+    mesh.allow(nsPeer('metrics'), Peer.workload(payment), { ports: [Port.udp(8125)] });
     const objs = synthAndValidate(chart);
     const labels = payment.matchLabels;
     const r: Req = { sourceNamespace: 'frontend', principal: 'cluster.local/ns/frontend/sa/web', namespace: 'payment', labels, port: 8080, method: 'GET', path: '/health/live' };
