@@ -1,1 +1,4 @@
-export {};
+export * from './ingress-controller';
+export * from './ingress-certificate';
+export * from './ingress-backend';
+export * from './secure-ingress';

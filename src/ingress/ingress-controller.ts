@@ -1,0 +1,224 @@
+import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabels } from '../core/validate';
+
+/**
+ * Options of {@link IngressController.nginx}.
+ */
+export interface NginxIngressControllerOptions {
+  /**
+   * The IngressClass name (`spec.ingressClassName`).
+   *
+   * @default 'nginx'
+   */
+  readonly className?: string;
+
+  /**
+   * Namespace the controller pods run in.
+   *
+   * @default 'ingress-nginx'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels of the controller pods (the only pods the backends accept traffic from).
+   *
+   * @default { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }
+   */
+  readonly podLabels?: { [key: string]: string };
+}
+
+/**
+ * Options of {@link IngressController.custom}.
+ */
+export interface CustomIngressControllerOptions {
+  /** The IngressClass name (`spec.ingressClassName`). */
+  readonly className: string;
+
+  /** Namespace the controller pods run in. */
+  readonly namespace: string;
+
+  /** Labels of the controller pods (non-empty). */
+  readonly podLabels: { [key: string]: string };
+
+  /**
+   * Annotations that make the controller redirect plain HTTP to HTTPS for this Ingress.
+   * Leave empty only if the controller redirects globally (document it where you deploy it).
+   *
+   * @default - none
+   */
+  readonly redirectAnnotations?: { [key: string]: string };
+
+  /**
+   * Annotations that make the controller speak HTTPS to the backend (required to use
+   * `BackendProtocol.HTTPS` with this controller).
+   *
+   * @default - the controller cannot be told to use HTTPS to the backend
+   */
+  readonly backendHttpsAnnotations?: { [key: string]: string };
+
+  /**
+   * Annotations that make the controller send `Strict-Transport-Security` for this Ingress, if
+   * it supports HSTS per Ingress.
+   *
+   * @default - none (HSTS is configured globally, if at all)
+   */
+  readonly hstsAnnotations?: { [key: string]: string };
+}
+
+interface ControllerInit {
+  readonly kind: string;
+  readonly className: string;
+  readonly namespace: string;
+  readonly podLabels: { [key: string]: string };
+  readonly redirectAnnotations: { [key: string]: string };
+  readonly backendHttpsAnnotations?: { [key: string]: string };
+  readonly hstsAnnotations: { [key: string]: string };
+}
+
+const NGINX = 'nginx.ingress.kubernetes.io';
+
+function sorted(m: { [key: string]: string } | undefined): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const k of Object.keys(m ?? {}).sort()) {
+    out[k] = m![k];
+  }
+  return out;
+}
+
+function checkAnnotations(path: string, field: string, m: { [key: string]: string } | undefined): void {
+  if (m === undefined) {
+    return;
+  }
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+    fail(path, field, m, 'a map of annotation keys to string values');
+  }
+  for (const k of Object.keys(m).sort()) {
+    validateLabelKey(path, `${field} key`, k);
+    if (typeof m[k] !== 'string') {
+      fail(path, `${field}[${JSON.stringify(k)}]`, m[k], 'a string');
+    }
+  }
+}
+
+/**
+ * The ingress controller that serves a {@link SecureIngress}: its IngressClass, where its pods
+ * run (the only pods the backends accept traffic from) and the annotations it understands.
+ */
+export class IngressController {
+  /**
+   * ingress-nginx (kubernetes/ingress-nginx). Forced redirect with the `ssl-redirect` and
+   * `force-ssl-redirect` annotations; HTTPS to the backend with `backend-protocol: HTTPS`.
+   *
+   * HSTS: ingress-nginx sets `Strict-Transport-Security` from its ConfigMap (`hsts`,
+   * `hsts-max-age`, `hsts-include-subdomains`, `hsts-preload`; on by default) for every
+   * Ingress; it has no per-Ingress HSTS annotation (a `configuration-snippet` could add the
+   * header, but snippet annotations are disabled by default for security reasons), so none is
+   * emitted.
+   *
+   * @param options class name, namespace and pod labels of the controller
+   */
+  public static nginx(options: NginxIngressControllerOptions = {}): IngressController {
+    const path = 'IngressController.nginx';
+    const className = options.className ?? 'nginx';
+    const namespace = options.namespace ?? 'ingress-nginx';
+    const podLabels = options.podLabels ?? {
+      'app.kubernetes.io/name': 'ingress-nginx',
+      'app.kubernetes.io/component': 'controller',
+    };
+    validateDns1123Subdomain(path, 'className', className);
+    validateDns1123Label(path, 'namespace', namespace);
+    validateLabels(path, 'podLabels', podLabels);
+    if (Object.keys(podLabels).length === 0) {
+      fail(path, 'podLabels', podLabels, 'at least one label (an empty selector would admit every pod of the namespace)');
+    }
+    return new IngressController({
+      kind: 'nginx',
+      className,
+      namespace,
+      podLabels: sorted(podLabels),
+      redirectAnnotations: {
+        [`${NGINX}/force-ssl-redirect`]: 'true',
+        [`${NGINX}/ssl-redirect`]: 'true',
+      },
+      backendHttpsAnnotations: { [`${NGINX}/backend-protocol`]: 'HTTPS' },
+      hstsAnnotations: {},
+    });
+  }
+
+  /**
+   * Any other controller: give its class, where its pods run and the annotations it needs.
+   *
+   * @param options class, pods and annotations of the controller
+   */
+  public static custom(options: CustomIngressControllerOptions): IngressController {
+    const path = 'IngressController.custom';
+    if (options === undefined || options === null) {
+      fail(path, 'options', options, 'CustomIngressControllerOptions with className, namespace and podLabels');
+    }
+    validateDns1123Subdomain(path, 'className', options.className);
+    validateDns1123Label(path, 'namespace', options.namespace);
+    if (options.podLabels === undefined || options.podLabels === null) {
+      fail(path, 'podLabels', options.podLabels, 'the labels of the controller pods');
+    }
+    validateLabels(path, 'podLabels', options.podLabels);
+    if (Object.keys(options.podLabels).length === 0) {
+      fail(path, 'podLabels', options.podLabels, 'at least one label (an empty selector would admit every pod of the namespace)');
+    }
+    checkAnnotations(path, 'redirectAnnotations', options.redirectAnnotations);
+    checkAnnotations(path, 'backendHttpsAnnotations', options.backendHttpsAnnotations);
+    checkAnnotations(path, 'hstsAnnotations', options.hstsAnnotations);
+    return new IngressController({
+      kind: 'custom',
+      className: options.className,
+      namespace: options.namespace,
+      podLabels: sorted(options.podLabels),
+      redirectAnnotations: sorted(options.redirectAnnotations),
+      backendHttpsAnnotations: options.backendHttpsAnnotations === undefined ? undefined : sorted(options.backendHttpsAnnotations),
+      hstsAnnotations: sorted(options.hstsAnnotations),
+    });
+  }
+
+  private readonly init: ControllerInit;
+
+  private constructor(init: ControllerInit) {
+    this.init = init;
+  }
+
+  /** `nginx` or `custom`. */
+  public get kind(): string {
+    return this.init.kind;
+  }
+
+  /** The IngressClass name. */
+  public get className(): string {
+    return this.init.className;
+  }
+
+  /** Namespace of the controller pods. */
+  public get namespace(): string {
+    return this.init.namespace;
+  }
+
+  /** Labels of the controller pods. */
+  public get podLabels(): { [key: string]: string } {
+    return { ...this.init.podLabels };
+  }
+
+  /** Annotations forcing the HTTP to HTTPS redirect. */
+  public get redirectAnnotations(): { [key: string]: string } {
+    return { ...this.init.redirectAnnotations };
+  }
+
+  /**
+   * Annotations for HTTPS to the backend.
+   *
+   * @default - not supported
+   */
+  public get backendHttpsAnnotations(): { [key: string]: string } | undefined {
+    return this.init.backendHttpsAnnotations === undefined ? undefined : { ...this.init.backendHttpsAnnotations };
+  }
+
+  /** Annotations for per-Ingress HSTS (empty when the controller configures HSTS globally). */
+  public get hstsAnnotations(): { [key: string]: string } {
+    return { ...this.init.hstsAnnotations };
+  }
+}

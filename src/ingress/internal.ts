@@ -1,0 +1,38 @@
+import * as kplus from 'cdk8s-plus-27';
+
+/**
+ * Host matching as TLS does it (internal): a certificate name `*.example.com` covers exactly one
+ * label in place of `*` (`a.example.com`, not `example.com` nor `a.b.example.com`); a wildcard
+ * rule host is covered only by the same wildcard.
+ */
+export function tlsCovers(certHost: string, host: string): boolean {
+  if (certHost === host) {
+    return true;
+  }
+  if (!certHost.startsWith('*.') || host.startsWith('*.')) {
+    return false;
+  }
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(dot + 1) === certHost.slice(2);
+}
+
+/** Characters ingress-nginx accepts in Prefix and Exact paths (strict path validation). */
+export const STRICT_PATH = /^\/[A-Za-z0-9\-._~/]*$/;
+
+/** What a backend resolves to (internal). */
+export interface ResolvedBackend {
+  /** The Service the Ingress names. */
+  readonly serviceName: string;
+  /** The Service port. */
+  readonly servicePort: number;
+  /** The pod (container) port behind it. */
+  readonly targetPort: number;
+  /** Namespace of the Service and pods. */
+  readonly namespace: string;
+  /** Selector labels of the backend pods. */
+  readonly podLabels: { [key: string]: string };
+  /** The workload, when the backend was given as one. */
+  readonly workload?: kplus.Workload;
+  /** Short name for generated names. */
+  readonly name: string;
+}
