@@ -1,8 +1,8 @@
 /**
  * Internal helpers of the observability folder (not exported from the package index).
  */
-import { fail } from '../core/validate';
-import { IPeer, Peer } from '../flows/peer';
+import { fail, validateDns1123Label } from '../core/validate';
+import { IPeer, PeerKind } from '../flows/peer';
 
 /** OTLP over gRPC. */
 export const OTLP_GRPC_PORT = 4317;
@@ -22,11 +22,20 @@ export function defaultPeerFor(path: string, field: string, endpoint: string, sa
   }
   const labels = host.split('.');
   if (labels.length === 1) {
-    return Peer.namespace(sameNamespace);
+    return namespacePeer(sameNamespace);
   }
   if (labels.length > 2 && labels[2] !== 'svc') {
     return fail(path, field, undefined,
       `a peer for ${endpoint} (not an in-cluster service name <service>.<namespace>[.svc.<cluster-domain>])`);
   }
-  return Peer.namespace(labels[1]);
+  return namespacePeer(labels[1]);
+}
+
+/**
+ * Every pod of a namespace, by name (a plain IPeer, as `Peer.namespace` would make; the flows
+ * renderer matches it with `kubernetes.io/metadata.name`).
+ */
+export function namespacePeer(name: string): IPeer {
+  validateDns1123Label('namespacePeer', 'name', name);
+  return { peerKind: PeerKind.NAMESPACE, peerName: name, namespace: name, inCluster: true };
 }

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ObservabilityStack, Peer } from '../../src';
+import { ObservabilityStack } from '../../src';
+import { namespacePeer } from '../../src/observability/internal';
 import { synthAndValidate } from '../util';
 
 describe('ObservabilityStack', () => {
@@ -12,7 +13,7 @@ describe('ObservabilityStack', () => {
 
     const c2 = Testing.chart();
     const s2 = new ObservabilityStack(c2, 'obs', {
-      tracing: { tracedNamespaces: [Peer.namespace('shop')] },
+      tracing: { tracedNamespaces: [namespacePeer('shop')] },
       logging: { credentials: kplus.Secret.fromSecretName(c2, 'creds', 'es') },
     });
     const kinds = synthAndValidate(c2).map((o) => o.kind).sort();

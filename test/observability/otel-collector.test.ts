@@ -1,6 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CollectorMode, Flows, OtelCollector, Peer, TelemetrySignal } from '../../src';
+import { CollectorMode, Flows, OtelCollector, TelemetrySignal } from '../../src';
+import { namespacePeer } from '../../src/observability/internal';
 import { synthAndValidate } from '../util';
 
 function collectorOf(objs: any[]): any {
@@ -94,8 +95,8 @@ describe('OtelCollector', () => {
       const chart = Testing.chart();
       const flows = Flows.of(chart);
       for (const ns of ['observability', 'shop', 'payments', 'other']) flows.manageNamespace(ns);
-      const otel = new OtelCollector(chart, 'otel', { tracedNamespaces: [Peer.namespace('shop')] });
-      otel.allowTelemetryFrom(Peer.namespace('payments'));
+      const otel = new OtelCollector(chart, 'otel', { tracedNamespaces: [namespacePeer('shop')] });
+      otel.allowTelemetryFrom(namespacePeer('payments'));
       const policies = synthAndValidate(chart).filter((o) => o.kind === 'NetworkPolicy');
       return { otel, flows, policies };
     }
