@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import * as path from 'path';
+import * as nodePath from 'path';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
@@ -151,7 +151,7 @@ describe('MeshSidecar', () => {
 describe('upstream Istio 1.30 validation examples', () => {
   // the validator our outputs pass must reject what Istio rejects, or passing it proves little
   test.each(['authz-invalid.yaml', 'peerauth-invalid.yaml'])('%s is rejected by the schema validator', (file) => {
-    const docs = (jsyaml.loadAll(fs.readFileSync(path.join(CRDS_DIR, 'istio', 'examples', 'validation-testdata', file), 'utf8')) as any[])
+    const docs = (jsyaml.loadAll(fs.readFileSync(nodePath.join(CRDS_DIR, 'istio', 'examples', 'validation-testdata', file), 'utf8')) as any[])
       .filter((d) => d && d.kind);
     expect(docs.length).toBeGreaterThan(0);
     for (const d of docs) {
