@@ -1,0 +1,201 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { FluxSourceKind, GitOpsPackaging } from './gitops-packaging';
+import { GitOpsSourceOptions } from './gitops-source-options';
+import {
+  clusterPaths, fluxDuration, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
+} from './internal';
+import { toKubeName } from '../core/strings';
+import { fail } from '../core/validate';
+
+/**
+ * Properties of a {@link FluxDelivery}.
+ */
+export interface FluxDeliveryProps extends GitOpsSourceOptions {
+  /**
+   * The source kind.
+   *
+   * @default FluxSourceKind.GIT
+   */
+  readonly sourceKind?: FluxSourceKind;
+
+  /**
+   * Plain manifests (Kustomizations) or Helm charts (HelmReleases, Git source only). Either way
+   * each cluster's folder has two halves, `policies/` and `apps/` ({@link PolicySplit}).
+   *
+   * @default GitOpsPackaging.MANIFESTS
+   */
+  readonly packaging?: GitOpsPackaging;
+
+  /**
+   * The Secret (in `namespace`) with the kubeconfig of each cluster, by cluster name (hub and
+   * spoke: one Flux delivers to remote clusters). Give one for every delivered cluster or none.
+   *
+   * @default - none: the objects reconcile into the cluster they are applied to
+   */
+  readonly kubeConfigSecrets?: { [cluster: string]: string };
+
+  /**
+   * The namespace Flux runs in (where the source and the Kustomizations go).
+   *
+   * @default 'flux-system'
+   */
+  readonly namespace?: string;
+
+  /**
+   * How often sources are fetched and objects reconciled.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * How long a reconciliation (apply and health checks) may take.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * Flux delivery of a fleet: one source (`GitRepository` or `OCIRepository`) and per cluster two
+ * `Kustomization`s (or `HelmRelease`s): `<cluster>-policies` over `<path>/policies` (Namespaces,
+ * CRDs, policies, guardrails) and `<cluster>-apps` over `<path>/apps`, which `dependsOn` the
+ * first. Both `wait` for their objects to be ready, so no workload is applied before the
+ * default-deny policies and guardrails are in place. Write the halves with
+ * {@link PolicySplit.writeFleet}.
+ *
+ * Defaults: prune, `wait`, retry every minute, server-side apply (Flux always applies
+ * server-side, CRDs and Namespaces first), Helm CRDs `CreateReplace`.
+ */
+export class FluxDelivery extends Construct {
+  /**
+   * The source object.
+   */
+  public readonly source: ApiObject;
+
+  /**
+   * The policies Kustomization (or HelmRelease) of each delivered cluster, in fleet order.
+   */
+  public readonly policies: ApiObject[];
+
+  /**
+   * The apps Kustomization (or HelmRelease) of each delivered cluster, in fleet order.
+   */
+  public readonly apps: ApiObject[];
+
+  /**
+   * The repository folder of each delivered cluster (holding `policies/` and `apps/`), in fleet order.
+   */
+  public readonly paths: string[];
+
+  constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
+    super(scope, id);
+    const p = this.node.path;
+    if (!props || typeof props !== 'object') fail(p, 'props', props, 'FluxDeliveryProps');
+    const clusters = selectClusters(p, props.fleet, props.clusters);
+    validateOutsideClusters(this, props.fleet);
+    const sourceKind = props.sourceKind ?? FluxSourceKind.GIT;
+    if (!Object.values(FluxSourceKind).includes(sourceKind)) fail(p, 'sourceKind', sourceKind, 'a FluxSourceKind');
+    const packaging = props.packaging ?? GitOpsPackaging.MANIFESTS;
+    if (!Object.values(GitOpsPackaging).includes(packaging)) fail(p, 'packaging', packaging, 'a GitOpsPackaging');
+    if (packaging === GitOpsPackaging.HELM && sourceKind === FluxSourceKind.OCI) {
+      fail(p, 'sourceKind', sourceKind, 'FluxSourceKind.GIT with GitOpsPackaging.HELM (a HelmRelease reads an OCIRepository only as one chart artifact)');
+    }
+    if (sourceKind === FluxSourceKind.GIT) {
+      validateRepoUrl(p, props.repoUrl, ['https', 'http', 'ssh'], false);
+    } else {
+      validateRepoUrl(p, props.repoUrl, ['oci'], false);
+    }
+    const revision = props.revision ?? (sourceKind === FluxSourceKind.OCI ? 'latest' : 'main');
+    validateRevision(p, revision);
+    const name = props.name ?? 'fleet';
+    validateName(p, 'name', name);
+    const namespace = props.namespace ?? 'flux-system';
+    validateName(p, 'namespace', namespace);
+    const interval = fluxDuration(p, 'interval', props.interval ?? Duration.minutes(10));
+    const timeout = fluxDuration(p, 'timeout', props.timeout ?? Duration.minutes(5));
+    const secrets = props.kubeConfigSecrets;
+    if (secrets !== undefined) {
+      if (secrets === null || typeof secrets !== 'object' || Array.isArray(secrets)) fail(p, 'kubeConfigSecrets', secrets, 'a map of cluster name to Secret name');
+      const names = new Set(clusters.map((c) => c.name));
+      for (const k of Object.keys(secrets).sort()) {
+        if (!names.has(k)) fail(p, 'kubeConfigSecrets key', k, `the name of a delivered cluster: ${[...names].map((n) => JSON.stringify(n)).join(', ')}`);
+        validateName(p, `kubeConfigSecrets[${JSON.stringify(k)}]`, secrets[k]);
+      }
+      for (const c of clusters) {
+        if (secrets[c.name] === undefined) fail(p, 'kubeConfigSecrets', secrets, `a Secret for every delivered cluster (or none), but "${c.name}" has none`);
+      }
+    }
+    this.paths = clusterPaths(p, props.pathTemplate ?? 'clusters/{cluster}', clusters);
+    const prune = props.prune ?? true;
+
+    let ref: any;
+    if (sourceKind === FluxSourceKind.OCI) {
+      ref = { tag: revision };
+    } else if (/^[0-9a-f]{40}$/.test(revision)) {
+      ref = { commit: revision };
+    } else if (revision.startsWith('refs/')) {
+      ref = { name: revision };
+    } else {
+      ref = { branch: revision };
+    }
+    this.source = new ApiObject(this, 'source', {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: sourceKind,
+      metadata: { name, namespace },
+      spec: { interval, url: props.repoUrl, ref },
+    });
+    const sourceRef = { kind: sourceKind, name };
+
+    this.policies = [];
+    this.apps = [];
+    clusters.forEach((c, i) => {
+      const kubeConfig = secrets ? { kubeConfig: { secretRef: { name: secrets[c.name] } } } : {};
+      const objName = (half: string) => toKubeName([c.name, half], 53);
+      const make = (half: 'policies' | 'apps', dependsOn: string | undefined): ApiObject => {
+        const path = `./${this.paths[i]}/${half}`;
+        const deps = dependsOn ? { dependsOn: [{ name: dependsOn }] } : {};
+        if (packaging === GitOpsPackaging.MANIFESTS) {
+          return new ApiObject(this, `${c.name}-${half}`, {
+            apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+            kind: 'Kustomization',
+            metadata: { name: objName(half), namespace },
+            spec: {
+              ...deps,
+              interval,
+              retryInterval: '1m',
+              timeout,
+              path,
+              prune,
+              wait: true,
+              force: false,
+              sourceRef,
+              ...kubeConfig,
+            },
+          });
+        }
+        const remediation = { retries: 3 };
+        return new ApiObject(this, `${c.name}-${half}`, {
+          apiVersion: 'helm.toolkit.fluxcd.io/v2',
+          kind: 'HelmRelease',
+          metadata: { name: objName(half), namespace },
+          spec: {
+            ...deps,
+            interval,
+            timeout,
+            releaseName: objName(half),
+            chart: { spec: { chart: path, sourceRef, reconcileStrategy: 'Revision' } },
+            install: { crds: 'CreateReplace', remediation },
+            upgrade: { crds: 'CreateReplace', remediation, cleanupOnFail: true },
+            uninstall: { keepHistory: false },
+            ...kubeConfig,
+          },
+        });
+      };
+      const policies = make('policies', undefined);
+      this.policies.push(policies);
+      this.apps.push(make('apps', policies.name));
+    });
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Internal helpers of the gitops folder (not exported from the package index).
+ */
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail, validateDns1123Label } from '../core/validate';
+import { Fleet, FleetCluster } from '../fleet';
+import { DeliveryOrder } from './delivery-order';
+
+/** The placeholder a path template uses for the cluster name. */
+export const CLUSTER_PLACEHOLDER = '{cluster}';
+
+/** Options every delivery flavour has (validated). */
+export interface ResolvedSource {
+  readonly clusters: FleetCluster[];
+  readonly paths: string[];
+}
+
+/** The clusters selected by `names` (default all), validated, in fleet order. */
+export function selectClusters(path: string, fleet: Fleet, names: string[] | undefined): FleetCluster[] {
+  if (!(fleet instanceof Fleet)) fail(path, 'fleet', fleet === undefined ? undefined : String(fleet), 'a Fleet');
+  if (names === undefined) return fleet.clusters;
+  if (!Array.isArray(names) || names.length === 0) fail(path, 'clusters', names, 'a non-empty list of cluster names of the fleet');
+  const seen = new Set<string>();
+  names.forEach((n, i) => {
+    fleet.cluster(n, `clusters[${i}]`);
+    if (seen.has(n)) fail(path, `clusters[${i}]`, n, 'a cluster name not listed before');
+    seen.add(n);
+  });
+  return fleet.clusters.filter((c) => seen.has(c.name));
+}
+
+/**
+ * The repository path of each cluster from a template with `{cluster}`: relative, '/'-separated,
+ * no '.' or '..' segments, no leading or trailing '/'.
+ */
+export function clusterPaths(path: string, template: string, clusters: FleetCluster[]): string[] {
+  const expected = `a relative path in the repository with "${CLUSTER_PLACEHOLDER}" for the cluster name, e.g. "clusters/${CLUSTER_PLACEHOLDER}" (segments of letters, digits, '.', '_' or '-'; no '.' or '..' segment, no leading or trailing '/')`;
+  if (typeof template !== 'string' || template === '') fail(path, 'pathTemplate', template, expected);
+  const probe = template.split(CLUSTER_PLACEHOLDER).join('x');
+  const segments = probe.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s))) {
+    fail(path, 'pathTemplate', template, expected);
+  }
+  if (clusters.length > 1 && !template.includes(CLUSTER_PLACEHOLDER)) {
+    fail(path, 'pathTemplate', template, `a template containing "${CLUSTER_PLACEHOLDER}": with ${clusters.length} clusters, each needs its own folder`);
+  }
+  return clusters.map((c) => template.split(CLUSTER_PLACEHOLDER).join(c.name));
+}
+
+/** Throws unless `url` is a repository URL with one of the schemes (or scp-like `git@host:path` if allowed). */
+export function validateRepoUrl(path: string, url: string, schemes: string[], allowScp: boolean): void {
+  const expected = `a repository URL starting with ${schemes.map((s) => `${s}://`).join(', ')}${allowScp ? ' or git@host:path' : ''}, without whitespace`;
+  if (typeof url !== 'string' || /\s/.test(url)) fail(path, 'repoUrl', url, expected);
+  const m = /^([a-z][a-z0-9+.-]*):\/\/[^/]+/.exec(url);
+  const ok = (m !== null && schemes.includes(m[1])) || (allowScp && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(url));
+  if (!ok) fail(path, 'repoUrl', url, expected);
+}
+
+/** Throws unless `rev` is a non-empty revision without whitespace. */
+export function validateRevision(path: string, rev: string): void {
+  if (typeof rev !== 'string' || rev === '' || /\s/.test(rev) || rev.length > 250) {
+    fail(path, 'revision', rev, 'a branch, tag or commit: non-empty, at most 250 characters, without whitespace');
+  }
+}
+
+/** Validates a Kubernetes object name field (DNS-1123 label). */
+export function validateName(path: string, field: string, value: string): void {
+  validateDns1123Label(path, field, value);
+}
+
+/** Flux duration (`1m`, `30s`) from a cdk8s Duration of at least one second. */
+export function fluxDuration(path: string, field: string, d: Duration): string {
+  const ms = d instanceof Duration ? d.toMilliseconds() : NaN;
+  if (!(ms >= 1000) || ms % 1000 !== 0) fail(path, field, ms, 'a Duration of a whole number of seconds, at least 1 second');
+  const s = ms / 1000;
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
+/** Throws if the construct lives inside one of the fleet's cluster charts. */
+export function validateOutsideClusters(scope: Construct, fleet: Fleet): void {
+  const charts = new Set<Chart>(fleet.clusters.map((c) => c.chart));
+  for (const s of [scope, ...scope.node.scopes]) {
+    if (charts.has(s as Chart)) {
+      fail(scope.node.path, 'scope', s.node.path,
+        'a chart outside the fleet\'s cluster charts (e.g. `new Chart(app, \'gitops\')`): the delivery objects read the clusters\' output and go to the GitOps engine');
+    }
+  }
+}
+
+/** A (group, kind) pair. */
+export interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** What one cluster's output contains, for an AppProject. */
+export interface ClusterInventory {
+  /** Namespaces that namespaced objects go to (sorted, with the default namespace). */
+  readonly namespaces: string[];
+  /** Cluster-scoped kinds (sorted by group then kind). */
+  readonly clusterKinds: GroupKind[];
+  /** Namespaced kinds (sorted by group then kind). */
+  readonly namespacedKinds: GroupKind[];
+}
+
+function sortKinds(m: Map<string, GroupKind>): GroupKind[] {
+  return [...m.values()].sort((a, b) => (a.group === b.group ? (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) : a.group < b.group ? -1 : 1));
+}
+
+/**
+ * The namespaces and kinds of a list of manifest objects. An object is cluster-scoped if its kind
+ * is known to be (DeliveryOrder.isClusterScoped) or a CRD among the objects says so; otherwise
+ * it is namespaced, in its namespace or `defaultNamespace`.
+ */
+export function inventoryOf(objs: any[], defaultNamespace: string): ClusterInventory {
+  const crdCluster = new Set<string>();
+  for (const o of objs) {
+    if (o?.kind === 'CustomResourceDefinition' && o.spec?.scope === 'Cluster') {
+      crdCluster.add(`${o.spec.group}/${o.spec.names?.kind}`);
+    }
+  }
+  const namespaces = new Set<string>([defaultNamespace]);
+  const cluster = new Map<string, GroupKind>();
+  const namespaced = new Map<string, GroupKind>();
+  for (const o of objs) {
+    const group = DeliveryOrder.groupOf(String(o.apiVersion));
+    const kind = String(o.kind);
+    const k = `${group}/${kind}`;
+    if (DeliveryOrder.isClusterScoped(o.apiVersion, kind) || crdCluster.has(k)) {
+      cluster.set(k, { group, kind });
+    } else {
+      namespaced.set(k, { group, kind });
+      namespaces.add(o.metadata?.namespace ?? defaultNamespace);
+    }
+  }
+  return { namespaces: [...namespaces].sort(), clusterKinds: sortKinds(cluster), namespacedKinds: sortKinds(namespaced) };
+}
+
+/** The validated manifests of a cluster chart (runs the chart's validations first). */
+export function manifestsOf(chart: Chart): any[] {
+  const errors = chart.node.findAll().flatMap((n) => n.node.validate().map((e) => `${n.node.path}: ${e}`));
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+  return chart.toJson();
+}
