@@ -8,3 +8,4 @@ export * from './observability';
 export * from './fleet';
 export * from './helm';
 export * from './analysis';
+export * from './gitops';
