@@ -27,6 +27,34 @@ export interface NginxIngressControllerOptions {
 }
 
 /**
+ * Options of {@link IngressController.istio}.
+ */
+export interface IstioIngressGatewayOptions {
+  /**
+   * Namespace of the Istio ingress gateway pods. The Gateway is created there, and the TLS
+   * Secrets must live there too (Istio reads `credentialName` from the gateway's namespace).
+   *
+   * @default 'istio-system'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels of the gateway pods (the Gateway's `selector`).
+   *
+   * @default { istio: 'ingressgateway' }
+   */
+  readonly podLabels?: { [key: string]: string };
+
+  /**
+   * The `Strict-Transport-Security` header value set on every response (VirtualService
+   * `headers.response.set`); empty string for none.
+   *
+   * @default 'max-age=31536000; includeSubDomains'
+   */
+  readonly hsts?: string;
+}
+
+/**
  * Options of {@link IngressController.custom}.
  */
 export interface CustomIngressControllerOptions {
@@ -72,6 +100,7 @@ interface ControllerInit {
   readonly redirectAnnotations: { [key: string]: string };
   readonly backendHttpsAnnotations?: { [key: string]: string };
   readonly hstsAnnotations: { [key: string]: string };
+  readonly hstsHeader?: string;
 }
 
 const NGINX = 'nginx.ingress.kubernetes.io';
@@ -145,6 +174,39 @@ export class IngressController {
   }
 
   /**
+   * An Istio ingress gateway: the same intent rendered as an Istio `Gateway` (HTTP server with
+   * `httpsRedirect`, one HTTPS server per TLS entry with `credentialName`) in the gateway's
+   * namespace and a `VirtualService` per host in the backend namespace, with HSTS set per route.
+   * No Ingress is emitted. HTTPS to the backend and the cert-manager ingress-shim are not
+   * supported with it (in a mesh, the sidecars encrypt gateway-to-backend traffic with mTLS).
+   *
+   * @param options namespace, pod labels and HSTS of the gateway
+   */
+  public static istio(options: IstioIngressGatewayOptions = {}): IngressController {
+    const path = 'IngressController.istio';
+    const namespace = options.namespace ?? 'istio-system';
+    const podLabels = options.podLabels ?? { istio: 'ingressgateway' };
+    validateDns1123Label(path, 'namespace', namespace);
+    validateLabels(path, 'podLabels', podLabels);
+    if (Object.keys(podLabels).length === 0) {
+      fail(path, 'podLabels', podLabels, 'at least one label (the Gateway selector and the only pods admitted by the backends)');
+    }
+    const hsts = options.hsts ?? 'max-age=31536000; includeSubDomains';
+    if (typeof hsts !== 'string' || (hsts !== '' && !/^max-age=\d+(; ?includeSubDomains)?(; ?preload)?$/.test(hsts))) {
+      fail(path, 'hsts', hsts, 'an HSTS value like max-age=31536000; includeSubDomains (optionally ; preload), or \'\' for none');
+    }
+    return new IngressController({
+      kind: 'istio',
+      className: 'istio',
+      namespace,
+      podLabels: sorted(podLabels),
+      redirectAnnotations: {},
+      hstsAnnotations: {},
+      hstsHeader: hsts === '' ? undefined : hsts,
+    });
+  }
+
+  /**
    * Any other controller: give its class, where its pods run and the annotations it needs.
    *
    * @param options class, pods and annotations of the controller
@@ -183,7 +245,7 @@ export class IngressController {
     this.init = init;
   }
 
-  /** `nginx` or `custom`. */
+  /** `nginx`, `istio` or `custom`. */
   public get kind(): string {
     return this.init.kind;
   }
@@ -215,6 +277,15 @@ export class IngressController {
    */
   public get backendHttpsAnnotations(): { [key: string]: string } | undefined {
     return this.init.backendHttpsAnnotations === undefined ? undefined : { ...this.init.backendHttpsAnnotations };
+  }
+
+  /**
+   * The HSTS header an Istio gateway sets per route.
+   *
+   * @default - none
+   */
+  public get hstsHeader(): string | undefined {
+    return this.init.hstsHeader;
   }
 
   /** Annotations for per-Ingress HSTS (empty when the controller configures HSTS globally). */

@@ -5,7 +5,9 @@ import { IngressBackend } from './ingress-backend';
 import { CertificateSource, IngressCertificate } from './ingress-certificate';
 import { IngressController } from './ingress-controller';
 import { ResolvedBackend, STRICT_PATH, tlsCovers } from './internal';
+import { renderIstio } from './istio-render';
 import { Certificate } from '../../imports/cert-manager.io';
+import { Gateway, VirtualService } from '../../imports/networking.istio.io';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import {
@@ -139,8 +141,22 @@ const CONTROLLER_PEER_NAME = 'controller';
  * the backend pods accept traffic only from the controller's pods, on the pod port only.
  */
 export class SecureIngress extends Construct implements IFlowRenderer {
-  /** The Ingress. */
-  public readonly ingress: k8s.KubeIngress;
+  /**
+   * The Ingress.
+   *
+   * @default - none with an Istio gateway
+   */
+  public readonly ingress?: k8s.KubeIngress;
+
+  /**
+   * The Istio Gateway (in the gateway's namespace).
+   *
+   * @default - none unless the controller is IngressController.istio()
+   */
+  public readonly gateway?: Gateway;
+
+  /** The Istio VirtualServices, one per host (empty unless the controller is Istio). */
+  public readonly virtualServices: VirtualService[] = [];
 
   /** The Ingress name. */
   public readonly name: string;
@@ -185,8 +201,11 @@ export class SecureIngress extends Construct implements IFlowRenderer {
     if (!Object.values(BackendProtocol).includes(protocol)) {
       fail(path, 'backendProtocol', protocol, 'BackendProtocol.HTTP or BackendProtocol.HTTPS');
     }
+    const istio = controller.kind === 'istio';
     if (protocol === BackendProtocol.HTTPS && controller.backendHttpsAnnotations === undefined) {
-      fail(path, 'backendProtocol', protocol, 'HTTP, or a controller with backendHttpsAnnotations');
+      fail(path, 'backendProtocol', protocol, istio
+        ? 'HTTP with an Istio gateway (mesh mTLS encrypts gateway-to-backend traffic)'
+        : 'HTTP, or a controller with backendHttpsAnnotations');
     }
 
     // rules
@@ -272,6 +291,9 @@ export class SecureIngress extends Construct implements IFlowRenderer {
     tls.forEach((t, i) => {
       const c = t.certificate;
       if (c.source === CertificateSource.CERT_MANAGER_SHIM) {
+        if (istio) {
+          fail(path, `tls[${i}].certificate`, 'certManagerShim', 'IngressCertificate.certManager(...) or fromSecret(...) with an Istio gateway (the ingress-shim watches Ingresses)');
+        }
         if (shim && (shim.issuer!.kind !== c.issuer!.kind || shim.issuer!.name !== c.issuer!.name)) {
           fail(path, `tls[${i}].certificate`, `${c.issuer!.kind}/${c.issuer!.name}`,
             `the ingress-shim issuer of the other entries (${shim.issuer!.kind}/${shim.issuer!.name}): one Ingress carries one issuer annotation`);
@@ -352,25 +374,40 @@ export class SecureIngress extends Construct implements IFlowRenderer {
       }));
     }
 
-    // the Ingress
+    // the Ingress, or the Istio Gateway and VirtualServices
     const hostOrder = Array.from(new Set(rules.map((r) => r.host)));
-    this.ingress = new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name, namespace, labels: props.labels, annotations },
-      spec: {
-        ingressClassName: controller.className,
+    if (istio) {
+      const out = renderIstio(this, {
+        name,
+        namespace,
+        gatewayNamespace: controller.namespace,
+        selector: controller.podLabels,
+        hsts: controller.hstsHeader,
+        labels: props.labels,
+        routes: rules.map((r, i) => ({ host: r.host, path: r.path ?? '/', pathType: r.pathType ?? IngressPathType.PREFIX, backend: resolved[i] })),
         tls: tls.map((t) => ({ hosts: [...t.hosts], secretName: t.secretName })),
-        rules: hostOrder.map((host) => ({
-          host,
-          http: {
-            paths: rules.map((r, i) => ({ r, b: resolved[i] })).filter((x) => x.r.host === host).map((x) => ({
-              path: x.r.path ?? '/',
-              pathType: x.r.pathType ?? IngressPathType.PREFIX,
-              backend: { service: { name: x.b.serviceName, port: { number: x.b.servicePort } } },
-            })),
-          },
-        })),
-      },
-    });
+      });
+      this.gateway = out.gateway;
+      this.virtualServices.push(...out.virtualServices);
+    } else {
+      this.ingress = new k8s.KubeIngress(this, 'Resource', {
+        metadata: { name, namespace, labels: props.labels, annotations },
+        spec: {
+          ingressClassName: controller.className,
+          tls: tls.map((t) => ({ hosts: [...t.hosts], secretName: t.secretName })),
+          rules: hostOrder.map((host) => ({
+            host,
+            http: {
+              paths: rules.map((r, i) => ({ r, b: resolved[i] })).filter((x) => x.r.host === host).map((x) => ({
+                path: x.r.path ?? '/',
+                pathType: x.r.pathType ?? IngressPathType.PREFIX,
+                backend: { service: { name: x.b.serviceName, port: { number: x.b.servicePort } } },
+              })),
+            },
+          })),
+        },
+      });
+    }
 
     // cert-manager Certificates
     tls.forEach((t, i) => {
@@ -378,8 +415,9 @@ export class SecureIngress extends Construct implements IFlowRenderer {
         return;
       }
       const issuer = t.certificate.issuer!;
+      // Istio reads credentialName from the gateway's namespace
       this.certificates.push(new Certificate(this, `Certificate${i}`, {
-        metadata: { name: t.secretName, namespace },
+        metadata: { name: t.secretName, namespace: istio ? controller.namespace : namespace },
         spec: {
           secretName: t.secretName,
           dnsNames: [...t.hosts].sort(),

@@ -208,6 +208,71 @@ describe('SecureIngress', () => {
   });
 });
 
+describe('SecureIngress with an Istio ingress gateway', () => {
+  test('Gateway (httpsRedirect, credentialName) + VirtualService per host (HSTS); the gateway pods reach the pod port only', () => {
+    const { chart, service } = s10Backend();
+    addStrangers(chart);
+    // the gateway pods, modelled as a workload so the analysis sees them
+    new kplus.Deployment(chart, 'gw', {
+      metadata: { name: 'istio-ingressgateway', namespace: 'istio-system' },
+      podMetadata: { labels: { istio: 'ingressgateway' } },
+      containers: [{ image: 'istio/proxyv2:1.30', portNumber: 8443 }],
+    });
+    const ing = new SecureIngress(chart, 'ing', {
+      name: 'secure-ingress',
+      controller: IngressController.istio(),
+      rules: [
+        { host: 'secure.example.com', backend: IngressBackend.fromService(service) },
+        { host: 'secure.example.com', path: '/api', backend: IngressBackend.fromService(service) },
+      ],
+      certificate: IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+    });
+    const objs = synthAndValidate(chart);
+    expect(ing.ingress).toBeUndefined();
+    expect(objs.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    const gw = objs.find((o) => o.kind === 'Gateway');
+    expect(gw.metadata).toEqual({ name: 'web-secure-ingress', namespace: 'istio-system' });
+    expect(gw.spec).toEqual({
+      selector: { istio: 'ingressgateway' },
+      servers: [
+        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['secure.example.com'], tls: { httpsRedirect: true } },
+        { port: { number: 443, name: 'https-0', protocol: 'HTTPS' }, hosts: ['secure.example.com'], tls: { mode: 'SIMPLE', credentialName: 'secure-ingress-tls' } },
+      ],
+    });
+    // the Secret must be where the gateway reads it
+    expect(objs.find((o) => o.kind === 'Certificate').metadata.namespace).toBe('istio-system');
+    const vs = objs.filter((o) => o.kind === 'VirtualService');
+    expect(vs).toHaveLength(1);
+    expect(vs[0].metadata.namespace).toBe('web');
+    expect(vs[0].spec.gateways).toEqual(['istio-system/web-secure-ingress']);
+    expect(vs[0].spec.http.map((h: any) => h.match)).toEqual([
+      [{ uri: { exact: '/api' } }, { uri: { prefix: '/api/' } }],
+      [{ uri: { prefix: '/' } }],
+    ]);
+    expect(vs[0].spec.http[0].route).toEqual([{ destination: { host: 'web-service.web.svc.cluster.local', port: { number: 80 } } }]);
+    expect(vs[0].spec.http[0].headers.response.set['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains');
+    const a = ReachabilityAnalyzer.fromObjects(objs);
+    a.assertAllowed('istio-system/istio-ingressgateway', 'web/web', '8080');
+    a.assertDenied('istio-system/istio-ingressgateway', 'web/web', '80');
+    for (const src of ['evil/impostor', 'ingress-nginx/sidekick', 'web/neighbour']) {
+      a.assertDenied(src, 'web/web');
+    }
+    expect(objs).toMatchSnapshot();
+  });
+
+  test('Istio refuses the ingress-shim and HTTPS to the backend', () => {
+    const { chart, service } = s10Backend();
+    const rules = [{ host: 'secure.example.com', backend: IngressBackend.fromService(service) }];
+    expect(() => new SecureIngress(chart, 'a', {
+      controller: IngressController.istio(), rules, certificate: IngressCertificate.certManagerShim(CertIssuer.issuer('x')),
+    })).toThrow(/tls\[0\]\.certificate.*certManagerShim/);
+    expect(() => new SecureIngress(chart, 'b', {
+      controller: IngressController.istio(), rules, certificate: IngressCertificate.fromSecret('t'), backendProtocol: BackendProtocol.HTTPS,
+    })).toThrow(/backendProtocol.*Istio/);
+    expect(() => IngressController.istio({ hsts: 'forever' })).toThrow(/hsts.*forever/);
+  });
+});
+
 describe('SecureIngress bad input', () => {
   function build(props: any, opts: { chart?: any } = {}) {
     const { chart, service } = s10Backend(opts.chart);
