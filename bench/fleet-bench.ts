@@ -1,0 +1,193 @@
+/**
+ * One size of the fleet benchmark (run in a child process of its own, see worker.ts): our
+ * constructs, the raw-ApiObject baseline, the YAML floors and `helm template`, interleaved per
+ * repetition so that load changes hit every variant alike.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as jsYaml from 'js-yaml';
+import { buildFleet } from './fleet-model';
+import { gc, median, peakRssMiB, rssMiB, timed } from './measure';
+import { HelmChart } from '../src';
+
+/** Durations of one pipeline, in ms. */
+export interface Phases {
+  readonly construct: number;
+  readonly objects: number;
+  readonly yaml: number;
+  readonly total: number;
+}
+
+/** Medians of one size. */
+export interface FleetResult {
+  readonly clusters: number;
+  readonly services: number;
+  readonly reps: number;
+  readonly objects: number;
+  readonly yamlBytes: number;
+  readonly ours: Phases;
+  readonly raw: Phases;
+  /** Median of the per-repetition ratios ours.total / raw.total. */
+  readonly oursOverRaw: number;
+  readonly floorYaml: number;
+  readonly floorJsYaml: number;
+  readonly floorJson: number;
+  /** Median of ours.total / floorYaml per repetition. */
+  readonly oursOverFloor: number;
+  /** HelmChart.fromChart + write, every cluster (ms). */
+  readonly helmWrite: number;
+  /** `helm template`, every cluster (ms); NaN if helm is unavailable. */
+  readonly helmTemplate: number;
+  /** Median of helmTemplate / ours.total. */
+  readonly helmOverOurs: number;
+  readonly helmBytes: number;
+  /** RSS after start-up (modules loaded), MiB. */
+  readonly baseRssMiB: number;
+  /** Peak RSS after the first run of our pipeline (the process's high-water mark), MiB. */
+  readonly peakRssMiB: number;
+  /** Every sample, for the record. */
+  readonly samples: { ours: Phases[]; raw: Phases[] };
+}
+
+/** Validates every construct of the charts (as App.synth does), throws on errors. */
+function validate(charts: Construct[]): void {
+  const errors: string[] = [];
+  for (const c of charts) {
+    for (const n of c.node.findAll()) {
+      errors.push(...n.node.validate().map((e) => `${n.node.path}: ${e}`));
+    }
+  }
+  if (errors.length > 0) {
+    throw new Error(`validation failed:\n${errors.slice(0, 10).join('\n')}`);
+  }
+}
+
+/** validate + toJson + YAML, the way App.synth turns charts into files (without the disk). */
+function synth(charts: Chart[]): { objects: any[][]; yaml: string[]; objectsMs: number; yamlMs: number } {
+  const o = timed(() => {
+    validate(charts);
+    return charts.map((c) => c.toJson());
+  });
+  const y = timed(() => o.value.map((objs) => Yaml.stringify(...objs)));
+  return { objects: o.value, yaml: y.value, objectsMs: o.ms, yamlMs: y.ms };
+}
+
+function runOurs(clusters: number, services: number) {
+  const c = timed(() => buildFleet(clusters, services));
+  const s = synth(c.value.charts);
+  const phases: Phases = { construct: c.ms, objects: s.objectsMs, yaml: s.yamlMs, total: c.ms + s.objectsMs + s.yamlMs };
+  return { phases, charts: c.value.charts, objects: s.objects, yaml: s.yaml };
+}
+
+/** The same manifests as raw ApiObjects in a fresh App (input cloned before timing). */
+function runRaw(objects: any[][]): { phases: Phases; yaml: string[] } {
+  const input = objects.map((objs) => objs.map((o) => structuredClone(o)));
+  const c = timed(() => {
+    const app = new App({ outdir: '/tmp/cdk8s-zt-bench-unused' });
+    return input.map((objs, i) => {
+      const chart = new Chart(app, `cluster-${i}`, { disableResourceNameHashes: true });
+      objs.forEach((o, k) => new ApiObject(chart, `o${k}`, o));
+      return chart;
+    });
+  });
+  const s = synth(c.value);
+  return { phases: { construct: c.ms, objects: s.objectsMs, yaml: s.yamlMs, total: c.ms + s.objectsMs + s.yamlMs }, yaml: s.yaml };
+}
+
+function medianPhases(xs: Phases[]): Phases {
+  return {
+    construct: median(xs.map((x) => x.construct)),
+    objects: median(xs.map((x) => x.objects)),
+    yaml: median(xs.map((x) => x.yaml)),
+    total: median(xs.map((x) => x.total)),
+  };
+}
+
+/** Options of one size. */
+export interface FleetBenchOptions {
+  readonly clusters: number;
+  readonly services: number;
+  readonly reps: number;
+  /** helm binary, or undefined to skip `helm template`. */
+  readonly helm?: string;
+  /** scratch folder for the Helm charts. */
+  readonly workDir: string;
+}
+
+/** Runs one size, `reps` times, and returns medians. */
+export function runFleetBench(o: FleetBenchOptions): FleetResult {
+  gc();
+  const baseRss = rssMiB();
+  const ours: Phases[] = [];
+  const raw: Phases[] = [];
+  const ratios: number[] = [];
+  const floorRatios: number[] = [];
+  const floors = { yaml: [] as number[], jsYaml: [] as number[], json: [] as number[] };
+  const helmWrite: number[] = [];
+  const helmTemplate: number[] = [];
+  const helmRatios: number[] = [];
+  let peak = NaN;
+  let objects = 0;
+  let yamlBytes = 0;
+  let helmBytes = NaN;
+  for (let r = 0; r < o.reps; r++) {
+    gc();
+    const a = runOurs(o.clusters, o.services);
+    if (r === 0) {
+      peak = peakRssMiB();
+      objects = a.objects.reduce((n, x) => n + x.length, 0);
+      yamlBytes = a.yaml.reduce((n, y) => n + Buffer.byteLength(y), 0);
+    }
+    ours.push(a.phases);
+    gc();
+    const b = runRaw(a.objects);
+    if (b.yaml.join('\n') !== a.yaml.join('\n')) {
+      throw new Error('raw baseline does not reproduce our manifests');
+    }
+    raw.push(b.phases);
+    ratios.push(a.phases.total / b.phases.total);
+    gc();
+    const fy = timed(() => a.objects.map((objs) => Yaml.stringify(...objs))).ms;
+    floors.yaml.push(fy);
+    floorRatios.push(a.phases.total / fy);
+    floors.jsYaml.push(timed(() => a.objects.map((objs) => objs.map((x) => jsYaml.dump(x, { noRefs: true, lineWidth: -1 })).join('---\n'))).ms);
+    floors.json.push(timed(() => a.objects.map((objs) => JSON.stringify(objs))).ms);
+    gc();
+    const hw = timed(() => a.charts.map((c, i) => HelmChart.fromChart(c, { name: `cluster-${i}` }).write(path.join(o.workDir, `cluster-${i}`))));
+    helmWrite.push(hw.ms);
+    if (o.helm) {
+      const helm = o.helm;
+      const ht = timed(() => hw.value.map((dir) => execFileSync(helm, ['template', path.basename(dir), dir], {
+        maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
+      })));
+      helmTemplate.push(ht.ms);
+      helmRatios.push(ht.ms / a.phases.total);
+      helmBytes = ht.value.reduce((n, out) => n + out.length, 0);
+    }
+    for (const dir of hw.value) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    clusters: o.clusters,
+    services: o.services,
+    reps: o.reps,
+    objects,
+    yamlBytes,
+    ours: medianPhases(ours),
+    raw: medianPhases(raw),
+    oursOverRaw: median(ratios),
+    floorYaml: median(floors.yaml),
+    floorJsYaml: median(floors.jsYaml),
+    floorJson: median(floors.json),
+    oursOverFloor: median(floorRatios),
+    helmWrite: median(helmWrite),
+    helmTemplate: median(helmTemplate),
+    helmOverOurs: median(helmRatios),
+    helmBytes,
+    baseRssMiB: baseRss,
+    peakRssMiB: peak,
+    samples: { ours, raw },
+  };
+}

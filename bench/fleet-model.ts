@@ -1,0 +1,136 @@
+/**
+ * The benchmark's workload: a fleet of clusters, each with `services` hardened services spread
+ * over zero-trust namespaces (10 services per namespace), built with the public API only.
+ *
+ * Per service: a ServiceAccount, a Deployment (hardened by its ZeroTrustNamespace), a ClusterIP
+ * Service, and flows from its callers with an L7 (method + path) restriction, which give the
+ * NetworkPolicies of both ends and an Istio ALLOW rule (every namespace is mesh-protected).
+ * The first service of each namespace is its front door: reachable from the ingress controller
+ * through an Ingress route (host per service, TLS) and from the previous namespace's front door.
+ */
+import { App, Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Fleet, Flows, MtlsMesh, Peer, Port, ZeroTrustNamespace } from '../src';
+
+/** Services per namespace. */
+export const SERVICES_PER_NAMESPACE = 10;
+
+/** Regions of the benchmark clusters (the fleet has `clusters` of them). */
+const REGIONS = ['asia-east', 'europe-west', 'us-central', 'us-east', 'europe-north'];
+
+/** The ingress controller pods, as a flow source. */
+function ingressController(): Peer {
+  return Peer.pods({ 'app.kubernetes.io/name': 'ingress-nginx' }, {
+    namespace: 'ingress-nginx', serviceAccountName: 'ingress-nginx', name: 'ingress-nginx',
+  });
+}
+
+/**
+ * Fills one cluster's chart with `services` services.
+ *
+ * @param chart the cluster's chart
+ * @param services number of services
+ * @param domain DNS suffix of the ingress hosts
+ */
+export function populateCluster(chart: Chart, services: number, domain: string): void {
+  const mesh = new MtlsMesh(chart, 'mesh');
+  const flows = Flows.of(chart);
+  const ingress = ingressController();
+  const namespaces = Math.ceil(services / SERVICES_PER_NAMESPACE);
+  for (let j = 0; j < namespaces; j++) {
+    const name = `team-${j}`;
+    new ZeroTrustNamespace(chart, name, { name, istioInjection: true });
+    mesh.protectNamespace(name);
+  }
+  let previous: kplus.Deployment | undefined;
+  let previousFront: kplus.Deployment | undefined;
+  for (let i = 0; i < services; i++) {
+    const ns = `team-${Math.floor(i / SERVICES_PER_NAMESPACE)}`;
+    const name = `svc-${i}`;
+    const sa = new kplus.ServiceAccount(chart, `${name}-sa`, {
+      metadata: { name, namespace: ns }, automountToken: false,
+    });
+    const dep = new kplus.Deployment(chart, name, {
+      metadata: { name, namespace: ns },
+      serviceAccount: sa,
+      replicas: 2,
+      containers: [{
+        name: 'app',
+        image: `registry.example.com/${name}:1.0.0`,
+        portNumber: 8080,
+        resources: {
+          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+          memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+        },
+      }],
+    });
+    new kplus.Service(chart, `${name}-svc`, {
+      metadata: { name, namespace: ns },
+      selector: dep,
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    });
+    const front = i % SERVICES_PER_NAMESPACE === 0;
+    if (front) {
+      flows.allow(ingress, Peer.workload(dep), {
+        ports: [Port.tcp(8080)], http: { methods: ['GET', 'HEAD'], paths: ['/*'] },
+      });
+      if (previousFront) {
+        flows.allow(Peer.workload(previousFront), Peer.workload(dep), {
+          ports: [Port.tcp(8080)], http: { methods: ['GET'], paths: [`/api/${name}/*`] },
+        });
+      }
+      addIngressRoute(chart, ns, name, `${name}.${domain}`);
+      previousFront = dep;
+    } else if (previous) {
+      flows.allow(Peer.workload(previous), Peer.workload(dep), {
+        ports: [Port.tcp(8080)], http: { methods: ['GET', 'POST'], paths: [`/api/${name}/*`] },
+      });
+    }
+    previous = dep;
+  }
+}
+
+/** An Ingress route (TLS, one host) to the service's port 80. */
+function addIngressRoute(chart: Chart, ns: string, service: string, host: string): void {
+  new kplus.k8s.KubeIngress(chart, `${service}-ingress`, {
+    metadata: { name: service, namespace: ns },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: [host], secretName: `${service}-tls` }],
+      rules: [{
+        host,
+        http: {
+          paths: [{
+            path: '/',
+            pathType: 'Prefix',
+            backend: { service: { name: service, port: { number: 80 } } },
+          }],
+        },
+      }],
+    },
+  });
+}
+
+/** A benchmark fleet. */
+export interface BenchFleet {
+  readonly app: App;
+  readonly fleet: Fleet;
+  readonly charts: Chart[];
+}
+
+/**
+ * Builds the fleet: `clusters` clusters of `services` services each.
+ *
+ * @param clusters number of clusters (at most 5)
+ * @param services services per cluster
+ */
+export function buildFleet(clusters: number, services: number): BenchFleet {
+  const app = new App({ outdir: '/tmp/cdk8s-zt-bench-unused' });
+  const fleet = new Fleet(app, 'fleet', {
+    clusters: REGIONS.slice(0, clusters).map((region, i) => ({ name: `cluster-${i}`, region })),
+  });
+  for (const c of fleet.clusters) {
+    populateCluster(c.chart, services, `${c.name}.example.com`);
+  }
+  return { app, fleet, charts: fleet.clusters.map((c) => c.chart) };
+}

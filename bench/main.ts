@@ -1,0 +1,77 @@
+/**
+ * `npm run bench` — see bench/README.md.
+ *
+ *   --quick               sizes 10, analyzer 100, 1 repetition, no results.md (CI smoke)
+ *   --sizes 10,100        services per cluster (default 10,100,1000)
+ *   --clusters 3          clusters per fleet
+ *   --reps 5              repetitions per fleet size (default 5; 3 for sizes >= 1000)
+ *   --analyzer 100,1000   analyzer pod counts (default 100,1000,5000)
+ *   --analyzer-reps 5     repetitions per analyzer size
+ *   --no-helm             skip the `helm template` baseline
+ *   --profile             run the children with --cpu-prof (profiles in bench/out/prof)
+ *   --out FILE            markdown output (default bench/results.md; '-' for none)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkGoals, toMarkdown } from './report';
+import { runBenchmark } from './runner';
+import { helmPath } from '../test/util/helm';
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function numbers(s: string | undefined, dflt: number[]): number[] {
+  if (s === undefined) return dflt;
+  const xs = s.split(',').map((x) => Number(x.trim()));
+  if (xs.some((x) => !Number.isInteger(x) || x <= 0)) {
+    throw new Error(`expected a comma-separated list of positive integers, got ${JSON.stringify(s)}`);
+  }
+  return xs;
+}
+
+/** Parses the command line and runs the benchmark; returns the exit code. */
+export function main(argv: string[]): number {
+  const quick = argv.includes('--quick');
+  const sizes = numbers(arg(argv, '--sizes'), quick ? [10] : [10, 100, 1000]);
+  const analyzerSizes = numbers(arg(argv, '--analyzer'), quick ? [100] : [100, 1000, 5000]);
+  const reps = numbers(arg(argv, '--reps'), [quick ? 1 : 5])[0];
+  const analyzerReps = numbers(arg(argv, '--analyzer-reps'), [quick ? 1 : 5])[0];
+  const clusters = numbers(arg(argv, '--clusters'), [3])[0];
+  const outDir = path.join(__dirname, 'out');
+  const out = arg(argv, '--out') ?? (quick ? '-' : path.join(__dirname, 'results.md'));
+  let helm: string | undefined;
+  if (!argv.includes('--no-helm')) {
+    try {
+      helm = helmPath();
+    } catch (e) {
+      process.stderr.write(`helm unavailable, skipping the helm template baseline: ${(e as Error).message}\n`);
+    }
+  }
+  const results = runBenchmark({
+    sizes,
+    clusters,
+    reps,
+    analyzerSizes,
+    analyzerReps,
+    helm,
+    workDir: outDir,
+    nodeFlags: argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.join(outDir, 'prof')] : [],
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  const md = toMarkdown(results, reps, analyzerReps);
+  process.stdout.write(`${md}\n`);
+  if (out !== '-') {
+    fs.writeFileSync(out, md);
+    process.stderr.write(`written ${out}\n`);
+  }
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 1));
+  const missed = checkGoals(results).filter((g) => g.met === false);
+  process.stderr.write(missed.length === 0 ? 'bench: every measured goal met\n' : `bench: ${missed.length} goal(s) missed\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

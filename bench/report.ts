@@ -1,0 +1,131 @@
+/**
+ * The benchmark report: tables, goals, machine (markdown, also printed).
+ */
+import { AnalyzerResult } from './analyzer-bench';
+import { FleetResult } from './fleet-bench';
+import { fmtBytes, fmtMs, fmtRatio } from './measure';
+import { BenchResults } from './runner';
+
+/** A goal of issue #12 and whether this run met it. */
+export interface GoalCheck {
+  readonly goal: string;
+  readonly measured: string;
+  /** true met, false missed, undefined not measured in this run. */
+  readonly met?: boolean;
+}
+
+/** Goal thresholds. */
+export const GOALS = {
+  /** our synthesis / raw-ApiObject synthesis, at the largest size */
+  maxOursOverRaw: 1.5,
+  /** time at 1000 services / time at 100 services */
+  maxGrowth100To1000: 12,
+  /** analyzer at 1000 pods, ms */
+  maxAnalyzer1000Ms: 2000,
+};
+
+function bySize(fleet: FleetResult[], n: number): FleetResult | undefined {
+  return fleet.find((f) => f.services === n);
+}
+
+/** Evaluates the goals against the results. */
+export function checkGoals(r: BenchResults): GoalCheck[] {
+  const out: GoalCheck[] = [];
+  const largest = [...r.fleet].sort((a, b) => b.services - a.services)[0];
+  if (largest) {
+    out.push({
+      goal: `synthesis within ${GOALS.maxOursOverRaw}x of raw ApiObjects (largest size, ${largest.services} services/cluster)`,
+      measured: fmtRatio(largest.oursOverRaw),
+      met: largest.oursOverRaw <= GOALS.maxOursOverRaw,
+    });
+  }
+  const s100 = bySize(r.fleet, 100);
+  const s1000 = bySize(r.fleet, 1000);
+  if (s100 && s1000) {
+    const g = s1000.ours.total / s100.ours.total;
+    out.push({ goal: `growth 100 -> 1000 services <= ${GOALS.maxGrowth100To1000}x (ours, total)`, measured: fmtRatio(g), met: g <= GOALS.maxGrowth100To1000 });
+  } else {
+    out.push({ goal: `growth 100 -> 1000 services <= ${GOALS.maxGrowth100To1000}x`, measured: 'not measured (needs sizes 100 and 1000)' });
+  }
+  const a1000 = r.analyzer.find((a) => a.pods === 1000);
+  if (a1000) {
+    const t = a1000.analyze + a1000.report;
+    out.push({ goal: `analyzer under ${GOALS.maxAnalyzer1000Ms / 1000} s at 1000 pods`, measured: fmtMs(t), met: t < GOALS.maxAnalyzer1000Ms });
+  } else {
+    out.push({ goal: `analyzer under ${GOALS.maxAnalyzer1000Ms / 1000} s at 1000 pods`, measured: 'not measured' });
+  }
+  return out;
+}
+
+function fleetTables(fleet: FleetResult[]): string[] {
+  const lines: string[] = [];
+  lines.push('| services/cluster | objects | YAML | ours: construct | objects | YAML | total | raw ApiObject total | ours/raw | YAML floor (`yaml`) | js-yaml | JSON | ours/floor | helm template | helm/ours | HelmChart write | peak RSS (base) |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const f of fleet) {
+    lines.push(`| ${f.services} | ${f.objects} | ${fmtBytes(f.yamlBytes)} | ${fmtMs(f.ours.construct)} | ${fmtMs(f.ours.objects)} | ${fmtMs(f.ours.yaml)} | **${fmtMs(f.ours.total)}** `
+      + `| ${fmtMs(f.raw.total)} | **${fmtRatio(f.oursOverRaw)}** | ${fmtMs(f.floorYaml)} | ${fmtMs(f.floorJsYaml)} | ${fmtMs(f.floorJson)} | ${fmtRatio(f.oursOverFloor)} `
+      + `| ${fmtMs(f.helmTemplate)} | ${fmtRatio(f.helmOverOurs)} | ${fmtMs(f.helmWrite)} | ${f.peakRssMiB.toFixed(0)} MiB (${f.baseRssMiB.toFixed(0)}) |`);
+  }
+  lines.push('');
+  lines.push('Raw ApiObject baseline, per phase:');
+  lines.push('');
+  lines.push('| services/cluster | construct | objects | YAML | total |');
+  lines.push('|---:|---:|---:|---:|---:|');
+  for (const f of fleet) {
+    lines.push(`| ${f.services} | ${fmtMs(f.raw.construct)} | ${fmtMs(f.raw.objects)} | ${fmtMs(f.raw.yaml)} | ${fmtMs(f.raw.total)} |`);
+  }
+  const growth: string[] = [];
+  for (let i = 1; i < fleet.length; i++) {
+    const a = fleet[i - 1];
+    const b = fleet[i];
+    growth.push(`${a.services} -> ${b.services} services (${fmtRatio(b.services / a.services)} more): ours ${fmtRatio(b.ours.total / a.ours.total)}, raw ${fmtRatio(b.raw.total / a.raw.total)}, output ${fmtRatio(b.yamlBytes / a.yamlBytes)}`);
+  }
+  if (growth.length > 0) {
+    lines.push('');
+    lines.push('Growth: ' + growth.join('; ') + '.');
+  }
+  return lines;
+}
+
+function analyzerTable(analyzer: AnalyzerResult[]): string[] {
+  const lines: string[] = [];
+  lines.push('| pods | objects | policies | analyze | report | total | growth | connections | peak RSS (base) |');
+  lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  analyzer.forEach((a, i) => {
+    const prev = i > 0 ? analyzer[i - 1] : undefined;
+    const growth = prev ? `${fmtRatio((a.analyze + a.report) / (prev.analyze + prev.report))} for ${fmtRatio(a.pods / prev.pods)} pods` : '';
+    lines.push(`| ${a.pods} | ${a.objects} | ${a.policies} | ${fmtMs(a.analyze)} | ${fmtMs(a.report)} | **${fmtMs(a.analyze + a.report)}** | ${growth} | ${a.connections} | ${a.peakRssMiB.toFixed(0)} MiB (${a.baseRssMiB.toFixed(0)}) |`);
+  });
+  return lines;
+}
+
+/** The report as markdown. */
+export function toMarkdown(r: BenchResults, reps: number, analyzerReps: number): string {
+  const clusters = r.fleet[0]?.clusters ?? 0;
+  const lines: string[] = [];
+  lines.push('# Benchmark results');
+  lines.push('');
+  lines.push('Generated by `npm run bench` (bench/main.ts); do not edit by hand.');
+  lines.push('');
+  lines.push(`- Machine: ${r.machine}`);
+  lines.push(`- Load average (1/5/15 min) before: ${r.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after: ${r.loadAfter.map((x) => x.toFixed(2)).join(' / ')}; wall time ${fmtMs(r.wallMs)}`);
+  lines.push(`- Medians of ${reps} repetition(s) per fleet size and ${analyzerReps} per analyzer size; ratios are medians of per-repetition ratios (variants interleaved in one process per size).`);
+  lines.push('');
+  lines.push('## Goals');
+  lines.push('');
+  lines.push('| goal | measured | |');
+  lines.push('|---|---:|---|');
+  for (const g of checkGoals(r)) {
+    lines.push(`| ${g.goal} | ${g.measured} | ${g.met === undefined ? '-' : g.met ? 'met' : '**missed**'} |`);
+  }
+  lines.push('');
+  lines.push(`## Fleet synthesis (${clusters} clusters)`);
+  lines.push('');
+  lines.push(...fleetTables(r.fleet));
+  lines.push('');
+  lines.push('## Reachability analyzer');
+  lines.push('');
+  lines.push(...analyzerTable(r.analyzer));
+  lines.push('');
+  return lines.join('\n');
+}

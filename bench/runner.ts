@@ -1,0 +1,93 @@
+/**
+ * Runs the benchmark: one child process per fleet size and per analyzer size (so that sizes do
+ * not share heaps, JIT state or peak RSS), then builds the report.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AnalyzerResult } from './analyzer-bench';
+import { FleetResult } from './fleet-bench';
+import type { Job } from './worker';
+
+/** What to run. */
+export interface BenchOptions {
+  /** Services per cluster, one fleet per entry. */
+  readonly sizes: number[];
+  /** Clusters per fleet. */
+  readonly clusters: number;
+  /** Repetitions per size (medians are reported). */
+  readonly reps: number;
+  /** Pods per analyzer run. */
+  readonly analyzerSizes: number[];
+  /** Repetitions per analyzer size. */
+  readonly analyzerReps: number;
+  /** helm binary for the `helm template` baseline; undefined skips it. */
+  readonly helm?: string;
+  /** Scratch folder (Helm charts, analyzer inputs, profiles). */
+  readonly workDir: string;
+  /** Extra node flags for the children (e.g. `--cpu-prof`). */
+  readonly nodeFlags?: string[];
+  /** Progress lines go here. */
+  readonly log?: (line: string) => void;
+}
+
+/** Everything measured. */
+export interface BenchResults {
+  readonly machine: string;
+  readonly loadBefore: number[];
+  readonly loadAfter: number[];
+  readonly fleet: FleetResult[];
+  readonly analyzer: AnalyzerResult[];
+  readonly wallMs: number;
+}
+
+function runJob<T>(job: Job, o: BenchOptions): T {
+  const worker = path.join(__dirname, 'worker.ts');
+  const args = [
+    '--expose-gc', '--max-old-space-size=6144', ...(o.nodeFlags ?? []),
+    '-r', require.resolve('ts-node/register/transpile-only'), worker, JSON.stringify(job),
+  ];
+  const r = spawnSync(process.execPath, args, {
+    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json') },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = (r.stdout ?? '').split('\n').reverse().find((l) => l.startsWith('RESULT '));
+  if (r.status !== 0 || line === undefined) {
+    throw new Error(`bench job ${JSON.stringify(job)} failed (status ${r.status}, signal ${r.signal}):\n${(r.stderr ?? '').slice(-4000)}`);
+  }
+  return JSON.parse(line.slice('RESULT '.length)) as T;
+}
+
+/** A one-line description of this machine. */
+export function describeMachine(): string {
+  const cpus = os.cpus();
+  const model = cpus.length > 0 ? cpus[0].model.trim() : 'unknown CPU';
+  return `${cpus.length} x ${model}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.version}`;
+}
+
+/** Runs every size and returns the medians. */
+export function runBenchmark(o: BenchOptions): BenchResults {
+  const log = o.log ?? (() => undefined);
+  const t0 = Date.now();
+  const loadBefore = os.loadavg();
+  fs.mkdirSync(o.workDir, { recursive: true });
+  const fleet: FleetResult[] = [];
+  for (const services of o.sizes) {
+    log(`fleet: ${o.clusters} clusters x ${services} services, ${o.reps} rep(s)...`);
+    const r = runJob<FleetResult>({ kind: 'fleet', clusters: o.clusters, services, reps: o.reps, helm: o.helm, workDir: path.join(o.workDir, `helm-${services}`) }, o);
+    log(`  ours ${r.ours.total.toFixed(0)} ms, raw ${r.raw.total.toFixed(0)} ms, ratio ${r.oursOverRaw.toFixed(2)}, peak ${r.peakRssMiB.toFixed(0)} MiB`);
+    fleet.push(r);
+  }
+  const analyzer: AnalyzerResult[] = [];
+  for (const pods of o.analyzerSizes) {
+    const file = path.join(o.workDir, `analyzer-${pods}.json`);
+    log(`analyzer: ${pods} pods, ${o.analyzerReps} rep(s)...`);
+    runJob({ kind: 'analyzer-input', pods, file }, o);
+    const r = runJob<AnalyzerResult>({ kind: 'analyzer', pods, file, reps: o.analyzerReps }, o);
+    log(`  ${r.analyze.toFixed(0)} ms + ${r.report.toFixed(0)} ms, ${r.connections} connections, peak ${r.peakRssMiB.toFixed(0)} MiB`);
+    analyzer.push(r);
+  }
+  return { machine: describeMachine(), loadBefore, loadAfter: os.loadavg(), fleet, analyzer, wallMs: Date.now() - t0 };
+}
