@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */
 import { ConnSet } from './conn-set';
 import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './ip-range';
 import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
@@ -47,11 +48,14 @@ export class Engine {
   public readonly controllerClass: PodClass;
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
+  private readonly peerSigCache = new Map<string, PodClass[]>();
+  private readonly egressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
+  private readonly ingressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
   private readonly peerAtomCache = new Map<string, Map<PeerSpec, number[]>>([['ingress', new Map()], ['egress', new Map()]]);
   private readonly egressPols: PolicySpec[][] = [];
   private readonly ingressPols: PolicySpec[][] = [];
-  private readonly egressCache = new Map<string, { pods: ConnMap; atoms: ConnSet[] }>();
-  private readonly ingressCache = new Map<string, { pods: ConnMap; atoms: ConnSet[] }>();
+  private readonly egressCache = new Map<string, { pods: ConnMap; atoms: ConnMap }>();
+  private readonly ingressCache = new Map<string, { pods: ConnMap; atoms: ConnMap }>();
 
   constructor(public readonly res: ParsedResources, opts: EngineOptions) {
     const classKey = new Map<string, PodClass>();
@@ -103,8 +107,13 @@ export class Engine {
     this.atomsOut = partition(universe, blocksOut);
     this.atomNamesOut = this.atomsOut.map((a) => `${formatInterval(a)}[External]`);
 
+    const polsByNs = new Map<string, PolicySpec[]>();
+    for (const p of res.policies) {
+      if (!polsByNs.has(p.ns)) polsByNs.set(p.ns, []);
+      polsByNs.get(p.ns)!.push(p);
+    }
     for (const c of this.classes) {
-      const pols = res.policies.filter((p) => p.ns === c.ns && p.podSelector.matches(c.labels));
+      const pols = (polsByNs.get(c.ns) ?? []).filter((p) => p.podSelector.matches(c.labels));
       this.egressPols.push(pols.filter((p) => p.egress));
       this.ingressPols.push(pols.filter((p) => p.ingress));
     }
@@ -114,7 +123,12 @@ export class Engine {
   public peerClasses(peer: PeerSpec, ns: string): PodClass[] {
     let out = this.peerClassCache.get(peer);
     if (out) return out;
+    // peers with the same selectors select the same classes: share the work
+    const sig = `${peer.namespaceSelector ? `nss:${peer.namespaceSelector}` : `ns:${ns}`}\0${peer.podSelector ?? '*'}`;
+    out = this.peerSigCache.get(sig);
+    if (out) { this.peerClassCache.set(peer, out); return out; }
     out = [];
+    this.peerSigCache.set(sig, out);
     if (!peer.ipBlock) {
       const nss = peer.namespaceSelector
         ? [...this.classesByNs.keys()].filter((n) => peer.namespaceSelector!.matches(this.classesByNs.get(n)![0].nsLabels))
@@ -134,11 +148,16 @@ export class Engine {
     if (out) return out;
     out = [];
     const atoms = dir === 'ingress' ? this.atomsIn : this.atomsOut;
-    if (peer.ipBlock) {
-      for (let i = 0; i < atoms.length; i++) {
-        const a = atoms[i];
-        if (peer.ipBlock.some((r) => r.v6 === a.v6 && r.lo <= a.lo && a.hi <= r.hi)) out.push(i);
+    for (const r of peer.ipBlock ?? []) {
+      // atoms are sorted (IPv4 first) and never straddle an ipBlock edge: binary search the first one inside
+      let lo = 0;
+      let hi = atoms.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const a = atoms[mid];
+        if (a.v6 < r.v6 || (a.v6 === r.v6 && a.lo < r.lo)) lo = mid + 1; else hi = mid;
       }
+      for (let i = lo; i < atoms.length && atoms[i].v6 === r.v6 && atoms[i].hi <= r.hi; i++) out.push(i);
     }
     cache.set(peer, out);
     return out;
@@ -158,22 +177,24 @@ export class Engine {
     return c;
   }
 
-  private buildMap(pols: PolicySpec[], dir: 'ingress' | 'egress', selfPorts: ContainerPort[]): { pods: ConnMap; atoms: ConnSet[] } {
+  private buildMap(pols: PolicySpec[], dir: 'ingress' | 'egress', selfPorts: ContainerPort[]): { pods: ConnMap; atoms: ConnMap } {
     const pods: ConnMap = new Map();
-    const atoms: ConnSet[] = (dir === 'ingress' ? this.atomsIn : this.atomsOut).map(() => ConnSet.NONE);
+    const atoms: ConnMap = new Map();
+    const atomCount = (dir === 'ingress' ? this.atomsIn : this.atomsOut).length;
     for (const pol of pols) {
       for (const r of pol[dir] ?? []) {
+        const selfConns = dir === 'ingress' ? this.ruleConns(r, selfPorts) : undefined;
         const add = (c: PodClass): void => {
-          const conns = dir === 'ingress' ? this.ruleConns(r, selfPorts) : this.ruleConns(r, c.ports);
+          const conns = selfConns ?? this.ruleConns(r, c.ports);
           if (!conns.isEmpty) pods.set(c.index, (pods.get(c.index) ?? ConnSet.NONE).union(conns));
         };
         const addAtom = (i: number): void => {
-          const conns = dir === 'ingress' ? this.ruleConns(r, selfPorts) : this.ruleConns(r, undefined);
-          atoms[i] = atoms[i].union(conns);
+          const conns = selfConns ?? this.ruleConns(r, undefined);
+          if (!conns.isEmpty) atoms.set(i, (atoms.get(i) ?? ConnSet.NONE).union(conns));
         };
         if (!r.peers) {
           this.classes.forEach(add);
-          atoms.forEach((_, i) => addAtom(i));
+          for (let i = 0; i < atomCount; i++) addAtom(i);
         } else {
           for (const p of r.peers) {
             if (p.ipBlock) this.peerAtoms(p, dir).forEach(addAtom);
@@ -185,7 +206,20 @@ export class Engine {
     return { pods, atoms };
   }
 
-  private egressOf(c: PodClass): { pods: ConnMap; atoms: ConnSet[] } | undefined {
+
+  private egressOf(c: PodClass): { pods: ConnMap; atoms: ConnMap } | undefined {
+    let m = this.egressByClass[c.index];
+    if (m === undefined) { m = this.computeEgress(c) ?? null; this.egressByClass[c.index] = m; }
+    return m ?? undefined;
+  }
+
+  private ingressOf(c: PodClass): { pods: ConnMap; atoms: ConnMap } | undefined {
+    let m = this.ingressByClass[c.index];
+    if (m === undefined) { m = this.computeIngress(c) ?? null; this.ingressByClass[c.index] = m; }
+    return m ?? undefined;
+  }
+
+  private computeEgress(c: PodClass): { pods: ConnMap; atoms: ConnMap } | undefined {
     const pols = this.egressPols[c.index];
     if (!pols.length) return undefined;
     const key = pols.map((p) => `${p.ns}/${p.name}`).join('\0');
@@ -194,7 +228,7 @@ export class Engine {
     return m;
   }
 
-  private ingressOf(c: PodClass): { pods: ConnMap; atoms: ConnSet[] } | undefined {
+  private computeIngress(c: PodClass): { pods: ConnMap; atoms: ConnMap } | undefined {
     const pols = this.ingressPols[c.index];
     if (!pols.length) return undefined;
     const named = pols.some((p) => (p.ingress ?? []).some((r) => !r.fixed));
@@ -202,6 +236,18 @@ export class Engine {
     let m = this.ingressCache.get(key);
     if (!m) { m = this.buildMap(pols, 'ingress', c.ports); this.ingressCache.set(key, m); }
     return m;
+  }
+
+  /** Pod classes a class may reach by its egress policies (undefined = not egress-isolated: all). */
+  public egressTargets(s: PodClass): number[] | undefined {
+    const e = this.egressOf(s);
+    return e ? [...e.pods.keys()] : undefined;
+  }
+
+  /** External atoms a class may reach by its egress policies (undefined = not egress-isolated: all). */
+  public egressAtomTargets(s: PodClass): number[] | undefined {
+    const e = this.egressOf(s);
+    return e ? [...e.atoms.keys()].sort((a, b) => a - b) : undefined;
   }
 
   /** Allowed connections from a pod class to a pod class. */
@@ -217,13 +263,13 @@ export class Engine {
   /** Allowed connections from a pod class to an external atom. */
   public podToAtom(s: PodClass, atom: number): ConnSet {
     const e = this.egressOf(s);
-    return e ? e.atoms[atom] : ConnSet.ALL;
+    return e ? e.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
   }
 
   /** Allowed connections from an external atom to a pod class. */
   public atomToPod(atom: number, d: PodClass): ConnSet {
     const i = this.ingressOf(d);
-    return i ? i.atoms[atom] : ConnSet.ALL;
+    return i ? i.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
   }
 
   /** Slow, explained evaluation of one direction (for `explain`). */

@@ -118,13 +118,25 @@ export function subtractIntervals(base: IpInterval[], cut: IpInterval[]): IpInte
 
 /**
  * Splits the universe into maximal contiguous intervals such that each interval is
- * either fully inside or fully outside every given set (each set a list of intervals).
+ * either fully inside or fully outside every given set (each set a list of disjoint intervals).
+ * A set's membership changes exactly at its interval edges (after merging adjacent ones),
+ * so the pieces between consecutive edges are the answer.
  */
 export function partition(universe: IpInterval[], sets: IpInterval[][]): IpInterval[] {
   const out: IpInterval[] = [];
+  const merged = sets.map((s) => {
+    const sorted = [...s].sort((a, b) => (a.v6 !== b.v6 ? (a.v6 ? 1 : -1) : a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    const m: IpInterval[] = [];
+    for (const r of sorted) {
+      const last = m[m.length - 1];
+      if (last && last.v6 === r.v6 && r.lo <= last.hi + 1n) m[m.length - 1] = { v6: r.v6, lo: last.lo, hi: r.hi > last.hi ? r.hi : last.hi };
+      else m.push(r);
+    }
+    return m;
+  });
   for (const u of universe) {
     const cuts = new Set<bigint>([u.lo]);
-    for (const s of sets) {
+    for (const s of merged) {
       for (const r of s) {
         if (r.v6 !== u.v6) continue;
         if (r.lo > u.lo && r.lo <= u.hi) cuts.add(r.lo);
@@ -132,22 +144,7 @@ export function partition(universe: IpInterval[], sets: IpInterval[][]): IpInter
       }
     }
     const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const pieces: IpInterval[] = points.map((p, i) => ({ v6: u.v6, lo: p, hi: i + 1 < points.length ? points[i + 1] - 1n : u.hi }));
-    // merge adjacent pieces with the same membership signature
-    const sig = (p: IpInterval): string => sets.map((s) => (s.some((r) => intervalContains(r, p)) ? '1' : '0')).join('');
-    let prev: IpInterval | undefined;
-    let prevSig = '';
-    for (const p of pieces) {
-      const ps = sig(p);
-      if (prev && ps === prevSig) {
-        prev = { v6: u.v6, lo: prev.lo, hi: p.hi };
-        out[out.length - 1] = prev;
-      } else {
-        out.push(p);
-        prev = p;
-        prevSig = ps;
-      }
-    }
+    points.forEach((p, i) => out.push({ v6: u.v6, lo: p, hi: i + 1 < points.length ? points[i + 1] - 1n : u.hi }));
   }
-  return out;
+  return out.sort((a, b) => (a.v6 !== b.v6 ? (a.v6 ? 1 : -1) : a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
 }

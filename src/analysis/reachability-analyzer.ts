@@ -64,8 +64,6 @@ export class ReachabilityAnalyzer {
     const e = this.engine;
     const rows: Row[] = [];
     const ws = e.workloads;
-    const pairCache = new Map<number, ConnSet>();
-    const n = e.classes.length;
     const push = (src: string, dst: string, conns: ConnSet, istioSrc: IstioSource | undefined, dstW: Workload | undefined): void => {
       if (conns.isEmpty) return;
       let l7: string[] = [];
@@ -77,16 +75,23 @@ export class ReachabilityAnalyzer {
       }
       rows.push({ src, dst, conns, l7 });
     };
+    const byClass = new Map<number, Workload[]>();
+    for (const w of ws) {
+      if (!byClass.has(w.cls.index)) byClass.set(w.cls.index, []);
+      byClass.get(w.cls.index)!.push(w);
+    }
     for (const s of ws) {
       const sMesh = this.istio.active ? this.istio.inMesh(s.rep) : false;
-      for (const d of ws) {
+      // an egress-isolated source only needs the classes its rules reach (sparse), others need every workload
+      const targets = e.egressTargets(s.cls);
+      const dsts = targets ? targets.flatMap((i) => byClass.get(i) ?? []) : ws;
+      for (const d of dsts) {
         if (s === d) continue;
-        const key = s.cls.index * n + d.cls.index;
-        let c = pairCache.get(key);
-        if (!c) { c = e.podToPod(s.cls, d.cls); pairCache.set(key, c); }
-        push(s.id, d.id, c, { pod: s.rep, inMesh: sMesh }, d);
+        push(s.id, d.id, e.podToPod(s.cls, d.cls), { pod: s.rep, inMesh: sMesh }, d);
       }
-      e.atomsOut.forEach((_, i) => push(s.id, e.atomNamesOut[i], e.podToAtom(s.cls, i), undefined, undefined));
+      const atomTargets = e.egressAtomTargets(s.cls);
+      if (atomTargets) for (const i of atomTargets) push(s.id, e.atomNamesOut[i], e.podToAtom(s.cls, i), undefined, undefined);
+      else e.atomsOut.forEach((_, i) => push(s.id, e.atomNamesOut[i], ConnSet.ALL, undefined, undefined));
     }
     e.atomsIn.forEach((a, i) => {
       for (const d of ws) push(e.atomNamesIn[i], d.id, e.atomToPod(i, d.cls), { inMesh: false, atom: a }, d);
@@ -301,7 +306,10 @@ export class ReachabilityDiff {
   /** Changed pairs, sorted by source then destination. */
   public readonly entries: DiffEntry[];
 
-  /** @internal */
+  /**
+   * @param before the analysis of the first set of manifests
+   * @param after the analysis of the second set of manifests
+   */
   constructor(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer) {
     // refine external ranges of both sides to a common partition, so a range split is not a change
     const cuts: IpInterval[][] = [];
