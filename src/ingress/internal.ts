@@ -16,8 +16,11 @@ export function tlsCovers(certHost: string, host: string): boolean {
   return dot > 0 && host.slice(dot + 1) === certHost.slice(2);
 }
 
-/** Characters ingress-nginx accepts in Prefix and Exact paths (strict path validation). */
-export const STRICT_PATH = /^\/[A-Za-z0-9\-._~/]*$/;
+/**
+ * What ingress-nginx accepts in Prefix and Exact paths since v1.8 (`strict-validate-path-type`,
+ * see its FAQ "Validation of path"): alphanumerics, '/', '_' and '-' only.
+ */
+export const NGINX_STRICT_PATH = /^\/[A-Za-z0-9_\-/]*$/;
 
 /** What a backend resolves to (internal). */
 export interface ResolvedBackend {

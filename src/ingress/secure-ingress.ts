@@ -1,13 +1,13 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IngressBackend } from './ingress-backend';
 import { CertificateSource, IngressCertificate } from './ingress-certificate';
 import { IngressController } from './ingress-controller';
-import { ResolvedBackend, STRICT_PATH, tlsCovers } from './internal';
+import { NGINX_STRICT_PATH, ResolvedBackend, tlsCovers } from './internal';
 import { renderIstio } from './istio-render';
 import { Certificate } from '../../imports/cert-manager.io';
-import { Gateway, VirtualService } from '../../imports/networking.istio.io';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import {
@@ -153,10 +153,10 @@ export class SecureIngress extends Construct implements IFlowRenderer {
    *
    * @default - none unless the controller is IngressController.istio()
    */
-  public readonly gateway?: Gateway;
+  public readonly gateway?: ApiObject;
 
   /** The Istio VirtualServices, one per host (empty unless the controller is Istio). */
-  public readonly virtualServices: VirtualService[] = [];
+  public readonly virtualServices: ApiObject[] = [];
 
   /** The Ingress name. */
   public readonly name: string;
@@ -168,7 +168,7 @@ export class SecureIngress extends Construct implements IFlowRenderer {
   public readonly controller: IngressController;
 
   /** The cert-manager Certificates emitted (empty for Secrets and ingress-shim). */
-  public readonly certificates: Certificate[] = [];
+  public readonly certificates: ApiObject[] = [];
 
   /** The ClusterIP Services created for workload backends. */
   public readonly services: kplus.Service[] = [];
@@ -231,8 +231,8 @@ export class SecureIngress extends Construct implements IFlowRenderer {
       if (typeof p !== 'string' || !p.startsWith('/')) {
         fail(path, `rules[${i}].path`, p, 'a path starting with \'/\'');
       }
-      if (pt !== IngressPathType.IMPLEMENTATION_SPECIFIC && !STRICT_PATH.test(p)) {
-        fail(path, `rules[${i}].path`, p, 'a path of \'/\', letters, digits and -._~ (Prefix and Exact paths; use ImplementationSpecific for regex paths)');
+      if (controller.kind === 'nginx' && pt !== IngressPathType.IMPLEMENTATION_SPECIFIC && !NGINX_STRICT_PATH.test(p)) {
+        fail(path, `rules[${i}].path`, p, 'a path of \'/\', letters, digits, \'_\' and \'-\' (ingress-nginx rejects other characters in Prefix and Exact paths; use ImplementationSpecific for regex paths)');
       }
       if (/[\s{};]/.test(p)) {
         fail(path, `rules[${i}].path`, p, 'a path without whitespace, braces or \';\'');

@@ -314,6 +314,13 @@ describe('SecureIngress bad input', () => {
       .toThrow(/rules\[0\]\.path.*"api".*starting with '\/'/);
     expect(build((s: any) => ({ rules: [{ host: 'secure.example.com', path: '/a;b', backend: IngressBackend.fromService(s) }] })))
       .toThrow(/rules\[0\]\.path/);
+    // ingress-nginx rejects '.' in Prefix paths; other controllers accept it
+    expect(build((s: any) => ({ rules: [{ host: 'secure.example.com', path: '/v1.0', backend: IngressBackend.fromService(s) }] })))
+      .toThrow(/rules\[0\]\.path.*\/v1\.0.*ingress-nginx/);
+    expect(build((s: any) => ({
+      controller: IngressController.istio(),
+      rules: [{ host: 'secure.example.com', path: '/v1.0', backend: IngressBackend.fromService(s) }],
+    }))).not.toThrow();
   });
 
   test('a port outside 1-65535', () => {
