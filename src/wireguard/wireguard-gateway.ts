@@ -140,6 +140,10 @@ export class WireguardGateway extends Construct {
     this.configMapName = 'wireguard-config';
     this.deploymentName = name;
     const ifname = mesh.interfaceName;
+    // the config file name is a ConfigMap key: [-._a-zA-Z0-9]+, not starting with '..'
+    if (!/^[-._a-zA-Z0-9]+$/.test(ifname)) {
+      fail(path, 'mesh.interfaceName', ifname, 'an interface name usable as a ConfigMap key (file name): 1 to 15 characters from [a-zA-Z0-9_.-] (no \'+\' or \'=\')');
+    }
     const confFile = `${CONFIG_DIR}/${ifname}.conf`;
     const labels = {
       'app.kubernetes.io/name': 'wireguard',

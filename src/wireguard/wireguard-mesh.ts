@@ -121,8 +121,8 @@ export class WireguardMesh {
     }
 
     this.interfaceName = props.interfaceName ?? 'wg0';
-    if (typeof this.interfaceName !== 'string' || !IFNAME.test(this.interfaceName)) {
-      fail(path, 'interfaceName', this.interfaceName, 'a Linux interface name: 1 to 15 characters from [a-zA-Z0-9_=+.-]');
+    if (typeof this.interfaceName !== 'string' || !IFNAME.test(this.interfaceName) || this.interfaceName === '.' || this.interfaceName === '..') {
+      fail(path, 'interfaceName', this.interfaceName, 'a Linux interface name: 1 to 15 characters from [a-zA-Z0-9_=+.-], not "." or ".."');
     }
     this.persistentKeepalive = props.persistentKeepalive ?? 25;
     if (!Number.isInteger(this.persistentKeepalive) || this.persistentKeepalive < 0 || this.persistentKeepalive > 65535) {

@@ -1,0 +1,40 @@
+/**
+ * Shrunk counterexamples found by the property tests in test/property/, kept as plain tests.
+ * Each names the property that found it and the fix.
+ */
+import { Testing } from 'cdk8s';
+import { expectValidationError } from './arbitraries';
+import { Port, WireguardGateway, WireguardMesh, WireguardSite } from '../../src';
+import { synthAndValidate } from '../util';
+
+const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+const sites: WireguardSite[] = [
+  { name: 'a', endpoint: '192.0.2.1:51820', publicKey: key(1), privateKeySecretName: 'wg-a', cidrs: ['10.1.0.0/16'] },
+  { name: 'b', endpoint: '192.0.2.2:51820', publicKey: key(2), privateKeySecretName: 'wg-b', cidrs: ['10.2.0.0/16'] },
+];
+
+describe('property-test corpus', () => {
+  test('wireguard: interfaceName "wg+0" made the ConfigMap key wg+0.conf, which the API server refuses', () => {
+    const mesh = new WireguardMesh({ interfaceName: 'wg+0', sites });
+    const chart = Testing.chart();
+    expectValidationError(() => new WireguardGateway(chart, 'wg', { mesh, site: 'a' }), { field: 'mesh.interfaceName', value: 'wg+0' });
+    expect(Testing.synth(chart)).toEqual([]);
+    // '=' likewise; plain names still work
+    expectValidationError(() => new WireguardGateway(Testing.chart(), 'wg', { mesh: new WireguardMesh({ interfaceName: 'a=b', sites }), site: 'a' }),
+      { field: 'mesh.interfaceName', value: 'a=b' });
+    const ok = Testing.chart();
+    new WireguardGateway(ok, 'wg', { mesh: new WireguardMesh({ interfaceName: 'wg.mesh-0_1', sites }), site: 'b' });
+    const cm = synthAndValidate(ok).find((o) => o.kind === 'ConfigMap');
+    expect(Object.keys(cm.data)).toEqual(['wg.mesh-0_1.conf']);
+  });
+
+  test('wireguard: interfaceName "." / ".." are not Linux interface names (and "...conf" is no ConfigMap key)', () => {
+    for (const n of ['.', '..']) {
+      expectValidationError(() => new WireguardMesh({ interfaceName: n, sites }), { field: 'interfaceName', value: n });
+    }
+  });
+
+  test('core: Port.tcpRange(53, 1) names endPort and the value', () => {
+    expectValidationError(() => Port.tcpRange(53, 1), { field: 'endPort', value: 1 });
+  });
+});
