@@ -8,6 +8,34 @@ import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
 
+/** The workloads and Services of a chart, by namespace, in tree order (internal). */
+interface ChartIndex {
+  readonly pods: Map<string, kplus.AbstractPod[]>;
+  readonly services: Map<string, kplus.Service[]>;
+}
+
+/** One index per Flows registry: built by the first namespace that renders (one tree walk per chart, not per namespace). */
+const CHART_INDEX = new WeakMap<Flows, ChartIndex>();
+
+function chartIndex(flows: Flows, chart: Chart): ChartIndex {
+  let index = CHART_INDEX.get(flows);
+  if (index === undefined) {
+    index = { pods: new Map(), services: new Map() };
+    const push = <T>(m: Map<string, T[]>, ns: string | undefined, v: T): void => {
+      if (ns === undefined) return;
+      const list = m.get(ns);
+      if (list) list.push(v);
+      else m.set(ns, [v]);
+    };
+    for (const c of chart.node.findAll()) {
+      if (c instanceof kplus.AbstractPod) push(index.pods, c.metadata.namespace, c);
+      else if (c instanceof kplus.Service) push(index.services, c.metadata.namespace, c);
+    }
+    CHART_INDEX.set(flows, index);
+  }
+  return index;
+}
+
 /**
  * Pod Security Admission level.
  */
@@ -390,10 +418,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
         }
       });
     }
-    const chart = Chart.of(this);
-    const inNs = chart.node.findAll()
-      .filter((c): c is kplus.AbstractPod => c instanceof kplus.AbstractPod)
-      .filter((w) => w.metadata.namespace === this.name);
+    const index = chartIndex(flows, Chart.of(this));
+    const inNs = index.pods.get(this.name) ?? [];
     const toHarden = new Set<kplus.AbstractPod>(this.props.hardenWorkloads === false ? [] : inNs);
     for (const w of this.hardening.keys()) {
       toHarden.add(w);
@@ -411,8 +437,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
       hardenWorkload(w, sa, this.hardening.get(w) ?? {});
     }
     if (!(this.props.allowLoadBalancers ?? false)) {
-      for (const s of chart.node.findAll().filter((c): c is kplus.Service => c instanceof kplus.Service)) {
-        if (s.metadata.namespace === this.name && s.type !== kplus.ServiceType.CLUSTER_IP) {
+      for (const s of index.services.get(this.name) ?? []) {
+        if (s.type !== kplus.ServiceType.CLUSTER_IP) {
           fail(s.node.path, 'type', s.type, `ClusterIP in zero-trust namespace ${this.name} (set allowLoadBalancers to expose a port on a LoadBalancer or node)`);
         }
       }
