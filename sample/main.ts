@@ -1,9 +1,174 @@
-// The main job: synthesize the sample into dist/sample. (Grows into the multi-region sample.)
-import { App, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+/**
+ * The main job (`npm run sample`): synthesizes the multi-region sample into `dist/sample/`:
+ *
+ *   dist/sample/<cluster>/manifests.k8s.yaml   plain manifests (kubectl apply / GitOps)
+ *   dist/sample/<cluster>/chart/               the same objects as a Helm chart
+ *   dist/sample/<cluster>/kind-config.yaml     `kind create cluster --config` (S13 CIDR plan)
+ *   dist/sample/<cluster>/istio/operator.yaml  `istioctl install -f` (S14)
+ *   dist/sample/reachability/<cluster>.{txt,md,mmd,dot,svg}  what may talk to what
+ *
+ * then prints a short summary. Everything is rendered and checked before anything is written.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { buildEcommerce, SampleCluster } from './ecommerce';
+import { ANALYZER_OPTIONS, assertDeclaredFlows, focusDot, platformStandIns } from './platform';
+import { HelmChart, ReachabilityAnalyzer } from '../src';
+import { EXPECTED_FLOWS } from '../test/sample/expected-flows';
+import { formatIssues, validateObjects } from '../test/util';
 
-const app = new App({ outdir: 'dist/sample' });
-const chart = new Chart(app, 'hello');
-new kplus.Namespace(chart, 'ns', { metadata: { name: 'hello' } });
-app.synth();
-console.log(`synthesized ${chart.node.findAll().length} constructs into dist/sample`);
+interface ClusterReport {
+  readonly name: string;
+  readonly objects: number;
+  readonly kinds: { [kind: string]: number };
+  readonly connections: number;
+  readonly analyzer: ReachabilityAnalyzer;
+}
+
+/** `dot` (Graphviz) on the PATH, or undefined. */
+function findDot(): string | undefined {
+  const r = spawnSync('dot', ['-V'], { encoding: 'utf8' });
+  return r.status === 0 ? 'dot' : undefined;
+}
+
+function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+/** What `runSample` did. */
+export interface SampleRun {
+  /** The summary lines printed by `npm run sample`. */
+  readonly summary: string[];
+  /** Clusters whose allowed flows differ from the declared ones (with the difference). */
+  readonly flowFailures: string[];
+  /** Objects per cluster. */
+  readonly objects: { [cluster: string]: number };
+}
+
+/**
+ * Synthesizes the sample into `outDir` (replacing it) and returns the summary.
+ *
+ * @param outDir the output folder, e.g. `dist/sample`
+ */
+export function runSample(outDir: string): SampleRun {
+  const started = Date.now();
+  const app = new App();
+  const sample = buildEcommerce(app);
+  const fleet = sample.fleet;
+
+  // 1. render and validate everything first (no partial output on error)
+  const manifests = new Map<string, string>();
+  for (const c of sample.clusters) {
+    manifests.set(c.cluster.name, fleet.manifests(c.cluster.name));
+  }
+  // every object against the Kubernetes 1.27 and 1.33 schemas and the CRD schemas
+  let objectCount = 0;
+  for (const c of sample.clusters) {
+    const objs = c.chart.toJson();
+    objectCount += objs.length;
+    const issues = validateObjects(objs);
+    if (issues.length > 0) {
+      throw new Error(`${c.cluster.name}: schema validation failed:\n${formatIssues(issues)}`);
+    }
+  }
+  const charts = new Map<string, HelmChart>();
+  for (const c of sample.clusters) {
+    charts.set(c.cluster.name, HelmChart.fromChart(c.chart, {
+      name: `shop-${c.cluster.name}`,
+      description: `The multi-region shop, cluster ${c.cluster.name} (cdk8s-zero-trust sample)`,
+    }));
+  }
+
+  // 2. write each cluster's folder
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const reports: ClusterReport[] = [];
+  for (const c of sample.clusters) {
+    const dir = path.join(outDir, c.cluster.name);
+    write(path.join(dir, 'manifests.k8s.yaml'), manifests.get(c.cluster.name)!);
+    write(path.join(dir, 'kind-config.yaml'), fleet.kindConfig(c.cluster.name));
+    charts.get(c.cluster.name)!.write(path.join(dir, 'chart'));
+    for (const [file, text] of Object.entries(c.extraFiles)) {
+      write(path.join(dir, file), text);
+    }
+    reports.push(analyze(c));
+  }
+  // the allowed flows are exactly the declared ones (test/sample/expected-flows.ts)
+  const flowFailures: string[] = [];
+  for (const r of reports) {
+    try {
+      assertDeclaredFlows(r.analyzer, EXPECTED_FLOWS[r.name] ?? []);
+    } catch (e) {
+      flowFailures.push(`${r.name}: ${(e as Error).message}`);
+    }
+  }
+
+  // 3. the reachability report
+  const dot = findDot();
+  const rdir = path.join(outDir, 'reachability');
+  const index: string[] = ['# Reachability of the sample', '',
+    'Computed by `ReachabilityAnalyzer` from each cluster\'s manifests plus stand-ins for the pods',
+    'other installers create (CoreDNS, istiod, the east-west gateway, the collector pods, Jaeger,',
+    'Elasticsearch; see `sample/platform.ts`).', ''];
+  for (const r of reports) {
+    write(path.join(rdir, `${r.name}.txt`), r.analyzer.toText() + '\n');
+    write(path.join(rdir, `${r.name}.md`), `# ${r.name}\n\n${r.analyzer.toMarkdown()}\n`);
+    write(path.join(rdir, `${r.name}.mmd`), r.analyzer.toMermaid() + '\n');
+    const full = r.analyzer.toDot();
+    write(path.join(rdir, `${r.name}.dot`), full + '\n');
+    write(path.join(rdir, `${r.name}.flows.dot`), focusDot(full) + '\n');
+    if (dot) {
+      for (const base of [r.name, `${r.name}.flows`]) {
+        execFileSync(dot, ['-Tsvg', '-o', path.join(rdir, `${base}.svg`), path.join(rdir, `${base}.dot`)]);
+        execFileSync(dot, ['-Tpng', '-o', path.join(rdir, `${base}.png`), path.join(rdir, `${base}.dot`)]);
+      }
+    }
+    index.push(`## ${r.name}`, '',
+      dot ? `![${r.name}: the flows of our namespaces](./${r.name}.flows.svg)` : `(diagrams: \`${r.name}.flows.dot\`, \`${r.name}.mmd\`)`, '',
+      `Every connection, platform pods included: [${r.name}.svg](./${r.name}.svg) (Graphviz), [${r.name}.mmd](./${r.name}.mmd) (Mermaid), `
+      + `matrix [${r.name}.md](./${r.name}.md), list [${r.name}.txt](./${r.name}.txt).`, '');
+  }
+  write(path.join(rdir, 'README.md'), index.join('\n'));
+
+  // 4. summary
+  const summary: string[] = [];
+  const rel = path.relative(process.cwd(), outDir) || '.';
+  summary.push(`cdk8s-zero-trust sample: ${sample.clusters.length} clusters -> ${rel}/`);
+  for (const r of reports) {
+    const top = Object.entries(r.kinds).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 4).map(([k, n]) => `${n} ${k}`).join(', ');
+    summary.push(`  ${r.name.padEnd(12)} ${String(r.objects).padStart(4)} objects (${top}, ...), ${r.connections} allowed connections`);
+  }
+  const declared = reports.length - flowFailures.length;
+  summary.push(`  checks: ${objectCount}/${objectCount} objects schema-valid (Kubernetes 1.27 + 1.33, CRDs); `
+    + `${charts.size} Helm charts; allowed flows == declared flows in ${declared}/${reports.length} clusters`);
+  summary.push(`  diagrams: ${dot ? `${rel}/reachability/<cluster>.flows.svg and <cluster>.svg (Graphviz)` : 'Graphviz `dot` not found: wrote .dot and .mmd only (apt-get install graphviz)'}`);
+  summary.push(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const objects: { [cluster: string]: number } = {};
+  for (const r of reports) {
+    objects[r.name] = r.objects;
+  }
+  return { summary, flowFailures, objects };
+}
+
+/** The reachability of one cluster: its manifests plus the platform stand-ins. */
+export function analyze(c: SampleCluster): ClusterReport {
+  const objects = c.chart.toJson();
+  const kinds: { [kind: string]: number } = {};
+  for (const o of objects) {
+    kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
+  }
+  const analyzer = ReachabilityAnalyzer.fromObjects([...objects, ...platformStandIns()], ANALYZER_OPTIONS);
+  return { name: c.cluster.name, objects: objects.length, kinds, connections: analyzer.connections().length, analyzer };
+}
+
+if (require.main === module) {
+  const run = runSample(path.resolve(process.argv[2] ?? path.join('dist', 'sample')));
+  console.log(run.summary.join('\n'));
+  if (run.flowFailures.length > 0) {
+    console.error(run.flowFailures.join('\n'));
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,398 @@
+/**
+ * The multi-region e-commerce sample (seed S21): three clusters, one chart each, built only
+ * with the library's public API. Used by `sample/main.ts` (the main job), by
+ * `sample/cdk8s-app.ts` (`cdk8s synth`) and by the snapshot tests in `test/sample/`.
+ *
+ * Per cluster (`asia-east`, `europe-west`, `us-east`):
+ * - zero-trust namespaces frontend, auth, order, payment, database, observability, logging
+ *   (default-deny, DNS allowed, Pod Security `restricted`, hardened workloads);
+ * - the shop: frontend (behind a TLS-only ingress and a global name), auth-service, order-service,
+ *   payment-service and the user database (primary in asia-east, replicas elsewhere);
+ * - one Istio mesh (STRICT mTLS, deny by default, S17's L7 rule) over three networks;
+ * - a WireGuard gateway joining the three pod networks (S16), used by the database replication;
+ * - an OpenTelemetry collector and Fluentd (S19, S20); Kyverno guardrails (S18);
+ * - global DNS with failover to asia-east (S15, S24) and the replication policy (S23).
+ */
+import { App, Chart, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  AdmissionGuardrails,
+  CertIssuer,
+  FailoverPolicy,
+  Fleet,
+  FleetCluster,
+  Flows,
+  GlobalService,
+  GslbStrategy,
+  IngressBackend,
+  IngressCertificate,
+  IstioMultiCluster,
+  MeshCluster,
+  MeshSidecar,
+  MtlsMesh,
+  MtlsMode,
+  ObservabilityStack,
+  Peer,
+  Port,
+  ReplicationPolicy,
+  SecureIngress,
+  Tunable,
+  WireguardGateway,
+  WireguardMesh,
+  ZeroTrustNamespace,
+} from '../src';
+
+/** The regions of the sample, in fleet order (asia-east is the primary: S24). */
+export const CLUSTERS = ['asia-east', 'europe-west', 'us-east'];
+
+/** The cluster that holds the primary user database and serves the global name first. */
+export const PRIMARY = 'asia-east';
+
+/** The global host name of the shop. */
+export const SHOP_HOST = 'shop.example.com';
+
+/** Labels of the ingress-nginx controller pods (as its Helm chart sets them). */
+export const INGRESS_CONTROLLER_LABELS = {
+  'app.kubernetes.io/name': 'ingress-nginx',
+  'app.kubernetes.io/component': 'controller',
+};
+
+/** Labels of the Jaeger collector pods (installed by the Jaeger chart, not by the sample). */
+export const JAEGER_LABELS = { 'app.kubernetes.io/name': 'jaeger', 'app.kubernetes.io/component': 'collector' };
+
+/** Labels of the Elasticsearch pods (installed by ECK, not by the sample). */
+export const ELASTICSEARCH_LABELS = { 'app.kubernetes.io/name': 'elasticsearch' };
+
+/** The namespaces of the sample that are ours (zero-trust: default-deny, explicit flows). */
+export const APP_NAMESPACES = ['frontend', 'auth', 'order', 'payment', 'database', 'observability', 'logging'];
+
+/** Namespaces the guardrails leave alone: the seed's three, plus the components that are not ours. */
+export const GUARDRAIL_EXCLUDED = ['kube-system', 'kube-public', 'istio-system', 'ingress-nginx', 'wireguard'];
+
+interface Region {
+  readonly name: string;
+  readonly geoTag: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  /** WireGuard public key (example key; the private key lives only in the Secret `wg-<region>`). */
+  readonly wgPublicKey: string;
+  /** Address of the API server endpoints (`kubectl get endpoints kubernetes`): kind's control plane. */
+  readonly apiServer: string;
+}
+
+/** The seed's CIDR plan (S13): pods 10.N.0.0/16, services 10.10N.0.0/16. */
+const REGIONS: Region[] = [
+  { name: 'asia-east', geoTag: 'asia', podCidr: '10.1.0.0/16', serviceCidr: '10.101.0.0/16', wgPublicKey: '0qIEFd/G/1d9aGS/dSjRx/sNvKmzs6ARkDulsZ8ht3s=', apiServer: '172.18.0.2/32' },
+  { name: 'europe-west', geoTag: 'eu', podCidr: '10.2.0.0/16', serviceCidr: '10.102.0.0/16', wgPublicKey: 'gVrB2J0DTZFsD5RvDouZtJRlvD0emGgrGdRz2eTN7lc=', apiServer: '172.18.0.3/32' },
+  { name: 'us-east', geoTag: 'us', podCidr: '10.3.0.0/16', serviceCidr: '10.103.0.0/16', wgPublicKey: 'D0Pc2dwKSe9LLSVl1V9IwSO6abFgAO/L34Lcyd7ySRg=', apiServer: '172.18.0.4/32' },
+];
+
+/** What the sample built in one cluster (for main.ts and the tests). */
+export interface SampleCluster {
+  /** The fleet's record of the cluster (name, CIDRs, chart). */
+  readonly cluster: FleetCluster;
+  /** The cluster's chart. */
+  readonly chart: Chart;
+  /** The zero-trust namespaces, by name. */
+  readonly namespaces: { [name: string]: ZeroTrustNamespace };
+  /** Extra files of the cluster's output folder (path relative to it -> content). */
+  readonly extraFiles: { [file: string]: string };
+}
+
+/** The whole sample. */
+export interface EcommerceSample {
+  /** The fleet (one chart per cluster). */
+  readonly fleet: Fleet;
+  /** The clusters, in fleet order. */
+  readonly clusters: SampleCluster[];
+}
+
+/**
+ * Builds the sample into `app`: a Fleet whose three charts hold everything.
+ *
+ * @param app the cdk8s app (its outdir is not used by `sample/main.ts`, which writes per cluster)
+ */
+export function buildEcommerce(app: App): EcommerceSample {
+  const fleet = new Fleet(app, 'shop', {
+    clusters: REGIONS.map((r) => ({
+      name: r.name, region: r.name, geoTag: r.geoTag, podCidr: r.podCidr, serviceCidr: r.serviceCidr,
+    })),
+  });
+
+  // --- S16: one WireGuard mesh between the regions, peers computed from the cluster plan ---
+  const wireguard = new WireguardMesh({
+    sites: fleet.clusters.map((c, i) => ({
+      name: c.name,
+      endpoint: `wg.${c.name}.example.com:51820`,
+      publicKey: REGIONS[i].wgPublicKey,
+      privateKeySecretName: `wg-${c.name}`, // created out of band: never in a ConfigMap
+      cidrs: [c.podCidr, c.serviceCidr],
+    })),
+  });
+
+  // --- S9/S14: one Istio mesh over the three networks (multi-primary, multi-network) ---
+  const istio = new IstioMultiCluster({ meshId: 'shop-mesh' });
+
+  const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio));
+
+  // --- S15: the frontend behind one global name, failing over to asia-east first (S24) ---
+  const frontend = new GlobalService(fleet, 'frontend', {
+    name: 'frontend',
+    namespace: 'frontend',
+    port: 80,
+    targetPort: 8080,
+    selector: { app: 'frontend' },
+    dns: {
+      hostname: SHOP_HOST,
+      strategy: GslbStrategy.failover('asia'),
+      ttl: Duration.seconds(30),
+      tlsSecretName: 'shop-tls',
+    },
+  });
+  new FailoverPolicy(fleet, 'failover', {
+    name: 'shop-failover',
+    namespace: 'frontend',
+    primaryCluster: PRIMARY,
+    secondaryClusters: CLUSTERS.filter((n) => n !== PRIMARY),
+    healthCheckPath: '/healthz',
+    interval: Duration.seconds(30),
+    timeout: Duration.seconds(10),
+    failureThreshold: 3,
+    autoFailover: true,
+    slackChannel: '#ops-alerts',
+    globalService: frontend,
+  });
+
+  // --- S23: user-db replicated from asia-east to the other regions, every 15 minutes ---
+  new ReplicationPolicy(fleet, 'user-db', {
+    name: 'user-db-replication',
+    source: { cluster: PRIMARY, namespace: 'database', service: 'user-db' },
+    destinations: CLUSTERS.filter((n) => n !== PRIMARY).map((n) => ({ cluster: n, namespace: 'database', service: 'user-db' })),
+    schedule: '*/15 * * * *',
+    encryption: true,
+    maskedFields: ['credit_card', 'ssn'],
+  });
+
+  return { fleet, clusters };
+}
+
+/** One cluster: namespaces, workloads, flows, mesh, VPN, telemetry, guardrails. */
+function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireguard: WireguardMesh, istio: IstioMultiCluster): SampleCluster {
+  const chart = cluster.chart;
+  const flows = Flows.of(chart);
+  const primary = cluster.name === PRIMARY;
+
+  // --- S18: Kyverno guardrails (generate default-deny + allow-dns, check policies, hardening) ---
+  new AdmissionGuardrails(chart, 'guardrails', { excludedNamespaces: GUARDRAIL_EXCLUDED });
+
+  // --- S1/S3/S4/S8: our namespaces, default-deny with DNS ---
+  const ns: { [name: string]: ZeroTrustNamespace } = {};
+  const meshed = ['frontend', 'auth', 'order', 'payment'];
+  for (const name of APP_NAMESPACES) {
+    ns[name] = new ZeroTrustNamespace(chart, `ns-${name}`, {
+      name,
+      istioInjection: meshed.includes(name),
+      // S3: the database has no way out of the cluster network (the other regions' pod
+      // networks are in-cluster peers: they are routed through the WireGuard tunnels)
+      internalOnly: name === 'database',
+      // S15: the global service is a LoadBalancer Service in the frontend namespace
+      allowLoadBalancers: name === 'frontend',
+    });
+  }
+  // not ours: installed by the ingress-nginx chart; its policies are the chart's business
+  new kplus.Namespace(chart, 'ns-ingress-nginx', {
+    metadata: {
+      name: 'ingress-nginx',
+      labels: {
+        'pod-security.kubernetes.io/enforce': 'baseline',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+      },
+    },
+  });
+
+  // --- the shop's workloads (hardened by their ZeroTrustNamespace) ---
+  // (the frontend's Services come from the SecureIngress below and from the GlobalService)
+  const frontend = shopService(chart, 'frontend', 'frontend', {
+    port: 8080,
+    service: false,
+    replicas: Tunable.integer('frontend.replicas', 3, { description: 'Replicas of the frontend', minimum: 1 }),
+  });
+  const auth = shopService(chart, 'auth', 'auth-service', { port: 8443, labels: { role: 'backend' } });
+  const order = shopService(chart, 'order', 'order-service', { port: 8080, labels: { role: 'backend' } });
+  const payment = shopService(chart, 'payment', 'payment-service', { port: 8080 });
+  const db = database(chart, primary);
+
+  // --- S9/S17: one mesh-wide STRICT mTLS, deny by default in the backend namespaces ---
+  const meshCluster = new MeshCluster(chart, 'istio', {
+    mesh: istio,
+    clusterName: cluster.name,
+    network: cluster.network,
+    // istiod's plug-in CA, created out of band from the mesh's shared root CA
+    caSecret: kplus.Secret.fromSecretName(chart, 'istio-cacerts', 'cacerts'),
+  });
+  const mesh = new MtlsMesh(chart, 'mesh', { trustDomain: istio.trustDomain });
+  for (const name of ['auth', 'order', 'payment']) {
+    mesh.protectNamespace(name);
+  }
+  // sidecars reach only the namespaces their flows go to (REGISTRY_ONLY)
+  for (const name of meshed) {
+    new MeshSidecar(chart, `sidecar-${name}`, { namespace: name });
+  }
+  // the frontend has sidecars too (it is not protected: the ingress controller has no mesh
+  // identity), so it needs istiod like the protected namespaces
+  flows.allow(ns.frontend, Peer.pods({ app: 'istiod' }, { namespace: 'istio-system', name: 'istiod' }), {
+    ports: [Port.tcp(15012)], description: 'S9: frontend sidecars -> istiod (xDS and certificates)',
+  });
+  // the ingress controller has no sidecar: the frontend accepts plain TCP on its HTTP port only
+  mesh.workloadMtls(frontend.workload, { portModes: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] });
+
+  // --- the flows of the shop (one declaration: NetworkPolicies and AuthorizationPolicies) ---
+  // S10: a TLS-only ingress for the regional host (the global host's Ingress is the
+  // GlobalService's, for k8gb); it declares the only flow into the frontend: the controller's
+  new SecureIngress(chart, 'ingress', {
+    name: 'frontend-regional',
+    rules: [{ host: `${cluster.name}.${SHOP_HOST}`, backend: IngressBackend.fromWorkload(frontend.workload, { serviceName: 'frontend-web', servicePort: 80 }) }],
+    certificate: IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+  });
+  // S22: the frontend calls auth-service (Service port 443 -> container port 8443)
+  mesh.allow(Peer.workload(frontend.workload), Peer.workload(auth.workload), { ports: [Port.tcp(8443)], description: 'S22: frontend -> auth-service' });
+  mesh.allow(Peer.workload(frontend.workload), Peer.workload(order.workload), { ports: [Port.tcp(8080)], description: 'frontend -> order-service' });
+  // S17: order-service may only POST /api/payments on payment-service
+  mesh.allow(Peer.workload(order.workload), Peer.workload(payment.workload), {
+    ports: [Port.tcp(8080)],
+    http: { methods: ['POST'], paths: ['/api/payments'] },
+    description: 'S17: order-service -> payment-service, POST /api/payments only',
+  });
+  // S7 + S22: pods role=db accept only role=backend on 5432 (auth-service reads the users)
+  flows.allow(Peer.workload(auth.workload), Peer.workload(db), { ports: [Port.tcp(5432)], description: 'S7/S22: auth-service -> user-db' });
+
+  // S14: another region's order-service fails over to this payment-service through the
+  // east-west gateway (mTLS end to end: the AuthorizationPolicy still sees order-service)
+  mesh.allow(meshCluster.eastWestGatewayPeer, Peer.workload(payment.workload), {
+    ports: [Port.tcp(8080)],
+    http: { methods: ['POST'], paths: ['/api/payments'] },
+    description: 'S14: cross-cluster payments through the east-west gateway',
+  });
+
+  // S23 over S16: the replicas pull from the primary through the WireGuard tunnels
+  const primaryCluster = fleet.cluster(PRIMARY);
+  if (primary) {
+    for (const other of fleet.clusters.filter((c) => c.name !== PRIMARY)) {
+      flows.allow(Peer.cidr(other.podCidr, { inCluster: true, name: `${other.name}-pods` }), Peer.workload(db), {
+        ports: [Port.tcp(5432)], description: `S23: the ${other.name} replica pulls from the primary`,
+      });
+    }
+  } else {
+    flows.allow(Peer.workload(db), Peer.cidr(primaryCluster.podCidr, { inCluster: true, name: `${PRIMARY}-pods` }), {
+      ports: [Port.tcp(5432)], description: 'S23: the replica pulls from the primary',
+    });
+  }
+
+  // --- S19/S20: OpenTelemetry collector (every shop namespace may send OTLP to it) exporting
+  // to jaeger-collector.observability:4317, and Fluentd (DaemonSet, RBAC, log mounts)
+  // shipping to elasticsearch.logging:9200 ---
+  new ObservabilityStack(chart, 'observability', {
+    tracing: {
+      tracedNamespaces: meshed.map((n) => ns[n]),
+      // only the Jaeger collector pods, not every pod of the namespace
+      jaeger: Peer.pods(JAEGER_LABELS, { namespace: 'observability', name: 'jaeger' }),
+    },
+    logging: {
+      elasticsearch: Peer.pods(ELASTICSEARCH_LABELS, { namespace: 'logging', name: 'elasticsearch' }),
+      credentials: kplus.Secret.fromSecretName(chart, 'es-credentials', 'elasticsearch-credentials'),
+      apiServer: Peer.kubeApiServer([region.apiServer]),
+    },
+  });
+
+  // --- S16: this region's WireGuard gateway ---
+  new WireguardGateway(chart, 'wireguard', { mesh: wireguard, site: cluster.name });
+
+  return { cluster, chart, namespaces: ns, extraFiles: { 'istio/operator.yaml': meshCluster.istioOperatorYaml() } };
+}
+
+interface AppOptions {
+  readonly port: number;
+  /** Create a ClusterIP Service (default true). */
+  readonly service?: boolean;
+  readonly labels?: { [key: string]: string };
+  readonly replicas?: Tunable;
+}
+
+interface AppParts {
+  readonly workload: kplus.Deployment;
+  readonly service?: kplus.Service;
+}
+
+/** A stateless service of the shop: a ServiceAccount (its mesh identity), a Deployment, a Service. */
+function shopService(chart: Chart, namespace: string, name: string, options: AppOptions): AppParts {
+  const sa = new kplus.ServiceAccount(chart, `${name}-sa`, {
+    metadata: { name, namespace },
+    automountToken: false,
+  });
+  const labels = { app: name, ...(options.labels ?? {}) };
+  const workload = new kplus.Deployment(chart, name, {
+    metadata: { name, namespace, labels },
+    replicas: options.replicas ? options.replicas.asNumber() : 2,
+    serviceAccount: sa,
+    select: false,
+    podMetadata: { labels },
+    containers: [{
+      name,
+      image: `registry.example.com/shop/${name}:1.4.2`,
+      ports: [{ number: options.port, name: 'http' }],
+      resources: {
+        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      },
+    }],
+  });
+  workload.select(kplus.LabelSelector.of({ labels: { app: name } }));
+  options.replicas?.bindTo(workload, '/spec/replicas');
+  if (options.service === false) {
+    return { workload };
+  }
+  // port named http-*: the mesh sees HTTP (methods and paths of S17 apply)
+  const service = new kplus.Service(chart, `${name}-svc`, {
+    metadata: { name, namespace },
+    selector: workload,
+    ports: [{ name: 'http', port: options.port === 8443 ? 443 : 80, targetPort: options.port }],
+  });
+  return { workload, service };
+}
+
+/** The user database (S7: role=db): the primary in asia-east, a replica elsewhere. */
+function database(chart: Chart, primary: boolean): kplus.Deployment {
+  const name = 'user-db';
+  const sa = new kplus.ServiceAccount(chart, 'user-db-sa', {
+    metadata: { name, namespace: 'database' },
+    automountToken: false,
+  });
+  const labels = { app: name, role: 'db', replica: primary ? 'primary' : 'secondary' };
+  const data = kplus.Volume.fromEmptyDir(chart, 'user-db-data', 'data');
+  const run = kplus.Volume.fromEmptyDir(chart, 'user-db-run', 'run');
+  const db = new kplus.Deployment(chart, name, {
+    metadata: { name, namespace: 'database', labels },
+    replicas: 1,
+    serviceAccount: sa,
+    select: false,
+    podMetadata: { labels },
+    containers: [{
+      name: 'postgres',
+      image: 'postgres:16.4',
+      ports: [{ number: 5432, name: 'postgres' }],
+      envVariables: { PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata') },
+      volumeMounts: [{ path: '/var/lib/postgresql/data', volume: data }, { path: '/var/run/postgresql', volume: run }],
+      resources: {
+        cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) },
+        memory: { request: Size.mebibytes(256), limit: Size.mebibytes(1024) },
+      },
+    }],
+  });
+  db.select(kplus.LabelSelector.of({ labels: { app: name } }));
+  new kplus.Service(chart, 'user-db-svc', {
+    metadata: { name, namespace: 'database' },
+    selector: db,
+    ports: [{ name: 'tcp-postgres', port: 5432, targetPort: 5432 }],
+  });
+  return db;
+}

@@ -1,0 +1,162 @@
+/**
+ * What the reachability analysis needs besides the sample's own manifests: the pods that other
+ * installers create in each cluster (CoreDNS, istiod, the east-west gateway, the collector pods
+ * the OpenTelemetry operator creates, Jaeger, Elasticsearch), as stand-in Deployments with the
+ * labels, service accounts and ports those installers use. They are never written to the
+ * manifests; the analyzer judges our NetworkPolicies and AuthorizationPolicies against them.
+ * The ingress-nginx controller is modelled by the analyzer itself (AnalyzerOptions).
+ */
+import { AnalyzerOptions, OtelCollector, ReachabilityAnalyzer } from '../src';
+import { ELASTICSEARCH_LABELS, INGRESS_CONTROLLER_LABELS, JAEGER_LABELS } from './ecommerce';
+
+interface StandIn {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: { [key: string]: string };
+  readonly serviceAccount: string;
+  readonly ports: Array<{ name: string; containerPort: number; protocol?: string }>;
+  /** True if the pod carries a mesh identity (an Envoy with an Istio certificate). */
+  readonly meshIdentity?: boolean;
+}
+
+const STAND_INS: StandIn[] = [
+  {
+    namespace: 'kube-system',
+    name: 'coredns',
+    labels: { 'k8s-app': 'kube-dns' },
+    serviceAccount: 'coredns',
+    ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }],
+  },
+  {
+    namespace: 'istio-system',
+    name: 'istiod',
+    labels: { app: 'istiod', istio: 'pilot' },
+    serviceAccount: 'istiod',
+    ports: [{ name: 'grpc-xds', containerPort: 15012 }, { name: 'https-webhook', containerPort: 15017 }],
+  },
+  {
+    namespace: 'istio-system',
+    name: 'istio-eastwestgateway',
+    labels: { app: 'istio-eastwestgateway', istio: 'eastwestgateway' },
+    serviceAccount: 'istio-eastwestgateway',
+    ports: [{ name: 'tls', containerPort: 15443 }],
+    meshIdentity: true,
+  },
+  {
+    // the pods the OpenTelemetry operator creates for the OpenTelemetryCollector (its selector labels)
+    namespace: 'observability',
+    name: 'cluster-collector-collector',
+    labels: {
+      'app.kubernetes.io/component': 'opentelemetry-collector',
+      'app.kubernetes.io/instance': 'observability.cluster-collector',
+      'app.kubernetes.io/managed-by': 'opentelemetry-operator',
+      'app.kubernetes.io/part-of': 'opentelemetry',
+    },
+    serviceAccount: 'cluster-collector-collector',
+    ports: [{ name: 'otlp-grpc', containerPort: OtelCollector.OTLP_GRPC_PORT }, { name: 'otlp-http', containerPort: OtelCollector.OTLP_HTTP_PORT }],
+  },
+  {
+    namespace: 'observability',
+    name: 'jaeger-collector',
+    labels: JAEGER_LABELS,
+    serviceAccount: 'jaeger',
+    ports: [{ name: 'grpc-otlp', containerPort: 4317 }],
+  },
+  {
+    namespace: 'logging',
+    name: 'elasticsearch',
+    labels: ELASTICSEARCH_LABELS,
+    serviceAccount: 'elasticsearch',
+    ports: [{ name: 'https', containerPort: 9200 }],
+  },
+];
+
+/**
+ * The stand-in pods of one cluster (plain objects, for the analyzer only).
+ */
+export function platformStandIns(): any[] {
+  return STAND_INS.map((s) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: s.name, namespace: s.namespace },
+    spec: {
+      selector: { matchLabels: s.labels },
+      template: {
+        metadata: {
+          labels: s.labels,
+          ...(s.meshIdentity ? { annotations: { 'sidecar.istio.io/inject': 'true' } } : {}),
+        },
+        spec: {
+          serviceAccountName: s.serviceAccount,
+          containers: [{ name: s.name, image: 'stand-in', ports: s.ports }],
+        },
+      },
+    },
+  }));
+}
+
+/** How the analyzer sees the sample's clusters. */
+export const ANALYZER_OPTIONS: AnalyzerOptions = {
+  ingressControllerNamespace: 'ingress-nginx',
+  ingressControllerLabels: INGRESS_CONTROLLER_LABELS,
+};
+
+/** The namespaces whose flows the sample declares (ours), plus the ingress controller. */
+const OURS = new Set(['frontend', 'auth', 'order', 'payment', 'database', 'observability', 'logging']);
+
+function touchesOurs(endpoint: string): boolean {
+  if (endpoint === '{ingress-controller}') return true;
+  if (endpoint.endsWith('[External]')) return false;
+  return OURS.has(endpoint.split('/')[0]);
+}
+
+/**
+ * The connections among the platform's own pods and the outside (neither end in our
+ * namespaces), as `src => dst` lines: what those installers allow, not declared by the sample.
+ *
+ * @param analyzer the cluster's analyzer
+ */
+export function platformOnlyConnections(analyzer: ReachabilityAnalyzer): string[] {
+  return analyzer.connections()
+    .filter((c) => !touchesOurs(c.src) && !touchesOurs(c.dst))
+    .map((c) => `${c.src} => ${c.dst}`);
+}
+
+/**
+ * Throws unless the cluster's reachability is exactly `declared` plus the platform-only
+ * connections (see {@link platformOnlyConnections}).
+ *
+ * @param analyzer the cluster's analyzer
+ * @param declared the declared flows (`src => dst : conns`)
+ */
+export function assertDeclaredFlows(analyzer: ReachabilityAnalyzer, declared: string[]): void {
+  analyzer.assertExactly([...declared, ...platformOnlyConnections(analyzer)]);
+}
+
+/**
+ * The analyzer's DOT graph reduced to the connections that start or end in our namespaces
+ * (the platform's own connections left out), for a readable picture of the declared flows.
+ *
+ * @param dot the output of `ReachabilityAnalyzer.toDot()`
+ */
+export function focusDot(dot: string): string {
+  const edge = /^\s*"(.+?)" -> "(.+?)"/;
+  const lines = dot.split('\n');
+  const kept = lines.filter((l) => {
+    const m = edge.exec(l);
+    return !m || touchesOurs(m[1]) || touchesOurs(m[2]);
+  });
+  const used = new Set<string>();
+  for (const l of kept) {
+    const m = edge.exec(l);
+    if (m) {
+      used.add(m[1]);
+      used.add(m[2]);
+    }
+  }
+  const node = /^\s*"([^"]+)" \[/;
+  return kept.filter((l) => {
+    const m = node.exec(l);
+    return edge.test(l) || !m || used.has(m[1]);
+  }).join('\n');
+}

@@ -1,0 +1,63 @@
+/**
+ * The main job (`npm run sample`, sample/main.ts): its output folder, its summary, and the Helm
+ * round trip of each cluster's chart (one `helm template` per cluster).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { CLUSTERS } from '../../sample/ecommerce';
+import { runSample, SampleRun } from '../../sample/main';
+import { byKey, helmTemplate, splitRendered, tmp } from '../helm/helm-run';
+import { expectValid } from '../util';
+
+let out: string;
+let run: SampleRun;
+
+beforeAll(() => {
+  out = path.join(tmp('sample'), 'dist', 'sample');
+  run = runSample(out);
+});
+
+function readYaml(file: string): any[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).map((d) => d.toJS());
+}
+
+test('one folder per cluster with manifests, Helm chart, kind config and IstioOperator; the reachability report', () => {
+  expect(fs.readdirSync(out).sort()).toEqual([...CLUSTERS, 'reachability'].sort());
+  for (const c of CLUSTERS) {
+    const dir = path.join(out, c);
+    expect(fs.readdirSync(dir).sort()).toEqual(['chart', 'istio', 'kind-config.yaml', 'manifests.k8s.yaml']);
+    expect(fs.readdirSync(path.join(dir, 'chart')).sort()).toEqual(['Chart.yaml', 'crds', 'templates', 'values.schema.json', 'values.yaml']);
+    expect(readYaml(path.join(dir, 'kind-config.yaml'))[0]).toMatchObject({ kind: 'Cluster', name: c });
+    expect(readYaml(path.join(dir, 'istio', 'operator.yaml'))[0]).toMatchObject({ kind: 'IstioOperator', spec: { values: { global: { meshID: 'shop-mesh' } } } });
+    expect(readYaml(path.join(dir, 'manifests.k8s.yaml')).length).toBe(run.objects[c]);
+    for (const ext of ['txt', 'md', 'mmd', 'dot', 'flows.dot']) {
+      expect(fs.existsSync(path.join(out, 'reachability', `${c}.${ext}`))).toBe(true);
+    }
+  }
+  expect(fs.readFileSync(path.join(out, 'reachability', 'asia-east.txt'), 'utf8'))
+    .toContain('order/order-service[Deployment] => payment/payment-service[Deployment] : TCP 8080');
+});
+
+test('the summary names every cluster and reports the checks; the flows are the declared ones', () => {
+  expect(run.flowFailures).toEqual([]);
+  const text = run.summary.join('\n');
+  for (const c of CLUSTERS) {
+    expect(text).toMatch(new RegExp(`${c}\\s+${run.objects[c]} objects`));
+  }
+  expect(text).toMatch(/allowed flows == declared flows in 3\/3 clusters/);
+  expect(text).toMatch(/(\d+)\/\1 objects schema-valid/);
+});
+
+test.each(CLUSTERS)('helm template of %s renders exactly the plain manifests', (c) => {
+  const rendered = splitRendered(helmTemplate(path.join(out, c, 'chart'))).map((d) => d.object);
+  const plain = readYaml(path.join(out, c, 'manifests.k8s.yaml'));
+  expect(byKey(rendered)).toEqual(byKey(plain));
+  expectValid(rendered);
+  // the frontend's replicas are a Helm value
+  const values = readYaml(path.join(out, c, 'chart', 'values.yaml'))[0];
+  expect(values.frontend.replicas).toBe(3);
+  const templates = fs.readdirSync(path.join(out, c, 'chart', 'templates'))
+    .map((f) => fs.readFileSync(path.join(out, c, 'chart', 'templates', f), 'utf8'));
+  expect(templates.filter((t) => t.includes('.Values.frontend.replicas')).length).toBe(1);
+});

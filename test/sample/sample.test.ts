@@ -1,0 +1,137 @@
+/**
+ * The multi-region sample (seed S21): every cluster's objects, their validity, their meaning
+ * and the exact set of allowed flows.
+ */
+import { App } from 'cdk8s';
+import { EXPECTED_FLOWS } from './expected-flows';
+import { buildEcommerce, CLUSTERS, EcommerceSample } from '../../sample/ecommerce';
+import { ANALYZER_OPTIONS, assertDeclaredFlows, platformOnlyConnections, platformStandIns } from '../../sample/platform';
+import { Flows, Peer, Port, ReachabilityAnalyzer } from '../../src';
+import { formatIssues, validateObjects } from '../util';
+
+let sample: EcommerceSample;
+const objects = new Map<string, any[]>();
+const analyzers = new Map<string, ReachabilityAnalyzer>();
+
+beforeAll(() => {
+  sample = buildEcommerce(new App());
+  for (const c of sample.clusters) {
+    const objs = c.chart.toJson();
+    objects.set(c.cluster.name, objs);
+    analyzers.set(c.cluster.name, ReachabilityAnalyzer.fromObjects([...objs, ...platformStandIns()], ANALYZER_OPTIONS));
+  }
+});
+
+const key = (o: any): string => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+const ofKind = (cluster: string, kind: string): any[] => objects.get(cluster)!.filter((o) => o.kind === kind);
+
+describe.each(CLUSTERS)('cluster %s', (cluster) => {
+  test('snapshot of every object', () => {
+    expect(objects.get(cluster)).toMatchSnapshot();
+  });
+
+  test('every object passes the Kubernetes 1.27/1.33 and CRD schemas; no two objects share a name', () => {
+    const objs = objects.get(cluster)!;
+    const issues = validateObjects(objs);
+    expect(formatIssues(issues)).toBe(formatIssues([]));
+    const keys = objs.map(key);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  test('the allowed flows are exactly the declared ones (test/sample/expected-flows.ts)', () => {
+    const an = analyzers.get(cluster)!;
+    expect(() => assertDeclaredFlows(an, EXPECTED_FLOWS[cluster])).not.toThrow();
+    // the platform-only connections never touch our namespaces
+    for (const line of platformOnlyConnections(an)) {
+      expect(line).not.toMatch(/(^|=> )(frontend|auth|order|payment|database|observability|logging)\//);
+    }
+  });
+
+  test('S17: order-service reaches payment-service only by POST /api/payments; nobody else does', () => {
+    const an = analyzers.get(cluster)!;
+    const toPayment = an.connections().filter((c) => c.dst === 'payment/payment-service[Deployment]');
+    expect(toPayment.map((c) => c.src).sort()).toEqual([
+      'istio-system/istio-eastwestgateway[Deployment]', // S14: other regions, same L7 rule
+      'order/order-service[Deployment]',
+    ]);
+    for (const c of toPayment) {
+      expect(c.conns).toBe('TCP 8080');
+      expect(c.l7.join(' ')).toContain('methods POST paths /api/payments');
+    }
+    const ap = ofKind(cluster, 'AuthorizationPolicy').find((p) => p.metadata.namespace === 'payment' && p.metadata.name !== 'allow-nothing');
+    expect(ap.spec.rules.map((r: any) => r.from[0].source.principals).flat().sort()).toEqual([
+      'cluster.local/ns/istio-system/sa/istio-eastwestgateway',
+      'cluster.local/ns/order/sa/order-service',
+    ]);
+    for (const rule of ap.spec.rules) {
+      expect(rule.to).toEqual([{ operation: { ports: ['8080'], methods: ['POST'], paths: ['/api/payments'] } }]);
+    }
+  });
+
+  test('S10/S15: the internet reaches the frontend only through the ingress controller', () => {
+    const an = analyzers.get(cluster)!;
+    expect(an.isAllowed('{ingress-controller}', 'frontend/frontend', '8080')).toBe(true);
+    expect(an.isAllowed('8.8.8.8', 'frontend/frontend')).toBe(false);
+    expect(an.isAllowed('frontend/frontend', 'payment/payment-service')).toBe(false);
+    expect(an.isAllowed('frontend/frontend', 'database/user-db')).toBe(false);
+    expect(an.isAllowed('frontend/frontend', '8.8.8.8')).toBe(false);
+    const ingresses = ofKind(cluster, 'Ingress');
+    for (const ing of ingresses) {
+      const hosts = ing.spec.rules.map((r: any) => r.host);
+      expect(ing.spec.tls.flatMap((t: any) => t.hosts)).toEqual(expect.arrayContaining(hosts));
+      expect(ing.metadata.annotations['nginx.ingress.kubernetes.io/force-ssl-redirect']).toBe('true');
+    }
+    expect(ingresses.map((i) => i.spec.rules[0].host).sort()).toEqual([`${cluster}.shop.example.com`, 'shop.example.com'].sort());
+  });
+
+  test('S3/S7/S22: the database is reached by auth-service only, never leaves the cluster network', () => {
+    const an = analyzers.get(cluster)!;
+    const inbound = an.connections().filter((c) => c.dst === 'database/user-db[Deployment]').map((c) => c.src);
+    const outbound = an.connections().filter((c) => c.src === 'database/user-db[Deployment]').map((c) => c.dst);
+    if (cluster === 'asia-east') {
+      expect(inbound.sort()).toEqual(['10.2.0.0-10.2.255.255[External]', '10.3.0.0-10.3.255.255[External]', 'auth/auth-service[Deployment]']);
+      expect(outbound).toEqual(['kube-system/coredns[Deployment]']);
+    } else {
+      expect(inbound).toEqual(['auth/auth-service[Deployment]']);
+      expect(outbound.sort()).toEqual(['10.1.0.0-10.1.255.255[External]', 'kube-system/coredns[Deployment]']);
+    }
+    expect(an.isAllowed('database/user-db', '8.8.8.8')).toBe(false);
+  });
+
+  test('S9/S14: STRICT mTLS mesh-wide, the cluster joins shop-mesh on its own network', () => {
+    const pa = ofKind(cluster, 'PeerAuthentication').find((p) => p.metadata.namespace === 'istio-system');
+    expect(pa.spec.mtls.mode).toBe('STRICT');
+    const root = ofKind(cluster, 'Namespace').find((n) => n.metadata.name === 'istio-system');
+    expect(root.metadata.labels['topology.istio.io/network']).toBe(`${cluster}-network`);
+    const sc = sample.clusters.find((c) => c.cluster.name === cluster)!;
+    const op = sc.extraFiles['istio/operator.yaml'];
+    expect(op).toContain('meshID: shop-mesh');
+    expect(op).toContain(`clusterName: ${cluster}`);
+  });
+
+  test('S16/S18/S19/S20/S23/S24: WireGuard, guardrails, telemetry, replication and failover are present', () => {
+    const wg = ofKind(cluster, 'ConfigMap').find((c) => c.metadata.namespace === 'wireguard');
+    const conf: string = Object.values(wg.data)[0] as string;
+    expect((conf.match(/\[Peer\]/g) ?? []).length).toBe(2);
+    expect(conf).not.toMatch(/PrivateKey\s*=\s*[A-Za-z0-9+/]{43}=/); // the private key stays in its Secret
+    expect(ofKind(cluster, 'ClusterPolicy').length).toBeGreaterThanOrEqual(2);
+    expect(ofKind(cluster, 'OpenTelemetryCollector')[0].spec.config.processors.memory_limiter.check_interval).toBeDefined();
+    expect(ofKind(cluster, 'DaemonSet')[0].metadata.namespace).toBe('logging');
+    expect(ofKind(cluster, 'ReplicationPolicy')[0].spec).toMatchObject({ schedule: '*/15 * * * *' });
+    expect(ofKind(cluster, 'FailoverPolicy')[0].spec).toMatchObject({ primaryCluster: 'asia-east' });
+  });
+});
+
+test('kind configs follow the seed CIDR plan (S13)', () => {
+  expect(sample.clusters.map((c) => sample.fleet.kindConfig(c.cluster.name))).toMatchSnapshot();
+  expect(sample.fleet.podCidrs).toEqual(['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16']);
+});
+
+test('opening one more flow fails the declared-flows check', () => {
+  const other = buildEcommerce(new App());
+  const c = other.clusters.find((x) => x.cluster.name === 'europe-west')!;
+  Flows.of(c.chart).allow(c.namespaces.frontend, Peer.pods({ role: 'db' }, { namespace: 'database' }), { ports: [Port.tcp(5432)] });
+  const an = ReachabilityAnalyzer.fromObjects([...c.chart.toJson(), ...platformStandIns()], ANALYZER_OPTIONS);
+  expect(() => assertDeclaredFlows(an, EXPECTED_FLOWS['europe-west']))
+    .toThrow('+ frontend/frontend[Deployment] => database/user-db[Deployment] : TCP 5432');
+});
