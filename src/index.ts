@@ -9,3 +9,4 @@ export * from './fleet';
 export * from './helm';
 export * from './analysis';
 export * from './gitops';
+export * from './rollout';

@@ -3,9 +3,11 @@ import { Construct } from 'constructs';
 import { Flow } from './flow';
 import { mergePorts, NAMESPACE_NAME_LABEL } from './internal';
 import { IPeer, PeerKind } from './peer';
+import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
+import { Enforcement } from '../rollout/enforcement';
 
 /** Ingress or egress. */
 type Direction = 'ingress' | 'egress';
@@ -199,28 +201,43 @@ export function renderNetworkPolicies(flows: Construct & FlowSource): void {
   }
   named.sort((a, b) => (a.ns === b.ns ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.ns < b.ns ? -1 : 1));
 
+  // AUDIT: NetworkPolicies have no audit mode and any policy selecting pods isolates them, so the
+  // whole namespace's policies are held back into the EnforcementReport (never dropped silently)
+  const modes = new Map<string, EnforcementMode>();
+  const emit = (id: string, ns: string, name: string, props: k8s.KubeNetworkPolicyProps, reason: string) => {
+    if (!modes.has(ns)) {
+      modes.set(ns, Enforcement.resolve(flows, { namespace: ns }));
+    }
+    if (modes.get(ns) === EnforcementMode.AUDIT) {
+      Enforcement.holdBack(flows, {
+        namespace: ns, kind: 'NetworkPolicy', name, reason, manifest: k8s.KubeNetworkPolicy.manifest(props),
+      });
+      return;
+    }
+    new k8s.KubeNetworkPolicy(flows, id, props);
+  };
   for (const n of named) {
     const id = `${n.ns}.${n.name}`;
     const e = n.entry;
     if (!e) {
-      new k8s.KubeNetworkPolicy(flows, id, {
+      emit(id, n.ns, n.name, {
         metadata: { name: n.name, namespace: n.ns },
         spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      });
+      }, 'default-deny: isolates every pod of the namespace (NetworkPolicy has no audit mode)');
       continue;
     }
     const ports = e.allPorts ? undefined : e.ports.map(portToKube);
     const rule = e.direction === 'ingress'
       ? { from: e.remote, ...(ports ? { ports } : {}) }
       : { to: e.remote, ...(ports ? { ports } : {}) };
-    new k8s.KubeNetworkPolicy(flows, id, {
+    emit(id, n.ns, n.name, {
       metadata: { name: n.name, namespace: n.ns },
       spec: {
         podSelector: { matchLabels: e.local },
         policyTypes: [e.direction === 'ingress' ? 'Ingress' : 'Egress'],
         ...(e.direction === 'ingress' ? { ingress: [rule] } : { egress: [rule] }),
       },
-    });
+    }, `allow policy: isolates the pods it selects for ${e.direction} (NetworkPolicy has no audit mode)`);
   }
 }
 

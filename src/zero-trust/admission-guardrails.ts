@@ -1,7 +1,9 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { Enforcement } from '../rollout/enforcement';
 
 /**
  * What Kyverno does with a failing validate rule.
@@ -58,6 +60,15 @@ export interface AdmissionGuardrailsProps {
    * @default { 'k8s-app': 'kube-dns' }
    */
   readonly dnsPodLabels?: { [key: string]: string };
+
+  /**
+   * Staged rollout: in AUDIT every rule uses `Audit` and the generate rules (default-deny,
+   * allow-dns) are held back into the `EnforcementReport`. Namespaces whose own mode is AUDIT are
+   * always excluded from generation and audited only, whatever this mode.
+   *
+   * @default - resolved from the scopes (`Enforcement.set`), else ENFORCE
+   */
+  readonly enforcement?: EnforcementMode;
 }
 
 const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers, containers][]';
@@ -95,18 +106,35 @@ export class AdmissionGuardrails extends Construct {
     validateLabels(path, 'dnsPodLabels', dnsLabels);
     const npAction = props.networkPolicyAction ?? GuardrailAction.ENFORCE;
     const podAction = props.podHardeningAction ?? GuardrailAction.ENFORCE;
+    if (props.enforcement !== undefined) {
+      Enforcement.resolve(this, { override: props.enforcement });
+    }
+    // staged rollout, resolved at synthesis: the cluster's mode, and the namespaces in AUDIT
+    const rollout = (): { audit: boolean; auditNs: string[] } => {
+      const audit = Enforcement.resolve(this, { override: props.enforcement }) === EnforcementMode.AUDIT;
+      return { audit, auditNs: Enforcement.auditNamespaces(this).filter((n) => !excluded.includes(n)) };
+    };
+    const actionOf = (action: GuardrailAction, r: { audit: boolean; auditNs: string[] }) => {
+      if (r.audit) return { failureAction: GuardrailAction.AUDIT };
+      return action === GuardrailAction.ENFORCE && r.auditNs.length > 0
+        ? { failureAction: action, failureActionOverrides: [{ action: GuardrailAction.AUDIT, namespaces: r.auditNs }] }
+        : { failureAction: action };
+    };
 
     const nsMatch = { any: [{ resources: { kinds: ['Namespace'] } }] };
-    const nsExclude = excluded.length > 0 ? { exclude: { any: [{ resources: { names: excluded } }] } } : {};
+    const nsExclude = (extra: string[]) => {
+      const names = Array.from(new Set([...excluded, ...extra])).sort();
+      return names.length > 0 ? { exclude: { any: [{ resources: { names } }] } } : {};
+    };
     const podMatch = { any: [{ resources: { kinds: ['Pod'] } }] };
     const podExclude = (extra: string[]) => {
       const names = Array.from(new Set([...excluded, ...extra])).sort();
       return names.length > 0 ? { exclude: { any: [{ resources: { namespaces: names } }] } } : {};
     };
-    const generate = (name: string, spec: any) => ({
+    const generate = (name: string, spec: any, extraExcluded: string[] = []) => ({
       name: `generate-${name}`,
       match: nsMatch,
-      ...nsExclude,
+      ...nsExclude(extraExcluded),
       generate: {
         generateExisting: true,
         synchronize: true,
@@ -130,104 +158,148 @@ export class AdmissionGuardrails extends Construct {
       },
       spec: {
         background: true,
-        rules: [
-          generate('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
-          generate('allow-dns', {
-            podSelector: {},
-            policyTypes: ['Egress'],
-            egress: [{
-              to: [{
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dnsNs } },
-                podSelector: { matchLabels: sorted(dnsLabels) },
-              }],
-              ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-            }],
-          }),
-          {
-            name: 'require-network-policy',
-            match: podMatch,
-            ...podExclude([]),
-            preconditions: { all: [{ key: '{{request.operation || \'BACKGROUND\'}}', operator: 'Equals', value: 'CREATE' }] },
-            context: [{
-              name: 'netpolCount',
-              apiCall: {
-                urlPath: '/apis/networking.k8s.io/v1/namespaces/{{request.namespace}}/networkpolicies',
-                jmesPath: 'items | length(@)',
-              },
-            }],
-            validate: {
-              failureAction: npAction,
-              message: 'Namespace {{request.namespace}} has no NetworkPolicy: zero-trust namespaces deny by default.',
-              deny: { conditions: { any: [{ key: '{{netpolCount}}', operator: 'Equals', value: 0 }] } },
-            },
-          },
-        ],
+        rules: Lazy.any({ produce: () => networkRules(rollout()) }),
       },
     });
-
-    const capRule = (name: string, allowed: string[], namespaces: { match?: string[]; exclude: string[] }) => ({
-      name,
-      match: namespaces.match
-        ? { any: [{ resources: { kinds: ['Pod'], namespaces: namespaces.match } }] }
-        : podMatch,
-      ...podExclude(namespaces.exclude),
-      validate: {
-        failureAction: podAction,
-        message: `Containers may add only ${allowed.join(', ')} and must drop ALL capabilities.`,
-        foreach: [{
-          list: ALL_CONTAINERS,
-          deny: {
-            conditions: {
-              any: [
-                { key: '{{ element.securityContext.capabilities.add[] || `[]` }}', operator: 'AnyNotIn', value: allowed },
-                { key: 'ALL', operator: 'AnyNotIn', value: '{{ element.securityContext.capabilities.drop[] || `[]` }}' },
-              ],
-            },
-          },
+    const generated: { [name: string]: any } = {
+      'default-deny': { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      'allow-dns': {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dnsNs } },
+            podSelector: { matchLabels: sorted(dnsLabels) },
+          }],
+          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
         }],
       },
-    });
-    const patternRule = (name: string, message: string, pattern: any) => ({
-      name,
-      match: podMatch,
-      ...podExclude([]),
-      validate: { failureAction: podAction, message, pattern },
-    });
-    const eachContainer = (sc: any) => ({
-      '=(ephemeralContainers)': [{ '=(securityContext)': sc }],
-      '=(initContainers)': [{ '=(securityContext)': sc }],
-      'containers': [{ '=(securityContext)': sc }],
-    });
-    const rules: any[] = [
-      capRule('restrict-capabilities', ['NET_BIND_SERVICE'], { exclude: netAdmin }),
-      ...(netAdmin.length > 0 ? [capRule('restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE'], { match: netAdmin, exclude: [] })] : []),
-      patternRule('disallow-privileged', 'Privileged containers are not allowed.', { spec: eachContainer({ '=(privileged)': 'false' }) }),
-      patternRule('disallow-privilege-escalation', 'allowPrivilegeEscalation must be false.', {
-        spec: {
-          '=(ephemeralContainers)': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
-          '=(initContainers)': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
-          'containers': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
+    };
+    const policyName = 'zero-trust-network-policies';
+    const holdBackGenerated = (namespaces: string[], why: string) => {
+      for (const ns of namespaces) {
+        for (const name of Object.keys(generated)) {
+          Enforcement.holdBack(this, {
+            namespace: ns,
+            kind: 'NetworkPolicy',
+            name,
+            reason: `Kyverno ${policyName}/generate-${name} ${why}`,
+            manifest: k8s.KubeNetworkPolicy.manifest({ metadata: { name, namespace: ns }, spec: generated[name] }),
+          });
+        }
+      }
+    };
+    const networkRules = (r: { audit: boolean; auditNs: string[] }): any[] => {
+      const gen = Object.keys(generated).map((name) => generate(name, generated[name], r.auditNs));
+      if (r.audit) {
+        // a generate rule has no audit mode, and would emit default-deny: hold it back
+        for (const g of gen) {
+          Enforcement.holdBack(this, {
+            namespace: '*',
+            kind: 'ClusterPolicyRule',
+            name: `${policyName}/${g.name}`,
+            manifest: g,
+            reason: 'generate rule: would create a NetworkPolicy that isolates pods in every matched namespace (no audit mode)',
+          });
+        }
+        const known = Array.from(new Set(Chart.of(this).node.findAll()
+          .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace')
+          .map((c) => c.metadata.name ?? '')))
+          .filter((n) => n !== '' && !excluded.includes(n)).sort();
+        holdBackGenerated(known, 'would generate it in this existing namespace (generateExisting)');
+      } else {
+        holdBackGenerated(r.auditNs, 'excludes this namespace while it is in AUDIT');
+      }
+      return [
+        ...(r.audit ? [] : gen),
+        {
+          name: 'require-network-policy',
+          match: podMatch,
+          ...podExclude([]),
+          preconditions: { all: [{ key: '{{request.operation || \'BACKGROUND\'}}', operator: 'Equals', value: 'CREATE' }] },
+          context: [{
+            name: 'netpolCount',
+            apiCall: {
+              urlPath: '/apis/networking.k8s.io/v1/namespaces/{{request.namespace}}/networkpolicies',
+              jmesPath: 'items | length(@)',
+            },
+          }],
+          validate: {
+            ...actionOf(npAction, r),
+            message: 'Namespace {{request.namespace}} has no NetworkPolicy: zero-trust namespaces deny by default.',
+            deny: { conditions: { any: [{ key: '{{netpolCount}}', operator: 'Equals', value: 0 }] } },
+          },
         },
-      }),
-      patternRule('require-run-as-non-root', 'Pods must set runAsNonRoot: true.', {
-        spec: { securityContext: { runAsNonRoot: 'true' }, ...eachContainer({ '=(runAsNonRoot)': 'true' }) },
-      }),
-      patternRule('require-read-only-root-filesystem', 'Containers must use a read-only root filesystem.', {
-        spec: { containers: [{ securityContext: { readOnlyRootFilesystem: 'true' } }] },
-      }),
-      patternRule('require-seccomp-runtime-default', 'Pods must use the RuntimeDefault (or a Localhost) seccomp profile.', {
-        spec: { securityContext: { seccompProfile: { type: 'RuntimeDefault | Localhost' } } },
-      }),
-      patternRule('disallow-host-namespaces', 'hostNetwork, hostPID and hostIPC are not allowed.', {
-        spec: { '=(hostNetwork)': 'false', '=(hostPID)': 'false', '=(hostIPC)': 'false' },
-      }),
-      patternRule('disallow-host-ports', 'hostPort is not allowed: use a ClusterIP Service.', {
-        spec: {
-          '=(initContainers)': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
-          'containers': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
+      ];
+    };
+
+    const podRules = (r: { audit: boolean; auditNs: string[] }): any[] => {
+      const podAct = actionOf(podAction, r);
+      const capRule = (name: string, allowed: string[], namespaces: { match?: string[]; exclude: string[] }) => ({
+        name,
+        match: namespaces.match
+          ? { any: [{ resources: { kinds: ['Pod'], namespaces: namespaces.match } }] }
+          : podMatch,
+        ...podExclude(namespaces.exclude),
+        validate: {
+          ...podAct,
+          message: `Containers may add only ${allowed.join(', ')} and must drop ALL capabilities.`,
+          foreach: [{
+            list: ALL_CONTAINERS,
+            deny: {
+              conditions: {
+                any: [
+                  { key: '{{ element.securityContext.capabilities.add[] || `[]` }}', operator: 'AnyNotIn', value: allowed },
+                  { key: 'ALL', operator: 'AnyNotIn', value: '{{ element.securityContext.capabilities.drop[] || `[]` }}' },
+                ],
+              },
+            },
+          }],
         },
-      }),
-    ];
+      });
+      const patternRule = (name: string, message: string, pattern: any) => ({
+        name,
+        match: podMatch,
+        ...podExclude([]),
+        validate: { ...podAct, message, pattern },
+      });
+      const eachContainer = (sc: any) => ({
+        '=(ephemeralContainers)': [{ '=(securityContext)': sc }],
+        '=(initContainers)': [{ '=(securityContext)': sc }],
+        'containers': [{ '=(securityContext)': sc }],
+      });
+      const rules: any[] = [
+        capRule('restrict-capabilities', ['NET_BIND_SERVICE'], { exclude: netAdmin }),
+        ...(netAdmin.length > 0 ? [capRule('restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE'], { match: netAdmin, exclude: [] })] : []),
+        patternRule('disallow-privileged', 'Privileged containers are not allowed.', { spec: eachContainer({ '=(privileged)': 'false' }) }),
+        patternRule('disallow-privilege-escalation', 'allowPrivilegeEscalation must be false.', {
+          spec: {
+            '=(ephemeralContainers)': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
+            '=(initContainers)': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
+            'containers': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
+          },
+        }),
+        patternRule('require-run-as-non-root', 'Pods must set runAsNonRoot: true.', {
+          spec: { securityContext: { runAsNonRoot: 'true' }, ...eachContainer({ '=(runAsNonRoot)': 'true' }) },
+        }),
+        patternRule('require-read-only-root-filesystem', 'Containers must use a read-only root filesystem.', {
+          spec: { containers: [{ securityContext: { readOnlyRootFilesystem: 'true' } }] },
+        }),
+        patternRule('require-seccomp-runtime-default', 'Pods must use the RuntimeDefault (or a Localhost) seccomp profile.', {
+          spec: { securityContext: { seccompProfile: { type: 'RuntimeDefault | Localhost' } } },
+        }),
+        patternRule('disallow-host-namespaces', 'hostNetwork, hostPID and hostIPC are not allowed.', {
+          spec: { '=(hostNetwork)': 'false', '=(hostPID)': 'false', '=(hostIPC)': 'false' },
+        }),
+        patternRule('disallow-host-ports', 'hostPort is not allowed: use a ClusterIP Service.', {
+          spec: {
+            '=(initContainers)': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
+            'containers': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
+          },
+        }),
+      ];
+      return rules;
+    };
     this.podHardeningPolicy = new ApiObject(this, 'PodHardening', {
       apiVersion: 'kyverno.io/v1',
       kind: 'ClusterPolicy',
@@ -238,7 +310,7 @@ export class AdmissionGuardrails extends Construct {
           'policies.kyverno.io/description': 'Drop ALL capabilities, no privilege, non-root, read-only root filesystem, RuntimeDefault seccomp, no host namespaces or ports.',
         },
       },
-      spec: { background: true, rules },
+      spec: { background: true, rules: Lazy.any({ produce: () => podRules(rollout()) }) },
     });
 
     // Kyverno's background controller needs RBAC to generate NetworkPolicies

@@ -1,0 +1,253 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { EnforcementMode } from '../core/enforcement';
+import { fail, validateDns1123Label } from '../core/validate';
+
+/**
+ * A policy that AUDIT mode did not emit (Kubernetes NetworkPolicies and Kyverno generate rules
+ * have no audit mode): it is listed in the {@link EnforcementReport} instead, never dropped.
+ */
+export interface HeldBackPolicy {
+  /** Namespace the policy would live in (`*` for a cluster-wide rule that applies to every namespace). */
+  readonly namespace: string;
+
+  /** Kind of the held-back object (`NetworkPolicy`, or `ClusterPolicyRule` for a Kyverno rule). */
+  readonly kind: string;
+
+  /** Name of the held-back object (a Kyverno rule: `<ClusterPolicy>/<rule>`). */
+  readonly name: string;
+
+  /** Why it was held back. */
+  readonly reason: string;
+
+  /** The object (or rule) that ENFORCE would emit, as plain JSON. */
+  readonly manifest: any;
+
+  /**
+   * The cluster (chart id) it belongs to; filled in by the report.
+   *
+   * @default - unknown until reported
+   */
+  readonly cluster?: string;
+}
+
+/**
+ * What to resolve the enforcement mode for.
+ */
+export interface EnforcementLookupOptions {
+  /**
+   * The construct's own setting (its `enforcement` prop): wins over every scope.
+   *
+   * @default - none: resolve from the scopes
+   */
+  readonly override?: EnforcementMode;
+
+  /**
+   * The namespace the policy applies to: namespace settings apply.
+   *
+   * @default - a cluster-scoped policy (no namespace settings)
+   */
+  readonly namespace?: string;
+}
+
+const MODES = new WeakMap<IConstruct, EnforcementMode>();
+const NS_MODES = new WeakMap<IConstruct, Map<string, EnforcementMode>>();
+const HELD = new WeakMap<IConstruct, Map<string, HeldBackPolicy>>();
+/** Roots of trees where a mode was set at all (fast path: nothing set = ENFORCE). */
+const USED = new WeakSet<IConstruct>();
+
+function checkMode(path: string, field: string, mode: EnforcementMode): void {
+  if (!Object.values(EnforcementMode).includes(mode)) {
+    fail(path, field, mode, 'EnforcementMode.ENFORCE (Enforce) or EnforcementMode.AUDIT (Audit)');
+  }
+}
+
+/** The nearest Chart at or above `scope` (undefined outside any chart). */
+function chartOf(scope: IConstruct): IConstruct | undefined {
+  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+    if (Chart.isChart(c)) return c;
+  }
+  return undefined;
+}
+
+/**
+ * The staged-rollout switch: ENFORCE (default) or AUDIT, settable on the whole fleet (the `Fleet`
+ * or the `App`), a cluster (its chart), a namespace (`setNamespace`, or `set` on the
+ * `ZeroTrustNamespace` / Namespace that declares it) or a single construct.
+ *
+ * Resolution for a policy emitted by construct `c` (in namespace `ns`), most specific first:
+ * 1. `c`'s own `enforcement` prop, then `Enforcement.set(c, ...)`;
+ * 2. the namespace: the nearest `setNamespace(scope, ns, ...)` above `c`, else a mode set on the
+ *    construct that declares the Namespace object `ns` in the same chart (e.g. the ZeroTrustNamespace);
+ * 3. the nearest ancestor of `c` with a mode (a mesh, the cluster chart, the fleet, the app);
+ * 4. ENFORCE.
+ *
+ * Modes are read at synthesis, so the order of `set` calls and construct creation does not matter.
+ */
+export class Enforcement {
+  /** Istio's annotation (value `"true"`): the AuthorizationPolicy is evaluated and logged, not enforced. */
+  public static readonly ISTIO_DRY_RUN_ANNOTATION = 'istio.io/dry-run';
+
+  /**
+   * Sets the mode of a scope (fleet, cluster chart, namespace construct or single construct).
+   *
+   * @param scope the scope
+   * @param mode ENFORCE or AUDIT
+   */
+  public static set(scope: IConstruct, mode: EnforcementMode): void {
+    checkMode(scope.node.path, 'mode', mode);
+    MODES.set(scope, mode);
+    USED.add(scope.node.root);
+  }
+
+  /**
+   * Sets the mode of a namespace for every construct under `scope` (usually the cluster chart, or
+   * the Fleet for that namespace in every cluster): NetworkPolicies, mesh policies and the
+   * guardrails' per-namespace behaviour follow it.
+   *
+   * @param scope where the setting applies (the chart or an ancestor)
+   * @param namespace namespace name
+   * @param mode ENFORCE or AUDIT
+   */
+  public static setNamespace(scope: IConstruct, namespace: string, mode: EnforcementMode): void {
+    validateDns1123Label(scope.node.path, 'namespace', namespace);
+    checkMode(scope.node.path, 'mode', mode);
+    let m = NS_MODES.get(scope);
+    if (!m) {
+      m = new Map();
+      NS_MODES.set(scope, m);
+    }
+    m.set(namespace, mode);
+    USED.add(scope.node.root);
+  }
+
+  /**
+   * The mode set directly on `scope` (not inherited).
+   *
+   * @param scope the scope
+   * @returns the mode, or undefined if none was set on it
+   */
+  public static explicit(scope: IConstruct): EnforcementMode | undefined {
+    return MODES.get(scope);
+  }
+
+  /**
+   * Resolves the mode of a policy emitted by `scope` (see the class doc for the order).
+   *
+   * @param scope the emitting construct
+   * @param options its own prop and the namespace of the policy
+   */
+  public static resolve(scope: IConstruct, options: EnforcementLookupOptions = {}): EnforcementMode {
+    if (options.override !== undefined) {
+      checkMode(scope.node.path, 'enforcement', options.override);
+      return options.override;
+    }
+    if (!USED.has(scope.node.root)) {
+      return EnforcementMode.ENFORCE;
+    }
+    const own = MODES.get(scope);
+    if (own !== undefined) {
+      return own;
+    }
+    if (options.namespace !== undefined) {
+      const ns = Enforcement.namespaceMode(scope, options.namespace);
+      if (ns !== undefined) {
+        return ns;
+      }
+    }
+    for (let c = scope.node.scope; c; c = c.node.scope) {
+      const m = MODES.get(c);
+      if (m !== undefined) {
+        return m;
+      }
+    }
+    return EnforcementMode.ENFORCE;
+  }
+
+  /**
+   * The namespace-level mode of `namespace` as seen from `scope`, if any namespace setting applies.
+   *
+   * @param scope a construct in the cluster chart
+   * @param namespace namespace name
+   */
+  public static namespaceMode(scope: IConstruct, namespace: string): EnforcementMode | undefined {
+    if (!USED.has(scope.node.root)) {
+      return undefined;
+    }
+    for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+      const m = NS_MODES.get(c)?.get(namespace);
+      if (m !== undefined) {
+        return m;
+      }
+    }
+    const chart = chartOf(scope);
+    if (!chart) {
+      return undefined;
+    }
+    for (const decl of chart.node.findAll()) {
+      if (!(decl instanceof ApiObject) || decl.kind !== 'Namespace' || decl.metadata.name !== namespace) {
+        continue;
+      }
+      for (let c: IConstruct | undefined = decl; c && c !== chart; c = c.node.scope) {
+        const m = MODES.get(c);
+        if (m !== undefined) {
+          return m;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The namespaces of the chart containing `scope` (declared by a Namespace object or a namespace
+   * setting) whose namespace-level mode is AUDIT, sorted.
+   *
+   * @param scope a construct in the cluster chart
+   */
+  public static auditNamespaces(scope: IConstruct): string[] {
+    if (!USED.has(scope.node.root)) {
+      return [];
+    }
+    const names = new Set<string>();
+    for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+      for (const n of NS_MODES.get(c)?.keys() ?? []) names.add(n);
+    }
+    const chart = chartOf(scope);
+    for (const o of chart ? chart.node.findAll() : []) {
+      if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name) names.add(o.metadata.name);
+    }
+    return Array.from(names).filter((n) => Enforcement.namespaceMode(scope, n) === EnforcementMode.AUDIT).sort();
+  }
+
+  /**
+   * Records a policy that AUDIT mode holds back (called by the renderers at synthesis; the same
+   * kind/namespace/name is recorded once).
+   *
+   * @param scope the construct that would have emitted it
+   * @param policy the held-back policy
+   */
+  public static holdBack(scope: IConstruct, policy: HeldBackPolicy): void {
+    const chart = chartOf(scope) ?? scope.node.root;
+    let m = HELD.get(chart);
+    if (!m) {
+      m = new Map();
+      HELD.set(chart, m);
+    }
+    m.set(`${policy.kind}\0${policy.namespace}\0${policy.name}\0${policy.reason}`, policy);
+  }
+
+  /**
+   * The policies held back in a chart so far (complete once the chart is synthesized), sorted by
+   * namespace, kind and name.
+   *
+   * @param chart the cluster chart
+   */
+  public static heldBack(chart: IConstruct): HeldBackPolicy[] {
+    return Array.from(HELD.get(chart)?.values() ?? [])
+      .sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,2 @@
+export * from './enforcement';
+export * from './enforcement-report';
