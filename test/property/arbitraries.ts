@@ -35,7 +35,7 @@ export function timeoutFor(defaultRuns: number, msPerCase: number): number {
 
 /** What a bad-input error must name. */
 export interface ExpectedError {
-  /** Text the error's field must contain (e.g. `sites[1]`, `cidrs[0]`). */
+  /** Text the error's field must contain, case-insensitively (e.g. `sites[1]`, `cidrs[0]`). */
   readonly field: string;
   /** The bad value: the message must contain its rendering (`ValidationError.render`). */
   readonly value: unknown;
@@ -62,7 +62,7 @@ export function expectValidationError(fn: () => unknown, expected: ExpectedError
   }
   const ve = caught as ValidationError;
   const rendered = ValidationError.render(expected.value);
-  if (!ve.field.includes(expected.field) || !ve.message.includes(rendered)) {
+  if (!ve.field.toLowerCase().includes(expected.field.toLowerCase()) || !ve.message.includes(rendered)) {
     throw new Error(`ValidationError should name field ${expected.field} and value ${rendered}; got: ${ve.message}`);
   }
   return ve;

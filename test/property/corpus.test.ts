@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { expectValidationError } from './arbitraries';
-import { Port, WireguardGateway, WireguardMesh, WireguardSite } from '../../src';
+import { Port, WireguardGateway, WireguardMesh, WireguardSite, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
@@ -36,5 +36,20 @@ describe('property-test corpus', () => {
 
   test('core: Port.tcpRange(53, 1) names endPort and the value', () => {
     expectValidationError(() => Port.tcpRange(53, 1), { field: 'endPort', value: 1 });
+  });
+
+  // Known bugs in src/zero-trust (reported; that folder had another helper's uncommitted edits, so
+  // not fixed here). `test.failing` passes while the bug is there: when it is fixed, jest reports
+  // these as failing, and they become plain tests.
+  test.failing('zero-trust: quota/limits quantities are not validated ({requestsCpu: "lots"} reaches the ResourceQuota)', () => {
+    expectValidationError(() => new ZeroTrustNamespace(Testing.chart(), 'ns', { name: 'ok', quota: { requestsCpu: 'lots' } }),
+      { field: 'quota', value: 'lots' });
+  });
+
+  test.failing('zero-trust: a bad kubeApiServerCidrs entry fails after Namespace and policies were added (partial output)', () => {
+    const chart = Testing.chart();
+    expectValidationError(() => new ZeroTrustNamespace(chart, 'ns', { name: 'ok', kubeApiServerCidrs: ['0.0.0.1/0'] }),
+      { field: 'kubeApiServerCidrs[0]', value: '0.0.0.1/0' });
+    expect(Testing.synth(chart)).toEqual([]);
   });
 });
