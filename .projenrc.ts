@@ -88,6 +88,12 @@ testTask.reset('tsc --noEmit -p test/tsconfig.json');
 testTask.exec('node scripts/run-tests.js', { receiveArgs: true });
 testTask.spawn(project.tasks.tryFind('eslint')!);
 project.tasks.tryFind('test:update')?.reset('jest --ci --updateSnapshot', { receiveArgs: true });
+project.addTask('test:property:long', {
+  description: 'Property-based tests with 5000 cases per property and a random seed (FC_SEED=<n> replays)',
+  exec: 'jest --ci test/property',
+  env: { FC_RUNS: '5000', FC_SEED: 'random' },
+  receiveArgs: true,
+});
 project.addTask('helm:fetch', {
   description: 'Fetch the real helm binary into .cache/bin (outside git)',
   exec: 'node scripts/fetch-helm.js',
