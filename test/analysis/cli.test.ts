@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '../../src/cli/main';
 
-const CASES = '/work/shared/netpol-cases';
+const CASES = path.join(__dirname, '..', 'fixtures', 'netpol-cases');
 
 function cli(args: string[]): { code: number; out: string; err: string } {
   let out = '';

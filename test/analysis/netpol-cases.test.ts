@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ReachabilityAnalyzer } from '../../src/analysis';
 
-const ROOT = '/work/shared/netpol-cases';
+const ROOT = path.join(__dirname, '..', 'fixtures', 'netpol-cases');
 const OUT = path.join(ROOT, 'test_outputs/connlist');
 
 const cases = fs.existsSync(OUT)

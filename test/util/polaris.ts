@@ -1,6 +1,6 @@
 /**
- * A small Polaris evaluator for tests: runs the JSON-schema checks of /work/shared/polaris-checks
- * (copied from Fairwinds Polaris, Apache-2.0) against the pod specs and containers of workloads.
+ * A small Polaris evaluator for tests: runs the JSON-schema checks of test/fixtures/polaris-checks
+ * (copied from Fairwinds Polaris, Apache-2.0; SOURCES.txt there) against the pod specs and containers of workloads.
  * Checks whose schema is a Go template (`schemaString`) and non-pod targets (Controller, RBAC,
  * PDB/HPA) are skipped: `skippedPolarisChecks()` lists them.
  */
@@ -9,8 +9,7 @@ import * as path from 'path';
 import Ajv2019 from 'ajv/dist/2019';
 import * as yaml from 'js-yaml';
 
-const CHECKS_DIR = [path.join(__dirname, '..', '..', '..', 'shared', 'polaris-checks'), '/work/shared/polaris-checks']
-  .find((d) => fs.existsSync(d))!;
+const CHECKS_DIR = path.join(__dirname, '..', 'fixtures', 'polaris-checks');
 
 export interface PolarisFinding {
   readonly check: string;
