@@ -259,7 +259,9 @@ export class HelmChart {
 
   /** Renders one object's template: escaped manifest text with tunable fields as actions. */
   private renderTemplate(obj: ApiObject, plain: any, values: ValuesCollector): string {
-    const plainText = Yaml.stringify(plain);
+    // the sentinel is alphanumeric: it occurs in the YAML text iff it occurs in the JSON text,
+    // which is ~30x cheaper to produce than a second YAML rendering
+    const plainText = JSON.stringify(plain);
     let sentinel = SENTINEL_BASE;
     while (plainText.includes(sentinel)) {
       sentinel += 'X';
