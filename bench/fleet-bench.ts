@@ -32,12 +32,14 @@ export interface FleetResult {
   readonly raw: Phases;
   /** Median of the per-repetition ratios ours.total / raw.total. */
   readonly oursOverRaw: number;
+  /** The same before YAML: (construct + objects) / raw (construct + objects). */
+  readonly oursOverRawObjects: number;
   readonly floorYaml: number;
   readonly floorJsYaml: number;
   readonly floorJson: number;
   /** Median of ours.total / floorYaml per repetition. */
   readonly oursOverFloor: number;
-  /** HelmChart.fromChart + write, every cluster (ms). */
+  /** HelmChart.fromChart + write, every cluster (ms); NaN if skipped. */
   readonly helmWrite: number;
   /** `helm template`, every cluster (ms); NaN if helm is unavailable. */
   readonly helmTemplate: number;
@@ -111,7 +113,7 @@ export interface FleetBenchOptions {
   readonly clusters: number;
   readonly services: number;
   readonly reps: number;
-  /** helm binary, or undefined to skip `helm template`. */
+  /** helm binary, or undefined to skip the Helm baseline (HelmChart write and `helm template`). */
   readonly helm?: string;
   /** scratch folder for the Helm charts. */
   readonly workDir: string;
@@ -124,6 +126,7 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
   const ours: Phases[] = [];
   const raw: Phases[] = [];
   const ratios: number[] = [];
+  const objectRatios: number[] = [];
   const floorRatios: number[] = [];
   const floors = { yaml: [] as number[], jsYaml: [] as number[], json: [] as number[] };
   const helmWrite: number[] = [];
@@ -149,25 +152,26 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
     }
     raw.push(b.phases);
     ratios.push(a.phases.total / b.phases.total);
+    objectRatios.push((a.phases.construct + a.phases.objects) / (b.phases.construct + b.phases.objects));
     gc();
     const fy = timed(() => a.objects.map((objs) => Yaml.stringify(...objs))).ms;
     floors.yaml.push(fy);
     floorRatios.push(a.phases.total / fy);
     floors.jsYaml.push(timed(() => a.objects.map((objs) => objs.map((x) => jsYaml.dump(x, { noRefs: true, lineWidth: -1 })).join('---\n'))).ms);
     floors.json.push(timed(() => a.objects.map((objs) => JSON.stringify(objs))).ms);
-    gc();
-    const hw = timed(() => a.charts.map((c, i) => HelmChart.fromChart(c, { name: `cluster-${i}` }).write(path.join(o.workDir, `cluster-${i}`))));
-    helmWrite.push(hw.ms);
     if (o.helm) {
+      gc();
       const helm = o.helm;
+      const hw = timed(() => a.charts.map((c, i) => HelmChart.fromChart(c, { name: `cluster-${i}` }).write(path.join(o.workDir, `cluster-${i}`))));
+      helmWrite.push(hw.ms);
       const ht = timed(() => hw.value.map((dir) => execFileSync(helm, ['template', path.basename(dir), dir], {
         maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
       })));
       helmTemplate.push(ht.ms);
       helmRatios.push(ht.ms / a.phases.total);
       helmBytes = ht.value.reduce((n, out) => n + out.length, 0);
+      for (const dir of hw.value) fs.rmSync(dir, { recursive: true, force: true });
     }
-    for (const dir of hw.value) fs.rmSync(dir, { recursive: true, force: true });
   }
   return {
     clusters: o.clusters,
@@ -178,6 +182,7 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
     ours: medianPhases(ours),
     raw: medianPhases(raw),
     oursOverRaw: median(ratios),
+    oursOverRawObjects: median(objectRatios),
     floorYaml: median(floors.yaml),
     floorJsYaml: median(floors.jsYaml),
     floorJson: median(floors.json),

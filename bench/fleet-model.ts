@@ -6,24 +6,20 @@
  * Service, and flows from its callers with an L7 (method + path) restriction, which give the
  * NetworkPolicies of both ends and an Istio ALLOW rule (every namespace is mesh-protected).
  * The first service of each namespace is its front door: reachable from the ingress controller
- * through an Ingress route (host per service, TLS) and from the previous namespace's front door.
+ * through a SecureIngress (host per service, cert-manager TLS) and from the previous namespace's
+ * front door.
  */
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Fleet, Flows, MtlsMesh, Peer, Port, ZeroTrustNamespace } from '../src';
+import {
+  CertIssuer, Fleet, Flows, IngressBackend, IngressCertificate, MtlsMesh, Peer, Port, SecureIngress, UnknownIdentity, ZeroTrustNamespace,
+} from '../src';
 
 /** Services per namespace. */
 export const SERVICES_PER_NAMESPACE = 10;
 
 /** Regions of the benchmark clusters (the fleet has `clusters` of them). */
 const REGIONS = ['asia-east', 'europe-west', 'us-central', 'us-east', 'europe-north'];
-
-/** The ingress controller pods, as a flow source. */
-function ingressController(): Peer {
-  return Peer.pods({ 'app.kubernetes.io/name': 'ingress-nginx' }, {
-    namespace: 'ingress-nginx', serviceAccountName: 'ingress-nginx', name: 'ingress-nginx',
-  });
-}
 
 /**
  * Fills one cluster's chart with `services` services.
@@ -33,9 +29,11 @@ function ingressController(): Peer {
  * @param domain DNS suffix of the ingress hosts
  */
 export function populateCluster(chart: Chart, services: number, domain: string): void {
-  const mesh = new MtlsMesh(chart, 'mesh');
+  // the ingress controller's pods have no dedicated identity in SecureIngress's flows: the mesh
+  // admits them by namespace (ingress-nginx)
+  const mesh = new MtlsMesh(chart, 'mesh', { unknownIdentity: UnknownIdentity.NAMESPACE });
   const flows = Flows.of(chart);
-  const ingress = ingressController();
+  const issuer = CertIssuer.clusterIssuer('letsencrypt');
   const namespaces = Math.ceil(services / SERVICES_PER_NAMESPACE);
   for (let j = 0; j < namespaces; j++) {
     const name = `team-${j}`;
@@ -64,22 +62,23 @@ export function populateCluster(chart: Chart, services: number, domain: string):
         },
       }],
     });
-    new kplus.Service(chart, `${name}-svc`, {
+    const svc = new kplus.Service(chart, `${name}-svc`, {
       metadata: { name, namespace: ns },
       selector: dep,
       ports: [{ name: 'http', port: 80, targetPort: 8080 }],
     });
     const front = i % SERVICES_PER_NAMESPACE === 0;
     if (front) {
-      flows.allow(ingress, Peer.workload(dep), {
-        ports: [Port.tcp(8080)], http: { methods: ['GET', 'HEAD'], paths: ['/*'] },
-      });
       if (previousFront) {
         flows.allow(Peer.workload(previousFront), Peer.workload(dep), {
           ports: [Port.tcp(8080)], http: { methods: ['GET'], paths: [`/api/${name}/*`] },
         });
       }
-      addIngressRoute(chart, ns, name, `${name}.${domain}`);
+      new SecureIngress(chart, `${name}-ingress`, {
+        name,
+        rules: [{ host: `${name}.${domain}`, backend: IngressBackend.fromService(svc) }],
+        certificate: IngressCertificate.certManager(issuer),
+      });
       previousFront = dep;
     } else if (previous) {
       flows.allow(Peer.workload(previous), Peer.workload(dep), {
@@ -88,27 +87,6 @@ export function populateCluster(chart: Chart, services: number, domain: string):
     }
     previous = dep;
   }
-}
-
-/** An Ingress route (TLS, one host) to the service's port 80. */
-function addIngressRoute(chart: Chart, ns: string, service: string, host: string): void {
-  new kplus.k8s.KubeIngress(chart, `${service}-ingress`, {
-    metadata: { name: service, namespace: ns },
-    spec: {
-      ingressClassName: 'nginx',
-      tls: [{ hosts: [host], secretName: `${service}-tls` }],
-      rules: [{
-        host,
-        http: {
-          paths: [{
-            path: '/',
-            pathType: 'Prefix',
-            backend: { service: { name: service, port: { number: 80 } } },
-          }],
-        },
-      }],
-    },
-  });
 }
 
 /** A benchmark fleet. */

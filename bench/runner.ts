@@ -18,6 +18,12 @@ export interface BenchOptions {
   readonly clusters: number;
   /** Repetitions per size (medians are reported). */
   readonly reps: number;
+  /**
+   * Repetitions for sizes of 1000 services and more.
+   *
+   * @default reps
+   */
+  readonly largeReps?: number;
   /** Pods per analyzer run. */
   readonly analyzerSizes: number[];
   /** Repetitions per analyzer size. */
@@ -75,8 +81,9 @@ export function runBenchmark(o: BenchOptions): BenchResults {
   fs.mkdirSync(o.workDir, { recursive: true });
   const fleet: FleetResult[] = [];
   for (const services of o.sizes) {
-    log(`fleet: ${o.clusters} clusters x ${services} services, ${o.reps} rep(s)...`);
-    const r = runJob<FleetResult>({ kind: 'fleet', clusters: o.clusters, services, reps: o.reps, helm: o.helm, workDir: path.join(o.workDir, `helm-${services}`) }, o);
+    const reps = services >= 1000 ? o.largeReps ?? o.reps : o.reps;
+    log(`fleet: ${o.clusters} clusters x ${services} services, ${reps} rep(s)...`);
+    const r = runJob<FleetResult>({ kind: 'fleet', clusters: o.clusters, services, reps, helm: o.helm, workDir: path.join(o.workDir, `helm-${services}`) }, o);
     log(`  ours ${r.ours.total.toFixed(0)} ms, raw ${r.raw.total.toFixed(0)} ms, ratio ${r.oursOverRaw.toFixed(2)}, peak ${r.peakRssMiB.toFixed(0)} MiB`);
     fleet.push(r);
   }
