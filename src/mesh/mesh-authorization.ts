@@ -1,10 +1,12 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { RenderedRule, SECURITY_API_VERSION, selectorOf, sortedLabels, trustDomains } from './internal';
 import { MeshRuleProps } from './mesh-rule';
 import { renderMeshRule } from './rule-render';
+import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
+import { Enforcement } from '../rollout/enforcement';
 
 /**
  * The action of a mesh authorization policy.
@@ -214,11 +216,15 @@ export class MeshAuthorization extends Construct {
     if (rules !== undefined) {
       spec.rules = rules;
     }
-    new ApiObject(this, `${action.toLowerCase()}-${name}`, {
+    const policy = new ApiObject(this, `${action.toLowerCase()}-${name}`, {
       apiVersion: SECURITY_API_VERSION,
       kind: 'AuthorizationPolicy',
       metadata: { name, namespace: this.namespace },
       spec,
     });
+    // staged rollout (resolved at synthesis): AUDIT = Istio dry-run, evaluated and logged, not enforced
+    policy.metadata.addAnnotation(Enforcement.ISTIO_DRY_RUN_ANNOTATION, Lazy.any({
+      produce: () => (Enforcement.resolve(this, { namespace: this.namespace }) === EnforcementMode.AUDIT ? 'true' : undefined),
+    }) as unknown as string);
   }
 }
