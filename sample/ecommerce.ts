@@ -95,6 +95,8 @@ export interface SampleCluster {
   readonly chart: Chart;
   /** The zero-trust namespaces, by name. */
   readonly namespaces: { [name: string]: ZeroTrustNamespace };
+  /** The cluster's part of the Istio mesh. */
+  readonly meshCluster: MeshCluster;
   /** Extra files of the cluster's output folder (path relative to it -> content). */
   readonly extraFiles: { [file: string]: string };
 }
@@ -134,6 +136,16 @@ export function buildEcommerce(app: App): EcommerceSample {
   const istio = new IstioMultiCluster({ meshId: 'shop-mesh' });
 
   const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio));
+  // what cannot be synthesized: each istiod must read the other clusters' API servers
+  for (const c of clusters) {
+    c.extraFiles['istio/remote-secrets.sh'] = [
+      '#!/bin/sh',
+      `# Run once the three clusters exist: lets istiod in ${c.cluster.name} discover the other clusters' endpoints.`,
+      'set -eu',
+      ...c.meshCluster.remoteSecretCommands(),
+      '',
+    ].join('\n');
+  }
 
   // --- S15: the frontend behind one global name, failing over to asia-east first (S24) ---
   const frontend = new GlobalService(fleet, 'frontend', {
@@ -222,14 +234,16 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   const payment = shopService(chart, 'payment', 'payment-service', { port: 8080 });
   const db = database(chart, primary);
 
-  // --- S9/S17: one mesh-wide STRICT mTLS, deny by default in the backend namespaces ---
+  // --- S14: this cluster's part of the multi-network mesh (network label, east-west gateway) ---
   const meshCluster = new MeshCluster(chart, 'istio', {
     mesh: istio,
     clusterName: cluster.name,
     network: cluster.network,
+    kubeContext: `kind-${cluster.name}`, // the context `kind create cluster` writes
     // istiod's plug-in CA, created out of band from the mesh's shared root CA
     caSecret: kplus.Secret.fromSecretName(chart, 'istio-cacerts', 'cacerts'),
   });
+  // --- S9/S17: mesh-wide STRICT mTLS, deny by default in the backend namespaces ---
   const mesh = new MtlsMesh(chart, 'mesh', { trustDomain: istio.trustDomain });
   for (const name of ['auth', 'order', 'payment']) {
     mesh.protectNamespace(name);
@@ -307,7 +321,7 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   // --- S16: this region's WireGuard gateway ---
   new WireguardGateway(chart, 'wireguard', { mesh: wireguard, site: cluster.name });
 
-  return { cluster, chart, namespaces: ns, extraFiles: { 'istio/operator.yaml': meshCluster.istioOperatorYaml() } };
+  return { cluster, chart, namespaces: ns, meshCluster, extraFiles: { 'istio/operator.yaml': meshCluster.istioOperatorYaml() } };
 }
 
 interface AppOptions {

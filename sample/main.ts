@@ -5,6 +5,7 @@
  *   dist/sample/<cluster>/chart/               the same objects as a Helm chart
  *   dist/sample/<cluster>/kind-config.yaml     `kind create cluster --config` (S13 CIDR plan)
  *   dist/sample/<cluster>/istio/operator.yaml  `istioctl install -f` (S14)
+ *   dist/sample/<cluster>/istio/remote-secrets.sh  the istioctl commands that join the clusters
  *   dist/sample/reachability/<cluster>.{txt,md,mmd,dot,svg}  what may talk to what
  *
  * then prints a short summary. Everything is rendered and checked before anything is written.
@@ -14,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildEcommerce, SampleCluster } from './ecommerce';
-import { ANALYZER_OPTIONS, assertDeclaredFlows, focusDot, platformStandIns } from './platform';
+import { ANALYZER_OPTIONS, assertDeclaredFlows, focusDot, platformOnlyConnections, platformStandIns } from './platform';
 import { HelmChart, ReachabilityAnalyzer } from '../src';
 import { EXPECTED_FLOWS } from '../test/sample/expected-flows';
 import { formatIssues, validateObjects } from '../test/util';
@@ -24,6 +25,7 @@ interface ClusterReport {
   readonly objects: number;
   readonly kinds: { [kind: string]: number };
   readonly connections: number;
+  readonly platformConnections: number;
   readonly analyzer: ReachabilityAnalyzer;
 }
 
@@ -35,7 +37,7 @@ function findDot(): string | undefined {
 
 function write(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
+  fs.writeFileSync(file, text, { mode: file.endsWith('.sh') ? 0o755 : 0o644 });
 }
 
 /** What `runSample` did. */
@@ -139,7 +141,8 @@ export function runSample(outDir: string): SampleRun {
   for (const r of reports) {
     const top = Object.entries(r.kinds).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 4).map(([k, n]) => `${n} ${k}`).join(', ');
-    summary.push(`  ${r.name.padEnd(12)} ${String(r.objects).padStart(4)} objects (${top}, ...), ${r.connections} allowed connections`);
+    summary.push(`  ${r.name.padEnd(12)} ${String(r.objects).padStart(4)} objects (${top}, ...); `
+      + `${r.connections} flows allowed (+${r.platformConnections} among platform pods)`);
   }
   const declared = reports.length - flowFailures.length;
   summary.push(`  checks: ${objectCount}/${objectCount} objects schema-valid (Kubernetes 1.27 + 1.33, CRDs); `
@@ -161,7 +164,15 @@ export function analyze(c: SampleCluster): ClusterReport {
     kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
   }
   const analyzer = ReachabilityAnalyzer.fromObjects([...objects, ...platformStandIns()], ANALYZER_OPTIONS);
-  return { name: c.cluster.name, objects: objects.length, kinds, connections: analyzer.connections().length, analyzer };
+  const platform = platformOnlyConnections(analyzer).length;
+  return {
+    name: c.cluster.name,
+    objects: objects.length,
+    kinds,
+    connections: analyzer.connections().length - platform,
+    platformConnections: platform,
+    analyzer,
+  };
 }
 
 if (require.main === module) {

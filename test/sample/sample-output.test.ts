@@ -29,6 +29,8 @@ test('one folder per cluster with manifests, Helm chart, kind config and IstioOp
     expect(fs.readdirSync(dir).sort()).toEqual(['chart', 'istio', 'kind-config.yaml', 'manifests.k8s.yaml']);
     expect(fs.readdirSync(path.join(dir, 'chart')).sort()).toEqual(['Chart.yaml', 'crds', 'templates', 'values.schema.json', 'values.yaml']);
     expect(readYaml(path.join(dir, 'kind-config.yaml'))[0]).toMatchObject({ kind: 'Cluster', name: c });
+    expect(fs.readdirSync(path.join(dir, 'istio')).sort()).toEqual(['operator.yaml', 'remote-secrets.sh']);
+    expect(fs.readFileSync(path.join(dir, 'istio', 'remote-secrets.sh'), 'utf8').match(/istioctl create-remote-secret/g)?.length).toBe(2);
     expect(readYaml(path.join(dir, 'istio', 'operator.yaml'))[0]).toMatchObject({ kind: 'IstioOperator', spec: { values: { global: { meshID: 'shop-mesh' } } } });
     expect(readYaml(path.join(dir, 'manifests.k8s.yaml')).length).toBe(run.objects[c]);
     for (const ext of ['txt', 'md', 'mmd', 'dot', 'flows.dot']) {
