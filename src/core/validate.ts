@@ -154,3 +154,66 @@ export function validateNonEmpty(path: string, field: string, array: readonly un
     fail(path, field, array, 'a non-empty list');
   }
 }
+
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+const DECIMAL_SUFFIX: { [s: string]: number } = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SUFFIX: { [s: string]: number } = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+
+/** Expected-text for resource quantities. */
+export const QUANTITY_EXPECTED =
+  'a Kubernetes resource quantity: a decimal number with an optional suffix (Ki, Mi, Gi, Ti, Pi, Ei; n, u, m, k, M, G, T, P, E; or an exponent such as e3), e.g. 500m, 2, 1.5Gi (regex [+-]?(\\d+(\\.\\d*)?|\\.\\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\\d+)?)';
+
+/** True if `v` is a string in the Kubernetes resource.Quantity grammar. */
+export function isQuantity(v: unknown): v is string {
+  return typeof v === 'string' && QUANTITY.test(v);
+}
+
+/**
+ * The exact value of a quantity as `num / den` (BigInt), or undefined if `v` is not a quantity.
+ */
+function quantityValue(v: string): { num: bigint; den: bigint } | undefined {
+  const m = QUANTITY.exec(v);
+  if (!m) return undefined;
+  const sign = v.startsWith('-') ? -1n : 1n;
+  const [int, frac = ''] = m[1].split('.');
+  let num = BigInt((int || '0') + frac) * sign;
+  let den = 10n ** BigInt(frac.length);
+  const suffix = m[3] ?? '';
+  let exp10 = 0;
+  if (suffix in BINARY_SUFFIX) num *= 1024n ** BigInt(BINARY_SUFFIX[suffix]);
+  else if (suffix in DECIMAL_SUFFIX) exp10 = DECIMAL_SUFFIX[suffix];
+  else if (suffix !== '') exp10 = Number(suffix.slice(1));
+  if (Math.abs(exp10) > 1000) return undefined;
+  if (exp10 >= 0) num *= 10n ** BigInt(exp10);
+  else den *= 10n ** BigInt(-exp10);
+  return { num, den };
+}
+
+/**
+ * Throws unless `value` is a Kubernetes resource quantity (`500m`, `2`, `1.5Gi`); with
+ * `nonNegative` it must be >= 0 (ResourceQuota, LimitRange, container resources), with `integer`
+ * a whole number (object counts such as `pods`).
+ */
+export function validateQuantity(path: string, field: string, value: string, options: { nonNegative?: boolean; integer?: boolean } = {}): void {
+  const q = isQuantity(value) ? quantityValue(value) : undefined;
+  if (q === undefined) {
+    fail(path, field, value, QUANTITY_EXPECTED);
+  }
+  if (options.nonNegative && q.num < 0n) {
+    fail(path, field, value, `a quantity >= 0 (${QUANTITY_EXPECTED})`);
+  }
+  if (options.integer && q.num % q.den !== 0n) {
+    fail(path, field, value, `a whole number (a count of objects), e.g. 10 or 1k (${QUANTITY_EXPECTED})`);
+  }
+}
+
+/**
+ * Compares two quantities by value (-1, 0, 1); undefined if either is not a quantity.
+ */
+export function compareQuantities(a: string, b: string): number | undefined {
+  const x = isQuantity(a) ? quantityValue(a) : undefined;
+  const y = isQuantity(b) ? quantityValue(b) : undefined;
+  if (x === undefined || y === undefined) return undefined;
+  const d = x.num * y.den - y.num * x.den;
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}

@@ -2,8 +2,9 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { Cidr } from '../core/cidr';
 import { Port } from '../core/port';
-import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
@@ -235,8 +236,76 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     if (!Object.values(PodSecurityLevel).includes(level)) {
       fail(path, 'podSecurity', level, 'one of privileged, baseline, restricted');
     }
-    if (props.kubeApiServerPorts !== undefined && props.kubeApiServerPorts.length === 0) {
-      fail(path, 'kubeApiServerPorts', [], 'at least one port');
+    if (props.kubeApiServerPorts !== undefined) {
+      if (!Array.isArray(props.kubeApiServerPorts) || props.kubeApiServerPorts.length === 0) {
+        fail(path, 'kubeApiServerPorts', props.kubeApiServerPorts, 'at least one port');
+      }
+      props.kubeApiServerPorts.forEach((p, i) => {
+        if (!(p instanceof Port)) {
+          fail(path, `kubeApiServerPorts[${i}]`, p, 'a Port (Port.tcp(443), ...)');
+        }
+      });
+    }
+    const allowLb = props.allowLoadBalancers ?? false;
+    const q = props.quota ?? {};
+    const hard: Array<[string, string, string, boolean]> = [
+      // [quota field, ResourceQuota key, value, whole number]
+      ['requestsCpu', 'requests.cpu', q.requestsCpu ?? '4', false],
+      ['requestsMemory', 'requests.memory', q.requestsMemory ?? '8Gi', false],
+      ['limitsCpu', 'limits.cpu', q.limitsCpu ?? '8', false],
+      ['limitsMemory', 'limits.memory', q.limitsMemory ?? '16Gi', false],
+      ['pods', 'pods', q.pods ?? '50', true],
+      ['servicesLoadBalancers', 'services.loadbalancers', q.servicesLoadBalancers ?? (allowLb ? '10' : '0'), true],
+      ['servicesNodePorts', 'services.nodeports', q.servicesNodePorts ?? (allowLb ? '10' : '0'), true],
+    ];
+    for (const [field, , value, integer] of hard) {
+      validateQuantity(path, `quota.${field}`, value, { nonNegative: true, integer });
+    }
+    const l = props.limits ?? {};
+    const limits = {
+      defaultRequestCpu: l.defaultRequestCpu ?? '100m',
+      defaultRequestMemory: l.defaultRequestMemory ?? '128Mi',
+      defaultLimitCpu: l.defaultLimitCpu ?? '500m',
+      defaultLimitMemory: l.defaultLimitMemory ?? '512Mi',
+    };
+    for (const [field, value] of Object.entries(limits)) {
+      validateQuantity(path, `limits.${field}`, value, { nonNegative: true });
+    }
+    // the API server refuses a LimitRange whose default request is above its default limit
+    for (const r of ['Cpu', 'Memory'] as const) {
+      const req = limits[`defaultRequest${r}`];
+      const lim = limits[`defaultLimit${r}`];
+      if (compareQuantities(req, lim) === 1) {
+        fail(path, `limits.defaultRequest${r}`, req, `a quantity <= limits.defaultLimit${r} (${lim})`);
+      }
+    }
+    // the peers are built (and so validated) before any child or flow exists: no partial output
+    if (props.dns !== undefined) {
+      if (props.dns === null || typeof props.dns !== 'object') {
+        fail(path, 'dns', props.dns, 'DnsPeerOptions (namespace and pod labels of the cluster DNS pods)');
+      }
+      if (props.dns.namespace !== undefined) validateDns1123Label(path, 'dns.namespace', props.dns.namespace);
+      validateLabels(path, 'dns.podLabels', props.dns.podLabels);
+    }
+    const dnsPeer = Peer.dns(props.dns);
+    let apiServerPeer: Peer | undefined;
+    if (props.kubeApiServerCidrs !== undefined) {
+      const cidrs = props.kubeApiServerCidrs;
+      if (!Array.isArray(cidrs) || cidrs.length === 0) {
+        fail(path, 'kubeApiServerCidrs', cidrs, 'a non-empty list of CIDR blocks (the API server endpoint addresses)');
+      }
+      cidrs.forEach((c, i) => {
+        try {
+          Cidr.of(c);
+        } catch (e) {
+          fail(path, `kubeApiServerCidrs[${i}]`, c, (e as { expected?: string }).expected ?? 'a CIDR block, e.g. 10.0.0.1/32');
+        }
+      });
+      apiServerPeer = Peer.kubeApiServer(cidrs);
+    }
+    const flows = Flows.of(this);
+    if (flows.rendered) {
+      fail(path, 'scope', this.node.path, 'a chart whose flows are not rendered yet (add namespaces before synthesis)');
     }
     this.name = props.name;
     this.podSecurity = level;
@@ -255,50 +324,36 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
       metadata: { name: this.name, labels, annotations: props.annotations },
     });
 
-    const q = props.quota ?? {};
-    const allowLb = props.allowLoadBalancers ?? false;
     new k8s.KubeResourceQuota(this, 'Quota', {
       metadata: { name: 'default-quota', namespace: this.name },
-      spec: {
-        hard: {
-          'requests.cpu': k8s.Quantity.fromString(q.requestsCpu ?? '4'),
-          'requests.memory': k8s.Quantity.fromString(q.requestsMemory ?? '8Gi'),
-          'limits.cpu': k8s.Quantity.fromString(q.limitsCpu ?? '8'),
-          'limits.memory': k8s.Quantity.fromString(q.limitsMemory ?? '16Gi'),
-          'pods': k8s.Quantity.fromString(q.pods ?? '50'),
-          'services.loadbalancers': k8s.Quantity.fromString(q.servicesLoadBalancers ?? (allowLb ? '10' : '0')),
-          'services.nodeports': k8s.Quantity.fromString(q.servicesNodePorts ?? (allowLb ? '10' : '0')),
-        },
-      },
+      spec: { hard: Object.fromEntries(hard.map(([, key, value]) => [key, k8s.Quantity.fromString(value)])) },
     });
-    const l = props.limits ?? {};
     new k8s.KubeLimitRange(this, 'Limits', {
       metadata: { name: 'default-limits', namespace: this.name },
       spec: {
         limits: [{
           type: 'Container',
           defaultRequest: {
-            cpu: k8s.Quantity.fromString(l.defaultRequestCpu ?? '100m'),
-            memory: k8s.Quantity.fromString(l.defaultRequestMemory ?? '128Mi'),
+            cpu: k8s.Quantity.fromString(limits.defaultRequestCpu),
+            memory: k8s.Quantity.fromString(limits.defaultRequestMemory),
           },
           default: {
-            cpu: k8s.Quantity.fromString(l.defaultLimitCpu ?? '500m'),
-            memory: k8s.Quantity.fromString(l.defaultLimitMemory ?? '512Mi'),
+            cpu: k8s.Quantity.fromString(limits.defaultLimitCpu),
+            memory: k8s.Quantity.fromString(limits.defaultLimitMemory),
           },
         }],
       },
     });
 
-    const flows = Flows.of(this);
     flows.manageNamespace(this.name);
     flows.addRenderer(this);
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
-    flows.allow(this, Peer.dns(props.dns), { ports: [Port.udp(53), Port.tcp(53)] });
+    flows.allow(this, dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
     if (props.allowIntraNamespace) {
       flows.allow(this, this, { ports: [], allPorts: true });
     }
-    if (props.kubeApiServerCidrs !== undefined) {
-      flows.allow(this, Peer.kubeApiServer(props.kubeApiServerCidrs), {
+    if (apiServerPeer !== undefined) {
+      flows.allow(this, apiServerPeer, {
         ports: props.kubeApiServerPorts ?? [Port.tcp(443), Port.tcp(6443)],
       });
     }

@@ -300,3 +300,27 @@ export function absPath(): fc.Arbitrary<string> {
 export function badAbsPath(): fc.Arbitrary<string> {
   return fc.constantFrom('', 'relative/x', './x', '/a b', '/a\tb', '/a%b', '~/x', '/a\nb');
 }
+
+// ---------------------------------------------------------------------------------------------
+// resource quantities
+// ---------------------------------------------------------------------------------------------
+
+/** A non-negative resource quantity (`500m`, `2`, `1.5Gi`, `1e3`, `.5`). */
+export function quantity(): fc.Arbitrary<string> {
+  const num = fc.oneof(
+    fc.nat({ max: 100000 }).map(String),
+    fc.tuple(fc.nat({ max: 999 }), fc.nat({ max: 999 })).map(([a, b]) => `${a}.${b}`),
+    fc.nat({ max: 99 }).map((b) => `.${b}`),
+  );
+  const suffix = fc.constantFrom('', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'e3', 'E2', 'e+1', 'e-2');
+  return fc.tuple(num, suffix).map(([n, s]) => n + s);
+}
+
+/** A string that is not a resource quantity. */
+export function badQuantity(): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.constantFrom('', 'lots', '1 Gi', '1GB', '1gi', '1KI', 'Gi', '1.2.3', '1e', '1e3Gi', '1Mi ', ' 1', '--1', '+-1', '1K', '1mi', '0x10', '1,5', '.', '1ki', '∞', '1_000'),
+    quantity().map((q) => `${q}B`),
+    quantity().map((q) => `${q} `),
+  );
+}
