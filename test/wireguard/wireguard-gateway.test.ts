@@ -2,7 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { ValidationError, WireguardGateway, WireguardGatewayProps } from '../../src';
 import { synthAndValidate } from '../util';
 import { threeSiteMesh } from './fixtures';
-import { polarisFindings } from './polaris';
+import { polarisChecksOf } from '../util/polaris';
 
 function synthSite(site: string, over: Partial<WireguardGatewayProps> = {}) {
   const mesh = threeSiteMesh();
@@ -88,8 +88,8 @@ describe('WireguardGateway', () => {
   });
 
   test('Polaris: exactly the checks the job needs fire, and no other', () => {
-    const { deployment, objs } = synthSite('asia-east');
-    expect(polarisFindings(deployment, objs)).toEqual([
+    const { objs } = synthSite('asia-east');
+    expect(polarisChecksOf(objs, 'Deployment/wireguard/wireguard-gateway')).toEqual([
       { check: 'dangerousCapabilities', severity: 'danger' }, // NET_ADMIN: creating the tunnel
       { check: 'deploymentMissingReplicas', severity: 'warning' }, // one key, one endpoint: one replica
       { check: 'hostNetworkSet', severity: 'danger' }, // tunnel and routes live in the node's netns
@@ -101,7 +101,7 @@ describe('WireguardGateway', () => {
       { check: 'topologySpreadConstraint', severity: 'warning' }, // one replica
     ]);
     const withPriority = synthSite('asia-east', { priorityClassName: 'system-node-critical' });
-    expect(polarisFindings(withPriority.deployment, withPriority.objs).map((f) => f.check)).not.toContain('priorityClassNotSet');
+    expect(polarisChecksOf(withPriority.objs, 'Deployment/wireguard/wireguard-gateway').map((f) => f.check)).not.toContain('priorityClassNotSet');
   });
 
   test('one mesh, one chart per site in one app: each chart gets its own site\'s config', () => {
