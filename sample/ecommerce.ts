@@ -33,6 +33,7 @@ import {
   MtlsMode,
   ObservabilityStack,
   Peer,
+  PodSecurityLevel,
   Port,
   ReplicationPolicy,
   SecureIngress,
@@ -204,6 +205,8 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
     ns[name] = new ZeroTrustNamespace(chart, `ns-${name}`, {
       name,
       istioInjection: meshed.includes(name),
+      // Fluentd reads the node's logs through hostPath volumes, which only `privileged` admits
+      podSecurity: name === 'logging' ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.RESTRICTED,
       // S3: the database has no way out of the cluster network (the other regions' pod
       // networks are in-cluster peers: they are routed through the WireGuard tunnels)
       internalOnly: name === 'database',
@@ -314,6 +317,8 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
     logging: {
       elasticsearch: Peer.pods(ELASTICSEARCH_LABELS, { namespace: 'logging', name: 'elasticsearch' }),
       credentials: kplus.Secret.fromSecretName(chart, 'es-credentials', 'elasticsearch-credentials'),
+      // not root: reads the logs through the root group (the guardrails require runAsNonRoot)
+      runAsUser: 1000,
       apiServer: Peer.kubeApiServer([region.apiServer]),
     },
   });
@@ -350,9 +355,11 @@ function shopService(chart: Chart, namespace: string, name: string, options: App
     serviceAccount: sa,
     select: false,
     podMetadata: { labels },
+    securityContext: { user: 10001, group: 10001, ensureNonRoot: true },
     containers: [{
       name,
       image: `registry.example.com/shop/${name}:1.4.2`,
+      securityContext: { user: 10001, group: 10001, ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
       ports: [{ number: options.port, name: 'http' }],
       resources: {
         cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
@@ -390,9 +397,12 @@ function database(chart: Chart, primary: boolean): kplus.Deployment {
     serviceAccount: sa,
     select: false,
     podMetadata: { labels },
+    // the postgres image's own user (999); its data and socket folders are emptyDirs it owns
+    securityContext: { user: 999, group: 999, fsGroup: 999, ensureNonRoot: true },
     containers: [{
       name: 'postgres',
       image: 'postgres:16.4',
+      securityContext: { user: 999, group: 999, ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
       ports: [{ number: 5432, name: 'postgres' }],
       envVariables: { PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata') },
       volumeMounts: [{ path: '/var/lib/postgresql/data', volume: data }, { path: '/var/run/postgresql', volume: run }],

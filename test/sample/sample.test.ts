@@ -4,10 +4,11 @@
  */
 import { App } from 'cdk8s';
 import { EXPECTED_FLOWS } from './expected-flows';
-import { buildEcommerce, CLUSTERS, EcommerceSample } from '../../sample/ecommerce';
+import { buildEcommerce, CLUSTERS, EcommerceSample, GUARDRAIL_EXCLUDED } from '../../sample/ecommerce';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, platformOnlyConnections, platformStandIns } from '../../sample/platform';
 import { Flows, Peer, Port, ReachabilityAnalyzer } from '../../src';
 import { formatIssues, validateObjects } from '../util';
+import { podSpecOf, polarisFindings } from '../util/polaris';
 
 let sample: EcommerceSample;
 const objects = new Map<string, any[]>();
@@ -107,6 +108,40 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
     const op = sc.extraFiles['istio/operator.yaml'];
     expect(op).toContain('meshID: shop-mesh');
     expect(op).toContain(`clusterName: ${cluster}`);
+  });
+
+  test('S6/S18: every pod the guardrails see passes their hardening rules and its namespace\'s Pod Security level', () => {
+    const objs = objects.get(cluster)!;
+    const level = new Map<string, string>(ofKind(cluster, 'Namespace')
+      .map((n) => [n.metadata.name, n.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'privileged']));
+    const pods = objs.filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));
+    expect(pods.length).toBeGreaterThanOrEqual(7);
+    for (const w of pods) {
+      const spec = podSpecOf(w);
+      const ns = w.metadata.namespace;
+      if (GUARDRAIL_EXCLUDED.includes(ns)) continue; // the WireGuard gateway (hostNetwork, NET_ADMIN, privileged namespace)
+      const where = `${w.kind}/${ns}/${w.metadata.name}`;
+      expect([where, spec.securityContext?.runAsNonRoot]).toEqual([where, true]);
+      expect([where, spec.securityContext?.seccompProfile?.type]).toEqual([where, 'RuntimeDefault']);
+      expect([where, spec.hostNetwork ?? false, spec.hostPID ?? false, spec.hostIPC ?? false]).toEqual([where, false, false, false]);
+      for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const sc = c.securityContext ?? {};
+        expect([where, c.name, sc.allowPrivilegeEscalation, sc.privileged ?? false, sc.readOnlyRootFilesystem, sc.capabilities?.drop])
+          .toEqual([where, c.name, false, false, true, ['ALL']]);
+        expect((sc.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE')).toEqual([]);
+        expect((c.ports ?? []).filter((p: any) => p.hostPort)).toEqual([]);
+      }
+      if (level.get(ns) === 'restricted') {
+        expect([where, (spec.volumes ?? []).filter((v: any) => v.hostPath)]).toEqual([where, []]);
+      }
+    }
+    // Polaris: no danger finding but the WireGuard gateway's, which its job needs (documented)
+    const danger = polarisFindings(objs).filter((f) => f.severity === 'danger').map((f) => `${f.check} ${f.object}`);
+    expect(danger.sort()).toEqual([
+      'dangerousCapabilities Deployment/wireguard/wireguard-gateway',
+      'hostNetworkSet Deployment/wireguard/wireguard-gateway',
+      'runAsRootAllowed Deployment/wireguard/wireguard-gateway',
+    ]);
   });
 
   test('S16/S18/S19/S20/S23/S24: WireGuard, guardrails, telemetry, replication and failover are present', () => {
