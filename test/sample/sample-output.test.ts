@@ -63,3 +63,30 @@ test.each(CLUSTERS)('helm template of %s renders exactly the plain manifests', (
     .map((f) => fs.readFileSync(path.join(out, c, 'chart', 'templates', f), 'utf8'));
   expect(templates.filter((t) => t.includes('.Values.frontend.replicas')).length).toBe(1);
 });
+
+test('cdk8s.yaml runs the sample as a plain cdk8s app: one manifest per cluster', () => {
+  const config = readYaml(path.join(__dirname, '..', '..', 'cdk8s.yaml'))[0];
+  expect(config).toEqual({
+    language: 'typescript',
+    app: 'npx ts-node --project test/tsconfig.json sample/cdk8s-app.ts',
+    output: 'dist/cdk8s',
+  });
+  // what `cdk8s synth` does: run the app with CDK8S_OUTDIR set to `output`
+  const outdir = tmp('cdk8s');
+  const before = process.env.CDK8S_OUTDIR;
+  process.env.CDK8S_OUTDIR = outdir;
+  try {
+    jest.isolateModules(() => {
+      require('../../sample/cdk8s-app');
+    });
+  } finally {
+    if (before === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = before;
+  }
+  const files = fs.readdirSync(outdir).sort();
+  expect(files.map((f) => f.replace(/-[0-9a-f]{8}\.k8s\.yaml$/, ''))).toEqual(CLUSTERS.map((c) => `shop-${c}`));
+  for (const c of CLUSTERS) {
+    const file = files.find((f) => f.startsWith(`shop-${c}-`))!;
+    expect(readYaml(path.join(outdir, file)).length).toBe(run.objects[c]);
+  }
+});
