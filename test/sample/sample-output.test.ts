@@ -77,6 +77,7 @@ test('cdk8s.yaml runs the sample as a plain cdk8s app: one manifest per cluster'
   process.env.CDK8S_OUTDIR = outdir;
   try {
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../../sample/cdk8s-app');
     });
   } finally {
