@@ -142,6 +142,48 @@ describe('built-in kinds (Kubernetes 1.27 + 1.33)', () => {
   });
 });
 
+describe('what the API server refuses beyond the schema: data keys, quantities', () => {
+  const cm = (data: any, binaryData?: any) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop' }, data, binaryData });
+  const secret = (f: 'data' | 'stringData', m: any) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'shop' }, [f]: m });
+
+  test('ConfigMap and Secret data keys: [-._a-zA-Z0-9]+, at most 253, not "." / ".." / "..x"', () => {
+    expectValid([cm({ 'wg0.conf': 'x', '_a-B.9': 'y', ['k'.repeat(253)]: 'z' }), secret('data', { 'tls.crt': 'eA==' }), secret('stringData', { 'a_b': 'x' })]);
+    for (const bad of ['wg+0.conf', 'a=b', 'a b', 'a/b', 'é', '', '.', '..', '..data']) {
+      expectInvalid(cm({ [bad]: 'x' }), `.data[${JSON.stringify(bad)}]: Invalid value`);
+      expectInvalid(secret('stringData', { [bad]: 'x' }), `.stringData[${JSON.stringify(bad)}]: Invalid value`);
+      expectInvalid(secret('data', { [bad]: 'eA==' }), `.data[${JSON.stringify(bad)}]: Invalid value`);
+    }
+    expectInvalid(cm({ ['k'.repeat(254)]: 'x' }), 'must be no more than 253 characters');
+    expectInvalid(cm({}, { 'a b': 'eA==' }), '.binaryData["a b"]: Invalid value');
+    expectInvalid(cm({ a: 'x' }, { a: 'eA==' }), 'duplicate of key present in binaryData');
+  });
+
+  test('Quantity fields (container resources, ResourceQuota hard, LimitRange) take the Quantity grammar', () => {
+    const withResources = (requests: any, limits: any) => {
+      const d = deployment();
+      d.spec.template.spec.containers[0].resources = { requests, limits };
+      return d;
+    };
+    const quota = (hard: any) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'shop' }, spec: { hard } });
+    const limitRange = (def: any) => ({
+      apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l', namespace: 'shop' },
+      spec: { limits: [{ type: 'Container', default: def, defaultRequest: { cpu: '100m' } }] },
+    });
+    const good = ['1', '500m', '1.5Gi', '.5', '1e3', '2E-2', '+1', '128974848', '129M', '123Mi', '0'];
+    expectValid([withResources({ cpu: '250m', memory: '64Mi' }, { cpu: 1, memory: '128Mi' }), quota({ 'pods': '10', 'requests.cpu': 4 })]);
+    expectValid(good.map((q) => quota({ 'requests.memory': q })));
+    for (const bad of ['lots', '1 Gi', '1GB', '1gi', '1K', '', 'Mi', '1e3Gi', '1.2.3', ' 1']) {
+      expectInvalid(withResources({ cpu: bad }, {}), '.spec.template.spec.containers[0].resources.requests.cpu: Invalid value');
+      expectInvalid(withResources({}, { memory: bad }), '.resources.limits.memory: Invalid value');
+      expectInvalid(quota({ 'requests.cpu': bad }), '.spec.hard["requests.cpu"]: Invalid value');
+      expectInvalid(limitRange({ memory: bad }), '.spec.limits[0].default.memory: Invalid value');
+    }
+    expectInvalid(quota({ pods: 'lots' }), 'quantities must match the regular expression');
+    // not a string or a number at all
+    expectInvalid(quota({ pods: true }), '.spec.hard.pods: Invalid value');
+  });
+});
+
 describe('custom resources (CRD openAPIV3Schema)', () => {
   const dir = 'istio/examples/validation-testdata';
   const files = fs.readdirSync(path.join(CRDS_DIR, dir)).sort();

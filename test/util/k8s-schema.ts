@@ -6,6 +6,22 @@ import { makeStrict } from './schema-transform';
 
 const schemaCache = new Map<string, K8sSchema>();
 
+const QUANTITY_DEF = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+const QUANTITY_KEYWORD = 'x-zt-quantity';
+/** resource.Quantity's grammar (k8s.io/apimachinery/pkg/api/resource: ParseQuantity). */
+export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+/** ajv keyword: a JSON number, or a string in the Quantity grammar. */
+const validateQuantity: any = function validate(this: unknown, _schema: unknown, data: unknown): boolean {
+  if ((typeof data === 'number' && Number.isFinite(data)) || (typeof data === 'string' && QUANTITY_PATTERN.test(data))) return true;
+  (validate as any).errors = [{
+    keyword: QUANTITY_KEYWORD,
+    message: 'quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\' (resource.Quantity: a number with an optional suffix Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E or exponent e<n>)',
+    params: {},
+  }];
+  return false;
+};
+
 /** One Kubernetes version's API schema (swagger definitions), compiled lazily per kind. */
 export class K8sSchema {
   /** The schema of Kubernetes `version` ('1.27' or '1.33'), loaded once per process. */
@@ -33,7 +49,11 @@ export class K8sSchema {
       }
     }
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
-    this.ajv.addSchema({ $id: 'k8s', definitions: makeStrict({ definitions: defs }, true, false).definitions });
+    this.ajv.addKeyword({ keyword: QUANTITY_KEYWORD, errors: true, validate: validateQuantity });
+    const strict = makeStrict({ definitions: defs }, true, false).definitions;
+    // the swagger says only string-or-number; the API server parses strings with resource.ParseQuantity
+    if (strict[QUANTITY_DEF]) strict[QUANTITY_DEF] = { [QUANTITY_KEYWORD]: true };
+    this.ajv.addSchema({ $id: 'k8s', definitions: strict });
   }
 
   /** The definition name for an apiVersion/kind, or undefined if this version does not serve it. */

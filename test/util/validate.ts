@@ -133,6 +133,36 @@ function checkNestedLabels(node: any, path: string, push: (path: string, msg: st
   }
 }
 
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Error text, or undefined if `k` is a valid ConfigMap / Secret data key (IsConfigMapKey). */
+function checkConfigMapKey(k: string): string | undefined {
+  if (k.length > 253) return `must be no more than 253 characters (got ${k.length})`;
+  if (!CONFIG_MAP_KEY.test(k)) return 'a valid config key must consist of alphanumeric characters, \'-\', \'_\' or \'.\' (regex [-._a-zA-Z0-9]+)';
+  if (k === '.') return 'must not be \'.\'';
+  if (k === '..') return 'must not be \'..\'';
+  if (k.startsWith('..')) return 'must not start with \'..\'';
+  return undefined;
+}
+
+/** ConfigMap data/binaryData and Secret data/stringData keys, as ValidateConfigMap / ValidateSecret check them. */
+function checkDataKeys(o: any, push: (path: string, msg: string) => void): void {
+  const fields = o.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
+  for (const f of fields) {
+    const m = o[f];
+    if (m === null || typeof m !== 'object') continue;
+    for (const k of Object.keys(m)) {
+      const e = checkConfigMapKey(k);
+      if (e) push(`.${f}[${JSON.stringify(k)}]`, `Invalid value: ${JSON.stringify(k)}: ${e}`);
+    }
+  }
+  if (o.kind === 'ConfigMap' && o.data && o.binaryData && typeof o.data === 'object' && typeof o.binaryData === 'object') {
+    for (const k of Object.keys(o.data)) {
+      if (k in o.binaryData) push(`.data[${JSON.stringify(k)}]`, `Invalid value: ${JSON.stringify(k)}: duplicate of key present in binaryData`);
+    }
+  }
+}
+
 /** A CRD's own checks: name is `<plural>.<group>`, and its schemas are structural (every node typed). */
 function checkCrdObject(o: any, push: (path: string, msg: string) => void): void {
   const spec = o.spec ?? {};
@@ -207,6 +237,7 @@ export function validateObjects(objs: any[], opts: ValidateOptions = {}): Valida
       checkMetadata(o, !CLUSTER_SCOPED_KINDS.has(o.kind), push);
       checkNestedLabels({ ...o, metadata: undefined }, '', push);
       if (o.kind === 'CustomResourceDefinition' && o.apiVersion === 'apiextensions.k8s.io/v1') checkCrdObject(o, push);
+      if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1') checkDataKeys(o, push);
       return;
     }
 
