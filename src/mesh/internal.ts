@@ -9,11 +9,6 @@ import { fail } from '../core/validate';
 /** HTTP methods an AuthorizationPolicy may match (uppercase, as Envoy sees `:method`). */
 export const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
 
-/** apiVersion of the Istio security kinds (Istio 1.30 serves v1). */
-export const SECURITY_API_VERSION = 'security.istio.io/v1';
-/** apiVersion of the Istio networking kinds used here (Gateway, Sidecar). */
-export const NETWORKING_API_VERSION = 'networking.istio.io/v1';
-
 /** The Istio label that names the network of a namespace, a pod or a gateway. */
 export const NETWORK_LABEL = 'topology.istio.io/network';
 

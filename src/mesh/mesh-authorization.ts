@@ -1,9 +1,10 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { RenderedRule, SECURITY_API_VERSION, selectorOf, sortedLabels, trustDomains } from './internal';
+import { RenderedRule, selectorOf, sortedLabels, trustDomains } from './internal';
 import { MeshRuleProps } from './mesh-rule';
 import { renderMeshRule } from './rule-render';
+import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../../imports/security.istio.io';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 import { Enforcement } from '../rollout/enforcement';
@@ -19,6 +20,13 @@ export enum MeshAction {
   /** Requests matching a rule are audited (logged by an audit provider); no effect on access. */
   AUDIT = 'AUDIT',
 }
+
+/** The CRD's action for each of ours. */
+const CRD_ACTION: Record<MeshAction, AuthorizationPolicySpecAction> = {
+  [MeshAction.ALLOW]: AuthorizationPolicySpecAction.ALLOW,
+  [MeshAction.DENY]: AuthorizationPolicySpecAction.DENY,
+  [MeshAction.AUDIT]: AuthorizationPolicySpecAction.AUDIT,
+};
 
 /**
  * Properties of a {@link MeshAuthorization}.
@@ -206,19 +214,13 @@ export class MeshAuthorization extends Construct {
     }
     const entry: PolicyEntry = { name, action, selector, rules };
     this.policies.set(name, entry);
-    const spec: any = {};
-    if (selector !== undefined) {
-      spec.selector = { matchLabels: selector };
-    }
-    if (action !== MeshAction.ALLOW) {
-      spec.action = action;
-    }
-    if (rules !== undefined) {
-      spec.rules = rules;
-    }
-    const policy = new ApiObject(this, `${action.toLowerCase()}-${name}`, {
-      apiVersion: SECURITY_API_VERSION,
-      kind: 'AuthorizationPolicy',
+    const spec: AuthorizationPolicySpec = {
+      selector: selector === undefined ? undefined : { matchLabels: selector },
+      // ALLOW is the default: not written
+      action: action === MeshAction.ALLOW ? undefined : CRD_ACTION[action],
+      rules,
+    };
+    const policy = new AuthorizationPolicy(this, `${action.toLowerCase()}-${name}`, {
       metadata: { name, namespace: this.namespace },
       spec,
     });

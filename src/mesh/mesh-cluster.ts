@@ -1,9 +1,12 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as jsyaml from 'js-yaml';
-import { NETWORK_LABEL, NETWORKING_API_VERSION } from './internal';
+import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
+import { IstioOperator } from '../../imports/install.istio.io';
+import { Gateway, GatewaySpecServersTlsMode } from '../../imports/networking.istio.io';
 import { fail, validateDns1123Label } from '../core/validate';
 import { IPeer, Peer } from '../flows/peer';
 
@@ -152,21 +155,17 @@ export class MeshCluster extends Construct {
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
-      new ApiObject(this, 'root-namespace', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
+      new k8s.KubeNamespace(this, 'root-namespace', {
         metadata: { name: root, labels: { [NETWORK_LABEL]: props.network } },
       });
     }
-    new ApiObject(this, 'cross-network-gateway', {
-      apiVersion: NETWORKING_API_VERSION,
-      kind: 'Gateway',
+    new Gateway(this, 'cross-network-gateway', {
       metadata: { name: 'cross-network-gateway', namespace: root },
       spec: {
         selector: { istio: EW_LABELS.istio },
         servers: [{
           port: { number: 15443, name: 'tls', protocol: 'TLS' },
-          tls: { mode: 'AUTO_PASSTHROUGH' },
+          tls: { mode: GatewaySpecServersTlsMode.AUTO_UNDERSCORE_PASSTHROUGH },
           hosts: ['*.local'],
         }],
       },
@@ -222,9 +221,10 @@ export class MeshCluster extends Construct {
         },
       }],
     };
+    // the binding's IstioOperatorProps has no spec (the CRD's schema preserves unknown fields),
+    // so only its GVK is used; the object is returned, not added to the chart
     return {
-      apiVersion: 'install.istio.io/v1alpha1',
-      kind: 'IstioOperator',
+      ...IstioOperator.GVK,
       metadata: { name: this.clusterName, namespace: mesh.rootNamespace },
       spec,
     };

@@ -1,7 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NETWORKING_API_VERSION } from './internal';
 import { OutboundTrafficPolicy } from './istio-multi-cluster';
+import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/networking.istio.io';
 import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
 import { Flows, IFlowRenderer } from '../flows/flows';
@@ -113,13 +112,15 @@ export class MeshSidecar extends Construct implements IFlowRenderer {
         }
       }
     }
-    new ApiObject(this, 'Resource', {
-      apiVersion: NETWORKING_API_VERSION,
-      kind: 'Sidecar',
+    new Sidecar(this, 'Resource', {
       metadata: { name: 'default', namespace: this.namespace },
       spec: {
         egress: [{ hosts: Array.from(hosts).sort() }],
-        outboundTrafficPolicy: { mode: this.policy },
+        outboundTrafficPolicy: {
+          mode: this.policy === OutboundTrafficPolicy.ALLOW_ANY
+            ? SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY
+            : SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY,
+        },
       },
     });
   }

@@ -1,8 +1,10 @@
-import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { MTLS_MODES, SECURITY_API_VERSION, selectorOf, sortedLabels } from './internal';
+import { MTLS_MODES, selectorOf, sortedLabels } from './internal';
 import { MtlsMode } from './mtls-mode';
+import {
+  PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode,
+} from '../../imports/security.istio.io';
 import { toKubeName } from '../core/strings';
 import { fail, isPort, PORT_EXPECTED, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 
@@ -69,6 +71,20 @@ export interface MtlsPolicyProps {
   readonly portModes?: PortMtls[];
 }
 
+/** The CRD's modes for ours. */
+const MODE: Record<MtlsMode, PeerAuthenticationSpecMtlsMode> = {
+  [MtlsMode.STRICT]: PeerAuthenticationSpecMtlsMode.STRICT,
+  [MtlsMode.PERMISSIVE]: PeerAuthenticationSpecMtlsMode.PERMISSIVE,
+  [MtlsMode.DISABLE]: PeerAuthenticationSpecMtlsMode.DISABLE,
+  [MtlsMode.UNSET]: PeerAuthenticationSpecMtlsMode.UNSET,
+};
+const PORT_MODE: Record<MtlsMode, PeerAuthenticationSpecPortLevelMtlsMode> = {
+  [MtlsMode.STRICT]: PeerAuthenticationSpecPortLevelMtlsMode.STRICT,
+  [MtlsMode.PERMISSIVE]: PeerAuthenticationSpecPortLevelMtlsMode.PERMISSIVE,
+  [MtlsMode.DISABLE]: PeerAuthenticationSpecPortLevelMtlsMode.DISABLE,
+  [MtlsMode.UNSET]: PeerAuthenticationSpecPortLevelMtlsMode.UNSET,
+};
+
 /**
  * An Istio PeerAuthentication: the mTLS mode of the whole mesh (in the root namespace), of a
  * namespace, or of a workload (optionally per port). Validated as Istio validates it: port-level
@@ -112,7 +128,7 @@ export class MtlsPolicy extends Construct {
     const name = props.name ?? (selector === undefined ? 'default' : toKubeName([props.workload?.node.id ?? 'pods', 'mtls']));
     validateDns1123Subdomain(path, 'name', name);
 
-    let portLevel: { [port: string]: { mode: string } } | undefined;
+    let portLevel: { [port: string]: PeerAuthenticationSpecPortLevelMtls } | undefined;
     if (props.portModes !== undefined) {
       if (!Array.isArray(props.portModes) || props.portModes.length === 0) {
         fail(path, 'portModes', props.portModes, 'a non-empty list of port modes, or no field');
@@ -134,26 +150,20 @@ export class MtlsPolicy extends Construct {
         seen.add(pm.port);
       });
       for (const pm of [...props.portModes].sort((a, b) => a.port - b.port)) {
-        portLevel[String(pm.port)] = { mode: pm.mode };
+        portLevel[String(pm.port)] = { mode: PORT_MODE[pm.mode] };
       }
     }
 
     this.namespace = ns;
     this.name = name;
     this.mode = mode;
-    const spec: any = {};
-    if (selector !== undefined) {
-      spec.selector = { matchLabels: selector };
-    }
-    spec.mtls = { mode };
-    if (portLevel !== undefined) {
-      spec.portLevelMtls = portLevel;
-    }
-    new ApiObject(this, 'Resource', {
-      apiVersion: SECURITY_API_VERSION,
-      kind: 'PeerAuthentication',
+    new PeerAuthentication(this, 'Resource', {
       metadata: { name, namespace: ns },
-      spec,
+      spec: {
+        selector: selector === undefined ? undefined : { matchLabels: selector },
+        mtls: { mode: MODE[mode] },
+        portLevelMtls: portLevel,
+      },
     });
   }
 }
