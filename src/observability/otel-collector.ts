@@ -7,6 +7,11 @@ import {
 } from './collector-config';
 import { CollectorPipeline, TelemetrySignal } from './collector-pipeline';
 import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './internal';
+import {
+  OpenTelemetryCollector, OpenTelemetryCollectorSpec, OpenTelemetryCollectorSpecConfig, OpenTelemetryCollectorSpecManagementState,
+  OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
+  OpenTelemetryCollectorSpecResourcesRequests, OpenTelemetryCollectorSpecUpgradeStrategy,
+} from '../../imports/opentelemetry.io';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
@@ -288,10 +293,12 @@ export class OtelCollector extends Construct {
     });
     (props.pipelines ?? []).forEach((p, i) => this.addPipelineAt(`pipelines[${i}]`, p));
 
-    const spec: any = {
-      mode,
-      managementState: 'managed',
-      upgradeStrategy: 'none',
+    // the typed class of imports/ (its toJson maps the resolved spec field by field, in the CRD's
+    // key order, which is the sorted order cdk8s writes anyway: output is unchanged)
+    const spec: OpenTelemetryCollectorSpec = {
+      mode: mode === CollectorMode.DAEMONSET ? OpenTelemetryCollectorSpecMode.DAEMONSET : OpenTelemetryCollectorSpecMode.DEPLOYMENT,
+      managementState: OpenTelemetryCollectorSpecManagementState.MANAGED,
+      upgradeStrategy: OpenTelemetryCollectorSpecUpgradeStrategy.NONE,
       // our flows own the policies of the collector; the operator must not add a permissive one
       networkPolicy: { enabled: false },
       resources,
@@ -309,18 +316,13 @@ export class OtelCollector extends Construct {
         capabilities: { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      config: Lazy.any({ produce: () => this.renderConfig() }),
+      // rendered at synth (components and pipelines may be added after construction); the typed
+      // class resolves tokens before mapping, so a Lazy is fine at run time (cast for the type only)
+      config: Lazy.any({ produce: () => this.renderConfig() }) as unknown as OpenTelemetryCollectorSpecConfig,
+      replicas: mode === CollectorMode.DEPLOYMENT ? props.replicas ?? 2 : undefined,
+      image: props.image,
     };
-    if (mode === CollectorMode.DEPLOYMENT) {
-      spec.replicas = props.replicas ?? 2;
-    }
-    if (props.image !== undefined) {
-      // TUNABLE(observability.collector.image): bind once src/core/tunable.ts is committed
-      spec.image = props.image;
-    }
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'opentelemetry.io/v1beta1',
-      kind: 'OpenTelemetryCollector',
+    this.apiObject = new OpenTelemetryCollector(this, 'Resource', {
       metadata: { name, namespace },
       spec,
     });
@@ -432,7 +434,10 @@ export class OtelCollector extends Construct {
   }
 }
 
-function renderResources(path: string, r: kplus.ContainerResources | undefined): { resources: any; memoryLimitMib: number } {
+function renderResources(
+  path: string,
+  r: kplus.ContainerResources | undefined,
+): { resources: OpenTelemetryCollectorSpecResources; memoryLimitMib: number } {
   const cpuReq = r?.cpu?.request?.amount ?? '200m';
   const cpuLim = r?.cpu?.limit?.amount ?? '1';
   const memReq: Size = r?.memory?.request ?? Size.mebibytes(512);
@@ -442,8 +447,14 @@ function renderResources(path: string, r: kplus.ContainerResources | undefined):
   }
   return {
     resources: {
-      requests: { cpu: cpuReq, memory: `${memReq.toMebibytes()}Mi` },
-      limits: { cpu: cpuLim, memory: `${memLim.toMebibytes()}Mi` },
+      requests: {
+        cpu: OpenTelemetryCollectorSpecResourcesRequests.fromString(cpuReq),
+        memory: OpenTelemetryCollectorSpecResourcesRequests.fromString(`${memReq.toMebibytes()}Mi`),
+      },
+      limits: {
+        cpu: OpenTelemetryCollectorSpecResourcesLimits.fromString(cpuLim),
+        memory: OpenTelemetryCollectorSpecResourcesLimits.fromString(`${memLim.toMebibytes()}Mi`),
+      },
     },
     memoryLimitMib: memLim.toMebibytes(),
   };
