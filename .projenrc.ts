@@ -106,7 +106,7 @@ project.addTask('bindings', {
 // --- main job: the sample ------------------------------------------------------
 project.addTask('sample', {
   description: 'Synthesize the multi-region sample into dist/sample (manifests, Helm charts, kind configs, reachability report)',
-  exec: 'ts-node --project test/tsconfig.json sample/main.ts',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json sample/main.ts',
   receiveArgs: true,
 });
 project.addTask('bench', {
