@@ -25,7 +25,7 @@ const MODULES = [
     group: 'cert-manager.io', kinds: { Certificate: 'v1', ClusterIssuer: 'v1', Issuer: 'v1' },
   },
   { module: 'multicluster.x-k8s.io', file: 'mcs-api/multicluster.x-k8s.io_serviceexports.yaml', group: 'multicluster.x-k8s.io', kinds: { ServiceExport: 'v1alpha1' } },
-  { module: 'k8gb.absa.oss', file: 'k8gb/k8gb.absa.oss_gslbs.yaml', group: 'k8gb.absa.oss', kinds: { Gslb: 'v1beta1' } },
+  { module: 'k8gb.io', file: 'k8gb/k8gb.io_gslbs.yaml', group: 'k8gb.io', kinds: { Gslb: 'v1beta1' } },
 ];
 
 function trimmed(m) {

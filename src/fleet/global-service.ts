@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
-import { GslbSpec, toJson_GslbSpec } from '../../imports/k8gb.absa.oss';
+import { Gslb } from '../../imports/k8gb.io';
 import { ServiceExport } from '../../imports/multicluster.x-k8s.io';
 import {
   fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
@@ -279,21 +279,16 @@ export class GlobalService extends Construct {
             }],
           },
         });
-        // the spec is typed by the generated binding; the group is k8gb.io (current in k8gb 0.20),
-        // whose Gslb spec is the same as the legacy k8gb.absa.oss one the binding was generated from
-        const spec: GslbSpec = {
-          resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: props.name },
-          strategy: {
-            type: this.strategy!.type,
-            primaryGeoTag: this.strategy!.primaryGeoTag,
-            dnsTtlSeconds: ttlSeconds,
-          },
-        };
-        const gslb = new ApiObject(scope, 'gslb', {
-          apiVersion: 'k8gb.io/v1beta1',
-          kind: 'Gslb',
+        const gslb = new Gslb(scope, 'gslb', {
           metadata: { name: props.name, namespace: props.namespace },
-          spec: toJson_GslbSpec(spec),
+          spec: {
+            resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: props.name },
+            strategy: {
+              type: this.strategy!.type,
+              primaryGeoTag: this.strategy!.primaryGeoTag,
+              dnsTtlSeconds: ttlSeconds,
+            },
+          },
         });
         gslb.addDependency(ingress);
       }

@@ -13,7 +13,7 @@ export class Gslb extends ApiObject {
    * Returns the apiVersion and kind for "Gslb"
    */
   public static readonly GVK: GroupVersionKind = {
-    apiVersion: 'k8gb.absa.oss/v1beta1',
+    apiVersion: 'k8gb.io/v1beta1',
     kind: 'Gslb',
   }
 
@@ -112,6 +112,15 @@ export interface GslbSpec {
   readonly resourceRef?: GslbSpecResourceRef;
 
   /**
+   * ServiceHealthPolicy controls how multiple Services backing the same host are evaluated.
+   * Defaults to Any for backward compatibility.
+   *
+   * @default Any for backward compatibility.
+   * @schema GslbSpec#serviceHealthPolicy
+   */
+  readonly serviceHealthPolicy?: GslbSpecServiceHealthPolicy;
+
+  /**
    * Gslb Strategy spec
    *
    * @schema GslbSpec#strategy
@@ -128,6 +137,7 @@ export function toJson_GslbSpec(obj: GslbSpec | undefined): Record<string, any> 
   const result = {
     'ingress': toJson_GslbSpecIngress(obj.ingress),
     'resourceRef': toJson_GslbSpecResourceRef(obj.resourceRef),
+    'serviceHealthPolicy': obj.serviceHealthPolicy,
     'strategy': toJson_GslbSpecStrategy(obj.strategy),
   };
   // filter undefined values
@@ -308,6 +318,20 @@ export function toJson_GslbSpecResourceRef(obj: GslbSpecResourceRef | undefined)
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ServiceHealthPolicy controls how multiple Services backing the same host are evaluated.
+ * Defaults to Any for backward compatibility.
+ *
+ * @default Any for backward compatibility.
+ * @schema GslbSpecServiceHealthPolicy
+ */
+export enum GslbSpecServiceHealthPolicy {
+  /** Any */
+  ANY = "Any",
+  /** All */
+  ALL = "All",
+}
 
 /**
  * Gslb Strategy spec
