@@ -54,7 +54,8 @@ describe('Fleet (property)', () => {
   });
 
   test('overlapping CIDRs: a ValidationError naming both clusters and both blocks', () => {
-    const overlap = fc.tuple(dnsLabel(15), dnsLabel(15), fc.integer({ min: 0, max: 127 }), fc.integer({ min: 16, max: 24 }), fc.integer({ min: 0, max: 8 }),
+    const overlap = fc.tuple(dnsLabel(15), dnsLabel(15), fc.integer({ min: 0, max: 127 }),
+      fc.integer({ min: 16, max: 24 }), fc.integer({ min: 0, max: 8 }),
       fc.constantFrom<'podCidr' | 'serviceCidr'>('podCidr', 'serviceCidr'))
       .filter(([a, b]) => a !== b)
       .map(([a, b, octet, p, extra, field2]) => {
