@@ -113,7 +113,10 @@ export class Flows extends Construct {
    * destination and ports).
    */
   public get flows(): Flow[] {
-    return [...this._flows].sort(Flow.compare);
+    // same order as Flow.compare, computing each key once (not twice per comparison)
+    const keyed = this._flows.map((flow) => ({ flow, key: flow.key }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return keyed.map((x) => x.flow);
   }
 
   /**
