@@ -39,3 +39,29 @@ export function namespacePeer(name: string): IPeer {
   validateDns1123Label('namespacePeer', 'name', name);
   return { peerKind: PeerKind.NAMESPACE, peerName: name, namespace: name, inCluster: true };
 }
+
+/** A values-key prefix: dot-separated identifiers (what `Tunable` accepts as a key). */
+const VALUES_PREFIX = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
+
+/** Throws unless `prefix` can start a tunable's values key. */
+export function validateValuesPrefix(path: string, field: string, prefix: string): void {
+  if (typeof prefix !== 'string' || !VALUES_PREFIX.test(prefix)) {
+    fail(path, field, prefix, 'dot-separated identifiers, each a letter then letters, digits or \'_\' (e.g. observability.collector)');
+  }
+}
+
+/**
+ * `[registry[:port]/]repository:tag` split at the tag's colon; undefined for a digest reference
+ * (pinned on purpose: a tag value would unpin it) or a reference without a tag.
+ */
+export function splitImageTag(image: string): { repository: string; tag: string } | undefined {
+  if (image.includes('@')) {
+    return undefined;
+  }
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  if (colon <= slash) {
+    return undefined;
+  }
+  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+}

@@ -6,7 +6,7 @@ import {
   validateComponentId, validateDuration, validatePositiveInteger,
 } from './collector-config';
 import { CollectorPipeline, TelemetrySignal } from './collector-pipeline';
-import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from './internal';
+import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT, splitImageTag, validateValuesPrefix } from './internal';
 import {
   OpenTelemetryCollector, OpenTelemetryCollectorSpec, OpenTelemetryCollectorSpecConfig, OpenTelemetryCollectorSpecManagementState,
   OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
@@ -14,6 +14,7 @@ import {
 } from '../../imports/opentelemetry.io';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
+import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
@@ -147,6 +148,14 @@ export interface OtelCollectorProps {
    * @default - only the traces pipeline
    */
   readonly pipelines?: CollectorPipeline[];
+
+  /**
+   * Prefix of the collector's Helm values (tunables), e.g. `<prefix>.replicas`. Give each
+   * collector of a chart its own prefix if their defaults differ.
+   *
+   * @default 'observability.collector'
+   */
+  readonly valuesPrefix?: string;
 }
 
 
@@ -159,6 +168,15 @@ export interface OtelCollectorProps {
  *
  * Declares its flows: each telemetry source -> collector on 4317/4318, collector -> Jaeger on
  * the endpoint's port, collector -> cluster DNS.
+ *
+ * Helm values (tunables, keys under `valuesPrefix`, default `observability.collector`):
+ * `image.repository` and `image.tag` (only when `image` is given with a tag: without it the field
+ * is absent and the operator picks its image; a digest stays pinned), `replicas` (integer >= 1,
+ * deployment mode), `memoryLimitMib` (integer, the memory_limiter `limit_mib`; the values schema
+ * keeps it below the container memory limit and above `memorySpikeLimitMib`), `jaeger.host`
+ * (only when `jaeger` is given: by default the flow to Jaeger is derived from the host's
+ * namespace, so a host changed at install time would not be covered by any flow). The Jaeger port
+ * is never tunable (the flow allows exactly that port).
  */
 export class OtelCollector extends Construct {
   /** OTLP over gRPC. */
@@ -244,6 +262,7 @@ export class OtelCollector extends Construct {
       }
     }
     const { resources, memoryLimitMib: containerLimitMib } = renderResources(path, props.resources);
+    validateValuesPrefix(path, 'valuesPrefix', props.valuesPrefix ?? 'observability.collector');
     if (limitMib >= containerLimitMib) {
       fail(path, 'memoryLimitMib', limitMib,
         `less than the container memory limit (${containerLimitMib} MiB), or the kernel kills the collector before memory_limiter acts`);
@@ -326,6 +345,7 @@ export class OtelCollector extends Construct {
       metadata: { name, namespace },
       spec,
     });
+    this.declareTunables(props, { limitMib, spikeMib, containerLimitMib, endpoint });
 
     const flows = Flows.of(this);
     flows.allow(this.peer, this.jaegerPeer, {
@@ -394,6 +414,36 @@ export class OtelCollector extends Construct {
     this.addPipelineAt('pipeline', pipeline);
   }
 
+  /** Binds the tunable fields of the OpenTelemetryCollector (plain synth is unchanged). */
+  private declareTunables(props: OtelCollectorProps, v: { limitMib: number; spikeMib?: number; containerLimitMib: number; endpoint: string }): void {
+    const prefix = props.valuesPrefix ?? 'observability.collector';
+    const obj = this.apiObject;
+    const image = props.image === undefined ? undefined : splitImageTag(props.image);
+    if (image !== undefined) {
+      Tunable.bindFormat(obj, '/spec/image', '%s:%s', [
+        Tunable.string(`${prefix}.image.repository`, image.repository, { description: 'Collector image repository' }),
+        Tunable.string(`${prefix}.image.tag`, image.tag, { description: 'Collector image tag (pin a version; use --set-string for a numeric tag)' }),
+      ]);
+    }
+    if (props.mode !== CollectorMode.DAEMONSET) {
+      Tunable.integer(`${prefix}.replicas`, props.replicas ?? 2, { description: 'Collector replicas', minimum: 1 })
+        .bindTo(obj, '/spec/replicas');
+    }
+    Tunable.integer(`${prefix}.memoryLimitMib`, v.limitMib, {
+      description: `memory_limiter limit_mib: below the container memory limit (${v.containerLimitMib} MiB)`,
+      minimum: v.spikeMib === undefined ? 1 : v.spikeMib + 1,
+      maximum: v.containerLimitMib - 1,
+    }).bindTo(obj, '/spec/config/processors/memory_limiter/limit_mib');
+    if (props.jaeger !== undefined) {
+      const colon = v.endpoint.lastIndexOf(':');
+      const host = Tunable.string(`${prefix}.jaeger.host`, v.endpoint.slice(0, colon), {
+        description: `Jaeger OTLP host (port ${this.jaegerPort} is fixed: the flow allows only it); must be a pod of the jaeger peer`,
+      });
+      Tunable.bindFormat(obj, `/spec/config/exporters/${OtelCollector.JAEGER_EXPORTER.replace(/~/g, '~0').replace(/\//g, '~1')}/endpoint`,
+        `%s:${this.jaegerPort}`, [host]);
+    }
+  }
+
   private addPipelineAt(field: string, pipeline: CollectorPipeline): void {
     const path = this.node.path;
     if (pipeline === undefined || pipeline === null || typeof pipeline !== 'object') {
@@ -440,8 +490,16 @@ function renderResources(
 ): { resources: OpenTelemetryCollectorSpecResources; memoryLimitMib: number } {
   const cpuReq = r?.cpu?.request?.amount ?? '200m';
   const cpuLim = r?.cpu?.limit?.amount ?? '1';
-  const memReq: Size = r?.memory?.request ?? Size.mebibytes(512);
-  const memLim: Size = r?.memory?.limit ?? Size.mebibytes(2048);
+  // Size.toMebibytes() throws a plain Error for sizes that are not whole MiB: refuse them first
+  const wholeMib = (field: string, s: Size): Size => {
+    const kib = s.toKibibytes();
+    if (!Number.isInteger(kib) || kib % 1024 !== 0 || kib <= 0) {
+      fail(path, field, `${kib}Ki`, 'a positive whole number of mebibytes, e.g. Size.mebibytes(512)');
+    }
+    return s;
+  };
+  const memReq: Size = wholeMib('resources.memory.request', r?.memory?.request ?? Size.mebibytes(512));
+  const memLim: Size = wholeMib('resources.memory.limit', r?.memory?.limit ?? Size.mebibytes(2048));
   if (memReq.toMebibytes() > memLim.toMebibytes()) {
     fail(path, 'resources.memory.request', `${memReq.toMebibytes()}Mi`, `at most the memory limit (${memLim.toMebibytes()}Mi)`);
   }
