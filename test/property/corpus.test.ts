@@ -2,9 +2,9 @@
  * Shrunk counterexamples found by the property tests in test/property/, kept as plain tests.
  * Each names the property that found it and the fix.
  */
-import { Testing } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import { expectValidationError } from './arbitraries';
-import { Port, WireguardGateway, WireguardMesh, WireguardSite, ZeroTrustNamespace } from '../../src';
+import { OtelCollector, Port, WireguardGateway, WireguardMesh, WireguardSite, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
@@ -51,6 +51,13 @@ describe('property-test corpus', () => {
     const e = expectValidationError(() => new ZeroTrustNamespace(chart, 'ns', { name: 'ok', kubeApiServerCidrs: ['0.0.0.1/0'] }),
       { field: 'kubeApiServerCidrs[0]', value: '0.0.0.1/0' });
     expect(e.path).toBe(`${chart.node.path}/ns`);
+    expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  test('observability: a container memory limit that is not whole MiB threw a plain Error (Size.toMebibytes)', () => {
+    const chart = Testing.chart();
+    expectValidationError(() => new OtelCollector(chart, 'otel', { resources: { memory: { limit: Size.kibibytes(2098177) } } }),
+      { field: 'resources.memory.limit', value: '2098177Ki' });
     expect(Testing.synth(chart)).toEqual([]);
   });
 });
