@@ -1,10 +1,11 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  CONTAINER_LOG_DIR, ES_PASSWORD_ENV, ES_USER_ENV, POD_LOG_DIR, renderFluentdConfig,
+  CONTAINER_LOG_DIR, ES_PASSWORD_ENV, ES_USER_ENV, FluentdConfigInput, POD_LOG_DIR, renderFluentdConfig,
 } from './fluentd-config';
-import { defaultPeerFor } from './internal';
+import { defaultPeerFor, splitImageTag, validateValuesPrefix } from './internal';
 import { Port } from '../core/port';
+import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
@@ -140,6 +141,21 @@ export interface FluentdLogShipperProps {
    * @default - requests 100m CPU / 256 MiB, limits 500m CPU / 512 MiB
    */
   readonly resources?: kplus.ContainerResources;
+
+  /**
+   * PriorityClass of the fluentd pods (a log shipper usually gets a high one, e.g.
+   * `system-node-critical`, so it is not evicted before the workloads whose logs it ships).
+   *
+   * @default - none (the cluster default; Polaris reports `priorityClassNotSet`)
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Prefix of the shipper's Helm values (tunables), e.g. `<prefix>.image.tag`.
+   *
+   * @default 'logging.fluentd'
+   */
+  readonly valuesPrefix?: string;
 }
 
 /**
@@ -152,7 +168,23 @@ export interface FluentdLogShipperProps {
  * read-only root filesystem, seccomp RuntimeDefault, read-only host log mounts. Polaris findings
  * its job needs: `hostPathSet` (warning: the node's log directories), `runAsRootAllowed`
  * (danger, unless runAsUser is set: the log files are root-owned) and
- * `automountServiceAccountToken` (warning: the metadata filter calls the API).
+ * `automountServiceAccountToken` (warning: the metadata filter calls the API). Other Polaris
+ * warnings: `metadataAndInstanceMismatched` (the objects carry no `app.kubernetes.io/instance`
+ * label: adding one would change every existing manifest, and the DaemonSet selector is
+ * immutable), `missingNetworkPolicy` (unless a ZeroTrustNamespace manages the namespace, the
+ * declared flows render no NetworkPolicy), `priorityClassNotSet` (unless `priorityClassName` is
+ * given) and `topologySpreadConstraint` (not applicable: a DaemonSet runs one pod per node).
+ *
+ * Helm values (tunables, keys under `valuesPrefix`, default `logging.fluentd`):
+ * `image.repository` and `image.tag` (a digest image stays pinned), `resources.memoryRequestMib`
+ * and `resources.memoryLimitMib` (integers), `resources.cpuRequestMillicores` and
+ * `resources.cpuLimitMillicores` (integers, only when the value is given in millicores, e.g. the
+ * defaults 100m and 500m), `elasticsearch.host` (only when `elasticsearch` is given: by default
+ * the flow to Elasticsearch is derived from the host's namespace, so a host changed at install
+ * time would be covered by no flow; it is the `host` line of fluent.conf in the ConfigMap). The
+ * Elasticsearch port is never tunable (the flow allows exactly that port). The values schema
+ * cannot refuse a `latest` tag or a host with spaces (tunables have no patterns): whoever sets
+ * the values is trusted like whoever picks the image.
  *
  * Declares its flows: fluentd -> Elasticsearch, fluentd -> DNS, fluentd -> API server (when given).
  */
@@ -167,6 +199,8 @@ export class FluentdLogShipper extends Construct {
   public readonly elasticsearchPeer: IPeer;
   /** The rendered fluent.conf. */
   public readonly fluentConf: string;
+
+  private readonly fluentConfInput: FluentdConfigInput;
 
   constructor(scope: Construct, id: string, props: FluentdLogShipperProps) {
     super(scope, id);
@@ -222,6 +256,11 @@ export class FluentdLogShipper extends Construct {
       fail(path, 'runAsUser', runAsUser, 'a user id from 0 to 2147483647');
     }
     const resources = renderResources(path, props.resources);
+    if (props.priorityClassName !== undefined) {
+      validateDns1123Subdomain(path, 'priorityClassName', props.priorityClassName);
+    }
+    const prefix = props.valuesPrefix ?? 'logging.fluentd';
+    validateValuesPrefix(path, 'valuesPrefix', prefix);
 
     this.shipperName = name;
     this.namespace = namespace;
@@ -229,7 +268,7 @@ export class FluentdLogShipper extends Construct {
     const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'log-shipper' };
     this.peer = Peer.pods(labels, { namespace, serviceAccountName: name, name });
 
-    this.fluentConf = renderFluentdConfig({
+    this.fluentConfInput = {
       host,
       port,
       scheme: tls ? 'https' : 'http',
@@ -242,7 +281,8 @@ export class FluentdLogShipper extends Construct {
       bufferDir: BUFFER_DIR,
       totalLimitSize: `${bufferLimitMib}MB`,
       monitorPort: MONITOR_PORT,
-    });
+    };
+    this.fluentConf = renderFluentdConfig(this.fluentConfInput);
 
     const meta = (extra: { [k: string]: string } = {}) => ({ name, namespace, labels: { ...labels, ...extra } });
     new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -293,7 +333,7 @@ export class FluentdLogShipper extends Construct {
     const podSecurity: kplus.k8s.PodSecurityContext = runAsUser === 0
       ? { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } }
       : { runAsUser, runAsGroup: runAsUser, runAsNonRoot: true, supplementalGroups: [0], seccompProfile: { type: 'RuntimeDefault' } };
-    new kplus.k8s.KubeDaemonSet(this, 'DaemonSet', {
+    const daemonSet = new kplus.k8s.KubeDaemonSet(this, 'DaemonSet', {
       metadata: meta(),
       spec: {
         selector: { matchLabels: labels },
@@ -304,6 +344,7 @@ export class FluentdLogShipper extends Construct {
             serviceAccountName: name,
             // the kubernetes_metadata filter reads the API with this token (Polaris warning, needed)
             automountServiceAccountToken: true,
+            ...(props.priorityClassName === undefined ? {} : { priorityClassName: props.priorityClassName }),
             securityContext: podSecurity,
             terminationGracePeriodSeconds: 30,
             tolerations: [
@@ -311,7 +352,6 @@ export class FluentdLogShipper extends Construct {
             ],
             containers: [{
               name: 'fluentd',
-              // TUNABLE(logging.fluentd.image): bind once src/core/tunable.ts is committed
               image,
               imagePullPolicy: 'Always',
               command: ['fluentd', '-c', `${CONFIG_DIR}/fluent.conf`, '--no-supervisor'],
@@ -340,6 +380,8 @@ export class FluentdLogShipper extends Construct {
       },
     });
 
+    this.declareTunables(prefix, props, { image, host, port, daemonSet, configMap, resources });
+
     const flows = Flows.of(this);
     flows.allow(this.peer, this.elasticsearchPeer, {
       ports: [Port.tcp(port)],
@@ -365,6 +407,56 @@ export class FluentdLogShipper extends Construct {
       },
     });
   }
+
+  /** Binds the tunable fields (plain synth is unchanged). */
+  private declareTunables(prefix: string, props: FluentdLogShipperProps, t: TunableTargets): void {
+    const container = '/spec/template/spec/containers/0';
+    const image = splitImageTag(t.image);
+    if (image !== undefined) {
+      Tunable.bindFormat(t.daemonSet, `${container}/image`, '%s:%s', [
+        Tunable.string(`${prefix}.image.repository`, image.repository, { description: 'Fluentd image repository (kubernetes_metadata filter, cri parser, elasticsearch output)' }),
+        Tunable.string(`${prefix}.image.tag`, image.tag, { description: 'Fluentd image tag (pin a version, never latest)' }),
+      ]);
+    }
+    const r = t.resources;
+    for (const [kind, field, what] of [['requests', 'Request', 'request'], ['limits', 'Limit', 'limit']] as const) {
+      const mem = /^([0-9]+)Mi$/.exec(String(r[kind]?.memory?.value));
+      if (mem) {
+        Tunable.bindFormat(t.daemonSet, `${container}/resources/${kind}/memory`, '%sMi', [
+          Tunable.integer(`${prefix}.resources.memory${field}Mib`, Number(mem[1]), { description: `Fluentd memory ${what} in MiB`, minimum: 1 }),
+        ]);
+      }
+      const cpu = /^([0-9]+)m$/.exec(String(r[kind]?.cpu?.value));
+      if (cpu) {
+        Tunable.bindFormat(t.daemonSet, `${container}/resources/${kind}/cpu`, '%sm', [
+          Tunable.integer(`${prefix}.resources.cpu${field}Millicores`, Number(cpu[1]), { description: `Fluentd CPU ${what} in millicores`, minimum: 1 }),
+        ]);
+      }
+    }
+    if (props.elasticsearch !== undefined) {
+      // the host line of fluent.conf: the text as a format, the host as its only %s
+      const marker = '\u0000host\u0000';
+      const text = renderFluentdConfig({ ...this.fluentConfInput, host: marker });
+      const format = text.replace(/%/g, '%%').split(marker).join('%s');
+      const host = Tunable.string(`${prefix}.elasticsearch.host`, t.host, {
+        description: `Elasticsearch host (port ${t.port} is fixed: the flow allows only it); must be a pod of the elasticsearch peer`,
+      });
+      const expected = Tunable.bindFormat(t.configMap, '/data/fluent.conf', format, [host]);
+      if (expected !== this.fluentConf) {
+        throw new Error(`${this.node.path}: internal error: the fluent.conf format does not render the config`);
+      }
+    }
+  }
+}
+
+/** What {@link FluentdLogShipper.declareTunables} binds. */
+interface TunableTargets {
+  readonly image: string;
+  readonly host: string;
+  readonly port: number;
+  readonly daemonSet: kplus.k8s.KubeDaemonSet;
+  readonly configMap: kplus.k8s.KubeConfigMap;
+  readonly resources: kplus.k8s.ResourceRequirements;
 }
 
 function renderResources(path: string, r: kplus.ContainerResources | undefined): kplus.k8s.ResourceRequirements {

@@ -107,6 +107,42 @@ describe('ObservabilityStack collector tunables', () => {
   });
 });
 
+describe('FluentdLogShipper tunables', () => {
+  const es = (chart: Chart, over: any = {}) => ({
+    logging: { credentials: kplus.Secret.fromSecretName(chart, 'es-creds', 'es-credentials'), ...over },
+  });
+
+  test('the Elasticsearch host is tunable only with an explicit elasticsearch peer; the port never', () => {
+    expect(build((c) => es(c), false).helmChart.valueKeys.filter(k => k.includes('elasticsearch'))).toEqual([]);
+    const { helmChart, dir, plain } = build((c) => es(c, {
+      elasticsearchEndpoint: 'es-http.search:9200',
+      elasticsearch: Peer.pods({ 'elasticsearch.k8s.elastic.co/cluster-name': 'es' }, { namespace: 'search' }),
+    }), false);
+    expect(helmChart.values().logging.fluentd.elasticsearch).toEqual({ host: 'es-http.search' });
+    expect(byKey(rendered(dir))).toEqual(byKey(plain));
+    const objs = rendered(dir, '--set', 'logging.fluentd.elasticsearch.host=es-http.search.svc.cluster.local');
+    const before = find(plain, 'ConfigMap').data['fluent.conf'];
+    const after = find(objs, 'ConfigMap').data['fluent.conf'];
+    expect(after).toBe(before.replace('  host es-http.search\n', '  host es-http.search.svc.cluster.local\n'));
+    expect(after).not.toBe(before);
+    expect(after).toContain('  port 9200\n');
+  });
+
+  test('resources in millicores and MiB are tunable; whole CPUs are not', () => {
+    const { helmChart, dir } = build((c) => es(c, { resources: { cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.units(1) } } }), false);
+    expect(helmChart.values().logging.fluentd.resources).toEqual({ cpuRequestMillicores: 50, memoryLimitMib: 512, memoryRequestMib: 256 });
+    const ds = find(rendered(dir, '--set', 'logging.fluentd.resources.memoryLimitMib=1024', '--set', 'logging.fluentd.resources.cpuRequestMillicores=75'), 'DaemonSet');
+    expect(ds.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '75m', memory: '256Mi' }, limits: { cpu: '1', memory: '1024Mi' } });
+  });
+
+  test('priorityClassName is set on the pod and validated; absent by default', () => {
+    const { plain } = build((c) => es(c, { priorityClassName: 'system-node-critical' }), false);
+    expect(find(plain, 'DaemonSet').spec.template.spec.priorityClassName).toBe('system-node-critical');
+    expect(find(build((c) => es(c), false).plain, 'DaemonSet').spec.template.spec.priorityClassName).toBeUndefined();
+    expect(() => build((c) => es(c, { priorityClassName: 'Not_Valid' }), false)).toThrow('invalid priorityClassName "Not_Valid"');
+  });
+});
+
 describe('a chart with an ObservabilityStack and a WireguardGateway, written by HelmChart', () => {
   let built: Built;
   beforeAll(() => {
@@ -152,6 +188,12 @@ describe('a chart with an ObservabilityStack and a WireguardGateway, written by 
 });
 
 const EXPECTED_KEYS = [
+  'logging.fluentd.image.repository',
+  'logging.fluentd.image.tag',
+  'logging.fluentd.resources.cpuLimitMillicores',
+  'logging.fluentd.resources.cpuRequestMillicores',
+  'logging.fluentd.resources.memoryLimitMib',
+  'logging.fluentd.resources.memoryRequestMib',
   'observability.collector.image.repository',
   'observability.collector.image.tag',
   'observability.collector.memoryLimitMib',
