@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DEFAULT_PRIVATE_KEY_FILE, DEFAULT_WIREGUARD_IMAGE, WIREGUARD_GATEWAY_NODE_LABEL } from './constants';
 import { WireguardMesh } from './wireguard-mesh';
+import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 
 
@@ -90,6 +91,10 @@ export interface WireguardGatewayProps {
  * `topologySpreadConstraint` (one replica on purpose), `missingNetworkPolicy` (no effect on
  * hostNetwork pods) and `priorityClassNotSet` unless `priorityClassName` is given (warning).
  * The node must forward IP packets (`net.ipv4.ip_forward=1`, which Kubernetes nodes already need).
+ *
+ * Helm values (tunables): `wireguard.image.repository` and `wireguard.image.tag` (not for an
+ * image pinned by digest). Replicas stay 1 (see above), the listen port and the config come from
+ * the mesh (every peer's config names them), so none of them is tunable.
  */
 export class WireguardGateway extends Construct {
   /**
@@ -198,7 +203,7 @@ export class WireguardGateway extends Construct {
       failureThreshold: 3,
     });
 
-    new k8s.KubeDeployment(this, 'Deployment', {
+    const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: { name, namespace, labels },
       spec: {
         replicas: 1,
@@ -264,7 +269,23 @@ export class WireguardGateway extends Construct {
         },
       },
     });
+
+    // Helm values: the image (a digest stays pinned: a tag value would unpin it)
+    const split = splitImageTag(image);
+    if (split !== undefined) {
+      Tunable.bindFormat(deployment, '/spec/template/spec/containers/0/image', '%s:%s', [
+        Tunable.string('wireguard.image.repository', split.repository, { description: 'WireGuard gateway image repository (needs bash, wg, wg-quick, ip)' }),
+        Tunable.string('wireguard.image.tag', split.tag, { description: 'WireGuard gateway image tag (pin a version, never latest)' }),
+      ]);
+    }
   }
+}
+
+/** `repository:tag` split at the tag's colon; undefined for a digest reference. */
+function splitImageTag(image: string): { repository: string; tag: string } | undefined {
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return image.includes('@') || colon <= slash ? undefined : { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
 }
 
 /** True if `image` is `[registry/]repo:tag` (tag not `latest`) or has a sha256 digest. */

@@ -173,6 +173,21 @@ describe('a chart with an ObservabilityStack and a WireguardGateway, written by 
     expect(find(objs, 'OpenTelemetryCollector').spec.replicas).toBe(3);
   });
 
+  test('--set-string wireguard.image.tag changes the gateway image only', () => {
+    const objs = rendered(built.dir, '--set-string', 'wireguard.image.tag=1.0.20250521', '--set', 'wireguard.image.repository=registry.example.com/wg');
+    const before = new Map(built.plain.map(o => [objectKey(o), o]));
+    const changes = objs.flatMap(o => diffPaths(before.get(objectKey(o)), o).map(p => `${objectKey(o)}:${p}`));
+    expect(changes).toEqual(['apps/v1/Deployment/wireguard/wireguard-gateway:spec.template.spec.containers.0.image']);
+    expect(find(objs, 'Deployment').spec.template.spec.containers[0].image).toBe('registry.example.com/wg:1.0.20250521');
+    expect(built.helmChart.values().wireguard).toEqual({ image: { repository: 'linuxserver/wireguard', tag: '1.0.20210914' } });
+  });
+
+  test('a gateway image pinned by digest declares no image value', () => {
+    const chart = new Chart(new App(), 'c');
+    new WireguardGateway(chart, 'wg', { mesh: threeSiteMesh(), site: 'asia-east', image: `ghcr.io/x/wg@sha256:${'b'.repeat(64)}` });
+    expect(HelmChart.fromChart(chart).valueKeys).toEqual([]);
+  });
+
   test('a wrong type or an out-of-range value is refused by the values schema', () => {
     const cases: Array<[string[], string]> = [
       [['--set', 'observability.collector.replicas=three'], 'observability.collector.replicas: Invalid type. Expected: integer, given: string'],
@@ -198,4 +213,6 @@ const EXPECTED_KEYS = [
   'observability.collector.image.tag',
   'observability.collector.memoryLimitMib',
   'observability.collector.replicas',
+  'wireguard.image.repository',
+  'wireguard.image.tag',
 ];
