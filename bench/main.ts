@@ -10,11 +10,12 @@
  *   --no-helm             skip the `helm template` baseline
  *   --profile             run the children with --cpu-prof (profiles in bench/out/prof)
  *   --out FILE            markdown output (default bench/results.md; '-' for none)
+ *   --from-json FILE      only re-render the report of a saved bench/out/results.json
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkGoals, toMarkdown } from './report';
-import { runBenchmark } from './runner';
+import { BenchResults, runBenchmark } from './runner';
 import { helmPath } from '../test/util/helm';
 
 function arg(argv: string[], name: string): string | undefined {
@@ -50,7 +51,8 @@ export function main(argv: string[]): number {
       process.stderr.write(`helm unavailable, skipping the helm template baseline: ${(e as Error).message}\n`);
     }
   }
-  const results = runBenchmark({
+  const fromJson = arg(argv, '--from-json');
+  const results: BenchResults = fromJson !== undefined ? JSON.parse(fs.readFileSync(fromJson, 'utf8')) : runBenchmark({
     sizes,
     clusters,
     reps,
@@ -62,13 +64,14 @@ export function main(argv: string[]): number {
     nodeFlags: argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.join(outDir, 'prof')] : [],
     log: (l) => process.stderr.write(`${l}\n`),
   });
-  const md = toMarkdown(results, sizes.some((n) => n >= 1000) ? `${reps} (${largeReps} at 1000+ services)` : `${reps}`, analyzerReps);
+  const md = toMarkdown(results, results.fleet.some((f) => f.services >= 1000) ? `${reps} (${largeReps} at 1000+ services)` : `${reps}`, analyzerReps);
   process.stdout.write(`${md}\n`);
   if (out !== '-') {
     fs.writeFileSync(out, md);
     process.stderr.write(`written ${out}\n`);
   }
-  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 1));
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...results, reps, largeReps, analyzerReps }, null, 1));
   const missed = checkGoals(results).filter((g) => g.met === false);
   process.stderr.write(missed.length === 0 ? 'bench: every measured goal met\n' : `bench: ${missed.length} goal(s) missed\n`);
   return 0;

@@ -31,12 +31,12 @@ function bySize(fleet: FleetResult[], n: number): FleetResult | undefined {
 /** Evaluates the goals against the results. */
 export function checkGoals(r: BenchResults): GoalCheck[] {
   const out: GoalCheck[] = [];
-  const largest = [...r.fleet].sort((a, b) => b.services - a.services)[0];
-  if (largest) {
+  if (r.fleet.length > 0) {
+    const worst = Math.max(...r.fleet.map((f) => f.oursOverRaw));
     out.push({
-      goal: `synthesis within ${GOALS.maxOursOverRaw}x of raw ApiObjects (largest size, ${largest.services} services/cluster)`,
-      measured: fmtRatio(largest.oursOverRaw),
-      met: largest.oursOverRaw <= GOALS.maxOursOverRaw,
+      goal: `synthesis within ${GOALS.maxOursOverRaw}x of raw ApiObjects (every size)`,
+      measured: r.fleet.map((f) => `${fmtRatio(f.oursOverRaw)} at ${f.services}`).join(', '),
+      met: worst <= GOALS.maxOursOverRaw,
     });
   }
   const s100 = bySize(r.fleet, 100);
