@@ -16,7 +16,7 @@ export interface IFlowRenderer {
    * Called once, at synthesis, after every flow is declared. Create the objects under `flows`
    * (or any scope in the same chart).
    *
-   * @param flows the chart's registry (read `flows.flows`, `flows.managedNamespaces`)
+   * @param flows the chart's registry (read `flows.all`, `flows.managedNamespaces`)
    */
   renderFlows(flows: Flows): void;
 }
@@ -110,9 +110,10 @@ export class Flows extends Construct {
 
   /**
    * Every declared flow, without duplicates, in deterministic order (sorted by source,
-   * destination and ports).
+   * destination and ports). (Named `all`, not `flows`: a member named like its class is renamed
+   * in C#.)
    */
-  public get flows(): Flow[] {
+  public get all(): Flow[] {
     // same order as Flow.compare, computing each key once (not twice per comparison)
     const keyed = this._flows.map((flow) => ({ flow, key: flow.key }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

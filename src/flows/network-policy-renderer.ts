@@ -168,7 +168,7 @@ function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => 
 
 /** What the renderer needs of the registry. */
 export interface FlowSource {
-  readonly flows: Flow[];
+  readonly all: Flow[];
   readonly managedNamespaces: string[];
   isManaged(ns: string): boolean;
 }
@@ -177,7 +177,7 @@ export interface FlowSource {
 export function renderNetworkPolicies(flows: Construct & FlowSource): void {
   const path = flows.node.path;
   const managed = flows.managedNamespaces;
-  const all = flows.flows;
+  const all = flows.all;
 
   // refuse flows whose local end uses a namespace that does not exist yet? (no: other charts may own it)
   const entries = collectEntries(path, all, (ns) => flows.isManaged(ns));

@@ -112,7 +112,7 @@ function portsOf(path: string, f: Flow): string[] | undefined {
 export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
   trustDomains: string[], unknown: UnknownIdentity): void {
   const groups = new Map<string, Group>();
-  for (const f of flows.flows) {
+  for (const f of flows.all) {
     const to = f.to;
     if (to.peerKind === PeerKind.IP_BLOCKS) {
       continue;

@@ -101,7 +101,7 @@ export class MeshSidecar extends Construct implements IFlowRenderer {
   public renderFlows(flows: Flows): void {
     const hosts = new Set<string>(['./*', `${this.rootNamespace}/*`, ...this.hosts]);
     if (this.fromFlows) {
-      for (const f of flows.flows) {
+      for (const f of flows.all) {
         const fromNs = f.from.namespace ?? (f.from.peerKind === PeerKind.PODS && f.from.namespaceLabels === undefined ? f.to.namespace : undefined);
         if (fromNs !== this.namespace || f.to.peerKind === PeerKind.IP_BLOCKS) {
           continue;

@@ -467,7 +467,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
    */
   public renderFlows(flows: Flows): void {
     if (this.internalOnly) {
-      flows.flows.forEach((f) => {
+      flows.all.forEach((f) => {
         if (f.from.namespace === this.name && (f.from.peerKind === PeerKind.PODS || f.from.peerKind === PeerKind.NAMESPACE)) {
           this.checkEgress('flows', f.to);
         }

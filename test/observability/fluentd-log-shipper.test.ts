@@ -122,7 +122,7 @@ describe('FluentdLogShipper', () => {
       elasticsearch: Peer.pods({ 'app.kubernetes.io/name': 'elasticsearch' }, { namespace: 'logging' }),
       apiServer: Peer.kubeApiServer(['172.18.0.2/32']),
     });
-    const described = flows.flows.map((f) => `${f.from.peerName} -> ${f.to.peerName} ${f.ports.map((p) => p.toString()).join(',')}`);
+    const described = flows.all.map((f) => `${f.from.peerName} -> ${f.to.peerName} ${f.ports.map((p) => p.toString()).join(',')}`);
     expect(described.sort()).toEqual([
       'fluentd -> dns TCP/53,UDP/53',
       'fluentd -> elasticsearch TCP/9200',

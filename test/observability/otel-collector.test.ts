@@ -103,7 +103,7 @@ describe('OtelCollector', () => {
 
     test('declared: sources -> collector on 4317/4318, collector -> Jaeger on 4317, collector -> DNS', () => {
       const { flows } = setup();
-      const described = flows.flows.map((f) => `${f.from.peerName} -> ${f.to.peerName} ${f.ports.map((p) => p.toString()).join(',')}`);
+      const described = flows.all.map((f) => `${f.from.peerName} -> ${f.to.peerName} ${f.ports.map((p) => p.toString()).join(',')}`);
       expect(described.sort()).toEqual([
         'cluster-collector -> dns TCP/53,UDP/53',
         'cluster-collector -> observability TCP/4317',
