@@ -165,13 +165,14 @@ export interface FluentdLogShipperProps {
  * a file buffer with exponential back-off retries, credentials from a Secret.
  *
  * Hardened as far as a log shipper can be: every capability dropped, no privilege escalation,
- * read-only root filesystem, seccomp RuntimeDefault, read-only host log mounts. Polaris findings
+ * read-only root filesystem, seccomp RuntimeDefault, read-only host log mounts. Every object and
+ * the pods carry `app.kubernetes.io/instance: <name>` (the DaemonSet selector stays
+ * `app.kubernetes.io/name` + `app.kubernetes.io/component`: a selector is immutable, so adding the
+ * label there would break upgrades of an existing DaemonSet). Polaris findings
  * its job needs: `hostPathSet` (warning: the node's log directories), `runAsRootAllowed`
  * (danger, unless runAsUser is set: the log files are root-owned) and
  * `automountServiceAccountToken` (warning: the metadata filter calls the API). Other Polaris
- * warnings: `metadataAndInstanceMismatched` (the objects carry no `app.kubernetes.io/instance`
- * label: adding one would change every existing manifest, and the DaemonSet selector is
- * immutable), `missingNetworkPolicy` (unless a ZeroTrustNamespace manages the namespace, the
+ * warnings: `missingNetworkPolicy` (unless a ZeroTrustNamespace manages the namespace, the
  * declared flows render no NetworkPolicy), `priorityClassNotSet` (unless `priorityClassName` is
  * given) and `topologySpreadConstraint` (not applicable: a DaemonSet runs one pod per node).
  *
@@ -265,8 +266,11 @@ export class FluentdLogShipper extends Construct {
     this.shipperName = name;
     this.namespace = namespace;
     this.elasticsearchPeer = props.elasticsearch ?? defaultPeerFor(path, 'elasticsearch', endpoint, namespace);
-    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'log-shipper' };
-    this.peer = Peer.pods(labels, { namespace, serviceAccountName: name, name });
+    // the selector (immutable on a DaemonSet) and the flow peer keep the two original labels; every
+    // object and the pod template also carry the instance label (Polaris metadataAndInstanceMismatched)
+    const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'log-shipper' };
+    const labels = { ...selector, 'app.kubernetes.io/instance': name };
+    this.peer = Peer.pods(selector, { namespace, serviceAccountName: name, name });
 
     this.fluentConfInput = {
       host,
@@ -336,7 +340,7 @@ export class FluentdLogShipper extends Construct {
     const daemonSet = new kplus.k8s.KubeDaemonSet(this, 'DaemonSet', {
       metadata: meta(),
       spec: {
-        selector: { matchLabels: labels },
+        selector: { matchLabels: selector },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1) } },
         template: {
           metadata: { labels },

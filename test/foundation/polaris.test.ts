@@ -58,9 +58,9 @@ describe('Polaris on the library\'s workloads', () => {
     const documented = [
       'DaemonSet/logging/fluentd: automountServiceAccountToken (warning)', // the metadata filter calls the API
       'DaemonSet/logging/fluentd: hostPathSet (warning)', // the node's log directories
-      // NOT documented in FluentdLogShipper's doc (reported to the lead): no instance label,
-      // no NetworkPolicy unless the namespace is managed by Flows, no priority class, no spread
-      'DaemonSet/logging/fluentd: metadataAndInstanceMismatched (warning)',
+      // documented in FluentdLogShipper's doc: no NetworkPolicy unless the namespace is managed by
+      // Flows, no priority class unless given, no spread (one pod per node); metadataAndInstanceMismatched
+      // passes: every object and the pods carry app.kubernetes.io/instance (not the immutable selector)
       'DaemonSet/logging/fluentd: missingNetworkPolicy (warning)',
       'DaemonSet/logging/fluentd: priorityClassNotSet (warning)',
       'DaemonSet/logging/fluentd: topologySpreadConstraint (warning)',
@@ -68,7 +68,15 @@ describe('Polaris on the library\'s workloads', () => {
     expect(all(objs)).toEqual([...documented, 'DaemonSet/logging/fluentd: runAsRootAllowed (danger)'].sort()); // root-owned log files
     const chart2 = Testing.chart();
     new FluentdLogShipper(chart2, 'logs', { credentials: kplus.Secret.fromSecretName(chart2, 'creds', 'es-credentials'), runAsUser: 1000 });
-    expect(all(synthAndValidate(chart2))).toEqual(documented);
+    const objs2 = synthAndValidate(chart2);
+    expect(all(objs2)).toEqual(documented);
+    const ds = objs2.find((o) => o.kind === 'DaemonSet');
+    for (const o of objs2.filter((x) => x.metadata.labels?.['app.kubernetes.io/name'] === 'fluentd')) {
+      expect({ obj: `${o.kind}/${o.metadata.name}`, instance: o.metadata.labels['app.kubernetes.io/instance'] }).toEqual({ obj: `${o.kind}/${o.metadata.name}`, instance: 'fluentd' });
+    }
+    expect(ds.spec.template.metadata.labels['app.kubernetes.io/instance']).toBe('fluentd');
+    // the selector is unchanged (immutable on an existing DaemonSet)
+    expect(ds.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'fluentd', 'app.kubernetes.io/component': 'log-shipper' });
   });
 
   test('SecureIngress: the Ingress has TLS; the objects it creates pass', () => {
