@@ -10,6 +10,11 @@ export interface PodClass {
   readonly labels: { [k: string]: string };
   readonly nsLabels: { [k: string]: string };
   readonly ports: ContainerPort[];
+  /**
+   * hostNetwork pods: never selected by a NetworkPolicy nor by pod/namespace selectors; their
+   * traffic is node traffic, matched only by ipBlocks that contain a node address.
+   */
+  readonly host: boolean;
 }
 
 /** A workload: pods grouped by owner (internal). */
@@ -27,10 +32,19 @@ export interface EngineOptions {
   readonly ingressControllerNamespace: string;
   readonly ingressControllerLabels: { [k: string]: string };
   readonly externalUniverse?: string[];
+  readonly nodeCidrs?: string[];
+  readonly hostNetworkAsNode: boolean;
 }
 
 /** A reason a rule contributes to a connection (for explain). */
-export interface RuleHit { readonly policy: string; readonly direction: string; readonly rule: number; readonly conns: ConnSet }
+export interface RuleHit {
+  readonly policy: string;
+  readonly direction: string;
+  readonly rule: number;
+  readonly conns: ConnSet;
+  /** Named ports of the rule that cannot match the destination (an IP address: named ports are pod ports). */
+  readonly unresolvedNamedPorts: string[];
+}
 
 export const INGRESS_CONTROLLER = '{ingress-controller}';
 
@@ -46,6 +60,9 @@ export class Engine {
   public readonly atomsOut: IpInterval[];
   public readonly atomNamesOut: string[];
   public readonly controllerClass: PodClass;
+  /** The addresses hostNetwork pods' traffic comes from (node addresses; undefined = unknown: any address). */
+  public readonly nodeSpace: IpInterval[] | undefined;
+  private readonly hostClasses: PodClass[] = [];
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
   private readonly peerSigCache = new Map<string, PodClass[]>();
@@ -60,12 +77,14 @@ export class Engine {
   constructor(public readonly res: ParsedResources, opts: EngineOptions) {
     const classKey = new Map<string, PodClass>();
     const seen = new Set<string>();
-    const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[]): PodClass => {
-      const key = `${ns}\0${JSON.stringify(Object.entries(labels).sort())}\0${JSON.stringify(ports)}`;
+    const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[], host: boolean): PodClass => {
+      const key = `${ns}\0${JSON.stringify(Object.entries(labels).sort())}\0${JSON.stringify(ports)}\0${host}`;
       let c = classKey.get(key);
       if (!c) {
-        c = { index: this.classes.length, ns, labels, nsLabels: res.namespaces.get(ns) ?? { 'kubernetes.io/metadata.name': ns }, ports };
+        // a hostNetwork pod is reached at a node address: named ports never resolve against it
+        c = { index: this.classes.length, ns, labels, nsLabels: res.namespaces.get(ns) ?? { 'kubernetes.io/metadata.name': ns }, ports: host ? [] : ports, host };
         this.classes.push(c);
+        if (host) this.hostClasses.push(c);
         classKey.set(key, c);
         if (!this.classesByNs.has(ns)) this.classesByNs.set(ns, []);
         this.classesByNs.get(ns)!.push(c);
@@ -76,13 +95,13 @@ export class Engine {
       const id = `${p.ns}/${p.ownerName}[${p.ownerKind}]`;
       if (seen.has(id)) continue;
       seen.add(id);
-      this.workloads.push({ id, ns: p.ns, name: p.ownerName, kind: p.ownerKind, rep: p, cls: mkClass(p.ns, p.labels, p.ports) });
+      this.workloads.push({ id, ns: p.ns, name: p.ownerName, kind: p.ownerKind, rep: p, cls: mkClass(p.ns, p.labels, p.ports, p.hostNetwork && opts.hostNetworkAsNode) });
     }
     this.workloads.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // the ingress controller: a pod outside the analysed workloads
     const icNs = opts.ingressControllerNamespace;
     const nsLabels = res.namespaces.get(icNs) ?? { 'kubernetes.io/metadata.name': icNs };
-    this.controllerClass = { index: this.classes.length, ns: icNs, labels: opts.ingressControllerLabels, nsLabels, ports: [] };
+    this.controllerClass = { index: this.classes.length, ns: icNs, labels: opts.ingressControllerLabels, nsLabels, ports: [], host: false };
     this.classes.push(this.controllerClass);
     if (!this.classesByNs.has(icNs)) this.classesByNs.set(icNs, []);
     this.classesByNs.get(icNs)!.push(this.controllerClass);
@@ -102,6 +121,9 @@ export class Engine {
       universe = [fullRange(false)];
       if (blocks.some((b) => b.some((r) => r.v6))) universe.push(fullRange(true));
     }
+    this.nodeSpace = opts.nodeCidrs && opts.nodeCidrs.length
+      ? opts.nodeCidrs.map((c, i) => parseCidr(c, `options.nodeCidrs[${i}]`))
+      : undefined;
     this.atomsIn = partition(universe, blocksIn);
     this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
     this.atomsOut = partition(universe, blocksOut);
@@ -113,7 +135,7 @@ export class Engine {
       polsByNs.get(p.ns)!.push(p);
     }
     for (const c of this.classes) {
-      const pols = (polsByNs.get(c.ns) ?? []).filter((p) => p.podSelector.matches(c.labels));
+      const pols = c.host ? [] : (polsByNs.get(c.ns) ?? []).filter((p) => p.podSelector.matches(c.labels));
       this.egressPols.push(pols.filter((p) => p.egress));
       this.ingressPols.push(pols.filter((p) => p.ingress));
     }
@@ -134,7 +156,7 @@ export class Engine {
         ? [...this.classesByNs.keys()].filter((n) => peer.namespaceSelector!.matches(this.classesByNs.get(n)![0].nsLabels))
         : [ns];
       for (const n of nss) {
-        for (const c of this.classesByNs.get(n) ?? []) if (!peer.podSelector || peer.podSelector.matches(c.labels)) out.push(c);
+        for (const c of this.classesByNs.get(n) ?? []) if (!c.host && (!peer.podSelector || peer.podSelector.matches(c.labels))) out.push(c);
       }
     }
     this.peerClassCache.set(peer, out);
@@ -161,6 +183,18 @@ export class Engine {
     }
     cache.set(peer, out);
     return out;
+  }
+
+  /** True if an ipBlock peer admits node traffic (some node address is inside it). */
+  public blockHasNode(peer: PeerSpec): boolean {
+    const blocks = peer.ipBlock ?? [];
+    if (!this.nodeSpace) return blocks.length > 0;
+    return blocks.some((b) => this.nodeSpace!.some((n) => n.v6 === b.v6 && n.lo <= b.hi && b.lo <= n.hi));
+  }
+
+  /** Named ports of a rule that cannot match an IP destination. */
+  public namedPorts(rule: RuleSpec): string[] {
+    return rule.ports.filter((p) => typeof p.port === 'string').map((p) => `${p.protocol}/${p.port}`);
   }
 
   /** The connections a rule's ports mean toward a destination with these container ports (undefined = an IP). */
@@ -197,7 +231,10 @@ export class Engine {
           for (let i = 0; i < atomCount; i++) addAtom(i);
         } else {
           for (const p of r.peers) {
-            if (p.ipBlock) this.peerAtoms(p, dir).forEach(addAtom);
+            if (p.ipBlock) {
+              this.peerAtoms(p, dir).forEach(addAtom);
+              if (this.hostClasses.length && this.blockHasNode(p)) this.hostClasses.forEach(add);
+            }
             else this.peerClasses(p, pol.ns).forEach(add);
           }
         }
@@ -281,9 +318,13 @@ export class Engine {
         let match = !r.peers;
         for (const p of r.peers ?? []) {
           if (peer.cls && !p.ipBlock && this.peerClasses(p, pol.ns).includes(peer.cls)) match = true;
+          if (peer.cls?.host && p.ipBlock && this.blockHasNode(p)) match = true;
           if (peer.atom !== undefined && p.ipBlock && this.peerAtoms(p, dir).includes(peer.atom)) match = true;
         }
-        if (match) hits.push({ policy: `${pol.ns}/${pol.name}`, direction: dir, rule: r.index, conns: this.ruleConns(r, dstPorts) });
+        if (match) {
+          const toIp = dir === 'egress' && (peer.atom !== undefined || !!peer.cls?.host);
+          hits.push({ policy: `${pol.ns}/${pol.name}`, direction: dir, rule: r.index, conns: this.ruleConns(r, dstPorts), unresolvedNamedPorts: toIp ? this.namedPorts(r) : [] });
+        }
       }
     }
     return { isolated: pols.length > 0, policies: pols.map((p) => `${p.ns}/${p.name}`), hits };

@@ -53,6 +53,7 @@ export class IstioLayer {
     private readonly rootNs: string,
     private readonly trustDomain: string,
     private readonly meshAll: boolean,
+    private readonly hostNetworkAsNode: boolean = false,
   ) {
     this.active = res.peerAuthentications.length > 0 || res.authorizationPolicies.length > 0;
     for (const ap of res.authorizationPolicies) {
@@ -71,6 +72,7 @@ export class IstioLayer {
 
   /** True if the pod runs an Istio sidecar (namespace/pod injection labels, or meshAll). */
   public inMesh(pod: PodInfo): boolean {
+    if (pod.hostNetwork && this.hostNetworkAsNode) return false; // Istio never injects a sidecar into a hostNetwork pod
     const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
     if (inject === 'false') return false;
     if (inject === 'true' || pod.annotations['sidecar.istio.io/status'] !== undefined) return true;

@@ -16,6 +16,8 @@ export interface PodInfo {
   readonly ownerKind: string;
   readonly ownerName: string;
   readonly annotations: { [k: string]: string };
+  /** `spec.hostNetwork: true`: the pod uses the node's network namespace and addresses. */
+  readonly hostNetwork: boolean;
 }
 
 /** One `ports` entry of a rule (internal). */
@@ -74,6 +76,7 @@ function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind
     ownerKind,
     ownerName,
     annotations: strMap(annotations),
+    hostNetwork: spec?.hostNetwork === true,
   };
 }
 

@@ -22,6 +22,16 @@ function parseAtom(peer: string): IpInterval | undefined {
 /**
  * Computes every allowed connection between workloads, external IP ranges and the ingress
  * controller, with Kubernetes NetworkPolicy semantics and an Istio L7 layer on top.
+ *
+ * Where netpol-analyzer and Kubernetes differ, Kubernetes wins, and the difference is listed here:
+ * - hostNetwork pods can be modelled as node traffic (`AnalyzerOptions.hostNetworkAsNode`, on
+ *   when `nodeCidrs` is given); netpol-analyzer treats them as ordinary pods (the default).
+ * - A named port in an egress rule that reaches IP addresses (a rule with no `to`) matches no IP
+ *   destination: named ports are container ports of the destination pod, an address outside the
+ *   cluster has none. The rule still applies, with its numeric ports, to IPs and to every pod.
+ *   netpol-analyzer fails the whole analysis here ("cannot convert named port for an IP
+ *   destination"); `explain()` names the named ports that did not apply. An ipBlock peer in the
+ *   same rule as a named port is still rejected, as netpol-analyzer does.
  */
 export class ReachabilityAnalyzer {
   /** Analyses Kubernetes objects (plain JSON, e.g. from `Testing.synth(chart)` or `app.synth`). */
@@ -46,12 +56,15 @@ export class ReachabilityAnalyzer {
 
   private constructor(objects: any[], options: AnalyzerOptions) {
     const res = new ParsedResources(objects);
+    const hostNetworkAsNode = options.hostNetworkAsNode ?? (options.nodeCidrs !== undefined && options.nodeCidrs.length > 0);
     this.engine = new Engine(res, {
       ingressControllerNamespace: options.ingressControllerNamespace ?? 'ingress-controller-ns',
       ingressControllerLabels: { ...(options.ingressControllerLabels ?? {}) },
       externalUniverse: options.externalUniverse,
+      nodeCidrs: options.nodeCidrs,
+      hostNetworkAsNode,
     });
-    this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false);
+    this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
     for (const w of this.engine.workloads) this.byName.set(w.id, w);
     this.rows = this.compute();
   }
@@ -276,14 +289,30 @@ export class ReachabilityAnalyzer {
     const dstPorts = d.w ? d.w.cls.ports : undefined;
     const side = (label: string, sel: Workload | undefined, dir: 'ingress' | 'egress', peer: { cls?: any; atom?: number }): void => {
       if (!sel) { reasons.push(`${label}: ${dir === 'egress' ? 'source' : 'destination'} is not a pod; no ${dir} policy applies`); return; }
+      if (sel.cls.host) {
+        reasons.push(`${label}: ${sel.id} uses hostNetwork: no NetworkPolicy selects it (its traffic is node traffic): all ${dir} allowed`);
+        return;
+      }
       const x = e.explainDirection(sel.cls, dir, peer, dstPorts);
       if (!x.isolated) { reasons.push(`${label}: ${sel.id} is not selected by any ${dir} policy: all ${dir} allowed`); return; }
       reasons.push(`${label}: ${sel.id} is selected for ${dir} by ${[...x.policies].sort().join(', ')}`);
       if (!x.hits.length) reasons.push(`${label}: no ${dir} rule of these policies matches the peer: denied`);
-      for (const h of x.hits) reasons.push(`${label}: ${h.policy} ${dir} rule ${h.rule} allows ${h.conns}`);
+      for (const h of x.hits) {
+        reasons.push(`${label}: ${h.policy} ${dir} rule ${h.rule} allows ${h.conns}`);
+        if (h.unresolvedNamedPorts.length) {
+          reasons.push(`${label}: ${h.policy} ${dir} rule ${h.rule}: named port${h.unresolvedNamedPorts.length > 1 ? 's' : ''} ${h.unresolvedNamedPorts.join(', ')} cannot match an IP destination (named ports are pod container ports; netpol-analyzer reports an error here)`);
+        }
+      }
     };
     const srcPeer = s.w ? { cls: s.w.cls } : s.controller ? { cls: e.controllerClass } : { atom: s.atom };
     const dstPeer = d.w ? { cls: d.w.cls } : { atom: d.atom };
+    const hostNote = (w: Workload | undefined, role: string): void => {
+      if (!w?.cls.host) return;
+      const nodes = e.nodeSpace ? `nodeCidrs ${e.nodeSpace.map(formatInterval).join(', ')}` : 'node addresses unknown (AnalyzerOptions.nodeCidrs): any ipBlock admits it';
+      reasons.push(`${role}: ${w.id} uses hostNetwork: pod/namespace selectors never match it, only ipBlocks containing a node address (${nodes})`);
+    };
+    hostNote(s.w, 'source');
+    hostNote(d.w, 'destination');
     if (s.controller) reasons.push(`egress: the ingress controller (namespace ${e.controllerClass.ns}) is not restricted; it reaches only Ingress/Route backends`);
     else side('egress', s.w, 'egress', dstPeer);
     side('ingress', d.w, 'ingress', srcPeer);

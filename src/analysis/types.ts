@@ -32,6 +32,28 @@ export interface AnalyzerOptions {
    * @default false
    */
   readonly meshAllPods?: boolean;
+  /**
+   * Model hostNetwork pods as node traffic (Kubernetes semantics) instead of as ordinary pods
+   * (netpol-analyzer's model).
+   *
+   * A pod with `hostNetwork: true` shares its node's network namespace. Following the Kubernetes
+   * documentation for CNIs that cannot tell hostNetwork pod traffic from node traffic (most of
+   * them), the analyzer then models such a pod as node traffic: no NetworkPolicy selects it (its own
+   * ingress and egress are unrestricted), pod/namespace selectors in rules never match it, and a
+   * rule matches it only through an ipBlock that contains a node address (it may run on any node,
+   * so one admitted node address is enough). Named ports never resolve against it (it is reached
+   * at a node address). Istio never injects a sidecar into it. It keeps its `ns/name[Kind]` name.
+   *
+   * @default - true when `nodeCidrs` is given, false otherwise (netpol-analyzer's output)
+   */
+  readonly hostNetworkAsNode?: boolean;
+  /**
+   * The node addresses (CIDRs) hostNetwork pods use (see `hostNetworkAsNode`); an ipBlock
+   * matches a hostNetwork pod if it contains one of them.
+   *
+   * @default - node addresses unknown: every ipBlock is taken to contain one
+   */
+  readonly nodeCidrs?: string[];
 }
 
 /** One allowed connection between two peers. */

@@ -3,6 +3,7 @@ import { AnalysisError, ReachabilityAnalyzer } from '../analysis';
 
 const USAGE = `usage:
   cdk8s-zero-trust analyze <files or dirs>... [--format txt|json|md|mermaid|dot] [--explain SRC DST]
+      [--node-cidrs CIDR,...]   model hostNetwork pods as node traffic from these addresses
   cdk8s-zero-trust diff <a> <b>`;
 
 const FORMATS = ['txt', 'json', 'md', 'mermaid', 'dot'];
@@ -15,6 +16,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       const paths: string[] = [];
       let format = 'txt';
       let explain: string[] | undefined;
+      let nodeCidrs: string[] | undefined;
       for (let i = 0; i < rest.length; i++) {
         const a = rest[i];
         if (a === '--format' || a === '-o') {
@@ -26,6 +28,10 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         } else if (a === '--explain') {
           explain = [rest[++i], rest[++i]];
           if (!explain[0] || !explain[1]) throw new AnalysisError('--explain needs two peers: --explain SRC DST');
+        } else if (a === '--node-cidrs' || a.startsWith('--node-cidrs=')) {
+          const v = a === '--node-cidrs' ? rest[++i] : a.slice('--node-cidrs='.length);
+          if (!v) throw new AnalysisError('--node-cidrs needs a comma-separated list of CIDRs, e.g. --node-cidrs 172.18.0.0/16');
+          nodeCidrs = v.split(',').map((c) => c.trim()).filter((c) => c);
         } else if (a.startsWith('-')) {
           throw new AnalysisError(`unknown option "${a}"\n${USAGE}`);
         } else {
@@ -33,7 +39,7 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         }
       }
       if (!paths.length) throw new AnalysisError(`analyze needs at least one file or directory\n${USAGE}`);
-      const an = ReachabilityAnalyzer.fromPaths(paths);
+      const an = ReachabilityAnalyzer.fromPaths(paths, { nodeCidrs });
       if (explain) {
         const x = an.explain(explain[0], explain[1]);
         out([`${x.src} => ${x.dst} : ${x.conns}`, ...x.reasons.map((r) => `  ${r}`)].join('\n') + '\n');

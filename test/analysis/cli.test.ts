@@ -38,6 +38,17 @@ describe('cdk8s-zero-trust command', () => {
     expect(r.out).toContain('ingress: default/backend-netpol ingress rule 0 allows TCP 9090');
   });
 
+  test('--node-cidrs models hostNetwork pods as node traffic', () => {
+    const dir = path.join(CASES, 'tests/semanticDiff-same-topologies-old1');
+    const plain = cli(['analyze', dir]).out;
+    expect(plain).not.toContain('demo/cog-agents-account-query[DaemonSet] => demo/cog-agents-bank-ui[DaemonSet] : All Connections');
+    const node = cli(['analyze', dir, '--node-cidrs', '10.0.0.0/8,192.168.0.0/16']);
+    expect(node.code).toBe(0);
+    expect(node.out).toContain('demo/cog-agents-account-query[DaemonSet] => demo/cog-agents-bank-ui[DaemonSet] : All Connections');
+    expect(cli(['analyze', dir, '--node-cidrs']).err).toContain('--node-cidrs needs a comma-separated list of CIDRs');
+    expect(cli(['analyze', dir, '--node-cidrs=10.0.0.0']).err).toContain('options.nodeCidrs[0]: CIDR error: invalid CIDR address: 10.0.0.0');
+  });
+
   test('diff between two directories', () => {
     const r = cli(['diff', path.join(CASES, 'tests/netpol-analysis-example-minimal'), path.join(CASES, 'tests/minimal_test_in_ns')]);
     expect(r.code).toBe(0);
