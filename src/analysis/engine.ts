@@ -95,7 +95,8 @@ export class Engine {
       const id = `${p.ns}/${p.ownerName}[${p.ownerKind}]`;
       if (seen.has(id)) continue;
       seen.add(id);
-      this.workloads.push({ id, ns: p.ns, name: p.ownerName, kind: p.ownerKind, rep: p, cls: mkClass(p.ns, p.labels, p.ports, p.hostNetwork && opts.hostNetworkAsNode) });
+      const cls = mkClass(p.ns, p.labels, p.ports, p.hostNetwork && opts.hostNetworkAsNode);
+      this.workloads.push({ id, ns: p.ns, name: p.ownerName, kind: p.ownerKind, rep: p, cls });
     }
     this.workloads.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // the ingress controller: a pod outside the analysed workloads
@@ -234,8 +235,9 @@ export class Engine {
             if (p.ipBlock) {
               this.peerAtoms(p, dir).forEach(addAtom);
               if (this.hostClasses.length && this.blockHasNode(p)) this.hostClasses.forEach(add);
+            } else {
+              this.peerClasses(p, pol.ns).forEach(add);
             }
-            else this.peerClasses(p, pol.ns).forEach(add);
           }
         }
       }
