@@ -284,10 +284,11 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   flows.allow(Peer.workload(auth.workload), Peer.workload(db), { ports: [Port.tcp(5432)], description: 'S7/S22: auth-service -> user-db' });
 
   // S14: another region's order-service fails over to this payment-service through the
-  // east-west gateway (mTLS end to end: the AuthorizationPolicy still sees order-service)
-  mesh.allow(meshCluster.eastWestGatewayPeer, Peer.workload(payment.workload), {
+  // east-west gateway: a network-only flow (the packets come from the gateway's pods), no ALLOW
+  // rule for the gateway's identity (AUTO_PASSTHROUGH keeps mTLS end to end: the
+  // AuthorizationPolicy sees the remote order-service, allowed by the S17 flow above)
+  meshCluster.allowFromEastWestGateway(Peer.workload(payment.workload), {
     ports: [Port.tcp(8080)],
-    http: { methods: ['POST'], paths: ['/api/payments'] },
     description: 'S14: cross-cluster payments through the east-west gateway',
   });
 

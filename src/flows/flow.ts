@@ -27,6 +27,26 @@ export interface HttpMatch {
 }
 
 /**
+ * Which policy layers a flow opens.
+ */
+export enum FlowLayers {
+  /** Both layers: NetworkPolicies (L4) and, into a mesh-protected namespace, an ALLOW AuthorizationPolicy rule. */
+  ALL = 'all',
+  /**
+   * NetworkPolicies only: no AuthorizationPolicy rule. For hops the mesh authorizes by another
+   * identity, e.g. an east-west gateway in AUTO_PASSTHROUGH: the packets come from the gateway's
+   * pods, but the AuthorizationPolicy sees the original caller's principal (allowed by that
+   * caller's own flow). A network-only flow has no L7 restriction (`http`).
+   */
+  NETWORK_ONLY = 'networkOnly',
+  /**
+   * The mesh only: an ALLOW AuthorizationPolicy rule, no NetworkPolicy (the packets are already
+   * admitted by another flow, e.g. a NETWORK_ONLY flow from a gateway).
+   */
+  MESH_ONLY = 'meshOnly',
+}
+
+/**
  * Options of a flow.
  */
 export interface FlowOptions {
@@ -50,6 +70,13 @@ export interface FlowOptions {
    * @default - no L7 restriction
    */
   readonly http?: HttpMatch;
+
+  /**
+   * Which policy layers the flow opens.
+   *
+   * @default FlowLayers.ALL
+   */
+  readonly layers?: FlowLayers;
 
   /**
    * Why this flow exists (documentation; not rendered into names).
@@ -95,6 +122,9 @@ export class Flow {
    */
   public readonly http?: HttpMatch;
 
+  /** Which policy layers the flow opens. */
+  public readonly layers: FlowLayers;
+
   /**
    * Why this flow exists.
    *
@@ -137,7 +167,14 @@ export class Flow {
     if (!allPorts && ports.length === 0) {
       fail(path, 'ports', [], 'at least one port (an empty allow would allow nothing), or allPorts: true');
     }
+    const layers = options.layers ?? FlowLayers.ALL;
+    if (!Object.values(FlowLayers).includes(layers)) {
+      fail(path, 'layers', layers, 'FlowLayers.ALL (all), NETWORK_ONLY (networkOnly) or MESH_ONLY (meshOnly)');
+    }
     const http = options.http;
+    if (http !== undefined && layers === FlowLayers.NETWORK_ONLY) {
+      fail(path, 'http', http, 'no L7 restriction on a NETWORK_ONLY flow (NetworkPolicies are L4): use FlowLayers.ALL or MESH_ONLY');
+    }
     if (http !== undefined) {
       (http.methods ?? []).forEach((m, i) => {
         if (!HTTP_METHODS.includes(m)) {
@@ -161,7 +198,18 @@ export class Flow {
       methods: http.methods ? Array.from(new Set(http.methods)).sort() : undefined,
       paths: http.paths ? Array.from(new Set(http.paths)).sort() : undefined,
     };
+    this.layers = layers;
     this.description = options.description;
+  }
+
+  /** True if the flow opens the NetworkPolicy layer (ALL or NETWORK_ONLY). */
+  public get networkLayer(): boolean {
+    return this.layers !== FlowLayers.MESH_ONLY;
+  }
+
+  /** True if the flow opens the mesh layer (ALL or MESH_ONLY). */
+  public get meshLayer(): boolean {
+    return this.layers !== FlowLayers.NETWORK_ONLY;
   }
 
   /**
@@ -173,6 +221,8 @@ export class Flow {
       to: peerKey(this.to),
       ports: this.allPorts ? '*' : this.ports.map((p) => p.toString()),
       http: this.http,
+      // only when not ALL: keys (and so the order of flows) of existing flows are unchanged
+      layers: this.layers === FlowLayers.ALL ? undefined : this.layers,
     });
   }
 }

@@ -152,6 +152,9 @@ function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => 
     e.ports = mergePorts([...e.ports, ...flow.ports]);
   };
   flows.forEach((flow, i) => {
+    if (!flow.networkLayer) {
+      return; // FlowLayers.MESH_ONLY: no NetworkPolicy
+    }
     const fromNs = resolveNamespace(path, `flows[${i}].from`, flow.from, flow.to);
     const toNs = resolveNamespace(path, `flows[${i}].to`, flow.to, flow.from);
     const src = localSelector(flow.from, fromNs);

@@ -107,14 +107,14 @@ function portsOf(path: string, f: Flow): string[] | undefined {
 
 /**
  * Renders one ALLOW policy per destination (workload selector or whole namespace) of every flow
- * into a protected namespace, one rule per flow.
+ * into a protected namespace (except NETWORK_ONLY flows), one rule per flow.
  */
 export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
   trustDomains: string[], unknown: UnknownIdentity): void {
   const groups = new Map<string, Group>();
   for (const f of flows.all) {
     const to = f.to;
-    if (to.peerKind === PeerKind.IP_BLOCKS) {
+    if (!f.meshLayer || to.peerKind === PeerKind.IP_BLOCKS) {
       continue;
     }
     const ns = nsOf(to, f.from);

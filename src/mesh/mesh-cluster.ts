@@ -7,8 +7,11 @@ import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
 import { IstioOperator } from '../../imports/install.istio.io';
 import { Gateway, GatewaySpecServersTlsMode } from '../../imports/networking.istio.io';
+import { Port } from '../core/port';
 import { fail, validateDns1123Label } from '../core/validate';
-import { IPeer, Peer } from '../flows/peer';
+import { Flow, FlowLayers } from '../flows/flow';
+import { Flows } from '../flows/flows';
+import { IPeer, Peer, PeerKind } from '../flows/peer';
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
@@ -70,6 +73,23 @@ export interface MeshClusterProps {
 }
 
 /**
+ * Options of {@link MeshCluster.allowFromEastWestGateway}.
+ */
+export interface EastWestGatewayFlowOptions {
+  /**
+   * The destination's container (target) ports the gateway forwards to.
+   */
+  readonly ports: Port[];
+
+  /**
+   * Why this flow exists.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
  * One primary cluster of a multi-primary, multi-network Istio mesh.
  *
  * Synthesized into the cluster's chart (applied with kubectl/GitOps):
@@ -92,8 +112,9 @@ export interface MeshClusterProps {
  * - reachability of each east-west gateway's load balancer from the other networks.
  *
  * Flows from other clusters arrive through the east-west gateway: the destination's
- * NetworkPolicy must admit {@link MeshCluster.eastWestGatewayPeer} on the target port; the
- * AuthorizationPolicy still sees the original client's principal.
+ * NetworkPolicy must admit {@link MeshCluster.eastWestGatewayPeer} on the target port
+ * ({@link MeshCluster.allowFromEastWestGateway}, a network-only flow); the AuthorizationPolicy
+ * still sees the original client's principal, so the client's own flow authorizes it.
  */
 export class MeshCluster extends Construct {
   /** The mesh. */
@@ -179,6 +200,33 @@ export class MeshCluster extends Construct {
   public get eastWestGatewayPeer(): IPeer {
     return Peer.pods({ istio: EW_LABELS.istio }, {
       namespace: this.mesh.rootNamespace, name: 'eastwestgateway', serviceAccountName: 'istio-eastwestgateway',
+    });
+  }
+
+  /**
+   * Lets this cluster's east-west gateway reach `to` on `ports` (cross-network traffic from the
+   * other clusters): a {@link FlowLayers.NETWORK_ONLY} flow, so NetworkPolicies admit the
+   * gateway's pods but no AuthorizationPolicy rule is added for the gateway's own identity. In
+   * AUTO_PASSTHROUGH the mTLS session is end to end: the destination's AuthorizationPolicy sees
+   * the original caller's principal, which the caller's own flow (declared in its cluster and in
+   * this one, same trust domain) allows.
+   *
+   * @param to the destination pods (in this cluster)
+   * @param options target ports and description
+   * @returns the flow
+   */
+  public allowFromEastWestGateway(to: IPeer, options: EastWestGatewayFlowOptions): Flow {
+    const path = this.node.path;
+    if (options === undefined || options === null) {
+      fail(path, 'options', options, 'options with the destination ports (e.g. { ports: [Port.tcp(8080)] })');
+    }
+    if (to !== undefined && to !== null && to.peerKind === PeerKind.IP_BLOCKS) {
+      fail(path, 'to', to.peerName, 'pods or a namespace of this cluster: the east-west gateway forwards to mesh workloads, not to IP blocks');
+    }
+    return Flows.of(this).allow(this.eastWestGatewayPeer, to, {
+      ports: options.ports,
+      layers: FlowLayers.NETWORK_ONLY,
+      description: options.description,
     });
   }
 

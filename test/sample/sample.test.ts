@@ -51,22 +51,31 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
   test('S17: order-service reaches payment-service only by POST /api/payments; nobody else does', () => {
     const an = analyzers.get(cluster)!;
     const toPayment = an.connections().filter((c) => c.dst === 'payment/payment-service[Deployment]');
-    expect(toPayment.map((c) => c.src).sort()).toEqual([
-      'istio-system/istio-eastwestgateway[Deployment]', // S14: other regions, same L7 rule
-      'order/order-service[Deployment]',
-    ]);
+    expect(toPayment.map((c) => c.src).sort()).toEqual(['order/order-service[Deployment]']);
     for (const c of toPayment) {
       expect(c.conns).toBe('TCP 8080');
       expect(c.l7.join(' ')).toContain('methods POST paths /api/payments');
     }
     const ap = ofKind(cluster, 'AuthorizationPolicy').find((p) => p.metadata.namespace === 'payment' && p.metadata.name !== 'allow-nothing');
+    // the remote order-service (same trust domain) is allowed by this rule too; the east-west
+    // gateway's own identity is not allowed (S14: a network-only flow)
     expect(ap.spec.rules.map((r: any) => r.from[0].source.principals).flat().sort()).toEqual([
-      'cluster.local/ns/istio-system/sa/istio-eastwestgateway',
       'cluster.local/ns/order/sa/order-service',
     ]);
     for (const rule of ap.spec.rules) {
       expect(rule.to).toEqual([{ operation: { ports: ['8080'], methods: ['POST'], paths: ['/api/payments'] } }]);
     }
+  });
+
+  test('S14: the NetworkPolicies admit the east-west gateway to payment-service on 8080 only (network-only flow)', () => {
+    const gw = 'istio-system/istio-eastwestgateway';
+    const l4 = ReachabilityAnalyzer.fromObjects(
+      [...objects.get(cluster)!.filter((o) => o.kind !== 'AuthorizationPolicy'), ...platformStandIns()], ANALYZER_OPTIONS);
+    expect(l4.isAllowed(gw, 'payment/payment-service', '8080')).toBe(true);
+    expect(l4.isAllowed(gw, 'payment/payment-service', '8081')).toBe(false);
+    expect(l4.isAllowed(gw, 'order/order-service', '8080')).toBe(false);
+    // with the AuthorizationPolicies: the gateway's own identity is denied
+    expect(analyzers.get(cluster)!.isAllowed(gw, 'payment/payment-service', '8080')).toBe(false);
   });
 
   test('S10/S15: the internet reaches the frontend only through the ingress controller', () => {
