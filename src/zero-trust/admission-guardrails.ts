@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ZeroTrustNamespace } from './zero-trust-namespace';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Enforcement } from '../rollout/enforcement';
@@ -76,7 +77,8 @@ const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers
 /**
  * Kyverno ClusterPolicies that keep every namespace zero-trust (S18, done with real Kyverno
  * mechanisms): generate a default-deny NetworkPolicy and an allow-dns NetworkPolicy in every new
- * and existing namespace (generateExisting, synchronize), check with an apiCall that a pod's
+ * and existing namespace (generateExisting, synchronize) except those of a ZeroTrustNamespace
+ * (labelled `zero-trust.cdk8s.io/managed: "true"`: they own their policies), check with an apiCall that a pod's
  * namespace has a NetworkPolicy, and enforce the pod hardening rules.
  */
 export class AdmissionGuardrails extends Construct {
@@ -122,10 +124,18 @@ export class AdmissionGuardrails extends Construct {
     };
 
     const nsMatch = { any: [{ resources: { kinds: ['Namespace'] } }] };
+    // namespaces of a ZeroTrustNamespace own their NetworkPolicies (default-deny, allow-to-dns):
+    // generating ours there would give one object two owners, so they are excluded by their label
+    const managed = { resources: { selector: { matchLabels: { [ZeroTrustNamespace.MANAGED_LABEL]: 'true' } } } };
     const nsExclude = (extra: string[]) => {
       const names = Array.from(new Set([...excluded, ...extra])).sort();
-      return names.length > 0 ? { exclude: { any: [{ resources: { names } }] } } : {};
+      return { exclude: { any: [...(names.length > 0 ? [{ resources: { names } }] : []), managed] } };
     };
+    /** Names of the chart's Namespace objects that a ZeroTrustNamespace manages (the generate rules skip them). */
+    const managedNamespaces = (): Set<string> => new Set(Chart.of(this).node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace'
+        && c.metadata.getLabel(ZeroTrustNamespace.MANAGED_LABEL) === 'true')
+      .map((c) => c.metadata.name ?? ''));
     const podMatch = { any: [{ resources: { kinds: ['Pod'] } }] };
     const podExclude = (extra: string[]) => {
       const names = Array.from(new Set([...excluded, ...extra])).sort();
@@ -177,7 +187,8 @@ export class AdmissionGuardrails extends Construct {
     };
     const policyName = 'zero-trust-network-policies';
     const holdBackGenerated = (namespaces: string[], why: string) => {
-      for (const ns of namespaces) {
+      const skip = managedNamespaces();
+      for (const ns of namespaces.filter((n) => !skip.has(n))) {
         for (const name of Object.keys(generated)) {
           Enforcement.holdBack(this, {
             namespace: ns,

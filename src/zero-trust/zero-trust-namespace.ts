@@ -3,9 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Cidr } from '../core/cidr';
+import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
+import { Enforcement } from '../rollout/enforcement';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
 
@@ -190,6 +192,15 @@ export interface ZeroTrustNamespaceProps {
    * @default - none
    */
   readonly annotations?: { [key: string]: string };
+
+  /**
+   * Staged rollout of this namespace (same as `Enforcement.set(namespace, mode)`): in AUDIT its
+   * NetworkPolicies are held back into the `EnforcementReport`, its mesh policies are dry-run and
+   * the guardrails only audit its pods.
+   *
+   * @default - resolved from the scopes (`Enforcement.setNamespace`, the cluster chart, the fleet), else ENFORCE
+   */
+  readonly enforcement?: EnforcementMode;
 }
 
 const PSA_LEVEL_KEYS = ['enforce', 'audit', 'warn'];
@@ -202,6 +213,12 @@ const PSA_LEVEL_KEYS = ['enforce', 'audit', 'warn'];
  * It is itself a peer: `Flows.of(this).allow(frontendNs, ns, ...)`.
  */
 export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRenderer {
+  /**
+   * Label (value `"true"`) on every ZeroTrustNamespace's Namespace: its NetworkPolicies are owned
+   * by the namespace construct, so `AdmissionGuardrails` never generates any there (one owner per object).
+   */
+  public static readonly MANAGED_LABEL = 'zero-trust.cdk8s.io/managed';
+
   /** The namespace name. */
   public readonly name: string;
 
@@ -231,6 +248,13 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
           fail(path, `annotations[${JSON.stringify(k)}]`, props.annotations[k], 'a string');
         }
       }
+    }
+    if (props.labels !== undefined && ZeroTrustNamespace.MANAGED_LABEL in props.labels) {
+      fail(path, `labels[${JSON.stringify(ZeroTrustNamespace.MANAGED_LABEL)}]`, props.labels[ZeroTrustNamespace.MANAGED_LABEL],
+        'no such label: ZeroTrustNamespace sets it (value "true")');
+    }
+    if (props.enforcement !== undefined && !Object.values(EnforcementMode).includes(props.enforcement)) {
+      fail(path, 'enforcement', props.enforcement, 'EnforcementMode.ENFORCE (Enforce) or EnforcementMode.AUDIT (Audit)');
     }
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     if (!Object.values(PodSecurityLevel).includes(level)) {
@@ -320,6 +344,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     if (props.istioInjection) {
       labels['istio-injection'] = 'enabled';
     }
+    labels[ZeroTrustNamespace.MANAGED_LABEL] = 'true';
     this.namespaceObject = new kplus.Namespace(this, 'Namespace', {
       metadata: { name: this.name, labels, annotations: props.annotations },
     });
@@ -345,6 +370,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
       },
     });
 
+    if (props.enforcement !== undefined) {
+      Enforcement.set(this, props.enforcement);
+    }
     flows.manageNamespace(this.name);
     flows.addRenderer(this);
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure

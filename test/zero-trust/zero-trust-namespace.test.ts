@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Flows, Peer, Port, ZeroTrustNamespace } from '../../src';
+import { Enforcement, EnforcementMode, EnforcementReport, Flows, Peer, Port, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 import { NetpolEvaluator } from './netpol-eval';
 
@@ -158,9 +158,35 @@ describe('ZeroTrustNamespace', () => {
     expect(ns.metadata.annotations).toEqual({ owner: 'x' });
   });
 
+  test('the enforcement prop flips the namespace between AUDIT and ENFORCE, and wins over the cluster', () => {
+    const build = (enforcement?: EnforcementMode, cluster?: EnforcementMode) => {
+      const chart = Testing.chart();
+      if (cluster !== undefined) Enforcement.set(chart, cluster);
+      const ns = new ZeroTrustNamespace(chart, 'shop', { name: 'shop', enforcement });
+      const objs = synthAndValidate(chart);
+      return { ns, objs, held: EnforcementReport.of(chart).heldBack };
+    };
+    const audit = build(EnforcementMode.AUDIT);
+    expect(netpols(audit.objs)).toEqual([]);
+    expect(audit.held.map((p) => `${p.namespace}/${p.name}`)).toEqual(['shop/allow-to-dns', 'shop/default-deny']);
+    expect(Enforcement.explicit(audit.ns)).toBe(EnforcementMode.AUDIT);
+    const enforce = build(EnforcementMode.ENFORCE);
+    expect(netpols(enforce.objs)).toEqual(['shop/allow-to-dns', 'shop/default-deny']);
+    expect(enforce.held).toEqual([]);
+    // the namespace's own setting beats the cluster's, both ways
+    expect(netpols(build(EnforcementMode.ENFORCE, EnforcementMode.AUDIT).objs)).toHaveLength(2);
+    expect(netpols(build(EnforcementMode.AUDIT, EnforcementMode.ENFORCE).objs)).toEqual([]);
+    // unset: resolved from the scopes
+    expect(netpols(build(undefined, EnforcementMode.AUDIT).objs)).toEqual([]);
+    expect(netpols(build().objs)).toHaveLength(2);
+    expect(() => build('audit' as any)).toThrow(/invalid enforcement "audit": expected EnforcementMode.ENFORCE/);
+  });
+
   test('bad input: clear errors naming the field', () => {
     const chart = Testing.chart();
     expect(() => new ZeroTrustNamespace(chart, 'a', { name: 'Bad_Name' })).toThrow(/invalid name "Bad_Name": expected a DNS-1123 label/);
+    expect(() => new ZeroTrustNamespace(chart, 'm', { name: 'm', labels: { 'zero-trust.cdk8s.io/managed': 'false' } }))
+      .toThrow(/invalid labels\["zero-trust.cdk8s.io\/managed"\] "false": expected no such label/);
     expect(() => Peer.cidr('10.0.0.0/33')).toThrow(/Peer.cidr: invalid cidr "10.0.0.0\/33"/);
     expect(() => Peer.cidr('not-a-cidr')).toThrow(/invalid cidr "not-a-cidr"/);
     expect(() => Peer.cidr('10.0.0.0/8', { except: ['192.168.0.0/16'] })).toThrow(/invalid except\[0\] "192.168.0.0\/16": expected a CIDR block strictly inside 10.0.0.0\/8/);
