@@ -158,8 +158,18 @@ export class HelmChart {
     this.warnings = [];
 
     const values = new ValuesCollector(where);
-    // plain synth, exactly as App.synth() produces it (also runs validations and dependencies)
-    const plain = chart.toJson();
+    // Plain synth, exactly as App.synth() produces it (also runs validations and dependencies),
+    // rendered once: a resolver in front of the app's notes which objects hold Tunables directly
+    // in their props (implicit tokens), the only objects whose template needs a second rendering.
+    const withTokens = new Set<ApiObject>();
+    const tokenFinder: IResolver = {
+      resolve(context: ResolutionContext) {
+        if (Tunable.isTunable(context.value)) {
+          withTokens.add(context.obj);
+        }
+      },
+    };
+    const plain = withResolver(chart, tokenFinder, () => chart.toJson());
     const apiObjects = new DependencyGraph(chart.node).topology()
       .filter((x): x is ApiObject => x instanceof ApiObject)
       .filter(x => Chart.of(x) === chart);
@@ -178,7 +188,7 @@ export class HelmChart {
         this.entries.push({ file: `crds/${file}`, text: Yaml.stringify(manifest), crd: true });
         return;
       }
-      this.entries.push({ file: `templates/${file}`, text: this.renderTemplate(obj, manifest, values), crd: false });
+      this.entries.push({ file: `templates/${file}`, text: this.renderTemplate(obj, manifest, withTokens.has(obj), values), crd: false });
     });
     for (const f of props.crdFiles ?? []) {
       if (!fs.existsSync(f)) {
@@ -239,26 +249,64 @@ export class HelmChart {
   }
 
   /**
-   * Writes the chart directory (replacing its `templates/` and `crds/`).
+   * Writes the chart directory (replacing its `templates/` and `crds/`: files of an earlier write
+   * that the chart no longer has are deleted; files whose content is unchanged are left as they
+   * are, since creating a file costs far more than reading one).
    *
    * @param outdir the chart directory, e.g. `dist/helm/eu-west`
    * @returns the directory written
    */
   public write(outdir: string): string {
     const files = this.files();
+    const made = new Set<string>();
+    const mkdir = (dir: string) => {
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+    };
     for (const sub of ['templates', 'crds']) {
-      fs.rmSync(path.join(outdir, sub), { recursive: true, force: true });
+      const dir = path.join(outdir, sub);
+      const st = fs.statSync(dir, { throwIfNoEntry: false });
+      if (st === undefined) {
+        continue;
+      }
+      if (!st.isDirectory()) {
+        fs.rmSync(dir, { force: true });
+        continue;
+      }
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (!e.isFile() || !Object.prototype.hasOwnProperty.call(files, `${sub}/${e.name}`)) {
+          fs.rmSync(path.join(dir, e.name), { recursive: true, force: true });
+        }
+      }
     }
     for (const [rel, text] of Object.entries(files)) {
       const full = path.join(outdir, rel);
-      fs.mkdirSync(path.dirname(full), { recursive: true });
+      mkdir(path.dirname(full));
+      const st = fs.statSync(full, { throwIfNoEntry: false });
+      if (st !== undefined && !st.isFile()) {
+        fs.rmSync(full, { recursive: true, force: true });
+      } else if (st !== undefined && st.size === Buffer.byteLength(text, 'utf8') && fs.readFileSync(full, 'utf8') === text) {
+        continue;
+      }
       fs.writeFileSync(full, text, 'utf8');
     }
     return outdir;
   }
 
-  /** Renders one object's template: escaped manifest text with tunable fields as actions. */
-  private renderTemplate(obj: ApiObject, plain: any, values: ValuesCollector): string {
+  /**
+   * Renders one object's template: escaped manifest text with tunable fields as actions.
+   *
+   * @param plain the object's plain manifest (modified: bound fields become placeholders)
+   * @param hasTokens whether the object holds Tunables in its props (rendered again, as placeholders)
+   */
+  private renderTemplate(obj: ApiObject, plain: any, hasTokens: boolean, values: ValuesCollector): string {
+    const bindings = Tunable._bindingsOf(obj);
+    if (!hasTokens && bindings.length === 0) {
+      // nothing to template: the plain manifest, serialized once
+      return escapeTemplateText(Yaml.stringify(plain));
+    }
     // the sentinel is alphanumeric: it occurs in the YAML text iff it occurs in the JSON text,
     // which is ~30x cheaper to produce than a second YAML rendering
     const plainText = JSON.stringify(plain);
@@ -278,27 +326,21 @@ export class HelmChart {
     };
 
     // Tunables placed directly in props (implicit tokens): a resolver in front of the app's
-    // resolvers turns them into placeholders while this object is rendered.
-    const resolvers = App.of(obj).resolvers;
-    const tokenResolver: IResolver = {
-      resolve(context: ResolutionContext) {
-        if (Tunable.isTunable(context.value)) {
-          context.replaceValue(placeholder(single(context.value)));
-        }
-      },
-    };
-    resolvers.unshift(tokenResolver);
-    let json: any;
-    try {
-      json = obj.toJson();
-    } finally {
-      const at = resolvers.indexOf(tokenResolver);
-      if (at >= 0) {
-        resolvers.splice(at, 1);
-      }
+    // resolvers turns them into placeholders while this object is rendered again. Without them,
+    // the plain manifest is the object's rendering.
+    let json: any = plain;
+    if (hasTokens) {
+      const tokenResolver: IResolver = {
+        resolve(context: ResolutionContext) {
+          if (Tunable.isTunable(context.value)) {
+            context.replaceValue(placeholder(single(context.value)));
+          }
+        },
+      };
+      json = withResolver(obj, tokenResolver, () => obj.toJson());
     }
 
-    for (const b of Tunable._bindingsOf(obj)) {
+    for (const b of bindings) {
       const tokens = parsePointer(b.pointer);
       const found = getAt(json, tokens);
       if (!found.exists || found.value !== b.expected) {
@@ -335,6 +377,20 @@ export class HelmChart {
       }
     }
     return lines.join('\n') + '\n';
+  }
+}
+
+/** Runs `fn` with `resolver` in front of the resolvers of `scope`'s app. */
+function withResolver<T>(scope: ApiObject | Chart, resolver: IResolver, fn: () => T): T {
+  const resolvers = App.of(scope).resolvers;
+  resolvers.unshift(resolver);
+  try {
+    return fn();
+  } finally {
+    const at = resolvers.indexOf(resolver);
+    if (at >= 0) {
+      resolvers.splice(at, 1);
+    }
   }
 }
 
