@@ -15,7 +15,19 @@ export interface IstioSource {
 export interface IstioVerdict {
   readonly conns: ConnSet;
   readonly l7: string[];
+  /** The L7 limits in short form for diagrams (`POST /api/payments`, `deny DELETE`). */
+  readonly l7Short: string[];
   readonly reasons: string[];
+}
+
+/** A short form of an AuthorizationPolicy operation: `POST /api/*`, `host a.b`, `not DELETE`. */
+function shortOf(op: any, extra: string[]): string {
+  const j = (x: any[] | undefined): string => (x ?? []).join('|');
+  return [
+    j(op?.methods), j(op?.paths), op?.hosts ? `host ${j(op.hosts)}` : '',
+    op?.notMethods ? `not ${j(op.notMethods)}` : '', op?.notPaths ? `not ${j(op.notPaths)}` : '', op?.notHosts ? `not host ${j(op.notHosts)}` : '',
+    ...extra,
+  ].filter((x) => x).join(' ');
 }
 
 function istioMatch(pattern: string, value: string | undefined): boolean {
@@ -94,8 +106,13 @@ export class IstioLayer {
     return Object.keys(ml).every((k) => pod.labels[k] === String(ml[k]));
   }
 
-  /** TCP ports on which STRICT mTLS is enforced for the pod. */
-  private strictPorts(pod: PodInfo): { ports: ConnSet; by?: string } {
+  /** True if traffic from `src` to `dst` runs over Istio mTLS (both have sidecars, the destination does not DISABLE it). */
+  public mtls(src: PodInfo, dst: PodInfo): boolean {
+    return this.inMesh(src) && this.inMesh(dst) && this.mode(dst).mode !== 'DISABLE';
+  }
+
+  /** The workload-wide mTLS mode of the pod (most specific PeerAuthentication wins). */
+  private mode(pod: PodInfo): { mode: string; by?: string; pas: any[] } {
     const pas = this.res.peerAuthentications.filter((p) => this.selects(p, pod));
     const rank = (p: any): number => (p.spec?.selector ? 0 : (p.metadata?.namespace ?? 'default') === pod.ns ? 1 : 2);
     pas.sort((a, b) => rank(a) - rank(b));
@@ -105,6 +122,12 @@ export class IstioLayer {
       const m = p.spec?.mtls?.mode;
       if (m && m !== 'UNSET') { mode = m; by = `PeerAuthentication ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`; }
     }
+    return { mode, by, pas };
+  }
+
+  /** TCP ports on which STRICT mTLS is enforced for the pod. */
+  private strictPorts(pod: PodInfo): { ports: ConnSet; by?: string } {
+    const { mode, by, pas } = this.mode(pod);
     let ports = mode === 'STRICT' ? ConnSet.of('TCP') : ConnSet.NONE;
     const wl = pas.find((p) => p.spec?.selector && p.spec?.portLevelMtls);
     if (wl) {
@@ -142,9 +165,10 @@ export class IstioLayer {
 
   /** Applies Istio to an L4 result toward `dst`. */
   public apply(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
-    if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], reasons: [] };
+    if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
     const reasons: string[] = [];
     const l7: string[] = [];
+    const l7Short: string[] = [];
     const tcp = l4.intersect(ConnSet.of('TCP'));
     const other = l4.subtract(ConnSet.of('TCP'));
     let allowedTcp = tcp;
@@ -160,6 +184,7 @@ export class IstioLayer {
     const name = (p: any): string => `AuthorizationPolicy ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`;
     for (const p of aps.filter((x) => x.spec?.action === 'CUSTOM')) {
       l7.push(`CUSTOM ${p.spec?.provider?.name ?? ''} decides (${name(p)})`.replace('  ', ' '));
+      l7Short.push(`ext-authz ${p.spec?.provider?.name ?? ''}`.trim());
     }
     const l7Of = (op: any): string => {
       const parts: string[] = [];
@@ -181,6 +206,7 @@ export class IstioLayer {
             if (!before.equals(allowedTcp)) reasons.push(`${name(p)} rule ${i}: DENY ${ports}`);
           } else if (!allowedTcp.intersect(ports).isEmpty) {
             l7.push(`DENY ${l7s || 'when conditions'} on ${allowedTcp.intersect(ports)} (${name(p)})`);
+            l7Short.push(`deny ${shortOf(op, r.when ? ['when'] : []) || 'JWT'}`);
           }
         }
       });
@@ -190,7 +216,7 @@ export class IstioLayer {
     if (allows.length) {
       let granted = ConnSet.NONE;
       let free = ConnSet.NONE;
-      const limited: Array<[ConnSet, string]> = [];
+      const limited: Array<[ConnSet, string, string]> = [];
       for (const p of allows) {
         const rules: any[] = p.spec?.rules ?? [];
         if (!rules.length) reasons.push(`${name(p)}: ALLOW with no rules (allow-nothing)`);
@@ -207,17 +233,18 @@ export class IstioLayer {
             const l7s = l7Of(op);
             const cond = [l7s, r.when ? 'when conditions' : '', (r.from ?? []).some((f: any) => f?.source?.requestPrincipals) ? 'JWT requestPrincipals' : ''].filter((x) => x).join(' ');
             reasons.push(`${name(p)} rule ${i}: ALLOW ${hit}${cond ? ` only ${cond}` : ''}`);
-            if (cond) limited.push([hit, cond]); else free = free.union(hit);
+            const jwt = (r.from ?? []).some((f: any) => f?.source?.requestPrincipals) ? ['JWT'] : [];
+            if (cond) limited.push([hit, cond, shortOf(op, [...(r.when ? ['when'] : []), ...jwt])]); else free = free.union(hit);
           }
         });
       }
       if (granted.isEmpty && !reasons.some((r) => r.includes('ALLOW'))) reasons.push('no ALLOW rule matches this source');
       allowedTcp = allowedTcp.intersect(granted);
-      for (const [ports, cond] of limited) {
+      for (const [ports, cond, short] of limited) {
         const rest = ports.subtract(free);
-        if (!rest.isEmpty) l7.push(`${rest}: ${cond}`);
+        if (!rest.isEmpty) { l7.push(`${rest}: ${cond}`); l7Short.push(short); }
       }
     }
-    return { conns: allowedTcp.union(other), l7: allowedTcp.isEmpty ? [] : l7, reasons };
+    return { conns: allowedTcp.union(other), l7: allowedTcp.isEmpty ? [] : l7, l7Short: allowedTcp.isEmpty ? [] : [...new Set(l7Short)], reasons };
   }
 }

@@ -5,10 +5,17 @@ import { formatInterval, IpInterval, parseIpAddress, partition } from './ip-rang
 import { IstioLayer, IstioSource } from './istio';
 import { loadObjects } from './loader';
 import { ParsedResources } from './model';
-import { toDot, toMarkdown, toMermaid } from './render';
-import { AnalyzerOptions, Connection, DiffEntry, Explanation } from './types';
+import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
+import { AnalyzerOptions, Connection, DiffEntry, Explanation, RenderOptions } from './types';
 
-interface Row { readonly src: string; readonly dst: string; readonly conns: ConnSet; readonly l7: string[] }
+interface Row {
+  readonly src: string;
+  readonly dst: string;
+  readonly conns: ConnSet;
+  readonly l7: string[];
+  readonly l7Short: string[];
+  readonly mtls: boolean;
+}
 
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
 
@@ -80,13 +87,16 @@ export class ReachabilityAnalyzer {
     const push = (src: string, dst: string, conns: ConnSet, istioSrc: IstioSource | undefined, dstW: Workload | undefined): void => {
       if (conns.isEmpty) return;
       let l7: string[] = [];
+      let l7Short: string[] = [];
       if (this.istio.active && dstW && istioSrc) {
         const v = this.istio.apply(istioSrc, dstW.rep, conns);
         conns = v.conns;
         l7 = v.l7;
+        l7Short = v.l7Short;
         if (conns.isEmpty) return;
       }
-      rows.push({ src, dst, conns, l7 });
+      const mtls = !!(dstW && istioSrc?.pod && this.istio.mtls(istioSrc.pod, dstW.rep) && !conns.intersect(ConnSet.of('TCP')).isEmpty);
+      rows.push({ src, dst, conns, l7, l7Short, mtls });
     };
     const byClass = new Map<number, Workload[]>();
     for (const w of ws) {
@@ -166,7 +176,53 @@ export class ReachabilityAnalyzer {
 
   /** Every allowed connection, sorted by source then destination. */
   public connections(): Connection[] {
-    return this.rows.map((r) => ({ src: r.src, dst: r.dst, conns: r.conns.toString(), allowAll: r.conns.isAll, l7: [...r.l7] }));
+    return this.rows.map((r) => ({ src: r.src, dst: r.dst, conns: r.conns.toString(), allowAll: r.conns.isAll, l7: [...r.l7], mtls: r.mtls }));
+  }
+
+  /** The edges the renderers draw: filtered by namespace, external ranges merged, labels compact. */
+  private renderRows(options: RenderOptions | undefined): Array<RenderRow & { readonly row: Row }> {
+    const o = options ?? {};
+    const e = this.engine;
+    let rows = this.rows;
+    if (o.namespaces) {
+      const keep = new Set(o.namespaces);
+      const inNs = (p: string): boolean => keep.has(p === INGRESS_CONTROLLER ? e.controllerClass.ns : nsOf(p) ?? '');
+      rows = rows.filter((r) => inNs(r.src) || inNs(r.dst));
+    }
+    const label = (r: Row): string => (o.compact ?? true)
+      ? compactConns(r.conns, r.mtls, r.l7Short)
+      : `${r.conns}${r.l7.length ? ` [L7: ${r.l7.join('; ')}]` : ''}`;
+    let out = rows.map((r) => ({ src: r.src, dst: r.dst, label: label(r), limited: r.l7.length > 0, row: r }));
+    if (o.mergeExternal ?? true) {
+      const ranges = new Map<string, IpInterval>();
+      e.atomsIn.forEach((a, i) => ranges.set(e.atomNamesIn[i], a));
+      e.atomsOut.forEach((a, i) => ranges.set(e.atomNamesOut[i], a));
+      // an external peer's signature: its edges (other end and label) on one side
+      const rename = new Map<string, string>();
+      for (const side of ['src', 'dst'] as const) {
+        const other = side === 'src' ? 'dst' : 'src';
+        const sig = new Map<string, string[]>();
+        for (const r of out) if (ranges.has(r[side])) sig.set(r[side], [...(sig.get(r[side]) ?? []), `${r[other]}\0${r.label}`]);
+        const bySig = new Map<string, string[]>();
+        for (const [peer, edges] of sig) {
+          const k = edges.sort(cmp).join('\n');
+          bySig.set(k, [...(bySig.get(k) ?? []), peer]);
+        }
+        for (const peers of bySig.values()) {
+          const name = externalSetName(peers.map((p) => ranges.get(p)!));
+          for (const p of peers) rename.set(`${side}\0${p}`, name);
+        }
+      }
+      const seen = new Set<string>();
+      out = out.map((r) => ({ ...r, src: rename.get(`src\0${r.src}`) ?? r.src, dst: rename.get(`dst\0${r.dst}`) ?? r.dst }))
+        .filter((r) => { const k = `${r.src}\0${r.dst}`; if (seen.has(k)) return false; seen.add(k); return true; })
+        .sort((a, b) => cmp(a.src, b.src) || cmp(a.dst, b.dst));
+    }
+    return out;
+  }
+
+  private renderPeers(rows: RenderRow[]): string[] {
+    return [...new Set(rows.flatMap((r) => [r.src, r.dst]))].sort(cmp);
   }
 
   /** The peers (workloads, external ranges, ingress controller) that appear in the analysis. */
@@ -190,19 +246,34 @@ export class ReachabilityAnalyzer {
     return JSON.stringify(rows, null, 2);
   }
 
+  /**
+   * A JSON summary for reports: `[{ "src", "dst", "conn", "label", "mtls", "l7"? }]` with the
+   * render options applied (external ranges merged, `label` compact, `conn` the full text).
+   */
+  public toJsonSummary(options?: RenderOptions): string {
+    const rows = this.renderRows(options).map((r) => {
+      const base = { src: r.src, dst: r.dst, conn: r.row.conns.toString(), label: r.label, mtls: r.row.mtls };
+      return r.row.l7.length ? { ...base, l7: r.row.l7 } : base;
+    });
+    return JSON.stringify(rows, null, 2);
+  }
+
   /** A Markdown matrix: one row per source, one column per destination. */
-  public toMarkdown(): string {
-    return toMarkdown(this.peers(), this.connections());
+  public toMarkdown(options?: RenderOptions): string {
+    const rows = this.renderRows(options);
+    return toMarkdown(this.renderPeers(rows), rows);
   }
 
-  /** A Mermaid flowchart (namespaces as subgraphs). */
-  public toMermaid(): string {
-    return toMermaid(this.peers(), this.connections());
+  /** A Mermaid flowchart (namespaces as subgraphs; L7-limited edges dotted). */
+  public toMermaid(options?: RenderOptions): string {
+    const rows = this.renderRows(options);
+    return toMermaid(this.renderPeers(rows), rows);
   }
 
-  /** A Graphviz DOT digraph (namespaces as clusters). */
-  public toDot(): string {
-    return toDot(this.peers(), this.connections());
+  /** A Graphviz DOT digraph (namespaces as clusters; L7-limited edges dashed). */
+  public toDot(options?: RenderOptions): string {
+    const rows = this.renderRows(options);
+    return toDot(this.renderPeers(rows), rows);
   }
 
   /** Resolves a peer given as `ns/name[Kind]`, `ns/name`, an IP address or a `[External]` range. */
@@ -324,9 +395,15 @@ export class ReachabilityAnalyzer {
       const v = this.istio.apply(isrc, d.w.rep, l4);
       for (const x of v.reasons) reasons.push(`istio: ${x}`);
       for (const x of v.l7) reasons.push(`istio L7: ${x}`);
+      const other = v.conns.subtract(ConnSet.of('TCP'));
+      if (this.istio.inMesh(d.w.rep) && !other.isEmpty && !v.conns.isAll) {
+        reasons.push(`istio: Istio mediates TCP only: ${other} stay${other.entries().length > 1 ? '' : 's'} as NetworkPolicy allows ${other.entries().length > 1 ? 'them' : 'it'} (not limited by mTLS or AuthorizationPolicies)`);
+      }
     }
+    if (r?.mtls) reasons.push(`istio: TCP runs over mTLS (both ends have a sidecar${this.istio.active ? '' : ', automatic mTLS'})`);
     if (s.name === d.name) reasons.push('a workload to itself is not analysed');
-    return { src: s.name, dst: d.name, allowed: !!r, conns: r ? r.conns.toString() : 'No Connections', reasons };
+    const compact = r ? compactConns(r.conns, r.mtls, r.l7Short) : 'No Connections';
+    return { src: s.name, dst: d.name, allowed: !!r, conns: r ? r.conns.toString() : 'No Connections', compact, reasons };
   }
 }
 

@@ -1,17 +1,93 @@
-import { Connection } from './types';
+/* eslint-disable no-bitwise */
+import { ConnSet } from './conn-set';
+import { formatInterval, fullRange, IpInterval, subtractIntervals } from './ip-range';
 
-function nsOf(peer: string): string | undefined {
+/** One drawn edge (internal): endpoints as rendered and the edge label. */
+export interface RenderRow { readonly src: string; readonly dst: string; readonly label: string; readonly limited: boolean }
+
+/** The namespace of a `ns/name[Kind]` peer. */
+export function nsOf(peer: string): string | undefined {
+  if (peer.endsWith('[External]')) return undefined;
   const m = /^([^/{]+)\/[^/]+\[[^\]]+\]$/.exec(peer);
   return m ? m[1] : undefined;
+}
+
+/**
+ * The short form of a connection for diagrams: protocols in TCP, UDP, SCTP order, a full port
+ * range as the bare protocol, and Istio's part (`mTLS`, L7 limits) right after the TCP ports:
+ * `TCP 8080 [mTLS, L7: POST /api/payments]`, `TCP 53, UDP 53`, `All Connections [mTLS]`.
+ */
+export function compactConns(conns: ConnSet, mtls: boolean, l7Short: string[]): string {
+  const marks = [mtls ? 'mTLS' : '', l7Short.length ? `L7: ${l7Short.join('; ')}` : ''].filter((x) => x);
+  const tag = marks.length ? ` [${marks.join(', ')}]` : '';
+  if (conns.isAll) return `All Connections${tag}`;
+  const m = new Map(conns.entries());
+  const parts = ['TCP', 'UDP', 'SCTP'].filter((p) => m.has(p)).map((p) => {
+    const r = m.get(p)!;
+    const text = r.length === 1 && r[0] === '1-65535' ? p : `${p} ${r.join(',')}`;
+    return p === 'TCP' ? text + tag : text;
+  });
+  return parts.join(', ') + (m.has('TCP') ? '' : tag);
+}
+
+/** The CIDRs that make up an interval (undefined if more than `max`). */
+function cidrsOf(r: IpInterval, max: number): string[] | undefined {
+  const bits = r.v6 ? 128n : 32n;
+  const out: string[] = [];
+  let lo = r.lo;
+  while (lo <= r.hi) {
+    let size = 0n;
+    while (size < bits && (lo & ((1n << (size + 1n)) - 1n)) === 0n && lo + (1n << (size + 1n)) - 1n <= r.hi) size++;
+    const hi = lo + (1n << size) - 1n;
+    out.push(`${formatInterval({ v6: r.v6, lo, hi }).split('-')[0]}/${bits - size}`);
+    if (out.length > max) return undefined;
+    lo = hi + 1n;
+  }
+  return out;
+}
+
+function intervalsText(rs: IpInterval[]): string {
+  return rs.map((r) => (cidrsOf(r, 3) ?? [formatInterval(r)]).join(', ')).join(', ');
+}
+
+function mergeAdjacent(rs: IpInterval[]): IpInterval[] {
+  const sorted = [...rs].sort((a, b) => (a.v6 !== b.v6 ? (a.v6 ? 1 : -1) : a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const out: IpInterval[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.v6 === r.v6 && r.lo <= last.hi + 1n) out[out.length - 1] = { v6: r.v6, lo: last.lo, hi: r.hi > last.hi ? r.hi : last.hi };
+    else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * A readable name for a set of external ranges: CIDRs (`10.2.0.0/15`), or the whole family
+ * minus a few (`0.0.0.0/0 except 10.2.0.0/15`) when that is shorter; `a-b` where a range is not
+ * a few CIDRs.
+ */
+export function externalSetName(rs: IpInterval[]): string {
+  const parts: string[] = [];
+  for (const v6 of [false, true]) {
+    const set = mergeAdjacent(rs.filter((r) => r.v6 === v6));
+    if (!set.length) continue;
+    const all = fullRange(v6);
+    const rest = subtractIntervals([all], set);
+    const whole = v6 ? '::/0' : '0.0.0.0/0';
+    const direct = intervalsText(set);
+    const except = rest.length ? `${whole} except ${intervalsText(rest)}` : whole;
+    parts.push(except.length < direct.length ? except : direct);
+  }
+  return `${parts.join(', ')}[External]`;
 }
 
 function mdCell(s: string): string { return s.replace(/\|/g, '\\|'); }
 
 /** Markdown matrix (internal). */
-export function toMarkdown(peers: string[], conns: Connection[]): string {
-  const srcs = peers.filter((p) => conns.some((c) => c.src === p));
-  const dsts = peers.filter((p) => conns.some((c) => c.dst === p));
-  const cell = new Map(conns.map((c) => [`${c.src}\0${c.dst}`, c.conns + (c.l7.length ? ` (L7: ${c.l7.join('; ')})` : '')]));
+export function toMarkdown(peers: string[], rows: RenderRow[]): string {
+  const srcs = peers.filter((p) => rows.some((c) => c.src === p));
+  const dsts = peers.filter((p) => rows.some((c) => c.dst === p));
+  const cell = new Map(rows.map((c) => [`${c.src}\0${c.dst}`, c.label]));
   const lines = [
     `| src \\ dst | ${dsts.map(mdCell).join(' | ')} |`,
     `|---|${dsts.map(() => '---').join('|')}|`,
@@ -38,8 +114,8 @@ function label(peer: string): string {
 }
 
 /** Mermaid flowchart (internal). */
-export function toMermaid(peers: string[], conns: Connection[]): string {
-  const used = peers.filter((p) => conns.some((c) => c.src === p || c.dst === p));
+export function toMermaid(peers: string[], rows: RenderRow[]): string {
+  const used = peers.filter((p) => rows.some((c) => c.src === p || c.dst === p));
   const id = new Map(used.map((p, i) => [p, `n${i}`]));
   const q = (s: string): string => s.replace(/"/g, '#quot;');
   const lines = ['flowchart LR'];
@@ -49,13 +125,13 @@ export function toMermaid(peers: string[], conns: Connection[]): string {
     for (const p of ps) lines.push(`${indent}${id.get(p)}["${q(label(p))}"]`);
     if (ns) lines.push('  end');
   }
-  for (const c of conns) lines.push(`  ${id.get(c.src)} -->|"${q(c.conns + (c.l7.length ? ' (L7 limited)' : ''))}"| ${id.get(c.dst)}`);
+  for (const c of rows) lines.push(`  ${id.get(c.src)} ${c.limited ? '-.->' : '-->'}|"${q(c.label)}"| ${id.get(c.dst)}`);
   return lines.join('\n');
 }
 
 /** Graphviz DOT digraph (internal). */
-export function toDot(peers: string[], conns: Connection[]): string {
-  const used = peers.filter((p) => conns.some((c) => c.src === p || c.dst === p));
+export function toDot(peers: string[], rows: RenderRow[]): string {
+  const used = peers.filter((p) => rows.some((c) => c.src === p || c.dst === p));
   const q = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const lines = ['digraph {', '  rankdir=LR;', '  node [shape=box, style=rounded];'];
   let i = 0;
@@ -68,8 +144,8 @@ export function toDot(peers: string[], conns: Connection[]): string {
       for (const p of ps) lines.push(`  ${q(p)} [shape=${p.endsWith('[External]') ? 'ellipse' : 'diamond'}];`);
     }
   }
-  for (const c of conns) {
-    lines.push(`  ${q(c.src)} -> ${q(c.dst)} [label=${q(c.conns + (c.l7.length ? ' (L7 limited)' : ''))}${c.l7.length ? ', style=dashed' : ''}];`);
+  for (const c of rows) {
+    lines.push(`  ${q(c.src)} -> ${q(c.dst)} [label=${q(c.label)}${c.limited ? ', style=dashed' : ''}];`);
   }
   lines.push('}');
   return lines.join('\n');

@@ -68,6 +68,38 @@ export interface Connection {
   readonly allowAll: boolean;
   /** L7 limits imposed by Istio AuthorizationPolicies (empty when none). */
   readonly l7: string[];
+  /**
+   * True when the TCP part runs over Istio mutual TLS: both ends have a sidecar and the
+   * destination's PeerAuthentication does not DISABLE it.
+   */
+  readonly mtls: boolean;
+}
+
+/**
+ * Options for the matrix and diagram renderers (`toMarkdown`, `toMermaid`, `toDot`) and
+ * `toJsonSummary`. The text format (`toText`) and `toJson` stay netpol-analyzer's, unchanged.
+ */
+export interface RenderOptions {
+  /**
+   * Only the connections that start or end in one of these namespaces (the ingress controller
+   * counts as in `AnalyzerOptions.ingressControllerNamespace`): the given namespaces' peers plus
+   * the peers that connect to them.
+   * @default - every connection
+   */
+  readonly namespaces?: string[];
+  /**
+   * Merge the external ranges that have identical connections into one peer, named by its CIDRs
+   * (`10.2.0.0/15[External]`, `0.0.0.0/0 except 10.2.0.0/15[External]`).
+   * @default true
+   */
+  readonly mergeExternal?: boolean;
+  /**
+   * Compact connection labels: TCP first, a full port range as the bare protocol, and Istio's
+   * part after the TCP ports: `TCP 8080 [mTLS, L7: POST /api/payments]`. When false, the text
+   * format's label (`SCTP 1-65535,TCP 8080,UDP 1-65535 [L7: ...]`).
+   * @default true
+   */
+  readonly compact?: boolean;
 }
 
 /** Why a pair of peers is (not) connected. */
@@ -80,6 +112,8 @@ export interface Explanation {
   readonly allowed: boolean;
   /** The allowed connections (netpol-analyzer text). */
   readonly conns: string;
+  /** The same connections as the diagrams show them (`TCP 8080 [mTLS, L7: POST /api/payments]`). */
+  readonly compact: string;
   /** Human-readable reasons, egress side first, then ingress, then Istio. */
   readonly reasons: string[];
 }

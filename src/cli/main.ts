@@ -2,11 +2,13 @@
 import { AnalysisError, ReachabilityAnalyzer } from '../analysis';
 
 const USAGE = `usage:
-  cdk8s-zero-trust analyze <files or dirs>... [--format txt|json|md|mermaid|dot] [--explain SRC DST]
+  cdk8s-zero-trust analyze <files or dirs>... [--format txt|json|json-summary|md|mermaid|dot] [--explain SRC DST]
       [--node-cidrs CIDR,...]   model hostNetwork pods as node traffic from these addresses
+      [--namespace NS]...       json-summary/md/mermaid/dot: only connections that start or end in NS
+      [--raw]                   json-summary/md/mermaid/dot: no merged external ranges, text-format labels
   cdk8s-zero-trust diff <a> <b>`;
 
-const FORMATS = ['txt', 'json', 'md', 'mermaid', 'dot'];
+const FORMATS = ['txt', 'json', 'json-summary', 'md', 'mermaid', 'dot'];
 
 /** Runs the command with `argv` (without node and script); returns the exit code. */
 export function run(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
@@ -17,6 +19,8 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
       let format = 'txt';
       let explain: string[] | undefined;
       let nodeCidrs: string[] | undefined;
+      let namespaces: string[] | undefined;
+      let raw = false;
       for (let i = 0; i < rest.length; i++) {
         const a = rest[i];
         if (a === '--format' || a === '-o') {
@@ -32,6 +36,12 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
           const v = a === '--node-cidrs' ? rest[++i] : a.slice('--node-cidrs='.length);
           if (!v) throw new AnalysisError('--node-cidrs needs a comma-separated list of CIDRs, e.g. --node-cidrs 172.18.0.0/16');
           nodeCidrs = v.split(',').map((c) => c.trim()).filter((c) => c);
+        } else if (a === '--namespace' || a === '-n') {
+          const v = rest[++i];
+          if (!v) throw new AnalysisError('--namespace needs a namespace name');
+          namespaces = [...(namespaces ?? []), v];
+        } else if (a === '--raw') {
+          raw = true;
         } else if (a.startsWith('-')) {
           throw new AnalysisError(`unknown option "${a}"\n${USAGE}`);
         } else {
@@ -45,7 +55,16 @@ export function run(argv: string[], out: (s: string) => void, err: (s: string) =
         out([`${x.src} => ${x.dst} : ${x.conns}`, ...x.reasons.map((r) => `  ${r}`)].join('\n') + '\n');
         return 0;
       }
-      const text = format === 'json' ? an.toJson() : format === 'md' ? an.toMarkdown() : format === 'mermaid' ? an.toMermaid() : format === 'dot' ? an.toDot() : an.toText();
+      const ro = { namespaces, mergeExternal: !raw, compact: !raw };
+      const render: { [f: string]: () => string } = {
+        'txt': () => an.toText(),
+        'json': () => an.toJson(),
+        'json-summary': () => an.toJsonSummary(ro),
+        'md': () => an.toMarkdown(ro),
+        'mermaid': () => an.toMermaid(ro),
+        'dot': () => an.toDot(ro),
+      };
+      const text = render[format]();
       out(text.length ? text + '\n' : '');
       return 0;
     }

@@ -31,6 +31,19 @@ describe('cdk8s-zero-trust command', () => {
     expect(cli(['analyze', dir, '--format', 'dot']).out).toContain('"default/frontend[Deployment]" -> "default/backend[Deployment]" [label="TCP 9090"];');
   });
 
+  test('--namespace, --raw and json-summary', () => {
+    const dir = path.join(CASES, 'tests/onlineboutique');
+    const all = cli(['analyze', dir, '--format', 'dot']).out;
+    const some = cli(['analyze', dir, '--format', 'dot', '--namespace', 'nowhere']).out;
+    expect(all.length).toBeGreaterThan(some.length);
+    expect(some).not.toContain(' -> ');
+    const sum = JSON.parse(cli(['analyze', dir, '--format', 'json-summary']).out);
+    expect(sum.length).toBeGreaterThan(0);
+    expect(Object.keys(sum[0]).sort()).toEqual(['conn', 'dst', 'label', 'mtls', 'src']);
+    expect(cli(['analyze', dir, '--format', 'md', '--raw']).code).toBe(0);
+    expect(cli(['analyze', dir, '--namespace']).err).toContain('--namespace needs a namespace name');
+  });
+
   test('--explain SRC DST', () => {
     const r = cli(['analyze', path.join(CASES, 'tests/netpol-analysis-example-minimal'), '--explain', 'default/frontend', 'default/backend']);
     expect(r.code).toBe(0);
@@ -64,7 +77,7 @@ describe('cdk8s-zero-trust command', () => {
 
   test('usage errors', () => {
     expect(cli([]).code).toBe(2);
-    expect(cli(['analyze', 'x', '--format', 'svg']).err).toContain('--format: invalid value "svg" (valid: txt, json, md, mermaid, dot)');
+    expect(cli(['analyze', 'x', '--format', 'svg']).err).toContain('--format: invalid value "svg" (valid: txt, json, json-summary, md, mermaid, dot)');
     expect(cli(['analyze']).err).toContain('analyze needs at least one file or directory');
     expect(cli(['diff', 'a']).err).toContain('diff needs exactly two paths');
   });

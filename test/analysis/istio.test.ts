@@ -56,6 +56,32 @@ describe('Istio layer', () => {
     expect(an.toText()).toContain('shop/web[Deployment] => shop/api[Deployment] : SCTP 1-65535,TCP 8080,UDP 1-65535 [L7: TCP 8080: methods GET paths /api/*]');
   });
 
+  test('diagrams show an Istio-limited connection compactly; explain says why the text is longer', () => {
+    const objs = [...base,
+      istio('AuthorizationPolicy', 'shop', 'api-allow', {
+        selector: { matchLabels: { app: 'api' } },
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { methods: ['POST'], paths: ['/api/payments'], ports: ['8080'] } }] }],
+      })];
+    const an = ReachabilityAnalyzer.fromObjects(objs);
+    const c = an.connections().find((x) => x.src === 'shop/web[Deployment]' && x.dst === 'shop/api[Deployment]')!;
+    expect(c.mtls).toBe(true);
+    expect(an.toDot()).toContain('"shop/web[Deployment]" -> "shop/api[Deployment]" [label="TCP 8080 [mTLS, L7: POST /api/payments], UDP, SCTP", style=dashed];');
+    expect(an.toMermaid()).toMatch(/n\d+ -\.->\|"TCP 8080 \[mTLS, L7: POST \/api\/payments\], UDP, SCTP"\| n\d+/);
+    const x = an.explain('shop/web', 'shop/api');
+    expect(x.conns).toBe('SCTP 1-65535,TCP 8080,UDP 1-65535');
+    expect(x.compact).toBe('TCP 8080 [mTLS, L7: POST /api/payments], UDP, SCTP');
+    expect(x.reasons).toContain('istio: Istio mediates TCP only: SCTP 1-65535,UDP 1-65535 stay as NetworkPolicy allows them (not limited by mTLS or AuthorizationPolicies)');
+    expect(x.reasons).toContain('istio: TCP runs over mTLS (both ends have a sidecar)');
+    expect(x.reasons).toContain('istio L7: TCP 8080: methods POST paths /api/payments');
+    // with NetworkPolicy limiting L4 to TCP 8080 the label is exactly the Istio part
+    const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'api', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ port: 8080 }] }] } };
+    const limited = ReachabilityAnalyzer.fromObjects([...objs, np]);
+    expect(limited.explain('shop/web', 'shop/api').compact).toBe('TCP 8080 [mTLS, L7: POST /api/payments]');
+    expect(limited.toText()).toContain('shop/web[Deployment] => shop/api[Deployment] : TCP 8080 [L7: TCP 8080: methods POST paths /api/payments]');
+    // plaintext from outside the mesh is not mTLS
+    expect(ReachabilityAnalyzer.fromObjects(base).connections().find((y) => y.src === 'legacy/old[Deployment]')!.mtls).toBe(false);
+  });
+
   test('an unconditional rule on the same port lifts the L7 limit', () => {
     const an = ReachabilityAnalyzer.fromObjects([...base,
       istio('AuthorizationPolicy', 'shop', 'api-allow', {

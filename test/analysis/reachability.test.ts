@@ -85,7 +85,7 @@ describe('NetworkPolicy semantics', () => {
     const allowIc = netpol('shop', 'from-ic', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] });
     expect(ReachabilityAnalyzer.fromObjects(app([svc, ing])).isAllowed('{ingress-controller}', 'shop/web')).toBe(false);
     const a = ReachabilityAnalyzer.fromObjects(app([svc, ing, allowIc]), { ingressControllerNamespace: 'ingress-nginx' });
-    expect(a.connections().filter((c) => c.src === '{ingress-controller}')).toEqual([{ src: '{ingress-controller}', dst: 'shop/web[Deployment]', conns: 'TCP 80', allowAll: false, l7: [] }]);
+    expect(a.connections().filter((c) => c.src === '{ingress-controller}')).toEqual([{ src: '{ingress-controller}', dst: 'shop/web[Deployment]', conns: 'TCP 80', allowAll: false, l7: [], mtls: false }]);
   });
 });
 
@@ -153,7 +153,7 @@ describe('renderers', () => {
   const an = ReachabilityAnalyzer.fromObjects(app());
   test('markdown matrix', () => {
     const md = an.toMarkdown();
-    expect(md.split('\n')[0]).toBe(`| src \\ dst | ${EXT} | ops/prom[Deployment] | shop/api[Deployment] | shop/web[Deployment] |`);
+    expect(md.split('\n')[0]).toBe('| src \\ dst | 0.0.0.0/0[External] | ops/prom[Deployment] | shop/api[Deployment] | shop/web[Deployment] |');
     expect(md).toContain('| ops/prom[Deployment] | All Connections | — | TCP 9000-9010 |  |');
     expect(md).toMatchSnapshot();
   });
@@ -172,6 +172,36 @@ describe('renderers', () => {
   });
   test('json', () => {
     expect(JSON.parse(an.toJson())).toContainEqual({ src: 'shop/web[Deployment]', dst: 'shop/api[Deployment]', conn: 'TCP 8080' });
+  });
+  test('external ranges with identical connections are merged into one peer named by CIDRs', () => {
+    // text keeps netpol-analyzer's three source fragments (0-9.x, 10/8, 11-255)
+    expect(an.peers().filter((p) => p.endsWith('[External]'))).toHaveLength(4);
+    const d = an.toDot();
+    expect(d).toContain('"0.0.0.0/0 except 10.0.0.0/8[External]" -> "shop/web[Deployment]" [label="TCP 80"];');
+    expect(d).toContain('"10.0.0.0/8[External]" -> "ops/prom[Deployment]" [label="All Connections"];');
+    expect(d).not.toContain('0.0.0.0-9.255.255.255');
+    expect(an.toDot({ mergeExternal: false })).toContain('"0.0.0.0-9.255.255.255[External]" -> "shop/web[Deployment]" [label="TCP 80"];');
+    expect(JSON.parse(an.toJsonSummary())).toContainEqual({ src: '0.0.0.0/0 except 10.0.0.0/8[External]', dst: 'ops/prom[Deployment]', conn: 'All Connections', label: 'All Connections', mtls: false });
+    expect(JSON.parse(an.toJsonSummary())).toHaveLength(6);
+  });
+  test('namespaces: only connections that start or end there', () => {
+    const d = an.toDot({ namespaces: ['ops'] });
+    expect(d).toContain('"ops/prom[Deployment]" -> "shop/api[Deployment]"');
+    expect(d).not.toContain('"shop/web[Deployment]" -> "shop/api[Deployment]"');
+    expect(d).not.toContain('"shop/web[Deployment]" [');
+    expect(an.toMarkdown({ namespaces: ['shop'] }).split('\n')[0]).toBe('| src \\ dst | shop/api[Deployment] | shop/web[Deployment] |');
+    expect(an.toMermaid({ namespaces: ['nowhere'] })).toBe('flowchart LR');
+  });
+});
+
+describe('compact labels', () => {
+  test('protocols in TCP, UDP, SCTP order; full ranges as the bare protocol', () => {
+    const a = ReachabilityAnalyzer.fromObjects([deploy('default', 'a'), deploy('default', 'b'),
+      netpol('default', 'b', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53 }, { protocol: 'SCTP' }] }] })]);
+    expect(a.toText()).toContain('default/a[Deployment] => default/b[Deployment] : SCTP 1-65535,TCP 53,UDP 53');
+    expect(a.toDot()).toContain('"default/a[Deployment]" -> "default/b[Deployment]" [label="TCP 53, UDP 53, SCTP"];');
+    expect(a.toDot({ compact: false })).toContain('[label="SCTP 1-65535,TCP 53,UDP 53"]');
+    expect(a.explain('default/a', 'default/b').compact).toBe('TCP 53, UDP 53, SCTP');
   });
 });
 
