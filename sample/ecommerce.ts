@@ -136,7 +136,23 @@ export function buildEcommerce(app: App): EcommerceSample {
   // --- S9/S14: one Istio mesh over the three networks (multi-primary, multi-network) ---
   const istio = new IstioMultiCluster({ meshId: 'shop-mesh' });
 
-  const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio));
+  // --- S15: the frontend behind one global name, failing over to asia-east first (S24): in each
+  // cluster a ClusterIP Service and a TLS-only SecureIngress (cert-manager) that k8gb balances ---
+  const frontend = new GlobalService(fleet, 'frontend', {
+    name: 'frontend',
+    namespace: 'frontend',
+    port: 80,
+    targetPort: 8080,
+    selector: { app: 'frontend' },
+    dns: {
+      hostname: SHOP_HOST,
+      strategy: GslbStrategy.failover('asia'),
+      ttl: Duration.seconds(30),
+      certificate: IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+    },
+  });
+
+  const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio, frontend));
   // what cannot be synthesized: each istiod must read the other clusters' API servers
   for (const c of clusters) {
     c.extraFiles['istio/remote-secrets.sh'] = [
@@ -148,20 +164,6 @@ export function buildEcommerce(app: App): EcommerceSample {
     ].join('\n');
   }
 
-  // --- S15: the frontend behind one global name, failing over to asia-east first (S24) ---
-  const frontend = new GlobalService(fleet, 'frontend', {
-    name: 'frontend',
-    namespace: 'frontend',
-    port: 80,
-    targetPort: 8080,
-    selector: { app: 'frontend' },
-    dns: {
-      hostname: SHOP_HOST,
-      strategy: GslbStrategy.failover('asia'),
-      ttl: Duration.seconds(30),
-      tlsSecretName: 'shop-tls',
-    },
-  });
   new FailoverPolicy(fleet, 'failover', {
     name: 'shop-failover',
     namespace: 'frontend',
@@ -190,7 +192,8 @@ export function buildEcommerce(app: App): EcommerceSample {
 }
 
 /** One cluster: namespaces, workloads, flows, mesh, VPN, telemetry, guardrails. */
-function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireguard: WireguardMesh, istio: IstioMultiCluster): SampleCluster {
+function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireguard: WireguardMesh, istio: IstioMultiCluster,
+  globalFrontend: GlobalService): SampleCluster {
   const chart = cluster.chart;
   const flows = Flows.of(chart);
   const primary = cluster.name === PRIMARY;
@@ -210,8 +213,6 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
       // S3: the database has no way out of the cluster network (the other regions' pod
       // networks are in-cluster peers: they are routed through the WireGuard tunnels)
       internalOnly: name === 'database',
-      // S15: the global service is a LoadBalancer Service in the frontend namespace
-      allowLoadBalancers: name === 'frontend',
     });
   }
   // not ours: installed by the ingress-nginx chart; its policies are the chart's business
@@ -226,7 +227,7 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   });
 
   // --- the shop's workloads (hardened by their ZeroTrustNamespace) ---
-  // (the frontend's Services come from the SecureIngress below and from the GlobalService)
+  // (the frontend's Service is the GlobalService's ClusterIP Service)
   const frontend = shopService(chart, 'frontend', 'frontend', {
     port: 8080,
     service: false,
@@ -264,11 +265,12 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   mesh.workloadMtls(frontend.workload, { portModes: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] });
 
   // --- the flows of the shop (one declaration: NetworkPolicies and AuthorizationPolicies) ---
-  // S10: a TLS-only ingress for the regional host (the global host's Ingress is the
-  // GlobalService's, for k8gb); it declares the only flow into the frontend: the controller's
+  // S10: a TLS-only ingress for the regional host, to the GlobalService's Service (the global
+  // host's SecureIngress is the GlobalService's, for k8gb); both declare the same and only flow
+  // into the frontend: the controller's
   new SecureIngress(chart, 'ingress', {
     name: 'frontend-regional',
-    rules: [{ host: `${cluster.name}.${SHOP_HOST}`, backend: IngressBackend.fromWorkload(frontend.workload, { serviceName: 'frontend-web', servicePort: 80 }) }],
+    rules: [{ host: `${cluster.name}.${SHOP_HOST}`, backend: IngressBackend.fromService(globalFrontend.kplusServiceIn(cluster.name)) }],
     certificate: IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
   });
   // S22: the frontend calls auth-service (Service port 443 -> container port 8443)

@@ -1,4 +1,5 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Fleet } from './fleet';
@@ -9,6 +10,7 @@ import { ServiceExport } from '../../imports/multicluster.x-k8s.io';
 import {
   fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
 } from '../core/validate';
+import { IngressBackend, IngressCertificate, IngressController, SecureIngress } from '../ingress';
 
 /**
  * Global DNS for a {@link GlobalService}.
@@ -51,15 +53,45 @@ export interface GlobalDnsOptions {
 
   /**
    * IngressClass of the Ingress k8gb balances (k8gb answers with that controller's addresses).
+   * Exclusive with `ingressController`.
    *
    * @default 'nginx'
    */
   readonly ingressClassName?: string;
 
   /**
-   * Secret with the TLS certificate for the host name; with it the Ingress serves TLS only
-   * (nginx `ssl-redirect` and `force-ssl-redirect`).
+   * The ingress controller of the Ingress k8gb balances (class, namespace and pod labels: with
+   * `certificate`, only these pods may reach the service's pods). Exclusive with
+   * `ingressClassName`; Istio gateways are not supported (k8gb's `resourceRef` names an Ingress).
    *
+   * @default IngressController.nginx({ className: ingressClassName })
+   */
+  readonly ingressController?: IngressController;
+
+  /**
+   * Certificate of the global host (k8gb only). With it, the Ingress k8gb references is a
+   * {@link SecureIngress} in each cluster: TLS only (forced redirect, HSTS), the certificate
+   * from a Secret or cert-manager, and a flow so that the service's pods accept traffic only
+   * from the controller's pods, on `targetPort` only. Needs `serviceType` ClusterIP (the
+   * default with k8gb) and is exclusive with `tlsSecretName`.
+   *
+   * @default - no SecureIngress: a plain Ingress (with TLS from `tlsSecretName` if set)
+   */
+  readonly certificate?: IngressCertificate;
+
+  /**
+   * With `certificate`: require the namespace to be managed (default-deny) by a
+   * ZeroTrustNamespace in each cluster's chart (see `SecureIngressProps.requireZeroTrustNamespace`).
+   *
+   * @default true
+   */
+  readonly requireZeroTrustNamespace?: boolean;
+
+  /**
+   * Secret with the TLS certificate for the host name; with it the plain Ingress serves TLS only
+   * (nginx `ssl-redirect` and `force-ssl-redirect`), without HSTS nor a controller-only flow.
+   *
+   * @deprecated use `certificate: IngressCertificate.fromSecret(name)` (a SecureIngress)
    * @default - no TLS on the Ingress (terminate TLS in the service)
    */
   readonly tlsSecretName?: string;
@@ -124,13 +156,24 @@ export interface GlobalServiceProps {
    * @default - no global DNS (LoadBalancer Service and ServiceExport only)
    */
   readonly dns?: GlobalDnsOptions;
+
+  /**
+   * Type of the Service in each cluster: `ClusterIP` or `LoadBalancer`. external-dns publishes
+   * the Service's load-balancer address, so it needs `LoadBalancer`; k8gb publishes the ingress
+   * controller's addresses, so the Service behind its Ingress needs no exposure of its own.
+   *
+   * @default - ClusterIP with k8gb and without external-dns (the Ingress is the only way in);
+   * LoadBalancer otherwise (external-dns, or no global DNS: S15)
+   */
+  readonly serviceType?: kplus.ServiceType;
 }
 
 /**
- * One service in several clusters behind one global name (S15): in each cluster a LoadBalancer
- * Service and an MCS `ServiceExport` (instead of the non-standard
- * `multicluster.kubernetes.io/service-name` annotation), and global DNS through k8gb (`Gslb`
- * referencing an Ingress) and/or external-dns annotations.
+ * One service in several clusters behind one global name (S15): in each cluster a Service
+ * (LoadBalancer, or ClusterIP behind k8gb's Ingress) and an MCS `ServiceExport` (instead of the
+ * non-standard `multicluster.kubernetes.io/service-name` annotation), and global DNS through
+ * k8gb (`Gslb` referencing an Ingress, a {@link SecureIngress} with `dns.certificate`) and/or
+ * external-dns annotations.
  */
 export class GlobalService extends Construct {
   /**
@@ -163,7 +206,13 @@ export class GlobalService extends Construct {
    */
   public readonly usesK8gb: boolean;
 
-  private readonly services = new Map<string, ApiObject>();
+  /**
+   * The type of the Service in each cluster.
+   */
+  public readonly serviceType: kplus.ServiceType;
+
+  private readonly services = new Map<string, kplus.Service>();
+  private readonly ingresses = new Map<string, SecureIngress>();
 
   constructor(fleet: Fleet, id: string, props: GlobalServiceProps) {
     super(fleet, id);
@@ -222,7 +271,45 @@ export class GlobalService extends Construct {
       }
       if (dns.ingressClassName !== undefined) validateDns1123Label(p, 'dns.ingressClassName', dns.ingressClassName);
       if (dns.tlsSecretName !== undefined) validateDns1123Label(p, 'dns.tlsSecretName', dns.tlsSecretName);
+      if (dns.ingressController !== undefined) {
+        if (!(dns.ingressController instanceof IngressController)) {
+          fail(p, 'dns.ingressController', dns.ingressController, 'an IngressController (IngressController.nginx(), IngressController.custom(...))');
+        }
+        if (dns.ingressController.kind === 'istio') {
+          fail(p, 'dns.ingressController', 'istio', 'an Ingress controller (k8gb\'s resourceRef names an Ingress; an Istio gateway has none)');
+        }
+        if (dns.ingressClassName !== undefined) {
+          fail(p, 'dns.ingressClassName', dns.ingressClassName, 'no value with ingressController (its className is the IngressClass)');
+        }
+      }
+      if (dns.certificate !== undefined) {
+        if (!(dns.certificate instanceof IngressCertificate)) {
+          fail(p, 'dns.certificate', dns.certificate,
+            'an IngressCertificate (IngressCertificate.fromSecret(name), .certManager(issuer), .certManagerShim(issuer))');
+        }
+        if (dns.tlsSecretName !== undefined) {
+          fail(p, 'dns.tlsSecretName', dns.tlsSecretName, 'no value with certificate (use IngressCertificate.fromSecret(name))');
+        }
+        if (!this.usesK8gb) {
+          fail(p, 'dns.certificate', dns.certificate.source, 'no certificate without k8gb (only k8gb balances an Ingress; external-dns points at the Service)');
+        }
+      }
     }
+
+    const defaultType = this.usesK8gb && !useExternalDns ? kplus.ServiceType.CLUSTER_IP : kplus.ServiceType.LOAD_BALANCER;
+    const serviceType = props.serviceType ?? defaultType;
+    if (serviceType !== kplus.ServiceType.CLUSTER_IP && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
+      fail(p, 'serviceType', serviceType, 'ClusterIP or LoadBalancer');
+    }
+    if (useExternalDns && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
+      fail(p, 'serviceType', serviceType, 'LoadBalancer with externalDns (external-dns publishes the Service\'s load-balancer address)');
+    }
+    if (dns?.certificate !== undefined && serviceType !== kplus.ServiceType.CLUSTER_IP) {
+      fail(p, 'serviceType', serviceType,
+        'ClusterIP with dns.certificate (the SecureIngress is the only way in: a LoadBalancer would bypass its TLS; external-dns needs one, so drop externalDns)');
+    }
+    this.serviceType = serviceType;
+    const controller = dns?.ingressController ?? IngressController.nginx({ className: dns?.ingressClassName ?? 'nginx' });
 
     for (const c of this.clusters) {
       const scope = new Construct(c.chart, `global-service-${id}`);
@@ -232,18 +319,20 @@ export class GlobalService extends Construct {
         annotations['external-dns.alpha.kubernetes.io/ttl'] = String(ttlSeconds);
         annotations['external-dns.alpha.kubernetes.io/set-identifier'] = c.name;
       }
-      const svc = new k8s.KubeService(scope, 'service', {
+      const svc = new kplus.Service(scope, 'service', {
         metadata: {
           name: props.name,
           namespace: props.namespace,
           ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
-        spec: {
-          type: 'LoadBalancer',
-          selector: { ...props.selector },
-          ports: [{ name: portName, port: props.port, targetPort: k8s.IntOrString.fromNumber(targetPort), protocol: 'TCP' }],
-        },
+        type: serviceType,
+        ports: [{ name: portName, port: props.port, targetPort, protocol: kplus.Protocol.TCP }],
       });
+      for (const k of Object.keys(props.selector).sort()) {
+        svc.selectLabel(k, props.selector[k]);
+      }
+      // cdk8s-plus always writes an empty externalIPs: keep the Service as it was (S15)
+      ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
       this.services.set(c.name, svc);
       if (props.exportService ?? true) {
         const exp = new ServiceExport(scope, 'export', {
@@ -252,33 +341,20 @@ export class GlobalService extends Construct {
         exp.addDependency(svc);
       }
       if (this.usesK8gb) {
-        const tls = dns!.tlsSecretName;
-        const ingress = new k8s.KubeIngress(scope, 'ingress', {
-          metadata: {
+        let ingress: Construct;
+        if (dns!.certificate !== undefined) {
+          const secure = new SecureIngress(scope, 'secure-ingress', {
             name: props.name,
-            namespace: props.namespace,
-            ...(tls ? {
-              annotations: {
-                'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
-                'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
-              },
-            } : {}),
-          },
-          spec: {
-            ingressClassName: dns!.ingressClassName ?? 'nginx',
-            ...(tls ? { tls: [{ hosts: [dns!.hostname], secretName: tls }] } : {}),
-            rules: [{
-              host: dns!.hostname,
-              http: {
-                paths: [{
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: props.name, port: { name: portName } } },
-                }],
-              },
-            }],
-          },
-        });
+            controller,
+            rules: [{ host: dns!.hostname, backend: IngressBackend.fromService(svc) }],
+            certificate: dns!.certificate,
+            requireZeroTrustNamespace: dns!.requireZeroTrustNamespace ?? true,
+          });
+          this.ingresses.set(c.name, secure);
+          ingress = secure;
+        } else {
+          ingress = this.plainIngress(scope, props.name, props.namespace, portName, controller.className, dns!.hostname, dns!.tlsSecretName);
+        }
         const gslb = new Gslb(scope, 'gslb', {
           metadata: { name: props.name, namespace: props.namespace },
           spec: {
@@ -290,21 +366,71 @@ export class GlobalService extends Construct {
             },
           },
         });
-        gslb.addDependency(ingress);
+        gslb.node.addDependency(ingress);
       }
     }
   }
 
   /**
-   * The LoadBalancer Service emitted into a cluster.
+   * The Service emitted into a cluster (as an ApiObject).
    *
    * @param cluster cluster name
    */
   public serviceIn(cluster: string): ApiObject {
+    return ApiObject.of(this.kplusServiceIn(cluster));
+  }
+
+  /**
+   * The Service emitted into a cluster, e.g. for `IngressBackend.fromService` (ClusterIP only).
+   *
+   * @param cluster cluster name
+   */
+  public kplusServiceIn(cluster: string): kplus.Service {
     const s = this.services.get(cluster);
     if (!s) {
       fail(this.node.path, 'cluster', cluster, `a cluster the service runs in: ${this.clusters.map((c) => JSON.stringify(c.name)).join(', ')}`);
     }
     return s;
+  }
+
+  /**
+   * The SecureIngress of the global host in a cluster (k8gb with `dns.certificate` only).
+   *
+   * @param cluster cluster name
+   * @returns the SecureIngress, or undefined without `dns.certificate`
+   */
+  public secureIngressIn(cluster: string): SecureIngress | undefined {
+    this.kplusServiceIn(cluster);
+    return this.ingresses.get(cluster);
+  }
+
+  private plainIngress(scope: Construct, name: string, namespace: string, portName: string,
+    className: string, hostname: string, tls: string | undefined): k8s.KubeIngress {
+    return new k8s.KubeIngress(scope, 'ingress', {
+      metadata: {
+        name,
+        namespace,
+        ...(tls ? {
+          annotations: {
+            'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
+            'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+          },
+        } : {}),
+      },
+      spec: {
+        ingressClassName: className,
+        ...(tls ? { tls: [{ hosts: [hostname], secretName: tls }] } : {}),
+        rules: [{
+          host: hostname,
+          http: {
+            paths: [{
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name, port: { name: portName } } },
+            }],
+          },
+        }],
+      },
+    });
   }
 }

@@ -1,5 +1,9 @@
 import { App, Duration } from 'cdk8s';
-import { Fleet, GlobalService, GlobalServiceProps, GslbStrategy, GslbStrategyType, ValidationError } from '../../src';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  CertIssuer, Fleet, GlobalService, GlobalServiceProps, GslbStrategy, GslbStrategyType, IngressCertificate, IngressController,
+  ReachabilityAnalyzer, ValidationError, ZeroTrustNamespace,
+} from '../../src';
 import { synthAndValidate } from '../util';
 import { seedFleet } from './fixtures';
 
@@ -50,6 +54,8 @@ describe('GlobalService (S15)', () => {
         resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: 'frontend' },
         strategy: { type: 'roundRobin', dnsTtlSeconds: 60 },
       });
+      // k8gb answers with the controller's addresses: the Service itself is not exposed
+      expect(byKind(objs, 'Service')[0].spec.type).toBe('ClusterIP');
       const [ing] = byKind(objs, 'Ingress');
       expect(ing.metadata.name).toBe('frontend');
       expect(ing.spec.rules[0].host).toBe('shop.example.com');
@@ -119,5 +125,136 @@ describe('GlobalService (S15)', () => {
     e = errorOf(() => new GlobalService(f(), 'x', { ...base, port: 70000 }));
     expect(e.field).toBe('port');
     expect(e.message).toContain('70000');
+  });
+
+  test('serviceType: ClusterIP behind k8gb by default, LoadBalancer with external-dns, explicit LoadBalancer still expressible', () => {
+    const typeOf = (props: GlobalServiceProps): string => {
+      const fleet = seedFleet();
+      const gs = new GlobalService(fleet, 'gs', props);
+      const t = byKind(synthAndValidate(fleet.cluster('asia-east').chart), 'Service')[0].spec.type;
+      expect(gs.serviceType).toBe(t);
+      return t;
+    };
+    expect(typeOf(base)).toBe('LoadBalancer');
+    expect(typeOf({ ...base, dns: { hostname: 'x.example.com' } })).toBe('ClusterIP');
+    expect(typeOf({ ...base, dns: { hostname: 'x.example.com', externalDns: true } })).toBe('LoadBalancer');
+    expect(typeOf({ ...base, dns: { hostname: 'x.example.com', k8gb: false, externalDns: true } })).toBe('LoadBalancer');
+    expect(typeOf({ ...base, serviceType: kplus.ServiceType.LOAD_BALANCER, dns: { hostname: 'x.example.com' } })).toBe('LoadBalancer');
+    expect(typeOf({ ...base, serviceType: kplus.ServiceType.CLUSTER_IP })).toBe('ClusterIP');
+  });
+
+  test('dns.certificate: the global host through a SecureIngress (TLS only, cert-manager, only the controller reaches the pods)', () => {
+    const app = new App();
+    const fleet = seedFleet(app);
+    for (const c of fleet.clusters) {
+      new ZeroTrustNamespace(c.chart, 'ns', { name: 'frontend' });
+      new kplus.Deployment(c.chart, 'other', { metadata: { name: 'other', namespace: 'frontend' }, containers: [{ image: 'curl:8', portNumber: 9000 }] });
+      const web = new kplus.Deployment(c.chart, 'web', {
+        metadata: { name: 'frontend', namespace: 'frontend' },
+        select: false,
+        podMetadata: { labels: { app: 'frontend' } },
+        containers: [{ image: 'shop/frontend:1', ports: [{ number: 8080 }, { number: 9000 }] }],
+      });
+      web.select(kplus.LabelSelector.of({ labels: { app: 'frontend' } }));
+    }
+    const gs = new GlobalService(fleet, 'frontend', {
+      ...base,
+      dns: {
+        hostname: 'shop.example.com',
+        strategy: GslbStrategy.failover('asia'),
+        certificate: IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+      },
+    });
+    for (const c of fleet.clusters) {
+      const objs = synthAndValidate(c.chart);
+      expect(gs.secureIngressIn(c.name)?.name).toBe('frontend');
+      const [svc] = byKind(objs, 'Service');
+      expect(svc.spec).toEqual({
+        type: 'ClusterIP', selector: { app: 'frontend' }, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+      });
+      const ings = byKind(objs, 'Ingress');
+      expect(ings).toHaveLength(1);
+      const [ing] = ings;
+      expect(ing.metadata.name).toBe('frontend');
+      expect(ing.metadata.namespace).toBe('frontend');
+      expect(ing.metadata.annotations['nginx.ingress.kubernetes.io/force-ssl-redirect']).toBe('true');
+      expect(ing.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'frontend-tls' }]);
+      expect(ing.spec.rules).toEqual([{
+        host: 'shop.example.com',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { number: 80 } } } }] },
+      }]);
+      const [cert] = byKind(objs, 'Certificate');
+      expect(cert.metadata).toEqual({ name: 'frontend-tls', namespace: 'frontend' });
+      expect(cert.spec).toEqual({
+        secretName: 'frontend-tls',
+        dnsNames: ['shop.example.com'],
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
+      });
+      const [gslb] = byKind(objs, 'Gslb');
+      expect(gslb.spec.resourceRef).toEqual({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: ing.metadata.name });
+      // the Gslb comes after the Ingress it references
+      expect(objs.indexOf(gslb)).toBeGreaterThan(objs.indexOf(ing));
+      const an = ReachabilityAnalyzer.fromObjects(objs, {
+        ingressControllerNamespace: 'ingress-nginx',
+        ingressControllerLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+      });
+      expect(an.isAllowed('{ingress-controller}', 'frontend/frontend', '8080')).toBe(true);
+      expect(an.isAllowed('{ingress-controller}', 'frontend/frontend', '9000')).toBe(false);
+      expect(an.isAllowed('8.8.8.8', 'frontend/frontend')).toBe(false);
+      expect(an.isAllowed('frontend/other', 'frontend/frontend')).toBe(false);
+    }
+    expect(gs.kplusServiceIn('us-east').type).toBe(kplus.ServiceType.CLUSTER_IP);
+    expect(errorOf(() => gs.secureIngressIn('mars')).field).toBe('cluster');
+  });
+
+  test('dns.certificate from a Secret, a custom controller; the namespace must be zero-trust unless told otherwise', () => {
+    const fleet = seedFleet();
+    const gs = new GlobalService(fleet, 'frontend', {
+      ...base,
+      clusters: ['us-east'],
+      dns: {
+        hostname: 'shop.example.com',
+        certificate: IngressCertificate.fromSecret('shop-tls'),
+        ingressController: IngressController.nginx({ className: 'public' }),
+        requireZeroTrustNamespace: false,
+      },
+    });
+    const objs = synthAndValidate(fleet.cluster('us-east').chart);
+    const [ing] = byKind(objs, 'Ingress');
+    expect(ing.spec.ingressClassName).toBe('public');
+    expect(ing.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'shop-tls' }]);
+    expect(byKind(objs, 'Certificate')).toEqual([]);
+    expect(gs.secureIngressIn('us-east')).toBeDefined();
+    const f2 = seedFleet();
+    new GlobalService(f2, 'frontend', { ...base, clusters: ['us-east'], dns: { hostname: 'shop.example.com', certificate: IngressCertificate.fromSecret('shop-tls') } });
+    const e = errorOf(() => f2.cluster('us-east').chart.toJson());
+    expect(e.field).toBe('namespace');
+    expect(e.message).toContain('"frontend"');
+  });
+
+  test('serviceType, certificate and controller combinations the engines would not serve', () => {
+    const f = (): Fleet => seedFleet(new App());
+    const cert = IngressCertificate.fromSecret('shop-tls');
+    let e = errorOf(() => new GlobalService(f(), 'x', { ...base, serviceType: kplus.ServiceType.NODE_PORT }));
+    expect(e.field).toBe('serviceType');
+    expect(e.message).toContain('NodePort');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, serviceType: kplus.ServiceType.CLUSTER_IP, dns: { hostname: 'x.example.com', externalDns: true } }));
+    expect(e.field).toBe('serviceType');
+    expect(e.message).toContain('ClusterIP');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, serviceType: kplus.ServiceType.LOAD_BALANCER, dns: { hostname: 'x.example.com', certificate: cert } }));
+    expect(e.field).toBe('serviceType');
+    expect(e.message).toContain('LoadBalancer');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', externalDns: true, certificate: cert } }));
+    expect(e.field).toBe('serviceType');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', k8gb: false, externalDns: true, certificate: cert } }));
+    expect(e.field).toBe('dns.certificate');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', certificate: cert, tlsSecretName: 'shop-tls' } }));
+    expect(e.field).toBe('dns.tlsSecretName');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', certificate: 'shop-tls' as any } }));
+    expect(e.field).toBe('dns.certificate');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', ingressController: IngressController.istio() } }));
+    expect(e.field).toBe('dns.ingressController');
+    e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', ingressController: IngressController.nginx(), ingressClassName: 'nginx' } }));
+    expect(e.field).toBe('dns.ingressClassName');
   });
 });
