@@ -24,6 +24,7 @@ import {
   Flows,
   GlobalService,
   GslbStrategy,
+  GuardrailException,
   IngressBackend,
   IngressCertificate,
   IstioMultiCluster,
@@ -67,8 +68,16 @@ export const ELASTICSEARCH_LABELS = { 'app.kubernetes.io/name': 'elasticsearch' 
 /** The namespaces of the sample that are ours (zero-trust: default-deny, explicit flows). */
 export const APP_NAMESPACES = ['frontend', 'auth', 'order', 'payment', 'database', 'observability', 'logging'];
 
-/** Namespaces the guardrails leave alone: the seed's three, plus the components that are not ours. */
-export const GUARDRAIL_EXCLUDED = ['kube-system', 'kube-public', 'istio-system', 'ingress-nginx', 'wireguard'];
+/** Namespaces the guardrails leave alone: the seed's three (the cluster's own components). */
+export const GUARDRAIL_EXCLUDED = ['kube-system', 'kube-public', 'istio-system'];
+
+/**
+ * Namespaces where the guardrails loosen only what the component needs (every other rule applies):
+ * the WireGuard gateway (hostNetwork, NET_ADMIN, root) and the ingress-nginx controller (writable
+ * root filesystem for nginx; its chart owns the namespace's NetworkPolicies, so none is generated
+ * there: install it with `controller.networkPolicy.enabled=true`, the guardrails require one).
+ */
+export const GUARDRAIL_EXCEPTIONS = [GuardrailException.vpnGateway('wireguard'), GuardrailException.ingressController('ingress-nginx')];
 
 interface Region {
   readonly name: string;
@@ -199,7 +208,7 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   const primary = cluster.name === PRIMARY;
 
   // --- S18: Kyverno guardrails (generate default-deny + allow-dns, check policies, hardening) ---
-  new AdmissionGuardrails(chart, 'guardrails', { excludedNamespaces: GUARDRAIL_EXCLUDED });
+  new AdmissionGuardrails(chart, 'guardrails', { excludedNamespaces: GUARDRAIL_EXCLUDED, exceptions: GUARDRAIL_EXCEPTIONS });
 
   // --- S1/S3/S4/S8: our namespaces, default-deny with DNS ---
   const ns: { [name: string]: ZeroTrustNamespace } = {};

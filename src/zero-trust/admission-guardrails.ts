@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { GuardrailException } from './guardrail-exception';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
@@ -33,6 +34,15 @@ export interface AdmissionGuardrailsProps {
    * @default - none
    */
   readonly netAdminNamespaces?: string[];
+
+  /**
+   * Per-namespace exceptions: each loosens only the rules it names in its namespace (e.g.
+   * `GuardrailException.vpnGateway('wireguard')`), every other rule still applies there. Prefer
+   * them to `excludedNamespaces`.
+   *
+   * @default - none
+   */
+  readonly exceptions?: GuardrailException[];
 
   /**
    * Action of the "every namespace has a NetworkPolicy" rule.
@@ -93,8 +103,28 @@ export class AdmissionGuardrails extends Construct {
     const path = this.node.path;
     const excluded = Array.from(new Set(props.excludedNamespaces ?? ['kube-system', 'kube-public', 'istio-system'])).sort();
     excluded.forEach((n, i) => validateDns1123Label(path, `excludedNamespaces[${i}]`, n));
-    const netAdmin = Array.from(new Set(props.netAdminNamespaces ?? [])).sort();
-    netAdmin.forEach((n, i) => validateDns1123Label(path, `netAdminNamespaces[${i}]`, n));
+    (props.netAdminNamespaces ?? []).forEach((n, i) => validateDns1123Label(path, `netAdminNamespaces[${i}]`, n));
+    const exceptions = props.exceptions ?? [];
+    if (!Array.isArray(exceptions)) {
+      fail(path, 'exceptions', exceptions, 'a list of GuardrailException (GuardrailException.vpnGateway(ns), ...)');
+    }
+    const seen = new Set<string>();
+    exceptions.forEach((e, i) => {
+      if (!(e instanceof GuardrailException)) {
+        fail(path, `exceptions[${i}]`, e, 'a GuardrailException (GuardrailException.vpnGateway(ns), .ingressController(ns) or .of({...}))');
+      }
+      if (seen.has(e.namespace)) {
+        fail(path, `exceptions[${i}].namespace`, e.namespace, 'one exception per namespace (merge the two)');
+      }
+      if (excluded.includes(e.namespace)) {
+        fail(path, `exceptions[${i}].namespace`, e.namespace, 'a namespace that is not in excludedNamespaces (an exception keeps the other rules applied; remove it from excludedNamespaces)');
+      }
+      seen.add(e.namespace);
+    });
+    const except = (pick: (e: GuardrailException) => boolean): string[] => exceptions.filter(pick).map((e) => e.namespace).sort();
+    const netAdmin = Array.from(new Set([...(props.netAdminNamespaces ?? []), ...except((e) => e.allowNetAdmin)])).sort();
+    const hostNet = except((e) => e.allowHostNetwork);
+    const noGenerate = except((e) => !e.generateNetworkPolicies);
     const actions = Object.values(GuardrailAction) as string[];
     if (props.networkPolicyAction !== undefined && !actions.includes(props.networkPolicyAction)) {
       fail(path, 'networkPolicyAction', props.networkPolicyAction, 'Enforce or Audit');
@@ -187,7 +217,7 @@ export class AdmissionGuardrails extends Construct {
     };
     const policyName = 'zero-trust-network-policies';
     const holdBackGenerated = (namespaces: string[], why: string) => {
-      const skip = managedNamespaces();
+      const skip = new Set([...managedNamespaces(), ...noGenerate]);
       for (const ns of namespaces.filter((n) => !skip.has(n))) {
         for (const name of Object.keys(generated)) {
           Enforcement.holdBack(this, {
@@ -201,7 +231,7 @@ export class AdmissionGuardrails extends Construct {
       }
     };
     const networkRules = (r: { audit: boolean; auditNs: string[] }): any[] => {
-      const gen = Object.keys(generated).map((name) => generate(name, generated[name], r.auditNs));
+      const gen = Object.keys(generated).map((name) => generate(name, generated[name], [...r.auditNs, ...noGenerate]));
       if (r.audit) {
         // a generate rule has no audit mode, and would emit default-deny: hold it back
         for (const g of gen) {
@@ -216,7 +246,7 @@ export class AdmissionGuardrails extends Construct {
         const known = Array.from(new Set(Chart.of(this).node.findAll()
           .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace')
           .map((c) => c.metadata.name ?? '')))
-          .filter((n) => n !== '' && !excluded.includes(n)).sort();
+          .filter((n) => n !== '' && !excluded.includes(n) && !noGenerate.includes(n)).sort();
         holdBackGenerated(known, 'would generate it in this existing namespace (generateExisting)');
       } else {
         holdBackGenerated(r.auditNs, 'excludes this namespace while it is in AUDIT');
@@ -268,12 +298,19 @@ export class AdmissionGuardrails extends Construct {
           }],
         },
       });
-      const patternRule = (name: string, message: string, pattern: any) => ({
+      const patternRule = (name: string, message: string, pattern: any, ns: { match?: string[]; exclude?: string[]; preconditions?: any } = {}) => ({
         name,
-        match: podMatch,
-        ...podExclude([]),
+        match: ns.match ? { any: [{ resources: { kinds: ['Pod'], namespaces: ns.match } }] } : podMatch,
+        ...podExclude(ns.exclude ?? []),
+        ...(ns.preconditions ? { preconditions: ns.preconditions } : {}),
         validate: { ...podAct, message, pattern },
       });
+      const hostPortsPattern = {
+        spec: {
+          '=(initContainers)': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
+          'containers': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
+        },
+      };
       const eachContainer = (sc: any) => ({
         '=(ephemeralContainers)': [{ '=(securityContext)': sc }],
         '=(initContainers)': [{ '=(securityContext)': sc }],
@@ -292,22 +329,28 @@ export class AdmissionGuardrails extends Construct {
         }),
         patternRule('require-run-as-non-root', 'Pods must set runAsNonRoot: true.', {
           spec: { securityContext: { runAsNonRoot: 'true' }, ...eachContainer({ '=(runAsNonRoot)': 'true' }) },
-        }),
+        }, { exclude: except((e) => e.allowRoot) }),
         patternRule('require-read-only-root-filesystem', 'Containers must use a read-only root filesystem.', {
           spec: { containers: [{ securityContext: { readOnlyRootFilesystem: 'true' } }] },
-        }),
+        }, { exclude: except((e) => e.allowWritableRootFilesystem) }),
         patternRule('require-seccomp-runtime-default', 'Pods must use the RuntimeDefault (or a Localhost) seccomp profile.', {
           spec: { securityContext: { seccompProfile: { type: 'RuntimeDefault | Localhost' } } },
         }),
         patternRule('disallow-host-namespaces', 'hostNetwork, hostPID and hostIPC are not allowed.', {
           spec: { '=(hostNetwork)': 'false', '=(hostPID)': 'false', '=(hostIPC)': 'false' },
-        }),
-        patternRule('disallow-host-ports', 'hostPort is not allowed: use a ClusterIP Service.', {
-          spec: {
-            '=(initContainers)': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
-            'containers': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
-          },
-        }),
+        }, { exclude: hostNet }),
+        patternRule('disallow-host-ports', 'hostPort is not allowed: use a ClusterIP Service.', hostPortsPattern, { exclude: hostNet }),
+        // exceptions with hostNetwork: hostPID and hostIPC stay refused, and hostPort is allowed
+        // only on hostNetwork pods (where the API server sets hostPort = containerPort)
+        ...(hostNet.length > 0 ? [
+          patternRule('disallow-host-pid-ipc', 'hostPID and hostIPC are not allowed (hostNetwork is, by a GuardrailException).', {
+            spec: { '=(hostPID)': 'false', '=(hostIPC)': 'false' },
+          }, { match: hostNet }),
+          patternRule('disallow-host-ports-without-host-network', 'hostPort is allowed only on hostNetwork pods: use a ClusterIP Service.', hostPortsPattern, {
+            match: hostNet,
+            preconditions: { all: [{ key: '{{ request.object.spec.hostNetwork || `false` }}', operator: 'Equals', value: false }] },
+          }),
+        ] : []),
       ];
       return rules;
     };

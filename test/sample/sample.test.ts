@@ -4,7 +4,7 @@
  */
 import { App } from 'cdk8s';
 import { EXPECTED_FLOWS } from './expected-flows';
-import { buildEcommerce, CLUSTERS, EcommerceSample, GUARDRAIL_EXCLUDED } from '../../sample/ecommerce';
+import { buildEcommerce, CLUSTERS, EcommerceSample, GUARDRAIL_EXCEPTIONS, GUARDRAIL_EXCLUDED } from '../../sample/ecommerce';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, platformOnlyConnections, platformStandIns } from '../../sample/platform';
 import { Flows, Peer, Port, ReachabilityAnalyzer } from '../../src';
 import { formatIssues, validateObjects } from '../util';
@@ -128,17 +128,23 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
     for (const w of pods) {
       const spec = podSpecOf(w);
       const ns = w.metadata.namespace;
-      if (GUARDRAIL_EXCLUDED.includes(ns)) continue; // the WireGuard gateway (hostNetwork, NET_ADMIN, privileged namespace)
+      if (GUARDRAIL_EXCLUDED.includes(ns)) continue;
+      // a GuardrailException loosens only what it names (the WireGuard gateway: hostNetwork, NET_ADMIN, root)
+      const ex = GUARDRAIL_EXCEPTIONS.find((e) => e.namespace === ns);
       const where = `${w.kind}/${ns}/${w.metadata.name}`;
-      expect([where, spec.securityContext?.runAsNonRoot]).toEqual([where, true]);
+      if (!ex?.allowRoot) expect([where, spec.securityContext?.runAsNonRoot]).toEqual([where, true]);
       expect([where, spec.securityContext?.seccompProfile?.type]).toEqual([where, 'RuntimeDefault']);
-      expect([where, spec.hostNetwork ?? false, spec.hostPID ?? false, spec.hostIPC ?? false]).toEqual([where, false, false, false]);
+      const hostNetwork = ex?.allowHostNetwork ? false : spec.hostNetwork ?? false;
+      expect([where, hostNetwork, spec.hostPID ?? false, spec.hostIPC ?? false]).toEqual([where, false, false, false]);
       for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
         const sc = c.securityContext ?? {};
-        expect([where, c.name, sc.allowPrivilegeEscalation, sc.privileged ?? false, sc.readOnlyRootFilesystem, sc.capabilities?.drop])
+        const readOnlyRoot = ex?.allowWritableRootFilesystem || sc.readOnlyRootFilesystem;
+        expect([where, c.name, sc.allowPrivilegeEscalation, sc.privileged ?? false, readOnlyRoot, sc.capabilities?.drop])
           .toEqual([where, c.name, false, false, true, ['ALL']]);
-        expect((sc.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE')).toEqual([]);
-        expect((c.ports ?? []).filter((p: any) => p.hostPort)).toEqual([]);
+        const allowed = ex?.allowNetAdmin ? ['NET_BIND_SERVICE', 'NET_ADMIN'] : ['NET_BIND_SERVICE'];
+        expect((sc.capabilities?.add ?? []).filter((cap: string) => !allowed.includes(cap))).toEqual([]);
+        if (!ex?.allowRoot) expect([where, c.name, sc.runAsNonRoot ?? true]).toEqual([where, c.name, true]);
+        if (!spec.hostNetwork) expect((c.ports ?? []).filter((p: any) => p.hostPort)).toEqual([]);
       }
       if (level.get(ns) === 'restricted') {
         expect([where, (spec.volumes ?? []).filter((v: any) => v.hostPath)]).toEqual([where, []]);

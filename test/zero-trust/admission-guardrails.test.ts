@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AdmissionGuardrails, GuardrailAction, ZeroTrustNamespace } from '../../src';
+import { AdmissionGuardrails, GuardrailAction, GuardrailException, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 
 /** Does a Kyverno `match`/`exclude` block (resources: kinds, names, namespaces, selector.matchLabels) select `obj`? */
@@ -71,6 +71,55 @@ describe('AdmissionGuardrails', () => {
     // the evaluator can fail: without the managed exclusion, shop/default-deny has two owners
     const unmanaged = objs.map((o) => (o.kind === 'Namespace' ? { ...o, metadata: { ...o.metadata, labels: {} } } : o));
     expect(kyvernoGenerated(unmanaged)).toContain('shop/default-deny');
+  });
+
+  test('GuardrailException: loosens only the named rules in its namespace; every other rule still applies there', () => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', {
+      exceptions: [
+        GuardrailException.vpnGateway('wireguard'),
+        GuardrailException.ingressController('ingress-nginx'),
+        GuardrailException.of({ namespace: 'builds', allowWritableRootFilesystem: true }),
+      ],
+    });
+    for (const n of ['wireguard', 'ingress-nginx', 'builds', 'shop']) new kplus.Namespace(chart, n, { metadata: { name: n } });
+    const objs = synthAndValidate(chart);
+    const podRules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    /** Pod rules that apply to a pod in `ns`. */
+    const podRulesIn = (ns: string) => podRules
+      .filter((r: any) => selects(r.match, { kind: 'Pod', metadata: { namespace: ns } }) && !selects(r.exclude, { kind: 'Pod', metadata: { namespace: ns } }))
+      .map((r: any) => r.name).sort();
+    const all = [
+      'disallow-host-namespaces', 'disallow-host-ports', 'disallow-privilege-escalation', 'disallow-privileged',
+      'require-read-only-root-filesystem', 'require-run-as-non-root', 'require-seccomp-runtime-default', 'restrict-capabilities',
+    ];
+    expect(podRulesIn('shop')).toEqual(all);
+    expect(podRulesIn('wireguard')).toEqual([
+      'disallow-host-pid-ipc', 'disallow-host-ports-without-host-network', 'disallow-privilege-escalation', 'disallow-privileged',
+      'require-read-only-root-filesystem', 'require-seccomp-runtime-default', 'restrict-capabilities-net-admin',
+    ]);
+    expect(podRulesIn('ingress-nginx')).toEqual(all.filter((r) => r !== 'require-read-only-root-filesystem'));
+    expect(podRulesIn('builds')).toEqual(podRulesIn('ingress-nginx'));
+    const byName = (n: string) => podRules.find((r: any) => r.name === n);
+    expect(byName('disallow-host-pid-ipc').validate.pattern).toEqual({ spec: { '=(hostPID)': 'false', '=(hostIPC)': 'false' } });
+    expect(byName('disallow-host-ports-without-host-network').preconditions.all[0]).toMatchObject({ operator: 'Equals', value: false });
+    expect(byName('restrict-capabilities-net-admin').match.any[0].resources.namespaces).toEqual(['wireguard']);
+    // the generate rules skip only the namespace whose NetworkPolicies are owned elsewhere
+    expect(kyvernoGenerated(objs)).toEqual(['builds', 'shop', 'wireguard'].flatMap((n) => [`${n}/allow-dns`, `${n}/default-deny`]));
+    // the network check applies everywhere it did
+    const check = objs.find((o) => o.metadata.name === 'zero-trust-network-policies').spec.rules.find((r: any) => r.name === 'require-network-policy');
+    expect(check.exclude.any[0].resources.namespaces).toEqual(['istio-system', 'kube-public', 'kube-system']);
+  });
+
+  test('GuardrailException: bad input names the field', () => {
+    const chart = Testing.chart();
+    expect(() => GuardrailException.vpnGateway('Bad')).toThrow(/GuardrailException.vpnGateway: invalid namespace "Bad"/);
+    expect(() => GuardrailException.of({ namespace: 'x', allowRoot: 'yes' as any })).toThrow(/invalid allowRoot "yes": expected true or false/);
+    expect(() => new AdmissionGuardrails(chart, 'a', { exceptions: [{ namespace: 'x' } as any] })).toThrow(/invalid exceptions\[0\] .*expected a GuardrailException/);
+    expect(() => new AdmissionGuardrails(chart, 'b', { exceptions: [GuardrailException.vpnGateway('vpn'), GuardrailException.of({ namespace: 'vpn' })] }))
+      .toThrow(/invalid exceptions\[1\].namespace "vpn": expected one exception per namespace/);
+    expect(() => new AdmissionGuardrails(chart, 'c', { exceptions: [GuardrailException.vpnGateway('kube-system')] }))
+      .toThrow(/invalid exceptions\[0\].namespace "kube-system": expected a namespace that is not in excludedNamespaces/);
   });
 
   test('bad input names the field', () => {

@@ -1,0 +1,122 @@
+import { fail, validateDns1123Label } from '../core/validate';
+
+/**
+ * What a {@link GuardrailException} allows in its namespace. Every field loosens one rule for that
+ * namespace only; every other guardrail rule still applies there.
+ */
+export interface GuardrailExceptionOptions {
+  /** The namespace the exception applies to. */
+  readonly namespace: string;
+
+  /**
+   * Allow `hostNetwork: true` (hostPID and hostIPC stay refused). Ports of a hostNetwork pod are
+   * host ports by definition (the API server sets hostPort = containerPort), so hostPort is allowed
+   * on hostNetwork pods only.
+   *
+   * @default false
+   */
+  readonly allowHostNetwork?: boolean;
+
+  /**
+   * Allow containers to add `NET_ADMIN` (besides NET_BIND_SERVICE; they must still drop ALL).
+   *
+   * @default false
+   */
+  readonly allowNetAdmin?: boolean;
+
+  /**
+   * Allow running as root (the `require-run-as-non-root` rule is skipped in the namespace).
+   *
+   * @default false
+   */
+  readonly allowRoot?: boolean;
+
+  /**
+   * Allow a writable root filesystem (the `require-read-only-root-filesystem` rule is skipped).
+   *
+   * @default false
+   */
+  readonly allowWritableRootFilesystem?: boolean;
+
+  /**
+   * Generate the default-deny and allow-dns NetworkPolicies in the namespace. Set false only when
+   * something else owns its NetworkPolicies (e.g. a Helm chart with its own policies): the
+   * `require-network-policy` check still applies, so the owner must ship at least one.
+   *
+   * @default true
+   */
+  readonly generateNetworkPolicies?: boolean;
+}
+
+/**
+ * A typed, per-namespace exception to {@link AdmissionGuardrails}: loosens only the rules it names,
+ * instead of excluding the whole namespace.
+ */
+export class GuardrailException {
+  /**
+   * A VPN gateway such as the WireGuard gateway: hostNetwork (the tunnel lives in the node's
+   * network namespace), NET_ADMIN (interface and routes) and root (capabilities of a non-root
+   * process are not effective without file capabilities).
+   *
+   * @param namespace the gateway's namespace
+   */
+  public static vpnGateway(namespace: string): GuardrailException {
+    return new GuardrailException('GuardrailException.vpnGateway', {
+      namespace, allowHostNetwork: true, allowNetAdmin: true, allowRoot: true,
+    });
+  }
+
+  /**
+   * An ingress controller installed by its own chart (e.g. ingress-nginx): it runs non-root with
+   * NET_BIND_SERVICE (already allowed everywhere) but writes to its root filesystem (nginx
+   * config and temp files), and its chart owns the namespace's NetworkPolicies (no generation:
+   * a generated default-deny would cut it off from its clients and backends).
+   *
+   * @param namespace the controller's namespace
+   */
+  public static ingressController(namespace: string): GuardrailException {
+    return new GuardrailException('GuardrailException.ingressController', {
+      namespace, allowWritableRootFilesystem: true, generateNetworkPolicies: false,
+    });
+  }
+
+  /**
+   * An exception with explicit fields.
+   *
+   * @param options what to allow, and where
+   */
+  public static of(options: GuardrailExceptionOptions): GuardrailException {
+    return new GuardrailException('GuardrailException.of', options);
+  }
+
+  /** The namespace. */
+  public readonly namespace: string;
+  /** hostNetwork allowed. */
+  public readonly allowHostNetwork: boolean;
+  /** NET_ADMIN allowed. */
+  public readonly allowNetAdmin: boolean;
+  /** Root allowed. */
+  public readonly allowRoot: boolean;
+  /** Writable root filesystem allowed. */
+  public readonly allowWritableRootFilesystem: boolean;
+  /** The generate rules apply to the namespace. */
+  public readonly generateNetworkPolicies: boolean;
+
+  private constructor(path: string, options: GuardrailExceptionOptions) {
+    if (options === undefined || options === null || typeof options !== 'object') {
+      fail(path, 'options', options, 'GuardrailExceptionOptions with a namespace');
+    }
+    validateDns1123Label(path, 'namespace', options.namespace);
+    for (const f of ['allowHostNetwork', 'allowNetAdmin', 'allowRoot', 'allowWritableRootFilesystem', 'generateNetworkPolicies'] as const) {
+      if (options[f] !== undefined && typeof options[f] !== 'boolean') {
+        fail(path, f, options[f], 'true or false');
+      }
+    }
+    this.namespace = options.namespace;
+    this.allowHostNetwork = options.allowHostNetwork ?? false;
+    this.allowNetAdmin = options.allowNetAdmin ?? false;
+    this.allowRoot = options.allowRoot ?? false;
+    this.allowWritableRootFilesystem = options.allowWritableRootFilesystem ?? false;
+    this.generateNetworkPolicies = options.generateNetworkPolicies ?? true;
+  }
+}
