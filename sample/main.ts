@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildEcommerce, SampleCluster } from './ecommerce';
-import { ANALYZER_OPTIONS, assertDeclaredFlows, focusDot, platformOnlyConnections, platformStandIns } from './platform';
+import { ANALYZER_OPTIONS, assertDeclaredFlows, FOCUS, platformOnlyConnections, platformStandIns } from './platform';
 import { HelmChart, ReachabilityAnalyzer } from '../src';
 import { EXPECTED_FLOWS } from '../test/sample/expected-flows';
 import { formatIssues, validateObjects } from '../test/util';
@@ -120,7 +120,7 @@ export function runSample(outDir: string): SampleRun {
     write(path.join(rdir, `${r.name}.mmd`), r.analyzer.toMermaid() + '\n');
     const full = r.analyzer.toDot();
     write(path.join(rdir, `${r.name}.dot`), full + '\n');
-    write(path.join(rdir, `${r.name}.flows.dot`), focusDot(full) + '\n');
+    write(path.join(rdir, `${r.name}.flows.dot`), r.analyzer.toDot(FOCUS) + '\n');
     if (dot) {
       for (const base of [r.name, `${r.name}.flows`]) {
         execFileSync(dot, ['-Tsvg', '-o', path.join(rdir, `${base}.svg`), path.join(rdir, `${base}.dot`)]);

@@ -47,6 +47,10 @@ const COMMON: string[] = [
 
   // S20: Fluentd ships to Elasticsearch (the API server flow is per cluster, below)
   'logging/fluentd[DaemonSet] => logging/elasticsearch[Deployment] : TCP 9200',
+  // S20 + S12 (analysis models hostNetwork pods as node traffic, nodeCidrs 172.18.0.0/16): the
+  // WireGuard gateway has the node's address, so Fluentd's API server egress (443, 6443 to the
+  // control-plane node) reaches it too if it is scheduled on that node
+  'logging/fluentd[DaemonSet] => wireguard/wireguard-gateway[Deployment] : TCP 443,6443',
 
   // S22 fix: DNS from every pod of our namespaces
   `frontend/frontend[Deployment] => ${DNS}`,
