@@ -265,11 +265,8 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   for (const name of meshed) {
     new MeshSidecar(chart, `sidecar-${name}`, { namespace: name });
   }
-  // the frontend has sidecars too (it is not protected: the ingress controller has no mesh
-  // identity), so it needs istiod like the protected namespaces
-  flows.allow(ns.frontend, Peer.pods({ app: 'istiod' }, { namespace: 'istio-system', name: 'istiod' }), {
-    ports: [Port.tcp(15012)], description: 'S9: frontend sidecars -> istiod (xDS and certificates)',
-  });
+  // (every namespace labelled for injection, the frontend too, which is not protected because the
+  // ingress controller has no mesh identity, gets the flow to istiod from the mesh: S9)
   // the ingress controller has no sidecar: the frontend accepts plain TCP on its HTTP port only
   mesh.workloadMtls(frontend.workload, { portModes: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] });
 

@@ -22,6 +22,20 @@ export interface IFlowRenderer {
 }
 
 /**
+ * Something that declares flows late, at synthesis, once the chart is complete (e.g. the mesh
+ * adds the flow to istiod of every namespace labelled for sidecar injection).
+ */
+export interface IFlowContributor {
+  /**
+   * Called once, at synthesis, before any renderer: may declare flows (`flows.allow`) and read
+   * the chart.
+   *
+   * @param flows the chart's registry
+   */
+  contributeFlows(flows: Flows): void;
+}
+
+/**
  * The flow registry of a chart (one chart = one cluster): collects every declared flow and the
  * namespaces whose policies this chart manages, and renders NetworkPolicies at synthesis:
  * a `default-deny` per managed namespace, and for each flow the egress rule in the source's
@@ -48,7 +62,9 @@ export class Flows extends Construct {
   private readonly _flowKeys = new Set<string>();
   private readonly _namespaces = new Set<string>();
   private readonly _renderers: IFlowRenderer[] = [];
+  private readonly _contributors: IFlowContributor[] = [];
   private _rendered = false;
+  private _contributing = false;
 
   private constructor(chart: Chart, id: string) {
     super(chart, id);
@@ -109,6 +125,20 @@ export class Flows extends Construct {
   }
 
   /**
+   * Adds a contributor, called once at synthesis before the flows are rendered (it may still
+   * declare flows).
+   *
+   * @param contributor the contributor
+   */
+  public addContributor(contributor: IFlowContributor): void {
+    this.checkOpen('addContributor');
+    if (this._contributing) {
+      fail(this.node.path, 'addContributor', 'addContributor', 'a call before synthesis: the contributors are running');
+    }
+    this._contributors.push(contributor);
+  }
+
+  /**
    * Every declared flow, without duplicates, in deterministic order (sorted by source,
    * destination and ports). (Named `all`, not `flows`: a member named like its class is renamed
    * in C#.)
@@ -144,11 +174,20 @@ export class Flows extends Construct {
   }
 
   /**
-   * Renders the flows now (called automatically at synthesis; idempotent).
+   * Renders the flows now (called automatically at synthesis; idempotent): runs the
+   * contributors, then renders the NetworkPolicies, then calls the renderers.
    */
   public render(): void {
-    if (this._rendered) {
+    if (this._rendered || this._contributing) {
       return;
+    }
+    this._contributing = true;
+    try {
+      for (const c of this._contributors) {
+        c.contributeFlows(this);
+      }
+    } finally {
+      this._contributing = false;
     }
     this._rendered = true;
     renderNetworkPolicies(this);

@@ -1,3 +1,4 @@
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { renderFlowAuthorization } from './flow-authorization';
@@ -10,8 +11,13 @@ import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Flow, FlowOptions } from '../flows/flow';
-import { Flows, IFlowRenderer } from '../flows/flows';
+import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
+
+/** The namespace label of Istio's default sidecar injection. */
+const INJECTION_LABEL = 'istio-injection';
+/** The namespace label of revision-based sidecar injection. */
+const REVISION_LABEL = 'istio.io/rev';
 
 /**
  * Properties of an {@link MtlsMesh}.
@@ -55,12 +61,31 @@ export interface MtlsMeshProps {
   readonly unknownIdentity?: UnknownIdentity;
 
   /**
-   * Labels of the istiod pods, for the flow every protected namespace needs to istiod
+   * Labels of the istiod pods, for the flow every namespace with sidecars needs to istiod
    * (xDS and certificates, TCP 15012).
    *
    * @default { app: 'istiod' }
    */
   readonly istiodLabels?: { [key: string]: string };
+
+  /**
+   * Namespaces whose pods have sidecars, besides those the mesh finds in the chart (a Namespace
+   * labelled `istio-injection: enabled`, or `istio.io/rev` without `istio-injection`, e.g. a
+   * `ZeroTrustNamespace` with `istioInjection`): each gets the flow to istiod (TCP 15012).
+   * List the namespaces labelled for injection outside this chart.
+   *
+   * @default - only the namespaces found in the chart and the protected ones
+   */
+  readonly meshedNamespaces?: string[];
+
+  /**
+   * Declare the flow to istiod (TCP 15012) for every namespace with sidecars (labelled for
+   * injection in the chart, in `meshedNamespaces`, or protected), so that default-deny
+   * NetworkPolicies do not cut the sidecars off their configuration and certificates.
+   *
+   * @default true
+   */
+  readonly allowIstiod?: boolean;
 }
 
 /**
@@ -77,8 +102,10 @@ export interface ProtectNamespaceOptions {
   /**
    * Declare the flow from the namespace to istiod (TCP 15012) that sidecars need for
    * configuration and certificates when the namespace's NetworkPolicies deny egress by default.
+   * False also keeps the mesh from declaring it for this namespace when it is labelled for
+   * injection.
    *
-   * @default true
+   * @default - the mesh's `allowIstiod` (true)
    */
   readonly allowIstiod?: boolean;
 }
@@ -114,9 +141,11 @@ export interface WorkloadMtlsOptions {
  * - A pod source without a dedicated service account is an error (see `unknownIdentity`).
  *
  * Namespaces must have sidecar injection enabled (label `istio-injection: enabled`) for the
- * policies to be enforced; AuthorizationPolicy ports are container (target) ports.
+ * policies to be enforced; AuthorizationPolicy ports are container (target) ports. Every
+ * namespace with sidecars (labelled for injection in the chart, listed in `meshedNamespaces`, or
+ * protected) gets the flow to istiod (TCP 15012), declared at synthesis.
  */
-export class MtlsMesh extends Construct implements IFlowRenderer {
+export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContributor {
   /** The trust domain. */
   public readonly trustDomain: string;
 
@@ -133,6 +162,10 @@ export class MtlsMesh extends Construct implements IFlowRenderer {
   private readonly istiodLabels: { [key: string]: string };
   private readonly protectedNs = new Map<string, MeshAuthorization>();
   private readonly mtlsNs = new Set<string>();
+  private readonly meshedNs: string[];
+  private readonly allowIstiod: boolean;
+  /** Namespaces whose istiod flow was declined (`protectNamespace(ns, { allowIstiod: false })`). */
+  private readonly noIstiodNs = new Set<string>();
 
   /**
    * @param scope parent (inside a cdk8s Chart: one chart = one cluster)
@@ -155,12 +188,27 @@ export class MtlsMesh extends Construct implements IFlowRenderer {
     if (Object.keys(this.istiodLabels).length === 0) {
       fail(path, 'istiodLabels', this.istiodLabels, 'at least one label of the istiod pods');
     }
+    if (props.meshedNamespaces !== undefined && !Array.isArray(props.meshedNamespaces)) {
+      fail(path, 'meshedNamespaces', props.meshedNamespaces, 'a list of namespace names');
+    }
+    (props.meshedNamespaces ?? []).forEach((n, i) => {
+      validateDns1123Label(path, `meshedNamespaces[${i}]`, n);
+      if (n === this.rootNamespace) {
+        fail(path, `meshedNamespaces[${i}]`, n, `a namespace other than the Istio root namespace (${this.rootNamespace})`);
+      }
+    });
+    this.meshedNs = Array.from(new Set(props.meshedNamespaces ?? [])).sort();
+    this.allowIstiod = props.allowIstiod ?? true;
+    if (typeof this.allowIstiod !== 'boolean') {
+      fail(path, 'allowIstiod', this.allowIstiod, 'true or false');
+    }
     this.meshPolicy = new MtlsPolicy(this, 'mesh-mtls', {
       namespace: this.rootNamespace,
       name: 'default',
       mode: props.mode ?? MtlsMode.STRICT,
     });
     Flows.of(this).addRenderer(this);
+    Flows.of(this).addContributor(this);
   }
 
   /**
@@ -193,12 +241,45 @@ export class MtlsMesh extends Construct implements IFlowRenderer {
       trustDomainAliases: this.trustDomains.slice(1),
     });
     this.protectedNs.set(namespace, authz);
-    if (options.allowIstiod ?? true) {
-      Flows.of(this).allow(Peer.pods({}, { namespace, name: namespace }),
-        Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
-        { ports: [Port.tcp(15012)], description: 'sidecar configuration and certificates from istiod' });
+    if (options.allowIstiod ?? this.allowIstiod) {
+      this.allowIstiodFrom(namespace);
+    } else {
+      this.noIstiodNs.add(namespace);
     }
     return authz;
+  }
+
+  /**
+   * The namespaces with sidecars the mesh knows of, sorted: those labelled for injection by a
+   * Namespace object of the chart (`istio-injection: enabled`, or `istio.io/rev` without
+   * `istio-injection`), `meshedNamespaces`, and the protected namespaces.
+   */
+  public get meshedNamespaces(): string[] {
+    const names = new Set<string>([...this.meshedNs, ...this.protectedNs.keys()]);
+    for (const o of Chart.of(this).node.findAll()) {
+      if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined && isInjected(o)) {
+        names.add(o.metadata.name);
+      }
+    }
+    names.delete(this.rootNamespace);
+    return Array.from(names).sort();
+  }
+
+  /**
+   * Declares the flow to istiod of every namespace with sidecars (called by `Flows` at
+   * synthesis, before the flows are rendered).
+   *
+   * @param flows the chart's flows
+   */
+  public contributeFlows(flows: Flows): void {
+    if (!this.allowIstiod) {
+      return;
+    }
+    for (const ns of this.meshedNamespaces) {
+      if (!this.noIstiodNs.has(ns)) {
+        this.allowIstiodFrom(ns, flows);
+      }
+    }
   }
 
   /**
@@ -243,6 +324,12 @@ export class MtlsMesh extends Construct implements IFlowRenderer {
     return Flows.of(this).allow(from, to, options);
   }
 
+  private allowIstiodFrom(namespace: string, flows: Flows = Flows.of(this)): void {
+    flows.allow(Peer.pods({}, { namespace, name: namespace }),
+      Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
+      { ports: [Port.tcp(15012)], description: 'sidecar configuration and certificates from istiod' });
+  }
+
   /** The protected namespaces, sorted. */
   public get protectedNamespaces(): string[] {
     return Array.from(this.protectedNs.keys()).sort();
@@ -256,4 +343,13 @@ export class MtlsMesh extends Construct implements IFlowRenderer {
   public renderFlows(flows: Flows): void {
     renderFlowAuthorization(this.node.path, flows, this.protectedNs, this.trustDomains, this.unknownIdentity);
   }
+}
+
+/** True if a Namespace object is labelled for sidecar injection (Istio's namespace rules). */
+function isInjected(ns: ApiObject): boolean {
+  const injection = ns.metadata.getLabel(INJECTION_LABEL);
+  if (injection !== undefined) {
+    return injection === 'enabled';
+  }
+  return ns.metadata.getLabel(REVISION_LABEL) !== undefined;
 }

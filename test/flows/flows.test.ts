@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Flows, Peer, Port } from '../../src';
+import { Flows, IFlowContributor, Peer, Port } from '../../src';
 import { synthAndValidate } from '../util';
 
 describe('Flows', () => {
@@ -18,5 +18,24 @@ describe('Flows', () => {
       'shop/allow-to-data-db-from-web',
       'shop/default-deny',
     ]);
+  });
+
+  test('contributors declare flows at synthesis, before the NetworkPolicies are rendered', () => {
+    const chart = Testing.chart();
+    const flows = Flows.of(chart);
+    flows.manageNamespace('shop');
+    const calls: string[] = [];
+    const contributor: IFlowContributor = {
+      contributeFlows: (f) => {
+        calls.push(`contribute rendered=${f.rendered}`);
+        f.allow(Peer.pods({ app: 'web' }, { namespace: 'shop' }), Peer.pods({ app: 'api' }), { ports: [Port.tcp(8080)] });
+      },
+    };
+    flows.addContributor(contributor);
+    flows.addRenderer({ renderFlows: (f) => calls.push(`render flows=${f.all.length}`) });
+    const names = synthAndValidate(chart).filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.metadata.name);
+    expect(names).toContain('allow-from-web-to-api');
+    expect(calls).toEqual(['contribute rendered=false', 'render flows=1']);
+    expect(() => flows.addContributor(contributor)).toThrow(/invalid addContributor "addContributor": expected a call before synthesis/);
   });
 });
