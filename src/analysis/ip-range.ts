@@ -59,6 +59,18 @@ export function subtractIntervals(base: IpInterval[], cut: IpInterval[]): IpInte
   return cur;
 }
 
+/** Sorts intervals (IPv4 first) and joins overlapping or adjacent ones. */
+export function mergeIntervals(rs: IpInterval[]): IpInterval[] {
+  const sorted = [...rs].sort((a, b) => (a.v6 !== b.v6 ? (a.v6 ? 1 : -1) : a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const m: IpInterval[] = [];
+  for (const r of sorted) {
+    const last = m[m.length - 1];
+    if (last && last.v6 === r.v6 && r.lo <= last.hi + 1n) m[m.length - 1] = { v6: r.v6, lo: last.lo, hi: r.hi > last.hi ? r.hi : last.hi };
+    else m.push(r);
+  }
+  return m;
+}
+
 /**
  * Splits the universe into maximal contiguous intervals such that each interval is
  * either fully inside or fully outside every given set (each set a list of disjoint intervals).
@@ -67,16 +79,7 @@ export function subtractIntervals(base: IpInterval[], cut: IpInterval[]): IpInte
  */
 export function partition(universe: IpInterval[], sets: IpInterval[][]): IpInterval[] {
   const out: IpInterval[] = [];
-  const merged = sets.map((s) => {
-    const sorted = [...s].sort((a, b) => (a.v6 !== b.v6 ? (a.v6 ? 1 : -1) : a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
-    const m: IpInterval[] = [];
-    for (const r of sorted) {
-      const last = m[m.length - 1];
-      if (last && last.v6 === r.v6 && r.lo <= last.hi + 1n) m[m.length - 1] = { v6: r.v6, lo: last.lo, hi: r.hi > last.hi ? r.hi : last.hi };
-      else m.push(r);
-    }
-    return m;
-  });
+  const merged = sets.map(mergeIntervals);
   for (const u of universe) {
     const cuts = new Set<bigint>([u.lo]);
     for (const s of merged) {

@@ -1,6 +1,6 @@
 /* eslint-disable no-bitwise */
 import { ConnSet } from './conn-set';
-import { formatInterval, fullRange, IpInterval, subtractIntervals } from './ip-range';
+import { formatInterval, fullRange, IpInterval, mergeIntervals, subtractIntervals } from './ip-range';
 
 /** One drawn edge (internal): endpoints as rendered and the edge label. */
 export interface RenderRow { readonly src: string; readonly dst: string; readonly label: string; readonly limited: boolean }
@@ -50,17 +50,6 @@ function intervalsText(rs: IpInterval[]): string {
   return rs.map((r) => (cidrsOf(r, 3) ?? [formatInterval(r)]).join(', ')).join(', ');
 }
 
-function mergeAdjacent(rs: IpInterval[]): IpInterval[] {
-  const sorted = [...rs].sort((a, b) => (a.v6 !== b.v6 ? (a.v6 ? 1 : -1) : a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
-  const out: IpInterval[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.v6 === r.v6 && r.lo <= last.hi + 1n) out[out.length - 1] = { v6: r.v6, lo: last.lo, hi: r.hi > last.hi ? r.hi : last.hi };
-    else out.push(r);
-  }
-  return out;
-}
-
 /**
  * A readable name for a set of external ranges: CIDRs (`10.2.0.0/15`), or the whole family
  * minus a few (`0.0.0.0/0 except 10.2.0.0/15`) when that is shorter; `a-b` where a range is not
@@ -69,7 +58,7 @@ function mergeAdjacent(rs: IpInterval[]): IpInterval[] {
 export function externalSetName(rs: IpInterval[]): string {
   const parts: string[] = [];
   for (const v6 of [false, true]) {
-    const set = mergeAdjacent(rs.filter((r) => r.v6 === v6));
+    const set = mergeIntervals(rs.filter((r) => r.v6 === v6));
     if (!set.length) continue;
     const all = fullRange(v6);
     const rest = subtractIntervals([all], set);
