@@ -59,6 +59,15 @@ export interface MeshAuthorizationProps {
    * @default true
    */
   readonly allowNothing?: boolean;
+
+  /**
+   * The staged-rollout mode of this namespace's AuthorizationPolicies (AUDIT: each carries
+   * `istio.io/dry-run: "true"`, evaluated and logged, not enforced). Wins over the namespace's
+   * and the mesh's modes.
+   *
+   * @default - resolved from the scopes (namespace, mesh, chart, fleet), else ENFORCE
+   */
+  readonly enforcement?: EnforcementMode;
 }
 
 /**
@@ -125,6 +134,12 @@ export class MeshAuthorization extends Construct {
     validateDns1123Label(path, 'namespace', props.namespace);
     this.namespace = props.namespace;
     this.trustDomains = trustDomains(path, props.trustDomain ?? 'cluster.local', props.trustDomainAliases);
+    if (props.enforcement !== undefined) {
+      if (!Object.values(EnforcementMode).includes(props.enforcement)) {
+        fail(path, 'enforcement', props.enforcement, 'EnforcementMode.ENFORCE (Enforce) or EnforcementMode.AUDIT (Audit)');
+      }
+      Enforcement.set(this, props.enforcement);
+    }
     if (props.allowNothing ?? true) {
       this.add('allow-nothing', MeshAction.ALLOW, undefined, undefined);
     }

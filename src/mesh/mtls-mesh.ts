@@ -7,12 +7,14 @@ import { MeshAuthorization } from './mesh-authorization';
 import { MtlsMode } from './mtls-mode';
 import { MtlsPolicy, PortMtls } from './mtls-policy';
 import { UnknownIdentity } from './unknown-identity';
+import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Flow, FlowOptions } from '../flows/flow';
 import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
+import { Enforcement } from '../rollout/enforcement';
 
 /** The namespace label of Istio's default sidecar injection. */
 const INJECTION_LABEL = 'istio-injection';
@@ -86,6 +88,15 @@ export interface MtlsMeshProps {
    * @default true
    */
   readonly allowIstiod?: boolean;
+
+  /**
+   * The staged-rollout mode of the mesh's AuthorizationPolicies (AUDIT: `istio.io/dry-run`).
+   * A namespace's own mode (`Enforcement.setNamespace`, or set on its `ZeroTrustNamespace`)
+   * still wins, as does a mode set on one `MeshAuthorization`.
+   *
+   * @default - resolved from the scopes (`Enforcement.set` on the chart, the fleet, ...), else ENFORCE
+   */
+  readonly enforcement?: EnforcementMode;
 }
 
 /**
@@ -201,6 +212,12 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
     this.allowIstiod = props.allowIstiod ?? true;
     if (typeof this.allowIstiod !== 'boolean') {
       fail(path, 'allowIstiod', this.allowIstiod, 'true or false');
+    }
+    if (props.enforcement !== undefined) {
+      if (!Object.values(EnforcementMode).includes(props.enforcement)) {
+        fail(path, 'enforcement', props.enforcement, 'EnforcementMode.ENFORCE (Enforce) or EnforcementMode.AUDIT (Audit)');
+      }
+      Enforcement.set(this, props.enforcement);
     }
     this.meshPolicy = new MtlsPolicy(this, 'mesh-mtls', {
       namespace: this.rootNamespace,
