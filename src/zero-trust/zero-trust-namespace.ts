@@ -1,21 +1,25 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { hardenWorkload } from './hardening';
+import { HardeningOptions } from './hardening-options';
+import { podPaths, podSecurityViolations } from './pod-security';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { Enforcement } from '../rollout/enforcement';
-import { hardenWorkload } from './hardening';
-import { HardeningOptions } from './hardening-options';
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
 interface ChartIndex {
   readonly pods: Map<string, kplus.AbstractPod[]>;
   readonly services: Map<string, kplus.Service[]>;
 }
+
+/** The ZeroTrustNamespaces of each chart, in creation order (every one hardens before any checks Pod Security). */
+const CHART_NAMESPACES = new WeakMap<Chart, ZeroTrustNamespace[]>();
 
 /** One index per Flows registry: built by the first namespace that renders (one tree walk per chart, not per namespace). */
 const CHART_INDEX = new WeakMap<Flows, ChartIndex>();
@@ -232,6 +236,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
   public readonly internalOnly: boolean;
 
   private readonly hardening = new Map<kplus.AbstractPod, HardeningOptions>();
+  private hardened = false;
   private readonly props: ZeroTrustNamespaceProps;
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
@@ -375,6 +380,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     }
     flows.manageNamespace(this.name);
     flows.addRenderer(this);
+    const chart = Chart.of(this);
+    CHART_NAMESPACES.set(chart, [...(CHART_NAMESPACES.get(chart) ?? []), this]);
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
     flows.allow(this, dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
     if (props.allowIntraNamespace) {
@@ -502,6 +509,25 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
       });
     }
     const index = chartIndex(flows, Chart.of(this));
+    // every namespace hardens first (harden() may target a workload of another namespace)
+    for (const ns of CHART_NAMESPACES.get(Chart.of(this)) ?? []) {
+      ns.applyHardening(flows);
+    }
+    this.checkPodSecurity();
+    if (!(this.props.allowLoadBalancers ?? false)) {
+      for (const s of index.services.get(this.name) ?? []) {
+        if (s.type !== kplus.ServiceType.CLUSTER_IP) {
+          fail(s.node.path, 'type', s.type, `ClusterIP in zero-trust namespace ${this.name} (set allowLoadBalancers to expose a port on a LoadBalancer or node)`);
+        }
+      }
+    }
+  }
+
+  /** Hardens the workloads (once). */
+  private applyHardening(flows: Flows): void {
+    if (this.hardened) return;
+    this.hardened = true;
+    const index = chartIndex(flows, Chart.of(this));
     const inNs = index.pods.get(this.name) ?? [];
     const toHarden = new Set<kplus.AbstractPod>(this.props.hardenWorkloads === false ? [] : inNs);
     for (const w of this.hardening.keys()) {
@@ -519,11 +545,24 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
       }
       hardenWorkload(w, sa, this.hardening.get(w) ?? {});
     }
-    if (!(this.props.allowLoadBalancers ?? false)) {
-      for (const s of index.services.get(this.name) ?? []) {
-        if (s.type !== kplus.ServiceType.CLUSTER_IP) {
-          fail(s.node.path, 'type', s.type, `ClusterIP in zero-trust namespace ${this.name} (set allowLoadBalancers to expose a port on a LoadBalancer or node)`);
-        }
+  }
+
+  /**
+   * Pod Security Admission would reject, at `enforce` time, every pod of this namespace that does
+   * not meet its level: check the chart's pod-bearing objects here (after hardening), so that the
+   * error is at synthesis instead of a ReplicaSet that never gets pods.
+   */
+  private checkPodSecurity(): void {
+    if (this.podSecurity === PodSecurityLevel.PRIVILEGED) return;
+    for (const c of Chart.of(this).node.findAll()) {
+      if (!(c instanceof ApiObject) || podPaths(c.kind) === undefined || c.metadata.namespace !== this.name) continue;
+      const v = podSecurityViolations(c.toJson(), this.podSecurity)[0];
+      if (v !== undefined) {
+        fail(c.node.path, v.field, v.value,
+          `${v.expected}: ${c.kind} ${c.name} is in ZeroTrustNamespace ${this.name}, whose Pod Security level "${this.podSecurity}" `
+          + `("${v.level}" check) would reject its pods at admission. Fix the workload, or give the namespace the level the `
+          + 'workload needs (podSecurity: PodSecurityLevel.BASELINE, or PRIVILEGED for host access such as hostPath log mounts, '
+          + 'with the reason in an annotation)');
       }
     }
   }

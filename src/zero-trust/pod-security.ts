@@ -1,0 +1,125 @@
+/**
+ * The Kubernetes Pod Security Standards (baseline and restricted, `latest`), checked on a pod spec
+ * at synthesis (internal: used by ZeroTrustNamespace).
+ */
+
+/** One Pod Security violation: the field (relative to the object), its value, and what the level admits. */
+export interface PodSecurityViolation {
+  readonly field: string;
+  readonly value: unknown;
+  readonly expected: string;
+  readonly level: 'baseline' | 'restricted';
+}
+
+const BASELINE_CAPS = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
+const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
+const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+
+/** JSON pointer-ish path of the pod spec and pod metadata in an object of `kind`; undefined if not pod-bearing. */
+export function podPaths(kind: string): { spec: string[]; meta: string[] } | undefined {
+  switch (kind) {
+    case 'Pod': return { spec: ['spec'], meta: ['metadata'] };
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':
+      return { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'] };
+    case 'CronJob': return { spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], meta: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] };
+    default: return undefined;
+  }
+}
+
+/**
+ * The violations of `obj` (a pod-bearing object as JSON) at `level` (baseline checks also apply
+ * to restricted), in field order.
+ */
+export function podSecurityViolations(obj: any, level: string): PodSecurityViolation[] {
+  const paths = podPaths(obj?.kind);
+  if (!paths || level === 'privileged') return [];
+  const get = (p: string[]) => p.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
+  const spec = get(paths.spec) ?? {};
+  const meta = get(paths.meta) ?? {};
+  const at = paths.spec.join('.');
+  const out: PodSecurityViolation[] = [];
+  const bad = (lvl: 'baseline' | 'restricted', field: string, value: unknown, expected: string) => {
+    if (lvl === 'baseline' || level === 'restricted') out.push({ field, value, expected, level: lvl });
+  };
+  const psc = spec.securityContext ?? {};
+  const containers: Array<{ c: any; f: string }> = [];
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+    (spec[list] ?? []).forEach((c: any, i: number) => containers.push({ c, f: `${at}.${list}[${i}]` }));
+  }
+  // --- baseline ---
+  for (const h of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (spec[h] === true) bad('baseline', `${at}.${h}`, true, 'false or unset (host namespaces)');
+  }
+  if (psc.windowsOptions?.hostProcess === true) bad('baseline', `${at}.securityContext.windowsOptions.hostProcess`, true, 'false or unset');
+  (spec.volumes ?? []).forEach((v: any, i: number) => {
+    if (v.hostPath !== undefined) {bad('baseline', `${at}.volumes[${i}].hostPath`, v.hostPath.path, 'no hostPath volume');} else if (level === 'restricted') {
+      const type = Object.keys(v).find((k) => k !== 'name');
+      if (type !== undefined && !RESTRICTED_VOLUMES.includes(type)) {
+        bad('restricted', `${at}.volumes[${i}]`, type, `a volume of type ${RESTRICTED_VOLUMES.join(', ')}`);
+      }
+    }
+  });
+  (psc.sysctls ?? []).forEach((s: any, i: number) => {
+    if (!SAFE_SYSCTLS.includes(s.name)) bad('baseline', `${at}.securityContext.sysctls[${i}].name`, s.name, `a safe sysctl (${SAFE_SYSCTLS.join(', ')})`);
+  });
+  const seLinux = (sc: any, f: string) => {
+    const o = sc?.seLinuxOptions;
+    if (!o) return;
+    if (!SELINUX_TYPES.includes(o.type ?? '')) bad('baseline', `${f}.seLinuxOptions.type`, o.type, 'unset or container_t, container_init_t, container_kvm_t, container_engine_t');
+    for (const k of ['user', 'role']) if ((o[k] ?? '') !== '') bad('baseline', `${f}.seLinuxOptions.${k}`, o[k], 'unset');
+  };
+  const appArmor = (sc: any, f: string) => {
+    const t = sc?.appArmorProfile?.type;
+    if (t !== undefined && t !== 'RuntimeDefault' && t !== 'Localhost') bad('baseline', `${f}.appArmorProfile.type`, t, 'RuntimeDefault, Localhost or unset');
+  };
+  const seccompType = (sc: any) => sc?.seccompProfile?.type;
+  seLinux(psc, `${at}.securityContext`);
+  appArmor(psc, `${at}.securityContext`);
+  if (seccompType(psc) === 'Unconfined') bad('baseline', `${at}.securityContext.seccompProfile.type`, 'Unconfined', 'RuntimeDefault or Localhost');
+  for (const [k, v] of Object.entries(meta.annotations ?? {})) {
+    if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && v !== 'runtime/default' && !String(v).startsWith('localhost/')) {
+      bad('baseline', `${paths.meta.join('.')}.annotations[${JSON.stringify(k)}]`, v, 'runtime/default or localhost/<profile>');
+    }
+  }
+  const windows = spec.os?.name === 'windows';
+  const podNonRoot = psc.runAsNonRoot === true;
+  const podSeccomp = ['RuntimeDefault', 'Localhost'].includes(seccompType(psc));
+  if (psc.runAsUser === 0) bad('restricted', `${at}.securityContext.runAsUser`, 0, 'a non-zero user id');
+  for (const { c, f } of containers) {
+    const sc = c.securityContext ?? {};
+    const scf = `${f}.securityContext`;
+    if (sc.privileged === true) bad('baseline', `${scf}.privileged`, true, 'false or unset');
+    if (sc.windowsOptions?.hostProcess === true) bad('baseline', `${scf}.windowsOptions.hostProcess`, true, 'false or unset');
+    const add: string[] = (sc.capabilities?.add ?? []).map((x: string) => String(x));
+    for (const cap of add) {
+      if (!BASELINE_CAPS.includes(cap)) bad('baseline', `${scf}.capabilities.add`, cap, `only ${BASELINE_CAPS.join(', ')}`);
+    }
+    (c.ports ?? []).forEach((p: any, i: number) => {
+      if (p.hostPort !== undefined && p.hostPort !== 0) bad('baseline', `${f}.ports[${i}].hostPort`, p.hostPort, 'unset or 0 (expose the port with a Service)');
+    });
+    seLinux(sc, scf);
+    appArmor(sc, scf);
+    if (sc.procMount !== undefined && sc.procMount !== 'Default') bad('baseline', `${scf}.procMount`, sc.procMount, 'Default or unset');
+    if (seccompType(sc) === 'Unconfined') bad('baseline', `${scf}.seccompProfile.type`, 'Unconfined', 'RuntimeDefault or Localhost');
+    // --- restricted ---
+    if (sc.runAsUser === 0) bad('restricted', `${scf}.runAsUser`, 0, 'a non-zero user id');
+    if (sc.runAsNonRoot === false || (!podNonRoot && sc.runAsNonRoot !== true)) {
+      bad('restricted', `${scf}.runAsNonRoot`, sc.runAsNonRoot, 'true (here or in the pod securityContext)');
+    }
+    if (windows) continue;
+    if (sc.allowPrivilegeEscalation !== false) bad('restricted', `${scf}.allowPrivilegeEscalation`, sc.allowPrivilegeEscalation, 'false');
+    if (!podSeccomp && !['RuntimeDefault', 'Localhost'].includes(seccompType(sc))) {
+      bad('restricted', `${scf}.seccompProfile.type`, seccompType(sc), 'RuntimeDefault or Localhost (here or in the pod securityContext)');
+    }
+    const drop: string[] = (sc.capabilities?.drop ?? []).map((x: string) => String(x));
+    if (!drop.includes('ALL')) bad('restricted', `${scf}.capabilities.drop`, drop, 'a list containing ALL');
+    for (const cap of add) {
+      if (cap !== 'NET_BIND_SERVICE' && BASELINE_CAPS.includes(cap)) bad('restricted', `${scf}.capabilities.add`, cap, 'only NET_BIND_SERVICE');
+    }
+  }
+  return out;
+}
