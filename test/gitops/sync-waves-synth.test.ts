@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { SyncWaves } from '../../src';
+import { ArgoCdDelivery, Fleet, SyncWaves } from '../../src';
 import { synthAndValidate } from '../util';
 
 /** Renders a NetworkPolicy in its first validation, like the flow registry does at synthesis. */
@@ -68,5 +68,32 @@ describe('SyncWaves at synthesis', () => {
     });
     SyncWaves.apply(bad);
     expect(() => bad.toJson()).toThrow(/NetworkPolicy shop\/np: invalid metadata.annotations\["argocd.argoproj.io\/sync-wave"\] "2": expected a negative integer wave/);
+  });
+});
+
+describe('ArgoCdDelivery AppProject at synthesis', () => {
+  test('rendering the project synthesizes each cluster chart once (one inventory for its three lists)', () => {
+    const app = Testing.app();
+    const fleet = new Fleet(app, 'fleet', { clusters: [{ name: 'eu', region: 'europe-west' }, { name: 'us', region: 'us-east' }] });
+    for (const c of fleet.clusters) {
+      new k8s.KubeNamespace(c.chart, 'ns', { metadata: { name: 'shop' } });
+      new k8s.KubeConfigMap(c.chart, 'cm', { metadata: { name: 'cfg', namespace: 'shop' }, data: { a: 'b' } });
+      SyncWaves.apply(c.chart);
+    }
+    const gitops = new Chart(app, 'gitops');
+    new ArgoCdDelivery(gitops, 'argo', { fleet, repoUrl: 'https://git.example.com/fleet.git', pathTemplate: 'dist/{cluster}' });
+    const synthChart = jest.spyOn(App as any, '_synthChart');
+    try {
+      const objs = synthAndValidate(gitops);
+      // the gitops chart, then each cluster chart once
+      expect(synthChart.mock.calls.map((c: any[]) => c[0].node.id)).toEqual(['gitops', 'eu', 'us']);
+      const project = objs.find((o) => o.kind === 'AppProject');
+      expect(project.spec.destinations).toEqual(expect.arrayContaining([{ name: 'eu', namespace: 'shop' }, { name: 'us', namespace: 'shop' }]));
+      expect(project.spec.namespaceResourceWhitelist).toEqual(expect.arrayContaining([{ group: '', kind: 'ConfigMap' }]));
+      expect(project.spec.clusterResourceWhitelist).toEqual(expect.arrayContaining([{ group: '', kind: 'Namespace' }]));
+      expect(project.spec.sourceRepos).toEqual(['https://git.example.com/fleet.git']);
+    } finally {
+      synthChart.mockRestore();
+    }
   });
 });
