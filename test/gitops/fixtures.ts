@@ -9,7 +9,8 @@ import { seedSample } from '../fleet/fixtures';
 export function gitopsSample(): ReturnType<typeof seedSample> {
   const s = seedSample();
   for (const c of s.fleet.clusters) {
-    new ZeroTrustNamespace(c.chart, 'frontend-ns', { name: 'frontend' });
+    // S15: the seed's global service is a LoadBalancer Service (external-dns publishes it)
+    new ZeroTrustNamespace(c.chart, 'frontend-ns', { name: 'frontend', allowLoadBalancers: true });
     new AdmissionGuardrails(c.chart, 'guardrails');
     new MtlsMesh(c.chart, 'mesh');
     new kplus.Deployment(c.chart, 'frontend', {
