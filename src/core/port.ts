@@ -195,8 +195,8 @@ export class Port {
     if (k !== 0) {
       return k;
     }
-    if (a.port !== undefined && b.port !== undefined) {
-      return (a.port - b.port) || ((a.endPort ?? a.port) - (b.endPort ?? b.port));
+    if (a.portNumber !== undefined && b.portNumber !== undefined) {
+      return (a.portNumber - b.portNumber) || ((a.endPort ?? a.portNumber) - (b.endPort ?? b.portNumber));
     }
     if (a.name !== undefined && b.name !== undefined) {
       return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -230,7 +230,7 @@ export class Port {
    *
    * @default undefined for named ports and all-ports
    */
-  public readonly port?: number;
+  public readonly portNumber?: number;
 
   /**
    * The last port of a range (inclusive).
@@ -248,7 +248,7 @@ export class Port {
 
   private constructor(protocol: Protocol, port?: number, endPort?: number, name?: string) {
     this.protocol = protocol;
-    this.port = port;
+    this.portNumber = port;
     this.endPort = endPort;
     this.name = name;
   }
@@ -257,7 +257,7 @@ export class Port {
    * True if this is all ports of the protocol (no port number, no name).
    */
   public get isAll(): boolean {
-    return this.port === undefined && this.name === undefined;
+    return this.portNumber === undefined && this.name === undefined;
   }
 
   /**
@@ -293,7 +293,7 @@ export class Port {
     if (other.isAll) {
       return false;
     }
-    return this.port! <= other.port! && (other.endPort ?? other.port!) <= (this.endPort ?? this.port!);
+    return this.portNumber! <= other.portNumber! && (other.endPort ?? other.portNumber!) <= (this.endPort ?? this.portNumber!);
   }
 
   /**
@@ -310,7 +310,7 @@ export class Port {
     if (this.isAll) {
       return true;
     }
-    return this.port! <= n && n <= (this.endPort ?? this.port!);
+    return this.portNumber! <= n && n <= (this.endPort ?? this.portNumber!);
   }
 
   /**
@@ -321,7 +321,7 @@ export class Port {
   public isEqual(other: Port): boolean {
     return other instanceof Port
       && this.protocol === other.protocol
-      && this.port === other.port
+      && this.portNumber === other.portNumber
       && this.endPort === other.endPort
       && this.name === other.name;
   }
@@ -333,16 +333,16 @@ export class Port {
     if (this.name !== undefined) {
       return `${this.protocol}/${this.name}`;
     }
-    if (this.port === undefined) {
+    if (this.portNumber === undefined) {
       return `${this.protocol}/*`;
     }
     if (this.endPort !== undefined) {
-      return `${this.protocol}/${this.port}-${this.endPort}`;
+      return `${this.protocol}/${this.portNumber}-${this.endPort}`;
     }
-    return `${this.protocol}/${this.port}`;
+    return `${this.protocol}/${this.portNumber}`;
   }
 
   private kind(): number {
-    return this.isAll ? 0 : this.port !== undefined ? 1 : 2;
+    return this.isAll ? 0 : this.portNumber !== undefined ? 1 : 2;
   }
 }

@@ -108,13 +108,13 @@ function portToKube(p: Port): k8s.NetworkPolicyPort {
   if (p.name !== undefined) {
     return { protocol: p.protocol, port: k8s.IntOrString.fromString(p.name) };
   }
-  if (p.port === undefined) {
+  if (p.portNumber === undefined) {
     return { protocol: p.protocol };
   }
   if (p.endPort !== undefined) {
-    return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port), endPort: p.endPort };
+    return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.portNumber), endPort: p.endPort };
   }
-  return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) };
+  return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.portNumber) };
 }
 
 function policyName(e: PolicyEntry): string {

@@ -92,7 +92,7 @@ function portsOf(path: string, f: Flow): string[] | undefined {
     if (port.isAll) {
       return undefined;
     }
-    const from = port.port as number;
+    const from = port.portNumber as number;
     const to = port.endPort ?? from;
     if (to - from + 1 > MAX_RANGE_PORTS) {
       fail(path, `flows[${flowLabel(f)}].ports`, port.toString(),

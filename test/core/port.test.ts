@@ -28,13 +28,13 @@ describe('Port', () => {
 
   test('fields', () => {
     const r = Port.tcpRange(8000, 9000);
-    expect([r.protocol, r.port, r.endPort, r.name, r.isRange, r.isAll, r.isNamed]).toEqual([Protocol.TCP, 8000, 9000, undefined, true, false, false]);
+    expect([r.protocol, r.portNumber, r.endPort, r.name, r.isRange, r.isAll, r.isNamed]).toEqual([Protocol.TCP, 8000, 9000, undefined, true, false, false]);
     const s = Port.tcp(80);
-    expect([s.port, s.endPort, s.isRange]).toEqual([80, undefined, false]);
+    expect([s.portNumber, s.endPort, s.isRange]).toEqual([80, undefined, false]);
     const n = Port.named('http');
-    expect([n.port, n.name, n.isNamed]).toEqual([undefined, 'http', true]);
+    expect([n.portNumber, n.name, n.isNamed]).toEqual([undefined, 'http', true]);
     const a = Port.allTcp();
-    expect([a.port, a.name, a.isAll]).toEqual([undefined, undefined, true]);
+    expect([a.portNumber, a.name, a.isAll]).toEqual([undefined, undefined, true]);
     // a one-port range is a single port
     expect(Port.tcpRange(80, 80).isEqual(Port.tcp(80))).toBe(true);
   });
