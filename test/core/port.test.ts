@@ -28,7 +28,8 @@ describe('Port', () => {
 
   test('fields', () => {
     const r = Port.tcpRange(8000, 9000);
-    expect([r.protocol, r.portNumber, r.endPort, r.name, r.isRange, r.isAll, r.isNamed]).toEqual([Protocol.TCP, 8000, 9000, undefined, true, false, false]);
+    expect([r.protocol, r.portNumber, r.endPort, r.name, r.isRange, r.isAll, r.isNamed])
+      .toEqual([Protocol.TCP, 8000, 9000, undefined, true, false, false]);
     const s = Port.tcp(80);
     expect([s.portNumber, s.endPort, s.isRange]).toEqual([80, undefined, false]);
     const n = Port.named('http');
