@@ -3,6 +3,15 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GuardrailException } from './guardrail-exception';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
+import {
+  ClusterPolicy,
+  ClusterPolicySpecRules,
+  ClusterPolicySpecRulesExclude,
+  ClusterPolicySpecRulesMatch,
+  ClusterPolicySpecRulesValidate,
+  ClusterPolicySpecRulesValidateFailureAction,
+  ClusterPolicySpecRulesValidateFailureActionOverridesAction,
+} from '../../imports/kyverno.io';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Enforcement } from '../rollout/enforcement';
@@ -83,6 +92,8 @@ export interface AdmissionGuardrailsProps {
 }
 
 const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers, containers][]';
+// the CRD's override action enum also allows 'Audit', which the binding folds into its lowercase member: keep our spelling
+const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRulesValidateFailureActionOverridesAction;
 
 /**
  * Kyverno ClusterPolicies that keep every namespace zero-trust (S18, done with real Kyverno
@@ -146,18 +157,24 @@ export class AdmissionGuardrails extends Construct {
       const audit = Enforcement.resolve(this, { override: props.enforcement }) === EnforcementMode.AUDIT;
       return { audit, auditNs: Enforcement.auditNamespaces(this).filter((n) => !excluded.includes(n)) };
     };
-    const actionOf = (action: GuardrailAction, r: { audit: boolean; auditNs: string[] }) => {
-      if (r.audit) return { failureAction: GuardrailAction.AUDIT };
+    const failureAction = (action: GuardrailAction): ClusterPolicySpecRulesValidateFailureAction =>
+      action === GuardrailAction.AUDIT ? ClusterPolicySpecRulesValidateFailureAction.AUDIT : ClusterPolicySpecRulesValidateFailureAction.ENFORCE;
+    type RuleAction = Pick<ClusterPolicySpecRulesValidate, 'failureAction' | 'failureActionOverrides'>;
+    const actionOf = (action: GuardrailAction, r: { audit: boolean; auditNs: string[] }): RuleAction => {
+      if (r.audit) return { failureAction: failureAction(GuardrailAction.AUDIT) };
       return action === GuardrailAction.ENFORCE && r.auditNs.length > 0
-        ? { failureAction: action, failureActionOverrides: [{ action: GuardrailAction.AUDIT, namespaces: r.auditNs }] }
-        : { failureAction: action };
+        ? {
+          failureAction: failureAction(action),
+          failureActionOverrides: [{ action: AUDIT_OVERRIDE, namespaces: r.auditNs }],
+        }
+        : { failureAction: failureAction(action) };
     };
 
-    const nsMatch = { any: [{ resources: { kinds: ['Namespace'] } }] };
+    const nsMatch: ClusterPolicySpecRulesMatch = { any: [{ resources: { kinds: ['Namespace'] } }] };
     // namespaces of a ZeroTrustNamespace own their NetworkPolicies (default-deny, allow-to-dns):
     // generating ours there would give one object two owners, so they are excluded by their label
     const managed = { resources: { selector: { matchLabels: { [ZeroTrustNamespace.MANAGED_LABEL]: 'true' } } } };
-    const nsExclude = (extra: string[]) => {
+    const nsExclude = (extra: string[]): { exclude: ClusterPolicySpecRulesExclude } => {
       const names = Array.from(new Set([...excluded, ...extra])).sort();
       return { exclude: { any: [...(names.length > 0 ? [{ resources: { names } }] : []), managed] } };
     };
@@ -166,12 +183,12 @@ export class AdmissionGuardrails extends Construct {
       .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace'
         && c.metadata.getLabel(ZeroTrustNamespace.MANAGED_LABEL) === 'true')
       .map((c) => c.metadata.name ?? ''));
-    const podMatch = { any: [{ resources: { kinds: ['Pod'] } }] };
-    const podExclude = (extra: string[]) => {
+    const podMatch: ClusterPolicySpecRulesMatch = { any: [{ resources: { kinds: ['Pod'] } }] };
+    const podExclude = (extra: string[]): { exclude?: ClusterPolicySpecRulesExclude } => {
       const names = Array.from(new Set([...excluded, ...extra])).sort();
       return names.length > 0 ? { exclude: { any: [{ resources: { namespaces: names } }] } } : {};
     };
-    const generate = (name: string, spec: any, extraExcluded: string[] = []) => ({
+    const generate = (name: string, spec: any, extraExcluded: string[] = []): ClusterPolicySpecRules => ({
       name: `generate-${name}`,
       match: nsMatch,
       ...nsExclude(extraExcluded),
@@ -182,13 +199,12 @@ export class AdmissionGuardrails extends Construct {
         kind: 'NetworkPolicy',
         name,
         namespace: '{{request.object.metadata.name}}',
+        // free-form (x-kubernetes-preserve-unknown-fields): the binding types it `any`
         data: { spec },
       },
     });
 
-    this.networkPolicy = new ApiObject(this, 'NetworkPolicies', {
-      apiVersion: 'kyverno.io/v1',
-      kind: 'ClusterPolicy',
+    this.networkPolicy = new ClusterPolicy(this, 'NetworkPolicies', {
       metadata: {
         name: 'zero-trust-network-policies',
         annotations: {
@@ -230,7 +246,7 @@ export class AdmissionGuardrails extends Construct {
         }
       }
     };
-    const networkRules = (r: { audit: boolean; auditNs: string[] }): any[] => {
+    const networkRules = (r: { audit: boolean; auditNs: string[] }): ClusterPolicySpecRules[] => {
       const gen = Object.keys(generated).map((name) => generate(name, generated[name], [...r.auditNs, ...noGenerate]));
       if (r.audit) {
         // a generate rule has no audit mode, and would emit default-deny: hold it back
@@ -274,9 +290,9 @@ export class AdmissionGuardrails extends Construct {
       ];
     };
 
-    const podRules = (r: { audit: boolean; auditNs: string[] }): any[] => {
+    const podRules = (r: { audit: boolean; auditNs: string[] }): ClusterPolicySpecRules[] => {
       const podAct = actionOf(podAction, r);
-      const capRule = (name: string, allowed: string[], namespaces: { match?: string[]; exclude: string[] }) => ({
+      const capRule = (name: string, allowed: string[], namespaces: { match?: string[]; exclude: string[] }): ClusterPolicySpecRules => ({
         name,
         match: namespaces.match
           ? { any: [{ resources: { kinds: ['Pod'], namespaces: namespaces.match } }] }
@@ -298,7 +314,9 @@ export class AdmissionGuardrails extends Construct {
           }],
         },
       });
-      const patternRule = (name: string, message: string, pattern: any, ns: { match?: string[]; exclude?: string[]; preconditions?: any } = {}) => ({
+      const patternRule = (
+        name: string, message: string, pattern: any, ns: { match?: string[]; exclude?: string[]; preconditions?: any } = {},
+      ): ClusterPolicySpecRules => ({
         name,
         match: ns.match ? { any: [{ resources: { kinds: ['Pod'], namespaces: ns.match } }] } : podMatch,
         ...podExclude(ns.exclude ?? []),
@@ -316,7 +334,7 @@ export class AdmissionGuardrails extends Construct {
         '=(initContainers)': [{ '=(securityContext)': sc }],
         'containers': [{ '=(securityContext)': sc }],
       });
-      const rules: any[] = [
+      const rules: ClusterPolicySpecRules[] = [
         capRule('restrict-capabilities', ['NET_BIND_SERVICE'], { exclude: netAdmin }),
         ...(netAdmin.length > 0 ? [capRule('restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE'], { match: netAdmin, exclude: [] })] : []),
         patternRule('disallow-privileged', 'Privileged containers are not allowed.', { spec: eachContainer({ '=(privileged)': 'false' }) }),
@@ -354,9 +372,7 @@ export class AdmissionGuardrails extends Construct {
       ];
       return rules;
     };
-    this.podHardeningPolicy = new ApiObject(this, 'PodHardening', {
-      apiVersion: 'kyverno.io/v1',
-      kind: 'ClusterPolicy',
+    this.podHardeningPolicy = new ClusterPolicy(this, 'PodHardening', {
       metadata: {
         name: 'zero-trust-pod-hardening',
         annotations: {
