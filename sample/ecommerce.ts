@@ -12,12 +12,19 @@
  * - a WireGuard gateway joining the three pod networks (S16), used by the database replication;
  * - an OpenTelemetry collector and Fluentd (S19, S20); Kyverno guardrails (S18);
  * - global DNS with failover to asia-east (S15, S24) and the replication policy (S23).
+ *
+ * Every cluster chart carries Argo CD sync waves (namespaces and CRDs -2, policies -1, workloads
+ * 0), so the same manifests are delivered in a safe order by Argo CD (waves) and by Flux
+ * (`PolicySplit` halves, see `sample/delivery.ts`). `enforcement` builds the staged-rollout
+ * variant (AUDIT: nothing blocks, every held-back policy is reported).
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AdmissionGuardrails,
   CertIssuer,
+  Enforcement,
+  EnforcementMode,
   FailoverPolicy,
   Fleet,
   FleetCluster,
@@ -38,6 +45,7 @@ import {
   Port,
   ReplicationPolicy,
   SecureIngress,
+  SyncWaves,
   Tunable,
   WireguardGateway,
   WireguardMesh,
@@ -119,17 +127,33 @@ export interface EcommerceSample {
   readonly clusters: SampleCluster[];
 }
 
+/** Options of {@link buildEcommerce}. */
+export interface EcommerceOptions {
+  /**
+   * The staged-rollout mode of the whole fleet (`Enforcement.set(fleet, mode)`): AUDIT emits no
+   * NetworkPolicy of our namespaces (held back, see `EnforcementReport`), Kyverno rules in Audit
+   * without generate rules, Istio AuthorizationPolicies in dry-run.
+   *
+   * @default - none set: ENFORCE
+   */
+  readonly enforcement?: EnforcementMode;
+}
+
 /**
  * Builds the sample into `app`: a Fleet whose three charts hold everything.
  *
  * @param app the cdk8s app (its outdir is not used by `sample/main.ts`, which writes per cluster)
+ * @param options rollout mode
  */
-export function buildEcommerce(app: App): EcommerceSample {
+export function buildEcommerce(app: App, options: EcommerceOptions = {}): EcommerceSample {
   const fleet = new Fleet(app, 'shop', {
     clusters: REGIONS.map((r) => ({
       name: r.name, region: r.name, geoTag: r.geoTag, podCidr: r.podCidr, serviceCidr: r.serviceCidr,
     })),
   });
+  if (options.enforcement !== undefined) {
+    Enforcement.set(fleet, options.enforcement);
+  }
 
   // --- S16: one WireGuard mesh between the regions, peers computed from the cluster plan ---
   const wireguard = new WireguardMesh({
@@ -162,6 +186,11 @@ export function buildEcommerce(app: App): EcommerceSample {
   });
 
   const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio, frontend));
+  // delivery order (Argo CD): Namespaces and CRDs, then every policy and guardrail, then the
+  // workloads; each wave only once the previous one is healthy
+  for (const c of fleet.clusters) {
+    SyncWaves.apply(c.chart);
+  }
   // what cannot be synthesized: each istiod must read the other clusters' API servers
   for (const c of clusters) {
     c.extraFiles['istio/remote-secrets.sh'] = [

@@ -1,22 +1,26 @@
 /**
  * The main job (`npm run sample`): synthesizes the multi-region sample into `dist/sample/`:
  *
- *   dist/sample/<cluster>/manifests.k8s.yaml   plain manifests (kubectl apply / GitOps)
+ *   dist/sample/<cluster>/manifests.k8s.yaml   plain manifests (kubectl apply / Argo CD), with sync waves
+ *   dist/sample/<cluster>/policies/, apps/     the same objects in two halves (Flux: policies first)
  *   dist/sample/<cluster>/chart/               the same objects as a Helm chart
  *   dist/sample/<cluster>/kind-config.yaml     `kind create cluster --config` (S13 CIDR plan)
  *   dist/sample/<cluster>/istio/operator.yaml  `istioctl install -f` (S14)
  *   dist/sample/<cluster>/istio/remote-secrets.sh  the istioctl commands that join the clusters
  *   dist/sample/reachability/<cluster>.{txt,md,mmd,dot,svg}  what may talk to what
+ *   dist/sample/delivery/argocd.yaml           Argo CD ApplicationSet + AppProject over the cluster folders
+ *   dist/sample/delivery/flux/<cluster>/       Flux GitRepository + the cluster's two Kustomizations
  *
  * then prints a short summary. Everything is rendered and checked before anything is written.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
+import { buildDelivery, fluxObjectsOf } from './delivery';
 import { buildEcommerce, SampleCluster } from './ecommerce';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, FOCUS, platformOnlyConnections, platformStandIns } from './platform';
-import { HelmChart, ReachabilityAnalyzer } from '../src';
+import { HelmChart, PolicySplit, ReachabilityAnalyzer } from '../src';
 import { EXPECTED_FLOWS } from '../test/sample/expected-flows';
 import { formatIssues, validateObjects } from '../test/util';
 
@@ -60,6 +64,7 @@ export function runSample(outDir: string): SampleRun {
   const app = new App();
   const sample = buildEcommerce(app);
   const fleet = sample.fleet;
+  const delivery = buildDelivery(app, fleet);
 
   // 1. render and validate everything first (no partial output on error)
   const manifests = new Map<string, string>();
@@ -68,12 +73,26 @@ export function runSample(outDir: string): SampleRun {
   }
   // every object against the Kubernetes 1.27 and 1.33 schemas and the CRD schemas
   let objectCount = 0;
+  const splits = new Map<string, PolicySplit>();
   for (const c of sample.clusters) {
     const objs = c.chart.toJson();
     objectCount += objs.length;
     const issues = validateObjects(objs);
     if (issues.length > 0) {
       throw new Error(`${c.cluster.name}: schema validation failed:\n${formatIssues(issues)}`);
+    }
+    // Flux: the policies half (Namespaces, CRDs, policies, guardrails) before the apps half
+    splits.set(c.cluster.name, PolicySplit.fromManifests(objs));
+  }
+  // the delivery objects (Argo CD, Flux) against the CRD schemas too
+  const argoObjects = delivery.argoChart.toJson();
+  const fluxObjects = new Map(sample.clusters.map((c) => [c.cluster.name, fluxObjectsOf(delivery, c.cluster.name)]));
+  let deliveryCount = 0;
+  for (const [name, objs] of [['argocd', argoObjects], ['flux', delivery.fluxChart.toJson()]] as Array<[string, any[]]>) {
+    deliveryCount += objs.length;
+    const issues = validateObjects(objs);
+    if (issues.length > 0) {
+      throw new Error(`delivery ${name}: schema validation failed:\n${formatIssues(issues)}`);
     }
   }
   const charts = new Map<string, HelmChart>();
@@ -92,10 +111,16 @@ export function runSample(outDir: string): SampleRun {
     write(path.join(dir, 'manifests.k8s.yaml'), manifests.get(c.cluster.name)!);
     write(path.join(dir, 'kind-config.yaml'), fleet.kindConfig(c.cluster.name));
     charts.get(c.cluster.name)!.write(path.join(dir, 'chart'));
+    splits.get(c.cluster.name)!.write(dir);
     for (const [file, text] of Object.entries(c.extraFiles)) {
       write(path.join(dir, file), text);
     }
     reports.push(analyze(c));
+  }
+  const ddir = path.join(outDir, 'delivery');
+  write(path.join(ddir, 'argocd.yaml'), Yaml.stringify(...argoObjects));
+  for (const [name, objs] of fluxObjects) {
+    write(path.join(ddir, 'flux', name, 'shop.yaml'), Yaml.stringify(...objs));
   }
   // the allowed flows are exactly the declared ones (test/sample/expected-flows.ts)
   const flowFailures: string[] = [];
@@ -145,8 +170,11 @@ export function runSample(outDir: string): SampleRun {
       + `${r.connections} flows allowed (+${r.platformConnections} among platform pods)`);
   }
   const declared = reports.length - flowFailures.length;
-  summary.push(`  checks: ${objectCount}/${objectCount} objects schema-valid (Kubernetes 1.27 + 1.33, CRDs); `
+  summary.push(`  checks: ${objectCount}/${objectCount} objects schema-valid (Kubernetes 1.27 + 1.33, CRDs) + ${deliveryCount} delivery objects; `
     + `${charts.size} Helm charts; allowed flows == declared flows in ${declared}/${reports.length} clusters`);
+  const half = (c: string) => splits.get(c)!;
+  summary.push(`  delivery: Argo CD ${rel}/delivery/argocd.yaml (sync waves -2/-1/0); `
+    + `Flux ${rel}/delivery/flux/<cluster>/ (policies/ ${sample.clusters.map((c) => half(c.cluster.name).policies.length).join('/')} objects before apps/ ${sample.clusters.map((c) => half(c.cluster.name).apps.length).join('/')} objects)`);
   summary.push(`  diagrams: ${dot ? `${rel}/reachability/<cluster>.flows.svg and <cluster>.svg (Graphviz)` : 'Graphviz `dot` not found: wrote .dot and .mmd only (apt-get install graphviz)'}`);
   summary.push(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const objects: { [cluster: string]: number } = {};

@@ -23,10 +23,10 @@ function readYaml(file: string): any[] {
 }
 
 test('one folder per cluster with manifests, Helm chart, kind config and IstioOperator; the reachability report', () => {
-  expect(fs.readdirSync(out).sort()).toEqual([...CLUSTERS, 'reachability'].sort());
+  expect(fs.readdirSync(out).sort()).toEqual([...CLUSTERS, 'delivery', 'reachability'].sort());
   for (const c of CLUSTERS) {
     const dir = path.join(out, c);
-    expect(fs.readdirSync(dir).sort()).toEqual(['chart', 'istio', 'kind-config.yaml', 'manifests.k8s.yaml']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['apps', 'chart', 'istio', 'kind-config.yaml', 'manifests.k8s.yaml', 'policies']);
     expect(fs.readdirSync(path.join(dir, 'chart')).sort()).toEqual(['Chart.yaml', 'crds', 'templates', 'values.schema.json', 'values.yaml']);
     expect(readYaml(path.join(dir, 'kind-config.yaml'))[0]).toMatchObject({ kind: 'Cluster', name: c });
     expect(fs.readdirSync(path.join(dir, 'istio')).sort()).toEqual(['operator.yaml', 'remote-secrets.sh']);
@@ -41,6 +41,28 @@ test('one folder per cluster with manifests, Helm chart, kind config and IstioOp
     .toContain('order/order-service[Deployment] => payment/payment-service[Deployment] : TCP 8080');
 });
 
+test('delivery: the Argo CD and Flux objects point at the written folders; policies/ + apps/ == manifests.k8s.yaml', () => {
+  // the job's output committed as is: the repository root is two levels above dist/sample
+  const repoRoot = path.resolve(out, '..', '..');
+  const argo = readYaml(path.join(out, 'delivery', 'argocd.yaml'));
+  expect(argo.map((o) => o.kind)).toEqual(['ApplicationSet', 'AppProject']);
+  const elements = argo[0].spec.generators[0].list.elements;
+  expect(elements.map((e: any) => e.cluster)).toEqual(CLUSTERS);
+  for (const e of elements) {
+    // directory.include '*.k8s.yaml', not recursive: exactly the cluster's manifests
+    expect(fs.readdirSync(path.join(repoRoot, e.path)).filter((f) => f.endsWith('.k8s.yaml'))).toEqual(['manifests.k8s.yaml']);
+  }
+  expect(fs.readdirSync(path.join(out, 'delivery', 'flux')).sort()).toEqual(CLUSTERS);
+  for (const c of CLUSTERS) {
+    const objs = readYaml(path.join(out, 'delivery', 'flux', c, 'shop.yaml'));
+    expect(objs.map((o) => o.kind)).toEqual(['GitRepository', 'Kustomization', 'Kustomization']);
+    const halves = objs.slice(1).map((k) => readYaml(path.join(repoRoot, k.spec.path, 'manifests.k8s.yaml')));
+    expect(halves[0].length).toBeGreaterThan(0);
+    expect(halves[1].length).toBeGreaterThan(0);
+    expect(byKey([...halves[0], ...halves[1]])).toEqual(byKey(readYaml(path.join(out, c, 'manifests.k8s.yaml'))));
+  }
+});
+
 test('the summary names every cluster and reports the checks; the flows are the declared ones', () => {
   expect(run.flowFailures).toEqual([]);
   const text = run.summary.join('\n');
@@ -48,7 +70,8 @@ test('the summary names every cluster and reports the checks; the flows are the 
     expect(text).toMatch(new RegExp(`${c}\\s+${run.objects[c]} objects`));
   }
   expect(text).toMatch(/allowed flows == declared flows in 3\/3 clusters/);
-  expect(text).toMatch(/(\d+)\/\1 objects schema-valid/);
+  expect(text).toMatch(/(\d+)\/\1 objects schema-valid \(Kubernetes 1.27 \+ 1.33, CRDs\) \+ 9 delivery objects/);
+  expect(text).toMatch(/delivery: .*argocd.yaml/);
 });
 
 test.each(CLUSTERS)('helm template of %s renders exactly the plain manifests', (c) => {
