@@ -155,6 +155,60 @@ export function validateNonEmpty(path: string, field: string, array: readonly un
   }
 }
 
+/** HTTP methods a flow or an AuthorizationPolicy may match (uppercase, as Envoy sees `:method`). */
+export const HTTP_METHODS: readonly string[] = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
+
+/** Expected-text for HTTP methods. */
+export const HTTP_METHOD_EXPECTED = `an HTTP method, one of ${HTTP_METHODS.join(', ')}`;
+
+/** Expected-text for HTTP paths. */
+export const HTTP_PATH_EXPECTED =
+  'an HTTP path: exact (/api/payments), prefix (/api/*: \'*\' only at the end) or suffix (*.json: \'*\' only at the start), or \'*\' alone; an exact or prefix path starts with \'/\'; no spaces, \'?\' or \'#\'';
+
+/** True if `m` is an uppercase HTTP method of {@link HTTP_METHODS}. */
+export function isHttpMethod(m: unknown): m is string {
+  return typeof m === 'string' && HTTP_METHODS.includes(m);
+}
+
+/** Throws unless `value` is an uppercase HTTP method. */
+export function validateHttpMethod(path: string, field: string, value: string): void {
+  if (!isHttpMethod(value)) {
+    fail(path, field, value, HTTP_METHOD_EXPECTED);
+  }
+}
+
+/**
+ * True if `p` is an HTTP path as Istio matches it (AuthorizationPolicy `paths`/`notPaths`): exact
+ * (`/api/payments`), prefix (`/api/*`), suffix (`*.json`) or `*`; no whitespace, `?` or `#` (Envoy
+ * matches the path without query and fragment, so such a path would never match).
+ */
+export function isHttpPath(p: unknown): p is string {
+  if (typeof p !== 'string' || p.length === 0 || /[\s?#]/.test(p)) {
+    return false;
+  }
+  if (p === '*') {
+    return true;
+  }
+  const stars = p.split('*').length - 1;
+  if (stars === 0) {
+    return p.startsWith('/');
+  }
+  if (stars > 1) {
+    return false;
+  }
+  if (p.endsWith('*')) {
+    return p.startsWith('/');
+  }
+  return p.startsWith('*') && p.length > 1;
+}
+
+/** Throws unless `value` is an HTTP path ({@link isHttpPath}). */
+export function validateHttpPath(path: string, field: string, value: string): void {
+  if (!isHttpPath(value)) {
+    fail(path, field, value, HTTP_PATH_EXPECTED);
+  }
+}
+
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const DECIMAL_SUFFIX: { [s: string]: number } = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIX: { [s: string]: number } = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };

@@ -2,9 +2,7 @@ import { mergePorts, peerKey } from './internal';
 import { IPeer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
-import { fail } from '../core/validate';
-
-const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
+import { fail, validateHttpMethod, validateHttpPath } from '../core/validate';
 
 /**
  * An L7 (HTTP) restriction on a flow. NetworkPolicies ignore it (they are L4); the mesh renders
@@ -19,7 +17,8 @@ export interface HttpMatch {
   readonly methods?: string[];
 
   /**
-   * Paths: exact (`/api/payments`), prefix (`/api/*`) or suffix (`*.json`).
+   * Paths: exact (`/api/payments`), prefix (`/api/*`), suffix (`*.json`) or `*`; no spaces, `?` or `#`
+   * (Istio matches the path without query and fragment).
    *
    * @default - any path
    */
@@ -176,19 +175,8 @@ export class Flow {
       fail(path, 'http', http, 'no L7 restriction on a NETWORK_ONLY flow (NetworkPolicies are L4): use FlowLayers.ALL or MESH_ONLY');
     }
     if (http !== undefined) {
-      (http.methods ?? []).forEach((m, i) => {
-        if (!HTTP_METHODS.includes(m)) {
-          fail(path, `http.methods[${i}]`, m, `one of ${HTTP_METHODS.join(', ')}`);
-        }
-      });
-      (http.paths ?? []).forEach((p, i) => {
-        const ok = typeof p === 'string' && p.length > 0 && (p.startsWith('/') || p.startsWith('*'))
-          && (p.indexOf('*') === -1 || p.indexOf('*') === 0 || p.indexOf('*') === p.length - 1)
-          && (p.split('*').length <= 2);
-        if (!ok) {
-          fail(path, `http.paths[${i}]`, p, 'an exact path (/api/payments), a prefix (/api/*) or a suffix (*.json)');
-        }
-      });
+      (http.methods ?? []).forEach((m, i) => validateHttpMethod(path, `http.methods[${i}]`, m));
+      (http.paths ?? []).forEach((p, i) => validateHttpPath(path, `http.paths[${i}]`, p));
     }
     this.from = from;
     this.to = to;

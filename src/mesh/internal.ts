@@ -4,17 +4,10 @@
  */
 import * as kplus from 'cdk8s-plus-27';
 import { Names } from '../core/names';
-import { fail } from '../core/validate';
-
-/** HTTP methods an AuthorizationPolicy may match (uppercase, as Envoy sees `:method`). */
-export const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
+import { fail, HTTP_METHODS, validateHttpMethod, validateHttpPath } from '../core/validate';
 
 /** The Istio label that names the network of a namespace, a pod or a gateway. */
 export const NETWORK_LABEL = 'topology.istio.io/network';
-
-/** Expected-text for paths. */
-export const PATH_EXPECTED =
-  'an HTTP path: exact (/api/payments), prefix (/api/*: \'*\' only at the end) or suffix (*.json: \'*\' only at the start), or \'*\' alone; an exact or prefix path starts with \'/\'; no spaces, \'?\' or \'#\'';
 
 /** Throws unless every method is an uppercase HTTP method; returns them sorted and unique. */
 export function checkMethods(path: string, field: string, methods: string[] | undefined): string[] | undefined {
@@ -24,36 +17,11 @@ export function checkMethods(path: string, field: string, methods: string[] | un
   if (!Array.isArray(methods) || methods.length === 0) {
     fail(path, field, methods, `a non-empty list of HTTP methods (${HTTP_METHODS.join(', ')}), or no field for any method`);
   }
-  methods.forEach((m, i) => {
-    if (!HTTP_METHODS.includes(m)) {
-      fail(path, `${field}[${i}]`, m, `an HTTP method, one of ${HTTP_METHODS.join(', ')}`);
-    }
-  });
+  methods.forEach((m, i) => validateHttpMethod(path, `${field}[${i}]`, m));
   return Array.from(new Set(methods)).sort();
 }
 
-/** True if `p` is a path Istio can match: exact, prefix (`/x/*`), suffix (`*.json`) or `*`. */
-export function isIstioPath(p: unknown): boolean {
-  if (typeof p !== 'string' || p.length === 0 || /[\s?#]/.test(p)) {
-    return false;
-  }
-  if (p === '*') {
-    return true;
-  }
-  const stars = p.split('*').length - 1;
-  if (stars === 0) {
-    return p.startsWith('/');
-  }
-  if (stars > 1) {
-    return false;
-  }
-  if (p.endsWith('*')) {
-    return p.startsWith('/');
-  }
-  return p.startsWith('*') && p.length > 1;
-}
-
-/** Throws unless every path is an Istio path; returns them sorted and unique. */
+/** Throws unless every path is an HTTP path (core `isHttpPath`); returns them sorted and unique. */
 export function checkPaths(path: string, field: string, paths: string[] | undefined): string[] | undefined {
   if (paths === undefined) {
     return undefined;
@@ -61,11 +29,7 @@ export function checkPaths(path: string, field: string, paths: string[] | undefi
   if (!Array.isArray(paths) || paths.length === 0) {
     fail(path, field, paths, 'a non-empty list of paths, or no field for any path');
   }
-  paths.forEach((p, i) => {
-    if (!isIstioPath(p)) {
-      fail(path, `${field}[${i}]`, p, PATH_EXPECTED);
-    }
-  });
+  paths.forEach((p, i) => validateHttpPath(path, `${field}[${i}]`, p));
   return Array.from(new Set(paths)).sort();
 }
 

@@ -3,8 +3,11 @@
  * Each names the property that found it and the fix.
  */
 import { Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { expectValidationError } from './arbitraries';
-import { OtelCollector, Port, WireguardGateway, WireguardMesh, WireguardSite, ZeroTrustNamespace } from '../../src';
+import {
+  Flows, MeshAuthorization, OtelCollector, Peer, Port, WireguardGateway, WireguardMesh, WireguardSite, ZeroTrustNamespace,
+} from '../../src';
 import { synthAndValidate } from '../util';
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
@@ -59,5 +62,25 @@ describe('property-test corpus', () => {
     expectValidationError(() => new OtelCollector(chart, 'otel', { resources: { memory: { limit: Size.kibibytes(2098177) } } }),
       { field: 'resources.memory.limit', value: '2098177Ki' });
     expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  test('flows: http.paths accepted a space, \'?\' or \'#\' (Istio matches paths without query and fragment) that mesh rules refuse', () => {
+    const chart = Testing.chart();
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web', namespace: 'shop' } });
+    const web = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'shop' }, serviceAccount: sa, containers: [{ image: 'w', portNumber: 8080 }] });
+    const api = new kplus.Deployment(chart, 'api', { metadata: { namespace: 'shop' }, containers: [{ image: 'a', portNumber: 8080 }] });
+    const authz = new MeshAuthorization(chart, 'authz', { namespace: 'shop' });
+    for (const bad of ['/api/pay ments', '/api/payments?id=1', '/api/payments#x', '*.json?x']) {
+      const e = expectValidationError(() => Flows.of(chart).allow(Peer.workload(web), Peer.workload(api), {
+        ports: [Port.tcp(8080)], http: { methods: ['POST'], paths: ['/ok', bad] },
+      }), { field: 'http.paths[1]', value: bad });
+      expect(e.field).toBe('http.paths[1]');
+      // the same rule as a mesh rule's paths
+      expectValidationError(() => authz.deny(`d${bad.length}`, { rules: [{ paths: [bad] }] }), { field: 'rules[0].paths[0]', value: bad });
+    }
+    expect(Flows.of(chart).all).toEqual([]);
+    // the same paths without the bad characters are fine
+    const ok = Flows.of(chart).allow(Peer.workload(web), Peer.workload(api), { ports: [Port.tcp(8080)], http: { paths: ['/api/payments', '*.json'] } });
+    expect(ok.http?.paths).toEqual(['*.json', '/api/payments']);
   });
 });
