@@ -10,6 +10,8 @@
  *   dist/sample/reachability/<cluster>.{txt,md,mmd,dot,svg}  what may talk to what
  *   dist/sample/delivery/argocd.yaml           Argo CD ApplicationSet + AppProject over the cluster folders
  *   dist/sample/delivery/flux/<cluster>/       Flux GitRepository + the cluster's two Kustomizations
+ *   dist/sample/rollout/<cluster>/manifests.k8s.yaml  the same fleet in AUDIT (deploy first on a running system)
+ *   dist/sample/rollout/audit-report.{md,json} what AUDIT holds back and what enforcing would block
  *
  * then prints a short summary. Everything is rendered and checked before anything is written.
  */
@@ -20,7 +22,7 @@ import { App, Yaml } from 'cdk8s';
 import { buildDelivery, fluxObjectsOf } from './delivery';
 import { buildEcommerce, SampleCluster } from './ecommerce';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, FOCUS, platformOnlyConnections, platformStandIns } from './platform';
-import { HelmChart, PolicySplit, ReachabilityAnalyzer } from '../src';
+import { EnforcementMode, EnforcementReport, HelmChart, PolicySplit, ReachabilityAnalyzer } from '../src';
 import { EXPECTED_FLOWS } from '../test/sample/expected-flows';
 import { formatIssues, validateObjects } from '../test/util';
 
@@ -52,6 +54,8 @@ export interface SampleRun {
   readonly flowFailures: string[];
   /** Objects per cluster. */
   readonly objects: { [cluster: string]: number };
+  /** The staged-rollout report of the fleet built in AUDIT. */
+  readonly rollout: EnforcementReport;
 }
 
 /**
@@ -103,6 +107,24 @@ export function runSample(outDir: string): SampleRun {
     }));
   }
 
+  // the staged rollout: the same fleet built again, all of it in AUDIT
+  const audit = buildEcommerce(new App(), { enforcement: EnforcementMode.AUDIT });
+  const auditManifests = new Map<string, string>();
+  let auditCount = 0;
+  for (const c of audit.clusters) {
+    auditManifests.set(c.cluster.name, audit.fleet.manifests(c.cluster.name));
+    const objs = c.chart.toJson();
+    auditCount += objs.length;
+    const issues = validateObjects(objs);
+    if (issues.length > 0) {
+      throw new Error(`${c.cluster.name} (AUDIT): schema validation failed:\n${formatIssues(issues)}`);
+    }
+  }
+  const report = EnforcementReport.of(audit.fleet);
+  const reportJson = report.toJson(ANALYZER_OPTIONS);
+  const reportMarkdown = report.toMarkdown(ANALYZER_OPTIONS);
+  const blocked = (JSON.parse(reportJson).clusters as any[]).reduce((n, c) => n + c.wouldBlock.length, 0);
+
   // 2. write each cluster's folder
   fs.rmSync(outDir, { recursive: true, force: true });
   const reports: ClusterReport[] = [];
@@ -122,6 +144,12 @@ export function runSample(outDir: string): SampleRun {
   for (const [name, objs] of fluxObjects) {
     write(path.join(ddir, 'flux', name, 'shop.yaml'), Yaml.stringify(...objs));
   }
+  const rollout = path.join(outDir, 'rollout');
+  for (const [name, text] of auditManifests) {
+    write(path.join(rollout, name, 'manifests.k8s.yaml'), text);
+  }
+  write(path.join(rollout, 'audit-report.md'), reportMarkdown + '\n');
+  write(path.join(rollout, 'audit-report.json'), reportJson + '\n');
   // the allowed flows are exactly the declared ones (test/sample/expected-flows.ts)
   const flowFailures: string[] = [];
   for (const r of reports) {
@@ -170,18 +198,20 @@ export function runSample(outDir: string): SampleRun {
       + `${r.connections} flows allowed (+${r.platformConnections} among platform pods)`);
   }
   const declared = reports.length - flowFailures.length;
-  summary.push(`  checks: ${objectCount}/${objectCount} objects schema-valid (Kubernetes 1.27 + 1.33, CRDs) + ${deliveryCount} delivery objects; `
+  summary.push(`  checks: ${objectCount}/${objectCount} objects schema-valid (Kubernetes 1.27 + 1.33, CRDs) + ${deliveryCount} delivery + ${auditCount} AUDIT objects; `
     + `${charts.size} Helm charts; allowed flows == declared flows in ${declared}/${reports.length} clusters`);
   const half = (c: string) => splits.get(c)!;
   summary.push(`  delivery: Argo CD ${rel}/delivery/argocd.yaml (sync waves -2/-1/0); `
     + `Flux ${rel}/delivery/flux/<cluster>/ (policies/ ${sample.clusters.map((c) => half(c.cluster.name).policies.length).join('/')} objects before apps/ ${sample.clusters.map((c) => half(c.cluster.name).apps.length).join('/')} objects)`);
+  summary.push(`  rollout: AUDIT holds back ${report.heldBack.length} policies (+${report.auditOnly.length} audit-only); `
+    + `enforcing blocks ${blocked} connections -> ${rel}/rollout/audit-report.md`);
   summary.push(`  diagrams: ${dot ? `${rel}/reachability/<cluster>.flows.svg and <cluster>.svg (Graphviz)` : 'Graphviz `dot` not found: wrote .dot and .mmd only (apt-get install graphviz)'}`);
   summary.push(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const objects: { [cluster: string]: number } = {};
   for (const r of reports) {
     objects[r.name] = r.objects;
   }
-  return { summary, flowFailures, objects };
+  return { summary, flowFailures, objects, rollout: report };
 }
 
 /** The reachability of one cluster: its manifests plus the platform stand-ins. */

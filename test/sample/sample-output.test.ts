@@ -23,7 +23,7 @@ function readYaml(file: string): any[] {
 }
 
 test('one folder per cluster with manifests, Helm chart, kind config and IstioOperator; the reachability report', () => {
-  expect(fs.readdirSync(out).sort()).toEqual([...CLUSTERS, 'delivery', 'reachability'].sort());
+  expect(fs.readdirSync(out).sort()).toEqual([...CLUSTERS, 'delivery', 'reachability', 'rollout'].sort());
   for (const c of CLUSTERS) {
     const dir = path.join(out, c);
     expect(fs.readdirSync(dir).sort()).toEqual(['apps', 'chart', 'istio', 'kind-config.yaml', 'manifests.k8s.yaml', 'policies']);
@@ -63,6 +63,22 @@ test('delivery: the Argo CD and Flux objects point at the written folders; polic
   }
 });
 
+test('rollout: the AUDIT manifests per cluster and the report', () => {
+  const dir = path.join(out, 'rollout');
+  expect(fs.readdirSync(dir).sort()).toEqual(['audit-report.json', 'audit-report.md', ...CLUSTERS].sort());
+  for (const c of CLUSTERS) {
+    const objs = readYaml(path.join(dir, c, 'manifests.k8s.yaml'));
+    expect(objs.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+    expect(objs.filter((o) => o.kind === 'Deployment').length).toBeGreaterThan(0);
+  }
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'audit-report.json'), 'utf8'));
+  const held = json.clusters.reduce((n: number, c: any) => n + c.heldBack.length, 0);
+  const blocked = json.clusters.reduce((n: number, c: any) => n + c.wouldBlock.length, 0);
+  expect(held).toBe(run.rollout.heldBack.length);
+  expect(run.summary.join('\n')).toContain(`rollout: AUDIT holds back ${held} policies (+${run.rollout.auditOnly.length} audit-only); enforcing blocks ${blocked} connections`);
+  expect(fs.readFileSync(path.join(dir, 'audit-report.md'), 'utf8')).toMatch(/^# Enforcement report\n/);
+});
+
 test('the summary names every cluster and reports the checks; the flows are the declared ones', () => {
   expect(run.flowFailures).toEqual([]);
   const text = run.summary.join('\n');
@@ -70,7 +86,7 @@ test('the summary names every cluster and reports the checks; the flows are the 
     expect(text).toMatch(new RegExp(`${c}\\s+${run.objects[c]} objects`));
   }
   expect(text).toMatch(/allowed flows == declared flows in 3\/3 clusters/);
-  expect(text).toMatch(/(\d+)\/\1 objects schema-valid \(Kubernetes 1.27 \+ 1.33, CRDs\) \+ 9 delivery objects/);
+  expect(text).toMatch(/(\d+)\/\1 objects schema-valid \(Kubernetes 1.27 \+ 1.33, CRDs\) \+ 9 delivery \+ \d+ AUDIT objects/);
   expect(text).toMatch(/delivery: .*argocd.yaml/);
 });
 

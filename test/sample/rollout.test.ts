@@ -1,0 +1,98 @@
+/**
+ * The staged rollout of the sample: the fleet built in AUDIT (what a team deploys first on a
+ * running system) blocks nothing, holds back every NetworkPolicy and generate rule into the
+ * report, and the ENFORCE build is the normal sample.
+ */
+import { App } from 'cdk8s';
+import { APP_NAMESPACES, buildEcommerce, CLUSTERS, EcommerceSample } from '../../sample/ecommerce';
+import { ANALYZER_OPTIONS } from '../../sample/platform';
+import { Enforcement, EnforcementMode, EnforcementReport } from '../../src';
+import { formatIssues, validateObjects } from '../util';
+
+let normal: EcommerceSample;
+let audit: EcommerceSample;
+let report: EnforcementReport;
+let markdown: string;
+let json: any;
+const auditObjects = new Map<string, any[]>();
+
+beforeAll(() => {
+  normal = buildEcommerce(new App());
+  audit = buildEcommerce(new App(), { enforcement: EnforcementMode.AUDIT });
+  for (const c of audit.clusters) {
+    auditObjects.set(c.cluster.name, c.chart.toJson());
+  }
+  report = EnforcementReport.of(audit.fleet);
+  markdown = report.toMarkdown(ANALYZER_OPTIONS);
+  json = JSON.parse(report.toJson(ANALYZER_OPTIONS));
+});
+
+const chartOf = (s: EcommerceSample, cluster: string) => s.clusters.find((c) => c.cluster.name === cluster)!.chart;
+/** The markdown section of one cluster. */
+const sectionOf = (cluster: string): string => markdown.split(/^## Cluster /m).find((s) => s.startsWith(`${cluster}\n`))!;
+
+test('the option sets the whole fleet', () => {
+  expect(Enforcement.explicit(audit.fleet)).toBe(EnforcementMode.AUDIT);
+  expect(Enforcement.explicit(normal.fleet)).toBeUndefined();
+  expect(report.clusterNames).toEqual(CLUSTERS);
+});
+
+describe.each(CLUSTERS)('AUDIT in %s', (cluster) => {
+  test('valid, and nothing isolates a pod: no NetworkPolicy, no generate rule, every Kyverno rule Audit, every AuthorizationPolicy dry-run', () => {
+    const objs = auditObjects.get(cluster)!;
+    expect(formatIssues(validateObjects(objs))).toBe(formatIssues([]));
+    expect(objs.filter((o) => o.kind === 'NetworkPolicy').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([]);
+    const rules = objs.filter((o) => o.kind === 'ClusterPolicy').flatMap((o) => o.spec.rules);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.filter((r: any) => r.generate !== undefined).map((r: any) => r.name)).toEqual([]);
+    for (const r of rules.filter((x: any) => x.validate)) expect([r.name, r.validate.failureAction]).toEqual([r.name, 'Audit']);
+    const aps = objs.filter((o) => o.kind === 'AuthorizationPolicy');
+    expect(aps.length).toBeGreaterThan(0);
+    for (const ap of aps) expect([ap.metadata.name, ap.metadata.annotations?.[Enforcement.ISTIO_DRY_RUN_ANNOTATION]]).toEqual([ap.metadata.name, 'true']);
+    // the workloads are the same as in the normal sample
+    const names = (l: any[]) => l.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
+    expect(names(objs)).toEqual(names(chartOf(normal, cluster).toJson()));
+  });
+
+  test('every NetworkPolicy of the normal sample (and those the guardrails would generate) is held back, and every held-back policy is in the report', () => {
+    const held = report.heldBack.filter((p) => p.cluster === cluster);
+    const heldNps = new Map(held.filter((p) => p.kind === 'NetworkPolicy').map((p) => [`${p.namespace}/${p.name}`, p.manifest]));
+    const normalNps = chartOf(normal, cluster).toJson().filter((o) => o.kind === 'NetworkPolicy');
+    const normalKeys = normalNps.map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    for (const o of normalNps) expect(heldNps.get(`${o.metadata.namespace}/${o.metadata.name}`)?.spec).toEqual(o.spec);
+    // besides: the default-deny and allow-dns that Kyverno would generate in the one namespace of
+    // the chart that is neither ours nor excluded (the WireGuard gateway's; ingress-nginx's chart
+    // brings its own policies)
+    expect([...heldNps.keys()].filter((k) => !normalKeys.includes(k)).sort()).toEqual(['wireguard/allow-dns', 'wireguard/default-deny']);
+    expect(held.filter((p) => p.name === 'default-deny').map((p) => p.namespace).sort()).toEqual([...APP_NAMESPACES, 'wireguard'].sort());
+    // and the guardrails' generate rules
+    expect(held.filter((p) => p.kind === 'ClusterPolicyRule').map((p) => p.name).sort())
+      .toEqual(['zero-trust-network-policies/generate-allow-dns', 'zero-trust-network-policies/generate-default-deny']);
+    const section = sectionOf(cluster);
+    const entry = json.clusters.find((c: any) => c.cluster === cluster);
+    expect(entry.heldBack.length).toBe(held.length);
+    for (const p of held) {
+      const ns = section.split(/^### /m).find((s) => s.startsWith(`Namespace ${p.namespace === '*' ? '(cluster-wide)' : p.namespace}\n`));
+      expect([p.namespace, p.name, ns?.includes(`| ${p.kind} | ${p.name} | ${p.reason} |`)]).toEqual([p.namespace, p.name, true]);
+      expect(entry.heldBack).toContainEqual({ namespace: p.namespace, kind: p.kind, name: p.name, reason: p.reason, manifest: p.manifest });
+    }
+  });
+
+  test('the report lists what enforcing would block: open today, closed or narrowed when enforced', () => {
+    const blocked = report.wouldBlock(ANALYZER_OPTIONS).filter((b) => b.cluster === cluster);
+    expect(blocked.length).toBeGreaterThan(0);
+    for (const b of blocked) expect(b.enforced).not.toBe(b.today);
+    const frontendToDb = blocked.find((b) => b.src === 'frontend/frontend[Deployment]' && b.dst === 'database/user-db[Deployment]');
+    expect(frontendToDb).toMatchObject({ today: 'All Connections', enforced: 'No Connections' });
+    // S17 narrowed: order-service keeps TCP 8080 to payment-service only
+    const orderToPayment = blocked.find((b) => b.src === 'order/order-service[Deployment]' && b.dst === 'payment/payment-service[Deployment]');
+    expect(orderToPayment?.enforced).toContain('TCP 8080');
+    expect(sectionOf(cluster)).toContain('| frontend/frontend[Deployment] | database/user-db[Deployment] | All Connections | No Connections |');
+  });
+
+  test('ENFORCE is the normal sample, object for object', () => {
+    const enforce = buildEcommerce(new App(), { enforcement: EnforcementMode.ENFORCE });
+    expect(chartOf(enforce, cluster).toJson()).toEqual(chartOf(normal, cluster).toJson());
+    expect(EnforcementReport.of(chartOf(enforce, cluster)).isEmpty).toBe(true);
+  });
+});
