@@ -65,6 +65,7 @@ export class Flows extends Construct {
   private readonly _contributors: IFlowContributor[] = [];
   private _rendered = false;
   private _contributing = false;
+  private _sorted?: Flow[];
 
   private constructor(chart: Chart, id: string) {
     super(chart, id);
@@ -97,6 +98,7 @@ export class Flows extends Construct {
     if (!this._flowKeys.has(key)) {
       this._flowKeys.add(key);
       this._flows.push(flow);
+      this._sorted = undefined;
     }
     return flow;
   }
@@ -144,10 +146,14 @@ export class Flows extends Construct {
    * in C#.)
    */
   public get all(): Flow[] {
-    // same order as Flow.compare, computing each key once (not twice per comparison)
-    const keyed = this._flows.map((flow) => ({ flow, key: flow.key }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return keyed.map((x) => x.flow);
+    if (this._sorted === undefined) {
+      // same order as Flow.compare, computing each key once (not twice per comparison)
+      const keyed = this._flows.map((flow) => ({ flow, key: flow.key }));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this._sorted = keyed.map((x) => x.flow);
+    }
+    // a copy: callers may not reorder the registry
+    return [...this._sorted];
   }
 
   /**

@@ -16,6 +16,8 @@ import { Enforcement } from '../rollout/enforcement';
 interface ChartIndex {
   readonly pods: Map<string, kplus.AbstractPod[]>;
   readonly services: Map<string, kplus.Service[]>;
+  /** Pod-bearing ApiObjects (kplus-backed or plain), for the Pod Security check. */
+  readonly podObjects: Map<string, ApiObject[]>;
 }
 
 /** The ZeroTrustNamespaces of each chart, in creation order (every one hardens before any checks Pod Security). */
@@ -27,7 +29,7 @@ const CHART_INDEX = new WeakMap<Flows, ChartIndex>();
 function chartIndex(flows: Flows, chart: Chart): ChartIndex {
   let index = CHART_INDEX.get(flows);
   if (index === undefined) {
-    index = { pods: new Map(), services: new Map() };
+    index = { pods: new Map(), services: new Map(), podObjects: new Map() };
     const push = <T>(m: Map<string, T[]>, ns: string | undefined, v: T): void => {
       if (ns === undefined) return;
       const list = m.get(ns);
@@ -37,6 +39,7 @@ function chartIndex(flows: Flows, chart: Chart): ChartIndex {
     for (const c of chart.node.findAll()) {
       if (c instanceof kplus.AbstractPod) push(index.pods, c.metadata.namespace, c);
       else if (c instanceof kplus.Service) push(index.services, c.metadata.namespace, c);
+      else if (c instanceof ApiObject && podPaths(c.kind) !== undefined) push(index.podObjects, c.metadata.namespace, c);
     }
     CHART_INDEX.set(flows, index);
   }
@@ -381,7 +384,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     flows.manageNamespace(this.name);
     flows.addRenderer(this);
     const chart = Chart.of(this);
-    CHART_NAMESPACES.set(chart, [...(CHART_NAMESPACES.get(chart) ?? []), this]);
+    const siblings = CHART_NAMESPACES.get(chart);
+    if (siblings) siblings.push(this);
+    else CHART_NAMESPACES.set(chart, [this]);
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
     flows.allow(this, dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
     if (props.allowIntraNamespace) {
@@ -513,7 +518,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     for (const ns of CHART_NAMESPACES.get(Chart.of(this)) ?? []) {
       ns.applyHardening(flows);
     }
-    this.checkPodSecurity();
+    this.checkPodSecurity(index);
     if (!(this.props.allowLoadBalancers ?? false)) {
       for (const s of index.services.get(this.name) ?? []) {
         if (s.type !== kplus.ServiceType.CLUSTER_IP) {
@@ -552,10 +557,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
    * not meet its level: check the chart's pod-bearing objects here (after hardening), so that the
    * error is at synthesis instead of a ReplicaSet that never gets pods.
    */
-  private checkPodSecurity(): void {
+  private checkPodSecurity(index: ChartIndex): void {
     if (this.podSecurity === PodSecurityLevel.PRIVILEGED) return;
-    for (const c of Chart.of(this).node.findAll()) {
-      if (!(c instanceof ApiObject) || podPaths(c.kind) === undefined || c.metadata.namespace !== this.name) continue;
+    for (const c of index.podObjects.get(this.name) ?? []) {
       const v = podSecurityViolations(c.toJson(), this.podSecurity)[0];
       if (v !== undefined) {
         fail(c.node.path, v.field, v.value,
