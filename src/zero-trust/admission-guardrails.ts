@@ -38,7 +38,8 @@ export interface AdmissionGuardrailsProps {
   readonly excludedNamespaces?: string[];
 
   /**
-   * Namespaces whose pods may add NET_ADMIN (e.g. the VPN).
+   * Namespaces whose pods may add NET_ADMIN (e.g. the VPN). Prefer `exceptions`
+   * (`GuardrailException.vpnGateway(ns)`), which can also admit SYS_MODULE.
    *
    * @default - none
    */
@@ -134,6 +135,16 @@ export class AdmissionGuardrails extends Construct {
     });
     const except = (pick: (e: GuardrailException) => boolean): string[] => exceptions.filter(pick).map((e) => e.namespace).sort();
     const netAdmin = Array.from(new Set([...(props.netAdminNamespaces ?? []), ...except((e) => e.allowNetAdmin)])).sort();
+    const sysModule = except((e) => e.allowSysModule);
+    // namespaces grouped by the capabilities they may add besides NET_BIND_SERVICE: one rule per group
+    const capGroups = new Map<string, { extra: string[]; namespaces: string[] }>();
+    for (const ns of Array.from(new Set([...netAdmin, ...sysModule])).sort()) {
+      const extra = [...(netAdmin.includes(ns) ? ['NET_ADMIN'] : []), ...(sysModule.includes(ns) ? ['SYS_MODULE'] : [])];
+      const key = extra.join(',');
+      if (!capGroups.has(key)) capGroups.set(key, { extra, namespaces: [] });
+      capGroups.get(key)!.namespaces.push(ns);
+    }
+    const widened = Array.from(capGroups.values()).flatMap((g) => g.namespaces).sort();
     const hostNet = except((e) => e.allowHostNetwork);
     const noGenerate = except((e) => !e.generateNetworkPolicies);
     const actions = Object.values(GuardrailAction) as string[];
@@ -335,8 +346,15 @@ export class AdmissionGuardrails extends Construct {
         'containers': [{ '=(securityContext)': sc }],
       });
       const rules: ClusterPolicySpecRules[] = [
-        capRule('restrict-capabilities', ['NET_BIND_SERVICE'], { exclude: netAdmin }),
-        ...(netAdmin.length > 0 ? [capRule('restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE'], { match: netAdmin, exclude: [] })] : []),
+        capRule('restrict-capabilities', ['NET_BIND_SERVICE'], { exclude: widened }),
+        // e.g. restrict-capabilities-net-admin, -sys-module, -net-admin-sys-module
+        ...Array.from(capGroups.values())
+          .sort((a, b) => a.extra.length - b.extra.length || a.extra.join().localeCompare(b.extra.join()))
+          .map((g) => capRule(
+            `restrict-capabilities-${g.extra.map((c) => c.toLowerCase().replace(/_/g, '-')).join('-')}`,
+            [...g.extra, 'NET_BIND_SERVICE'].sort(),
+            { match: g.namespaces, exclude: [] },
+          )),
         patternRule('disallow-privileged', 'Privileged containers are not allowed.', { spec: eachContainer({ '=(privileged)': 'false' }) }),
         patternRule('disallow-privilege-escalation', 'allowPrivilegeEscalation must be false.', {
           spec: {

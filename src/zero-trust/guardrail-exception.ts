@@ -25,6 +25,14 @@ export interface GuardrailExceptionOptions {
   readonly allowNetAdmin?: boolean;
 
   /**
+   * Allow containers to add `SYS_MODULE` (load kernel modules, e.g. `modprobe wireguard`), besides
+   * NET_BIND_SERVICE and, with `allowNetAdmin`, NET_ADMIN; they must still drop ALL.
+   *
+   * @default false
+   */
+  readonly allowSysModule?: boolean;
+
+  /**
    * Allow running as root (the `require-run-as-non-root` rule is skipped in the namespace).
    *
    * @default false
@@ -49,6 +57,20 @@ export interface GuardrailExceptionOptions {
 }
 
 /**
+ * Options of {@link GuardrailException.vpnGateway}.
+ */
+export interface VpnGatewayExceptionOptions {
+  /**
+   * The gateway loads its kernel module at start (`WireguardGateway`'s `loadKernelModule`): its
+   * container adds `SYS_MODULE` (and mounts the node's `/lib/modules` read-only, a hostPath the
+   * guardrails do not restrict). Without it, SYS_MODULE stays refused in the namespace.
+   *
+   * @default false
+   */
+  readonly loadKernelModule?: boolean;
+}
+
+/**
  * A typed, per-namespace exception to {@link AdmissionGuardrails}: loosens only the rules it names,
  * instead of excluding the whole namespace.
  */
@@ -56,13 +78,26 @@ export class GuardrailException {
   /**
    * A VPN gateway such as the WireGuard gateway: hostNetwork (the tunnel lives in the node's
    * network namespace), NET_ADMIN (interface and routes) and root (capabilities of a non-root
-   * process are not effective without file capabilities).
+   * process are not effective without file capabilities), plus SYS_MODULE only if the gateway
+   * loads its kernel module: the namespace admits exactly what the gateway needs.
    *
    * @param namespace the gateway's namespace
+   * @param options what the gateway does (match the `WireguardGateway`'s props)
    */
-  public static vpnGateway(namespace: string): GuardrailException {
-    return new GuardrailException('GuardrailException.vpnGateway', {
-      namespace, allowHostNetwork: true, allowNetAdmin: true, allowRoot: true,
+  public static vpnGateway(namespace: string, options: VpnGatewayExceptionOptions = {}): GuardrailException {
+    const path = 'GuardrailException.vpnGateway';
+    if (options === null || typeof options !== 'object') {
+      fail(path, 'options', options, 'VpnGatewayExceptionOptions ({ loadKernelModule?: boolean })');
+    }
+    if (options.loadKernelModule !== undefined && typeof options.loadKernelModule !== 'boolean') {
+      fail(path, 'options.loadKernelModule', options.loadKernelModule, 'true or false (the WireguardGateway\'s loadKernelModule)');
+    }
+    return new GuardrailException(path, {
+      namespace,
+      allowHostNetwork: true,
+      allowNetAdmin: true,
+      allowRoot: true,
+      allowSysModule: options.loadKernelModule ?? false,
     });
   }
 
@@ -95,6 +130,8 @@ export class GuardrailException {
   public readonly allowHostNetwork: boolean;
   /** NET_ADMIN allowed. */
   public readonly allowNetAdmin: boolean;
+  /** SYS_MODULE allowed. */
+  public readonly allowSysModule: boolean;
   /** Root allowed. */
   public readonly allowRoot: boolean;
   /** Writable root filesystem allowed. */
@@ -107,7 +144,7 @@ export class GuardrailException {
       fail(path, 'options', options, 'GuardrailExceptionOptions with a namespace');
     }
     validateDns1123Label(path, 'namespace', options.namespace);
-    for (const f of ['allowHostNetwork', 'allowNetAdmin', 'allowRoot', 'allowWritableRootFilesystem', 'generateNetworkPolicies'] as const) {
+    for (const f of ['allowHostNetwork', 'allowNetAdmin', 'allowSysModule', 'allowRoot', 'allowWritableRootFilesystem', 'generateNetworkPolicies'] as const) {
       if (options[f] !== undefined && typeof options[f] !== 'boolean') {
         fail(path, f, options[f], 'true or false');
       }
@@ -115,6 +152,7 @@ export class GuardrailException {
     this.namespace = options.namespace;
     this.allowHostNetwork = options.allowHostNetwork ?? false;
     this.allowNetAdmin = options.allowNetAdmin ?? false;
+    this.allowSysModule = options.allowSysModule ?? false;
     this.allowRoot = options.allowRoot ?? false;
     this.allowWritableRootFilesystem = options.allowWritableRootFilesystem ?? false;
     this.generateNetworkPolicies = options.generateNetworkPolicies ?? true;

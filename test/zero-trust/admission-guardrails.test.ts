@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AdmissionGuardrails, GuardrailAction, GuardrailException, ZeroTrustNamespace } from '../../src';
+import { AdmissionGuardrails, GuardrailAction, GuardrailException, WireguardGateway, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
+import { threeSiteMesh } from '../wireguard/fixtures';
 
 /** Does a Kyverno `match`/`exclude` block (resources: kinds, names, namespaces, selector.matchLabels) select `obj`? */
 function selects(block: any, obj: any): boolean {
@@ -22,6 +23,49 @@ function kyvernoGenerated(objs: any[]): string[] {
   return objs.filter((o) => o.kind === 'Namespace').flatMap((ns) => rules
     .filter((r: any) => selects(r.match, ns) && !selects(r.exclude, ns))
     .map((r: any) => `${ns.metadata.name}/${r.generate.name}`)).sort();
+}
+
+/** Does a Kyverno validate `pattern` (`=(key)` anchors, `a | b` alternatives, arrays: every element) accept `value`? */
+function matchesPattern(pattern: any, value: any): boolean {
+  if (Array.isArray(pattern)) return Array.isArray(value) && value.every((v) => matchesPattern(pattern[0], v));
+  if (pattern !== null && typeof pattern === 'object') {
+    if (value === null || typeof value !== 'object') return false;
+    return Object.entries(pattern).every(([k, p]) => {
+      const optional = k.startsWith('=(') && k.endsWith(')');
+      const key = optional ? k.slice(2, -1) : k;
+      if (value[key] === undefined) return optional;
+      return matchesPattern(p, value[key]);
+    });
+  }
+  return String(pattern).split('|').map((x) => x.trim()).includes(String(value));
+}
+
+/**
+ * Names of the pod hardening rules that would refuse `pod` (a Pod manifest): the rules that select
+ * its namespace, evaluated as Kyverno would (the capability foreach rules and the pattern rules).
+ */
+function refusedBy(objs: any[], pod: any): string[] {
+  const rules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules
+    .filter((r: any) => selects(r.match, pod) && !selects(r.exclude, pod));
+  const containers = [...(pod.spec.ephemeralContainers ?? []), ...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  return rules.filter((r: any) => {
+    for (const p of r.preconditions?.all ?? []) {
+      // the only precondition the pod rules use: "{{ request.object.spec.hostNetwork || `false` }}" Equals false
+      expect(p.key).toContain('request.object.spec.hostNetwork');
+      if ((pod.spec.hostNetwork ?? false) !== p.value) return false;
+    }
+    if (r.validate.pattern) return !matchesPattern(r.validate.pattern, pod);
+    const allowed: string[] = r.validate.foreach[0].deny.conditions.any[0].value;
+    return containers.some((c) => {
+      const caps = c.securityContext?.capabilities ?? {};
+      return (caps.add ?? []).some((a: string) => !allowed.includes(a)) || !(caps.drop ?? []).includes('ALL');
+    });
+  }).map((r: any) => r.name).sort();
+}
+
+/** The Pod a Deployment manifest creates. */
+function podOf(deployment: any): any {
+  return { kind: 'Pod', metadata: { ...deployment.spec.template.metadata, namespace: deployment.metadata.namespace }, spec: deployment.spec.template.spec };
 }
 
 describe('AdmissionGuardrails', () => {
@@ -111,10 +155,70 @@ describe('AdmissionGuardrails', () => {
     expect(check.exclude.any[0].resources.namespaces).toEqual(['istio-system', 'kube-public', 'kube-system']);
   });
 
+  test('GuardrailException.vpnGateway admits exactly what the WireGuard gateway needs: SYS_MODULE only when it loads its kernel module', () => {
+    /** The gateway's pod (namespace `vpn`) and the guardrails with `exception`, synthesized and validated. */
+    const run = (loadKernelModule: boolean, exception: GuardrailException) => {
+      const chart = Testing.chart();
+      new AdmissionGuardrails(chart, 'g', { exceptions: [exception] });
+      new WireguardGateway(chart, 'wg', { mesh: threeSiteMesh(), site: 'asia-east', namespace: 'vpn', loadKernelModule });
+      const objs = synthAndValidate(chart);
+      return { objs, pod: podOf(objs.find((o) => o.kind === 'Deployment')) };
+    };
+    const plain = run(false, GuardrailException.vpnGateway('vpn'));
+    const modprobe = run(true, GuardrailException.vpnGateway('vpn', { loadKernelModule: true }));
+    // each gateway passes every rule under its matching exception
+    expect(plain.pod.spec.containers[0].securityContext.capabilities.add).toEqual(['NET_ADMIN']);
+    expect(modprobe.pod.spec.containers[0].securityContext.capabilities.add).toEqual(['NET_ADMIN', 'SYS_MODULE']);
+    expect(modprobe.pod.spec.volumes).toContainEqual({ name: 'modules', hostPath: { path: '/lib/modules', type: 'Directory' } });
+    expect(refusedBy(plain.objs, plain.pod)).toEqual([]);
+    expect(refusedBy(modprobe.objs, modprobe.pod)).toEqual([]);
+    // the module-loading gateway is refused by the exception without loadKernelModule (SYS_MODULE) ...
+    expect(refusedBy(plain.objs, modprobe.pod)).toEqual(['restrict-capabilities-net-admin']);
+    // ... and by the default rules in any other namespace (hostNetwork, root, both capabilities)
+    const elsewhere = { ...modprobe.pod, metadata: { ...modprobe.pod.metadata, namespace: 'shop' } };
+    expect(refusedBy(modprobe.objs, elsewhere)).toEqual(['disallow-host-namespaces', 'require-run-as-non-root', 'restrict-capabilities']);
+    // the rules: SYS_MODULE is added to the exception's namespace only when the module is loaded
+    const rules = (objs: any[]) => objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    const capRules = (objs: any[]) => rules(objs).filter((r: any) => r.name.startsWith('restrict-capabilities'))
+      .map((r: any) => [r.name, r.validate.foreach[0].deny.conditions.any[0].value]);
+    expect(capRules(plain.objs)).toEqual([['restrict-capabilities', ['NET_BIND_SERVICE']], ['restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE']]]);
+    expect(capRules(modprobe.objs)).toEqual([
+      ['restrict-capabilities', ['NET_BIND_SERVICE']],
+      ['restrict-capabilities-net-admin-sys-module', ['NET_ADMIN', 'NET_BIND_SERVICE', 'SYS_MODULE']],
+    ]);
+    // the default rule skips only the exception's namespace
+    expect(rules(modprobe.objs)[0].exclude.any[0].resources.namespaces).toEqual(['istio-system', 'kube-public', 'kube-system', 'vpn']);
+    // the evaluator can fail: a pod without drop ALL is refused even under the exception
+    const noDrop = JSON.parse(JSON.stringify(modprobe.pod));
+    noDrop.spec.containers[0].securityContext.capabilities.drop = [];
+    expect(refusedBy(modprobe.objs, noDrop)).toEqual(['restrict-capabilities-net-admin-sys-module']);
+  });
+
+  test('GuardrailException: SYS_MODULE alone, and next to netAdminNamespaces, gets its own capability rule', () => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', {
+      netAdminNamespaces: ['cni'],
+      exceptions: [GuardrailException.of({ namespace: 'drivers', allowSysModule: true }), GuardrailException.vpnGateway('vpn', { loadKernelModule: true })],
+    });
+    const objs = synthAndValidate(chart);
+    const caps = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules
+      .filter((r: any) => r.name.startsWith('restrict-capabilities'))
+      .map((r: any) => [r.name, r.match.any[0].resources.namespaces ?? '*', r.validate.foreach[0].deny.conditions.any[0].value]);
+    expect(caps).toEqual([
+      ['restrict-capabilities', '*', ['NET_BIND_SERVICE']],
+      ['restrict-capabilities-net-admin', ['cni'], ['NET_ADMIN', 'NET_BIND_SERVICE']],
+      ['restrict-capabilities-sys-module', ['drivers'], ['NET_BIND_SERVICE', 'SYS_MODULE']],
+      ['restrict-capabilities-net-admin-sys-module', ['vpn'], ['NET_ADMIN', 'NET_BIND_SERVICE', 'SYS_MODULE']],
+    ]);
+  });
+
   test('GuardrailException: bad input names the field', () => {
     const chart = Testing.chart();
     expect(() => GuardrailException.vpnGateway('Bad')).toThrow(/GuardrailException.vpnGateway: invalid namespace "Bad"/);
     expect(() => GuardrailException.of({ namespace: 'x', allowRoot: 'yes' as any })).toThrow(/invalid allowRoot "yes": expected true or false/);
+    expect(() => GuardrailException.of({ namespace: 'x', allowSysModule: 1 as any })).toThrow(/invalid allowSysModule 1: expected true or false/);
+    expect(() => GuardrailException.vpnGateway('vpn', { loadKernelModule: 'yes' as any }))
+      .toThrow(/GuardrailException.vpnGateway: invalid options.loadKernelModule "yes": expected true or false/);
     expect(() => new AdmissionGuardrails(chart, 'a', { exceptions: [{ namespace: 'x' } as any] })).toThrow(/invalid exceptions\[0\] .*expected a GuardrailException/);
     expect(() => new AdmissionGuardrails(chart, 'b', { exceptions: [GuardrailException.vpnGateway('vpn'), GuardrailException.of({ namespace: 'vpn' })] }))
       .toThrow(/invalid exceptions\[1\].namespace "vpn": expected one exception per namespace/);
