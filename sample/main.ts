@@ -120,9 +120,10 @@ export function runSample(outDir: string): SampleRun {
       throw new Error(`${c.cluster.name} (AUDIT): schema validation failed:\n${formatIssues(issues)}`);
     }
   }
-  const report = EnforcementReport.of(audit.fleet);
-  const reportJson = report.toJson(ANALYZER_OPTIONS);
-  const reportMarkdown = report.toMarkdown(ANALYZER_OPTIONS);
+  // the platform stand-ins on both sides: connections to and from CoreDNS, istiod, the collectors, ... are reported too
+  const report = EnforcementReport.of(audit.fleet, { extraObjects: platformStandIns(), analyzerOptions: ANALYZER_OPTIONS });
+  const reportJson = report.toJson();
+  const reportMarkdown = report.toMarkdown();
   const blocked = (JSON.parse(reportJson).clusters as any[]).reduce((n, c) => n + c.wouldBlock.length, 0);
 
   // 2. write each cluster's folder

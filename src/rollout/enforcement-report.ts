@@ -39,6 +39,30 @@ export interface BlockedConnection {
   readonly enforced: string;
 }
 
+/**
+ * Options of {@link EnforcementReport.of}.
+ */
+export interface EnforcementReportOptions {
+  /**
+   * Objects that run in every cluster but are not in the charts (plain JSON manifests, for the
+   * analysis only): stand-ins for the pods other installers create, e.g. CoreDNS, istiod or the
+   * collector pods an operator creates. They are added to both sides of the diff, so the
+   * connections to and from them that enforcement would block are reported. They are not part of
+   * `auditObjects` / `enforcedObjects`.
+   *
+   * @default - none
+   */
+  readonly extraObjects?: any[];
+
+  /**
+   * Analyzer options of `wouldBlock`, `toMarkdown` and `toJson` when they are called without
+   * options (ingress controller, mesh, node CIDRs).
+   *
+   * @default - the analyzer's defaults
+   */
+  readonly analyzerOptions?: AnalyzerOptions;
+}
+
 interface ClusterState {
   readonly cluster: string;
   readonly chart: Chart;
@@ -75,13 +99,22 @@ export class EnforcementReport {
    * the App); a construct inside a chart reports its chart.
    *
    * @param scope chart, fleet or app
+   * @param options objects outside the charts (platform stand-ins) and analyzer options
    */
-  public static of(scope: IConstruct): EnforcementReport {
+  public static of(scope: IConstruct, options: EnforcementReportOptions = {}): EnforcementReport {
+    const where = 'EnforcementReport.of';
+    if (options === null || typeof options !== 'object') {
+      fail(where, 'options', options, 'EnforcementReportOptions ({ extraObjects?, analyzerOptions? })');
+    }
+    const extra = validateExtraObjects(where, 'extraObjects', options.extraObjects);
+    if (options.analyzerOptions !== undefined && (options.analyzerOptions === null || typeof options.analyzerOptions !== 'object')) {
+      fail(where, 'analyzerOptions', options.analyzerOptions, 'AnalyzerOptions (an object)');
+    }
     let charts: Chart[] = scope.node.findAll().filter((c): c is Chart => Chart.isChart(c));
     if (charts.length === 0) {
       charts = [Chart.of(scope)];
     }
-    return new EnforcementReport(charts);
+    return new EnforcementReport(charts, extra, options.analyzerOptions);
   }
 
   /**
@@ -92,10 +125,12 @@ export class EnforcementReport {
    * @param audit objects of the AUDIT output
    * @param enforce objects of the ENFORCE output
    * @param options analyzer options
+   * @param extraObjects objects outside both outputs (platform stand-ins), added to both sides
    */
-  public static compare(cluster: string, audit: any[], enforce: any[], options?: AnalyzerOptions): BlockedConnection[] {
-    const today = audit.filter((o) => !isDryRun(o));
-    const enforced = enforce.map(enforcedForm);
+  public static compare(cluster: string, audit: any[], enforce: any[], options?: AnalyzerOptions, extraObjects?: any[]): BlockedConnection[] {
+    const extra = validateExtraObjects('EnforcementReport.compare', 'extraObjects', extraObjects);
+    const today = [...audit.filter((o) => !isDryRun(o)), ...extra];
+    const enforced = [...enforce.map(enforcedForm), ...extra];
     const diff = ReachabilityAnalyzer.diff(
       ReachabilityAnalyzer.fromObjects(today, options),
       ReachabilityAnalyzer.fromObjects(enforced, options));
@@ -105,8 +140,12 @@ export class EnforcementReport {
   }
 
   private readonly clusters: ClusterState[];
+  private readonly extraObjects: any[];
+  private readonly analyzerOptions?: AnalyzerOptions;
 
-  private constructor(charts: Chart[]) {
+  private constructor(charts: Chart[], extraObjects: any[], analyzerOptions?: AnalyzerOptions) {
+    this.extraObjects = extraObjects;
+    this.analyzerOptions = analyzerOptions;
     this.clusters = charts.map((chart) => {
       const objects = chart.toJson();
       const cluster = chart.node.id;
@@ -180,22 +219,23 @@ export class EnforcementReport {
   /**
    * The connections open today that enforcement would close or narrow, per cluster: the diff of
    * the reachability of the AUDIT output and of the ENFORCE output (synthesized objects plus
-   * held-back NetworkPolicies, dry-run removed).
+   * held-back NetworkPolicies, dry-run removed), both with the report's `extraObjects`.
    *
-   * @param options analyzer options (ingress controller, mesh)
+   * @param options analyzer options (ingress controller, mesh; default: the report's `analyzerOptions`)
    */
   public wouldBlock(options?: AnalyzerOptions): BlockedConnection[] {
+    const opts = options ?? this.analyzerOptions;
     return this.clusters.flatMap((c) =>
       (c.heldBack.length === 0 && !c.objects.some(isDryRun))
         ? []
-        : EnforcementReport.compare(c.cluster, c.objects, this.enforcedObjects(c.cluster), options));
+        : EnforcementReport.compare(c.cluster, c.objects, this.enforcedObjects(c.cluster), opts, this.extraObjects));
   }
 
   /**
    * The report as Markdown: per cluster and namespace, held-back and audit-only policies, then
    * the connections enforcement would block.
    *
-   * @param options analyzer options
+   * @param options analyzer options (default: the report's `analyzerOptions`)
    */
   public toMarkdown(options?: AnalyzerOptions): string {
     const lines: string[] = ['# Enforcement report', ''];
@@ -239,7 +279,7 @@ export class EnforcementReport {
   /**
    * The report as JSON (held-back manifests included), stable key order.
    *
-   * @param options analyzer options
+   * @param options analyzer options (default: the report's `analyzerOptions`)
    */
   public toJson(options?: AnalyzerOptions): string {
     const blocked = this.wouldBlock(options);
@@ -259,4 +299,19 @@ export class EnforcementReport {
     const c = this.clusters.find((x) => x.cluster === name);
     return c ?? fail('EnforcementReport', 'cluster', name, `one of ${this.clusterNames.join(', ')}`);
   }
+}
+
+/** `objects` (undefined: none) checked to be plain Kubernetes objects; a copy. */
+function validateExtraObjects(path: string, field: string, objects: unknown): any[] {
+  if (objects === undefined) return [];
+  if (!Array.isArray(objects)) {
+    fail(path, field, objects, 'a list of Kubernetes objects (plain JSON manifests with kind and metadata.name)');
+  }
+  objects.forEach((o, i) => {
+    if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.kind !== 'string' || o.kind === ''
+      || o.metadata === null || typeof o.metadata !== 'object' || typeof o.metadata.name !== 'string' || o.metadata.name === '') {
+      fail(path, `${field}[${i}]`, o, 'a Kubernetes object (plain JSON manifest with kind and metadata.name, e.g. a stand-in Deployment)');
+    }
+  });
+  return [...objects];
 }

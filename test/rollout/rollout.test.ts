@@ -157,6 +157,56 @@ describe('staged rollout: scopes and precedence', () => {
     expect(report.toMarkdown()).toMatch(/## Cluster eu[\s\S]*### Namespace shop[\s\S]*## Cluster us\n\nEverything is enforced\./);
   });
 
+  test('extraObjects: connections to and from pods outside the charts (platform stand-ins) are reported, on both sides of the diff', () => {
+    const enforce = build(EnforcementMode.ENFORCE);
+    const audit = build(EnforcementMode.AUDIT);
+    const dnsLabels = { 'k8s-app': 'kube-dns' };
+    const coredns = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'coredns', namespace: 'kube-system' },
+      spec: {
+        selector: { matchLabels: dnsLabels },
+        template: { metadata: { labels: dnsLabels }, spec: { containers: [{ name: 'coredns', image: 'stand-in', ports: [{ containerPort: 53, protocol: 'UDP' }] }] } },
+      },
+    };
+    const dns = 'kube-system/coredns[Deployment]';
+    const plain = audit.report.wouldBlock();
+    expect(plain.filter((b) => b.src === dns || b.dst === dns)).toEqual([]);
+    const analyzerOptions = { ingressControllerNamespace: 'ingress-nginx' };
+    const report = EnforcementReport.of(audit.chart, { extraObjects: [coredns], analyzerOptions });
+    const blocked = report.wouldBlock();
+    const fe = blocked.map((b) => b.src).find((p) => p.startsWith('shop/test-frontend-'))!;
+    const pair = (s: string, d: string) => blocked.find((b) => b.src === s && b.dst === d);
+    // the DNS pod loses its access to the shop; the shop keeps only DNS to it
+    expect(pair(dns, fe)).toMatchObject({ today: 'All Connections', enforced: 'No Connections' });
+    expect(pair(fe, dns)?.today).toBe('All Connections');
+    expect(pair(fe, dns)?.enforced).toMatch(/UDP 53/);
+    // exactly the diff of the two outputs with the stand-in added to both
+    const diff = ReachabilityAnalyzer.diff(
+      ReachabilityAnalyzer.fromObjects([...audit.objs, coredns], analyzerOptions),
+      ReachabilityAnalyzer.fromObjects([...enforce.objs, coredns], analyzerOptions));
+    expect(blocked.map((b) => `${b.src} ${b.dst} ${b.today} ${b.enforced}`))
+      .toEqual(diff.entries.filter((e) => e.diffType !== 'added').map((e) => `${e.src} ${e.dst} ${e.ref1} ${e.ref2}`));
+    expect(EnforcementReport.compare('test', audit.objs, enforce.objs, analyzerOptions, [coredns])).toEqual(blocked);
+    // the stand-ins are for the analysis only; the report's analyzer options are the default of every method
+    expect(report.auditObjects('test')).toEqual(audit.report.auditObjects('test'));
+    expect(report.enforcedObjects('test')).toEqual(audit.report.enforcedObjects('test'));
+    expect(report.toMarkdown()).toBe(report.toMarkdown(analyzerOptions));
+    expect(report.toMarkdown()).toContain(`| ${dns} | ${fe} | All Connections | No Connections |`);
+    expect(JSON.parse(report.toJson()).clusters[0].wouldBlock).toHaveLength(blocked.length);
+  });
+
+  test('extraObjects: bad input names the field and the value', () => {
+    const chart = Testing.chart();
+    expect(() => EnforcementReport.of(chart, { extraObjects: 'coredns' as any })).toThrow(ValidationError);
+    expect(() => EnforcementReport.of(chart, { extraObjects: 'coredns' as any })).toThrow(/EnforcementReport.of: invalid extraObjects "coredns": expected a list of Kubernetes objects/);
+    expect(() => EnforcementReport.of(chart, { extraObjects: [{ kind: 'Deployment', metadata: { name: 'a' } }, { metadata: { name: 'b' } }] }))
+      .toThrow(/invalid extraObjects\[1\] .*"b".*: expected a Kubernetes object/);
+    expect(() => EnforcementReport.of(chart, { analyzerOptions: 'mesh' as any })).toThrow(/invalid analyzerOptions "mesh"/);
+    expect(() => EnforcementReport.compare('c', [], [], undefined, [null])).toThrow(/EnforcementReport.compare: invalid extraObjects\[0\] null/);
+  });
+
   test('bad modes name the field and the value', () => {
     const chart = Testing.chart();
     expect(() => Enforcement.set(chart, 'audit' as any)).toThrow(ValidationError);
