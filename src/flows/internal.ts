@@ -1,7 +1,7 @@
 /**
  * Internal helpers of the flows folder (not exported from the package index).
  */
-import type { IPeer } from './peer';
+import { IPeer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
 
@@ -37,3 +37,20 @@ export function mergePorts(ports: Port[]): Port[] {
   return out.sort(Port.compare);
 }
 
+
+/**
+ * Namespace of `peer`, or of the other end when `peer` is a relative pod peer (no namespace of its
+ * own); undefined for IP blocks, for namespaces selected by labels, and when neither end knows.
+ */
+export function peerNamespace(peer: IPeer, other: IPeer): string | undefined {
+  if (peer.peerKind === PeerKind.IP_BLOCKS) {
+    return undefined;
+  }
+  if (peer.namespace !== undefined) {
+    return peer.namespace;
+  }
+  if (peer.namespaceLabels !== undefined) {
+    return undefined;
+  }
+  return other.peerKind !== PeerKind.IP_BLOCKS ? other.namespace : undefined;
+}

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Flow } from './flow';
-import { mergePorts, NAMESPACE_NAME_LABEL } from './internal';
+import { mergePorts, NAMESPACE_NAME_LABEL, peerNamespace } from './internal';
 import { IPeer, PeerKind } from './peer';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
@@ -25,23 +25,14 @@ interface PolicyEntry {
   allPorts: boolean;
 }
 
-/** Namespace of `peer`, or of the other end when the peer is relative. */
+/** Namespace of `peer` (or of the other end, for a relative pod peer); an error when neither end has one. */
 function resolveNamespace(path: string, field: string, peer: IPeer, other: IPeer): string | undefined {
-  if (peer.peerKind === PeerKind.IP_BLOCKS) {
-    return undefined;
+  const ns = peerNamespace(peer, other);
+  if (ns === undefined && peer.peerKind !== PeerKind.IP_BLOCKS && peer.namespaceLabels === undefined) {
+    return fail(path, `${field}.namespace`, peer.peerName,
+      'a namespace for one end at least (Peer.pods(labels, { namespace }), a workload with metadata.namespace, or a ZeroTrustNamespace)');
   }
-  if (peer.namespace !== undefined) {
-    return peer.namespace;
-  }
-  if (peer.namespaceLabels !== undefined) {
-    return undefined;
-  }
-  // relative pod peer: same namespace as the other end
-  if (other.peerKind !== PeerKind.IP_BLOCKS && other.namespace !== undefined) {
-    return other.namespace;
-  }
-  return fail(path, `${field}.namespace`, peer.peerName,
-    'a namespace for one end at least (Peer.pods(labels, { namespace }), a workload with metadata.namespace, or a ZeroTrustNamespace)');
+  return ns;
 }
 
 function nsSelectorByName(name: string): k8s.LabelSelector {

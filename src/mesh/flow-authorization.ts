@@ -9,7 +9,8 @@ import { shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
-import { IPeer, PeerKind } from '../flows/peer';
+import { peerNamespace } from '../flows/internal';
+import { PeerKind } from '../flows/peer';
 
 /** Most ports a TCP range may span to be expanded into AuthorizationPolicy ports. */
 const MAX_RANGE_PORTS = 64;
@@ -25,19 +26,6 @@ function flowLabel(f: Flow): string {
   return `${f.from.peerName} -> ${f.to.peerName}`;
 }
 
-/** Namespace of a peer, or of the other end when the peer is relative. */
-function nsOf(peer: IPeer, other: IPeer): string | undefined {
-  if (peer.peerKind === PeerKind.IP_BLOCKS) {
-    return undefined;
-  }
-  if (peer.namespace !== undefined) {
-    return peer.namespace;
-  }
-  if (peer.namespaceLabels !== undefined) {
-    return undefined;
-  }
-  return other.peerKind !== PeerKind.IP_BLOCKS ? other.namespace : undefined;
-}
 
 function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: UnknownIdentity): RenderedSource[] {
   const p = f.from;
@@ -57,7 +45,7 @@ function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: Unknow
       return fail(path, field, p.peerName,
         'a namespace by name (Peer.namespace) or every namespace: AuthorizationPolicy cannot select namespaces by labels');
     default: {
-      const ns = nsOf(p, f.to);
+      const ns = peerNamespace(p, f.to);
       if (ns === undefined) {
         return fail(path, `${field}.namespace`, p.peerName,
           'a pod source in a namespace given by name: a mesh principal is <trust-domain>/ns/<namespace>/sa/<service-account>');
@@ -117,7 +105,7 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
     if (!f.meshLayer || to.peerKind === PeerKind.IP_BLOCKS) {
       continue;
     }
-    const ns = nsOf(to, f.from);
+    const ns = peerNamespace(to, f.from);
     if (ns === undefined || !protectedNs.has(ns)) {
       continue;
     }
