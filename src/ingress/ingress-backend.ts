@@ -123,16 +123,8 @@ export class IngressBackend {
       fail(path, `${field}.service.type`, svc.type,
         'ClusterIP (a NodePort or LoadBalancer Service would expose the backend beside the ingress controller)');
     }
-    let selector: { [key: string]: string } = {};
-    try {
-      selector = { ...(ApiObject.of(svc).toJson().spec?.selector ?? {}) };
-    } catch (e) {
-      fail(path, `${field}.service`, svc.name, `a Service that synthesizes (${(e as Error).message})`);
-    }
-    if (Object.keys(selector).length === 0) {
-      fail(path, `${field}.service.selector`, {},
-        `a selector on Service ${svc.name} (select its pods before creating the ingress; the NetworkPolicy targets those pods)`);
-    }
+    // the selector is read late (serviceSelector, when the flows are declared at synthesis):
+    // svc.select(...) after the ingress is created is honoured
     const ports = svc.ports;
     let p: kplus.ServicePort | undefined;
     if (this.serviceOptions.port !== undefined) {
@@ -154,7 +146,7 @@ export class IngressBackend {
       servicePort: p.port,
       targetPort: p.targetPort ?? p.port,
       namespace: ns,
-      podLabels: selector,
+      service: svc,
       name: svc.name,
     };
   }
@@ -193,9 +185,30 @@ export class IngressBackend {
       servicePort: this.workloadOptions.servicePort ?? port,
       targetPort: port,
       namespace: ns,
-      podLabels: { ...labels },
       workload: w,
       name: w.node.id,
     };
   }
+}
+
+/**
+ * The selector of a Service backend, read now (at synthesis: `svc.select(...)` calls made after
+ * the ingress are included); fails unless it selects pods by at least one label (internal).
+ *
+ * @param path construct path for errors
+ * @param field field name for errors
+ * @param svc the Service
+ */
+export function serviceSelector(path: string, field: string, svc: kplus.Service): { [key: string]: string } {
+  let selector: { [key: string]: string } = {};
+  try {
+    selector = { ...(ApiObject.of(svc).toJson().spec?.selector ?? {}) };
+  } catch (e) {
+    fail(path, `${field}.service`, svc.name, `a Service that synthesizes (${(e as Error).message})`);
+  }
+  if (Object.keys(selector).length === 0) {
+    fail(path, `${field}.service.selector`, {},
+      `a selector on Service ${svc.name} (svc.select(...) or selectLabel(...) before synthesis; the NetworkPolicy targets those pods)`);
+  }
+  return selector;
 }

@@ -32,8 +32,8 @@ export interface ResolvedBackend {
   readonly targetPort: number;
   /** Namespace of the Service and pods. */
   readonly namespace: string;
-  /** Selector labels of the backend pods. */
-  readonly podLabels: { [key: string]: string };
+  /** The Service, when the backend was given as one (its selector is read at synthesis). */
+  readonly service?: kplus.Service;
   /** The workload, when the backend was given as one. */
   readonly workload?: kplus.Workload;
   /** Short name for generated names. */

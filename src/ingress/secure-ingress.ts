@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IngressBackend } from './ingress-backend';
+import { IngressBackend, serviceSelector } from './ingress-backend';
 import { CertificateSource, IngressCertificate } from './ingress-certificate';
 import { IngressController } from './ingress-controller';
 import { NGINX_STRICT_PATH, ResolvedBackend, tlsCovers } from './internal';
@@ -13,7 +13,7 @@ import { toKubeName } from '../core/strings';
 import {
   fail, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
 } from '../core/validate';
-import { Flows, IFlowRenderer, IPeer, Peer } from '../flows';
+import { Flows, IFlowContributor, IFlowRenderer, IPeer, Peer } from '../flows';
 
 /** How a path is matched (`spec.rules[].http.paths[].pathType`). */
 export enum IngressPathType {
@@ -140,7 +140,7 @@ const CONTROLLER_PEER_NAME = 'controller';
  * controller's forced-redirect annotations, optional HTTPS to the backend, and a flow so that
  * the backend pods accept traffic only from the controller's pods, on the pod port only.
  */
-export class SecureIngress extends Construct implements IFlowRenderer {
+export class SecureIngress extends Construct implements IFlowRenderer, IFlowContributor {
   /**
    * The Ingress.
    *
@@ -174,6 +174,7 @@ export class SecureIngress extends Construct implements IFlowRenderer {
   public readonly services: kplus.Service[] = [];
 
   private readonly requireManaged: boolean;
+  private readonly backends: ResolvedBackend[];
 
   constructor(scope: Construct, id: string, props: SecureIngressProps) {
     super(scope, id);
@@ -255,6 +256,7 @@ export class SecureIngress extends Construct implements IFlowRenderer {
       }
     });
     this.namespace = namespace;
+    this.backends = resolved;
 
     // TLS
     if (props.certificate !== undefined && props.tls !== undefined) {
@@ -426,26 +428,47 @@ export class SecureIngress extends Construct implements IFlowRenderer {
       }));
     });
 
-    // zero trust: the controller's pods, and only them, reach each backend on its pod port
+    // zero trust: the controller's pods, and only them, reach each backend on its pod port (declared
+    // at synthesis, contributeFlows: a Service backend's selector is read then)
     const flows = Flows.of(this);
+    flows.addContributor(this);
+    flows.addRenderer(this);
+  }
+
+  /**
+   * Declares, at synthesis, the flows from the controller's pods to each backend's pods on its
+   * pod port. A Service backend's pods are its selector as it is now, so `svc.select(...)` calls
+   * made after the ingress are honoured.
+   *
+   * @param flows the chart's registry
+   */
+  public contributeFlows(flows: Flows): void {
+    const path = this.node.path;
+    const controller = this.controller;
     const controllerPeer = Peer.pods(controller.podLabels, { namespace: controller.namespace, name: CONTROLLER_PEER_NAME });
     const backends = new Map<string, { peer: IPeer; ports: number[] }>();
-    for (const b of resolved) {
-      const key = b.workload ? `w:${b.workload.node.path}` : `s:${JSON.stringify(Object.entries(b.podLabels).sort())}`;
-      const peer = b.workload ? Peer.workload(b.workload)
-        : Peer.pods(b.podLabels, { namespace: b.namespace, name: toKubeName([b.name], 40) });
+    this.backends.forEach((b, i) => {
+      let key: string;
+      let peer: IPeer;
+      if (b.workload) {
+        key = `w:${b.workload.node.path}`;
+        peer = Peer.workload(b.workload);
+      } else {
+        const labels = serviceSelector(path, `rules[${i}].backend`, b.service!);
+        key = `s:${JSON.stringify(Object.entries(labels).sort())}`;
+        peer = Peer.pods(labels, { namespace: b.namespace, name: toKubeName([b.name], 40) });
+      }
       const e = backends.get(key) ?? { peer, ports: [] };
       e.ports.push(b.targetPort);
       backends.set(key, e);
-    }
+    });
     for (const key of Array.from(backends.keys()).sort()) {
       const e = backends.get(key)!;
       flows.allow(controllerPeer, e.peer, {
         ports: Array.from(new Set(e.ports)).sort((a, b) => a - b).map((p) => Port.tcp(p)),
-        description: `ingress ${namespace}/${name} via ${controller.className}`,
+        description: `ingress ${this.namespace}/${this.name} via ${controller.className}`,
       });
     }
-    flows.addRenderer(this);
   }
 
   /**

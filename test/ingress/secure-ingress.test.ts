@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   BackendProtocol, CertIssuer, IngressBackend, IngressCertificate, IngressController, IngressPathType,
-  ReachabilityAnalyzer, SecureIngress, ZeroTrustNamespace,
+  ReachabilityAnalyzer, SecureIngress, ValidationError, ZeroTrustNamespace,
 } from '../../src';
 import { synthAndValidate } from '../util';
 
@@ -98,6 +98,47 @@ describe('SecureIngress', () => {
     }
     const intoWeb = a.connections().filter((c) => c.dst === 'web/web[Deployment]');
     expect(intoWeb.map((c) => `${c.src} : ${c.conns}`)).toEqual(['{ingress-controller} : TCP 8080']);
+  });
+
+  test('a Service backend\'s selector is read at synthesis: select() after the ingress is honoured, the policy targets the final selector', () => {
+    const chart = Testing.chart();
+    new ZeroTrustNamespace(chart, 'ns', { name: 'web' });
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { name: 'web', namespace: 'web' },
+      podMetadata: { labels: { tier: 'front' } },
+      containers: [{ image: 'nginx:1.27', portNumber: 8080 }],
+    });
+    // a second workload that matches the Service's first label only
+    new kplus.Deployment(chart, 'canary', {
+      metadata: { name: 'canary', namespace: 'web' },
+      podMetadata: { labels: { tier: 'front' } },
+      containers: [{ image: 'nginx:1.27', portNumber: 8080 }],
+    });
+    addStrangers(chart);
+    const service = new kplus.Service(chart, 'web-service', {
+      metadata: { name: 'web-service', namespace: 'web' },
+      ports: [{ port: 80, targetPort: 8080 }],
+    });
+    service.selectLabel('tier', 'front');
+    new SecureIngress(chart, 'secure-ingress', {
+      name: 'secure-ingress',
+      rules: [{ host: 'secure.example.com', backend: IngressBackend.fromService(service) }],
+      certificate: IngressCertificate.fromSecret('tls-secret'),
+    });
+    // after the ingress: narrow the Service to the web Deployment's pods
+    service.select(web);
+    const objs = synthAndValidate(chart);
+    const selector = objs.find((o) => o.kind === 'Service').spec.selector;
+    expect(Object.keys(selector).sort()).toEqual(['cdk8s.io/metadata.addr', 'tier']);
+    const np = objs.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'web' && o.spec.ingress);
+    expect(np.map((o) => o.spec.podSelector)).toEqual([{ matchLabels: selector }]);
+    const a = analyze(objs);
+    a.assertAllowed('{ingress-controller}', 'web/web', '8080');
+    // the pods the Service no longer selects are not opened to the controller
+    a.assertDenied('{ingress-controller}', 'web/canary');
+    for (const src of ['evil/impostor', 'ingress-nginx/sidekick', 'web/neighbour']) {
+      a.assertDenied(src, 'web/web');
+    }
   });
 
   test('workload backend: a ClusterIP Service is created; the policy targets the workload pods', () => {
@@ -350,10 +391,14 @@ describe('SecureIngress bad input', () => {
     expect(() => new SecureIngress(chart, 'i1', {
       rules: [{ host: 'a.example.com', backend: IngressBackend.fromService(noNs) }], certificate: IngressCertificate.fromSecret('t'),
     })).toThrow(/rules\[0\]\.backend\.service\.metadata\.namespace/);
-    const noSel = new kplus.Service(chart, 'b', { metadata: { namespace: 'web' }, ports: [{ port: 80 }] });
-    expect(() => new SecureIngress(chart, 'i2', {
-      rules: [{ host: 'a.example.com', backend: IngressBackend.fromService(noSel) }], certificate: IngressCertificate.fromSecret('t'),
-    })).toThrow(/rules\[0\]\.backend\.service\.selector/);
+    // the selector is read at synthesis (it may be set after the ingress): a Service that never selects fails there
+    const late = Testing.chart();
+    const noSel = new kplus.Service(late, 'b', { metadata: { namespace: 'web' }, ports: [{ port: 80 }] });
+    new SecureIngress(late, 'i2', {
+      rules: [{ host: 'a.example.com', backend: IngressBackend.fromService(noSel) }], certificate: IngressCertificate.fromSecret('t'), requireZeroTrustNamespace: false,
+    });
+    expect(() => Testing.synth(late)).toThrow(ValidationError);
+    expect(() => Testing.synth(late)).toThrow(/i2: invalid rules\[0\]\.backend\.service\.selector \{\}: expected a selector on Service/);
     const np = new kplus.Service(chart, 'c', { metadata: { namespace: 'web' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
     np.selectLabel('app', 'c');
     expect(() => new SecureIngress(chart, 'i3', {
