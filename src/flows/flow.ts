@@ -139,10 +139,10 @@ export class Flow {
    */
   constructor(path: string, from: IPeer, to: IPeer, options: FlowOptions) {
     if (!isPeer(from)) {
-      fail(path, 'from', from, 'a peer (Peer.workload, Peer.pods, Peer.namespace, Peer.cidr, ..., or a ZeroTrustNamespace)');
+      fail(path, 'from', from, 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)');
     }
     if (!isPeer(to)) {
-      fail(path, 'to', to, 'a peer (Peer.workload, Peer.pods, Peer.namespace, Peer.cidr, ..., or a ZeroTrustNamespace)');
+      fail(path, 'to', to, 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)');
     }
     if (from.peerKind === PeerKind.IP_BLOCKS && to.peerKind === PeerKind.IP_BLOCKS) {
       fail(path, 'to', to.peerName, 'a pod or namespace peer: a flow between two IP blocks never enters the cluster');

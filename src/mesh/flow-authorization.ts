@@ -43,7 +43,7 @@ function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: Unknow
         return [{ namespaces: ['*'] }];
       }
       return fail(path, field, p.peerName,
-        'a namespace by name (Peer.namespace) or every namespace: AuthorizationPolicy cannot select namespaces by labels');
+        'a namespace by name (Peer.namespaceByName) or every namespace: AuthorizationPolicy cannot select namespaces by labels');
     default: {
       const ns = peerNamespace(p, f.to);
       if (ns === undefined) {
@@ -56,7 +56,7 @@ function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: Unknow
           return [{ namespaces: [ns] }];
         }
         return fail(path, `${field}.serviceAccountName`, sa ?? p.peerName,
-          `a dedicated service account for the source pods (kplus serviceAccount, or Peer.pods(..., { serviceAccountName })): without it the mesh principal would be the namespace's shared default identity; or use Peer.namespace(${JSON.stringify(ns)}) as the source, or MtlsMesh unknownIdentity: NAMESPACE`);
+          `a dedicated service account for the source pods (kplus serviceAccount, or Peer.pods(..., { serviceAccountName })): without it the mesh principal would be the namespace's shared default identity; or use Peer.namespaceByName(${JSON.stringify(ns)}) as the source, or MtlsMesh unknownIdentity: NAMESPACE`);
       }
       return [{ principals: trustDomains.map((td) => `${td}/ns/${ns}/sa/${sa}`) }];
     }

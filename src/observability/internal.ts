@@ -32,7 +32,7 @@ export function defaultPeerFor(path: string, field: string, endpoint: string, sa
 }
 
 /**
- * Every pod of a namespace, by name (a plain IPeer, as `Peer.namespace` would make; the flows
+ * Every pod of a namespace, by name (a plain IPeer, as `Peer.namespaceByName` would make; the flows
  * renderer matches it with `kubernetes.io/metadata.name`).
  */
 export function namespacePeer(name: string): IPeer {

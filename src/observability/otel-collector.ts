@@ -127,7 +127,7 @@ export interface OtelCollectorProps {
 
   /**
    * Where telemetry comes from: each peer may send OTLP to the collector on 4317 and 4318.
-   * Pass `ZeroTrustNamespace`s, `Peer.namespace(...)` or workloads; more with `allowTelemetryFrom`.
+   * Pass `ZeroTrustNamespace`s, `Peer.namespaceByName(...)` or workloads; more with `allowTelemetryFrom`.
    *
    * @default - none (add with allowTelemetryFrom)
    */
@@ -362,7 +362,7 @@ export class OtelCollector extends Construct {
   /**
    * Lets `source` send OTLP (gRPC 4317, HTTP 4318) to the collector.
    *
-   * @param source a namespace (ZeroTrustNamespace, `Peer.namespace`) or workload peer
+   * @param source a namespace (ZeroTrustNamespace, `Peer.namespaceByName`) or workload peer
    */
   public allowTelemetryFrom(source: IPeer): void {
     Flows.of(this).allow(source, this.peer, {
