@@ -1,8 +1,14 @@
 import { App } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
-import { badCidr, badDnsLabel, disjointCidrs, dnsLabel, expectValidationError, runs } from './arbitraries';
-import { Cidr, FailoverPolicy, Fleet, GlobalService, ReplicationPolicy } from '../../src';
+import {
+  badCidr, badDnsLabel, disjointCidrs, dnsLabel, expectValidationError, hostname, labelMap, portNumber, runs, timeoutFor,
+} from './arbitraries';
+import {
+  CertIssuer, Cidr, FailoverPolicy, Fleet, GlobalService, IngressCertificate, IngressController, ReplicationPolicy, ZeroTrustNamespace,
+} from '../../src';
+import { formatIssues, validateManifests } from '../util';
 
 /** A valid plan: unique names and geo tags, some CIDRs given (disjoint), the rest allocated. */
 function plan() {
@@ -166,5 +172,161 @@ describe('GlobalService / FailoverPolicy / ReplicationPolicy bad input (property
         name: 'rp', schedule: xs.join(' '), source: { cluster: 'a', namespace: 'db', service: 'db' }, destinations: [{ cluster: 'b', namespace: 'db', service: 'db' }],
       });
     }), runs(100));
+  });
+});
+
+describe('GlobalService serviceType / dns.certificate / dns.ingressController combinations (property)', () => {
+  /** One draw of the options that interact: DNS engines, Service type, certificate and controller. */
+  interface Combo {
+    readonly clusters: string[];
+    readonly namespace: string;
+    readonly hostname: string;
+    readonly port: number;
+    readonly targetPort?: number;
+    readonly selector: { [key: string]: string };
+    readonly k8gb: boolean;
+    readonly externalDns: boolean;
+    readonly serviceType?: kplus.ServiceType;
+    readonly cert?: 'secret' | 'certManager';
+    readonly controller?: 'nginx' | 'custom' | 'istio';
+    readonly custom: { className: string; namespace: string; podLabels: { [key: string]: string } };
+    readonly className?: string;
+    readonly zeroTrust: boolean;
+  }
+  const reserved = ['default', 'kube-system', 'kube-public', 'istio-system', 'ingress-nginx'];
+  const combo: fc.Arbitrary<Combo> = fc.record({
+    clusters: fc.uniqueArray(dnsLabel(12), { minLength: 1, maxLength: 3 }),
+    namespace: dnsLabel(20).filter((n) => !reserved.includes(n)),
+    hostname: hostname(),
+    port: portNumber(),
+    targetPort: fc.option(portNumber(), { nil: undefined }),
+    selector: labelMap(1, 2),
+    engines: fc.constantFrom([true, false], [false, true], [true, true]),
+    serviceType: fc.constantFrom(undefined, kplus.ServiceType.CLUSTER_IP, kplus.ServiceType.LOAD_BALANCER),
+    cert: fc.constantFrom(undefined, 'secret' as const, 'certManager' as const),
+    controller: fc.constantFrom(undefined, 'nginx' as const, 'custom' as const, 'istio' as const),
+    custom: fc.record({ className: dnsLabel(15), namespace: dnsLabel(15), podLabels: labelMap(1, 2) }),
+    className: fc.option(dnsLabel(15), { nil: undefined }),
+    zeroTrust: fc.boolean(),
+  }).map(({ engines, className, controller, ...c }) => ({
+    ...c,
+    k8gb: engines[0],
+    externalDns: engines[1],
+    controller,
+    // ingressClassName and ingressController are exclusive (a refused pair of its own)
+    className: controller === undefined ? className : undefined,
+  })).filter((c) => c.custom.namespace !== c.namespace);
+
+  const certOf = (c: Combo) => c.cert === 'secret' ? IngressCertificate.fromSecret('global-tls')
+    : c.cert === 'certManager' ? IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')) : undefined;
+  const controllerOf = (c: Combo) => c.controller === 'nginx' ? IngressController.nginx()
+    : c.controller === 'custom' ? IngressController.custom(c.custom)
+      : c.controller === 'istio' ? IngressController.istio() : undefined;
+  /** The Service type the combination asks for (explicit, else the documented default). */
+  const typeOf = (c: Combo) => c.serviceType ?? (c.k8gb && !c.externalDns ? kplus.ServiceType.CLUSTER_IP : kplus.ServiceType.LOAD_BALANCER);
+  /** The field and value the refusal must name, or undefined for a valid combination (the checks' order). */
+  const refusal = (c: Combo): { field: string; value: unknown } | undefined => {
+    if (c.controller === 'istio') return { field: 'dns.ingressController', value: 'istio' };
+    if (c.cert !== undefined && !c.k8gb) return { field: 'dns.certificate', value: certOf(c)!.source };
+    const type = typeOf(c);
+    if (c.externalDns && type !== kplus.ServiceType.LOAD_BALANCER) return { field: 'serviceType', value: type };
+    if (c.cert !== undefined && type !== kplus.ServiceType.CLUSTER_IP) return { field: 'serviceType', value: type };
+    return undefined;
+  };
+  /** Every cluster's objects, or the error. */
+  const synth = (c: Combo): Map<string, any[]> => {
+    const fleet = new Fleet(new App(), 'fleet', { clusters: c.clusters.map((n) => ({ name: n, region: `r-${n}` })) });
+    if (c.zeroTrust) {
+      // a zero-trust namespace admits a LoadBalancer Service only when told so
+      const allowLoadBalancers = typeOf(c) === kplus.ServiceType.LOAD_BALANCER;
+      for (const cl of fleet.clusters) new ZeroTrustNamespace(cl.chart, 'ns', { name: c.namespace, allowLoadBalancers });
+    }
+    new GlobalService(fleet, 'gs', {
+      name: 'web',
+      namespace: c.namespace,
+      port: c.port,
+      targetPort: c.targetPort,
+      selector: c.selector,
+      serviceType: c.serviceType,
+      dns: {
+        hostname: c.hostname,
+        k8gb: c.k8gb,
+        externalDns: c.externalDns,
+        certificate: certOf(c),
+        ingressController: controllerOf(c),
+        ingressClassName: c.className,
+        requireZeroTrustNamespace: c.zeroTrust,
+      },
+    });
+    return new Map(fleet.clusters.map((cl) => [cl.name, cl.chart.toJson()]));
+  };
+
+  test('valid combinations synthesize schema-valid objects, deterministically, with the meaning asked for', () => {
+    const valid = combo.filter((c) => refusal(c) === undefined);
+    fc.assert(fc.property(valid, (c) => {
+      const out = synth(c);
+      expect(synth(c)).toEqual(out);
+      const type = typeOf(c);
+      const controller = controllerOf(c) ?? IngressController.nginx({ className: c.className ?? 'nginx' });
+      const targetPort = c.targetPort ?? c.port;
+      for (const cluster of c.clusters) {
+        const objs = out.get(cluster)!;
+        expect(formatIssues(validateManifests(objs))).toBe(formatIssues([]));
+        const of = (kind: string) => objs.filter((o) => o.kind === kind && o.metadata.namespace === c.namespace);
+        const [svc] = of('Service');
+        expect(svc.spec.type).toBe(type);
+        expect(svc.spec.selector).toEqual(c.selector);
+        expect(svc.metadata.annotations?.['external-dns.alpha.kubernetes.io/hostname']).toBe(c.externalDns ? c.hostname : undefined);
+        expect(svc.metadata.annotations?.['external-dns.alpha.kubernetes.io/set-identifier']).toBe(c.externalDns ? cluster : undefined);
+        expect(of('Gslb').map((g) => g.spec.resourceRef.name)).toEqual(c.k8gb ? ['web'] : []);
+        const ingresses = of('Ingress');
+        expect(ingresses.map((i) => [i.metadata.name, i.spec.ingressClassName])).toEqual(c.k8gb ? [['web', controller.className]] : []);
+        if (c.cert !== undefined) {
+          // TLS only, and only the controller's pods reach the service's pods, on the pod port
+          expect(ingresses[0].spec.tls).toEqual([{ hosts: [c.hostname], secretName: c.cert === 'secret' ? 'global-tls' : expect.any(String) }]);
+          expect(of('Certificate').map((x) => x.spec.dnsNames)).toEqual(c.cert === 'certManager' ? [[c.hostname]] : []);
+          const admits = of('NetworkPolicy').filter((np) => np.spec.ingress && JSON.stringify(np.spec.podSelector.matchLabels) === JSON.stringify(
+            Object.fromEntries(Object.entries(c.selector).sort())));
+          expect(admits.map((np) => np.spec.ingress)).toEqual(c.zeroTrust ? [[{
+            from: [{
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': controller.namespace } },
+              podSelector: { matchLabels: Object.fromEntries(Object.entries(controller.podLabels).sort()) },
+            }],
+            ports: [{ protocol: 'TCP', port: targetPort }],
+          }]] : []);
+        } else {
+          expect(ingresses.flatMap((i) => i.spec.tls ?? [])).toEqual([]);
+          expect(of('Certificate')).toEqual([]);
+        }
+      }
+    }), runs(30));
+  }, timeoutFor(30, 1500));
+
+  test('refused combinations (externalDns + ClusterIP, certificate + LoadBalancer, certificate without k8gb, an Istio controller) name the field and the value', () => {
+    const refused = combo.filter((c) => refusal(c) !== undefined);
+    fc.assert(fc.property(refused, (c) => {
+      expectValidationError(() => synth(c), refusal(c)!);
+    }), runs(150));
+  });
+
+  test('the generator reaches every rule and every valid shape', () => {
+    const fields = new Set<string>();
+    const shapes = new Set<string>();
+    fc.assert(fc.property(combo, (c) => {
+      const r = refusal(c);
+      if (r) fields.add(`${r.field}=${String(r.value)}`);
+      else shapes.add(`k8gb=${c.k8gb} externalDns=${c.externalDns} ${typeOf(c)} cert=${c.cert ?? 'none'}`);
+    }), { ...runs(300), numRuns: Math.max(300, runs(300).numRuns ?? 300) }); // coverage needs enough draws, whatever FC_RUNS
+    expect(Array.from(shapes).sort()).toEqual([
+      'k8gb=false externalDns=true LoadBalancer cert=none',
+      'k8gb=true externalDns=false ClusterIP cert=certManager',
+      'k8gb=true externalDns=false ClusterIP cert=none',
+      'k8gb=true externalDns=false ClusterIP cert=secret',
+      'k8gb=true externalDns=false LoadBalancer cert=none',
+      'k8gb=true externalDns=true LoadBalancer cert=none',
+    ]);
+    expect(Array.from(fields).sort()).toEqual(expect.arrayContaining([
+      'dns.certificate=cert-manager', 'dns.certificate=secret', 'dns.ingressController=istio', 'serviceType=ClusterIP', 'serviceType=LoadBalancer',
+    ]));
   });
 });
