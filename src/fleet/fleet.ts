@@ -6,6 +6,7 @@ import { Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
+import { FLOWS_TOJSON_WRAPS } from '../flows/internal';
 
 /**
  * One cluster of a fleet, as declared.
@@ -278,11 +279,21 @@ export class Fleet extends Construct {
     }
     // validations may add constructs (late objects): dependencies are resolved after them
     resolveDependencies(this.node.root.node.findAll());
-    // a chart whose toJson is replaced (e.g. gitops SyncWaves annotates at synthesis) synthesizes itself
-    return clusters.map((c) => Yaml.stringify(...(c.chart.toJson === Chart.prototype.toJson
+    // a chart whose toJson is replaced (e.g. gitops SyncWaves annotates at synthesis) synthesizes
+    // itself; Flows' replacement only renders the flows, which the validations have done
+    return clusters.map((c) => Yaml.stringify(...(plainToJson(c.chart)
       ? chartObjects(c.chart).map((o) => o.toJson())
       : c.chart.toJson())));
   }
+}
+
+/** True if the chart's toJson is cdk8s's, possibly wrapped by Flows (which only renders first). */
+function plainToJson(chart: Chart): boolean {
+  let f: any = chart.toJson;
+  while (typeof f === 'function' && f[FLOWS_TOJSON_WRAPS] !== undefined) {
+    f = f[FLOWS_TOJSON_WRAPS];
+  }
+  return f === Chart.prototype.toJson;
 }
 
 /**

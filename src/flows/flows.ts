@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowOptions } from './flow';
+import { FLOWS_TOJSON_WRAPS } from './internal';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer } from './peer';
 import { fail, validateDns1123Label } from '../core/validate';
@@ -71,15 +72,14 @@ export class Flows extends Construct {
     super(chart, id);
     // render late: before validation (App.synth) and before Chart.toJson (Testing.synth)
     this.node.addValidation({ validate: () => { this.render(); return []; } });
-    const original = chart.toJson.bind(chart);
-    Object.defineProperty(chart, 'toJson', {
-      configurable: true,
-      writable: true,
-      value: () => {
-        this.render();
-        return original();
-      },
-    });
+    const previous = chart.toJson;
+    const original = previous.bind(chart);
+    const toJson = (): any[] => {
+      this.render();
+      return original();
+    };
+    (toJson as any)[FLOWS_TOJSON_WRAPS] = previous;
+    Object.defineProperty(chart, 'toJson', { configurable: true, writable: true, value: toJson });
   }
 
   /**

@@ -1,0 +1,62 @@
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import * as yaml from 'js-yaml';
+import { Fleet, Flows, Peer, Port, SyncWaves, ZeroTrustNamespace } from '../../src';
+import { expectValid } from '../util';
+
+/** Two clusters with namespaces, workloads, flows, and dependencies inside and across charts. */
+function build(opts: { syncWaves?: boolean } = {}): { app: App; fleet: Fleet } {
+  const app = new App();
+  const fleet = new Fleet(app, 'fleet', {
+    clusters: [{ name: 'east', region: 'asia-east' }, { name: 'west', region: 'europe-west' }],
+  });
+  const services: kplus.Service[] = [];
+  for (const c of fleet.clusters) {
+    if (opts.syncWaves) SyncWaves.apply(c.chart);
+    new ZeroTrustNamespace(c.chart, 'shop', { name: 'shop' });
+    const deps = ['web', 'api'].map((name) => new kplus.Deployment(c.chart, name, {
+      metadata: { name, namespace: 'shop' },
+      containers: [{ name: 'app', image: `registry.example.com/${name}:1.0.0`, portNumber: 8080 }],
+    }));
+    const svc = new kplus.Service(c.chart, 'api-svc', {
+      metadata: { name: 'api', namespace: 'shop' }, selector: deps[1], ports: [{ port: 80, targetPort: 8080 }],
+    });
+    services.push(svc);
+    Flows.of(c.chart).allow(Peer.workload(deps[0]), Peer.workload(deps[1]), { ports: [Port.tcp(8080)] });
+    // within the chart: the Deployment after the Service (cdk8s orders the output by dependencies)
+    deps[0].node.addDependency(svc);
+  }
+  // across charts (cdk8s turns it into a chart dependency)
+  const other = new Chart(app, 'shared');
+  const cm = new ApiObject(other, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: 'shop' } });
+  services[1].node.addDependency(cm);
+  return { app, fleet };
+}
+
+describe('Fleet.manifests / synthClusters render every cluster in one pass', () => {
+  test.each([false, true])('same YAML as cdk8s chart.toJson() (SyncWaves: %s)', (syncWaves) => {
+    const ours = build({ syncWaves }).fleet;
+    const rendered = ours.clusterNames.map((n) => ours.manifests(n));
+    const reference = build({ syncWaves }).fleet;
+    const expected = reference.clusters.map((c) => Yaml.stringify(...c.chart.toJson()));
+    expect(rendered).toEqual(expected);
+    for (const text of rendered) {
+      const objs = yaml.loadAll(text) as any[];
+      expectValid(objs);
+      // the flows are rendered (default-deny + the flow's policies) and the dependency is honoured
+      expect(objs.filter((o) => o.kind === 'NetworkPolicy').length).toBeGreaterThanOrEqual(3);
+      const kinds = objs.map((o) => `${o.kind}/${o.metadata.name}`);
+      expect(kinds.indexOf('Service/api')).toBeLessThan(kinds.indexOf('Deployment/web'));
+      if (syncWaves) expect(objs.every((o) => o.metadata.annotations?.[SyncWaves.ANNOTATION] !== undefined)).toBe(true);
+    }
+  });
+
+  test('validates the whole app once, before anything is rendered', () => {
+    const { app, fleet } = build();
+    let calls = 0;
+    new ApiObject(new Chart(app, 'other'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })
+      .node.addValidation({ validate: () => { calls++; return ['broken on purpose']; } });
+    expect(() => fleet.manifests('east')).toThrow(/other\/x: broken on purpose/);
+    expect(calls).toBe(1);
+  });
+});
