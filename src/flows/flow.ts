@@ -144,6 +144,8 @@ export class Flow {
     if (!isPeer(to)) {
       fail(path, 'to', to, 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)');
     }
+    checkPeerShape(path, 'from', from);
+    checkPeerShape(path, 'to', to);
     if (from.peerKind === PeerKind.IP_BLOCKS && to.peerKind === PeerKind.IP_BLOCKS) {
       fail(path, 'to', to.peerName, 'a pod or namespace peer: a flow between two IP blocks never enters the cluster');
     }
@@ -212,6 +214,19 @@ export class Flow {
       // only when not ALL: keys (and so the order of flows) of existing flows are unchanged
       layers: this.layers === FlowLayers.ALL ? undefined : this.layers,
     });
+  }
+}
+
+/**
+ * Refuses an `IPeer` (a user implementation: the `Peer` factories and `ZeroTrustNamespace` are
+ * always well formed) that would select more than it says: a namespace peer with neither a name
+ * nor labels (the egress end read it as the other end's namespace, the ingress end as every
+ * namespace).
+ */
+function checkPeerShape(path: string, field: string, p: IPeer): void {
+  if (p.peerKind === PeerKind.NAMESPACE && p.namespace === undefined && p.namespaceLabels === undefined) {
+    fail(path, `${field}.namespace`, p.peerName,
+      'a namespace name or namespaceLabels on a namespace peer (Peer.namespaceByName, Peer.namespacesByLabels, a ZeroTrustNamespace)');
   }
 }
 
