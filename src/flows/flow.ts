@@ -221,12 +221,17 @@ export class Flow {
  * Refuses an `IPeer` (a user implementation: the `Peer` factories and `ZeroTrustNamespace` are
  * always well formed) that would select more than it says: a namespace peer with neither a name
  * nor labels (the egress end read it as the other end's namespace, the ingress end as every
- * namespace).
+ * namespace), and an IP-block peer without blocks (an empty NetworkPolicy peer list, like an
+ * AuthorizationPolicy rule without sources, matches every source).
  */
 function checkPeerShape(path: string, field: string, p: IPeer): void {
   if (p.peerKind === PeerKind.NAMESPACE && p.namespace === undefined && p.namespaceLabels === undefined) {
     fail(path, `${field}.namespace`, p.peerName,
       'a namespace name or namespaceLabels on a namespace peer (Peer.namespaceByName, Peer.namespacesByLabels, a ZeroTrustNamespace)');
+  }
+  if (p.peerKind === PeerKind.IP_BLOCKS && (!Array.isArray(p.ipBlocks) || p.ipBlocks.length === 0)) {
+    fail(path, `${field}.ipBlocks`, p.ipBlocks ?? p.peerName,
+      'a non-empty list of IP blocks on an IP-block peer (an empty peer list would match every address and pod)');
   }
 }
 

@@ -47,6 +47,11 @@ describe('custom IPeer implementations never widen a flow', () => {
     expect(e.message).toMatch(/invalid from.namespace "mine": expected a namespace name or namespaceLabels on a namespace peer/);
   });
 
+  test('an IP-block peer without blocks is refused (it rendered `from: []`: every source)', () => {
+    const e = fromCustomPeer({ peerKind: PeerKind.IP_BLOCKS, peerName: 'none', ipBlocks: [], inCluster: false });
+    expect(e.message).toMatch(/invalid from.ipBlocks \[\]: expected a non-empty list of IP blocks on an IP-block peer/);
+  });
+
   test('well-formed peers still render (namespace by name, by labels, IP blocks)', () => {
     const { chart, flows } = cluster();
     flows.allow(Peer.namespaceByName('a'), Peer.pods({ app: 'api' }, { namespace: 'b' }), { ports: [Port.tcp(8080)] });
