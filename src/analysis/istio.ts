@@ -42,6 +42,11 @@ function anyMatch(patterns: string[] | undefined, value: string | undefined): bo
   return (patterns ?? []).some((p) => istioMatch(String(p), value));
 }
 
+const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'];
+
+/** The keys of an AuthorizationPolicy source that name the peer's mesh identity. */
+const IDENTITY_KEYS: Array<[string, string]> = [['principals', ''], ['notPrincipals', 'not '], ['namespaces', 'ns '], ['notNamespaces', 'not ns ']];
+
 function portsOf(list: any[] | undefined, where: string): ConnSet {
   if (!list || !list.length) return ConnSet.ALL;
   let c = ConnSet.NONE;
@@ -59,6 +64,7 @@ function portsOf(list: any[] | undefined, where: string): ConnSet {
  */
 export class IstioLayer {
   public readonly active: boolean;
+  private readonly passthroughBy = new Map<PodInfo, string | undefined>();
 
   constructor(
     private readonly res: ParsedResources,
@@ -73,6 +79,14 @@ export class IstioLayer {
       if (!['ALLOW', 'DENY', 'CUSTOM', 'AUDIT'].includes(action)) {
         throw new AnalysisError(`AuthorizationPolicy ${ap.metadata?.namespace ?? 'default'}/${ap.metadata?.name}.spec.action: invalid value "${action}" (valid: ALLOW, DENY, CUSTOM, AUDIT)`);
       }
+    }
+    for (const gw of res.gateways) {
+      (gw.spec?.servers ?? []).forEach((srv: any, i: number) => {
+        const m = srv?.tls?.mode;
+        if (m !== undefined && !TLS_MODES.includes(m)) {
+          throw new AnalysisError(`Gateway ${gw.metadata?.namespace ?? 'default'}/${gw.metadata?.name}.spec.servers[${i}].tls.mode: invalid value "${m}" (valid: ${TLS_MODES.join(', ')})`);
+        }
+      });
     }
     for (const pa of res.peerAuthentications) {
       const m = pa.spec?.mtls?.mode;
@@ -106,9 +120,32 @@ export class IstioLayer {
     return Object.keys(ml).every((k) => pod.labels[k] === String(ml[k]));
   }
 
-  /** True if traffic from `src` to `dst` runs over Istio mTLS (both have sidecars, the destination does not DISABLE it). */
+  /**
+   * The Istio Gateway (`ns/name`) that makes the pod a cross-network east-west gateway: a
+   * `networking.istio.io` Gateway whose `selector` (labels, matched in every namespace, Istio's
+   * default) selects the pod and that has a server with `tls.mode: AUTO_PASSTHROUGH`. Such a pod
+   * forwards other clusters' mTLS connections end to end (SNI routing, no TLS termination).
+   * A Gateway without a selector selects nothing here. Undefined when no such Gateway exists.
+   */
+  public passthroughGateway(pod: PodInfo): string | undefined {
+    if (this.passthroughBy.has(pod)) return this.passthroughBy.get(pod);
+    const gws = this.res.gateways.filter((g) => {
+      const sel = g.spec?.selector;
+      if (!sel || typeof sel !== 'object' || !Object.keys(sel).length) return false;
+      if (!Object.keys(sel).every((k) => pod.labels[k] === String(sel[k]))) return false;
+      return (g.spec?.servers ?? []).some((srv: any) => srv?.tls?.mode === 'AUTO_PASSTHROUGH');
+    }).map((g) => `${g.metadata?.namespace ?? 'default'}/${g.metadata?.name}`).sort();
+    const out = gws.length ? gws[0] : undefined;
+    this.passthroughBy.set(pod, out);
+    return out;
+  }
+
+  /**
+   * True if traffic from `src` to `dst` runs over Istio mTLS (both have sidecars, the destination
+   * does not DISABLE it). An AUTO_PASSTHROUGH gateway forwards the remote sidecars' mTLS.
+   */
   public mtls(src: PodInfo, dst: PodInfo): boolean {
-    return this.inMesh(src) && this.inMesh(dst) && this.mode(dst).mode !== 'DISABLE';
+    return (this.inMesh(src) || this.passthroughGateway(src) !== undefined) && this.inMesh(dst) && this.mode(dst).mode !== 'DISABLE';
   }
 
   /** The workload-wide mTLS mode of the pod (most specific PeerAuthentication wins). */
@@ -163,7 +200,35 @@ export class IstioLayer {
     });
   }
 
-  /** Applies Istio to an L4 result toward `dst`. */
+  /**
+   * For a connection an AUTO_PASSTHROUGH gateway forwards: can some remote caller (any mesh
+   * identity of another cluster) match these `from` sources? `who` names the identities the
+   * match is limited to (`cluster.local/ns/order/sa/order-service`, `ns order`), undefined when
+   * any remote caller matches. ipBlocks/remoteIpBlocks never match (the pod addresses are unknown).
+   */
+  private remoteMatch(from: any[] | undefined): { match: boolean; who?: string } {
+    if (!from || !from.length) return { match: true };
+    const whos: string[] = [];
+    for (const f of from) {
+      const s = f?.source ?? {};
+      if (s.ipBlocks || s.remoteIpBlocks) continue;
+      const parts = IDENTITY_KEYS.filter(([k]) => s[k]).map(([k, pre]) => `${pre}${(s[k] as any[]).join('|')}`);
+      if (!parts.length) return { match: true };
+      whos.push(parts.join(' '));
+    }
+    return whos.length ? { match: true, who: whos.join('|') } : { match: false };
+  }
+
+  /**
+   * Applies Istio to an L4 result toward `dst`.
+   *
+   * When the source pod is an AUTO_PASSTHROUGH east-west gateway ({@link passthroughGateway}),
+   * the connection carries other clusters' callers' mTLS end to end: STRICT mTLS is satisfied and
+   * the AuthorizationPolicies are evaluated for the remote callers, not the gateway's identity.
+   * A port is allowed if some ALLOW rule admits some remote caller on it, with an L7 note naming
+   * the identities it admits (`passthrough: cluster.local/ns/order/sa/order-service POST /api/payments`);
+   * a DENY rule limited to some identities becomes an L7 note too.
+   */
   public apply(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
     const reasons: string[] = [];
@@ -172,7 +237,13 @@ export class IstioLayer {
     const tcp = l4.intersect(ConnSet.of('TCP'));
     const other = l4.subtract(ConnSet.of('TCP'));
     let allowedTcp = tcp;
-    if (!src.inMesh) {
+    const via = src.pod ? this.passthroughGateway(src.pod) : undefined;
+    if (via) {
+      reasons.push(`Gateway ${via}: AUTO_PASSTHROUGH forwards remote callers' mTLS end to end: AuthorizationPolicies see their principals, not the gateway's`);
+    }
+    const matchOf = (from: any[] | undefined): { match: boolean; who?: string } =>
+      (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) });
+    if (!src.inMesh && !via) {
       const strict = this.strictPorts(dst);
       if (!strict.ports.isEmpty) {
         allowedTcp = allowedTcp.subtract(strict.ports);
@@ -194,13 +265,20 @@ export class IstioLayer {
     // DENY
     for (const p of aps.filter((x) => x.spec?.action === 'DENY')) {
       (p.spec?.rules ?? []).forEach((r: any, i: number) => {
-        if (!this.sourceMatches(r.from, src)) return;
+        const m = matchOf(r.from);
+        if (!m.match) return;
         const tos: any[] = r.to && r.to.length ? r.to : [{}];
         for (const t of tos) {
           const op = t.operation ?? {};
           const ports = portsOf(op.ports, `${name(p)}.spec.rules[${i}].to.operation.ports`).subtract(portsOf(op.notPorts ?? [], '').isAll ? ConnSet.NONE : portsOf(op.notPorts, ''));
           const l7s = l7Of(op);
-          if (!l7s && !r.when && !(r.from ?? []).some((f: any) => f?.source?.requestPrincipals)) {
+          if (m.who !== undefined) {
+            // denies some remote callers only: the others still pass
+            if (!allowedTcp.intersect(ports).isEmpty) {
+              l7.push(`DENY passthrough: ${[m.who, l7s, r.when ? 'when conditions' : ''].filter((x) => x).join(' ')} on ${allowedTcp.intersect(ports)} (${name(p)})`);
+              l7Short.push(`deny passthrough: ${[m.who, shortOf(op, r.when ? ['when'] : [])].filter((x) => x).join(' ')}`);
+            }
+          } else if (!l7s && !r.when && !(r.from ?? []).some((f: any) => f?.source?.requestPrincipals)) {
             const before = allowedTcp;
             allowedTcp = allowedTcp.subtract(ports);
             if (!before.equals(allowedTcp)) reasons.push(`${name(p)} rule ${i}: DENY ${ports}`);
@@ -221,7 +299,8 @@ export class IstioLayer {
         const rules: any[] = p.spec?.rules ?? [];
         if (!rules.length) reasons.push(`${name(p)}: ALLOW with no rules (allow-nothing)`);
         rules.forEach((r: any, i: number) => {
-          if (!this.sourceMatches(r.from, src)) return;
+          const m = matchOf(r.from);
+          if (!m.match) return;
           const tos: any[] = r.to && r.to.length ? r.to : [{}];
           for (const t of tos) {
             const op = t.operation ?? {};
@@ -232,13 +311,20 @@ export class IstioLayer {
             granted = granted.union(hit);
             const l7s = l7Of(op);
             const cond = [l7s, r.when ? 'when conditions' : '', (r.from ?? []).some((f: any) => f?.source?.requestPrincipals) ? 'JWT requestPrincipals' : ''].filter((x) => x).join(' ');
-            reasons.push(`${name(p)} rule ${i}: ALLOW ${hit}${cond ? ` only ${cond}` : ''}`);
             const jwt = (r.from ?? []).some((f: any) => f?.source?.requestPrincipals) ? ['JWT'] : [];
-            if (cond) limited.push([hit, cond, shortOf(op, [...(r.when ? ['when'] : []), ...jwt])]); else free = free.union(hit);
+            const short = shortOf(op, [...(r.when ? ['when'] : []), ...jwt]);
+            if (via && (m.who !== undefined || cond)) {
+              const who = m.who ?? 'any remote caller';
+              reasons.push(`${name(p)} rule ${i}: ALLOW ${hit} for remote callers ${who}${cond ? ` only ${cond}` : ''}`);
+              limited.push([hit, `passthrough: ${[who, cond].filter((x) => x).join(' ')}`, `passthrough: ${[who, short].filter((x) => x).join(' ')}`]);
+              continue;
+            }
+            reasons.push(`${name(p)} rule ${i}: ALLOW ${hit}${cond ? ` only ${cond}` : ''}`);
+            if (cond) limited.push([hit, cond, short]); else free = free.union(hit);
           }
         });
       }
-      if (granted.isEmpty && !reasons.some((r) => r.includes('ALLOW'))) reasons.push('no ALLOW rule matches this source');
+      if (granted.isEmpty && !reasons.some((r) => r.includes('ALLOW'))) reasons.push(via ? 'no ALLOW rule admits a remote caller' : 'no ALLOW rule matches this source');
       allowedTcp = allowedTcp.intersect(granted);
       for (const [ports, cond, short] of limited) {
         const rest = ports.subtract(free);

@@ -193,6 +193,8 @@ export class ParsedResources {
   public readonly routes: any[] = [];
   public readonly peerAuthentications: any[] = [];
   public readonly authorizationPolicies: any[] = [];
+  /** Istio `networking.istio.io` Gateways (not Kubernetes Gateway API objects). */
+  public readonly gateways: any[] = [];
   private readonly policyNames = new Set<string>();
 
   constructor(objects: any[]) {
@@ -242,5 +244,6 @@ export class ParsedResources {
     else if (kind === 'Route') this.routes.push(o);
     else if (kind === 'PeerAuthentication') this.peerAuthentications.push(o);
     else if (kind === 'AuthorizationPolicy') this.authorizationPolicies.push(o);
+    else if (kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('networking.istio.io/')) this.gateways.push(o);
   }
 }

@@ -30,6 +30,13 @@ function parseAtom(peer: string): IpInterval | undefined {
  * Computes every allowed connection between workloads, external IP ranges and the ingress
  * controller, with Kubernetes NetworkPolicy semantics and an Istio L7 layer on top.
  *
+ * A pod selected by an Istio `Gateway` (`networking.istio.io`) with a `tls.mode: AUTO_PASSTHROUGH`
+ * server is a cross-network east-west gateway: it forwards other clusters' mTLS connections end to
+ * end, so its connections to meshed pods are judged by AuthorizationPolicies for the remote
+ * callers, not for the gateway's own identity. Such a connection is allowed (where NetworkPolicies
+ * allow it) on the ports some ALLOW rule admits some remote caller on, with an L7 note naming the
+ * identities admitted (`passthrough: cluster.local/ns/order/sa/order-service POST /api/payments`).
+ *
  * Where netpol-analyzer and Kubernetes differ, Kubernetes wins, and the difference is listed here:
  * - hostNetwork pods can be modelled as node traffic (`AnalyzerOptions.hostNetworkAsNode`, on
  *   when `nodeCidrs` is given); netpol-analyzer treats them as ordinary pods (the default).

@@ -25,10 +25,11 @@ const COMMON: string[] = [
   // S17: order-service -> payment-service (L7: POST /api/payments only, checked separately)
   'order/order-service[Deployment] => payment/payment-service[Deployment] : TCP 8080',
   // S14: other regions' order-service arrives through the east-west gateway (AUTO_PASSTHROUGH):
-  // the NetworkPolicies admit the gateway's pods (a network-only flow), but the gateway's own
-  // identity has no ALLOW rule (the AuthorizationPolicy sees the remote order-service, covered
-  // by S17), so the analysis, which models the gateway as a client with its own identity, finds
-  // no connection from it (test/sample/sample.test.ts checks the network layer separately)
+  // the NetworkPolicies admit the gateway's pods (a network-only flow) and, since the mTLS
+  // session is end to end, the analyzer evaluates payment's AuthorizationPolicy for the remote
+  // callers (not the gateway's own identity): allowed on 8080, with the L7 note
+  // `passthrough: cluster.local/ns/order/sa/order-service methods POST paths /api/payments` (S17's rule)
+  'istio-system/istio-eastwestgateway[Deployment] => payment/payment-service[Deployment] : TCP 8080',
   // S7 + S22: role=backend auth-service -> role=db user-db on 5432
   'auth/auth-service[Deployment] => database/user-db[Deployment] : TCP 5432',
 

@@ -51,7 +51,8 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
   test('S17: order-service reaches payment-service only by POST /api/payments; nobody else does', () => {
     const an = analyzers.get(cluster)!;
     const toPayment = an.connections().filter((c) => c.dst === 'payment/payment-service[Deployment]');
-    expect(toPayment.map((c) => c.src).sort()).toEqual(['order/order-service[Deployment]']);
+    // S14: the east-west gateway forwards the remote order-services (AUTO_PASSTHROUGH), judged by the same rule
+    expect(toPayment.map((c) => c.src).sort()).toEqual(['istio-system/istio-eastwestgateway[Deployment]', 'order/order-service[Deployment]']);
     for (const c of toPayment) {
       expect(c.conns).toBe('TCP 8080');
       expect(c.l7.join(' ')).toContain('methods POST paths /api/payments');
@@ -67,15 +68,24 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
     }
   });
 
-  test('S14: the NetworkPolicies admit the east-west gateway to payment-service on 8080 only (network-only flow)', () => {
+  test('S14: the east-west gateway reaches payment-service on 8080 only, authorized for the remote callers (AUTO_PASSTHROUGH)', () => {
     const gw = 'istio-system/istio-eastwestgateway';
     const l4 = ReachabilityAnalyzer.fromObjects(
       [...objects.get(cluster)!.filter((o) => o.kind !== 'AuthorizationPolicy'), ...platformStandIns()], ANALYZER_OPTIONS);
     expect(l4.isAllowed(gw, 'payment/payment-service', '8080')).toBe(true);
     expect(l4.isAllowed(gw, 'payment/payment-service', '8081')).toBe(false);
     expect(l4.isAllowed(gw, 'order/order-service', '8080')).toBe(false);
-    // with the AuthorizationPolicies: the gateway's own identity is denied
-    expect(analyzers.get(cluster)!.isAllowed(gw, 'payment/payment-service', '8080')).toBe(false);
+    // with the AuthorizationPolicies: the gateway is an AUTO_PASSTHROUGH east-west gateway, so
+    // payment's AuthorizationPolicy is judged for the remote callers' principals (not the
+    // gateway's own identity): the remote order-service is allowed POST /api/payments on 8080
+    const an = analyzers.get(cluster)!;
+    expect(an.isAllowed(gw, 'payment/payment-service', '8080')).toBe(true);
+    expect(an.isAllowed(gw, 'payment/payment-service', '8081')).toBe(false);
+    const c = an.connections().find((x) => x.src === `${gw}[Deployment]` && x.dst === 'payment/payment-service[Deployment]')!;
+    expect(c.mtls).toBe(true);
+    expect(c.l7).toEqual(['TCP 8080: passthrough: cluster.local/ns/order/sa/order-service methods POST paths /api/payments']);
+    expect(an.explain(gw, 'payment/payment-service').compact)
+      .toBe('TCP 8080 [mTLS, L7: passthrough: cluster.local/ns/order/sa/order-service POST /api/payments]');
   });
 
   test('S10/S15: the internet reaches the frontend only through the ingress controller', () => {
