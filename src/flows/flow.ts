@@ -1,5 +1,5 @@
 import { mergePorts, peerKey } from './internal';
-import { IPeer, PeerKind } from './peer';
+import { IPeer, Peer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
 import { fail, validateHttpMethod, validateHttpPath } from '../core/validate';
@@ -228,6 +228,12 @@ function checkPeerShape(path: string, field: string, p: IPeer): void {
   if (p.peerKind === PeerKind.NAMESPACE && p.namespace === undefined && p.namespaceLabels === undefined) {
     fail(path, `${field}.namespace`, p.peerName,
       'a namespace name or namespaceLabels on a namespace peer (Peer.namespaceByName, Peer.namespacesByLabels, a ZeroTrustNamespace)');
+  }
+  // A Peer made by a factory always has pod labels (Peer.pods({}) has {}: explicitly every pod; a
+  // workload peer reads its selector from the workload, never undefined), so only custom IPeers are asked.
+  if (p.peerKind === PeerKind.PODS && !(p instanceof Peer) && (p.podLabels === undefined || p.podLabels === null || typeof p.podLabels !== 'object')) {
+    fail(path, `${field}.podLabels`, p.peerName,
+      'pod labels on a pods peer ({} for every pod of the namespace, as Peer.pods({}) gives): without them the flow would match every pod of the namespace');
   }
   if (p.peerKind === PeerKind.IP_BLOCKS && (!Array.isArray(p.ipBlocks) || p.ipBlocks.length === 0)) {
     fail(path, `${field}.ipBlocks`, p.ipBlocks ?? p.peerName,

@@ -6,7 +6,7 @@ import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { expectValidationError } from './arbitraries';
 import {
-  Flows, MeshAuthorization, OtelCollector, Peer, Port, WireguardGateway, WireguardMesh, WireguardSite, ZeroTrustNamespace,
+  Flows, IPeer, MeshAuthorization, OtelCollector, Peer, PeerKind, Port, WireguardGateway, WireguardMesh, WireguardSite, ZeroTrustNamespace,
 } from '../../src';
 import { synthAndValidate } from '../util';
 
@@ -82,5 +82,27 @@ describe('property-test corpus', () => {
     // the same paths without the bad characters are fine
     const ok = Flows.of(chart).allow(Peer.workload(web), Peer.workload(api), { ports: [Port.tcp(8080)], http: { paths: ['/api/payments', '*.json'] } });
     expect(ok.http?.paths).toEqual(['*.json', '/api/payments']);
+  });
+
+  test('flows: a custom pods IPeer without podLabels rendered podSelector {} (every pod of its namespace) for a malformed peer', () => {
+    const chart = Testing.chart();
+    const flows = Flows.of(chart);
+    flows.manageNamespace('b');
+    const api = Peer.pods({ app: 'api' }, { namespace: 'b' });
+    const malformed: IPeer = { peerKind: PeerKind.PODS, peerName: 'web', namespace: 'a', inCluster: true };
+    const e = expectValidationError(() => flows.allow(malformed, api, { ports: [Port.tcp(8080)] }), { field: 'from.podLabels', value: 'web' });
+    expect(e.field).toBe('from.podLabels');
+    expect(e.message).toContain('{} for every pod');
+    expectValidationError(() => flows.allow(Peer.pods({ app: 'web' }, { namespace: 'a' }), { ...malformed, namespace: 'b' }, { ports: [Port.tcp(8080)] }),
+      { field: 'to.podLabels', value: 'web' });
+    expect(flows.all).toEqual([]);
+    // explicit labels on a custom peer, Peer.pods({}) (every pod, on purpose) and a workload peer (labels read from the workload) still work
+    flows.allow({ ...malformed, podLabels: { app: 'web' } }, api, { ports: [Port.tcp(8080)] });
+    flows.allow(Peer.pods({}, { namespace: 'a' }), api, { ports: [Port.tcp(8081)] });
+    const worker = new kplus.Deployment(chart, 'worker', { metadata: { namespace: 'a' }, containers: [{ image: 'w', portNumber: 80 }] });
+    flows.allow(Peer.workload(worker), api, { ports: [Port.tcp(8082)] });
+    const ingress = synthAndValidate(chart).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'b')
+      .flatMap((np) => np.spec.ingress ?? []).map((r: any) => [r.ports[0].port, r.from[0].podSelector]);
+    expect(ingress).toEqual(expect.arrayContaining([[8080, { matchLabels: { app: 'web' } }], [8081, { matchLabels: {} }], [8082, { matchLabels: worker.matchLabels }]]));
   });
 });
