@@ -152,7 +152,9 @@ export class FluxDelivery extends Construct {
     this.apps = [];
     clusters.forEach((c, i) => {
       const kubeConfig = secrets ? { kubeConfig: { secretRef: { name: secrets[c.name] } } } : {};
-      const objName = (half: string) => toKubeName([c.name, half], 53);
+      // cluster names are DNS-1123 labels already: use them as they are (toKubeName would collapse
+      // `a--b` into `a-b` and make two clusters share objects); hash only past Helm's 53 characters
+      const objName = (half: string) => (c.name.length + half.length + 1 <= 53 ? `${c.name}-${half}` : toKubeName([c.name, half], 53));
       const make = (half: 'policies' | 'apps', dependsOn: string | undefined): ApiObject => {
         const path = `./${this.paths[i]}/${half}`;
         const deps = dependsOn ? { dependsOn: [{ name: dependsOn }] } : {};

@@ -60,8 +60,6 @@ const clusterNames = fc.oneof(
 
 const flavour = fc.constantFrom<Flavour>('argo', 'flux-git', 'flux-oci');
 
-/** A cluster name with runs of '-' collapsed (what Flux object names are derived from). */
-const collapsed = (n: string) => n.replace(/-+/g, '-');
 
 describe('ArgoCdDelivery / FluxDelivery valid input (property)', () => {
   const valid = flavour.chain((f) => fc.record({
@@ -74,7 +72,7 @@ describe('ArgoCdDelivery / FluxDelivery valid input (property)', () => {
     name: dnsLabel(20),
     namespace: dnsLabel(20),
     helm: f === 'flux-oci' ? fc.constant(false) : fc.boolean(),
-  })).filter((v) => v.flavour === 'argo' || new Set(v.clusters.map(collapsed)).size === v.clusters.length);
+  }));
 
   test('schema-valid, deterministic, one folder per delivered cluster, object names unique', () => {
     fc.assert(fc.property(valid, (v) => {
@@ -125,12 +123,9 @@ describe('ArgoCdDelivery / FluxDelivery valid input (property)', () => {
 });
 
 describe('FluxDelivery object names', () => {
-  // KNOWN BUG (src/gitops/flux-delivery.ts): the Kustomization/HelmRelease names come from
-  // toKubeName([cluster, half]), which collapses runs of '-': clusters `a-b` and `a--b` (both valid
-  // DNS-1123 labels, both accepted by Fleet) get the same `a-b-policies` / `a-b-apps` objects in one
-  // namespace, so one cluster's delivery silently replaces the other's. `test.failing` turns red
-  // once names are unique: then make it a plain `test` and drop the filter in the property above.
-  test.failing.each([['flux-git' as Flavour, false], ['flux-git' as Flavour, true]])('%s (helm %s): clusters a-b and a--b get distinct object names', (f, helm) => {
+  // regression: names came from toKubeName([cluster, half]), which collapses runs of '-', so clusters
+  // `a-b` and `a--b` (both valid, both accepted by Fleet) shared `a-b-policies` / `a-b-apps`
+  test.each([['flux-git' as Flavour, false], ['flux-git' as Flavour, true]])('%s (helm %s): clusters a-b and a--b get distinct object names', (f, helm) => {
     const { objs } = deliver(f, ['a-b', 'a--b'], {
       repoUrl: 'https://github.com/example/platform.git', packaging: helm ? GitOpsPackaging.HELM : GitOpsPackaging.MANIFESTS,
     });
