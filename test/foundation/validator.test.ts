@@ -310,3 +310,25 @@ describe('CRDs among the validated objects', () => {
     expectInvalid(untyped, 'structural schema needs a type');
   });
 });
+
+describe('one apply unit holds each object once', () => {
+  const cm = (scope: Chart, id: string, namespace: string, name: string) =>
+    new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name }, data: { a: 'b' } });
+
+  test('two objects with one identity in a chart are an error naming both', () => {
+    const chart = Testing.chart();
+    cm(chart, 'one', 'shop', 'settings');
+    cm(chart, 'two', 'shop', 'settings');
+    expect(() => synthAndValidate(chart)).toThrow(/ConfigMap\/shop\/settings.*duplicate object: same group, kind, namespace and name as object #0/);
+  });
+
+  test('the same name in another namespace, or in another chart of an app (another cluster), is fine', () => {
+    const app = Testing.app();
+    const east = new Chart(app, 'east');
+    const west = new Chart(app, 'west');
+    cm(east, 'one', 'shop', 'settings');
+    cm(east, 'two', 'other', 'settings');
+    cm(west, 'one', 'shop', 'settings');
+    expect(synthAndValidate(app)).toHaveLength(3);
+  });
+});

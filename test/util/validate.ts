@@ -291,7 +291,28 @@ export function expectInvalid(obj: any, fragment: string, opts?: ValidateOptions
  * object is valid (expectValid) and return the objects.
  */
 export function synthAndValidate(chartOrApp: Chart | App, opts?: ValidateOptions): any[] {
-  const objs = Chart.isChart(chartOrApp) ? Testing.synth(chartOrApp) : (chartOrApp as App).charts.flatMap((c) => c.toJson());
-  expectValid(objs, opts);
+  // one chart is one apply unit (one cluster in a fleet): two objects with one identity in it is an error
+  const perChart = Chart.isChart(chartOrApp) ? [Testing.synth(chartOrApp)] : (chartOrApp as App).charts.map((c) => c.toJson());
+  const objs = perChart.flat();
+  const issues = [...validateObjects(objs, opts), ...perChart.flatMap(duplicateIssues)];
+  if (issues.length > 0) throw new Error(`${issues.length} schema validation error(s):\n${formatIssues(issues)}`);
   return objs;
+}
+
+/**
+ * Objects of one apply unit that share an identity (API group, kind, namespace, name): the API
+ * server keeps one of them (create fails, apply overwrites), so the output silently loses one.
+ */
+export function duplicateIssues(objs: any[]): ValidationIssue[] {
+  const seen = new Map<string, number>();
+  const issues: ValidationIssue[] = [];
+  objs.forEach((o, i) => {
+    if (!o || typeof o !== 'object' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') return;
+    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+    const key = JSON.stringify([group, o.kind, o.metadata.namespace ?? '', o.metadata.name]);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else issues.push({ object: objectId(o), path: '', message: `duplicate object: same group, kind, namespace and name as object #${first} (the API server keeps only one)` });
+  });
+  return issues;
 }
