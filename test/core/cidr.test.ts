@@ -1,16 +1,7 @@
 /* eslint-disable no-bitwise */ // IP address arithmetic is bit arithmetic
 import { Cidr, IpVersion, ValidationError } from '../../src/core';
 import { cidrRange, formatIpv6, parseCidr, parseIp, parseIpv4, parseIpv6 } from '../../src/core/ip';
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { errorOf } from '../util';
 
 describe('ip helpers', () => {
   test('parseIpv4', () => {

@@ -2,16 +2,7 @@ import { ValidationError } from '../../src/core';
 import {
   HTTP_METHODS, isHttpMethod, isHttpPath, validateHttpMethod, validateHttpPath,
 } from '../../src/core/validate';
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { errorOf } from '../util';
 
 describe('HTTP path rule (Istio AuthorizationPolicy paths)', () => {
   test.each([

@@ -1,14 +1,5 @@
 import { Port, Protocol, ValidationError } from '../../src/core';
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { errorOf } from '../util';
 
 describe('Port', () => {
   test('factories and toString', () => {

@@ -9,16 +9,7 @@ import {
   validateNonEmpty,
   validatePort,
 } from '../../src/core/validate';
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
+import { errorOf } from '../util';
 
 describe('ValidationError', () => {
   test('message format and fields', () => {

@@ -3,22 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { Cidr, Fleet, ValidationError } from '../../src';
-import { expectValid, synthAndValidate } from '../util';
+import { Cidr, Fleet } from '../../src';
+import { errorOf, expectValid, synthAndValidate } from '../util';
 import { seedFleet, seedSample } from './fixtures';
 
 function fleetOf(clusters: any[], extra: any = {}): Fleet {
   return new Fleet(new App(), 'fleet', { clusters, ...extra });
-}
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('Fleet cluster plan (S13)', () => {

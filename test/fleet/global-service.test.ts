@@ -2,24 +2,14 @@ import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   CertIssuer, Fleet, GlobalService, GlobalServiceProps, GslbStrategy, GslbStrategyType, IngressCertificate, IngressController,
-  ReachabilityAnalyzer, ValidationError, ZeroTrustNamespace,
+  ReachabilityAnalyzer, ZeroTrustNamespace,
 } from '../../src';
-import { synthAndValidate } from '../util';
+import { errorOf, synthAndValidate } from '../util';
 import { seedFleet } from './fixtures';
 
 const base: GlobalServiceProps = {
   name: 'frontend', namespace: 'frontend', port: 80, targetPort: 8080, selector: { app: 'frontend' },
 };
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 function byKind(objs: any[], kind: string): any[] {
   return objs.filter((o) => o.kind === kind);

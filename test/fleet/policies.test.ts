@@ -4,21 +4,11 @@ import { App, Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
   FailoverPolicy, FailoverPolicyProps, Fleet, FleetCrdKind, FleetCrds, GlobalService, GslbStrategy,
-  ReplicationPolicy, ReplicationPolicyProps, ValidationError,
+  ReplicationPolicy, ReplicationPolicyProps,
 } from '../../src';
 import { cronProblem } from '../../src/fleet/cron';
-import { expectInvalid, expectValid, synthAndValidate } from '../util';
+import { errorOf, expectInvalid, expectValid, synthAndValidate } from '../util';
 import { seedFleet, seedSample } from './fixtures';
-
-function errorOf(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 const failoverProps: FailoverPolicyProps = {
   name: 'global-failover', primaryCluster: 'asia-east', secondaryClusters: ['europe-west', 'us-east'],
