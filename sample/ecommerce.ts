@@ -83,9 +83,14 @@ export const GUARDRAIL_EXCLUDED = ['kube-system', 'kube-public', 'istio-system']
  * Namespaces where the guardrails loosen only what the component needs (every other rule applies):
  * the WireGuard gateway (hostNetwork, NET_ADMIN, root) and the ingress-nginx controller (writable
  * root filesystem for nginx; its chart owns the namespace's NetworkPolicies, so none is generated
- * there: install it with `controller.networkPolicy.enabled=true`, the guardrails require one).
+ * there: install it with `controller.networkPolicy.enabled=true`, the guardrails require one), and
+ * the Fluentd log shipper (read-only hostPath volumes under the node's /var/log).
  */
-export const GUARDRAIL_EXCEPTIONS = [GuardrailException.vpnGateway('wireguard'), GuardrailException.ingressController('ingress-nginx')];
+export const GUARDRAIL_EXCEPTIONS = [
+  GuardrailException.vpnGateway('wireguard'),
+  GuardrailException.ingressController('ingress-nginx'),
+  GuardrailException.logShipper('logging'),
+];
 
 interface Region {
   readonly name: string;

@@ -93,6 +93,9 @@ export interface AdmissionGuardrailsProps {
 }
 
 const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers, containers][]';
+// in a foreach over hostPath volumes: how many container mounts of the volume are not readOnly
+const HOST_PATH_WRITABLE_MOUNTS = '{{ request.object.spec.[ephemeralContainers, initContainers, containers][].volumeMounts[] '
+  + '| [?name == \'{{ element.name }}\' && readOnly != `true`] | length(@) }}';
 // the CRD's override action enum also allows 'Audit', which the binding folds into its lowercase member: keep our spelling
 const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRulesValidateFailureActionOverridesAction;
 
@@ -123,7 +126,7 @@ export class AdmissionGuardrails extends Construct {
     const seen = new Set<string>();
     exceptions.forEach((e, i) => {
       if (!(e instanceof GuardrailException)) {
-        fail(path, `exceptions[${i}]`, e, 'a GuardrailException (GuardrailException.vpnGateway(ns), .ingressController(ns) or .of({...}))');
+        fail(path, `exceptions[${i}]`, e, 'a GuardrailException (GuardrailException.vpnGateway(ns), .ingressController(ns), .logShipper(ns) or .of({...}))');
       }
       if (seen.has(e.namespace)) {
         fail(path, `exceptions[${i}].namespace`, e.namespace, 'one exception per namespace (merge the two)');
@@ -146,6 +149,14 @@ export class AdmissionGuardrails extends Construct {
     }
     const widened = Array.from(capGroups.values()).flatMap((g) => g.namespaces).sort();
     const hostNet = except((e) => e.allowHostNetwork);
+    const hostPath = except((e) => e.allowHostPath);
+    // namespaces grouped by the node directories their hostPath volumes may mount read-only: one rule per group
+    const hostPathGroups = new Map<string, { paths: string[]; namespaces: string[] }>();
+    for (const e of exceptions.filter((x) => x.allowHostPath && x.allowedHostPaths.length > 0)) {
+      const key = e.allowedHostPaths.join(',');
+      if (!hostPathGroups.has(key)) hostPathGroups.set(key, { paths: e.allowedHostPaths, namespaces: [] });
+      hostPathGroups.get(key)!.namespaces.push(e.namespace);
+    }
     const noGenerate = except((e) => !e.generateNetworkPolicies);
     const actions = Object.values(GuardrailAction) as string[];
     if (props.networkPolicyAction !== undefined && !actions.includes(props.networkPolicyAction)) {
@@ -340,6 +351,31 @@ export class AdmissionGuardrails extends Construct {
           'containers': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
         },
       };
+      const hostPathGroupList = Array.from(hostPathGroups.entries()).sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => g);
+      const hostPathRule = (g: { paths: string[]; namespaces: string[] }, i: number): ClusterPolicySpecRules => ({
+        name: hostPathGroupList.length === 1 ? 'restrict-host-paths' : `restrict-host-paths-${i + 1}`,
+        match: { any: [{ resources: { kinds: ['Pod'], namespaces: g.namespaces.sort() } }] },
+        validate: {
+          ...podAct,
+          message: `hostPath volumes may mount only ${g.paths.join(', ')} (or below, without '..'), and read-only.`,
+          foreach: [{
+            list: 'request.object.spec.volumes[?hostPath] || `[]`',
+            deny: {
+              conditions: {
+                any: [
+                  { key: '{{ element.hostPath.path }}', operator: 'AnyNotIn', value: g.paths.flatMap((p) => [p, `${p}/*`]) },
+                  { key: '{{ contains(element.hostPath.path, \'..\') }}', operator: 'Equals', value: true },
+                  {
+                    key: HOST_PATH_WRITABLE_MOUNTS,
+                    operator: 'GreaterThan',
+                    value: 0,
+                  },
+                ],
+              },
+            },
+          }],
+        },
+      });
       const eachContainer = (sc: any) => ({
         '=(ephemeralContainers)': [{ '=(securityContext)': sc }],
         '=(initContainers)': [{ '=(securityContext)': sc }],
@@ -376,6 +412,12 @@ export class AdmissionGuardrails extends Construct {
           spec: { '=(hostNetwork)': 'false', '=(hostPID)': 'false', '=(hostIPC)': 'false' },
         }, { exclude: hostNet }),
         patternRule('disallow-host-ports', 'hostPort is not allowed: use a ClusterIP Service.', hostPortsPattern, { exclude: hostNet }),
+        // upstream kyverno/policies disallow-host-path: a hostPath volume is a way out of the container
+        patternRule('disallow-host-path', 'hostPath volumes are not allowed: spec.volumes[*].hostPath must be unset.', {
+          spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] },
+        }, { exclude: hostPath }),
+        // exceptions that name their node directories: only those, read-only
+        ...hostPathGroupList.map(hostPathRule),
         // exceptions with hostNetwork: hostPID and hostIPC stay refused, and hostPort is allowed
         // only on hostNetwork pods (where the API server sets hostPort = containerPort)
         ...(hostNet.length > 0 ? [
@@ -395,7 +437,7 @@ export class AdmissionGuardrails extends Construct {
         name: 'zero-trust-pod-hardening',
         annotations: {
           'policies.kyverno.io/title': 'Zero-trust pod hardening',
-          'policies.kyverno.io/description': 'Drop ALL capabilities, no privilege, non-root, read-only root filesystem, RuntimeDefault seccomp, no host namespaces or ports.',
+          'policies.kyverno.io/description': 'Drop ALL capabilities, no privilege, non-root, read-only root filesystem, RuntimeDefault seccomp, no host namespaces, ports or paths.',
         },
       },
       spec: { background: true, rules: Lazy.any({ produce: () => podRules(rollout()) }) },

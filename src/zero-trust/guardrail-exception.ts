@@ -54,6 +54,23 @@ export interface GuardrailExceptionOptions {
    * @default true
    */
   readonly generateNetworkPolicies?: boolean;
+
+  /**
+   * Allow `hostPath` volumes (the `disallow-host-path` rule is skipped in the namespace). With
+   * `allowedHostPaths`, only those node directories, mounted read-only.
+   *
+   * @default false
+   */
+  readonly allowHostPath?: boolean;
+
+  /**
+   * With `allowHostPath`: the node directories a hostPath volume may mount (each an absolute path;
+   * the directory itself or anything below it, never a path with `..`), and every container mount
+   * of such a volume must be `readOnly: true`. Empty or unset: any hostPath, writable.
+   *
+   * @default - any path (when allowHostPath is true)
+   */
+  readonly allowedHostPaths?: string[];
 }
 
 /**
@@ -62,8 +79,8 @@ export interface GuardrailExceptionOptions {
 export interface VpnGatewayExceptionOptions {
   /**
    * The gateway loads its kernel module at start (`WireguardGateway`'s `loadKernelModule`): its
-   * container adds `SYS_MODULE` (and mounts the node's `/lib/modules` read-only, a hostPath the
-   * guardrails do not restrict). Without it, SYS_MODULE stays refused in the namespace.
+   * container adds `SYS_MODULE` and mounts the node's `/lib/modules` read-only (the only hostPath
+   * the namespace then admits). Without it, SYS_MODULE and hostPath stay refused in the namespace.
    *
    * @default false
    */
@@ -79,7 +96,8 @@ export class GuardrailException {
    * A VPN gateway such as the WireGuard gateway: hostNetwork (the tunnel lives in the node's
    * network namespace), NET_ADMIN (interface and routes) and root (capabilities of a non-root
    * process are not effective without file capabilities), plus SYS_MODULE only if the gateway
-   * loads its kernel module: the namespace admits exactly what the gateway needs.
+   * loads its kernel module (with a read-only hostPath of `/lib/modules`, nothing else): the
+   * namespace admits exactly what the gateway needs.
    *
    * @param namespace the gateway's namespace
    * @param options what the gateway does (match the `WireguardGateway`'s props)
@@ -92,12 +110,29 @@ export class GuardrailException {
     if (options.loadKernelModule !== undefined && typeof options.loadKernelModule !== 'boolean') {
       fail(path, 'options.loadKernelModule', options.loadKernelModule, 'true or false (the WireguardGateway\'s loadKernelModule)');
     }
+    const loadModule = options.loadKernelModule ?? false;
     return new GuardrailException(path, {
       namespace,
       allowHostNetwork: true,
       allowNetAdmin: true,
       allowRoot: true,
-      allowSysModule: options.loadKernelModule ?? false,
+      allowSysModule: loadModule,
+      ...(loadModule ? { allowHostPath: true, allowedHostPaths: ['/lib/modules'] } : {}),
+    });
+  }
+
+  /**
+   * A node log shipper such as `FluentdLogShipper`: read-only hostPath volumes of the node's log
+   * directories (`/var/log`, which holds the `/var/log/containers` and `/var/log/pods` the shipper
+   * mounts), nothing else. Root and a writable state directory on the node (`stateHostPath`) stay
+   * refused: set the shipper's `runAsUser` and keep its state in an emptyDir, or use
+   * `GuardrailException.of({...})` to name them.
+   *
+   * @param namespace the shipper's namespace
+   */
+  public static logShipper(namespace: string): GuardrailException {
+    return new GuardrailException('GuardrailException.logShipper', {
+      namespace, allowHostPath: true, allowedHostPaths: ['/var/log'],
     });
   }
 
@@ -138,18 +173,36 @@ export class GuardrailException {
   public readonly allowWritableRootFilesystem: boolean;
   /** The generate rules apply to the namespace. */
   public readonly generateNetworkPolicies: boolean;
+  /** hostPath volumes allowed. */
+  public readonly allowHostPath: boolean;
+  /** The node directories hostPath volumes may mount read-only, sorted (empty: any, when allowHostPath). */
+  public readonly allowedHostPaths: string[];
 
   private constructor(path: string, options: GuardrailExceptionOptions) {
     if (options === undefined || options === null || typeof options !== 'object') {
       fail(path, 'options', options, 'GuardrailExceptionOptions with a namespace');
     }
     validateDns1123Label(path, 'namespace', options.namespace);
-    for (const f of ['allowHostNetwork', 'allowNetAdmin', 'allowSysModule', 'allowRoot', 'allowWritableRootFilesystem', 'generateNetworkPolicies'] as const) {
+    for (const f of ['allowHostNetwork', 'allowNetAdmin', 'allowSysModule', 'allowRoot', 'allowWritableRootFilesystem', 'generateNetworkPolicies', 'allowHostPath'] as const) {
       if (options[f] !== undefined && typeof options[f] !== 'boolean') {
         fail(path, f, options[f], 'true or false');
       }
     }
+    const hostPaths = options.allowedHostPaths ?? [];
+    if (!Array.isArray(hostPaths)) {
+      fail(path, 'allowedHostPaths', hostPaths, 'a list of absolute node directories (e.g. [\'/var/log\'])');
+    }
+    hostPaths.forEach((p, i) => {
+      if (typeof p !== 'string' || !/^(\/[^/*?\[\]\s]+)+$/.test(p) || p.split('/').some((seg) => seg === '..' || seg === '.')) {
+        fail(path, `allowedHostPaths[${i}]`, p, 'an absolute node directory without \'.\', \'..\', wildcards, spaces or a trailing \'/\' (e.g. /var/log)');
+      }
+    });
+    if (hostPaths.length > 0 && options.allowHostPath !== true) {
+      fail(path, 'allowedHostPaths', hostPaths.join(','), 'no allowedHostPaths unless allowHostPath is true');
+    }
     this.namespace = options.namespace;
+    this.allowHostPath = options.allowHostPath ?? false;
+    this.allowedHostPaths = Array.from(new Set(hostPaths)).sort();
     this.allowHostNetwork = options.allowHostNetwork ?? false;
     this.allowNetAdmin = options.allowNetAdmin ?? false;
     this.allowSysModule = options.allowSysModule ?? false;

@@ -135,6 +135,8 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
       .map((n) => [n.metadata.name, n.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'privileged']));
     const pods = objs.filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));
     expect(pods.length).toBeGreaterThanOrEqual(7);
+    // the log shipper's node log mounts are admitted by its exception, not by an exclusion
+    expect(GUARDRAIL_EXCEPTIONS.find((e) => e.namespace === 'logging')?.allowedHostPaths).toEqual(['/var/log']);
     for (const w of pods) {
       const spec = podSpecOf(w);
       const ns = w.metadata.namespace;
@@ -156,8 +158,17 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
         if (!ex?.allowRoot) expect([where, c.name, sc.runAsNonRoot ?? true]).toEqual([where, c.name, true]);
         if (!spec.hostNetwork) expect((c.ports ?? []).filter((p: any) => p.hostPort)).toEqual([]);
       }
-      if (level.get(ns) === 'restricted') {
-        expect([where, (spec.volumes ?? []).filter((v: any) => v.hostPath)]).toEqual([where, []]);
+      const hostPaths = (spec.volumes ?? []).filter((v: any) => v.hostPath);
+      if (level.get(ns) === 'restricted' || !ex?.allowHostPath) {
+        expect([where, hostPaths]).toEqual([where, []]);
+      } else if (ex.allowedHostPaths.length > 0) {
+        // restrict-host-paths: only the exception's node directories, every mount of them read-only
+        const mounts = [...(spec.initContainers ?? []), ...spec.containers].flatMap((c: any) => c.volumeMounts ?? []);
+        for (const v of hostPaths) {
+          expect([where, v.name, ex.allowedHostPaths.some((p) => v.hostPath.path === p || v.hostPath.path.startsWith(`${p}/`))])
+            .toEqual([where, v.name, true]);
+          expect([where, v.name, mounts.filter((m: any) => m.name === v.name && m.readOnly !== true)]).toEqual([where, v.name, []]);
+        }
       }
     }
     // Polaris: no danger finding but the WireGuard gateway's, which its job needs (documented)

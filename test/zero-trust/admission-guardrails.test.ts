@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AdmissionGuardrails, GuardrailAction, GuardrailException, WireguardGateway, ZeroTrustNamespace } from '../../src';
+import { AdmissionGuardrails, EnforcementMode, FluentdLogShipper, GuardrailAction, GuardrailException, WireguardGateway, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 import { threeSiteMesh } from '../wireguard/fixtures';
 
@@ -25,12 +25,14 @@ function kyvernoGenerated(objs: any[]): string[] {
     .map((r: any) => `${ns.metadata.name}/${r.generate.name}`)).sort();
 }
 
-/** Does a Kyverno validate `pattern` (`=(key)` anchors, `a | b` alternatives, arrays: every element) accept `value`? */
+/** Does a Kyverno validate `pattern` (`=(key)` and `X(key)` anchors, `a | b` alternatives, arrays: every element) accept `value`? */
 function matchesPattern(pattern: any, value: any): boolean {
   if (Array.isArray(pattern)) return Array.isArray(value) && value.every((v) => matchesPattern(pattern[0], v));
   if (pattern !== null && typeof pattern === 'object') {
     if (value === null || typeof value !== 'object') return false;
     return Object.entries(pattern).every(([k, p]) => {
+      // negation anchor: the key must be absent (the only value we use is "null")
+      if (k.startsWith('X(') && k.endsWith(')')) return p === 'null' && (value[k.slice(2, -1)] ?? null) === null;
       const optional = k.startsWith('=(') && k.endsWith(')');
       const key = optional ? k.slice(2, -1) : k;
       if (value[key] === undefined) return optional;
@@ -55,6 +57,16 @@ function refusedBy(objs: any[], pod: any): string[] {
       if ((pod.spec.hostNetwork ?? false) !== p.value) return false;
     }
     if (r.validate.pattern) return !matchesPattern(r.validate.pattern, pod);
+    if (r.validate.foreach[0].list.startsWith('request.object.spec.volumes[?hostPath]')) {
+      // restrict-host-paths: each hostPath volume's path in the (wildcard) list, no '..', every mount of it readOnly
+      const [inList, dots, writable] = r.validate.foreach[0].deny.conditions.any;
+      expect([inList.operator, dots.key, writable.key]).toEqual(['AnyNotIn', '{{ contains(element.hostPath.path, \'..\') }}', expect.stringContaining('readOnly != `true`')]);
+      const wildcard = (w: string, x: string) => new RegExp(`^${w.split('*').map((t) => t.replace(/[.?+^$|()[\]{}\\/]/g, '\\$&')).join('.*')}$`).test(x);
+      const mounts = containers.flatMap((c) => c.volumeMounts ?? []);
+      return (pod.spec.volumes ?? []).filter((v: any) => v.hostPath).some((v: any) =>
+        !inList.value.some((w: string) => wildcard(w, v.hostPath.path)) || v.hostPath.path.includes('..')
+        || mounts.some((m: any) => m.name === v.name && m.readOnly !== true));
+    }
     const allowed: string[] = r.validate.foreach[0].deny.conditions.any[0].value;
     return containers.some((c) => {
       const caps = c.securityContext?.capabilities ?? {};
@@ -134,12 +146,12 @@ describe('AdmissionGuardrails', () => {
       .filter((r: any) => selects(r.match, { kind: 'Pod', metadata: { namespace: ns } }) && !selects(r.exclude, { kind: 'Pod', metadata: { namespace: ns } }))
       .map((r: any) => r.name).sort();
     const all = [
-      'disallow-host-namespaces', 'disallow-host-ports', 'disallow-privilege-escalation', 'disallow-privileged',
+      'disallow-host-namespaces', 'disallow-host-path', 'disallow-host-ports', 'disallow-privilege-escalation', 'disallow-privileged',
       'require-read-only-root-filesystem', 'require-run-as-non-root', 'require-seccomp-runtime-default', 'restrict-capabilities',
     ];
     expect(podRulesIn('shop')).toEqual(all);
     expect(podRulesIn('wireguard')).toEqual([
-      'disallow-host-pid-ipc', 'disallow-host-ports-without-host-network', 'disallow-privilege-escalation', 'disallow-privileged',
+      'disallow-host-path', 'disallow-host-pid-ipc', 'disallow-host-ports-without-host-network', 'disallow-privilege-escalation', 'disallow-privileged',
       'require-read-only-root-filesystem', 'require-seccomp-runtime-default', 'restrict-capabilities-net-admin',
     ]);
     expect(podRulesIn('ingress-nginx')).toEqual(all.filter((r) => r !== 'require-read-only-root-filesystem'));
@@ -173,10 +185,17 @@ describe('AdmissionGuardrails', () => {
     expect(refusedBy(plain.objs, plain.pod)).toEqual([]);
     expect(refusedBy(modprobe.objs, modprobe.pod)).toEqual([]);
     // the module-loading gateway is refused by the exception without loadKernelModule (SYS_MODULE) ...
-    expect(refusedBy(plain.objs, modprobe.pod)).toEqual(['restrict-capabilities-net-admin']);
+    expect(refusedBy(plain.objs, modprobe.pod)).toEqual(['disallow-host-path', 'restrict-capabilities-net-admin']);
     // ... and by the default rules in any other namespace (hostNetwork, root, both capabilities)
     const elsewhere = { ...modprobe.pod, metadata: { ...modprobe.pod.metadata, namespace: 'shop' } };
-    expect(refusedBy(modprobe.objs, elsewhere)).toEqual(['disallow-host-namespaces', 'require-run-as-non-root', 'restrict-capabilities']);
+    expect(refusedBy(modprobe.objs, elsewhere)).toEqual(['disallow-host-namespaces', 'disallow-host-path', 'require-run-as-non-root', 'restrict-capabilities']);
+    // /lib/modules is the only hostPath the module-loading gateway's namespace admits, and only read-only
+    const otherPath = JSON.parse(JSON.stringify(modprobe.pod));
+    otherPath.spec.volumes.find((v: any) => v.name === 'modules').hostPath.path = '/lib';
+    expect(refusedBy(modprobe.objs, otherPath)).toEqual(['restrict-host-paths']);
+    const writableModules = JSON.parse(JSON.stringify(modprobe.pod));
+    writableModules.spec.containers[0].volumeMounts.find((m: any) => m.name === 'modules').readOnly = false;
+    expect(refusedBy(modprobe.objs, writableModules)).toEqual(['restrict-host-paths']);
     // the rules: SYS_MODULE is added to the exception's namespace only when the module is loaded
     const rules = (objs: any[]) => objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
     const capRules = (objs: any[]) => rules(objs).filter((r: any) => r.name.startsWith('restrict-capabilities'))
@@ -192,6 +211,65 @@ describe('AdmissionGuardrails', () => {
     const noDrop = JSON.parse(JSON.stringify(modprobe.pod));
     noDrop.spec.containers[0].securityContext.capabilities.drop = [];
     expect(refusedBy(modprobe.objs, noDrop)).toEqual(['restrict-capabilities-net-admin-sys-module']);
+  });
+
+  test('disallow-host-path: a hostPath pod is refused outside an exception, admitted in the logShipper namespace (read-only, under /var/log)', () => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', {
+      exceptions: [GuardrailException.logShipper('logging'), GuardrailException.of({ namespace: 'any-path', allowHostPath: true })],
+    });
+    new FluentdLogShipper(chart, 'fluentd', {
+      credentials: kplus.Secret.fromSecretName(chart, 'es', 'es-credentials'), namespace: 'logging', runAsUser: 1000,
+    });
+    const objs = synthAndValidate(chart);
+    const ds = objs.find((o) => o.kind === 'DaemonSet');
+    const pod = { kind: 'Pod', metadata: { ...ds.spec.template.metadata, namespace: 'logging' }, spec: ds.spec.template.spec };
+    expect(pod.spec.volumes.filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path).sort()).toEqual(['/var/log/containers', '/var/log/pods']);
+    const rules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    const hp = rules.find((r: any) => r.name === 'disallow-host-path');
+    expect(hp.validate).toMatchObject({ failureAction: 'Enforce', pattern: { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } } });
+    expect(hp.exclude.any[0].resources.namespaces).toEqual(['any-path', 'istio-system', 'kube-public', 'kube-system', 'logging']);
+    // the shipper is admitted in its exception's namespace
+    expect(refusedBy(objs, pod)).toEqual([]);
+    // the same pod anywhere else is refused by disallow-host-path
+    expect(refusedBy(objs, { ...pod, metadata: { ...pod.metadata, namespace: 'shop' } })).toEqual(['disallow-host-path']);
+    // a pod without volumes, or with an emptyDir only, passes the rule
+    const plain = (volumes: any) => ({ ...pod, metadata: { ...pod.metadata, namespace: 'shop' }, spec: { ...pod.spec, volumes } });
+    expect(refusedBy(objs, plain(undefined))).toEqual([]);
+    expect(refusedBy(objs, plain([{ name: 'tmp', emptyDir: {} }]))).toEqual([]);
+    // in the logShipper namespace: nothing outside /var/log, no '..', no writable mount
+    const withVolume = (path: string, readOnly: boolean) => {
+      const p = JSON.parse(JSON.stringify(pod));
+      p.spec.volumes.push({ name: 'extra', hostPath: { path } });
+      p.spec.containers[0].volumeMounts.push({ name: 'extra', mountPath: '/extra', readOnly });
+      return p;
+    };
+    expect(refusedBy(objs, withVolume('/var/log/journal', true))).toEqual([]);
+    expect(refusedBy(objs, withVolume('/', true))).toEqual(['restrict-host-paths']);
+    expect(refusedBy(objs, withVolume('/var/logs', true))).toEqual(['restrict-host-paths']);
+    expect(refusedBy(objs, withVolume('/var/log/../../etc', true))).toEqual(['restrict-host-paths']);
+    expect(refusedBy(objs, withVolume('/var/log/journal', false))).toEqual(['restrict-host-paths']);
+    // allowHostPath without paths: any hostPath, writable
+    expect(refusedBy(objs, { ...withVolume('/etc', false), metadata: { ...pod.metadata, namespace: 'any-path' } })).toEqual([]);
+    // the path rule is the exception's namespace only, with the hardening action
+    const restrict = rules.find((r: any) => r.name === 'restrict-host-paths');
+    expect(restrict.match.any[0].resources.namespaces).toEqual(['logging']);
+    expect(restrict.validate.failureAction).toBe('Enforce');
+    expect(restrict.validate.foreach[0].deny.conditions.any[0].value).toEqual(['/var/log', '/var/log/*']);
+  });
+
+  test('disallow-host-path follows the hardening action and the staged rollout', () => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', { podHardeningAction: GuardrailAction.AUDIT, exceptions: [GuardrailException.logShipper('logging')] });
+    const rules = synthAndValidate(chart).find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    expect(rules.find((r: any) => r.name === 'disallow-host-path').validate.failureAction).toBe('Audit');
+    expect(rules.find((r: any) => r.name === 'restrict-host-paths').validate.failureAction).toBe('Audit');
+    const chart2 = Testing.chart();
+    new AdmissionGuardrails(chart2, 'g', { enforcement: EnforcementMode.AUDIT });
+    const rules2 = synthAndValidate(chart2).find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    expect(rules2.find((r: any) => r.name === 'disallow-host-path').validate.failureAction).toBe('Audit');
+    // without an exception naming paths, there is no path rule
+    expect(rules2.filter((r: any) => r.name.startsWith('restrict-host-paths'))).toEqual([]);
   });
 
   test('GuardrailException: SYS_MODULE alone, and next to netAdminNamespaces, gets its own capability rule', () => {
@@ -217,6 +295,14 @@ describe('AdmissionGuardrails', () => {
     expect(() => GuardrailException.vpnGateway('Bad')).toThrow(/GuardrailException.vpnGateway: invalid namespace "Bad"/);
     expect(() => GuardrailException.of({ namespace: 'x', allowRoot: 'yes' as any })).toThrow(/invalid allowRoot "yes": expected true or false/);
     expect(() => GuardrailException.of({ namespace: 'x', allowSysModule: 1 as any })).toThrow(/invalid allowSysModule 1: expected true or false/);
+    expect(() => GuardrailException.of({ namespace: 'x', allowHostPath: 'yes' as any })).toThrow(/invalid allowHostPath "yes": expected true or false/);
+    expect(() => GuardrailException.of({ namespace: 'x', allowedHostPaths: ['/var/log'] }))
+      .toThrow(/invalid allowedHostPaths "\/var\/log": expected no allowedHostPaths unless allowHostPath is true/);
+    for (const bad of ['var/log', '/', '/var/log/', '/var/../etc', '/var/*', '/a b']) {
+      expect(() => GuardrailException.of({ namespace: 'x', allowHostPath: true, allowedHostPaths: ['/ok', bad] }))
+        .toThrow(`GuardrailException.of: invalid allowedHostPaths[1] "${bad}"`);
+    }
+    expect(GuardrailException.of({ namespace: 'x', allowHostPath: true, allowedHostPaths: ['/b', '/a', '/b'] }).allowedHostPaths).toEqual(['/a', '/b']);
     expect(() => GuardrailException.vpnGateway('vpn', { loadKernelModule: 'yes' as any }))
       .toThrow(/GuardrailException.vpnGateway: invalid options.loadKernelModule "yes": expected true or false/);
     expect(() => new AdmissionGuardrails(chart, 'a', { exceptions: [{ namespace: 'x' } as any] })).toThrow(/invalid exceptions\[0\] .*expected a GuardrailException/);
