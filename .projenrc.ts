@@ -34,10 +34,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     'fast-check@^3',
     '@types/js-yaml@^4',
+    'yaml@^2.8.0',
   ],
-  bundledDeps: ['yaml@^2.8.0', 'js-yaml@^4.1.0'],
+  bundledDeps: ['js-yaml@^4.1.0'],
 
-  bin: { 'cdk8s-zero-trust': 'lib/src/cli/main.js' },
+  bin: { 'cdk8s-zero-trust': 'lib/cli/main.js' },
 
   publishToPypi: { distName: 'cdk8s-zero-trust', module: 'cdk8s_zero_trust' },
   publishToMaven: { javaPackage: 'org.cdk8s.zerotrust', mavenGroupId: 'org.cdk8s', mavenArtifactId: 'cdk8s-zero-trust' },
@@ -50,33 +51,27 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
-      coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/test/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
     },
-  },
-  tsconfig: {
-    compilerOptions: { rootDir: '.' },
-    include: ['imports/**/*.ts'],
   },
   tsconfigDev: {
     compilerOptions: { rootDir: '..' },
-    include: ['../src/**/*.ts', '../imports/**/*.ts', '../sample/**/*.ts', '../bench/**/*.ts'],
+    include: ['../src/**/*.ts', '../sample/**/*.ts', '../bench/**/*.ts'],
   },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'sample', 'bench', 'scripts'],
-    ignorePatterns: ['imports/', 'lib/', 'dist/', '*.d.ts', '*.js', 'node_modules/'],
+    ignorePatterns: ['src/imports/', 'lib/', 'dist/', '*.d.ts', '*.js', 'node_modules/'],
   },
   gitignore: ['/dist/', '/.cache/', '/bench/out/'],
 });
 
-// entrypoint lives under lib/src because imports/ is compiled alongside src/
-project.package.addField('main', 'lib/src/index.js');
-project.package.addField('types', 'lib/src/index.d.ts');
-project.package.addField('files', ['lib/', 'crds/', 'API.md', 'README.md', 'LICENSE']);
+// the tarball: compiled library, jsii assembly, the CRDs the library itself defines, docs
+project.package.addField('files', ['lib/', '.jsii', 'crds/cdk8s-zero-trust/', 'API.md', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 
 // --- generated CRD bindings -------------------------------------------------
 project.addTask('import', {
-  description: 'Regenerate imports/ from crds/ (offline, byte-identical)',
+  description: 'Regenerate src/imports/ from crds/ (offline, byte-identical)',
   exec: 'node scripts/import-crds.js',
 });
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates imports/ from crds/ with `cdk8s import` (offline, byte-identical on every run).
+// Regenerates src/imports/ from crds/ with `cdk8s import` (offline, byte-identical on every run).
 // Each CRD file is first trimmed to the kinds and served versions the library emits (smaller
 // imports, faster test start-up, smaller package); the trimmed inputs are written to a temporary
 // directory and deleted afterwards: they are derived data, crds/ keeps the full upstream files
@@ -11,9 +11,9 @@ const path = require('path');
 const yaml = require('js-yaml');
 
 const root = path.resolve(__dirname, '..');
-const out = path.join(root, 'imports');
+const out = path.join(root, 'src', 'imports');
 
-// module (imports/<module>.ts) -> CRD file under crds/ -> kind -> served version to import
+// module (src/imports/<module>.ts) -> CRD file under crds/ -> kind -> served version to import
 const MODULES = [
   { module: 'security.istio.io', file: 'istio/crd-all.gen.yaml', group: 'security.istio.io', kinds: { PeerAuthentication: 'v1', AuthorizationPolicy: 'v1' } },
   { module: 'networking.istio.io', file: 'istio/crd-all.gen.yaml', group: 'networking.istio.io', kinds: { DestinationRule: 'v1', Gateway: 'v1', Sidecar: 'v1', ServiceEntry: 'v1', VirtualService: 'v1' } },
@@ -57,12 +57,12 @@ try {
     const input = path.join(tmp, `${m.module}.yaml`);
     fs.writeFileSync(input, trimmed(m));
     execFileSync(cli, ['import', input, '-l', 'typescript', '-o', out, '--no-save', '--no-check-upgrade'], { cwd: tmp, stdio: 'pipe' });
-    if (!fs.existsSync(path.join(out, `${m.module}.ts`))) throw new Error(`cdk8s import did not write imports/${m.module}.ts`);
-    console.log(`imports/${m.module}.ts <- ${(m.files ?? [m.file]).join(', ')}: ${Object.entries(m.kinds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (!fs.existsSync(path.join(out, `${m.module}.ts`))) throw new Error(`cdk8s import did not write src/imports/${m.module}.ts`);
+    console.log(`src/imports/${m.module}.ts <- ${(m.files ?? [m.file]).join(', ')}: ${Object.entries(m.kinds).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 const files = fs.readdirSync(out).sort();
 const bytes = files.reduce((n, f) => n + fs.statSync(path.join(out, f)).size, 0);
-console.log(`imports/: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`src/imports/: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);

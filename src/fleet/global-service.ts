@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
-import { Gslb } from '../../imports/k8gb.io';
-import { ServiceExport } from '../../imports/multicluster.x-k8s.io';
+import { Gslb } from '../imports/k8gb.io';
+import { ServiceExport } from '../imports/multicluster.x-k8s.io';
 import {
   fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
 } from '../core/validate';

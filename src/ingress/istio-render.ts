@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ResolvedBackend } from './internal';
 import {
   Gateway, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch,
-} from '../../imports/networking.istio.io';
+} from '../imports/networking.istio.io';
 import { toKubeName } from '../core/strings';
 
 /** One route, resolved. */

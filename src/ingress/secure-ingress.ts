@@ -7,7 +7,7 @@ import { CertificateSource, IngressCertificate } from './ingress-certificate';
 import { IngressController } from './ingress-controller';
 import { NGINX_STRICT_PATH, ResolvedBackend, tlsCovers } from './internal';
 import { renderIstio } from './istio-render';
-import { Certificate } from '../../imports/cert-manager.io';
+import { Certificate } from '../imports/cert-manager.io';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import {

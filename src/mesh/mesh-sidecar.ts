@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { OutboundTrafficPolicy } from './istio-multi-cluster';
-import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/networking.istio.io';
+import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
 import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
 import { Flows, IFlowRenderer } from '../flows/flows';

@@ -4,7 +4,7 @@ import { MTLS_MODES, selectorOf, sortedLabels } from './internal';
 import { MtlsMode } from './mtls-mode';
 import {
   PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode,
-} from '../../imports/security.istio.io';
+} from '../imports/security.istio.io';
 import { toKubeName } from '../core/strings';
 import { fail, isPort, PORT_EXPECTED, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 

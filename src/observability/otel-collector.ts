@@ -11,7 +11,7 @@ import {
   OpenTelemetryCollector, OpenTelemetryCollectorSpec, OpenTelemetryCollectorSpecConfig, OpenTelemetryCollectorSpecManagementState,
   OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
   OpenTelemetryCollectorSpecResourcesRequests, OpenTelemetryCollectorSpecUpgradeStrategy,
-} from '../../imports/opentelemetry.io';
+} from '../imports/opentelemetry.io';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { Tunable } from '../core/tunable';

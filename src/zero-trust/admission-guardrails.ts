@@ -11,7 +11,7 @@ import {
   ClusterPolicySpecRulesValidate,
   ClusterPolicySpecRulesValidateFailureAction,
   ClusterPolicySpecRulesValidateFailureActionOverridesAction,
-} from '../../imports/kyverno.io';
+} from '../imports/kyverno.io';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Enforcement } from '../rollout/enforcement';

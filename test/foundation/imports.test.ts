@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import * as mcs from '../../imports/multicluster.x-k8s.io';
-import * as istioSec from '../../imports/security.istio.io';
+import * as mcs from '../../src/imports/multicluster.x-k8s.io';
+import * as istioSec from '../../src/imports/security.istio.io';
 import { synthAndValidate } from '../util';
 
 test('imported bindings synthesize objects the validator accepts', () => {
