@@ -17,7 +17,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.4.2',
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
-  minNodeVersion: '20.16.0',
+  minNodeVersion: '22.0.0', // Node 20 is end-of-life; CI runs the tests on 22 and 24 (scripts/fetch-node.js)
 
   // offline-friendly: no GitHub workflows, no release machinery, no automated upgrades
   github: false,
@@ -66,8 +66,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/', '/.cache/', '/bench/out/'],
 });
 
+// --- packaging (issue 27) ---------------------------------------------------------
 // the tarball: compiled library, jsii assembly, the CRDs the library itself defines, docs
+// (scripts/check-package.js checks the packed tarball in CI)
 project.package.addField('files', ['lib/', '.jsii', 'crds/cdk8s-zero-trust/', 'API.md', 'README.md', 'LICENSE', 'CHANGELOG.md']);
+project.package.addVersion('0.1.0'); // keep in step with CHANGELOG.md
 
 // --- generated CRD bindings -------------------------------------------------
 project.addTask('import', {
