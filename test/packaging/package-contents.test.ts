@@ -13,8 +13,12 @@ const { checkEntries } = require(path.join(REPO_ROOT, 'scripts', 'check-package.
 
 const OWN_CRDS = fs.readdirSync(path.join(REPO_ROOT, 'crds', 'cdk8s-zero-trust')).sort();
 const PKG = {
-  name: 'cdk8s-zero-trust', version: '0.1.0', main: 'lib/index.js', types: 'lib/index.d.ts',
-  bin: { 'cdk8s-zero-trust': 'lib/cli/main.js' }, bundledDependencies: ['js-yaml'],
+  name: 'cdk8s-zero-trust',
+  version: '0.1.0',
+  main: 'lib/index.js',
+  types: 'lib/index.d.ts',
+  bin: { 'cdk8s-zero-trust': 'lib/cli/main.js' },
+  bundledDependencies: ['js-yaml'],
 };
 const GOOD = [
   'package.json', '.jsii', 'README.md', 'API.md', 'LICENSE', 'CHANGELOG.md',
