@@ -93,7 +93,7 @@ project.addTask('test:property:long', {
   receiveArgs: true,
 });
 project.addTask('helm:fetch', {
-  description: 'Fetch the real helm binary into .cache/bin (outside git)',
+  description: 'Fetch the real Helm 3.17 (helm), Helm 4.1 (helm4) and kubectl binaries into .cache/bin (outside git)',
   exec: 'node scripts/fetch-helm.js',
 });
 project.addTask('bindings', {

@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { expectValid, helmPath } from '../util';
+import { expectValid, HELM_LINES, helmPath } from '../util';
 
-function run(args: string[]): { ok: boolean; out: string } {
+function run(args: string[], line: string = '3'): { ok: boolean; out: string } {
   try {
-    return { ok: true, out: execFileSync(helmPath(), args, { stdio: 'pipe' }).toString() };
+    return { ok: true, out: execFileSync(helmPath(line), args, { stdio: 'pipe' }).toString() };
   } catch (e: any) {
     return { ok: false, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
@@ -36,21 +36,21 @@ const TEMPLATE = [
   '',
 ].join('\n');
 
-describe('real helm', () => {
+describe.each(HELM_LINES)('real Helm %s', (line) => {
   let dir: string;
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helm-test-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('helm version is v3', () => {
-    expect(run(['version', '--short']).out).toMatch(/^v3\./);
+  test('helm version is the line the README supports (3.17, 4.1)', () => {
+    expect(run(['version', '--short'], line).out).toMatch(line === '3' ? /^v3\.17\./ : /^v4\.1\./);
   });
 
   test('lints (--strict) and renders a tiny chart, with value overrides', () => {
     writeChart(dir, TEMPLATE);
-    const lint = run(['lint', '--strict', dir]);
+    const lint = run(['lint', '--strict', dir], line);
     expect(lint).toEqual({ ok: true, out: expect.stringContaining('1 chart(s) linted, 0 chart(s) failed') });
 
-    const rendered = run(['template', 'demo', dir, '--set', 'port=9090']);
+    const rendered = run(['template', 'demo', dir, '--set', 'port=9090'], line);
     expect(rendered.ok).toBe(true);
     const docs = (yaml.loadAll(rendered.out) as any[]).filter((d) => d);
     expect(docs).toHaveLength(1);
@@ -61,7 +61,7 @@ describe('real helm', () => {
 
   test('lint fails on a broken template', () => {
     writeChart(dir, TEMPLATE.replace('{{ .Values.port }}', '{{ .Values.port '));
-    const lint = run(['lint', '--strict', dir]);
+    const lint = run(['lint', '--strict', dir], line);
     expect(lint.ok).toBe(false);
     expect(lint.out).toContain('np.yaml');
   });

@@ -1,9 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
-import { helmTemplate, splitRendered, tmp } from './helm-run';
+import { helmTemplateOn, splitRendered, tmp } from './helm-run';
 import { HelmChart } from '../../src/helm';
 import { escapeTemplateText } from '../../src/helm/escape';
+import { HELM_LINES } from '../util';
 
 describe('escapeTemplateText', () => {
   test('wraps each run of braces holding {{ or }} in one raw-string action', () => {
@@ -14,7 +15,7 @@ describe('escapeTemplateText', () => {
     expect(escapeTemplateText('{ } {} }{ ${tag}')).toBe('{ } {} }{ ${tag}');
   });
 
-  test('helm renders any text of braces, backticks, quotes and ${} back verbatim', () => {
+  test.each(HELM_LINES)('Helm %s renders any text of braces, backticks, quotes and ${} back verbatim', (line) => {
     // one ConfigMap holding many generated strings, rendered by one helm run
     const strings = fc.sample(fc.stringOf(fc.constantFrom('{', '}', '`', '"', '\'', '$', '-', 'a', ' ', '\n', ':', '|', '\\'), { maxLength: 24 }), { numRuns: 300, seed: 42 });
     strings.push('{{ request.object.metadata.name }}', '{{- toJson . -}}', '`}}`', '{{`{{`}}', '${tag}', '{}}', '{{{', '}}}');
@@ -23,7 +24,7 @@ describe('escapeTemplateText', () => {
     const chart = new Chart(new App(), 'esc');
     new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'esc' }, data });
     const out = HelmChart.fromChart(chart).write(tmp('helm-escape'));
-    const docs = splitRendered(helmTemplate(out));
+    const docs = splitRendered(helmTemplateOn(line, out));
     expect(docs).toHaveLength(1);
     expect(docs[0].object.data).toEqual(data);
   });

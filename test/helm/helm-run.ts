@@ -8,9 +8,9 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { helmPath } from '../util';
 
-/** The real helm binary (test/util's helmPath(): fetched into .cache/bin by scripts/fetch-helm.js). */
-export function helmBin(): string {
-  return helmPath();
+/** The real helm binary of a line (test/util's helmPath(): fetched into .cache/bin by scripts/fetch-helm.js). */
+export function helmBin(line: string = '3'): string {
+  return helmPath(line);
 }
 
 /** Result of one helm run. */
@@ -20,17 +20,27 @@ export interface HelmRun {
   readonly stderr: string;
 }
 
-/** Runs helm with args; never throws on a non-zero exit. */
+/** Runs Helm 3 with args; never throws on a non-zero exit. */
 export function helm(...args: string[]): HelmRun {
-  const r = spawnSync(helmBin(), args, { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: tmp('helm-cache'), HELM_CONFIG_HOME: tmp('helm-config'), HELM_DATA_HOME: tmp('helm-data') } });
+  return helmOn('3', ...args);
+}
+
+/** Runs the helm of a line (test/util's HELM_LINES) with args; never throws on a non-zero exit. */
+export function helmOn(line: string, ...args: string[]): HelmRun {
+  const r = spawnSync(helmBin(line), args, { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: tmp('helm-cache'), HELM_CONFIG_HOME: tmp('helm-config'), HELM_DATA_HOME: tmp('helm-data') } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `helm template` (with CRDs); throws with helm's message on failure. */
+/** `helm template` (with CRDs) on Helm 3; throws with helm's message on failure. */
 export function helmTemplate(chartDir: string, ...args: string[]): string {
-  const r = helm('template', 'rel', chartDir, '--include-crds', ...args);
+  return helmTemplateOn('3', chartDir, ...args);
+}
+
+/** `helm template` (with CRDs) on the helm of a line; throws with helm's message on failure. */
+export function helmTemplateOn(line: string, chartDir: string, ...args: string[]): string {
+  const r = helmOn(line, 'template', 'rel', chartDir, '--include-crds', ...args);
   if (r.status !== 0) {
-    throw new Error(`helm template failed (${r.status}): ${r.stderr}`);
+    throw new Error(`helm ${line} template failed (${r.status}): ${r.stderr}`);
   }
   return r.stdout;
 }
@@ -79,7 +89,7 @@ export function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `zt-${prefix}-`));
 }
 
-/** The helm version line, e.g. v3.17.3. */
-export function helmVersion(): string {
-  return execFileSync(helmBin(), ['version', '--short'], { encoding: 'utf8' }).trim();
+/** The helm version line of a line's binary, e.g. v3.17.3. */
+export function helmVersion(line: string = '3'): string {
+  return execFileSync(helmBin(line), ['version', '--short'], { encoding: 'utf8' }).trim();
 }
