@@ -4,7 +4,8 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const out = path.join('test-reports', 'jest-results.json');
+// JEST_RESULTS: another results file (.ci/run's extra runs on other Node lines; it sums test-reports/jest-results*.json)
+const out = process.env.JEST_RESULTS ?? path.join('test-reports', 'jest-results.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.rmSync(out, { force: true });
 const jest = require.resolve('jest/bin/jest');
