@@ -129,15 +129,16 @@ export class Tunable {
   }
 
   /**
-   * A boolean tunable (feature switches).
+   * A boolean tunable (a feature flag). Not named `boolean`: a reserved word in Java, where the
+   * binding would call it `doBoolean`.
    *
    * @param key values key, e.g. `tracing.enabled`
    * @param defaultValue the value used in plain synth and in `values.yaml`
    * @param options description
    */
-  public static boolean(key: string, defaultValue: boolean, options: TunableOptions = {}): Tunable {
+  public static flag(key: string, defaultValue: boolean, options: TunableOptions = {}): Tunable {
     if (typeof defaultValue !== 'boolean') {
-      throw new ValidationError({ path: `Tunable.boolean(${key})`, field: 'defaultValue', value: defaultValue, expected: 'true or false' });
+      throw new ValidationError({ path: `Tunable.flag(${key})`, field: 'defaultValue', value: defaultValue, expected: 'true or false' });
     }
     return new Tunable(key, TunableType.BOOLEAN, defaultValue, options);
   }

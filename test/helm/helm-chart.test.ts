@@ -60,7 +60,7 @@ function clusterChart(app: App, id: string): Chart {
     kind: 'ClusterPolicy',
     metadata: { name: `require-app-label-${id}` },
     spec: {
-      background: Tunable.boolean('policy.background', true) as any,
+      background: Tunable.flag('policy.background', true) as any,
       rules: [{
         name: 'check-app-label',
         match: { any: [{ resources: { kinds: ['Pod'] } }] },

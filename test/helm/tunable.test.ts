@@ -23,7 +23,7 @@ describe('Tunable', () => {
     expect(t.asNumber()).toBe(3);
     expect(Tunable.string('a.b', 'x').asString()).toBe('x');
     expect(Tunable.number('tracing.ratio', 0.25).asNumber()).toBe(0.25);
-    expect(Tunable.boolean('tracing.enabled', false).asBoolean()).toBe(false);
+    expect(Tunable.flag('tracing.enabled', false).asBoolean()).toBe(false);
     expect(Tunable.isTunable(t)).toBe(true);
     expect(Tunable.isTunable({ key: 'a' })).toBe(false);
   });
@@ -34,7 +34,7 @@ describe('Tunable', () => {
     expectError(() => Tunable.integer('a', 1.5), 'invalid defaultValue 1.5', 'a safe integer');
     expectError(() => Tunable.number('a', Number.NaN), 'invalid defaultValue NaN');
     expectError(() => Tunable.string('a', 3 as any), 'invalid defaultValue 3', 'a string');
-    expectError(() => Tunable.boolean('a', 'yes' as any), 'invalid defaultValue "yes"');
+    expectError(() => Tunable.flag('a', 'yes' as any), 'invalid defaultValue "yes"');
     expectError(() => Tunable.integer('a', 0, { minimum: 1 }), 'invalid defaultValue 0', 'at least the minimum 1');
     expectError(() => Tunable.integer('a', 11, { maximum: 10 }), 'invalid defaultValue 11', 'at most the maximum 10');
     expectError(() => Tunable.string('a', 'x', { minimum: 1 }), 'invalid minimum 1');
