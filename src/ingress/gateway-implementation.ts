@@ -27,6 +27,16 @@ export interface IstioGatewayImplementationOptions {
    * @default { app: 'istiod' }
    */
   readonly istiodLabels?: { [key: string]: string };
+
+  /**
+   * istiod is installed with `values.gateways.seccompProfile: { type: RuntimeDefault }`. Istio's
+   * gateway pods have no seccomp profile otherwise, so Pod Security `restricted` (the
+   * ZeroTrustNamespace default) and the seccomp guardrail reject them: without this, a gateway
+   * namespace of the chart that enforces `restricted` is refused at synthesis.
+   *
+   * @default false
+   */
+  readonly seccompProfileConfigured?: boolean;
 }
 
 /**
@@ -110,6 +120,7 @@ interface ImplementationInit {
   readonly podLabels?: { [key: string]: string };
   readonly serviceAccountName?: string;
   readonly privilegedPortOffset: number;
+  readonly seccompProfileConfigured?: boolean;
   readonly istiod?: { namespace: string; labels: { [key: string]: string } };
 }
 
@@ -152,7 +163,10 @@ export class GatewayImplementation {
       fail(path, 'istiodLabels', istiodLabels, 'at least one label of the istiod pods');
     }
     return new GatewayImplementation({
-      kind: 'istio', className, privilegedPortOffset: 0,
+      kind: 'istio',
+      className,
+      privilegedPortOffset: 0,
+      seccompProfileConfigured: options.seccompProfileConfigured ?? false,
       istiod: { namespace: istiodNamespace, labels: sortedLabels(istiodLabels) },
     });
   }
@@ -222,8 +236,12 @@ export class GatewayImplementation {
       fail(path, 'privilegedPortOffset', offset, 'an integer from 0 to 64512');
     }
     return new GatewayImplementation({
-      kind: 'custom', className: options.className, namespace: options.namespace,
-      podLabels: sortedLabels(options.podLabels), serviceAccountName: options.serviceAccountName, privilegedPortOffset: offset,
+      kind: 'custom',
+      className: options.className,
+      namespace: options.namespace,
+      podLabels: sortedLabels(options.podLabels),
+      serviceAccountName: options.serviceAccountName,
+      privilegedPortOffset: offset,
     });
   }
 
@@ -265,7 +283,14 @@ export class GatewayImplementation {
         if (sa.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(sa)) {
           fail(path, 'name', gateway, `a Gateway name that gives a Service name of at most 63 characters: Istio names the Deployment, Service and ServiceAccount ${sa}`);
         }
-        return { namespace, podLabels: { [GATEWAY_NAME_LABEL]: gateway }, serviceAccountName: sa, podPort, istiod: i.istiod };
+        return {
+          namespace,
+          podLabels: { [GATEWAY_NAME_LABEL]: gateway },
+          serviceAccountName: sa,
+          podPort,
+          istiod: i.istiod,
+          unconfinedSeccomp: !i.seccompProfileConfigured,
+        };
       }
       case 'envoy-gateway':
         return {

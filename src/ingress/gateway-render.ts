@@ -2,6 +2,7 @@
  * Helpers of SecureGateway (internal): path and name rules of the Gateway API, and the ClusterIP
  * Services of workload backends.
  */
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedBackend } from './internal';
@@ -20,6 +21,31 @@ export interface GatewayDataPlane {
   readonly podPort: (listenerPort: number) => number;
   /** istiod, for an Istio gateway. */
   readonly istiod?: { namespace: string; labels: { [key: string]: string } };
+  /** The pods have no seccomp profile (Istio's default), so Pod Security `restricted` rejects them. */
+  readonly unconfinedSeccomp?: boolean;
+}
+
+/**
+ * Fails if the chart makes the data plane of a Gateway undeployable in `namespace`: a
+ * ResourceQuota there allows no LoadBalancer Service (the implementations expose the Gateway
+ * with one), or the Namespace enforces Pod Security `restricted` on pods without a seccomp profile.
+ */
+export function checkDataPlaneNamespace(scope: Construct, path: string, dp: GatewayDataPlane): void {
+  for (const c of Chart.of(scope).node.findAll()) {
+    if (!(c instanceof ApiObject) || (c.metadata.namespace !== dp.namespace && c.metadata.name !== dp.namespace)) {
+      continue;
+    }
+    if (c.kind === 'ResourceQuota' && c.metadata.namespace === dp.namespace) {
+      const lb = c.toJson().spec?.hard?.['services.loadbalancers'];
+      if (lb !== undefined && Number(lb) === 0) {
+        fail(path, 'namespace', dp.namespace, `a namespace whose ResourceQuota ${c.name} allows LoadBalancer Services (the Gateway's data plane is exposed by one): allowLoadBalancers: true on its ZeroTrustNamespace`);
+      }
+    }
+    if (c.kind === 'Namespace' && c.name === dp.namespace && dp.unconfinedSeccomp
+      && c.metadata.getLabel('pod-security.kubernetes.io/enforce') === 'restricted') {
+      fail(path, 'namespace', dp.namespace, 'a namespace that does not enforce Pod Security restricted (podSecurity: PodSecurityLevel.BASELINE), or GatewayImplementation.istio({ seccompProfileConfigured: true }) with istiod installed with values.gateways.seccompProfile.type RuntimeDefault: Istio\'s gateway pods have no seccomp profile by default');
+    }
+  }
 }
 
 /** The API group of the Gateway API. */

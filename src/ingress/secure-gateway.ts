@@ -3,22 +3,22 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayCertificate } from './gateway-certificate';
 import { GatewayImplementation } from './gateway-implementation';
-import { GATEWAY_GROUP, GatewayDataPlane, listenerName, sortedMap, validateGatewayPath, workloadServices } from './gateway-render';
+import { checkDataPlaneNamespace, GATEWAY_GROUP, GatewayDataPlane, listenerName, sortedMap, validateGatewayPath, workloadServices } from './gateway-render';
 import { IngressBackend, serviceSelector } from './ingress-backend';
 import { CertificateSource } from './ingress-certificate';
 import { ResolvedBackend, tlsCovers } from './internal';
-import { Certificate } from '../imports/cert-manager.io';
-import {
-  Gateway, GatewaySpecListeners, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode,
-  HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
-  HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType, ReferenceGrant,
-} from '../imports/gateway.networking.k8s.io';
 import { Port } from '../core/port';
 import { shortHash, toKubeName } from '../core/strings';
 import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
 } from '../core/validate';
 import { Flows, IFlowContributor, IFlowRenderer, IPeer, Peer } from '../flows';
+import { Certificate } from '../imports/cert-manager.io';
+import {
+  Gateway, GatewaySpecListeners, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode,
+  HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
+  HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType, ReferenceGrant,
+} from '../imports/gateway.networking.k8s.io';
 
 /** How an HTTPRoute matches a path (`matches[].path.type`). */
 export enum GatewayPathMatch {
@@ -281,12 +281,15 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
   }
 
   /**
-   * Checks, at synthesis, that every backend namespace is managed by a ZeroTrustNamespace of the
-   * chart (unless `requireZeroTrustNamespace` is false).
+   * Checks, at synthesis, that the data plane can be deployed in its namespace as the chart
+   * defines it (a LoadBalancer Service allowed; with Istio, Pod Security `restricted` only if
+   * istiod sets a seccomp profile) and that every backend namespace is managed by a
+   * ZeroTrustNamespace of the chart (unless `requireZeroTrustNamespace` is false).
    *
    * @param flows the chart's registry
    */
   public renderFlows(flows: Flows): void {
+    checkDataPlaneNamespace(this, this.node.path, this.dataPlane);
     if (!this.requireManaged) {
       return;
     }
@@ -425,11 +428,16 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
       ...hosts.map((h) => {
         const c = certs.get(h)!;
         return {
-          name: listenerName(h), hostname: h, port: 443, protocol: 'HTTPS',
+          name: listenerName(h),
+          hostname: h,
+          port: 443,
+          protocol: 'HTTPS',
           tls: {
             mode: GatewaySpecListenersTlsMode.TERMINATE,
             certificateRefs: [{
-              group: '', kind: 'Secret', name: c.secretName,
+              group: '',
+              kind: 'Secret',
+              name: c.secretName,
               ...(c.secretNamespace === this.namespace ? {} : { namespace: c.secretNamespace }),
             }],
           },
@@ -439,7 +447,9 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
     ];
     return new Gateway(this, 'Gateway', {
       metadata: {
-        name: this.name, namespace: this.namespace, labels: props.labels ? sortedMap(props.labels) : undefined,
+        name: this.name,
+        namespace: this.namespace,
+        labels: props.labels ? sortedMap(props.labels) : undefined,
         annotations: Object.keys(annotations).length > 0 ? sortedMap(annotations) : undefined,
       },
       spec: { gatewayClassName: this.implementation.className, listeners },
@@ -448,7 +458,9 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
 
   private parentRef(sectionName: string, routeNamespace: string) {
     return {
-      group: GATEWAY_GROUP, kind: 'Gateway', name: this.name,
+      group: GATEWAY_GROUP,
+      kind: 'Gateway',
+      name: this.name,
       ...(routeNamespace === this.namespace ? {} : { namespace: this.namespace }),
       sectionName,
     };
@@ -495,7 +507,8 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
       this.redirectRoutes.push(new HttpRoute(this, `Redirect${n}`, {
         metadata: {
           name: toKubeName([this.name, 'https-redirect', n === 0 ? '' : String(n)]),
-          namespace: this.namespace, labels: labels ? sortedMap(labels) : undefined,
+          namespace: this.namespace,
+          labels: labels ? sortedMap(labels) : undefined,
         },
         spec: {
           parentRefs: [this.parentRef('http', this.namespace)],
