@@ -235,6 +235,16 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
   }
 
   /**
+   * The HTTPRoutes that carry a host (one per backend namespace), e.g. for a k8gb `Gslb` whose
+   * `resourceRef` names an HTTPRoute (k8gb reads the Gateway's addresses through its parentRefs).
+   *
+   * @param host a host of the routes
+   */
+  public routesFor(host: string): ApiObject[] {
+    return this.routes.filter((r) => r.toJson().spec.hostnames.includes(host));
+  }
+
+  /**
    * Declares, at synthesis, the flows of the Gateway: from the clients to the data-plane pods on
    * the listener ports, from the data-plane pods to each backend's pods on its pod port (with
    * Istio, as the gateway's mesh identity), and from an Istio gateway's pods to istiod.

@@ -62,7 +62,10 @@ function standIns(chart: any) {
 
 describe('SecureGateway (Gateway API, Istio)', () => {
   test('an HTTPS listener per host, each with its certificate; the HTTP listener admits only the redirect', () => {
-    const { chart } = istioShop();
+    const { chart, gw: construct } = istioShop();
+    // one HTTPRoute per host and backend namespace (what a k8gb Gslb resourceRef names)
+    expect(construct.routesFor('shop.example.com').map((r) => `${r.metadata.namespace}/${r.name}`)).toEqual(['shop/shop-shop-example-com']);
+    expect(construct.routesFor('other.example.com')).toEqual([]);
     const objs = synthAndValidate(chart);
     const [gw] = kinds(objs, 'Gateway');
     expect(gw.metadata).toEqual({ name: 'shop', namespace: 'edge' });
