@@ -1,5 +1,6 @@
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
+import { istioGatewayPod, isGatewayApiGateway } from './gateway-api';
 import { IpInterval, parseCidr, subtractIntervals } from './ip-range';
 import { Selector } from './selector';
 
@@ -237,6 +238,11 @@ export class ParsedResources {
       }
       this.policyNames.add(key);
       this.policies.push(parsePolicy(o));
+      return;
+    }
+    if (isGatewayApiGateway(o)) {
+      const pod = istioGatewayPod(o);
+      if (pod) this.pods.push(pod);
       return;
     }
     if (kind === 'Service') this.services.push(o);
