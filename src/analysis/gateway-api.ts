@@ -48,3 +48,46 @@ export function istioGatewayPod(o: any): PodInfo | undefined {
     hostNetwork: false,
   };
 }
+
+/** True for a `gateway.networking.k8s.io` HTTPRoute. */
+export function isHttpRoute(o: any): boolean {
+  return o?.kind === 'HTTPRoute' && String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/');
+}
+
+function selects(svc: any, pod: PodInfo): boolean {
+  const sel = svc?.spec?.selector;
+  return !!sel && Object.keys(sel).length > 0 && Object.keys(sel).every((k) => pod.labels[k] === String(sel[k]));
+}
+
+function matchText(m: any): string {
+  const p = m?.path ?? { type: 'PathPrefix', value: '/' };
+  return [m?.method, `${p.type ?? 'PathPrefix'} ${p.value ?? '/'}`].filter((x) => x).join(' ');
+}
+
+/**
+ * The HTTPRoute matches a gateway's pod forwards to a destination pod, as L7 notes: for every
+ * HTTPRoute attached to the gateway (`parentRefs`) whose rule has a backend Service selecting the
+ * destination, `HTTPRoute <ns>/<name>: <hostnames> <match>` (long) and `<host><path>` (short).
+ */
+export function routeNotes(services: any[], routes: any[], src: PodInfo, dst: PodInfo): { l7: string[]; l7Short: string[] } {
+  const gateway = src.labels['gateway.networking.k8s.io/gateway-name'];
+  const l7: string[] = [];
+  const l7Short: string[] = [];
+  if (gateway === undefined) return { l7, l7Short };
+  for (const r of routes) {
+    const ns = r.metadata?.namespace ?? 'default';
+    const attached = (r.spec?.parentRefs ?? []).some((p: any) => (p.kind ?? 'Gateway') === 'Gateway' && p.name === gateway && (p.namespace ?? ns) === src.ns);
+    if (!attached) continue;
+    const hosts: string[] = r.spec?.hostnames ?? ['*'];
+    for (const rule of r.spec?.rules ?? []) {
+      const hit = (rule.backendRefs ?? []).some((b: any) => (b.kind ?? 'Service') === 'Service' && (b.namespace ?? ns) === dst.ns
+        && services.some((s) => (s.metadata?.namespace ?? 'default') === dst.ns && s.metadata?.name === b.name && selects(s, dst)));
+      if (!hit) continue;
+      for (const m of rule.matches ?? [{}]) {
+        l7.push(`HTTPRoute ${ns}/${r.metadata?.name}: ${hosts.join(',')} ${matchText(m)}`);
+        l7Short.push(...hosts.map((h) => `${h}${m?.path?.value ?? '/'}`));
+      }
+    }
+  }
+  return { l7, l7Short };
+}

@@ -129,6 +129,13 @@ describe('SecureGateway (Gateway API, Istio)', () => {
     a.assertAllowed('edge/shop-istio[Deployment]', 'shop/web[Deployment]', '8080');
     a.assertAllowed('edge/shop-istio[Deployment]', 'shop/api[Deployment]', '9090');
     a.assertDenied('edge/shop-istio[Deployment]', 'shop/web[Deployment]', '9090');
+    // the HTTPRoute matches the gateway forwards, as L7 notes on the flows they carry
+    const l7 = (dst: string) => a.connections().find((c) => c.src === 'edge/shop-istio[Deployment]' && c.dst === dst)!.l7;
+    expect(l7('shop/web[Deployment]')).toEqual(['HTTPRoute shop/shop-shop-example-com: shop.example.com PathPrefix /']);
+    expect(l7('shop/api[Deployment]')).toEqual([
+      'HTTPRoute shop/shop-api-example-com: api.example.com Exact /v1/orders',
+      'HTTPRoute shop/shop-shop-example-com: shop.example.com PathPrefix /api',
+    ]);
     for (const stranger of ['evil/impostor[Deployment]', 'edge/other-gateway[Deployment]']) {
       a.assertDenied(stranger, 'shop/web[Deployment]');
       a.assertDenied(stranger, 'shop/api[Deployment]');
