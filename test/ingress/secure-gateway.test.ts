@@ -201,6 +201,32 @@ describe('SecureGateway (Gateway API, Istio)', () => {
     expect(kinds(objs, 'HTTPRoute').filter((r) => r.spec.parentRefs[0].sectionName === 'http').map((r) => r.metadata.name)).toEqual(['web-https-redirect']);
   });
 
+  test('one host served from two namespaces: an HTTPRoute in each, both namespaces (and only they) may attach', () => {
+    const s = shop();
+    new ZeroTrustNamespace(s.chart, 'ns-edge', { name: 'edge', allowLoadBalancers: true, podSecurity: PodSecurityLevel.BASELINE });
+    new ZeroTrustNamespace(s.chart, 'ns-blog', { name: 'blog' });
+    const blog = new kplus.Deployment(s.chart, 'blog', { metadata: { name: 'blog', namespace: 'blog' }, containers: [{ image: 'blog:1', portNumber: 3000 }] });
+    new SecureGateway(s.chart, 'gw', {
+      name: 'shop',
+      namespace: 'edge',
+      requireZeroTrustNamespace: true,
+      routes: [
+        { host: 'shop.example.com', backend: IngressBackend.fromService(s.webSvc) },
+        { host: 'shop.example.com', path: '/blog', backend: IngressBackend.fromWorkload(blog, { servicePort: 80 }) },
+      ],
+      certificate: GatewayCertificate.fromSecret('shop-tls'),
+    });
+    const objs = synthAndValidate(s.chart);
+    const https = kinds(objs, 'Gateway')[0].spec.listeners.find((l: any) => l.protocol === 'HTTPS');
+    expect(https.allowedRoutes.namespaces.selector.matchExpressions[0].values).toEqual(['blog', 'shop']);
+    const routes = kinds(objs, 'HTTPRoute').filter((r) => r.spec.rules[0].backendRefs);
+    expect(routes.map((r) => [r.metadata.namespace, r.spec.hostnames, r.spec.rules.map((x: any) => x.matches[0].path.value)])).toEqual([
+      ['blog', ['shop.example.com'], ['/blog']],
+      ['shop', ['shop.example.com'], ['/']],
+    ]);
+    expect(kinds(objs, 'ReferenceGrant')).toEqual([]);
+  });
+
   test('cert-manager: the Gateway annotation (cert-manager creates the Certificates) or an emitted Certificate', () => {
     const shim = istioShop({ certificate: GatewayCertificate.certManagerShim(CertIssuer.clusterIssuer('letsencrypt')) });
     let objs = synthAndValidate(shim.chart);
