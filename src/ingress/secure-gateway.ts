@@ -149,6 +149,8 @@ interface Cert { secretName: string; secretNamespace: string; certificate: Gatew
 const HSTS = /^max-age=\d+(; ?includeSubDomains)?(; ?preload)?$/;
 const MAX_RULES = 16;
 const MAX_HOSTNAMES = 16;
+/** Gateway annotations Istio reads to name the deployment and service account it creates. */
+const ISTIO_NAMING_ANNOTATIONS = ['gateway.istio.io/name-override', 'gateway.istio.io/service-account'];
 
 /**
  * A TLS-only entry point on the Kubernetes Gateway API (v1): a Gateway with one HTTPS listener
@@ -417,6 +419,10 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
       validateLabelKey(path, 'annotations key', k);
       if (typeof props.annotations![k] !== 'string' || k === 'cert-manager.io/issuer' || k === 'cert-manager.io/cluster-issuer') {
         fail(path, `annotations[${JSON.stringify(k)}]`, props.annotations![k], 'a string, on a key other than the cert-manager issuer annotations (set by GatewayCertificate.certManagerShim)');
+      }
+      if (this.implementation.kind === 'istio' && ISTIO_NAMING_ANNOTATIONS.includes(k)) {
+        fail(path, `annotations[${JSON.stringify(k)}]`, props.annotations![k],
+          `no value: Istio would name the gateway's pods or service account after it, not ${this.name}-${this.implementation.className}, and the backends admit that identity`);
       }
       annotations[k] = props.annotations![k];
     }

@@ -355,6 +355,7 @@ describe('SecureGateway refuses bad input', () => {
       ],
     }), /tls\[1\]\.certificate/, /ClusterIssuer\/b/, /one issuer annotation/);
     refuse((p) => ({ ...p, annotations: { 'cert-manager.io/cluster-issuer': 'x' } }), /annotations\["cert-manager.io\/cluster-issuer"\]/);
+    refuse((p) => ({ ...p, annotations: { 'gateway.istio.io/service-account': 'edge-proxy' } }), /annotations\["gateway.istio.io\/service-account"\]/, /edge-proxy/, /shop-istio/);
     refuse((p) => ({ ...p, name: 'a-very-long-gateway-name-that-leaves-no-room-for-the-istio-suffix' }), /name/, /63 characters/, /-istio/);
     refuse((p) => ({ ...p, hsts: 'forever' }), /hsts/, /forever/);
     expect(errorOf(() => GatewayImplementation.envoyGateway({ gatewayNamespaceMode: true, namespace: 'eg' })).message).toMatch(/namespace.*eg.*gatewayNamespaceMode/);
