@@ -26,6 +26,10 @@ const MODULES = [
   },
   { module: 'multicluster.x-k8s.io', file: 'mcs-api/multicluster.x-k8s.io_serviceexports.yaml', group: 'multicluster.x-k8s.io', kinds: { ServiceExport: 'v1alpha1' } },
   { module: 'k8gb.io', file: 'k8gb/k8gb.io_gslbs.yaml', group: 'k8gb.io', kinds: { Gslb: 'v1beta1' } },
+  {
+    module: 'gateway.networking.k8s.io', files: ['gateway-api/gateway.networking.k8s.io_gateways.yaml', 'gateway-api/gateway.networking.k8s.io_httproutes.yaml', 'gateway-api/gateway.networking.k8s.io_referencegrants.yaml'],
+    group: 'gateway.networking.k8s.io', kinds: { Gateway: 'v1', HTTPRoute: 'v1', ReferenceGrant: 'v1beta1' },
+  },
 ];
 
 function trimmed(m) {

@@ -96,15 +96,30 @@ export class IstioLayer {
     }
   }
 
-  /** True if the pod runs an Istio sidecar (namespace/pod injection labels, or meshAll). */
+  /**
+   * True if the pod runs an Istio proxy: a sidecar (namespace/pod injection labels, or meshAll),
+   * or the pod of a Gateway API gateway that istiod deployed (`gateway.istio.io/managed`; it is
+   * labelled `sidecar.istio.io/inject: "false"` because its only container is the proxy, in
+   * router mode, with the mesh identity of its service account).
+   */
   public inMesh(pod: PodInfo): boolean {
     if (pod.hostNetwork && this.hostNetworkAsNode) return false; // Istio never injects a sidecar into a hostNetwork pod
+    if (this.isGatewayProxy(pod)) return true;
     const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
     if (inject === 'false') return false;
     if (inject === 'true' || pod.annotations['sidecar.istio.io/status'] !== undefined) return true;
     const nsl = this.res.namespaces.get(pod.ns) ?? {};
     if (nsl['istio-injection'] === 'enabled' || nsl['istio.io/rev'] !== undefined || nsl['istio.io/dataplane-mode'] === 'ambient') return true;
     return this.meshAll;
+  }
+
+  /**
+   * True for the pod of a Gateway API gateway that istiod deployed: its listeners are the
+   * gateway's own (TLS from outside the mesh), so PeerAuthentication does not apply to them;
+   * AuthorizationPolicies do.
+   */
+  public isGatewayProxy(pod: PodInfo): boolean {
+    return pod.labels['gateway.istio.io/managed'] === 'istio.io-gateway-controller';
   }
 
   /** The SPIFFE principal of a pod (trustDomain/ns/NS/sa/SA). */
@@ -243,7 +258,9 @@ export class IstioLayer {
     }
     const matchOf = (from: any[] | undefined): { match: boolean; who?: string } =>
       (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) });
-    if (!src.inMesh && !via) {
+    if (!src.inMesh && !via && this.isGatewayProxy(dst)) {
+      reasons.push('istio: gateway proxy: its listeners take plaintext and TLS from outside the mesh (PeerAuthentication applies to sidecars only)');
+    } else if (!src.inMesh && !via) {
       const strict = this.strictPorts(dst);
       if (!strict.ports.isEmpty) {
         allowedTcp = allowedTcp.subtract(strict.ports);

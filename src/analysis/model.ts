@@ -1,5 +1,6 @@
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
+import { istioGatewayPod, isGatewayApiGateway, isHttpRoute } from './gateway-api';
 import { IpInterval, parseCidr, subtractIntervals } from './ip-range';
 import { Selector } from './selector';
 
@@ -195,6 +196,8 @@ export class ParsedResources {
   public readonly authorizationPolicies: any[] = [];
   /** Istio `networking.istio.io` Gateways (not Kubernetes Gateway API objects). */
   public readonly gateways: any[] = [];
+  /** Gateway API HTTPRoutes (`gateway.networking.k8s.io`). */
+  public readonly httpRoutes: any[] = [];
   private readonly policyNames = new Set<string>();
 
   constructor(objects: any[]) {
@@ -237,6 +240,15 @@ export class ParsedResources {
       }
       this.policyNames.add(key);
       this.policies.push(parsePolicy(o));
+      return;
+    }
+    if (isGatewayApiGateway(o)) {
+      const pod = istioGatewayPod(o);
+      if (pod) this.pods.push(pod);
+      return;
+    }
+    if (isHttpRoute(o)) {
+      this.httpRoutes.push(o);
       return;
     }
     if (kind === 'Service') this.services.push(o);

@@ -1,6 +1,7 @@
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { Engine, INGRESS_CONTROLLER, Workload } from './engine';
+import { routeNotes } from './gateway-api';
 import { formatInterval, IpInterval, parseIpAddress, partition } from './ip-range';
 import { IstioLayer, IstioSource } from './istio';
 import { loadObjects } from './loader';
@@ -101,6 +102,11 @@ export class ReachabilityAnalyzer {
         l7 = v.l7;
         l7Short = v.l7Short;
         if (conns.isEmpty) return;
+      }
+      if (dstW && istioSrc?.pod) {
+        const notes = routeNotes(this.engine.res.services, this.engine.res.httpRoutes, istioSrc.pod, dstW.rep);
+        l7 = [...l7, ...notes.l7];
+        l7Short = [...l7Short, ...notes.l7Short];
       }
       const mtls = !!(dstW && istioSrc?.pod && this.istio.mtls(istioSrc.pod, dstW.rep) && !conns.intersect(ConnSet.of('TCP')).isEmpty);
       rows.push({ src, dst, conns, l7, l7Short, mtls });

@@ -66,7 +66,7 @@ export interface Connection {
   readonly conns: string;
   /** True when every protocol and port is allowed. */
   readonly allowAll: boolean;
-  /** L7 limits imposed by Istio AuthorizationPolicies (empty when none). */
+  /** L7 limits: imposed by Istio AuthorizationPolicies, and the HTTPRoute matches a Gateway API gateway forwards (empty when none). */
   readonly l7: string[];
   /**
    * True when the TCP part runs over Istio mutual TLS: both ends have a sidecar and the

@@ -29,6 +29,60 @@ function celInt(s: string): number | undefined {
 
 const has = (o: any, k: string) => o !== null && typeof o === 'object' && o[k] !== undefined;
 
+const ok = (b: boolean): string | undefined => (b ? undefined : 'failed');
+const str = (v: any): string => (typeof v === 'string' ? v : '');
+const HTTP_FILTERS: Array<[string, string]> = [
+  ['cors', 'CORS'], ['extensionRef', 'ExtensionRef'], ['requestHeaderModifier', 'RequestHeaderModifier'], ['requestMirror', 'RequestMirror'],
+  ['requestRedirect', 'RequestRedirect'], ['responseHeaderModifier', 'ResponseHeaderModifier'], ['urlRewrite', 'URLRewrite'],
+];
+
+/**
+ * The Gateway API (v1.6.1) rules that the meaning of a Gateway or HTTPRoute depends on: listener
+ * uniqueness and TLS, redirect-only rules, path values, filter shapes, Service backend ports.
+ */
+const LISTENER_UNIQUE = 'self.all(l1, self.exists_one(l2, l1.port == l2.port && l1.protocol == l2.protocol && '
+  + '(has(l1.hostname) && has(l2.hostname) ? l1.hostname == l2.hostname : !has(l1.hostname) && !has(l2.hostname))))';
+
+function GATEWAY_API_CHECKS(): Record<string, Check> {
+  const exactOrPrefix = (self: any) => ['Exact', 'PathPrefix'].includes(self?.type);
+  const path = (test: (v: string) => boolean): Check => (self) => ok(!exactOrPrefix(self) || test(str(self.value)));
+  const sameHost = (a: any, b: any) => (has(a, 'hostname') && has(b, 'hostname') ? a.hostname === b.hostname : !has(a, 'hostname') && !has(b, 'hostname'));
+  const out: Record<string, Check> = {
+    '(has(self.backendRefs) && size(self.backendRefs) > 0) ? (!has(self.filters) || self.filters.all(f, !has(f.requestRedirect))): true':
+      (self) => ok(!(has(self, 'backendRefs') && self.backendRefs.length > 0) || !has(self, 'filters') || self.filters.every((f: any) => !has(f, 'requestRedirect'))),
+    "self.all(l, (l.protocol == 'HTTPS' && has(l.tls)) ? (l.tls.mode == '' || l.tls.mode == 'Terminate') : true)":
+      (self) => ok((self ?? []).every((l: any) => !(l.protocol === 'HTTPS' && has(l, 'tls')) || ['', 'Terminate'].includes(str(l.tls.mode)))),
+    "self.all(l, l.protocol in ['HTTP', 'TCP', 'UDP'] ? !has(l.tls) : true)":
+      (self) => ok((self ?? []).every((l: any) => !['HTTP', 'TCP', 'UDP'].includes(l.protocol) || !has(l, 'tls'))),
+    'self.all(l1, self.exists_one(l2, l1.name == l2.name))':
+      (self) => ok((self ?? []).every((l1: any) => self.filter((l2: any) => l1.name === l2.name).length === 1)),
+    [LISTENER_UNIQUE]:
+      (self) => ok((self ?? []).every((l1: any) => self
+        .filter((l2: any) => l1.port === l2.port && l1.protocol === l2.protocol && sameHost(l1, l2)).length === 1)),
+    "self.mode == 'Terminate' ? size(self.certificateRefs) > 0 || size(self.options) > 0 : true":
+      (self) => ok(self?.mode !== 'Terminate' || (self.certificateRefs ?? []).length > 0 || Object.keys(self.options ?? {}).length > 0),
+    "(size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true":
+      // the schema defaults (group '', kind Service) apply before CEL runs in the API server
+      (self) => ok(!(str(self?.group) === '' && (self?.kind ?? 'Service') === 'Service') || has(self, 'port')),
+    "self.type in ['Exact','PathPrefix'] || self.type == 'RegularExpression'":
+      (self) => ok(['Exact', 'PathPrefix', 'RegularExpression'].includes(self?.type)),
+    "(self.type in ['Exact','PathPrefix']) ? self.value.startsWith('/') : true": path((v) => v.startsWith('/')),
+    "(self.type in ['Exact','PathPrefix']) ? !self.value.endsWith('/..') : true": path((v) => !v.endsWith('/..')),
+    "(self.type in ['Exact','PathPrefix']) ? !self.value.endsWith('/.') : true": path((v) => !v.endsWith('/.')),
+    "(self.type in ['Exact','PathPrefix']) ? self.value.matches(r\"\"\"^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$\"\"\") : true":
+      path((v) => /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/.test(v)),
+  };
+  for (const bad of ['//', '/./', '/../', '%2f', '%2F', '#']) {
+    out[`(self.type in ['Exact','PathPrefix']) ? !self.value.contains('${bad}') : true`] = path((v) => !v.includes(bad));
+  }
+  for (const [field, type] of HTTP_FILTERS) {
+    out[`!(!has(self.${field}) && self.type == '${type}')`] = (self) => ok(!(!has(self, field) && self?.type === type));
+    out[`!(has(self.${field}) && self.type != '${type}')`] = (self) => ok(!(has(self, field) && self?.type !== type));
+    out[`self.filter(f, f.type == '${type}').size() <= 1`] = (self) => ok((self ?? []).filter((f: any) => f.type === type).length <= 1);
+  }
+  return out;
+}
+
 /** Hand-written equivalents of upstream CEL rules, keyed by normalized rule text. */
 const CHECKS: Record<string, Check> = {
   // security.istio.io AuthorizationPolicy rules[].from[].source
@@ -59,6 +113,7 @@ const CHECKS: Record<string, Check> = {
   },
   // workload selectors
   '!self.contains("*")': (self) => (typeof self === 'string' && !self.includes('*') ? undefined : 'failed'),
+  ...GATEWAY_API_CHECKS(),
 };
 
 const unchecked = new Map<string, string>();
