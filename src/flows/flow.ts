@@ -1,4 +1,4 @@
-import { mergePorts, peerKey } from './internal';
+import { mergePorts, peerKey, peerNamespace } from './internal';
 import { IPeer, Peer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
@@ -200,6 +200,25 @@ export class Flow {
   /** True if the flow opens the mesh layer (ALL or MESH_ONLY). */
   public get meshLayer(): boolean {
     return this.layers !== FlowLayers.NETWORK_ONLY;
+  }
+
+  /**
+   * The source's namespace, or the destination's for a relative pod source; undefined for IP
+   * blocks, namespaces selected by labels, and when neither end has one.
+   *
+   * @internal
+   */
+  public get _fromNamespace(): string | undefined {
+    return peerNamespace(this.from, this.to);
+  }
+
+  /**
+   * The destination's namespace, or the source's for a relative pod destination (as `_fromNamespace`).
+   *
+   * @internal
+   */
+  public get _toNamespace(): string | undefined {
+    return peerNamespace(this.to, this.from);
   }
 
   /**

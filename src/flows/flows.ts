@@ -1,7 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowOptions } from './flow';
-import { FLOWS_TOJSON_WRAPS } from './internal';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer } from './peer';
 import { fail, validateDns1123Label } from '../core/validate';
@@ -68,18 +67,16 @@ export class Flows extends Construct {
   private _contributing = false;
   private _sorted?: Flow[];
 
+  private readonly _afterRender: Array<() => void> = [];
+
   private constructor(chart: Chart, id: string) {
     super(chart, id);
-    // render late: before validation (App.synth) and before Chart.toJson (Testing.synth)
+    // The late-render phase. cdk8s has no prepare step, and the objects a chart's flows become
+    // (how many, which names, held back or not) are known only once every flow is declared; cdk8s
+    // runs the validations on every synthesis path (App.synth, App.synthYaml, Chart.toJson and so
+    // Testing.synth) before it collects a chart's objects, so the registry renders from its own,
+    // once. No cdk8s function is replaced (see ARCHITECTURE.md).
     this.node.addValidation({ validate: () => { this.render(); return []; } });
-    const previous = chart.toJson;
-    const original = previous.bind(chart);
-    const toJson = (): any[] => {
-      this.render();
-      return original();
-    };
-    (toJson as any)[FLOWS_TOJSON_WRAPS] = previous;
-    Object.defineProperty(chart, 'toJson', { configurable: true, writable: true, value: toJson });
   }
 
   /**
@@ -200,6 +197,32 @@ export class Flows extends Construct {
     for (const r of this._renderers) {
       r.renderFlows(this);
     }
+    for (const hook of this._afterRender) {
+      hook();
+    }
+  }
+
+  /**
+   * The renderers, in the order they were added.
+   *
+   * @internal
+   */
+  public get _renderersInOrder(): IFlowRenderer[] {
+    return [...this._renderers];
+  }
+
+  /**
+   * Runs `hook` at the end of the late-render phase, after every renderer (e.g. to annotate every
+   * object of the chart, late ones included); at once if the flows are already rendered.
+   *
+   * @internal
+   */
+  public _onRendered(hook: () => void): void {
+    if (this._rendered) {
+      hook();
+      return;
+    }
+    this._afterRender.push(hook);
   }
 
   private checkOpen(what: string): void {

@@ -7,7 +7,7 @@ import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
-import { Enforcement } from '../rollout/enforcement';
+import { Enforcement } from './enforcement';
 
 /** Ingress or egress. */
 type Direction = 'ingress' | 'egress';

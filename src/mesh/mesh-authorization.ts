@@ -7,7 +7,7 @@ import { renderMeshRule } from './rule-render';
 import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
-import { Enforcement } from '../rollout/enforcement';
+import { Enforcement } from '../flows/enforcement';
 
 /**
  * The action of a mesh authorization policy.

@@ -14,7 +14,7 @@ import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Flow, FlowOptions } from '../flows/flow';
 import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
-import { Enforcement } from '../rollout/enforcement';
+import { Enforcement } from '../flows/enforcement';
 
 /** The namespace label of Istio's default sidecar injection. */
 const INJECTION_LABEL = 'istio-injection';

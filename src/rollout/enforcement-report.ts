@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Enforcement, HeldBackPolicy } from './enforcement';
+import { Enforcement, HeldBackPolicy } from '../flows/enforcement';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 import { AnalyzerOptions } from '../analysis/types';
 import { fail } from '../core/validate';

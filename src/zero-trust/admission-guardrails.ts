@@ -14,7 +14,7 @@ import {
 } from '../imports/kyverno.io';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
-import { Enforcement } from '../rollout/enforcement';
+import { Enforcement } from '../flows/enforcement';
 
 /**
  * What Kyverno does with a failing validate rule.

@@ -10,7 +10,7 @@ import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
-import { Enforcement } from '../rollout/enforcement';
+import { Enforcement } from '../flows/enforcement';
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
 interface ChartIndex {
@@ -20,14 +20,12 @@ interface ChartIndex {
   readonly podObjects: Map<string, ApiObject[]>;
 }
 
-/** The ZeroTrustNamespaces of each chart, in creation order (every one hardens before any checks Pod Security). */
-const CHART_NAMESPACES = new WeakMap<Chart, ZeroTrustNamespace[]>();
+/** Where a chart's index is kept: on its Flows registry (state in the tree, as `Enforcement` does). */
+const CHART_INDEX = Symbol.for('cdk8s-zero-trust.ZeroTrustNamespace.chartIndex');
 
 /** One index per Flows registry: built by the first namespace that renders (one tree walk per chart, not per namespace). */
-const CHART_INDEX = new WeakMap<Flows, ChartIndex>();
-
 function chartIndex(flows: Flows, chart: Chart): ChartIndex {
-  let index = CHART_INDEX.get(flows);
+  let index = (flows as any)[CHART_INDEX] as ChartIndex | undefined;
   if (index === undefined) {
     index = { pods: new Map(), services: new Map(), podObjects: new Map() };
     const push = <T>(m: Map<string, T[]>, ns: string | undefined, v: T): void => {
@@ -41,7 +39,7 @@ function chartIndex(flows: Flows, chart: Chart): ChartIndex {
       else if (c instanceof kplus.Service) push(index.services, c.metadata.namespace, c);
       else if (c instanceof ApiObject && podPaths(c.kind) !== undefined) push(index.podObjects, c.metadata.namespace, c);
     }
-    CHART_INDEX.set(flows, index);
+    Object.defineProperty(flows, CHART_INDEX, { value: index, enumerable: false });
   }
   return index;
 }
@@ -383,10 +381,6 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     }
     flows.manageNamespace(this.name);
     flows.addRenderer(this);
-    const chart = Chart.of(this);
-    const siblings = CHART_NAMESPACES.get(chart);
-    if (siblings) siblings.push(this);
-    else CHART_NAMESPACES.set(chart, [this]);
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
     flows.allow(this, dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
     if (props.allowIntraNamespace) {
@@ -515,8 +509,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     }
     const index = chartIndex(flows, Chart.of(this));
     // every namespace hardens first (harden() may target a workload of another namespace)
-    for (const ns of CHART_NAMESPACES.get(Chart.of(this)) ?? []) {
-      ns.applyHardening(flows);
+    for (const r of flows._renderersInOrder) {
+      if (r instanceof ZeroTrustNamespace) r.applyHardening(flows);
     }
     this.checkPodSecurity(index);
     if (!(this.props.allowLoadBalancers ?? false)) {

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as yaml from 'js-yaml';
@@ -51,12 +54,39 @@ describe('Fleet.manifests / synthClusters render every cluster in one pass', () 
     }
   });
 
-  test('validates the whole app once, before anything is rendered', () => {
+  test.each([false, true])('same YAML as cdk8s App.synth() writes for each cluster chart (SyncWaves: %s)', (syncWaves) => {
+    const ours = build({ syncWaves }).fleet;
+    const rendered = ours.clusterNames.map((n) => ours.manifests(n));
+    const reference = build({ syncWaves }).app;
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-render-'));
+    Object.assign(reference, { outdir });
+    reference.synth();
+    const files = fs.readdirSync(outdir);
+    const written = ours.clusterNames.map((n) => {
+      const file = files.find((f) => new RegExp(`^\\d{4}-fleet-${n}-[0-9a-f]{8}\\.k8s\\.yaml$`).test(f));
+      expect(file).toBeDefined();
+      return fs.readFileSync(path.join(outdir, file!), 'utf8');
+    });
+    expect(rendered).toEqual(written);
+  });
+
+  test('no cdk8s function is replaced: the charts keep cdk8s\'s own toJson', () => {
+    const { fleet } = build({ syncWaves: true });
+    for (const c of fleet.clusters) {
+      expect(Object.prototype.hasOwnProperty.call(c.chart, 'toJson')).toBe(false);
+      expect(c.chart.toJson).toBe(Chart.prototype.toJson);
+    }
+  });
+
+  test('a validation error fails the synthesis, in cdk8s\'s words, before any file is written', () => {
     const { app, fleet } = build();
     let calls = 0;
     new ApiObject(new Chart(app, 'other'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })
       .node.addValidation({ validate: () => { calls++; return ['broken on purpose']; } });
-    expect(() => fleet.manifests('east')).toThrow(/other\/x: broken on purpose/);
+    expect(() => fleet.manifests('east')).toThrow(/\[other\/x\] broken on purpose/);
     expect(calls).toBe(1);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-render-'));
+    expect(() => fleet.synthClusters(outdir)).toThrow(/\[other\/x\] broken on purpose/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
   });
 });
