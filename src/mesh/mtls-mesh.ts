@@ -11,10 +11,10 @@ import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { Enforcement } from '../flows/enforcement';
 import { Flow, FlowOptions } from '../flows/flow';
 import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
-import { Enforcement } from '../flows/enforcement';
 
 /** The namespace label of Istio's default sidecar injection. */
 const INJECTION_LABEL = 'istio-injection';
