@@ -102,6 +102,19 @@ export class Flow {
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   }
 
+  /**
+   * A checked flow (declare flows with `Flows.of(scope).allow`).
+   *
+   * @param path construct path used in error messages
+   * @param from the client end
+   * @param to the server end
+   * @param options ports and L7 restriction
+   * @internal
+   */
+  public static _create(path: string, from: IPeer, to: IPeer, options: FlowOptions): Flow {
+    return new Flow(path, from, to, options);
+  }
+
   /** The client end. */
   public readonly from: IPeer;
 
@@ -131,13 +144,7 @@ export class Flow {
    */
   public readonly description?: string;
 
-  /**
-   * @param path construct path used in error messages
-   * @param from the client end
-   * @param to the server end
-   * @param options ports and L7 restriction
-   */
-  constructor(path: string, from: IPeer, to: IPeer, options: FlowOptions) {
+  private constructor(path: string, from: IPeer, to: IPeer, options: FlowOptions) {
     if (!isPeer(from)) {
       fail(path, 'from', from, 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)');
     }

@@ -90,7 +90,7 @@ export class Flows extends Construct {
    */
   public allow(from: IPeer, to: IPeer, options: FlowOptions): Flow {
     this.checkOpen('allow');
-    const flow = new Flow(this.node.path, from, to, options);
+    const flow = Flow._create(this.node.path, from, to, options);
     const key = flow.key;
     if (!this._flowKeys.has(key)) {
       this._flowKeys.add(key);
@@ -200,15 +200,6 @@ export class Flows extends Construct {
     for (const hook of this._afterRender) {
       hook();
     }
-  }
-
-  /**
-   * The renderers, in the order they were added.
-   *
-   * @internal
-   */
-  public get _renderersInOrder(): IFlowRenderer[] {
-    return [...this._renderers];
   }
 
   /**

@@ -1,11 +1,11 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { OutboundTrafficPolicy } from './istio-multi-cluster';
-import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
 import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
 import { Flows } from '../flows/flows';
 import { PeerKind } from '../flows/peer';
+import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
 
 /**
  * Properties of a {@link MeshSidecar}.
