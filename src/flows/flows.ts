@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowOptions } from './flow';
+import { joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer } from './peer';
 import { fail, validateDns1123Label } from '../core/validate';
@@ -184,6 +185,8 @@ export class Flows extends Construct {
     if (this._rendered || this._contributing) {
       return;
     }
+    const chart = Chart.of(this);
+    const before = new Set(chart.node.findAll());
     this._contributing = true;
     try {
       for (const c of this._contributors) {
@@ -200,6 +203,7 @@ export class Flows extends Construct {
     for (const hook of this._afterRender) {
       hook();
     }
+    joinDeclaredDependencies(this.node.root, new Set(chart.node.findAll().filter((c) => !before.has(c))));
   }
 
   /**

@@ -90,3 +90,34 @@ describe('Fleet.manifests / synthClusters render every cluster in one pass', () 
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 });
+
+describe('objects rendered late take part in declared dependencies', () => {
+  /** A Deployment that depends on its ZeroTrustNamespace, whose ServiceAccount for it is created at render. */
+  function dependentChart(): { app: App; chart: Chart } {
+    const app = new App();
+    const chart = new Chart(app, 'shop');
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { name: 'web', namespace: 'shop' },
+      containers: [{ name: 'app', image: 'registry.example.com/web:1.0.0', portNumber: 8080 }],
+    });
+    web.node.addDependency(new ZeroTrustNamespace(chart, 'shop', { name: 'shop' }));
+    return { app, chart };
+  }
+
+  const order = (objs: any[]): string[] => objs.map((o) => `${o.kind}/${o.metadata.name}`);
+
+  test('chart.toJson() (dependencies resolved before the render) orders them as App.synth() does', () => {
+    const direct = dependentChart().chart.toJson();
+    expectValid(direct);
+    const kinds = order(direct);
+    // the hardening's ServiceAccount is an object of the namespace construct the Deployment depends on
+    expect(kinds.indexOf('ServiceAccount/web')).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf('ServiceAccount/web')).toBeLessThan(kinds.indexOf('Deployment/web'));
+    const { app } = dependentChart();
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-render-'));
+    Object.assign(app, { outdir });
+    app.synth();
+    const written = yaml.loadAll(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')) as any[];
+    expect(kinds).toEqual(order(written));
+  });
+});
