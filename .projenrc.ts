@@ -72,6 +72,52 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.package.addField('files', ['lib/', '.jsii', 'crds/cdk8s-zero-trust/', 'API.md', 'README.md', 'LICENSE', 'CHANGELOG.md']);
 project.package.addVersion('0.1.0'); // keep in step with CHANGELOG.md
 
+// --- layering (ARCHITECTURE.md) ---------------------------------------------------
+// What each folder of src/ may import besides itself; anything else is an error.
+// Nothing imports helm, rollout or cli; construct folders never import fleet or gitops.
+const CONSTRUCT_FOLDERS = ['zero-trust', 'mesh', 'ingress', 'wireguard', 'observability'];
+const LAYERS: { [folder: string]: string[] } = {
+  'core': [],
+  'analysis': ['core'],
+  'flows': ['core'],
+  'zero-trust': ['core', 'flows', 'imports'],
+  'mesh': ['core', 'flows', 'imports'],
+  'ingress': ['core', 'flows', 'imports'],
+  'wireguard': ['core', 'flows', 'imports'],
+  'observability': ['core', 'flows', 'imports'],
+  'fleet': ['core', 'flows', 'imports', ...CONSTRUCT_FOLDERS],
+  'gitops': ['core', 'flows', 'imports', 'fleet'],
+  'helm': ['core'],
+  'rollout': ['core', 'flows', 'analysis'],
+  'cli': ['core', 'analysis'],
+};
+const FOLDERS = Object.keys(LAYERS);
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      ...FOLDERS.map((folder) => ({
+        target: `./src/${folder}`,
+        from: './src',
+        except: [`./${folder}`, ...LAYERS[folder].map((f) => `./${f}`)],
+        message: `src/${folder} may import only ${[folder, ...LAYERS[folder]].join(', ')} (ARCHITECTURE.md)`,
+      })),
+      // a folder's internal.ts is for that folder only
+      ...FOLDERS.map((folder) => ({
+        target: FOLDERS.filter((f) => f !== folder).map((f) => `./src/${f}`),
+        from: `./src/${folder}/internal.ts`,
+        message: `src/${folder}/internal.ts is private to src/${folder} (ARCHITECTURE.md)`,
+      })),
+      // the sample and the benchmarks use the public API only
+      ...['sample', 'bench'].map((dir) => ({
+        target: `./${dir}`,
+        from: './src',
+        except: ['./index.ts'],
+        message: `${dir}/ uses the public API only (import from '../src')`,
+      })),
+    ],
+  }],
+});
+
 // --- generated CRD bindings -------------------------------------------------
 project.addTask('import', {
   description: 'Regenerate src/imports/ from crds/ (offline, byte-identical)',

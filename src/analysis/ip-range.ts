@@ -39,11 +39,6 @@ export function formatInterval(r: IpInterval): string {
   return `${formatIp(r.v6 ? 'IPv6' : 'IPv4', r.lo)}-${formatIp(r.v6 ? 'IPv6' : 'IPv4', r.hi)}`;
 }
 
-/** True if `inner` lies within `outer`. */
-export function intervalContains(outer: IpInterval, inner: IpInterval): boolean {
-  return outer.v6 === inner.v6 && outer.lo <= inner.lo && inner.hi <= outer.hi;
-}
-
 /** Subtracts `cut` intervals from `base`, returning sorted disjoint intervals. */
 export function subtractIntervals(base: IpInterval[], cut: IpInterval[]): IpInterval[] {
   let cur = base.slice();

@@ -61,7 +61,7 @@ export class ReachabilityAnalyzer {
 
   /** What opens (`added`), closes (`removed`) or changes from `before` to `after`. */
   public static diff(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer): ReachabilityDiff {
-    return new ReachabilityDiff(before, after);
+    return ReachabilityDiff._compute(before, after);
   }
 
   private readonly engine: Engine;
@@ -422,14 +422,21 @@ export class ReachabilityAnalyzer {
 
 /** The difference between two analyses: what a change opens, closes or alters. */
 export class ReachabilityDiff {
+  /**
+   * The difference from `before` to `after` (use `ReachabilityAnalyzer.diff`).
+   *
+   * @param before the analysis of the first set of manifests
+   * @param after the analysis of the second set of manifests
+   * @internal
+   */
+  public static _compute(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer): ReachabilityDiff {
+    return new ReachabilityDiff(before, after);
+  }
+
   /** Changed pairs, sorted by source then destination. */
   public readonly entries: DiffEntry[];
 
-  /**
-   * @param before the analysis of the first set of manifests
-   * @param after the analysis of the second set of manifests
-   */
-  constructor(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer) {
+  private constructor(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer) {
     // refine external ranges of both sides to a common partition, so a range split is not a change
     const cuts: IpInterval[][] = [];
     const all = [...before.connections(), ...after.connections()];

@@ -1,6 +1,5 @@
 export * from './validation-error';
 export * from './names';
-export * from './validator';
 export * from './port';
 export * from './cidr';
 export * from './tunable';

@@ -112,4 +112,6 @@ export class Names {
       && Names.isDns1123Subdomain(rest)
       && rest.split('.').every((l) => l.length <= 63);
   }
+
+  private constructor() {}
 }

@@ -6,6 +6,7 @@
  * would be without tunables) and bind the field to the tunable with a JSON pointer. Only the
  * `helm` folder turns bound fields into `{{ .Values.<key> }}`.
  */
+import { renderTunableFormat } from './tunable-format';
 import { ValidationError } from './validation-error';
 
 /**
@@ -305,15 +306,6 @@ export class Tunable {
       throw new ValidationError({ path: `Tunable(${this.key}).${method}`, field: 'type', value: this.type, expected: `a ${type} tunable` });
     }
   }
-}
-
-/**
- * Renders a `bindFormat` format with the given parts (`%s` replaced in order, `%%` -> `%`).
- * Internal (used by `helm`).
- */
-export function renderTunableFormat(format: string, parts: string[]): string {
-  let i = 0;
-  return format.replace(/%[%s]/g, m => (m === '%%' ? '%' : parts[i++]));
 }
 
 /** Counts `%s` in a format; throws on any `%` not followed by `s` or `%`. */

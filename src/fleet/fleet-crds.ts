@@ -207,4 +207,6 @@ export class FleetCrds {
     const { apiVersion, kind: k, metadata, ...rest } = d;
     return new ApiObject(chart as Construct, id, { apiVersion, kind: k, metadata, ...rest });
   }
+
+  private constructor() {}
 }

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart, DependencyGraph, Yaml } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Chart, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
 import { Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
-import { FLOWS_TOJSON_WRAPS } from '../flows/internal';
 
 /**
  * One cluster of a fleet, as declared.
@@ -266,86 +265,11 @@ export class Fleet extends Construct {
   }
 
   /**
-   * The YAML of these clusters' charts, validating the app once: what `chart.toJson()` does per
-   * chart (resolve the app's dependencies, validate the whole app, then the chart's objects in
-   * dependency order), with the app-wide steps done once for all the charts instead of once per
-   * chart (cost clusters x app size).
+   * The YAML of these clusters' charts, each synthesized by cdk8s (`chart.toJson()`: the app's
+   * dependencies resolved, the app validated, which renders the late objects, then the chart's
+   * objects in dependency order).
    */
   private render(clusters: FleetCluster[]): string[] {
-    const all = this.node.root.node.findAll();
-    const errors = all.flatMap((n) => n.node.validate().map((e) => `${n.node.path}: ${e}`));
-    if (errors.length > 0) {
-      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    }
-    // validations may add constructs (late objects): dependencies are resolved after them
-    resolveDependencies(this.node.root.node.findAll());
-    // a chart whose toJson is replaced (e.g. gitops SyncWaves annotates at synthesis) synthesizes
-    // itself; Flows' replacement only renders the flows, which the validations have done
-    return clusters.map((c) => Yaml.stringify(...(plainToJson(c.chart)
-      ? chartObjects(c.chart).map((o) => o.toJson())
-      : c.chart.toJson())));
-  }
-}
-
-/** True if the chart's toJson is cdk8s's, possibly wrapped by Flows (which only renders first). */
-function plainToJson(chart: Chart): boolean {
-  let f: any = chart.toJson;
-  while (typeof f === 'function' && f[FLOWS_TOJSON_WRAPS] !== undefined) {
-    f = f[FLOWS_TOJSON_WRAPS];
-  }
-  return f === Chart.prototype.toJson;
-}
-
-/**
- * The ApiObjects of a chart in dependency order, its nested charts' objects excluded (cdk8s's
- * `chartToKube`, which `Chart.toJson()` uses).
- */
-function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart);
-}
-
-/**
- * cdk8s's app-level dependency resolution (run by `App.synth()` and every `Chart.toJson()`):
- * nested charts and cross-chart construct dependencies become chart dependencies, construct
- * dependencies become dependencies between their ApiObjects. Idempotent (dependencies are sets).
- *
- * @param all every construct of the app (`app.node.findAll()`)
- */
-function resolveDependencies(all: IConstruct[]): void {
-  const subtree = new Map<IConstruct, IConstruct[]>();
-  const findAll = (c: IConstruct): IConstruct[] => {
-    let r = subtree.get(c);
-    if (!r) {
-      r = c.node.findAll();
-      subtree.set(c, r);
-    }
-    return r;
-  };
-  for (const parent of all) {
-    if (parent instanceof Chart) {
-      for (const child of parent.node.children) {
-        if (child instanceof Chart) parent.node.addDependency(child);
-      }
-    }
-  }
-  const dependencies = (): Array<{ source: IConstruct; target: IConstruct }> =>
-    all.flatMap((source) => source.node.dependencies.map((target) => ({ source, target })));
-  for (const d of dependencies()) {
-    const sourceChart = Chart.of(d.source);
-    const targetChart = Chart.of(d.target);
-    if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
-  }
-  // read again: includes the chart dependencies just added (as cdk8s does)
-  for (const d of dependencies()) {
-    const sourceChart = Chart.of(d.source);
-    const targetChart = Chart.of(d.target);
-    const targets = findAll(d.target).filter((c) => c instanceof ApiObject && Chart.of(c) === targetChart);
-    const sources = findAll(d.source).filter((c) => c instanceof ApiObject && Chart.of(c) === sourceChart);
-    for (const t of targets) {
-      for (const s of sources) {
-        if (t !== s) s.node.addDependency(t);
-      }
-    }
+    return clusters.map((c) => Yaml.stringify(...c.chart.toJson()));
   }
 }

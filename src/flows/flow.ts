@@ -1,4 +1,4 @@
-import { mergePorts, peerKey } from './internal';
+import { mergePorts, peerKey, peerNamespace } from './internal';
 import { IPeer, Peer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
@@ -102,6 +102,19 @@ export class Flow {
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   }
 
+  /**
+   * A checked flow (declare flows with `Flows.of(scope).allow`).
+   *
+   * @param path construct path used in error messages
+   * @param from the client end
+   * @param to the server end
+   * @param options ports and L7 restriction
+   * @internal
+   */
+  public static _create(path: string, from: IPeer, to: IPeer, options: FlowOptions): Flow {
+    return new Flow(path, from, to, options);
+  }
+
   /** The client end. */
   public readonly from: IPeer;
 
@@ -131,13 +144,7 @@ export class Flow {
    */
   public readonly description?: string;
 
-  /**
-   * @param path construct path used in error messages
-   * @param from the client end
-   * @param to the server end
-   * @param options ports and L7 restriction
-   */
-  constructor(path: string, from: IPeer, to: IPeer, options: FlowOptions) {
+  private constructor(path: string, from: IPeer, to: IPeer, options: FlowOptions) {
     if (!isPeer(from)) {
       fail(path, 'from', from, 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)');
     }
@@ -200,6 +207,25 @@ export class Flow {
   /** True if the flow opens the mesh layer (ALL or MESH_ONLY). */
   public get meshLayer(): boolean {
     return this.layers !== FlowLayers.NETWORK_ONLY;
+  }
+
+  /**
+   * The source's namespace, or the destination's for a relative pod source; undefined for IP
+   * blocks, namespaces selected by labels, and when neither end has one.
+   *
+   * @internal
+   */
+  public get _fromNamespace(): string | undefined {
+    return peerNamespace(this.from, this.to);
+  }
+
+  /**
+   * The destination's namespace, or the source's for a relative pod destination (as `_fromNamespace`).
+   *
+   * @internal
+   */
+  public get _toNamespace(): string | undefined {
+    return peerNamespace(this.to, this.from);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowOptions } from './flow';
-import { FLOWS_TOJSON_WRAPS } from './internal';
+import { joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer } from './peer';
 import { fail, validateDns1123Label } from '../core/validate';
@@ -68,18 +68,16 @@ export class Flows extends Construct {
   private _contributing = false;
   private _sorted?: Flow[];
 
+  private readonly _afterRender: Array<() => void> = [];
+
   private constructor(chart: Chart, id: string) {
     super(chart, id);
-    // render late: before validation (App.synth) and before Chart.toJson (Testing.synth)
+    // The late-render phase. cdk8s has no prepare step, and the objects a chart's flows become
+    // (how many, which names, held back or not) are known only once every flow is declared; cdk8s
+    // runs the validations on every synthesis path (App.synth, App.synthYaml, Chart.toJson and so
+    // Testing.synth) before it collects a chart's objects, so the registry renders from its own,
+    // once. No cdk8s function is replaced (see ARCHITECTURE.md).
     this.node.addValidation({ validate: () => { this.render(); return []; } });
-    const previous = chart.toJson;
-    const original = previous.bind(chart);
-    const toJson = (): any[] => {
-      this.render();
-      return original();
-    };
-    (toJson as any)[FLOWS_TOJSON_WRAPS] = previous;
-    Object.defineProperty(chart, 'toJson', { configurable: true, writable: true, value: toJson });
   }
 
   /**
@@ -93,7 +91,7 @@ export class Flows extends Construct {
    */
   public allow(from: IPeer, to: IPeer, options: FlowOptions): Flow {
     this.checkOpen('allow');
-    const flow = new Flow(this.node.path, from, to, options);
+    const flow = Flow._create(this.node.path, from, to, options);
     const key = flow.key;
     if (!this._flowKeys.has(key)) {
       this._flowKeys.add(key);
@@ -187,6 +185,8 @@ export class Flows extends Construct {
     if (this._rendered || this._contributing) {
       return;
     }
+    const chart = Chart.of(this);
+    const before = new Set(chart.node.findAll());
     this._contributing = true;
     try {
       for (const c of this._contributors) {
@@ -200,6 +200,24 @@ export class Flows extends Construct {
     for (const r of this._renderers) {
       r.renderFlows(this);
     }
+    for (const hook of this._afterRender) {
+      hook();
+    }
+    joinDeclaredDependencies(this.node.root, new Set(chart.node.findAll().filter((c) => !before.has(c))));
+  }
+
+  /**
+   * Runs `hook` at the end of the late-render phase, after every renderer (e.g. to annotate every
+   * object of the chart, late ones included); at once if the flows are already rendered.
+   *
+   * @internal
+   */
+  public _onRendered(hook: () => void): void {
+    if (this._rendered) {
+      hook();
+      return;
+    }
+    this._afterRender.push(hook);
   }
 
   private checkOpen(what: string): void {

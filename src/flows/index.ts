@@ -1,3 +1,4 @@
 export * from './peer';
 export * from './flow';
 export * from './flows';
+export * from './enforcement';

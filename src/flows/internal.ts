@@ -5,13 +5,6 @@ import { IPeer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
 
-/**
- * Set on the `toJson` that `Flows` installs on its chart (render the flows, then the chart's
- * previous `toJson`): holds that previous function. A writer that has run the app's validations
- * (which render the flows) may skip the wrapper (see `Fleet`).
- */
-export const FLOWS_TOJSON_WRAPS = Symbol.for('cdk8s-zero-trust.flows.toJsonWraps');
-
 /** The label every namespace carries (set by Kubernetes since 1.21): its own name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { Enforcement } from './enforcement';
 import { Flow } from './flow';
 import { mergePorts, NAMESPACE_NAME_LABEL, peerNamespace } from './internal';
 import { IPeer, PeerKind } from './peer';
@@ -7,7 +8,6 @@ import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
-import { Enforcement } from '../rollout/enforcement';
 
 /** Ingress or egress. */
 type Direction = 'ingress' | 'egress';

@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { DeliveryOrder } from './delivery-order';
+import { Flows } from '../flows/flows';
 
 /** The Argo CD annotation that orders a sync. */
 const ANNOTATION = 'argocd.argoproj.io/sync-wave';
@@ -22,25 +23,13 @@ function annotationOf(o: ApiObject): string | undefined {
 }
 
 /**
- * Runs the validations of every construct of the chart: validations render late objects (flows),
- * which must exist before they are annotated. Returned errors are ignored here: the synthesis
- * that follows runs the same validations and reports them (a thrown error propagates, as it
- * would from the synthesis).
- */
-function renderLate(chart: Chart): void {
-  for (const c of chart.node.findAll()) {
-    c.node.validate();
-  }
-}
-
-/**
  * Argo CD sync waves for a chart's objects, by {@link DeliveryOrder}: Namespaces and CRDs wave
  * -2, policies and guardrails wave -1, workloads wave 0. Argo CD applies a wave only when every
  * object of the previous one is healthy, so no workload starts before the default-deny policies.
  *
- * Opt-in (it adds an annotation to every object of the chart). The annotations are added when
- * the chart is synthesized (`toJson`, which the Helm writer also calls), so objects added later
- * or rendered late (flows) get theirs too.
+ * Opt-in (it adds an annotation to every object of the chart). The annotations are added now and
+ * again at the end of the chart's late-render phase (at synthesis, which the Helm writer also
+ * runs), so objects added later or rendered late (flows) get theirs too.
  */
 export class SyncWaves {
   /**
@@ -59,21 +48,8 @@ export class SyncWaves {
     const c = chart as any;
     if (c[APPLIED]) return;
     c[APPLIED] = true;
-    // Objects rendered late (flows render in validation) exist only once the validations have
-    // run: run them, annotate, then synthesize once; if the synthesis still added objects
-    // without a wave, annotate them and synthesize again.
-    const original = chart.toJson.bind(chart);
-    Object.defineProperty(chart, 'toJson', {
-      configurable: true,
-      writable: true,
-      value: () => {
-        renderLate(chart);
-        SyncWaves.annotate(chart);
-        const first = original();
-        return SyncWaves.annotate(chart) > 0 ? original() : first;
-      },
-    });
     SyncWaves.annotate(chart);
+    Flows.of(chart)._onRendered(() => { SyncWaves.annotate(chart); });
     chart.node.addValidation({
       validate: () => {
         const errors: string[] = [];

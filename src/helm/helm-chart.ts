@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, IResolver, ResolutionContext, Yaml } from 'cdk8s';
 import { escapeTemplateText } from './escape';
 import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
-import { Tunable, TunableBinding, renderTunableFormat } from '../core/tunable';
+import { Tunable, TunableBinding } from '../core/tunable';
+import { renderTunableFormat } from '../core/tunable-format';
 import { ValidationError } from '../core/validation-error';
 
 /**

@@ -1,4 +1,3 @@
-import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ResolvedBackend } from './internal';
 import { fail, validatePort } from '../core/validate';
@@ -189,26 +188,4 @@ export class IngressBackend {
       name: w.node.id,
     };
   }
-}
-
-/**
- * The selector of a Service backend, read now (at synthesis: `svc.select(...)` calls made after
- * the ingress are included); fails unless it selects pods by at least one label (internal).
- *
- * @param path construct path for errors
- * @param field field name for errors
- * @param svc the Service
- */
-export function serviceSelector(path: string, field: string, svc: kplus.Service): { [key: string]: string } {
-  let selector: { [key: string]: string } = {};
-  try {
-    selector = { ...(ApiObject.of(svc).toJson().spec?.selector ?? {}) };
-  } catch (e) {
-    fail(path, `${field}.service`, svc.name, `a Service that synthesizes (${(e as Error).message})`);
-  }
-  if (Object.keys(selector).length === 0) {
-    fail(path, `${field}.service.selector`, {},
-      `a selector on Service ${svc.name} (svc.select(...) or selectLabel(...) before synthesis; the NetworkPolicy targets those pods)`);
-  }
-  return selector;
 }

@@ -1,4 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { fail } from '../core/validate';
 
 /**
  * Host matching as TLS does it (internal): a certificate name `*.example.com` covers exactly one
@@ -38,4 +40,26 @@ export interface ResolvedBackend {
   readonly workload?: kplus.Workload;
   /** Short name for generated names. */
   readonly name: string;
+}
+
+/**
+ * The selector of a Service backend, read now (at synthesis: `svc.select(...)` calls made after
+ * the ingress are included); fails unless it selects pods by at least one label .
+ *
+ * @param path construct path for errors
+ * @param field field name for errors
+ * @param svc the Service
+ */
+export function serviceSelector(path: string, field: string, svc: kplus.Service): { [key: string]: string } {
+  let selector: { [key: string]: string } = {};
+  try {
+    selector = { ...(ApiObject.of(svc).toJson().spec?.selector ?? {}) };
+  } catch (e) {
+    fail(path, `${field}.service`, svc.name, `a Service that synthesizes (${(e as Error).message})`);
+  }
+  if (Object.keys(selector).length === 0) {
+    fail(path, `${field}.service.selector`, {},
+      `a selector on Service ${svc.name} (svc.select(...) or selectLabel(...) before synthesis; the NetworkPolicy targets those pods)`);
+  }
+  return selector;
 }

@@ -2,18 +2,18 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IngressBackend, serviceSelector } from './ingress-backend';
+import { IngressBackend } from './ingress-backend';
 import { CertificateSource, IngressCertificate } from './ingress-certificate';
 import { IngressController } from './ingress-controller';
-import { NGINX_STRICT_PATH, ResolvedBackend, tlsCovers } from './internal';
+import { NGINX_STRICT_PATH, ResolvedBackend, serviceSelector, tlsCovers } from './internal';
 import { renderIstio } from './istio-render';
-import { Certificate } from '../imports/cert-manager.io';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import {
   fail, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
 } from '../core/validate';
-import { Flows, IFlowContributor, IFlowRenderer, IPeer, Peer } from '../flows';
+import { Flows, IPeer, Peer } from '../flows';
+import { Certificate } from '../imports/cert-manager.io';
 
 /** How a path is matched (`spec.rules[].http.paths[].pathType`). */
 export enum IngressPathType {
@@ -140,7 +140,7 @@ const CONTROLLER_PEER_NAME = 'controller';
  * controller's forced-redirect annotations, optional HTTPS to the backend, and a flow so that
  * the backend pods accept traffic only from the controller's pods, on the pod port only.
  */
-export class SecureIngress extends Construct implements IFlowRenderer, IFlowContributor {
+export class SecureIngress extends Construct {
   /**
    * The Ingress.
    *
@@ -431,8 +431,8 @@ export class SecureIngress extends Construct implements IFlowRenderer, IFlowCont
     // zero trust: the controller's pods, and only them, reach each backend on its pod port (declared
     // at synthesis, contributeFlows: a Service backend's selector is read then)
     const flows = Flows.of(this);
-    flows.addContributor(this);
-    flows.addRenderer(this);
+    flows.addContributor({ contributeFlows: (f) => this.contributeBackendFlows(f) });
+    flows.addRenderer({ renderFlows: (f) => this.checkManagedNamespace(f) });
   }
 
   /**
@@ -442,7 +442,7 @@ export class SecureIngress extends Construct implements IFlowRenderer, IFlowCont
    *
    * @param flows the chart's registry
    */
-  public contributeFlows(flows: Flows): void {
+  private contributeBackendFlows(flows: Flows): void {
     const path = this.node.path;
     const controller = this.controller;
     const controllerPeer = Peer.pods(controller.podLabels, { namespace: controller.namespace, name: CONTROLLER_PEER_NAME });
@@ -477,7 +477,7 @@ export class SecureIngress extends Construct implements IFlowRenderer, IFlowCont
    *
    * @param flows the chart's registry
    */
-  public renderFlows(flows: Flows): void {
+  private checkManagedNamespace(flows: Flows): void {
     if (this.requireManaged && !flows.isManaged(this.namespace)) {
       fail(this.node.path, 'namespace', this.namespace,
         'a namespace managed by a ZeroTrustNamespace in this chart (default-deny: otherwise any pod may reach the backend), or requireZeroTrustNamespace: false if another chart manages it');

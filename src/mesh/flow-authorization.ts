@@ -9,7 +9,6 @@ import { shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
-import { peerNamespace } from '../flows/internal';
 import { PeerKind } from '../flows/peer';
 
 /** Most ports a TCP range may span to be expanded into AuthorizationPolicy ports. */
@@ -45,7 +44,7 @@ function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: Unknow
       return fail(path, field, p.peerName,
         'a namespace by name (Peer.namespaceByName) or every namespace: AuthorizationPolicy cannot select namespaces by labels');
     default: {
-      const ns = peerNamespace(p, f.to);
+      const ns = f._fromNamespace;
       if (ns === undefined) {
         return fail(path, `${field}.namespace`, p.peerName,
           'a pod source in a namespace given by name: a mesh principal is <trust-domain>/ns/<namespace>/sa/<service-account>');
@@ -105,7 +104,7 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
     if (!f.meshLayer || to.peerKind === PeerKind.IP_BLOCKS) {
       continue;
     }
-    const ns = peerNamespace(to, f.from);
+    const ns = f._toNamespace;
     if (ns === undefined || !protectedNs.has(ns)) {
       continue;
     }

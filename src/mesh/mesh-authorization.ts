@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { RenderedRule, selectorOf, sortedLabels, trustDomains } from './internal';
 import { MeshRuleProps } from './mesh-rule';
 import { renderMeshRule } from './rule-render';
-import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
-import { Enforcement } from '../rollout/enforcement';
+import { Enforcement } from '../flows/enforcement';
+import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
 
 /**
  * The action of a mesh authorization policy.

@@ -1,10 +1,11 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { OutboundTrafficPolicy } from './istio-multi-cluster';
-import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
 import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
-import { Flows, IFlowRenderer } from '../flows/flows';
+import { Flows } from '../flows/flows';
 import { PeerKind } from '../flows/peer';
+import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
 
 /**
  * Properties of a {@link MeshSidecar}.
@@ -51,7 +52,7 @@ export interface MeshSidecarProps {
  * hosts (and, with `fromFlows`, the namespaces the chart's flows go to), with outbound traffic
  * policy REGISTRY_ONLY, so a compromised workload cannot reach hosts the mesh does not know.
  */
-export class MeshSidecar extends Construct implements IFlowRenderer {
+export class MeshSidecar extends Construct {
   /** The namespace. */
   public readonly namespace: string;
 
@@ -90,15 +91,16 @@ export class MeshSidecar extends Construct implements IFlowRenderer {
     this.namespace = props.namespace;
     this.hosts = [...(props.hosts ?? [])];
     this.fromFlows = props.fromFlows ?? true;
-    Flows.of(this).addRenderer(this);
+    // created now, as cdk8s-plus does; its hosts are read from the flows at synthesis
+    const flows = Flows.of(this);
+    new Sidecar(this, 'Resource', {
+      metadata: { name: 'default', namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.renderSpec(flows) }),
+    });
   }
 
-  /**
-   * Renders the Sidecar (called by `Flows` at synthesis, once every flow is known).
-   *
-   * @param flows the chart's flows
-   */
-  public renderFlows(flows: Flows): void {
+  /** The Sidecar's spec, once every flow is known. */
+  private renderSpec(flows: Flows): any {
     const hosts = new Set<string>(['./*', `${this.rootNamespace}/*`, ...this.hosts]);
     if (this.fromFlows) {
       for (const f of flows.all) {
@@ -112,17 +114,14 @@ export class MeshSidecar extends Construct implements IFlowRenderer {
         }
       }
     }
-    new Sidecar(this, 'Resource', {
-      metadata: { name: 'default', namespace: this.namespace },
-      spec: {
-        egress: [{ hosts: Array.from(hosts).sort() }],
-        outboundTrafficPolicy: {
-          mode: this.policy === OutboundTrafficPolicy.ALLOW_ANY
-            ? SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY
-            : SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY,
-        },
+    return {
+      egress: [{ hosts: Array.from(hosts).sort() }],
+      outboundTrafficPolicy: {
+        mode: this.policy === OutboundTrafficPolicy.ALLOW_ANY
+          ? SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY
+          : SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY,
       },
-    });
+    };
   }
 }
 

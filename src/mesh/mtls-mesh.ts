@@ -11,10 +11,10 @@ import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { Enforcement } from '../flows/enforcement';
 import { Flow, FlowOptions } from '../flows/flow';
-import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
+import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
-import { Enforcement } from '../rollout/enforcement';
 
 /** The namespace label of Istio's default sidecar injection. */
 const INJECTION_LABEL = 'istio-injection';
@@ -156,7 +156,7 @@ export interface WorkloadMtlsOptions {
  * namespace with sidecars (labelled for injection in the chart, listed in `meshedNamespaces`, or
  * protected) gets the flow to istiod (TCP 15012), declared at synthesis.
  */
-export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContributor {
+export class MtlsMesh extends Construct {
   /** The trust domain. */
   public readonly trustDomain: string;
 
@@ -224,8 +224,8 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
       name: 'default',
       mode: props.mode ?? MtlsMode.STRICT,
     });
-    Flows.of(this).addRenderer(this);
-    Flows.of(this).addContributor(this);
+    Flows.of(this).addRenderer({ renderFlows: (flows) => this.renderAuthorization(flows) });
+    Flows.of(this).addContributor({ contributeFlows: (flows) => this.contributeIstiodFlows(flows) });
   }
 
   /**
@@ -288,7 +288,7 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
    *
    * @param flows the chart's flows
    */
-  public contributeFlows(flows: Flows): void {
+  private contributeIstiodFlows(flows: Flows): void {
     if (!this.allowIstiod) {
       return;
     }
@@ -357,7 +357,7 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
    *
    * @param flows the chart's flows
    */
-  public renderFlows(flows: Flows): void {
+  private renderAuthorization(flows: Flows): void {
     renderFlowAuthorization(this.node.path, flows, this.protectedNs, this.trustDomains, this.unknownIdentity);
   }
 }

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { Enforcement, HeldBackPolicy } from './enforcement';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 import { AnalyzerOptions } from '../analysis/types';
 import { fail } from '../core/validate';
+import { Enforcement, HeldBackPolicy } from '../flows/enforcement';
 
 const ISTIO_DRY_RUN_ANNOTATION = Enforcement.ISTIO_DRY_RUN_ANNOTATION;
 

@@ -1,2 +1,1 @@
-export * from './enforcement';
 export * from './enforcement-report';

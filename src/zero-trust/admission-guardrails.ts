@@ -3,6 +3,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GuardrailException } from './guardrail-exception';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
+import { EnforcementMode } from '../core/enforcement';
+import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { Enforcement } from '../flows/enforcement';
 import {
   ClusterPolicy,
   ClusterPolicySpecRules,
@@ -12,9 +15,6 @@ import {
   ClusterPolicySpecRulesValidateFailureAction,
   ClusterPolicySpecRulesValidateFailureActionOverridesAction,
 } from '../imports/kyverno.io';
-import { EnforcementMode } from '../core/enforcement';
-import { fail, validateDns1123Label, validateLabels } from '../core/validate';
-import { Enforcement } from '../rollout/enforcement';
 
 /**
  * What Kyverno does with a failing validate rule.

@@ -9,8 +9,8 @@ import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
-import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
-import { Enforcement } from '../rollout/enforcement';
+import { DnsPeerOptions, Flow, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
+import { Enforcement } from '../flows/enforcement';
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
 interface ChartIndex {
@@ -20,14 +20,29 @@ interface ChartIndex {
   readonly podObjects: Map<string, ApiObject[]>;
 }
 
-/** The ZeroTrustNamespaces of each chart, in creation order (every one hardens before any checks Pod Security). */
-const CHART_NAMESPACES = new WeakMap<Chart, ZeroTrustNamespace[]>();
+/** What the namespaces of a chart share, kept on its Flows registry (state in the tree, as `Enforcement` does). */
+interface ChartNamespaces {
+  /** The ZeroTrustNamespaces of the chart, in creation order (every one hardens before any checks Pod Security). */
+  readonly namespaces: ZeroTrustNamespace[];
+  /** Built by the first namespace that renders (one tree walk per chart, not per namespace). */
+  index?: ChartIndex;
+}
 
-/** One index per Flows registry: built by the first namespace that renders (one tree walk per chart, not per namespace). */
-const CHART_INDEX = new WeakMap<Flows, ChartIndex>();
+const CHART_NAMESPACES = Symbol.for('cdk8s-zero-trust.ZeroTrustNamespace.chart');
 
+function chartNamespaces(flows: Flows): ChartNamespaces {
+  let state = (flows as any)[CHART_NAMESPACES] as ChartNamespaces | undefined;
+  if (state === undefined) {
+    state = { namespaces: [] };
+    Object.defineProperty(flows, CHART_NAMESPACES, { value: state, enumerable: false });
+  }
+  return state;
+}
+
+/** The chart's workloads and Services by namespace (one index per Flows registry). */
 function chartIndex(flows: Flows, chart: Chart): ChartIndex {
-  let index = CHART_INDEX.get(flows);
+  const state = chartNamespaces(flows);
+  let index = state.index;
   if (index === undefined) {
     index = { pods: new Map(), services: new Map(), podObjects: new Map() };
     const push = <T>(m: Map<string, T[]>, ns: string | undefined, v: T): void => {
@@ -41,7 +56,7 @@ function chartIndex(flows: Flows, chart: Chart): ChartIndex {
       else if (c instanceof kplus.Service) push(index.services, c.metadata.namespace, c);
       else if (c instanceof ApiObject && podPaths(c.kind) !== undefined) push(index.podObjects, c.metadata.namespace, c);
     }
-    CHART_INDEX.set(flows, index);
+    state.index = index;
   }
   return index;
 }
@@ -219,7 +234,7 @@ const PSA_LEVEL_KEYS = ['enforce', 'audit', 'warn'];
  *
  * It is itself a peer: `Flows.of(this).allow(frontendNs, ns, ...)`.
  */
-export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRenderer {
+export class ZeroTrustNamespace extends Construct implements IPeer {
   /**
    * Label (value `"true"`) on every ZeroTrustNamespace's Namespace: its NetworkPolicies are owned
    * by the namespace construct, so `AdmissionGuardrails` never generates any there (one owner per object).
@@ -382,11 +397,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
       Enforcement.set(this, props.enforcement);
     }
     flows.manageNamespace(this.name);
-    flows.addRenderer(this);
-    const chart = Chart.of(this);
-    const siblings = CHART_NAMESPACES.get(chart);
-    if (siblings) siblings.push(this);
-    else CHART_NAMESPACES.set(chart, [this]);
+    flows.addRenderer({ renderFlows: (f) => this.renderLate(f) });
+    chartNamespaces(flows).namespaces.push(this);
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
     flows.allow(this, dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
     if (props.allowIntraNamespace) {
@@ -505,7 +517,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
    *
    * @param flows the registry
    */
-  public renderFlows(flows: Flows): void {
+  private renderLate(flows: Flows): void {
     if (this.internalOnly) {
       flows.all.forEach((f) => {
         if (f.from.namespace === this.name && (f.from.peerKind === PeerKind.PODS || f.from.peerKind === PeerKind.NAMESPACE)) {
@@ -515,7 +527,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
     }
     const index = chartIndex(flows, Chart.of(this));
     // every namespace hardens first (harden() may target a workload of another namespace)
-    for (const ns of CHART_NAMESPACES.get(Chart.of(this)) ?? []) {
+    for (const ns of chartNamespaces(flows).namespaces) {
       ns.applyHardening(flows);
     }
     this.checkPodSecurity(index);

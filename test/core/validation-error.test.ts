@@ -1,4 +1,4 @@
-import { Errors, ValidationError, Validate } from '../../src/core';
+import { Errors, ValidationError } from '../../src/core';
 import {
   fail,
   validateDns1123Label,
@@ -46,7 +46,6 @@ describe('ValidationError', () => {
   test('fail throws', () => {
     const e = errorOf(() => fail('a/b', 'spec.x', 'y', 'z'));
     expect(e.message).toBe('a/b: invalid spec.x "y": expected z');
-    expect(() => Validate.fail('a', 'b', 1, 'c')).toThrow('a: invalid b 1: expected c');
   });
 });
 
@@ -57,13 +56,11 @@ describe('validators', () => {
     const e = errorOf(() => validateDns1123Label('app/ns', 'name', 'Shop_1'));
     expect(e.message).toContain('app/ns: invalid name "Shop_1": expected a DNS-1123 label');
     expect(() => validateDns1123Label('p', 'name', 'a'.repeat(64))).toThrow(/at most 63/);
-    expect(() => Validate.dns1123Label('p', 'name', 'a.b')).toThrow(ValidationError);
   });
 
   test('validateDns1123Subdomain', () => {
     expect(() => validateDns1123Subdomain('p', 'f', 'a.b-c.d')).not.toThrow();
     expect(() => validateDns1123Subdomain('p', 'f', 'a..b')).toThrow(/invalid f "a\.\.b": expected a DNS-1123 subdomain/);
-    expect(() => Validate.dns1123Subdomain('p', 'f', 'A.b')).toThrow(ValidationError);
   });
 
   test('validateLabels', () => {
@@ -78,7 +75,6 @@ describe('validators', () => {
     expect(v.message).toContain('63');
     expect(() => validateLabels('p', 'labels', { app: 'x'.repeat(64) })).toThrow(ValidationError);
     expect(() => validateLabels('p', 'labels', { app: 3 as any })).toThrow(ValidationError);
-    expect(() => Validate.labels('p', 'labels', { '-a': 'b' })).toThrow(ValidationError);
   });
 
   test('validatePort', () => {
@@ -88,7 +84,7 @@ describe('validators', () => {
     for (const bad of [0, -1, 65536, 70000, 1.5, NaN, Infinity, '80' as any]) {
       expect(() => validatePort('p', 'port', bad)).toThrow(ValidationError);
     }
-    expect(() => Validate.port('app/ns', 'allows[0].ports[1]', 70000))
+    expect(() => validatePort('app/ns', 'allows[0].ports[1]', 70000))
       .toThrow('app/ns: invalid allows[0].ports[1] 70000: expected an integer port from 1 to 65535');
   });
 
@@ -102,7 +98,6 @@ describe('validators', () => {
       expect(e.field).toBe('endpoint');
       expect(e.expected).toContain('host:port');
     }
-    expect(() => Validate.hostPort('p', 'f', 'x:1')).not.toThrow();
   });
 
   test('validateHostname', () => {
@@ -115,8 +110,6 @@ describe('validators', () => {
     expect(() => validateHostname('p', 'host', 'a'.repeat(63) + '.com', false)).not.toThrow();
     const long = Array(64).fill('abc').join('.'); // 255 chars
     expect(() => validateHostname('p', 'host', long, false)).toThrow(ValidationError);
-    expect(() => Validate.hostname('p', 'host', '*.a.b', true)).not.toThrow();
-    expect(() => Validate.hostname('p', 'host', '*.a.b')).toThrow(ValidationError);
   });
 
   test('validateNonEmpty', () => {

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as yaml from 'js-yaml';
@@ -51,12 +54,70 @@ describe('Fleet.manifests / synthClusters render every cluster in one pass', () 
     }
   });
 
-  test('validates the whole app once, before anything is rendered', () => {
+  test.each([false, true])('same YAML as cdk8s App.synth() writes for each cluster chart (SyncWaves: %s)', (syncWaves) => {
+    const ours = build({ syncWaves }).fleet;
+    const rendered = ours.clusterNames.map((n) => ours.manifests(n));
+    const reference = build({ syncWaves }).app;
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-render-'));
+    Object.assign(reference, { outdir });
+    reference.synth();
+    const files = fs.readdirSync(outdir);
+    const written = ours.clusterNames.map((n) => {
+      const file = files.find((f) => new RegExp(`^\\d{4}-fleet-${n}-[0-9a-f]{8}\\.k8s\\.yaml$`).test(f));
+      expect(file).toBeDefined();
+      return fs.readFileSync(path.join(outdir, file!), 'utf8');
+    });
+    expect(rendered).toEqual(written);
+  });
+
+  test('no cdk8s function is replaced: the charts keep cdk8s\'s own toJson', () => {
+    const { fleet } = build({ syncWaves: true });
+    for (const c of fleet.clusters) {
+      expect(Object.prototype.hasOwnProperty.call(c.chart, 'toJson')).toBe(false);
+      expect(c.chart.toJson).toBe(Chart.prototype.toJson);
+    }
+  });
+
+  test('a validation error fails the synthesis, in cdk8s\'s words, before any file is written', () => {
     const { app, fleet } = build();
     let calls = 0;
     new ApiObject(new Chart(app, 'other'), 'x', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })
       .node.addValidation({ validate: () => { calls++; return ['broken on purpose']; } });
-    expect(() => fleet.manifests('east')).toThrow(/other\/x: broken on purpose/);
+    expect(() => fleet.manifests('east')).toThrow(/\[other\/x\] broken on purpose/);
     expect(calls).toBe(1);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-render-'));
+    expect(() => fleet.synthClusters(outdir)).toThrow(/\[other\/x\] broken on purpose/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
+
+describe('objects rendered late take part in declared dependencies', () => {
+  /** A Deployment that depends on its ZeroTrustNamespace, whose ServiceAccount for it is created at render. */
+  function dependentChart(): { app: App; chart: Chart } {
+    const app = new App();
+    const chart = new Chart(app, 'shop');
+    const web = new kplus.Deployment(chart, 'web', {
+      metadata: { name: 'web', namespace: 'shop' },
+      containers: [{ name: 'app', image: 'registry.example.com/web:1.0.0', portNumber: 8080 }],
+    });
+    web.node.addDependency(new ZeroTrustNamespace(chart, 'shop', { name: 'shop' }));
+    return { app, chart };
+  }
+
+  const order = (objs: any[]): string[] => objs.map((o) => `${o.kind}/${o.metadata.name}`);
+
+  test('chart.toJson() (dependencies resolved before the render) orders them as App.synth() does', () => {
+    const direct = dependentChart().chart.toJson();
+    expectValid(direct);
+    const kinds = order(direct);
+    // the hardening's ServiceAccount is an object of the namespace construct the Deployment depends on
+    expect(kinds.indexOf('ServiceAccount/web')).toBeGreaterThanOrEqual(0);
+    expect(kinds.indexOf('ServiceAccount/web')).toBeLessThan(kinds.indexOf('Deployment/web'));
+    const { app } = dependentChart();
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-render-'));
+    Object.assign(app, { outdir });
+    app.synth();
+    const written = yaml.loadAll(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')) as any[];
+    expect(kinds).toEqual(order(written));
   });
 });

@@ -50,11 +50,45 @@ export interface EnforcementLookupOptions {
   readonly namespace?: string;
 }
 
-const MODES = new WeakMap<IConstruct, EnforcementMode>();
-const NS_MODES = new WeakMap<IConstruct, Map<string, EnforcementMode>>();
-const HELD = new WeakMap<IConstruct, Map<string, HeldBackPolicy>>();
-/** Roots of trees where a mode was set at all (fast path: nothing set = ENFORCE). */
-const USED = new WeakSet<IConstruct>();
+/**
+ * Enforcement settings live on the constructs they are set on (as AWS CDK's `Aspects.of` keeps
+ * aspects): a non-enumerable property, found by walking the scopes, dropped with the tree.
+ */
+const STATE = Symbol.for('cdk8s-zero-trust.Enforcement');
+
+interface EnforcementState {
+  /** The mode set on this construct. */
+  mode?: EnforcementMode;
+  /** Namespace modes set on this construct (`setNamespace`). */
+  namespaces?: Map<string, EnforcementMode>;
+  /** Policies held back in this chart. */
+  held?: Map<string, HeldBackPolicy>;
+  /** On the root: a mode was set somewhere in the tree (fast path: nothing set = ENFORCE). */
+  used?: boolean;
+}
+
+/** The state on `c` (read-only view when `create` is false and there is none). */
+function stateOf(c: IConstruct, create: true): EnforcementState;
+function stateOf(c: IConstruct, create?: false): EnforcementState | undefined;
+function stateOf(c: IConstruct, create = false): EnforcementState | undefined {
+  const existing = (c as any)[STATE] as EnforcementState | undefined;
+  if (existing !== undefined || !create) return existing;
+  const state: EnforcementState = {};
+  Object.defineProperty(c, STATE, { value: state, enumerable: false, configurable: false, writable: false });
+  return state;
+}
+
+function markUsed(scope: IConstruct): void {
+  stateOf(scope.node.root, true).used = true;
+}
+
+function isUsed(scope: IConstruct): boolean {
+  return stateOf(scope.node.root)?.used === true;
+}
+
+function modeOf(c: IConstruct): EnforcementMode | undefined {
+  return stateOf(c)?.mode;
+}
 
 function checkMode(path: string, field: string, mode: EnforcementMode): void {
   if (!Object.values(EnforcementMode).includes(mode)) {
@@ -96,8 +130,8 @@ export class Enforcement {
    */
   public static set(scope: IConstruct, mode: EnforcementMode): void {
     checkMode(scope.node.path, 'mode', mode);
-    MODES.set(scope, mode);
-    USED.add(scope.node.root);
+    stateOf(scope, true).mode = mode;
+    markUsed(scope);
   }
 
   /**
@@ -112,13 +146,10 @@ export class Enforcement {
   public static setNamespace(scope: IConstruct, namespace: string, mode: EnforcementMode): void {
     validateDns1123Label(scope.node.path, 'namespace', namespace);
     checkMode(scope.node.path, 'mode', mode);
-    let m = NS_MODES.get(scope);
-    if (!m) {
-      m = new Map();
-      NS_MODES.set(scope, m);
-    }
-    m.set(namespace, mode);
-    USED.add(scope.node.root);
+    const state = stateOf(scope, true);
+    state.namespaces = state.namespaces ?? new Map();
+    state.namespaces.set(namespace, mode);
+    markUsed(scope);
   }
 
   /**
@@ -128,7 +159,7 @@ export class Enforcement {
    * @returns the mode, or undefined if none was set on it
    */
   public static explicit(scope: IConstruct): EnforcementMode | undefined {
-    return MODES.get(scope);
+    return modeOf(scope);
   }
 
   /**
@@ -142,10 +173,10 @@ export class Enforcement {
       checkMode(scope.node.path, 'enforcement', options.override);
       return options.override;
     }
-    if (!USED.has(scope.node.root)) {
+    if (!isUsed(scope)) {
       return EnforcementMode.ENFORCE;
     }
-    const own = MODES.get(scope);
+    const own = modeOf(scope);
     if (own !== undefined) {
       return own;
     }
@@ -156,7 +187,7 @@ export class Enforcement {
       }
     }
     for (let c = scope.node.scope; c; c = c.node.scope) {
-      const m = MODES.get(c);
+      const m = modeOf(c);
       if (m !== undefined) {
         return m;
       }
@@ -171,11 +202,11 @@ export class Enforcement {
    * @param namespace namespace name
    */
   public static namespaceMode(scope: IConstruct, namespace: string): EnforcementMode | undefined {
-    if (!USED.has(scope.node.root)) {
+    if (!isUsed(scope)) {
       return undefined;
     }
     for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
-      const m = NS_MODES.get(c)?.get(namespace);
+      const m = stateOf(c)?.namespaces?.get(namespace);
       if (m !== undefined) {
         return m;
       }
@@ -189,7 +220,7 @@ export class Enforcement {
         continue;
       }
       for (let c: IConstruct | undefined = decl; c && c !== chart; c = c.node.scope) {
-        const m = MODES.get(c);
+        const m = modeOf(c);
         if (m !== undefined) {
           return m;
         }
@@ -205,12 +236,12 @@ export class Enforcement {
    * @param scope a construct in the cluster chart
    */
   public static auditNamespaces(scope: IConstruct): string[] {
-    if (!USED.has(scope.node.root)) {
+    if (!isUsed(scope)) {
       return [];
     }
     const names = new Set<string>();
     for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
-      for (const n of NS_MODES.get(c)?.keys() ?? []) names.add(n);
+      for (const n of stateOf(c)?.namespaces?.keys() ?? []) names.add(n);
     }
     const chart = chartOf(scope);
     for (const o of chart ? chart.node.findAll() : []) {
@@ -228,12 +259,9 @@ export class Enforcement {
    */
   public static holdBack(scope: IConstruct, policy: HeldBackPolicy): void {
     const chart = chartOf(scope) ?? scope.node.root;
-    let m = HELD.get(chart);
-    if (!m) {
-      m = new Map();
-      HELD.set(chart, m);
-    }
-    m.set(`${policy.kind}\0${policy.namespace}\0${policy.name}\0${policy.reason}`, policy);
+    const state = stateOf(chart, true);
+    state.held = state.held ?? new Map();
+    state.held.set(`${policy.kind}\0${policy.namespace}\0${policy.name}\0${policy.reason}`, policy);
   }
 
   /**
@@ -243,9 +271,11 @@ export class Enforcement {
    * @param chart the cluster chart
    */
   public static heldBack(chart: IConstruct): HeldBackPolicy[] {
-    return Array.from(HELD.get(chart)?.values() ?? [])
+    return Array.from(stateOf(chart)?.held?.values() ?? [])
       .sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
   }
+
+  private constructor() {}
 }
 
 function cmp(a: string, b: string): number {
