@@ -50,7 +50,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '<rootDir>/test/long/'], // test/long: `test:long`
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
       // test speed (issue 24): compiled schema validators shared by a worker's test files; one worker per core
       testEnvironment: '<rootDir>/test/util/worker-environment.js',
@@ -87,6 +87,13 @@ testTask.reset('tsc --noEmit -p test/tsconfig.json');
 testTask.exec('node scripts/run-tests.js', { receiveArgs: true });
 testTask.spawn(project.tasks.tryFind('eslint')!);
 project.tasks.tryFind('test:update')?.reset('jest --ci --updateSnapshot', { receiveArgs: true });
+// the slow end-to-end checks (bench smoke run, WireGuard tunnels): not in `npm test`, run by .ci/run
+project.addTask('test:long', {
+  description: 'The long tests (test/long: bench smoke run, WireGuard end-to-end); ends with "N passed, N failed"',
+  exec: 'node scripts/run-tests.js test/long --testPathIgnorePatterns=/node_modules/',
+  env: { JEST_RESULTS: 'test-reports/jest-long-results.json', JEST_JUNIT_OUTPUT_NAME: 'junit-long.xml' },
+  receiveArgs: true,
+});
 project.addTask('test:property:long', {
   description: 'Property-based tests with 5000 cases per property and a random seed (FC_SEED=<n> replays)',
   exec: 'jest --ci test/property',
