@@ -5,8 +5,8 @@ import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { Cidr, Fleet } from '../../src';
 import { errorOf, expectValid, synthAndValidate } from '../util';
-import { byObjectKey } from '../util/snapshot';
 import { seedFleet, seedSample } from './fixtures';
+import { byObjectKey } from '../util/snapshot';
 
 function fleetOf(clusters: any[], extra: any = {}): Fleet {
   return new Fleet(new App(), 'fleet', { clusters, ...extra });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing, Yaml } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { DeliveryOrder, DeliveryTier, PolicySplit, SyncWaves } from '../../src';
 import { synthAndValidate } from '../util';
 import { gitopsSample, kindsOf } from './fixtures';
@@ -49,7 +50,10 @@ describe('SyncWaves', () => {
         expect(SyncWaves.waveOf(o)).toBeGreaterThan(crdWave);
       }
     }
-    expect(() => s.app.synth).not.toThrow();
+    // the whole app synthesizes as `cdk8s synth` does (every validation runs), with the waves in its output
+    const appObjects = parseAllDocuments(s.app.synthYaml()).map((d) => d.toJS());
+    expect(appObjects.length).toBe(s.fleet.clusters.reduce((n, c) => n + c.chart.toJson().length, 0));
+    expect(appObjects.filter((o) => SyncWaves.waveOf(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
   });
 
   test('objects added after apply (and flows rendered at synth) get their wave too', () => {
