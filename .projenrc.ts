@@ -50,8 +50,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '<rootDir>/test/long/'], // test/long: `test:long`
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
+      // test speed (issue 24): compiled schema validators shared by a worker's test files; one worker per core
+      testEnvironment: '<rootDir>/test/util/worker-environment.js',
+      maxWorkers: '100%',
     },
   },
   tsconfigDev: {
@@ -62,6 +65,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     devdirs: ['test', 'sample', 'bench', 'scripts'],
     ignorePatterns: ['src/imports/', 'lib/', 'dist/', '*.d.ts', '*.js', 'node_modules/'],
+    commandOptions: { fix: false }, // `npm test` reports lint errors and fails; it never rewrites files
   },
   gitignore: ['/dist/', '/.cache/', '/bench/out/'],
 });
@@ -128,10 +132,18 @@ project.addTask('import', {
 // projen's default test task updates snapshots; ours fails on a missing or changed snapshot
 const testTask = project.tasks.tryFind('test')!;
 // ts-jest runs with isolatedModules (no type check), so type-check tests, sample and bench first
-testTask.reset('tsc --noEmit -p test/tsconfig.json');
+// incremental: a re-run type-checks only what changed (the build info lives outside git, in node_modules/.cache)
+testTask.reset('tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tsc/test.tsbuildinfo -p test/tsconfig.json');
 testTask.exec('node scripts/run-tests.js', { receiveArgs: true });
 testTask.spawn(project.tasks.tryFind('eslint')!);
 project.tasks.tryFind('test:update')?.reset('jest --ci --updateSnapshot', { receiveArgs: true });
+// the slow end-to-end checks (bench smoke run, WireGuard tunnels): not in `npm test`, run by .ci/run
+project.addTask('test:long', {
+  description: 'The long tests (test/long: bench smoke run, WireGuard end-to-end); ends with "N passed, N failed"',
+  exec: 'node scripts/run-tests.js test/long --testPathIgnorePatterns=/node_modules/',
+  env: { JEST_RESULTS: 'test-reports/jest-long-results.json', JEST_JUNIT_OUTPUT_NAME: 'junit-long.xml' },
+  receiveArgs: true,
+});
 project.addTask('test:property:long', {
   description: 'Property-based tests with 5000 cases per property and a random seed (FC_SEED=<n> replays)',
   exec: 'jest --ci test/property',

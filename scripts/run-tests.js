@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Runs jest (args passed through), then prints one closing line "N passed, N failed" that CI reads.
+// JEST_RESULTS names the results file (default test-reports/jest-results.json; `test:long` has its own).
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-// JEST_RESULTS: another results file (.ci/run's extra runs on other Node lines; it sums test-reports/jest-results*.json)
-const out = process.env.JEST_RESULTS ?? path.join('test-reports', 'jest-results.json');
+const out = process.env.JEST_RESULTS || path.join('test-reports', 'jest-results.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.rmSync(out, { force: true });
 const jest = require.resolve('jest/bin/jest');

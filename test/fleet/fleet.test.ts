@@ -6,6 +6,7 @@ import * as yaml from 'js-yaml';
 import { Cidr, Fleet } from '../../src';
 import { errorOf, expectValid, synthAndValidate } from '../util';
 import { seedFleet, seedSample } from './fixtures';
+import { byObjectKey } from '../util/snapshot';
 
 function fleetOf(clusters: any[], extra: any = {}): Fleet {
   return new Fleet(new App(), 'fleet', { clusters, ...extra });
@@ -134,9 +135,25 @@ describe('Fleet cluster plan (S13)', () => {
     }
   });
 
-  test.each(['asia-east', 'europe-west', 'us-east'])('snapshot of cluster %s', (name) => {
+  test.each([
+    ['asia-east', '10.1.0.0/16', '10.101.0.0/16'],
+    ['europe-west', '10.2.0.0/16', '10.102.0.0/16'],
+    ['us-east', '10.3.0.0/16', '10.103.0.0/16'],
+  ])('cluster %s: snapshot (objects keyed by kind, namespace, name), CIDRs, global service, policies', (name, podCidr, serviceCidr) => {
     const { fleet } = seedSample();
     const objs = synthAndValidate(fleet.cluster(name).chart);
-    expect({ kind: fleet.kindConfig(name), manifests: objs }).toMatchSnapshot();
+    expect({ kind: fleet.kindConfig(name), manifests: byObjectKey(objs) }).toMatchSnapshot();
+    expect(yaml.load(fleet.kindConfig(name))).toMatchObject({ kind: 'Cluster', name, networking: { podSubnet: podCidr, serviceSubnet: serviceCidr } });
+    // S15: the global service in every cluster: published by external-dns under this cluster's identifier, TLS at the ingress
+    const one = (kind: string) => objs.filter((o) => o.kind === kind);
+    expect(one('Service').map((o) => [o.spec.type, o.spec.ports, o.metadata.annotations['external-dns.alpha.kubernetes.io/set-identifier']]))
+      .toEqual([['LoadBalancer', [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }], name]]);
+    expect(one('Ingress').map((o) => [o.spec.rules.map((r: any) => r.host), o.spec.tls])).toEqual([[['shop.example.com'], [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }]]]);
+    expect(one('Gslb').map((o) => o.spec.strategy)).toEqual([{ type: 'failover', primaryGeoTag: 'asia', dnsTtlSeconds: 30 }]);
+    // S23/S24: the same failover and replication plan in every cluster, with the CRDs that define them
+    expect(one('FailoverPolicy').map((o) => [o.spec.primaryCluster, o.spec.secondaryClusters])).toEqual([['asia-east', ['europe-west', 'us-east']]]);
+    expect(one('ReplicationPolicy').map((o) => [o.spec.source.cluster, o.spec.destinations.map((d: any) => d.cluster), o.spec.dataProtection.dataMasking.fields]))
+      .toEqual([['asia-east', ['europe-west', 'us-east'], ['credit_card', 'ssn']]]);
+    expect(one('CustomResourceDefinition').map((o) => o.metadata.name).sort()).toEqual(['failoverpolicies.failover.k8s', 'replicationpolicies.replication.database']);
   });
 });

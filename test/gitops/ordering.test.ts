@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing, Yaml } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import { DeliveryOrder, DeliveryTier, PolicySplit, SyncWaves } from '../../src';
 import { synthAndValidate } from '../util';
 import { gitopsSample, kindsOf } from './fixtures';
@@ -29,8 +30,10 @@ describe('SyncWaves', () => {
   test('every policy has a strictly lower wave than every workload, in every cluster', () => {
     const s = gitopsSample();
     s.fleet.clusters.forEach((c) => SyncWaves.apply(c.chart));
+    let perCluster = 0;
     for (const c of s.fleet.clusters) {
       const manifests = synthAndValidate(c.chart);
+      perCluster += manifests.length;
       expect(manifests.every((o) => SyncWaves.waveOf(o) !== undefined)).toBe(true);
       const policies = manifests.filter((o) => POLICY_KINDS.has(o.kind));
       const workloads = manifests.filter((o) => WORKLOAD_KINDS.has(o.kind));
@@ -49,7 +52,10 @@ describe('SyncWaves', () => {
         expect(SyncWaves.waveOf(o)).toBeGreaterThan(crdWave);
       }
     }
-    expect(() => s.app.synth).not.toThrow();
+    // the whole app synthesizes as `cdk8s synth` does (every validation runs), with the waves in its output
+    const appObjects = yaml.loadAll(s.app.synthYaml()) as any[];
+    expect(appObjects.length).toBe(perCluster);
+    expect(appObjects.filter((o) => SyncWaves.waveOf(o) === undefined).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
   });
 
   test('objects added after apply (and flows rendered at synth) get their wave too', () => {

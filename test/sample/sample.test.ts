@@ -4,11 +4,12 @@
  */
 import { App } from 'cdk8s';
 import { EXPECTED_FLOWS } from './expected-flows';
-import { buildEcommerce, CLUSTERS, EcommerceSample, GUARDRAIL_EXCEPTIONS, GUARDRAIL_EXCLUDED } from '../../sample/ecommerce';
+import { APP_NAMESPACES, buildEcommerce, CLUSTERS, EcommerceSample, GUARDRAIL_EXCEPTIONS, GUARDRAIL_EXCLUDED } from '../../sample/ecommerce';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, platformOnlyConnections, platformStandIns } from '../../sample/platform';
 import { Flows, Peer, Port, ReachabilityAnalyzer } from '../../src';
 import { formatIssues, validateObjects } from '../util';
 import { podSpecOf, polarisFindings } from '../util/polaris';
+import { byObjectKey } from '../util/snapshot';
 
 let sample: EcommerceSample;
 const objects = new Map<string, any[]>();
@@ -27,8 +28,24 @@ const key = (o: any): string => `${o.apiVersion}/${o.kind}/${o.metadata?.namespa
 const ofKind = (cluster: string, kind: string): any[] => objects.get(cluster)!.filter((o) => o.kind === kind);
 
 describe.each(CLUSTERS)('cluster %s', (cluster) => {
-  test('snapshot of every object', () => {
-    expect(objects.get(cluster)).toMatchSnapshot();
+  test('snapshot of every object (keyed by kind, namespace and name); every shop namespace is default-deny', () => {
+    const objs = objects.get(cluster)!;
+    expect(byObjectKey(objs)).toMatchSnapshot();
+    // L3/L4: one default-deny per shop namespace (both directions, every pod); the other policies only allow
+    for (const ns of APP_NAMESPACES) {
+      const nps = objs.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns);
+      const deny = nps.find((p) => p.metadata.name === 'default-deny');
+      expect([ns, deny?.spec]).toEqual([ns, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }]);
+      for (const p of nps.filter((x) => x.metadata.name !== 'default-deny')) {
+        const rules = [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])];
+        const peered = rules.every((r: any) => (r.from ?? r.to ?? []).length > 0);
+        expect([p.metadata.name, rules.length > 0, peered]).toEqual([p.metadata.name, true, true]);
+      }
+    }
+    // L7: every meshed shop namespace with a server in it denies by default (empty ALLOW policy)
+    for (const ns of ['auth', 'order', 'payment']) {
+      expect(ofKind(cluster, 'AuthorizationPolicy').find((p) => p.metadata.namespace === ns && p.metadata.name === 'allow-nothing')?.spec).toEqual({});
+    }
   });
 
   test('every object passes the Kubernetes 1.27/1.33 and CRD schemas; no two objects share a name', () => {

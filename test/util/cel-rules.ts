@@ -7,6 +7,8 @@
  * listed with `uncheckedCelRules()`.
  */
 
+import { workerCached } from './worker-cache';
+
 type Check = (self: any) => string | undefined;
 
 const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
@@ -116,8 +118,9 @@ const CHECKS: Record<string, Check> = {
   ...GATEWAY_API_CHECKS(),
 };
 
-const unchecked = new Map<string, string>();
-const checkedSeen = new Set<string>();
+// with the validators that record into them (compiled once per jest worker, see worker-cache.ts)
+const unchecked = workerCached('cel-rules/unchecked', () => new Map<string, string>());
+const checkedSeen = workerCached('cel-rules/checked', () => new Set<string>());
 
 function normalize(rule: string): string {
   return rule.replace(/\s+/g, ' ').trim();
@@ -140,12 +143,12 @@ export function evaluateCelRules(rules: any[], self: any): string[] {
   return failures;
 }
 
-/** CEL rules met during validation in this process that were NOT evaluated (rule text → message). */
+/** CEL rules met during validation in this jest worker that were NOT evaluated (rule text → message). */
 export function uncheckedCelRules(): Array<{ rule: string; message: string }> {
   return [...unchecked.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([rule, message]) => ({ rule, message }));
 }
 
-/** CEL rules met during validation in this process that were evaluated by a hand-written check. */
+/** CEL rules met during validation in this jest worker that were evaluated by a hand-written check. */
 export function checkedCelRules(): string[] {
   return [...checkedSeen].sort();
 }

@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { evaluateCelRules } from './cel-rules';
 import { CRDS_DIR } from './paths';
 import { makeStrict } from './schema-transform';
+import { workerCached } from './worker-cache';
 
 /** One served version of a CustomResourceDefinition. */
 export interface CrdVersion {
@@ -55,13 +56,11 @@ export function crdVersionsOf(docs: any[], source: string): CrdVersion[] {
   return out;
 }
 
-let repoIndex: CrdIndex | undefined;
-
 /** Validators for custom resources, keyed by apiVersion/kind; compiled lazily and cached. */
 export class CrdIndex {
-  /** The index of every CRD under crds/ (examples/ excluded), loaded once per process. */
+  /** The index of every CRD under crds/ (examples/ excluded), loaded once per jest worker. */
   public static repo(): CrdIndex {
-    if (!repoIndex) {
+    return workerCached('crd-index/repo', () => {
       const idx = new CrdIndex();
       const walk = (dir: string) => {
         for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -72,9 +71,8 @@ export class CrdIndex {
         }
       };
       walk(CRDS_DIR);
-      repoIndex = idx;
-    }
-    return repoIndex;
+      return idx;
+    });
   }
 
   private readonly versions = new Map<string, CrdVersion>();

@@ -3,8 +3,7 @@ import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { SCHEMAS_DIR } from './paths';
 import { makeStrict } from './schema-transform';
-
-const schemaCache = new Map<string, K8sSchema>();
+import { workerCached } from './worker-cache';
 
 const QUANTITY_DEF = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 const QUANTITY_KEYWORD = 'x-zt-quantity';
@@ -24,14 +23,9 @@ const validateQuantity: any = function validate(this: unknown, _schema: unknown,
 
 /** One Kubernetes version's API schema (swagger definitions), compiled lazily per kind. */
 export class K8sSchema {
-  /** The schema of Kubernetes `version` ('1.27' or '1.33'), loaded once per process. */
+  /** The schema of Kubernetes `version` ('1.27' or '1.33'), loaded once per jest worker. */
   public static of(version: string): K8sSchema {
-    let s = schemaCache.get(version);
-    if (!s) {
-      s = new K8sSchema(version);
-      schemaCache.set(version, s);
-    }
-    return s;
+    return workerCached(`k8s-schema/${version}`, () => new K8sSchema(version));
   }
 
   private readonly byGvk = new Map<string, string>();

@@ -6,6 +6,7 @@ import {
   CLUSTER_SCOPED_KINDS, checkDns1123Label, checkLabelValue, checkObjectName, checkQualifiedName, checkDns1123Subdomain,
 } from './meta-rules';
 import { K8S_VERSIONS } from './paths';
+import { workerCached } from './worker-cache';
 
 /** One problem found in one object. */
 export interface ValidationIssue {
@@ -185,7 +186,7 @@ function checkCrdObject(o: any, push: (path: string, msg: string) => void): void
 }
 
 // validators for CRDs found in a validateObjects() call, keyed by the CRD's JSON (tests re-synthesize the same CRDs)
-const inCallValidators = new Map<string, { index: CrdIndex }>();
+const inCallValidators = workerCached('crd-index/in-call', () => new Map<string, { index: CrdIndex }>());
 
 function inCallIndex(objs: any[]): CrdIndex | undefined {
   const crds = objs.filter((o) => o && o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/'));

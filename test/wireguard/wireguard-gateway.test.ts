@@ -117,7 +117,14 @@ describe('WireguardGateway', () => {
   });
 
   test('snapshot', () => {
-    expect(synthSite('asia-east').objs).toMatchSnapshot();
+    const { objs, mesh, byKind, pod } = synthSite('asia-east');
+    expect(objs).toMatchSnapshot();
+    // this site's own config (the two other sites as peers) and this site's key Secret; one gateway per site
+    const conf: string = byKind('ConfigMap')[0].data['wg0.conf'];
+    expect(conf).toBe(mesh.renderConfig('asia-east'));
+    expect(conf.split('[Peer]').slice(1).map((peer) => peer.trim().split('\n')[0])).toEqual(['# europe-west', '# us-east']);
+    expect(pod.volumes.find((v: any) => v.secret)?.secret.secretName).toBe('wg-asia-east');
+    expect(byKind('Deployment')[0].spec.replicas).toBe(1);
   });
 
   test.each([

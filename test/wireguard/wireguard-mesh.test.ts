@@ -1,5 +1,5 @@
 import { fakeKey, threeSiteMesh, threeSites, withSite } from './fixtures';
-import { ValidationError, WireguardMesh, WireguardMeshProps } from '../../src';
+import { Cidr, ValidationError, WireguardMesh, WireguardMeshProps } from '../../src';
 
 /** The ValidationError thrown by `new WireguardMesh(props)`. */
 function errorOf(props: WireguardMeshProps): ValidationError {
@@ -48,7 +48,21 @@ describe('WireguardMesh.renderConfig', () => {
   });
 
   test('the full config is stable', () => {
-    expect(mesh.renderConfig('asia-east')).toMatchSnapshot();
+    const conf = mesh.renderConfig('asia-east');
+    expect(conf).toMatchSnapshot();
+    // what wg-quick reads: section headers, comments, blank lines and `Key = value` lines of known keys
+    for (const line of conf.split('\n')) expect(line).toMatch(/^(\[(Interface|Peer)\]|#.*|\w+ = \S.*|)$/);
+    const { iface, peers } = parse(conf);
+    expect(Object.keys(iface).sort()).toEqual(['Address', 'ListenPort', 'PostUp']);
+    for (const p of peers) {
+      expect(Object.keys(p).sort()).toEqual(['AllowedIPs', 'Endpoint', 'PersistentKeepalive', 'PublicKey']);
+      expect(Buffer.from(p.PublicKey, 'base64').length).toBe(32);
+    }
+    // cryptokey routing: an address routed to two peers would go to one of them only; none to this site itself
+    const allowed = peers.flatMap((p) => p.AllowedIPs.split(', ').map((c) => Cidr.of(c)));
+    const overlapping = allowed.filter((a, i) => allowed.some((b, j) => i !== j && a.overlaps(b)));
+    expect(overlapping.map(String)).toEqual([]);
+    expect(allowed.filter((c) => c.containsAddress('10.255.0.1') || c.overlaps(Cidr.of('10.1.0.0/16'))).map(String)).toEqual([]);
   });
 
   test('tunnel addresses: allocated in site order, explicit ones kept and skipped', () => {

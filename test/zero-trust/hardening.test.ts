@@ -22,8 +22,15 @@ describe('workload hardening', () => {
     expect(warnings).not.toContain('automountServiceAccountToken');
     const ds = objs.find((o) => o.kind === 'DaemonSet');
     expect(ds.spec.template.spec.containers[0].securityContext.capabilities).toEqual({ add: ['NET_BIND_SERVICE'], drop: ['ALL'] });
-    expect(ds.spec.template.spec.serviceAccountName).toBeDefined();
-    expect(objs.filter((o) => o.kind === 'ServiceAccount')).toHaveLength(2);
+    // each workload runs as its own ServiceAccount (named after it, in its namespace, no token mounted)
+    const accounts = objs.filter((o) => o.kind === 'ServiceAccount');
+    for (const w of objs.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet')) {
+      const pod = w.spec.template.spec;
+      const sa = accounts.find((a) => a.metadata.namespace === 'apps' && a.metadata.name === pod.serviceAccountName);
+      expect([w.kind, pod.serviceAccountName, pod.automountServiceAccountToken]).toEqual([w.kind, w.metadata.name, false]);
+      expect([w.kind, sa?.automountServiceAccountToken]).toEqual([w.kind, false]);
+    }
+    expect(accounts.map((a) => a.metadata.name).sort()).toEqual(objs.filter((o) => o.kind !== 'ServiceAccount' && o.spec?.template).map((o) => o.metadata.name).sort());
   });
 
   test('the unhardened workload fails Polaris (the helper can fail)', () => {
