@@ -109,7 +109,9 @@ function problemsOf(o: any, strict: boolean): string[] {
     errs.push(`field spec: expected a mapping, got ${typeName(o.spec)}`);
   }
   if (!strict) return errs;
-  if (schema) check(schema, o, '', errs);
+  // status is the server's (ignored on apply; v1.27 still served NetworkPolicy.status)
+  const { status: _status, ...checked } = o;
+  if (schema) check(schema, checked, '', errs);
   else check({ t: 'object', m: { t: 'string' } }, o.metadata?.labels, 'metadata.labels', errs);
   const tl = WORKLOADS.has(o.kind) && !errs.length ? templateLabels(o) : undefined;
   if (tl) check({ t: 'object', m: { t: 'string' } }, tl[1], tl[0], errs);

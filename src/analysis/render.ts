@@ -72,8 +72,12 @@ export function externalSetName(rs: IpInterval[]): string {
 
 function mdCell(s: string): string { return s.replace(/\|/g, '\\|'); }
 
+/** What every renderer says when nothing is allowed (an empty matrix or picture is not an answer). */
+export const NO_CONNECTIONS = 'No connections are allowed.';
+
 /** Markdown matrix (internal). */
 export function toMarkdown(peers: string[], rows: RenderRow[]): string {
+  if (!rows.length) return `_${NO_CONNECTIONS}_`;
   const srcs = peers.filter((p) => rows.some((c) => c.src === p));
   const dsts = peers.filter((p) => rows.some((c) => c.dst === p));
   const cell = new Map(rows.map((c) => [`${c.src}\0${c.dst}`, c.label]));
@@ -108,6 +112,7 @@ export function toMermaid(peers: string[], rows: RenderRow[]): string {
   const id = new Map(used.map((p, i) => [p, `n${i}`]));
   const q = (s: string): string => s.replace(/"/g, '#quot;');
   const lines = ['flowchart LR'];
+  if (!rows.length) return [...lines, `  none["${NO_CONNECTIONS}"]`].join('\n');
   for (const [ns, ps] of groups(used)) {
     const indent = ns ? '    ' : '  ';
     if (ns) lines.push(`  subgraph ns_${ns.replace(/[^A-Za-z0-9_]/g, '_')}["${q(ns)}"]`);
@@ -123,6 +128,7 @@ export function toDot(peers: string[], rows: RenderRow[]): string {
   const used = peers.filter((p) => rows.some((c) => c.src === p || c.dst === p));
   const q = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const lines = ['digraph {', '  rankdir=LR;', '  node [shape=box, style=rounded];'];
+  if (!rows.length) return [...lines, `  none [shape=plaintext, label=${q(NO_CONNECTIONS)}];`, '}'].join('\n');
   let i = 0;
   for (const [ns, ps] of groups(used)) {
     if (ns) {

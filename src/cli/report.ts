@@ -52,7 +52,7 @@ export function jsonSummaryReport(rs: SectionResult[]): string {
 /** The Markdown matrix, a `## section` per cluster when there are several. */
 export function markdownReport(rs: SectionResult[]): string {
   return rs.map((r) => {
-    const body = r.connections.length ? r.analyzer.toMarkdown(r.render) : `_${NO_CONNECTIONS[0].toUpperCase()}${NO_CONNECTIONS.slice(1)}._`;
+    const body = r.analyzer.toMarkdown(r.render);
     const note = r.unmodelled.length ? `\n\n${r.unmodelled.length} policy rule peers select pods that are not modelled: ${r.unmodelled.map((u) => `\`${u.rule}\``).join(', ')}.` : '';
     return `${rs.length > 1 ? `## ${r.name}\n\n` : ''}${body}${note}`;
   }).join('\n\n');
