@@ -71,7 +71,8 @@ export function junitReport(rs: SectionResult[], expectFile: string): string {
       ...e.unexpected.map((u) => ({ name: `unexpected: ${u}`, failure: `allowed, but not in ${expectFile}` })),
     ];
     const failures = cases.filter((c) => c.failure).length;
-    const body = cases.length ? cases.map((c) => `    <testcase classname="${xml(`reachability.${r.name}`)}" name="${xml(c.name)}"${c.failure
+    const cls = rs.length > 1 ? `reachability.${r.name}` : 'reachability';
+    const body = cases.length ? cases.map((c) => `    <testcase classname="${xml(cls)}" name="${xml(c.name)}"${c.failure
       ? `>\n      <failure message="${xml(c.failure)}"/>\n    </testcase>` : '/>'}`)
       : [`    <!-- ${NO_CONNECTIONS} and none expected -->`];
     return [`  <testsuite name="${xml(`reachability ${r.name}`)}" tests="${cases.length}" failures="${failures}">`, ...body, '  </testsuite>'].join('\n');
