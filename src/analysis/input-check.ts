@@ -63,8 +63,13 @@ function typeName(v: unknown): string {
 }
 
 const EXPECTED: { [t: string]: string } = {
-  'object': 'a mapping', 'array': 'a list', 'string': 'a string', 'integer': 'an integer', 'number': 'a number',
-  'boolean': 'a boolean (true or false)', 'int-or-string': 'an integer or a string',
+  'object': 'a mapping',
+  'array': 'a list',
+  'string': 'a string',
+  'integer': 'an integer',
+  'number': 'a number',
+  'boolean': 'a boolean (true or false)',
+  'int-or-string': 'an integer or a string',
 };
 
 function typeOk(t: string, v: unknown): boolean {

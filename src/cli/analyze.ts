@@ -92,7 +92,10 @@ export function analyzeCommand(argv: string[], out: (s: string) => void, err: (s
     const connections = filterNamespaces(s, s.analyzer.connections(), nss);
     const want = expected ? expectedFor(expected, s.name, sections.length, expectFile!) : undefined;
     return {
-      name: s.name, analyzer: s.analyzer, connections, unmodelled: s.unmodelled,
+      name: s.name,
+      analyzer: s.analyzer,
+      connections,
+      unmodelled: s.unmodelled,
       expect: want ? compareFlows(s.name, connections, want) : undefined,
       render: { namespaces: nss, mergeExternal: !raw, compact: !raw },
     };

@@ -33,8 +33,13 @@ export function defaultPlatform(): Platform {
       { namespace: 'kube-system', name: 'coredns', labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'coredns', ports: ['UDP/53', 'TCP/53'], meshIdentity: false, explicit: false },
       { namespace: 'istio-system', name: 'istiod', labels: { app: 'istiod', istio: 'pilot' }, serviceAccount: 'istiod', ports: ['15012', '15017'], meshIdentity: false, explicit: false },
       {
-        namespace: 'istio-system', name: 'istio-eastwestgateway', labels: { app: 'istio-eastwestgateway', istio: 'eastwestgateway' },
-        serviceAccount: 'istio-eastwestgateway', ports: ['15443'], meshIdentity: true, explicit: false,
+        namespace: 'istio-system',
+        name: 'istio-eastwestgateway',
+        labels: { app: 'istio-eastwestgateway', istio: 'eastwestgateway' },
+        serviceAccount: 'istio-eastwestgateway',
+        ports: ['15443'],
+        meshIdentity: true,
+        explicit: false,
       },
     ],
   };
@@ -73,9 +78,13 @@ function standInOf(v: any, where: string, defaultName?: string): StandIn {
   if (typeof name !== 'string' || !name) fail(`${where}.name`, v.name, 'valid: a workload name');
   if (v.meshIdentity !== undefined && typeof v.meshIdentity !== 'boolean') fail(`${where}.meshIdentity`, v.meshIdentity, 'valid: true or false');
   return {
-    namespace: v.namespace, name, labels: labelsOf(v.labels, `${where}.labels`),
+    namespace: v.namespace,
+    name,
+    labels: labelsOf(v.labels, `${where}.labels`),
     serviceAccount: typeof v.serviceAccount === 'string' ? v.serviceAccount : name,
-    ports: v.ports === undefined ? [] : portsOf(v.ports, `${where}.ports`), meshIdentity: v.meshIdentity === true, explicit: true,
+    ports: v.ports === undefined ? [] : portsOf(v.ports, `${where}.ports`),
+    meshIdentity: v.meshIdentity === true,
+    explicit: true,
   };
 }
 
@@ -143,7 +152,9 @@ function standInObject(s: StandIn): any {
     return { name: `p${i}`, containerPort: Number(m[2]), protocol: (m[1] ?? 'TCP').toUpperCase() };
   });
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: s.name, namespace: s.namespace },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: s.name, namespace: s.namespace },
     spec: {
       selector: { matchLabels: s.labels },
       template: {
@@ -161,8 +172,10 @@ export function namespaceLabels(objects: any[]): (ns: string) => { [k: string]: 
   return (ns) => ({ ...(m.get(ns) ?? {}), 'kubernetes.io/metadata.name': ns });
 }
 
+type Labels = { [k: string]: string };
+
 /** True if `peer` of policy `pol` names (not merely `{}`-matches) a pod in `ns` with `labels`. */
-export function peerSelects(pol: PolicySpec, peer: PeerSpec, ns: string, labels: { [k: string]: string }, nsLabels: (n: string) => { [k: string]: string }): boolean {
+export function peerSelects(pol: PolicySpec, peer: PeerSpec, ns: string, labels: Labels, nsLabels: (n: string) => Labels): boolean {
   if (peer.ipBlock) return false;
   const nsOk = peer.namespaceSelector ? peer.namespaceSelector.matches(nsLabels(ns)) : pol.ns === ns;
   const podOk = peer.podSelector ? peer.podSelector.matches(labels) : true;
@@ -189,7 +202,8 @@ export function standInObjects(p: Platform, objects: any[]): any[] {
   const pols = policiesOf(objects);
   const peers = pols.flatMap((pol) => [...(pol.ingress ?? []), ...(pol.egress ?? [])].flatMap((r) => (r.peers ?? []).map((peer) => ({ pol, peer }))));
   const gatewaySelectors = objects.filter((o) => o.kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('networking.istio.io/')).map((o) => o.spec?.selector ?? {});
-  const present = (s: StandIn): boolean => objects.some((o) => o.metadata?.namespace === s.namespace && o.metadata?.name === s.name && o.spec?.template);
+  const present = (s: StandIn): boolean => objects.some((o) => o.metadata?.namespace === s.namespace
+    && o.metadata?.name === s.name && o.spec?.template);
   const referenced = (s: StandIn): boolean => peers.some((x) => peerSelects(x.pol, x.peer, s.namespace, s.labels, nsLabels))
     || (s.meshIdentity && gatewaySelectors.some((sel) => Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => s.labels[k] === v)));
   return p.standIns.filter((s) => !present(s) && (s.explicit || referenced(s))).map(standInObject);

@@ -41,7 +41,10 @@ function byName(rs: SectionResult[], f: (r: SectionResult) => unknown): unknown 
 
 /** netpol-analyzer's JSON (an object by cluster name when there are several). */
 export function jsonReport(rs: SectionResult[]): string {
-  return JSON.stringify(byName(rs, (r) => r.connections.map((c) => ({ src: c.src, dst: c.dst, conn: c.conns, ...(c.l7.length ? { l7: c.l7 } : {}) }))), null, 2);
+  const rows = (r: SectionResult): unknown => r.connections.map((c) => ({
+    src: c.src, dst: c.dst, conn: c.conns, ...(c.l7.length ? { l7: c.l7 } : {}),
+  }));
+  return JSON.stringify(byName(rs, rows), null, 2);
 }
 
 /** The JSON summary (an object by cluster name when there are several). */
@@ -85,12 +88,11 @@ export function junitReport(rs: SectionResult[], expectFile: string): string {
 function summarySection(r: SectionResult, expectFile: string | undefined): string[] {
   const n = r.connections.length;
   const lines = [`### Reachability: ${r.name}`, ''];
-  if (r.expect && matches(r.expect)) lines.push(`✅ ${n} allowed connection${n === 1 ? '' : 's'}, exactly as expected (\`${expectFile}\`).`);
-  else if (r.expect) {
+  if (r.expect && matches(r.expect)) {lines.push(`✅ ${n} allowed connection${n === 1 ? '' : 's'}, exactly as expected (\`${expectFile}\`).`);} else if (r.expect) {
     const diff = differenceLines(r.expect);
     lines.push(`❌ ${diff.length} difference${diff.length === 1 ? '' : 's'} from \`${expectFile}\` (+ unexpectedly allowed, - expected but denied, ~ other connections):`, '',
       '```diff', ...diff.map((d) => (d.startsWith('~') ? `! ${d.slice(2)}` : d)), '```');
-  } else lines.push(n ? `${n} allowed connection${n === 1 ? '' : 's'}.` : `${NO_CONNECTIONS[0].toUpperCase()}${NO_CONNECTIONS.slice(1)}.`);
+  } else {lines.push(n ? `${n} allowed connection${n === 1 ? '' : 's'}.` : `${NO_CONNECTIONS[0].toUpperCase()}${NO_CONNECTIONS.slice(1)}.`);}
   if (r.unmodelled.length) {
     lines.push('', `⚠️ ${r.unmodelled.length} policy rule peer${r.unmodelled.length > 1 ? 's' : ''} select pods that are not modelled (declare them with \`--platform\`):`, '',
       ...r.unmodelled.map((u) => `- \`${u.rule}\`: ${u.peer} (${u.ports})`));

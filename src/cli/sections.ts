@@ -85,8 +85,13 @@ export function analyseSections(paths: string[], p: ParsedArgs, cmd: string, not
       ingressControllerLabels: platform.ingressController.labels,
       nodeCidrs: platform.nodeCidrs,
     });
-    out.push({ name: s.name === '.' ? paths.join(' ') : s.name, analyzer, unmodelled: unmodelledPeers(all, platform.ingressController), namespaces: namespacesOf(all, platform),
-      ingressNamespace: platform.ingressController.namespace });
+    out.push({
+      name: s.name === '.' ? paths.join(' ') : s.name,
+      analyzer,
+      unmodelled: unmodelledPeers(all, platform.ingressController),
+      namespaces: namespacesOf(all, platform),
+      ingressNamespace: platform.ingressController.namespace,
+    });
   }
   if (!out.length) throw new AnalysisError(`no workloads or policies found in ${paths.join(', ')} (give the folders or files of Kubernetes manifests, YAML or JSON)`);
   return out;

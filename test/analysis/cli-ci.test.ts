@@ -33,11 +33,13 @@ function shop(): any[] {
     deploy('shop', 'api'),
     netpol('shop', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     netpol('shop', 'web-to-api', {
-      podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Ingress'],
       ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] }],
     }),
     netpol('shop', 'web-egress', {
-      podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Egress'],
       egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080 }] }],
     }),
   ];

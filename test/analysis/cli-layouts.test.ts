@@ -31,7 +31,8 @@ function policies(port: number): any[] {
     netpol('shop', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     netpol('shop', 'web-to-api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port }] }] }),
     netpol('shop', 'web-egress', {
-      podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Egress'],
       egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port }] }],
     }),
   ];
@@ -63,19 +64,22 @@ describe('layouts', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe([
       '## eu', 'shop/web[Deployment] => shop/api[Deployment] : TCP 8080', '',
-      '## us', 'shop/web[Deployment] => shop/api[Deployment] : TCP 9090', ''].join('\n'));
+      '## us', 'shop/web[Deployment] => shop/api[Deployment] : TCP 9090', '',
+    ].join('\n'));
     expect(r.err.split('\n')).toEqual([
       `notice: cluster eu: read ${path.join(tmp, 'fleet/eu')}; skipped apps/, chart/, policies/ (PolicySplit halves and Helm charts of the same objects)`,
       `notice: cluster us: read ${path.join(tmp, 'fleet/us')}; skipped apps/, chart/, policies/ (PolicySplit halves and Helm charts of the same objects)`,
       'notice: skipped the manifests outside cluster folders: no workloads or policies among its 1 objects',
-      '']);
+      '',
+    ]);
     // one cluster folder given directly; --cluster picks one of several
     expect(cli(['analyze', '--no-platform', path.join(tmp, 'fleet/us')]).out).toBe('shop/web[Deployment] => shop/api[Deployment] : TCP 9090\n');
     expect(cli(['analyze', '--no-platform', path.join(tmp, 'fleet'), '--cluster', 'us']).out).toBe('shop/web[Deployment] => shop/api[Deployment] : TCP 9090\n');
     expect(cli(['analyze', path.join(tmp, 'fleet'), '--cluster', 'asia']).err).toContain('--cluster "asia" matches no cluster (valid: eu, us)');
     expect(cli(['analyze', path.join(tmp, 'fleet'), '--format', 'dot']).err).toContain('--format dot draws one cluster; give --cluster NAME (valid: eu, us)');
     expect(JSON.parse(cli(['analyze', '--no-platform', path.join(tmp, 'fleet'), '--format', 'json']).out).us).toEqual([
-      { src: 'shop/web[Deployment]', dst: 'shop/api[Deployment]', conn: 'TCP 9090' }]);
+      { src: 'shop/web[Deployment]', dst: 'shop/api[Deployment]', conn: 'TCP 9090' },
+    ]);
   });
 
   test('a folder with only the policies/ and apps/ halves is one cluster', () => {
