@@ -49,7 +49,8 @@ export function checkDuplicates(objects: LoadedObject[]): void {
     const first = seen.get(key);
     if (first !== undefined) {
       throw new AnalysisError(`${describe({ ...obj, metadata: { ...obj.metadata, namespace: ns } })} is defined twice: in ${first} and in ${origin} `
-        + '(the second would replace the first at apply; analyse each cluster\'s folder on its own, or remove one)');
+        + '(the second would replace the first at apply; if they are two clusters, analyse each cluster\'s folder on its own, '
+        + 'or give --cluster-per-file when each file is one cluster, as cdk8s synth writes a fleet)');
     }
     seen.set(key, origin);
   }

@@ -23,6 +23,11 @@ export interface LoadOptions {
   readonly helm?: string;
   /** Receives one-line notices (a skipped chart or duplicate rendering). */
   readonly notice: (line: string) => void;
+  /**
+   * Each manifest file outside cluster folders is a section of its own, named by its file name
+   * without `.k8s.yaml` (`cdk8s synth` writes one file per chart: one per cluster in a fleet app).
+   */
+  readonly sectionPerFile?: boolean;
 }
 
 function kindOfStat(st: fs.Stats): string {
@@ -123,7 +128,7 @@ class Walker {
       const r = rel === '.' ? e : `${rel}/${e}`;
       const st = statOf(full);
       if (st.isDirectory()) this.child(full, r, e, section, inCluster, holdsCluster);
-      else if (MANIFEST.test(e)) this.file(full, section);
+      else if (MANIFEST.test(e)) this.file(full, inCluster ? section : this.fileSection(full, section));
     }
     this.seen.delete(real);
     const sk = this.skipped.get(section) ?? [];
@@ -143,6 +148,11 @@ class Walker {
     } else {
       this.visit(full, rel, section, inCluster);
     }
+  }
+
+  /** The section of a loose file: its own with `sectionPerFile`, else the folder's. */
+  public fileSection(file: string, section: string): string {
+    return this.opts.sectionPerFile ? path.basename(file).replace(/(\.k8s)?\.(ya?ml|json)$/i, '') : section;
   }
 
   private file(full: string, section: string): void {
@@ -171,7 +181,7 @@ export function loadSections(paths: string[], opts: LoadOptions): ManifestSectio
   for (const p of paths) {
     const st = statOf(p);
     if (st.isFile()) {
-      w.add('.', parseDocuments(readText(p), p));
+      w.add(w.fileSection(p, '.'), parseDocuments(readText(p), p));
     } else if (st.isDirectory()) {
       const kind = folderKind(p);
       const name = path.basename(path.resolve(p));

@@ -30,6 +30,7 @@ export const INPUT_FLAGS = [
   { name: '--no-platform', help: 'model no platform pods (DNS, istiod, gateways; the ingress controller\nkeeps netpol-analyzer\'s placeholder namespace ingress-controller-ns)' },
   { name: '--node-cidrs', args: ['CIDR,...'], help: 'model hostNetwork pods as node traffic from these addresses' },
   { name: '--helm', args: ['PATH'], help: 'the helm binary that renders chart folders (default: helm on PATH;\nwithout one, charts are skipped with a notice)' },
+  { name: '--cluster-per-file', help: 'each manifest file outside cluster folders is a cluster of its own, named by\nthe file (cdk8s synth writes one <chart>.k8s.yaml per chart: one per cluster in a fleet)' },
   { name: '--lenient', help: 'analyse policies with unknown fields or wrong types (default: refuse them,\nas kubectl apply does)' },
 ];
 
@@ -70,7 +71,7 @@ export function analyseSections(paths: string[], p: ParsedArgs, cmd: string, not
   const helm = findHelm(single(p, '--helm'), process.env.PATH);
   const strict = !p.flags.has('--lenient');
   const out: AnalysedSection[] = [];
-  for (const s of loadSections(paths, { helm, notice })) {
+  for (const s of loadSections(paths, { helm, notice, sectionPerFile: p.flags.has('--cluster-per-file') })) {
     const objs = flattenLists(s.objects);
     checkInput(objs, strict);
     const plain = objs.map((o) => o.obj);

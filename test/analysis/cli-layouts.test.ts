@@ -126,6 +126,18 @@ describe('layouts', () => {
     expect(r.err).toContain(`NetworkPolicy shop/web-to-api is defined twice: in ${path.join(tmp, 'dup/a.yaml')} (document 3) and in ${b}`);
   });
 
+  test('cdk8s synth output (one <chart>.k8s.yaml per cluster): --cluster-per-file', () => {
+    write('synth/shop-eu-c0ffee01.k8s.yaml', [...policies(8080), ...apps()]);
+    write('synth/shop-us-c0ffee02.k8s.yaml', [...policies(9090), ...apps()]);
+    const merged = cli(['analyze', path.join(tmp, 'synth')]);
+    expect(merged.code).toBe(2);
+    expect(merged.err).toContain('Namespace shop is defined twice');
+    expect(merged.err).toContain('or give --cluster-per-file when each file is one cluster');
+    const r = cli(['analyze', '--no-platform', '--cluster-per-file', path.join(tmp, 'synth')]);
+    expect(r.out).toBe(['## shop-eu-c0ffee01', 'shop/web[Deployment] => shop/api[Deployment] : TCP 8080', '',
+      '## shop-us-c0ffee02', 'shop/web[Deployment] => shop/api[Deployment] : TCP 9090', ''].join('\n'));
+  });
+
   test('symlink loops, dangling links and device files are clean errors naming the path', () => {
     write('links/ok/all.yaml', [...policies(8080), ...apps()]);
     fs.symlinkSync('..', path.join(tmp, 'links/ok/up'));
