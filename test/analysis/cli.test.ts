@@ -59,7 +59,9 @@ describe('cdk8s-zero-trust command', () => {
     expect(JSON.parse(cli(['analyze', dir, '--format', 'json']).out)).toHaveLength(3);
     expect(cli(['analyze', dir, '--format', 'md']).out).toContain('| default/frontend[Deployment] |');
     expect(cli(['analyze', dir, '--format=mermaid']).out.startsWith('flowchart LR')).toBe(true);
-    expect(cli(['analyze', dir, '--format', 'dot']).out).toContain('"default/frontend[Deployment]" -> "default/backend[Deployment]" [label="TCP 9090"];');
+    const dot = cli(['analyze', dir, '--format', 'dot']).out;
+    const e = /(e\d+) \[shape=plaintext, style="", fontsize=11, label="TCP 9090"\];/.exec(dot)![1];
+    expect(dot).toContain(`"default/frontend[Deployment]" -> ${e} [arrowhead=none];\n  ${e} -> "default/backend[Deployment]";`);
   });
 
   test('--namespace, --raw and json-summary', () => {
