@@ -128,6 +128,22 @@ function problemsOf(o: any, strict: boolean): string[] {
   return errs;
 }
 
+/** Policy kinds that change reachability but that the analyzer does not evaluate yet. */
+const NOT_ANALYSED: { [group: string]: string[] } = {
+  'policy.networking.k8s.io': ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'],
+  'projectcalico.org': ['NetworkPolicy', 'GlobalNetworkPolicy'],
+  'cilium.io': ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'],
+};
+
+/**
+ * The objects that change what can connect but that the analysis would ignore (cluster-wide
+ * policy tiers, CNI-specific policies), as `origin: Kind name` lines (internal).
+ */
+export function unanalysedPolicies(objects: LoadedObject[]): string[] {
+  return objects.filter(({ obj }) => (NOT_ANALYSED[String(obj.apiVersion ?? '').split('/')[0]] ?? []).includes(obj.kind))
+    .map(({ obj, origin }) => `${origin}: ${describe(obj)} (${obj.apiVersion})`);
+}
+
 /**
  * Checks the objects the analyzer reads as `kubectl apply` (strict field validation) would: with
  * `strict`, unknown fields and wrong types in NetworkPolicies, Ingresses, Services, Namespaces and

@@ -16,9 +16,14 @@ export interface SectionResult {
 
 export const NO_CONNECTIONS = 'no connections allowed';
 
+/** `3 policy rule peers select` / `1 policy rule peer selects` */
+function peersSelect(n: number): string {
+  return n === 1 ? '1 policy rule peer selects' : `${n} policy rule peers select`;
+}
+
 function unmodelledComment(r: SectionResult): string[] {
   if (!r.unmodelled.length) return [];
-  return [`# ${r.unmodelled.length} policy rule peer${r.unmodelled.length > 1 ? 's' : ''} select pods that are not modelled `
+  return [`# ${peersSelect(r.unmodelled.length)} pods that are not modelled `
     + '(connections to them are not analysed; declare them with --platform):',
   ...r.unmodelled.map((u) => `#   ${u.rule}: ${u.peer} (${u.ports})`)];
 }
@@ -56,7 +61,7 @@ export function jsonSummaryReport(rs: SectionResult[]): string {
 export function markdownReport(rs: SectionResult[]): string {
   return rs.map((r) => {
     const body = r.analyzer.toMarkdown(r.render);
-    const note = r.unmodelled.length ? `\n\n${r.unmodelled.length} policy rule peers select pods that are not modelled: ${r.unmodelled.map((u) => `\`${u.rule}\``).join(', ')}.` : '';
+    const note = r.unmodelled.length ? `\n\n${peersSelect(r.unmodelled.length)} pods that are not modelled: ${r.unmodelled.map((u) => `\`${u.rule}\``).join(', ')}.` : '';
     return `${rs.length > 1 ? `## ${r.name}\n\n` : ''}${body}${note}`;
   }).join('\n\n');
 }
@@ -94,7 +99,7 @@ function summarySection(r: SectionResult, expectFile: string | undefined): strin
       '```diff', ...diff.map((d) => (d.startsWith('~') ? `! ${d.slice(2)}` : d)), '```');
   } else {lines.push(n ? `${n} allowed connection${n === 1 ? '' : 's'}.` : `${NO_CONNECTIONS[0].toUpperCase()}${NO_CONNECTIONS.slice(1)}.`);}
   if (r.unmodelled.length) {
-    lines.push('', `⚠️ ${r.unmodelled.length} policy rule peer${r.unmodelled.length > 1 ? 's' : ''} select pods that are not modelled (declare them with \`--platform\`):`, '',
+    lines.push('', `⚠️ ${peersSelect(r.unmodelled.length)} pods that are not modelled (declare them with \`--platform\`):`, '',
       ...r.unmodelled.map((u) => `- \`${u.rule}\`: ${u.peer} (${u.ports})`));
   }
   if (n) lines.push('', `<details><summary>All ${n} allowed connections</summary>`, '', '```text', ...r.connections.map(flowLine), '```', '', '</details>');

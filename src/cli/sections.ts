@@ -3,7 +3,8 @@ import { defaultPlatform, Platform, PLATFORM_KEYS, readPlatformFile, standInObje
 import { unmodelledPeers, UnmodelledPeer } from './unmodelled';
 import { AnalysisError } from '../analysis/analysis-error';
 import { findHelm } from '../analysis/helm-render';
-import { checkDuplicates, checkInput, flattenLists } from '../analysis/input-check';
+import { LoadedObject } from '../analysis/documents';
+import { checkDuplicates, checkInput, flattenLists, unanalysedPolicies } from '../analysis/input-check';
 import { loadSections } from '../analysis/loader';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 
@@ -33,6 +34,18 @@ export const INPUT_FLAGS = [
   { name: '--cluster-per-file', help: 'each manifest file outside cluster folders is a cluster of its own, named by\nthe file (cdk8s synth writes one <chart>.k8s.yaml per chart: one per cluster in a fleet)' },
   { name: '--lenient', help: 'analyse policies with unknown fields or wrong types (default: refuse them,\nas kubectl apply does)' },
 ];
+
+/** Policies the analysis would ignore: an error (the result would be wrong), a notice with --lenient. */
+function unanalysed(objs: LoadedObject[], strict: boolean, notice: (s: string) => void): void {
+  const found = unanalysedPolicies(objs);
+  if (!found.length) return;
+  const what = `${found.length} polic${found.length > 1 ? 'ies' : 'y'} of a kind the analyzer does not evaluate `
+    + '(AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy, Calico and Cilium policies)';
+  if (strict) {
+    throw new AnalysisError(`${what}: the allowed connections would ignore them:\n  ${found.join('\n  ')}\n(--lenient analyses without them)`);
+  }
+  notice(`notice: ${what} ignored (--lenient):\n  ${found.join('\n  ')}\n`);
+}
 
 /** The platform the flags describe. */
 export function platformOf(p: ParsedArgs, cmd: string): Platform {
@@ -74,6 +87,7 @@ export function analyseSections(paths: string[], p: ParsedArgs, cmd: string, not
   for (const s of loadSections(paths, { helm, notice, sectionPerFile: p.flags.has('--cluster-per-file') })) {
     const objs = flattenLists(s.objects);
     checkInput(objs, strict);
+    unanalysed(objs, strict, notice);
     const plain = objs.map((o) => o.obj);
     if (!plain.some((o) => READ_KINDS.has(o.kind))) {
       if (objs.length) notice(`notice: skipped ${s.name === '.' ? 'the manifests outside cluster folders' : s.name}: no workloads or policies among its ${objs.length} objects\n`);

@@ -173,3 +173,85 @@ describe('--namespace in every format', () => {
     expect(JSON.parse(cli(['analyze', f, '-n', 'shop', '--format', 'json']).out)).toEqual([{ src: 'shop/web[Deployment]', dst: 'shop/api[Deployment]', conn: 'TCP 8080' }]);
   });
 });
+
+describe('the platform', () => {
+  /** shop/web behind an Ingress, admitting only the ingress-nginx controller pods on 8080. */
+  function exposed(): any[] {
+    return [
+      ns('shop'), ns('ingress-nginx'), deploy('shop', 'web'),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { ingressClassName: 'nginx', rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+      },
+      netpol('shop', 'from-controller', {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }],
+          ports: [{ port: 8080 }],
+        }],
+      }),
+    ];
+  }
+
+  test('the ingress controller is where the library\'s constructs assume it: --explain shows the allowed path', () => {
+    const objs = exposed();
+    expectValid(objs);
+    const f = write('exposed/all.yaml', objs);
+    const r = cli(['analyze', f, '--explain', '{ingress-controller}', 'shop/web']);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('{ingress-controller} => shop/web[Deployment] : TCP 8080');
+    expect(r.out).toContain('ingress: shop/from-controller ingress rule 0 allows TCP 8080');
+    // netpol-analyzer's placeholder namespace is admitted by no namespaceSelector
+    expect(cli(['analyze', f, '--no-platform', '--explain', '{ingress-controller}', 'shop/web']).out.split('\n')[0])
+      .toBe('{ingress-controller} => shop/web[Deployment] : No Connections');
+    // a controller elsewhere (flag or platform file) is judged there
+    expect(cli(['analyze', f, '--ingress-controller', 'traefik:app=traefik']).out).toContain('# 1 policy rule peer selects pods that are not modelled');
+    const pf = write('traefik.yaml', 'ingressController: { namespace: traefik, labels: { app: traefik } }\n');
+    expect(cli(['analyze', f, '--platform', pf]).out).toContain('#   shop/from-controller ingress rule 0 peer 0: pods app.kubernetes.io/name=ingress-nginx in namespaces kubernetes.io/metadata.name=ingress-nginx (TCP 8080)');
+  });
+
+  test('platform file errors name the file, the key and what is valid', () => {
+    const f = write('exposed2/all.yaml', exposed());
+    const bad = (text: string): string => cli(['analyze', f, '--platform', write('bad-platform.yaml', text)]).err;
+    expect(bad('ingres: {}\n')).toContain('bad-platform.yaml: ingres: invalid value {} (unknown key; valid: ingressController, dns, meshControlPlane, gateways, standIns, nodeCidrs)');
+    expect(bad('standIns: [{ namespace: x, name: y, labels: { a: 1 } }]\n')).toContain('standIns[0].labels.a: invalid value 1 (valid: a string label value)');
+    expect(bad('standIns: [{ namespace: x, name: y, labels: {}, ports: [http] }]\n')).toContain('standIns[0].ports[0]: invalid value "http" (valid: 1-65535, optionally with a protocol: TCP/8080, UDP/53)');
+    expect(bad('dns: null\nstandIns: [{ namespace: x, labels: {} }]\n')).toContain('standIns[0].name: invalid value undefined (valid: a workload name)');
+  });
+
+  test('a stand-in declared in the platform file is modelled, and the rules that reach it are no longer listed', () => {
+    const objs = [...shop(), netpol('shop', 'web-to-jaeger', {
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tracing' } }, podSelector: { matchLabels: { app: 'jaeger' } } }], ports: [{ port: 4317 }] }],
+    })];
+    const f = write('standin/all.yaml', objs);
+    const before = cli(['analyze', f]).out;
+    expect(before).toContain('#   shop/web-to-jaeger egress rule 0 peer 0: pods app=jaeger in namespaces kubernetes.io/metadata.name=tracing (TCP 4317)');
+    const pf = write('jaeger.yaml', 'standIns:\n  - { namespace: tracing, name: jaeger, labels: { app: jaeger }, ports: [4317] }\n');
+    const after = cli(['analyze', f, '--platform', pf]).out;
+    expect(after).toContain('shop/web[Deployment] => tracing/jaeger[Deployment] : TCP 4317');
+    expect(after).not.toContain('not modelled');
+  });
+
+  test('policies the analyzer does not evaluate (AdminNetworkPolicy, ...) are an error, a notice with --lenient', () => {
+    const anp = {
+      apiVersion: 'policy.networking.k8s.io/v1alpha1',
+      kind: 'AdminNetworkPolicy',
+      metadata: { name: 'deny-all' },
+      spec: { priority: 10, subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] },
+    };
+    const f = write('anp/all.yaml', [...shop(), anp]);
+    const r = cli(['analyze', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${f} (document 7): AdminNetworkPolicy deny-all (policy.networking.k8s.io/v1alpha1)`);
+    expect(r.err).toContain('the allowed connections would ignore them');
+    const lenient = cli(['analyze', f, '--lenient']);
+    expect(lenient.code).toBe(0);
+    expect(lenient.err).toContain('notice: 1 policy of a kind the analyzer does not evaluate');
+  });
+});
