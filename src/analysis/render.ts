@@ -72,8 +72,12 @@ export function externalSetName(rs: IpInterval[]): string {
 
 function mdCell(s: string): string { return s.replace(/\|/g, '\\|'); }
 
+/** What every renderer says when nothing is allowed (an empty matrix or picture is not an answer). */
+export const NO_CONNECTIONS = 'No connections are allowed.';
+
 /** Markdown matrix (internal). */
 export function toMarkdown(peers: string[], rows: RenderRow[]): string {
+  if (!rows.length) return `_${NO_CONNECTIONS}_`;
   const srcs = peers.filter((p) => rows.some((c) => c.src === p));
   const dsts = peers.filter((p) => rows.some((c) => c.dst === p));
   const cell = new Map(rows.map((c) => [`${c.src}\0${c.dst}`, c.label]));
@@ -108,6 +112,7 @@ export function toMermaid(peers: string[], rows: RenderRow[]): string {
   const id = new Map(used.map((p, i) => [p, `n${i}`]));
   const q = (s: string): string => s.replace(/"/g, '#quot;');
   const lines = ['flowchart LR'];
+  if (!rows.length) return [...lines, `  none["${NO_CONNECTIONS}"]`].join('\n');
   for (const [ns, ps] of groups(used)) {
     const indent = ns ? '    ' : '  ';
     if (ns) lines.push(`  subgraph ns_${ns.replace(/[^A-Za-z0-9_]/g, '_')}["${q(ns)}"]`);
@@ -118,24 +123,44 @@ export function toMermaid(peers: string[], rows: RenderRow[]): string {
   return lines.join('\n');
 }
 
-/** Graphviz DOT digraph (internal). */
+function dotQuote(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Graphviz DOT digraph (internal). Each edge's label is a node of its own (`src -> label -> dst`):
+ * dot never overlaps nodes, while edge labels overlap each other and cluster titles wherever
+ * edges run between clusters of one rank. A label node sits in its edge's namespace cluster when
+ * both ends are in it.
+ */
 export function toDot(peers: string[], rows: RenderRow[]): string {
   const used = peers.filter((p) => rows.some((c) => c.src === p || c.dst === p));
-  const q = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const q = dotQuote;
   const lines = ['digraph {', '  rankdir=LR;', '  node [shape=box, style=rounded];'];
-  let i = 0;
+  if (!rows.length) return [...lines, `  none [shape=plaintext, label=${q(NO_CONNECTIONS)}];`, '}'].join('\n');
+  const labelNode = (c: RenderRow, i: number): string => `    e${i} [shape=plaintext, style="", fontsize=11, label=${q(c.label)}];`;
+  const inner = new Map<string, string[]>();
+  const outer: string[] = [];
+  rows.forEach((c, i) => {
+    const ns = nsOf(c.src);
+    if (ns && ns === nsOf(c.dst)) inner.set(ns, [...(inner.get(ns) ?? []), labelNode(c, i)]);
+    else outer.push(labelNode(c, i).slice(2));
+  });
+  let k = 0;
   for (const [ns, ps] of groups(used)) {
     if (ns) {
-      lines.push(`  subgraph cluster_${i++} {`, `    label=${q(ns)};`);
+      lines.push(`  subgraph cluster_${k++} {`, `    label=${q(ns)};`);
       for (const p of ps) lines.push(`    ${q(p)} [label=${q(label(p))}];`);
-      lines.push('  }');
+      lines.push(...(inner.get(ns) ?? []), '  }');
     } else {
       for (const p of ps) lines.push(`  ${q(p)} [shape=${p.endsWith('[External]') ? 'ellipse' : 'diamond'}];`);
     }
   }
-  for (const c of rows) {
-    lines.push(`  ${q(c.src)} -> ${q(c.dst)} [label=${q(c.label)}${c.limited ? ', style=dashed' : ''}];`);
-  }
+  lines.push(...outer);
+  rows.forEach((c, i) => {
+    const dashed = c.limited ? 'style=dashed' : '';
+    lines.push(`  ${q(c.src)} -> e${i} [arrowhead=none${dashed ? `, ${dashed}` : ''}];`, `  e${i} -> ${q(c.dst)}${dashed ? ` [${dashed}]` : ''};`);
+  });
   lines.push('}');
   return lines.join('\n');
 }

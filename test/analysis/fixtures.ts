@@ -33,3 +33,19 @@ export function istio(kind: string, namespace: string, name: string, spec: any):
   const apiVersion = kind === 'PeerAuthentication' ? 'security.istio.io/v1beta1' : 'security.istio.io/v1';
   return { apiVersion, kind, metadata: { name, namespace }, spec };
 }
+
+/**
+ * The edges of a `toDot()` picture as `"src" -> "dst" [label="..."];` lines (`, style=dashed`
+ * for L7-limited ones): the renderer draws each label as a node between two edge halves.
+ */
+export function dotEdges(dot: string): string[] {
+  const labels = new Map<string, string>();
+  for (const m of dot.matchAll(/^\s*(e\d+) \[shape=plaintext, style="", fontsize=11, label=("(?:[^"\\]|\\.)*")\];$/gm)) labels.set(m[1], m[2]);
+  const heads = new Map<string, string>();
+  for (const m of dot.matchAll(/^\s*(e\d+) -> ("(?:[^"\\]|\\.)*")(?: \[style=dashed\])?;$/gm)) heads.set(m[1], m[2]);
+  const out: string[] = [];
+  for (const m of dot.matchAll(/^\s*("(?:[^"\\]|\\.)*") -> (e\d+) \[arrowhead=none(, style=dashed)?\];$/gm)) {
+    out.push(`${m[1]} -> ${heads.get(m[2])} [label=${labels.get(m[2])}${m[3] ?? ''}];`);
+  }
+  return out;
+}

@@ -65,7 +65,9 @@ describe('Istio layer', () => {
     const an = ReachabilityAnalyzer.fromObjects(objs);
     const c = an.connections().find((x) => x.src === 'shop/web[Deployment]' && x.dst === 'shop/api[Deployment]')!;
     expect(c.mtls).toBe(true);
-    expect(an.toDot()).toContain('"shop/web[Deployment]" -> "shop/api[Deployment]" [label="TCP 8080 [mTLS, L7: POST /api/payments], UDP, SCTP", style=dashed];');
+    const dot = an.toDot();
+    const e = /(e\d+) \[shape=plaintext, style="", fontsize=11, label="TCP 8080 \[mTLS, L7: POST \/api\/payments\], UDP, SCTP"\];/.exec(dot)![1];
+    expect(dot).toContain(`"shop/web[Deployment]" -> ${e} [arrowhead=none, style=dashed];\n  ${e} -> "shop/api[Deployment]" [style=dashed];`);
     expect(an.toMermaid()).toMatch(/n\d+ -\.->\|"TCP 8080 \[mTLS, L7: POST \/api\/payments\], UDP, SCTP"\| n\d+/);
     const x = an.explain('shop/web', 'shop/api');
     expect(x.conns).toBe('SCTP 1-65535,TCP 8080,UDP 1-65535');
