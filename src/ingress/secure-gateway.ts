@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { GatewayCertificate } from './gateway-certificate';
 import { GatewayImplementation } from './gateway-implementation';
 import { checkDataPlaneNamespace, GATEWAY_GROUP, GatewayDataPlane, listenerName, sortedMap, validateGatewayPath, workloadServices } from './gateway-render';
-import { IngressBackend, serviceSelector } from './ingress-backend';
+import { IngressBackend } from './ingress-backend';
 import { CertificateSource } from './ingress-certificate';
-import { ResolvedBackend, tlsCovers } from './internal';
+import { ResolvedBackend, serviceSelector, tlsCovers } from './internal';
 import { Port } from '../core/port';
 import { shortHash, toKubeName } from '../core/strings';
 import {
