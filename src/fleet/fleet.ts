@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { Cidr, IpVersion, Names } from '../core';
+import { ApplyOrder, Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
@@ -235,7 +235,8 @@ export class Fleet extends Construct {
   }
 
   /**
-   * The manifests of one cluster (its chart, validated, as multi-document YAML).
+   * The manifests of one cluster (its chart, validated, as multi-document YAML), in
+   * {@link ApplyOrder}: one `kubectl apply -f` creates every object.
    *
    * @param name cluster name
    */
@@ -281,7 +282,7 @@ export class Fleet extends Construct {
     resolveDependencies(this.node.root.node.findAll());
     // a chart whose toJson is replaced (e.g. gitops SyncWaves annotates at synthesis) synthesizes
     // itself; Flows' replacement only renders the flows, which the validations have done
-    return clusters.map((c) => Yaml.stringify(...(plainToJson(c.chart)
+    return clusters.map((c) => Yaml.stringify(...ApplyOrder.sort(plainToJson(c.chart)
       ? chartObjects(c.chart).map((o) => o.toJson())
       : c.chart.toJson())));
   }
