@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { guardrailAdmissionErrors } from './guardrail-admission-check';
 import { GuardrailException } from './guardrail-exception';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
 import {
@@ -442,6 +443,10 @@ export class AdmissionGuardrails extends Construct {
       },
       spec: { background: true, rules: Lazy.any({ produce: () => podRules(rollout()) }) },
     });
+
+    // --- deployment model: the chart's own pods against these rules (issue 18) ---
+    this.node.addValidation({ validate: () => guardrailAdmissionErrors(this, [this.podHardeningPolicy]) });
+    // --- end deployment model ---
 
     // Kyverno's background controller needs RBAC to generate NetworkPolicies
     new k8s.KubeClusterRole(this, 'GenerateRbac', {

@@ -4,9 +4,11 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
+import { injectSidecar, INJECTION_LABEL, isInjected, podOf } from './deployment-model';
 import { podPaths, podSecurityViolations } from './pod-security';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
+import { istioCniOf } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
@@ -559,14 +561,33 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
    */
   private checkPodSecurity(index: ChartIndex): void {
     if (this.podSecurity === PodSecurityLevel.PRIVILEGED) return;
+    const injected = this.props.istioInjection === true;
+    // no MeshCluster in the chart: Istio is installed elsewhere, and assumed to have CNI (required for baseline/restricted)
+    const cni = istioCniOf(Chart.of(this)) ?? true;
+    if (injected && !cni) {
+      fail(this.node.path, 'istioInjection', true,
+        `no sidecar injection in a namespace with Pod Security "${this.podSecurity}" while the chart's MeshCluster installs Istio without CNI: `
+        + 'every injected pod would carry istio-init (NET_ADMIN, NET_RAW, runAsUser 0), which Pod Security baseline and restricted refuse. '
+        + 'Fix: MeshCluster istioCni: true (the default), or istioInjection: false');
+    }
     for (const c of index.podObjects.get(this.name) ?? []) {
-      const v = podSecurityViolations(c.toJson(), this.podSecurity)[0];
+      const obj = c.toJson();
+      const v = podSecurityViolations(obj, this.podSecurity)[0];
       if (v !== undefined) {
         fail(c.node.path, v.field, v.value,
           `${v.expected}: ${c.kind} ${c.name} is in ZeroTrustNamespace ${this.name}, whose Pod Security level "${this.podSecurity}" `
           + `("${v.level}" check) would reject its pods at admission. Fix the workload, or give the namespace the level the `
           + 'workload needs (podSecurity: PodSecurityLevel.BASELINE, or PRIVILEGED for host access such as hostPath log mounts, '
           + 'with the reason in an annotation)');
+      }
+      const pod = podOf(obj);
+      if (!injected || !isInjected(pod, { [INJECTION_LABEL]: 'enabled' })) continue;
+      const iv = podSecurityViolations(injectSidecar(pod, cni), this.podSecurity)[0];
+      if (iv !== undefined) {
+        fail(c.node.path, `(injected) ${iv.field}`, iv.value,
+          `${iv.expected}: ${c.kind} ${c.name} as Istio's sidecar injection admits it in ZeroTrustNamespace ${this.name} `
+          + `(Pod Security "${this.podSecurity}", "${iv.level}" check) would be rejected. Fix the workload, or opt it out of injection `
+          + '(label sidecar.istio.io/inject: "false")');
       }
     }
   }
