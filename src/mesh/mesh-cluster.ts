@@ -5,14 +5,14 @@ import { Construct } from 'constructs';
 import * as jsyaml from 'js-yaml';
 import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
-import { IstioOperator } from '../imports/install.istio.io';
-import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
-import { Port } from '../core/port';
 import { setIstioCni } from '../core/mesh-install';
+import { Port } from '../core/port';
 import { fail, validateDns1123Label } from '../core/validate';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
+import { IstioOperator } from '../imports/install.istio.io';
+import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };

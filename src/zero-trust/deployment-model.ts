@@ -42,18 +42,30 @@ function initContainer(cni: boolean): any {
   const common = { image: 'proxyv2', args: ['istio-iptables'] };
   if (cni) {
     return {
-      name: 'istio-validation', ...common,
+      name: 'istio-validation',
+      ...common,
       securityContext: {
-        allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true, runAsGroup: PROXY_UID, runAsUser: PROXY_UID, runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsGroup: PROXY_UID,
+        runAsUser: PROXY_UID,
+        runAsNonRoot: true,
       },
     };
   }
   return {
-    name: 'istio-init', ...common,
+    name: 'istio-init',
+    ...common,
     securityContext: {
-      allowPrivilegeEscalation: false, privileged: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
-      readOnlyRootFilesystem: false, runAsGroup: 0, runAsNonRoot: false, runAsUser: 0,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+      readOnlyRootFilesystem: false,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      runAsUser: 0,
     },
   };
 }
@@ -61,11 +73,18 @@ function initContainer(cni: boolean): any {
 /** The `istio-proxy` sidecar container. */
 function proxyContainer(): any {
   return {
-    name: 'istio-proxy', image: 'proxyv2', args: ['proxy', 'sidecar'],
+    name: 'istio-proxy',
+    image: 'proxyv2',
+    args: ['proxy', 'sidecar'],
     ports: [{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }],
     securityContext: {
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false,
-      readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: PROXY_UID, runAsGroup: PROXY_UID,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: PROXY_UID,
+      runAsGroup: PROXY_UID,
     },
   };
 }

@@ -2,9 +2,10 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { injectSidecar, INJECTION_LABEL, isInjected, podOf } from './deployment-model';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
-import { injectSidecar, INJECTION_LABEL, isInjected, podOf } from './deployment-model';
+import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { podPaths, podSecurityViolations } from './pod-security';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
@@ -251,6 +252,10 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
       fail(path, 'props', props, 'ZeroTrustNamespaceProps with a name');
     }
     validateDns1123Label(path, 'name', props.name);
+    if (PLATFORM_NAMESPACES.includes(props.name)) {
+      fail(path, 'name', props.name, `a namespace of your own, not a platform namespace (${PLATFORM_NAMESPACES.join(', ')}): `
+        + 'their components need network access only their installers know, and a default-deny there cuts off the cluster');
+    }
     validateLabels(path, 'labels', props.labels);
     if (props.annotations !== undefined) {
       for (const k of Object.keys(props.annotations)) {

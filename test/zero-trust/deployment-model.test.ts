@@ -16,11 +16,14 @@ import { threeSiteMesh } from '../wireguard/fixtures';
 
 /** A hardened pod, as ZeroTrustNamespace leaves it. */
 const hardenedPod = () => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'shop' },
   spec: {
     securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
     containers: [{
-      name: 'app', image: 'app:1',
+      name: 'app',
+      image: 'app:1',
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
     }],
   },
@@ -30,8 +33,11 @@ function meshChart(istioCni?: boolean) {
   const app = new App();
   const chart = new Chart(app, 'c');
   new MeshCluster(chart, 'istio', {
-    mesh: new IstioMultiCluster({ meshId: 'm' }), clusterName: 'c', network: 'n',
-    caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'), istioCni,
+    mesh: new IstioMultiCluster({ meshId: 'm' }),
+    clusterName: 'c',
+    network: 'n',
+    caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    istioCni,
   });
   return chart;
 }
@@ -159,7 +165,9 @@ describe("the chart's own Kyverno guardrails on the chart's own pods", () => {
 
   test('the evaluator: Audit rules and namespaces with an Audit override refuse nothing', () => {
     const policy = {
-      apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'p' },
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: { name: 'p' },
       spec: { rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { failureAction: 'Enforce', message: 'm', pattern: { spec: { hostNetwork: 'true' } } } }] },
     };
     expect(kyvernoRefusals([policy], hardenedPod()).map((r) => r.rule)).toEqual(['r']);
