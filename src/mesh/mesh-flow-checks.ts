@@ -103,12 +103,14 @@ export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
     }
     if (dstSidecars !== true) continue;
     const src = f.from.peerKind === PeerKind.IP_BLOCKS ? undefined : peerNamespace(f.from, f.to);
-    const outside = f.from.peerKind === PeerKind.IP_BLOCKS || (src !== undefined && hasSidecars(src) === false);
+    // a caller is in the mesh only if the chart knows its namespace has sidecars (or it is a gateway of the root namespace)
+    const outside = f.from.peerKind === PeerKind.IP_BLOCKS || (src !== undefined && src !== facts.rootNamespace && hasSidecars(src) !== true);
     const ports = f.allPorts ? [undefined] : f.ports.map((p) => p.portNumber);
     if (outside && ports.some((p) => !acceptsPlaintext(pas, facts.rootNamespace, dst, p))) {
       err(f, `caller ${f.from.peerName} outside the mesh`,
         `a caller the destination's sidecar accepts: namespace ${dst} has sidecars under STRICT mTLS, which refuse the plaintext of a caller without a sidecar, `
-        + 'so the flow synthesizes but never connects (blocking layer: Istio PeerAuthentication). Fix: put the caller in the mesh (istioInjection on its namespace), '
+        + 'so the flow synthesizes but never connects (blocking layer: Istio PeerAuthentication). Fix: put the caller in the mesh (istioInjection on its namespace, '
+          + 'or MtlsMesh meshedNamespaces if its pods get sidecars another way), '
         + 'or accept plaintext on exactly that port (mesh.workloadMtls(workload, { portModes: [{ port, mode: MtlsMode.PERMISSIVE }] }))');
     }
   }

@@ -5,7 +5,10 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Flows, IstioMultiCluster, MeshChecks, MeshCluster, MtlsMesh, MtlsMode, Peer, Port, ZeroTrustNamespace } from '../../src';
+import {
+  Flows, IngressBackend, IngressCertificate, IstioMultiCluster, MeshChecks, MeshCluster, MtlsMesh, MtlsMode, Peer, Port,
+  SecureIngress, ZeroTrustNamespace,
+} from '../../src';
 import { synthAndValidate } from '../util';
 
 function app(opts: { injectApi?: boolean; protect?: boolean } = {}) {
@@ -82,6 +85,23 @@ describe('MtlsMesh checks at synthesis', () => {
     };
     expect(synthError(build(false))).toMatch(
       /invalid flows\[controller -> web \(TCP\/8080\)\] "caller controller outside the mesh".*STRICT mTLS.*blocking layer: Istio PeerAuthentication\). Fix: put the caller in the mesh.*MtlsMode\.PERMISSIVE/);
+    expect(() => synthAndValidate(build(true))).not.toThrow();
+  });
+
+  test('README scenario: SecureIngress into a meshed workload under mesh-wide STRICT is refused with the fix, not a dead frontend', () => {
+    const build = (permissive: boolean) => {
+      const { chart, mesh, web } = app({ protect: false });
+      const service = new kplus.Service(chart, 'web-service', { metadata: { name: 'web-service', namespace: 'web' }, selector: web, ports: [{ port: 80, targetPort: 8080 }] });
+      new SecureIngress(chart, 'ingress', {
+        name: 'web',
+        rules: [{ host: 'web.example.com', backend: IngressBackend.fromService(service) }],
+        certificate: IngressCertificate.fromSecret('web-tls'),
+      });
+      if (permissive) mesh.workloadMtls(web, { portModes: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] });
+      return chart;
+    };
+    // the ingress controller (namespace ingress-nginx, not known to have sidecars) cannot speak mTLS to the frontend's sidecar
+    expect(synthError(build(false))).toMatch(/invalid flows\[controller -> web.*\(TCP\/8080\) "ingress web\/web via nginx"\] "caller controller outside the mesh".*PERMISSIVE/);
     expect(() => synthAndValidate(build(true))).not.toThrow();
   });
 
