@@ -76,8 +76,8 @@ export const ELASTICSEARCH_LABELS = { 'app.kubernetes.io/name': 'elasticsearch' 
 /** The namespaces of the sample that are ours (zero-trust: default-deny, explicit flows). */
 export const APP_NAMESPACES = ['frontend', 'auth', 'order', 'payment', 'database', 'observability', 'logging'];
 
-/** Namespaces the guardrails leave alone: the seed's three (the cluster's own components). */
-export const GUARDRAIL_EXCLUDED = ['kube-system', 'kube-public', 'istio-system'];
+/** Namespaces the guardrails leave alone: the platform's (always excluded by AdmissionGuardrails). */
+export const GUARDRAIL_EXCLUDED = AdmissionGuardrails.PLATFORM_NAMESPACES;
 
 /**
  * Namespaces where the guardrails loosen only what the component needs (every other rule applies):
@@ -242,7 +242,7 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   const primary = cluster.name === PRIMARY;
 
   // --- S18: Kyverno guardrails (generate default-deny + allow-dns, check policies, hardening) ---
-  new AdmissionGuardrails(chart, 'guardrails', { excludedNamespaces: GUARDRAIL_EXCLUDED, exceptions: GUARDRAIL_EXCEPTIONS });
+  new AdmissionGuardrails(chart, 'guardrails', { exceptions: GUARDRAIL_EXCEPTIONS });
 
   // --- S1/S3/S4/S8: our namespaces, default-deny with DNS ---
   const ns: { [name: string]: ZeroTrustNamespace } = {};

@@ -4,3 +4,4 @@ export * from './port';
 export * from './cidr';
 export * from './tunable';
 export * from './enforcement';
+export * from './apply-order';

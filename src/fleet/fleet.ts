@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Cidr, IpVersion, Names } from '../core';
+import { ApplyOrder, Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
@@ -234,7 +234,8 @@ export class Fleet extends Construct {
   }
 
   /**
-   * The manifests of one cluster (its chart, validated, as multi-document YAML).
+   * The manifests of one cluster (its chart, validated, as multi-document YAML), in
+   * {@link ApplyOrder}: one `kubectl apply -f` creates every object.
    *
    * @param name cluster name
    */
@@ -270,6 +271,6 @@ export class Fleet extends Construct {
    * objects in dependency order).
    */
   private render(clusters: FleetCluster[]): string[] {
-    return clusters.map((c) => Yaml.stringify(...c.chart.toJson()));
+    return clusters.map((c) => Yaml.stringify(...ApplyOrder.sort(c.chart.toJson())));
   }
 }

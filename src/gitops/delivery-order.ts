@@ -1,3 +1,5 @@
+import { CLUSTER_SCOPED_SET, FOUNDATION_SET, groupOfApiVersion, kindKey, POLICY_SET } from '../core/kinds';
+
 /**
  * When an object is delivered relative to the others of its cluster. Zero trust needs the
  * default-deny policies and admission guardrails in place before any workload starts.
@@ -15,54 +17,10 @@ export enum DeliveryTier {
   WORKLOAD = 'workload',
 }
 
-/** kind (and optional group) -> tier, for the kinds that are not workloads. */
-const FOUNDATION_KINDS: ReadonlyArray<[string, string]> = [
-  ['', 'Namespace'],
-  ['apiextensions.k8s.io', 'CustomResourceDefinition'],
-];
-
-const POLICY_KINDS: ReadonlyArray<[string, string]> = [
-  ['networking.k8s.io', 'NetworkPolicy'],
-  ['kyverno.io', 'ClusterPolicy'],
-  ['kyverno.io', 'Policy'],
-  ['security.istio.io', 'PeerAuthentication'],
-  ['security.istio.io', 'AuthorizationPolicy'],
-  ['security.istio.io', 'RequestAuthentication'],
-  ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicy'],
-  ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicyBinding'],
-  ['', 'ResourceQuota'],
-  ['', 'LimitRange'],
-  ['', 'ServiceAccount'],
-  ['rbac.authorization.k8s.io', 'Role'],
-  ['rbac.authorization.k8s.io', 'RoleBinding'],
-  ['rbac.authorization.k8s.io', 'ClusterRole'],
-  ['rbac.authorization.k8s.io', 'ClusterRoleBinding'],
-];
-
-/** Kinds that are cluster-scoped (group, kind); a CRD in the output adds its own kind. */
-const CLUSTER_SCOPED: ReadonlyArray<[string, string]> = [
-  ['', 'Namespace'], ['', 'Node'], ['', 'PersistentVolume'],
-  ['rbac.authorization.k8s.io', 'ClusterRole'], ['rbac.authorization.k8s.io', 'ClusterRoleBinding'],
-  ['apiextensions.k8s.io', 'CustomResourceDefinition'],
-  ['storage.k8s.io', 'StorageClass'], ['storage.k8s.io', 'CSIDriver'], ['storage.k8s.io', 'VolumeAttributesClass'],
-  ['scheduling.k8s.io', 'PriorityClass'],
-  ['admissionregistration.k8s.io', 'ValidatingWebhookConfiguration'],
-  ['admissionregistration.k8s.io', 'MutatingWebhookConfiguration'],
-  ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicy'],
-  ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicyBinding'],
-  ['apiregistration.k8s.io', 'APIService'],
-  ['networking.k8s.io', 'IngressClass'],
-  ['node.k8s.io', 'RuntimeClass'],
-  ['flowcontrol.apiserver.k8s.io', 'FlowSchema'], ['flowcontrol.apiserver.k8s.io', 'PriorityLevelConfiguration'],
-  ['kyverno.io', 'ClusterPolicy'], ['kyverno.io', 'ClusterCleanupPolicy'],
-  ['cert-manager.io', 'ClusterIssuer'],
-  ['gateway.networking.k8s.io', 'GatewayClass'],
-];
-
-const key = (group: string, kind: string) => `${group}/${kind}`;
-const FOUNDATION = new Set(FOUNDATION_KINDS.map(([g, k]) => key(g, k)));
-const POLICY = new Set(POLICY_KINDS.map(([g, k]) => key(g, k)));
-const CLUSTER = new Set(CLUSTER_SCOPED.map(([g, k]) => key(g, k)));
+const key = kindKey;
+const FOUNDATION = FOUNDATION_SET;
+const POLICY = POLICY_SET;
+const CLUSTER = CLUSTER_SCOPED_SET;
 
 /**
  * The order in which a cluster's objects are delivered, by kind: {@link DeliveryTier.FOUNDATION}
@@ -77,8 +35,7 @@ export class DeliveryOrder {
    * @param apiVersion e.g. `networking.k8s.io/v1`
    */
   public static groupOf(apiVersion: string): string {
-    const i = apiVersion.indexOf('/');
-    return i === -1 ? '' : apiVersion.slice(0, i);
+    return groupOfApiVersion(apiVersion);
   }
 
   /**

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
+import { ApplyOrder } from '../core';
 import { Fleet } from '../fleet';
 import { DeliveryOrder, DeliveryTier } from './delivery-order';
 import { manifestsOf } from './internal';
@@ -16,7 +17,8 @@ const FILE = 'manifests.k8s.yaml';
  */
 export class PolicySplit {
   /**
-   * Splits a chart's manifests (runs the chart's validations first). Objects keep their order.
+   * Splits a chart's manifests (runs the chart's validations first); each half is in
+   * {@link ApplyOrder}.
    *
    * @param chart the cluster's chart (e.g. `fleet.cluster('asia-east').chart`)
    */
@@ -25,7 +27,8 @@ export class PolicySplit {
   }
 
   /**
-   * Splits a list of manifest objects (JSON, as `chart.toJson()` returns them).
+   * Splits a list of manifest objects (JSON, as `chart.toJson()` returns them); each half is
+   * in {@link ApplyOrder}.
    *
    * @param manifests the objects
    */
@@ -35,7 +38,7 @@ export class PolicySplit {
     for (const o of manifests) {
       (DeliveryOrder.tierOf(String(o?.apiVersion), String(o?.kind)) === DeliveryTier.WORKLOAD ? apps : policies).push(o);
     }
-    return new PolicySplit(policies, apps);
+    return new PolicySplit(ApplyOrder.sort(policies), ApplyOrder.sort(apps));
   }
 
   /**
@@ -59,12 +62,12 @@ export class PolicySplit {
   }
 
   /**
-   * Namespaces, CRDs, policies and guardrails, in chart order.
+   * Namespaces, CRDs, policies and guardrails, in apply order.
    */
   public readonly policies: any[];
 
   /**
-   * Everything else (workloads, Services, ConfigMaps, operators' custom resources), in chart order.
+   * Everything else (workloads, Services, ConfigMaps, operators' custom resources), in apply order.
    */
   public readonly apps: any[];
 

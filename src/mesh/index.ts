@@ -9,3 +9,4 @@ export * from './mtls-mesh';
 export * from './istio-multi-cluster';
 export * from './mesh-cluster';
 export * from './mesh-sidecar';
+export * from './mesh-checks';

@@ -5,13 +5,14 @@ import { Construct } from 'constructs';
 import * as jsyaml from 'js-yaml';
 import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
-import { IstioOperator } from '../imports/install.istio.io';
-import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
+import { setIstioCni } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label } from '../core/validate';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
+import { IstioOperator } from '../imports/install.istio.io';
+import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
@@ -70,6 +71,21 @@ export interface MeshClusterProps {
    * @default - the default revision
    */
   readonly revision?: string;
+
+  /**
+   * Install the Istio CNI node agent (`components.cni`, `values.pilot.cni`): pod traffic is
+   * redirected by the node agent when the pod's network is set up, so injection adds the
+   * unprivileged `istio-validation` init container instead of `istio-init` (NET_ADMIN, NET_RAW,
+   * root), which Pod Security baseline and restricted refuse. The node agent itself is a
+   * privileged DaemonSet in the root namespace, which is therefore labelled Pod Security
+   * `privileged`.
+   *
+   * Without it, a chart that labels a namespace for injection with Pod Security baseline or
+   * restricted fails synthesis (its pods would never be admitted).
+   *
+   * @default true
+   */
+  readonly istioCni?: boolean;
 }
 
 /**
@@ -132,6 +148,9 @@ export class MeshCluster extends Construct {
   /** The CA Secret name (always `cacerts`). */
   public readonly caSecretName: string;
 
+  /** True if the IstioOperator installs the Istio CNI node agent (see `MeshClusterProps.istioCni`). */
+  public readonly istioCni: boolean;
+
   private readonly revision?: string;
 
   /**
@@ -161,6 +180,9 @@ export class MeshCluster extends Construct {
     if (props.revision !== undefined) {
       validateDns1123Label(path, 'revision', props.revision);
     }
+    if (props.istioCni !== undefined && typeof props.istioCni !== 'boolean') {
+      fail(path, 'istioCni', props.istioCni, 'true or false');
+    }
     const chart = Chart.of(this);
     const other = props.mesh.clusters.find((c) => Chart.of(c) === chart);
     if (other !== undefined) {
@@ -172,12 +194,16 @@ export class MeshCluster extends Construct {
     this.kubeContext = ctx;
     this.caSecretName = props.caSecret.name;
     this.revision = props.revision;
+    this.istioCni = props.istioCni ?? true;
     props.mesh._register(path, this);
+    setIstioCni(chart, this.istioCni);
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
+      // the CNI node agent (a DaemonSet in the root namespace) needs privileged pods
+      const psa: { [key: string]: string } = this.istioCni ? { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'latest' } : {};
       new k8s.KubeNamespace(this, 'root-namespace', {
-        metadata: { name: root, labels: { [NETWORK_LABEL]: props.network } },
+        metadata: { name: root, labels: { [NETWORK_LABEL]: props.network, ...psa } },
       });
     }
     new Gateway(this, 'cross-network-gateway', {
@@ -252,8 +278,11 @@ export class MeshCluster extends Construct {
         multiCluster: { clusterName: this.clusterName },
         network: this.network,
       },
+      // injection templates read pilot.cni.enabled: istio-validation instead of istio-init
+      ...(this.istioCni ? { pilot: { cni: { enabled: true } }, cni: { excludeNamespaces: ['kube-system'] } } : {}),
     };
     spec.components = {
+      ...(this.istioCni ? { cni: { enabled: true, namespace: mesh.rootNamespace } } : {}),
       ingressGateways: [{
         name: 'istio-eastwestgateway',
         enabled: true,

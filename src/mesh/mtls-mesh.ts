@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { renderFlowAuthorization } from './flow-authorization';
 import { trustDomains } from './internal';
 import { MeshAuthorization } from './mesh-authorization';
+import { MeshCluster } from './mesh-cluster';
+import { meshFlowErrors } from './mesh-flow-checks';
 import { MtlsMode } from './mtls-mode';
 import { MtlsPolicy, PortMtls } from './mtls-policy';
 import { UnknownIdentity } from './unknown-identity';
@@ -12,6 +14,7 @@ import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Enforcement } from '../flows/enforcement';
+import { ValidationError } from '../core/validation-error';
 import { Flow, FlowOptions } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
@@ -219,6 +222,9 @@ export class MtlsMesh extends Construct {
       }
       Enforcement.set(this, props.enforcement);
     }
+    if (props.mode === MtlsMode.UNSET) {
+      fail(path, 'mode', props.mode, 'STRICT, PERMISSIVE or DISABLE: a mesh-wide UNSET inherits nothing and is PERMISSIVE (plaintext accepted mesh-wide)');
+    }
     this.meshPolicy = new MtlsPolicy(this, 'mesh-mtls', {
       namespace: this.rootNamespace,
       name: 'default',
@@ -226,6 +232,42 @@ export class MtlsMesh extends Construct {
     });
     Flows.of(this).addRenderer({ renderFlows: (flows) => this.renderAuthorization(flows) });
     Flows.of(this).addContributor({ contributeFlows: (flows) => this.contributeIstiodFlows(flows) });
+    // --- what the mesh makes of the chart (issue 18): consistency with MeshCluster, flow checks ---
+    this.node.addValidation({
+      validate: () => [...this.clusterMismatches(), ...meshFlowErrors(this, {
+        path,
+        trustDomain: this.trustDomain,
+        rootNamespace: this.rootNamespace,
+        protectedNamespaces: this.protectedNamespaces,
+        declaredMeshed: this.meshedNs,
+      })],
+    });
+  }
+
+  /** The chart's MeshCluster installs istiod with a trust domain and root namespace: this mesh's must be the same. */
+  private clusterMismatches(): string[] {
+    const cluster = Chart.of(this).node.findAll().find((c): c is MeshCluster => c instanceof MeshCluster);
+    if (cluster === undefined) return [];
+    const out: string[] = [];
+    if (cluster.mesh.trustDomain !== this.trustDomain) {
+      out.push(new ValidationError({
+        path: this.node.path,
+        field: 'trustDomain',
+        value: this.trustDomain,
+        expected: `the trust domain of the chart's MeshCluster ${cluster.node.path} ("${cluster.mesh.trustDomain}"): istiod signs identities `
+          + `in that domain, so every ALLOW principal in "${this.trustDomain}" would never match (trustDomain: istio.trustDomain)`,
+      }).message);
+    }
+    if (cluster.mesh.rootNamespace !== this.rootNamespace) {
+      out.push(new ValidationError({
+        path: this.node.path,
+        field: 'rootNamespace',
+        value: this.rootNamespace,
+        expected: `the root namespace of the chart's MeshCluster ${cluster.node.path} ("${cluster.mesh.rootNamespace}"): only a policy there is mesh-wide; `
+          + `in "${this.rootNamespace}" the "mesh-wide" STRICT PeerAuthentication covers one namespace`,
+      }).message);
+    }
+    return out;
   }
 
   /**

@@ -1,7 +1,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { guardrailAdmissionErrors } from './guardrail-admission-check';
 import { GuardrailException } from './guardrail-exception';
+import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
@@ -31,11 +33,21 @@ export enum GuardrailAction {
  */
 export interface AdmissionGuardrailsProps {
   /**
-   * Namespaces the guardrails leave alone.
+   * More namespaces the guardrails leave alone (no generated NetworkPolicies, no pod rules), in
+   * addition to the platform namespaces ({@link AdmissionGuardrails.PLATFORM_NAMESPACES}) and the
+   * Kyverno namespace, which are always left alone.
    *
-   * @default ['kube-system', 'kube-public', 'istio-system']
+   * @default - only the platform namespaces and the Kyverno namespace
    */
   readonly excludedNamespaces?: string[];
+
+  /**
+   * The namespace Kyverno runs in (always excluded: its webhook must stay reachable from the API
+   * server, or fail-closed admission stops for the whole cluster).
+   *
+   * @default 'kyverno'
+   */
+  readonly kyvernoNamespace?: string;
 
   /**
    * Namespaces whose pods may add NET_ADMIN (e.g. the VPN). Prefer `exceptions`
@@ -100,13 +112,36 @@ const HOST_PATH_WRITABLE_MOUNTS = '{{ request.object.spec.[ephemeralContainers, 
 const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRulesValidateFailureActionOverridesAction;
 
 /**
- * Kyverno ClusterPolicies that keep every namespace zero-trust (S18, done with real Kyverno
- * mechanisms): generate a default-deny NetworkPolicy and an allow-dns NetworkPolicy in every new
- * and existing namespace (generateExisting, synchronize) except those of a ZeroTrustNamespace
- * (labelled `zero-trust.cdk8s.io/managed: "true"`: they own their policies), check with an apiCall that a pod's
- * namespace has a NetworkPolicy, and enforce the pod hardening rules.
+ * Kyverno ClusterPolicies that keep the fleet's namespaces zero-trust (S18, done with real Kyverno
+ * mechanisms): generate a default-deny NetworkPolicy and an allow-dns NetworkPolicy, check with an
+ * apiCall that a pod's namespace has a NetworkPolicy, and enforce the pod hardening rules.
+ *
+ * Where generation happens (opt-in): only in namespaces labelled
+ * `zero-trust.cdk8s.io/generate-network-policies: "true"` ({@link AdmissionGuardrails.GENERATE_LABEL}),
+ * new or existing (generateExisting, synchronize). The guardrails put the label on the chart's
+ * own Namespace objects that no ZeroTrustNamespace manages (those own their policies, labelled
+ * `zero-trust.cdk8s.io/managed: "true"`); a tenant namespace created later opts in with the
+ * label. Why opt-in rather than "every namespace but a list": a cluster holds namespaces this
+ * chart does not know (the CNI's, storage provisioners', operators' installed later); a
+ * default-deny generated into one of them silently cuts it off (no webhook, no API server, no
+ * ACME), and an exclusion list is always one component short. The platform namespaces
+ * ({@link AdmissionGuardrails.PLATFORM_NAMESPACES}) and the Kyverno namespace are excluded on
+ * top, so even a wrongly labelled platform namespace is never touched; `excludedNamespaces`
+ * adds to them.
  */
 export class AdmissionGuardrails extends Construct {
+  /**
+   * The namespaces always left alone: kube-system, kube-public, kube-node-lease, kyverno,
+   * istio-system, cert-manager, argocd, flux-system, k8gb, opentelemetry-operator-system.
+   */
+  public static readonly PLATFORM_NAMESPACES: string[] = [...PLATFORM_NAMESPACES];
+
+  /**
+   * The Namespace label (value `"true"`) that opts a namespace into the generated default-deny
+   * and allow-dns NetworkPolicies.
+   */
+  public static readonly GENERATE_LABEL = 'zero-trust.cdk8s.io/generate-network-policies';
+
   /** The network ClusterPolicy (generate + check). */
   public readonly networkPolicy: ApiObject;
 
@@ -116,8 +151,10 @@ export class AdmissionGuardrails extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionGuardrailsProps = {}) {
     super(scope, id);
     const path = this.node.path;
-    const excluded = Array.from(new Set(props.excludedNamespaces ?? ['kube-system', 'kube-public', 'istio-system'])).sort();
-    excluded.forEach((n, i) => validateDns1123Label(path, `excludedNamespaces[${i}]`, n));
+    (props.excludedNamespaces ?? []).forEach((n, i) => validateDns1123Label(path, `excludedNamespaces[${i}]`, n));
+    const kyvernoNs = props.kyvernoNamespace ?? 'kyverno';
+    validateDns1123Label(path, 'kyvernoNamespace', kyvernoNs);
+    const excluded = Array.from(new Set([...PLATFORM_NAMESPACES, kyvernoNs, ...(props.excludedNamespaces ?? [])])).sort();
     (props.netAdminNamespaces ?? []).forEach((n, i) => validateDns1123Label(path, `netAdminNamespaces[${i}]`, n));
     const exceptions = props.exceptions ?? [];
     if (!Array.isArray(exceptions)) {
@@ -132,7 +169,7 @@ export class AdmissionGuardrails extends Construct {
         fail(path, `exceptions[${i}].namespace`, e.namespace, 'one exception per namespace (merge the two)');
       }
       if (excluded.includes(e.namespace)) {
-        fail(path, `exceptions[${i}].namespace`, e.namespace, 'a namespace that is not in excludedNamespaces (an exception keeps the other rules applied; remove it from excludedNamespaces)');
+        fail(path, `exceptions[${i}].namespace`, e.namespace, 'a namespace that is not in excludedNamespaces, the platform namespaces or the Kyverno namespace (an exception keeps the other rules applied; remove it from excludedNamespaces)');
       }
       seen.add(e.namespace);
     });
@@ -192,7 +229,10 @@ export class AdmissionGuardrails extends Construct {
         : { failureAction: failureAction(action) };
     };
 
-    const nsMatch: ClusterPolicySpecRulesMatch = { any: [{ resources: { kinds: ['Namespace'] } }] };
+    // opt-in: only namespaces labelled for generation (see the class docs)
+    const nsMatch: ClusterPolicySpecRulesMatch = {
+      any: [{ resources: { kinds: ['Namespace'], selector: { matchLabels: { [AdmissionGuardrails.GENERATE_LABEL]: 'true' } } } }],
+    };
     // namespaces of a ZeroTrustNamespace own their NetworkPolicies (default-deny, allow-to-dns):
     // generating ours there would give one object two owners, so they are excluded by their label
     const managed = { resources: { selector: { matchLabels: { [ZeroTrustNamespace.MANAGED_LABEL]: 'true' } } } };
@@ -442,6 +482,22 @@ export class AdmissionGuardrails extends Construct {
       },
       spec: { background: true, rules: Lazy.any({ produce: () => podRules(rollout()) }) },
     });
+
+    // --- namespace scoping: the chart's own unmanaged namespaces opt in to generation (issue 18) ---
+    this.node.addValidation({
+      validate: () => {
+        const skip = new Set([...excluded, ...noGenerate, ...managedNamespaces()]);
+        for (const o of Chart.of(this).node.findAll()) {
+          if (o instanceof ApiObject && o.kind === 'Namespace' && o.apiVersion === 'v1' && !skip.has(o.metadata.name ?? '')) {
+            o.metadata.addLabel(AdmissionGuardrails.GENERATE_LABEL, 'true');
+          }
+        }
+        return [];
+      },
+    });
+    // --- deployment model: the chart's own pods against these rules (issue 18) ---
+    this.node.addValidation({ validate: () => guardrailAdmissionErrors(this, [this.podHardeningPolicy]) });
+    // --- end deployment model ---
 
     // Kyverno's background controller needs RBAC to generate NetworkPolicies
     new k8s.KubeClusterRole(this, 'GenerateRbac', {

@@ -2,11 +2,14 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { injectSidecar, INJECTION_LABEL, isInjected, podOf } from './deployment-model';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
+import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { podPaths, podSecurityViolations } from './pod-security';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
+import { istioCniOf } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
@@ -264,6 +267,10 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       fail(path, 'props', props, 'ZeroTrustNamespaceProps with a name');
     }
     validateDns1123Label(path, 'name', props.name);
+    if (PLATFORM_NAMESPACES.includes(props.name)) {
+      fail(path, 'name', props.name, `a namespace of your own, not a platform namespace (${PLATFORM_NAMESPACES.join(', ')}): `
+        + 'their components need network access only their installers know, and a default-deny there cuts off the cluster');
+    }
     validateLabels(path, 'labels', props.labels);
     if (props.annotations !== undefined) {
       for (const k of Object.keys(props.annotations)) {
@@ -571,14 +578,33 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    */
   private checkPodSecurity(index: ChartIndex): void {
     if (this.podSecurity === PodSecurityLevel.PRIVILEGED) return;
+    const injected = this.props.istioInjection === true;
+    // no MeshCluster in the chart: Istio is installed elsewhere, and assumed to have CNI (required for baseline/restricted)
+    const cni = istioCniOf(Chart.of(this)) ?? true;
+    if (injected && !cni) {
+      fail(this.node.path, 'istioInjection', true,
+        `no sidecar injection in a namespace with Pod Security "${this.podSecurity}" while the chart's MeshCluster installs Istio without CNI: `
+        + 'every injected pod would carry istio-init (NET_ADMIN, NET_RAW, runAsUser 0), which Pod Security baseline and restricted refuse. '
+        + 'Fix: MeshCluster istioCni: true (the default), or istioInjection: false');
+    }
     for (const c of index.podObjects.get(this.name) ?? []) {
-      const v = podSecurityViolations(c.toJson(), this.podSecurity)[0];
+      const obj = c.toJson();
+      const v = podSecurityViolations(obj, this.podSecurity)[0];
       if (v !== undefined) {
         fail(c.node.path, v.field, v.value,
           `${v.expected}: ${c.kind} ${c.name} is in ZeroTrustNamespace ${this.name}, whose Pod Security level "${this.podSecurity}" `
           + `("${v.level}" check) would reject its pods at admission. Fix the workload, or give the namespace the level the `
           + 'workload needs (podSecurity: PodSecurityLevel.BASELINE, or PRIVILEGED for host access such as hostPath log mounts, '
           + 'with the reason in an annotation)');
+      }
+      const pod = podOf(obj);
+      if (!injected || !isInjected(pod, { [INJECTION_LABEL]: 'enabled' })) continue;
+      const iv = podSecurityViolations(injectSidecar(pod, cni), this.podSecurity)[0];
+      if (iv !== undefined) {
+        fail(c.node.path, `(injected) ${iv.field}`, iv.value,
+          `${iv.expected}: ${c.kind} ${c.name} as Istio's sidecar injection admits it in ZeroTrustNamespace ${this.name} `
+          + `(Pod Security "${this.podSecurity}", "${iv.level}" check) would be rejected. Fix the workload, or opt it out of injection `
+          + '(label sidecar.istio.io/inject: "false")');
       }
     }
   }

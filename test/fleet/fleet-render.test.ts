@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as yaml from 'js-yaml';
-import { Fleet, Flows, Peer, Port, SyncWaves, ZeroTrustNamespace } from '../../src';
+import { ApplyOrder, Fleet, Flows, Peer, Port, SyncWaves, ZeroTrustNamespace } from '../../src';
 import { expectValid } from '../util';
 
 /** Two clusters with namespaces, workloads, flows, and dependencies inside and across charts. */
@@ -41,7 +41,8 @@ describe('Fleet.manifests / synthClusters render every cluster in one pass', () 
     const ours = build({ syncWaves }).fleet;
     const rendered = ours.clusterNames.map((n) => ours.manifests(n));
     const reference = build({ syncWaves }).fleet;
-    const expected = reference.clusters.map((c) => Yaml.stringify(...c.chart.toJson()));
+    // cdk8s's objects, in apply order (Namespaces and CRDs first)
+    const expected = reference.clusters.map((c) => Yaml.stringify(...ApplyOrder.sort(c.chart.toJson())));
     expect(rendered).toEqual(expected);
     for (const text of rendered) {
       const objs = yaml.loadAll(text) as any[];

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { Cidr, Fleet } from '../../src';
+import { ApplyOrder, Cidr, Fleet } from '../../src';
 import { errorOf, expectValid, synthAndValidate } from '../util';
 import { seedFleet, seedSample } from './fixtures';
 import { byObjectKey } from '../util/snapshot';
@@ -127,7 +127,8 @@ describe('Fleet cluster plan (S13)', () => {
       for (const c of fleet.clusters) {
         const docs = yaml.loadAll(fs.readFileSync(path.join(out, c.name, 'manifests.k8s.yaml'), 'utf8')) as any[];
         expectValid(docs);
-        expect(docs).toEqual(c.chart.toJson());
+        expect(docs).toEqual(ApplyOrder.sort(c.chart.toJson()));
+        expect(ApplyOrder.problems(docs)).toEqual([]);
         expect(fs.readFileSync(path.join(out, c.name, 'kind-config.yaml'), 'utf8')).toBe(fleet.kindConfig(c.name));
       }
     } finally {

@@ -23,7 +23,11 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     const objs = synthAndValidate(asia.chart);
     expect(objs).toMatchSnapshot();
     const ns = objs.find((o) => o.kind === 'Namespace');
-    expect(ns.metadata).toEqual({ name: 'istio-system', labels: { 'topology.istio.io/network': 'net-asia' } });
+    // the Istio CNI node agent runs privileged in the root namespace
+    expect(ns.metadata).toEqual({
+      name: 'istio-system',
+      labels: { 'topology.istio.io/network': 'net-asia', 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+    });
     const gw = objs.find((o) => o.kind === 'Gateway');
     expect(gw.spec.selector).toEqual({ istio: 'eastwestgateway' });
     expect(gw.spec.servers).toEqual([{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] }]);
@@ -36,6 +40,10 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     const iop = asia.cluster.istioOperator();
     expectValid([iop, europe.cluster.istioOperator()]);
     expect(iop.spec.values.global).toEqual({ meshID: 'mesh1', multiCluster: { clusterName: 'asia-east' }, network: 'net-asia' });
+    // Istio CNI: the node agent in the root namespace, and injection without istio-init (Pod Security baseline/restricted)
+    expect(iop.spec.components.cni).toEqual({ enabled: true, namespace: 'istio-system' });
+    expect(iop.spec.values.pilot).toEqual({ cni: { enabled: true } });
+    expect(iop.spec.values.cni).toEqual({ excludeNamespaces: ['kube-system'] });
     expect(iop.spec.meshConfig).toEqual({
       trustDomain: 'cluster.local', trustDomainAliases: ['old.example.com'], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
     });
@@ -47,6 +55,22 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     expect(jsyaml.load(asia.cluster.istioOperatorYaml())).toEqual(iop);
     expect(asia.cluster.istioOperatorYaml()).toMatchSnapshot();
     expect(europe.cluster.istioOperator().spec.values.global.network).toBe('net-europe');
+  });
+
+  test('istioCni: false installs no CNI node agent and leaves the root namespace\'s Pod Security alone', () => {
+    const app = new App();
+    const mesh = new IstioMultiCluster({ meshId: 'm' });
+    const chart = new Chart(app, 'c');
+    const c = new MeshCluster(chart, 'mesh', { mesh, clusterName: 'c', network: 'n', caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'), istioCni: false });
+    expect(c.istioCni).toBe(false);
+    const iop = c.istioOperator();
+    expect(iop.spec.components.cni).toBeUndefined();
+    expect(iop.spec.values.pilot).toBeUndefined();
+    const ns = synthAndValidate(chart).find((o) => o.kind === 'Namespace');
+    expect(ns.metadata.labels).toEqual({ 'topology.istio.io/network': 'n' });
+    expect(() => new MeshCluster(new Chart(app, 'd'), 'mesh', {
+      mesh, clusterName: 'd', network: 'n', caSecret: kplus.Secret.fromSecretName(chart, 'ca2', 'cacerts'), istioCni: 'yes' as any,
+    })).toThrow(/istioCni.*"yes".*true or false/);
   });
 
   test('remote secret commands name every other cluster', () => {

@@ -259,7 +259,7 @@ describe('staged rollout: AdmissionGuardrails', () => {
     const objs = synthAndValidate(chart);
     const net = rulesOf(objs, 'zero-trust-network-policies');
     for (const g of net.filter((r) => r.generate)) {
-      expect(g.exclude.any[0].resources.names).toEqual(['istio-system', 'kube-public', 'kube-system', 'legacy', 'shop']);
+      expect(g.exclude.any[0].resources.names).toEqual([...AdmissionGuardrails.PLATFORM_NAMESPACES, 'legacy', 'shop'].sort());
     }
     for (const r of [...net.filter((x) => x.validate), ...rulesOf(objs, 'zero-trust-pod-hardening')]) {
       expect(r.validate.failureAction).toBe('Enforce');

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CLUSTERS } from '../../sample/ecommerce';
 import { runSample, SampleRun } from '../../sample/main';
+import { ApplyOrder } from '../../src';
 import { byKey, helmTemplate, splitRendered, tmp } from '../helm/helm-run';
 import { expectValid } from '../util';
 
@@ -60,6 +61,22 @@ test('delivery: the Argo CD and Flux objects point at the written folders; polic
     expect(halves[0].length).toBeGreaterThan(0);
     expect(halves[1].length).toBeGreaterThan(0);
     expect(byKey([...halves[0], ...halves[1]])).toEqual(byKey(readYaml(path.join(out, c, 'manifests.k8s.yaml'))));
+  }
+});
+
+test('every plain output applies with one kubectl apply -f: no object before its Namespace or CRD', () => {
+  const files: string[][] = [];
+  for (const c of CLUSTERS) {
+    files.push([path.join(out, c, 'manifests.k8s.yaml')]);
+    files.push([path.join(out, 'rollout', c, 'manifests.k8s.yaml')]);
+    // Flux applies the policies half, then (dependsOn) the apps half
+    files.push([path.join(out, c, 'policies', 'manifests.k8s.yaml'), path.join(out, c, 'apps', 'manifests.k8s.yaml')]);
+  }
+  for (const group of files) {
+    const objs = group.flatMap(readYaml);
+    expect(objs.length).toBeGreaterThan(0);
+    expect({ files: group, problems: ApplyOrder.problems(objs) }).toEqual({ files: group, problems: [] });
+    expect(objs[0].kind).toBe('Namespace');
   }
 });
 
@@ -127,6 +144,8 @@ test('cdk8s.yaml runs the sample as a plain cdk8s app: one manifest per cluster'
   expect(files.map((f) => f.replace(/-[0-9a-f]{8}\.k8s\.yaml$/, ''))).toEqual(CLUSTERS.map((c) => `shop-${c}`));
   for (const c of CLUSTERS) {
     const file = files.find((f) => f.startsWith(`shop-${c}-`))!;
-    expect(readYaml(path.join(outdir, file)).length).toBe(run.objects[c]);
+    const objs = readYaml(path.join(outdir, file));
+    expect(objs.length).toBe(run.objects[c]);
+    expect(ApplyOrder.problems(objs)).toEqual([]);
   }
 });

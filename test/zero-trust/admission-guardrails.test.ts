@@ -90,7 +90,7 @@ describe('AdmissionGuardrails', () => {
     expect(gen.map((r: any) => r.generate.name)).toEqual(['default-deny', 'allow-dns']);
     for (const r of gen) {
       expect(r.generate).toMatchObject({ generateExisting: true, synchronize: true, kind: 'NetworkPolicy' });
-      expect(r.exclude.any[0].resources.names).toEqual(['istio-system', 'kube-public', 'kube-system']);
+      expect(r.exclude.any[0].resources.names).toEqual(AdmissionGuardrails.PLATFORM_NAMESPACES);
     }
     const check = net.spec.rules.find((r: any) => r.name === 'require-network-policy');
     expect(check.context[0].apiCall.urlPath).toContain('/networkpolicies');
@@ -125,7 +125,7 @@ describe('AdmissionGuardrails', () => {
     expect(emitted).toContain('shop/default-deny');
     expect(generated.filter((g) => emitted.includes(g))).toEqual([]);
     // the evaluator can fail: without the managed exclusion, shop/default-deny has two owners
-    const unmanaged = objs.map((o) => (o.kind === 'Namespace' ? { ...o, metadata: { ...o.metadata, labels: {} } } : o));
+    const unmanaged = objs.map((o) => (o.kind === 'Namespace' ? { ...o, metadata: { ...o.metadata, labels: { [AdmissionGuardrails.GENERATE_LABEL]: 'true' } } } : o));
     expect(kyvernoGenerated(unmanaged)).toContain('shop/default-deny');
   });
 
@@ -164,7 +164,7 @@ describe('AdmissionGuardrails', () => {
     expect(kyvernoGenerated(objs)).toEqual(['builds', 'shop', 'wireguard'].flatMap((n) => [`${n}/allow-dns`, `${n}/default-deny`]));
     // the network check applies everywhere it did
     const check = objs.find((o) => o.metadata.name === 'zero-trust-network-policies').spec.rules.find((r: any) => r.name === 'require-network-policy');
-    expect(check.exclude.any[0].resources.namespaces).toEqual(['istio-system', 'kube-public', 'kube-system']);
+    expect(check.exclude.any[0].resources.namespaces).toEqual(AdmissionGuardrails.PLATFORM_NAMESPACES);
   });
 
   test('GuardrailException.vpnGateway admits exactly what the WireGuard gateway needs: SYS_MODULE only when it loads its kernel module', () => {
@@ -206,7 +206,7 @@ describe('AdmissionGuardrails', () => {
       ['restrict-capabilities-net-admin-sys-module', ['NET_ADMIN', 'NET_BIND_SERVICE', 'SYS_MODULE']],
     ]);
     // the default rule skips only the exception's namespace
-    expect(rules(modprobe.objs)[0].exclude.any[0].resources.namespaces).toEqual(['istio-system', 'kube-public', 'kube-system', 'vpn']);
+    expect(rules(modprobe.objs)[0].exclude.any[0].resources.namespaces).toEqual([...AdmissionGuardrails.PLATFORM_NAMESPACES, 'vpn'].sort());
     // the evaluator can fail: a pod without drop ALL is refused even under the exception
     const noDrop = JSON.parse(JSON.stringify(modprobe.pod));
     noDrop.spec.containers[0].securityContext.capabilities.drop = [];
@@ -228,7 +228,7 @@ describe('AdmissionGuardrails', () => {
     const rules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
     const hp = rules.find((r: any) => r.name === 'disallow-host-path');
     expect(hp.validate).toMatchObject({ failureAction: 'Enforce', pattern: { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } } });
-    expect(hp.exclude.any[0].resources.namespaces).toEqual(['any-path', 'istio-system', 'kube-public', 'kube-system', 'logging']);
+    expect(hp.exclude.any[0].resources.namespaces).toEqual(['any-path', ...AdmissionGuardrails.PLATFORM_NAMESPACES, 'logging'].sort());
     // the shipper is admitted in its exception's namespace
     expect(refusedBy(objs, pod)).toEqual([]);
     // the same pod anywhere else is refused by disallow-host-path

@@ -1,0 +1,16 @@
+/**
+ * How the chart's Istio is installed, as far as admission is concerned (set by MeshCluster, read
+ * by the deployment model): whether injected pods get the CNI plugin's `istio-validation` init
+ * container or the privileged `istio-init`. Keyed by the chart object (no cdk8s import here).
+ */
+const ISTIO_CNI = new WeakMap<object, boolean>();
+
+/** Records the chart's Istio CNI mode. */
+export function setIstioCni(chart: object, cni: boolean): void {
+  ISTIO_CNI.set(chart, cni);
+}
+
+/** The chart's Istio CNI mode, or undefined if no MeshCluster in the chart says. */
+export function istioCniOf(chart: object): boolean | undefined {
+  return ISTIO_CNI.get(chart);
+}

@@ -1,0 +1,215 @@
+/**
+ * The deployment model (internal): what the cluster does to a pod the chart creates before it
+ * runs. Istio's sidecar injection (modelled on Istio 1.30.3's `injection-template.yaml` with the
+ * chart defaults: proxy UID/GID 1337, not privileged, REDIRECT interception), and the Kyverno
+ * validate rules of the chart's own ClusterPolicies as Kyverno evaluates them on the pod.
+ */
+import { podPaths } from './pod-security';
+
+/** The Istio sidecar proxy's user and group (`.ProxyUID`/`.ProxyGID` default). */
+const PROXY_UID = 1337;
+
+/** The namespace label that turns sidecar injection on. */
+export const INJECTION_LABEL = 'istio-injection';
+
+/** The Pod an object creates (`kind: Pod`, its template's metadata and spec, the object's namespace), or undefined. */
+export function podOf(obj: any): any | undefined {
+  const paths = podPaths(obj?.kind);
+  if (!paths) return undefined;
+  const get = (p: string[]) => p.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
+  const meta = get(paths.meta) ?? {};
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...meta, namespace: obj.metadata?.namespace }, spec: get(paths.spec) ?? {} };
+}
+
+/**
+ * True if Istio injects a sidecar into this pod in a namespace with these labels: the namespace
+ * is labelled `istio-injection=enabled`, the pod does not opt out (`sidecar.istio.io/inject`
+ * label or annotation "false") and is not on the host network (never injected).
+ */
+export function isInjected(pod: any, namespaceLabels: { [key: string]: string } | undefined): boolean {
+  if (namespaceLabels?.[INJECTION_LABEL] !== 'enabled') return false;
+  if (pod.spec?.hostNetwork === true) return false;
+  const optOut = pod.metadata?.labels?.['sidecar.istio.io/inject'] ?? pod.metadata?.annotations?.['sidecar.istio.io/inject'];
+  return optOut !== 'false';
+}
+
+/**
+ * The init container injection adds: `istio-validation` (CNI mode: checks the redirection the
+ * node agent set up, unprivileged) or `istio-init` (sets up iptables itself: NET_ADMIN, NET_RAW,
+ * root).
+ */
+function initContainer(cni: boolean): any {
+  const common = { image: 'proxyv2', args: ['istio-iptables'] };
+  if (cni) {
+    return {
+      name: 'istio-validation',
+      ...common,
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsGroup: PROXY_UID,
+        runAsUser: PROXY_UID,
+        runAsNonRoot: true,
+      },
+    };
+  }
+  return {
+    name: 'istio-init',
+    ...common,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
+      readOnlyRootFilesystem: false,
+      runAsGroup: 0,
+      runAsNonRoot: false,
+      runAsUser: 0,
+    },
+  };
+}
+
+/** The `istio-proxy` sidecar container. */
+function proxyContainer(): any {
+  return {
+    name: 'istio-proxy',
+    image: 'proxyv2',
+    args: ['proxy', 'sidecar'],
+    ports: [{ containerPort: 15090, protocol: 'TCP', name: 'http-envoy-prom' }],
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: PROXY_UID,
+      runAsGroup: PROXY_UID,
+    },
+  };
+}
+
+/** The volumes injection adds (all of types Pod Security restricted admits). */
+const INJECTED_VOLUMES = [
+  { name: 'workload-socket', emptyDir: {} },
+  { name: 'credential-socket', emptyDir: {} },
+  { name: 'workload-certs', emptyDir: {} },
+  { name: 'istio-envoy', emptyDir: { medium: 'Memory' } },
+  { name: 'istio-data', emptyDir: {} },
+  { name: 'istio-podinfo', downwardAPI: { items: [] } },
+  { name: 'istio-token', projected: { sources: [] } },
+  { name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } },
+];
+
+/**
+ * The pod as Istio's injection webhook admits it: the init container first, the sidecar, the
+ * volumes (a new object; `pod` is not modified).
+ *
+ * @param pod a Pod manifest
+ * @param cni true if Istio is installed with the CNI node agent
+ */
+export function injectSidecar(pod: any, cni: boolean): any {
+  const spec = pod.spec ?? {};
+  return {
+    ...pod,
+    spec: {
+      ...spec,
+      initContainers: [initContainer(cni), ...(spec.initContainers ?? [])],
+      containers: [...(spec.containers ?? []), proxyContainer()],
+      volumes: [...(spec.volumes ?? []), ...INJECTED_VOLUMES],
+    },
+  };
+}
+
+/** One Kyverno validate rule that refuses a pod. */
+export interface KyvernoRefusal {
+  readonly policy: string;
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** Does a Kyverno `match`/`exclude` block (any[].resources: kinds, names, namespaces, selector.matchLabels) select `obj`? */
+function selects(block: any, obj: any): boolean {
+  return (block?.any ?? []).some((f: any) => {
+    const r = f.resources ?? {};
+    if (r.kinds && !r.kinds.includes(obj.kind)) return false;
+    if (r.names && !r.names.includes(obj.metadata?.name)) return false;
+    if (r.namespaces && !r.namespaces.includes(obj.metadata?.namespace)) return false;
+    const ml = r.selector?.matchLabels;
+    if (ml && !Object.entries(ml).every(([k, v]) => obj.metadata?.labels?.[k] === v)) return false;
+    return true;
+  });
+}
+
+/** Does a Kyverno validate pattern (`=(key)`, `X(key)` anchors, `a | b` alternatives, arrays: every element) accept `value`? */
+function matchesPattern(pattern: any, value: any): boolean {
+  if (Array.isArray(pattern)) return Array.isArray(value) && value.every((v) => matchesPattern(pattern[0], v));
+  if (pattern !== null && typeof pattern === 'object') {
+    if (value === null || typeof value !== 'object') return false;
+    return Object.entries(pattern).every(([k, p]) => {
+      if (k.startsWith('X(') && k.endsWith(')')) return (value[k.slice(2, -1)] ?? null) === null;
+      const optional = k.startsWith('=(') && k.endsWith(')');
+      const key = optional ? k.slice(2, -1) : k;
+      if (value[key] === undefined) return optional;
+      return matchesPattern(p, value[key]);
+    });
+  }
+  return String(pattern).split('|').map((x) => x.trim()).includes(String(value));
+}
+
+/** Kyverno's wildcard match (`*` any run of characters). */
+function wildcard(pattern: string, value: string): boolean {
+  return new RegExp(`^${pattern.split('*').map((t) => t.replace(/[.?+^$|()[\]{}\\/]/g, '\\$&')).join('.*')}$`).test(value);
+}
+
+/** True / false when the rule's shape is one the model knows; undefined otherwise (not judged). */
+function ruleRefuses(r: any, pod: any): boolean | undefined {
+  for (const p of r.preconditions?.all ?? []) {
+    if (typeof p.key !== 'string' || !p.key.includes('request.object.spec.hostNetwork')) return undefined;
+    if ((pod.spec.hostNetwork ?? false) !== p.value) return false;
+  }
+  if (r.preconditions?.any) return undefined;
+  if (r.validate?.pattern) return !matchesPattern(r.validate.pattern, pod);
+  const each = r.validate?.foreach?.[0];
+  const conds = each?.deny?.conditions?.any;
+  if (!Array.isArray(conds) || typeof each.list !== 'string') return undefined;
+  const containers = [...(pod.spec.ephemeralContainers ?? []), ...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])];
+  if (each.list.startsWith('request.object.spec.volumes[?hostPath]') && conds.length === 3) {
+    // restrict-host-paths: each hostPath volume's path in the (wildcard) list, no '..', every mount of it readOnly
+    const allowed: string[] = conds[0].value;
+    const mounts = containers.flatMap((c) => c.volumeMounts ?? []);
+    return (pod.spec.volumes ?? []).filter((v: any) => v.hostPath).some((v: any) =>
+      !allowed.some((w) => wildcard(w, String(v.hostPath.path))) || String(v.hostPath.path).includes('..')
+      || mounts.some((m: any) => m.name === v.name && m.readOnly !== true));
+  }
+  if (each.list.includes('[ephemeralContainers, initContainers, containers]') && String(conds[0]?.key).includes('capabilities.add')) {
+    const allowed: string[] = conds[0].value;
+    return containers.some((c) => {
+      const caps = c.securityContext?.capabilities ?? {};
+      return (caps.add ?? []).some((a: string) => !allowed.includes(a)) || !(caps.drop ?? []).includes('ALL');
+    });
+  }
+  return undefined;
+}
+
+/**
+ * The Enforce validate rules of these Kyverno ClusterPolicies (manifests) that refuse `pod` on
+ * CREATE, in policy then rule order. Rules whose shape the model does not know are not judged.
+ *
+ * @param policies ClusterPolicy manifests
+ * @param pod a Pod manifest (with its namespace)
+ */
+export function kyvernoRefusals(policies: any[], pod: any): KyvernoRefusal[] {
+  const out: KyvernoRefusal[] = [];
+  for (const p of policies.filter((o) => o?.kind === 'ClusterPolicy' && String(o.apiVersion).startsWith('kyverno.io/'))) {
+    for (const r of p.spec?.rules ?? []) {
+      if (!r.validate || !selects(r.match, pod) || selects(r.exclude, pod)) continue;
+      const audited = (r.validate.failureActionOverrides ?? [])
+        .some((o: any) => String(o.action).toLowerCase() === 'audit' && (o.namespaces ?? []).includes(pod.metadata?.namespace));
+      const action = r.validate.failureAction ?? p.spec?.validationFailureAction ?? 'Audit';
+      if (String(action).toLowerCase() !== 'enforce' || audited) continue;
+      if (ruleRefuses(r, pod) === true) out.push({ policy: p.metadata?.name, rule: r.name, message: r.validate.message ?? '' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { injectSidecar, INJECTION_LABEL, isInjected, kyvernoRefusals, podOf } from './deployment-model';
+import { istioCniOf } from '../core/mesh-install';
+import { ValidationError } from '../core/validation-error';
+import { Flows } from '../flows/flows';
+
+/** What to do about a rule that refuses a pod. */
+function fixFor(rule: string, namespace: string, byInjection: boolean): string {
+  if (byInjection) {
+    return 'install Istio with the CNI plugin (MeshCluster istioCni: true, the default), so injection adds istio-validation instead of istio-init, '
+      + 'or opt the workload out of injection (label sidecar.istio.io/inject: "false")';
+  }
+  const exception = rule.startsWith('restrict-capabilities') ? 'allowNetAdmin / allowSysModule'
+    : rule === 'require-run-as-non-root' ? 'allowRoot'
+      : rule === 'require-read-only-root-filesystem' ? 'allowWritableRootFilesystem'
+        : rule.includes('host-path') ? 'allowHostPath with allowedHostPaths'
+          : rule.includes('host') ? 'allowHostNetwork' : undefined;
+  return `fix the workload's securityContext${exception ? `, or give namespace ${namespace} the exception it needs `
+    + `(AdmissionGuardrails exceptions: GuardrailException.of({ namespace: '${namespace}', ${exception} }), or a preset such as vpnGateway / logShipper)` : ''}`;
+}
+
+/**
+ * The errors of the chart's own Kyverno guardrails refusing the chart's own pods: every
+ * pod-bearing object of the chart, as the cluster admits it (with the sidecar Istio injects when
+ * its Namespace in the chart is labelled for injection), against the Enforce validate rules of
+ * `policies`. Side-effect free apart from rendering the chart's flows (which harden workloads).
+ *
+ * @param scope the guardrails construct (its chart is checked)
+ * @param policies the guardrails' ClusterPolicy constructs
+ */
+export function guardrailAdmissionErrors(scope: IConstruct, policies: ApiObject[]): string[] {
+  const chart = Chart.of(scope);
+  // workloads are hardened when the flows render: judge them hardened
+  chart.node.children.filter((c): c is Flows => c instanceof Flows).forEach((f) => f.render());
+  const rendered = policies.map((p) => p.toJson());
+  const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  const nsLabels = new Map<string, { [key: string]: string }>();
+  for (const o of objects.filter((x) => x.kind === 'Namespace' && x.apiVersion === 'v1')) {
+    nsLabels.set(o.metadata.name ?? '', o.toJson().metadata?.labels ?? {});
+  }
+  const cni = istioCniOf(chart) ?? true;
+  const errors: string[] = [];
+  for (const o of objects) {
+    const pod = podOf(o.toJson());
+    if (pod === undefined) continue;
+    const ns = String(pod.metadata.namespace ?? 'default');
+    pod.metadata.namespace = ns;
+    const injected = isInjected(pod, nsLabels.get(ns));
+    const alone = new Set(kyvernoRefusals(rendered, pod).map((r) => r.rule));
+    const refusals = injected ? kyvernoRefusals(rendered, injectSidecar(pod, cni)) : kyvernoRefusals(rendered, pod);
+    for (const r of refusals) {
+      const byInjection = injected && !alone.has(r.rule);
+      errors.push(new ValidationError({
+        path: o.node.path,
+        field: 'spec',
+        value: `${o.kind} ${ns}/${o.name}${byInjection ? ` (with the istio-init container injection adds: namespace ${ns} is labelled ${INJECTION_LABEL}=enabled, Istio without CNI)` : ''}`,
+        expected: `a pod the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"): ${fixFor(r.rule, ns, byInjection)}`,
+      }).message);
+    }
+  }
+  return errors;
+}

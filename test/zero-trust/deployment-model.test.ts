@@ -1,0 +1,181 @@
+/**
+ * The deployment model: what Istio's sidecar injection adds to a pod (Istio 1.30.3's injection
+ * template, with and without the CNI plugin), Pod Security admission on the injected pod, and the
+ * chart's own Kyverno guardrails on every pod the chart creates: a pod that would be refused is a
+ * synthesis error naming the workload, the rule and the fix.
+ */
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import {
+  AdmissionGuardrails, FluentdLogShipper, GuardrailException, IstioMultiCluster, MeshCluster, PodSecurityLevel, WireguardGateway, ZeroTrustNamespace,
+} from '../../src';
+import { injectSidecar, isInjected, kyvernoRefusals } from '../../src/zero-trust/deployment-model';
+import { podSecurityViolations } from '../../src/zero-trust/pod-security';
+import { synthAndValidate } from '../util';
+import { threeSiteMesh } from '../wireguard/fixtures';
+
+/** A hardened pod, as ZeroTrustNamespace leaves it. */
+const hardenedPod = () => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'shop' },
+  spec: {
+    securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+    containers: [{
+      name: 'app',
+      image: 'app:1',
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+    }],
+  },
+});
+
+function meshChart(istioCni?: boolean) {
+  const app = new App();
+  const chart = new Chart(app, 'c');
+  new MeshCluster(chart, 'istio', {
+    mesh: new IstioMultiCluster({ meshId: 'm' }),
+    clusterName: 'c',
+    network: 'n',
+    caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    istioCni,
+  });
+  return chart;
+}
+
+function deployment(scope: Chart, ns: string): kplus.Deployment {
+  return new kplus.Deployment(scope, `web-${ns}`, {
+    metadata: { name: 'web', namespace: ns },
+    containers: [{ image: 'web:1.0', portNumber: 8080, securityContext: { user: 1000 } }],
+  });
+}
+
+describe('sidecar injection model (Istio 1.30.3 injection template)', () => {
+  test('without CNI: istio-init with NET_ADMIN, NET_RAW as root, which Pod Security restricted and baseline refuse', () => {
+    const injected = injectSidecar(hardenedPod(), false);
+    expect(injected.spec.initContainers[0].name).toBe('istio-init');
+    expect(injected.spec.initContainers[0].securityContext).toMatchObject({ capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] }, runAsUser: 0, runAsNonRoot: false });
+    expect(injected.spec.containers.map((c: any) => c.name)).toEqual(['app', 'istio-proxy']);
+    expect(podSecurityViolations(hardenedPod(), 'restricted')).toEqual([]);
+    const v = podSecurityViolations(injected, 'restricted').map((x) => `${x.level} ${x.field} ${JSON.stringify(x.value)}`);
+    expect(v).toEqual([
+      'baseline spec.initContainers[0].securityContext.capabilities.add "NET_ADMIN"',
+      'baseline spec.initContainers[0].securityContext.capabilities.add "NET_RAW"',
+      'restricted spec.initContainers[0].securityContext.runAsUser 0',
+      'restricted spec.initContainers[0].securityContext.runAsNonRoot false',
+    ]);
+    expect(podSecurityViolations(injected, 'baseline').length).toBe(2);
+  });
+
+  test('with CNI: istio-validation (no capabilities, uid 1337): the injected pod passes restricted', () => {
+    const injected = injectSidecar(hardenedPod(), true);
+    expect(injected.spec.initContainers[0]).toMatchObject({ name: 'istio-validation', securityContext: { capabilities: { drop: ['ALL'] }, runAsUser: 1337, runAsNonRoot: true } });
+    expect(injected.spec.initContainers[0].securityContext.capabilities.add).toBeUndefined();
+    expect(podSecurityViolations(injected, 'restricted')).toEqual([]);
+    // the input is not modified
+    expect(hardenedPod().spec.containers.length).toBe(1);
+  });
+
+  test('who is injected: the namespace label, the pod opt-out, never hostNetwork pods', () => {
+    const on = { 'istio-injection': 'enabled' };
+    expect(isInjected(hardenedPod(), on)).toBe(true);
+    expect(isInjected(hardenedPod(), {})).toBe(false);
+    expect(isInjected({ ...hardenedPod(), metadata: { labels: { 'sidecar.istio.io/inject': 'false' } } }, on)).toBe(false);
+    expect(isInjected({ ...hardenedPod(), spec: { ...hardenedPod().spec, hostNetwork: true } }, on)).toBe(false);
+  });
+});
+
+describe('Istio CNI and Pod Security at synthesis', () => {
+  test('MeshCluster without CNI + an injected restricted namespace: synthesis fails naming the namespace and the fix', () => {
+    const chart = meshChart(false);
+    new ZeroTrustNamespace(chart, 'shop', { name: 'shop', istioInjection: true });
+    expect(() => Testing.synth(chart)).toThrow(
+      /c\/shop: invalid istioInjection true: expected no sidecar injection in a namespace with Pod Security "restricted".*istio-init \(NET_ADMIN, NET_RAW, runAsUser 0\).*Fix: MeshCluster istioCni: true/);
+  });
+
+  test('with CNI (the default), the same chart synthesizes and its injected workloads pass restricted', () => {
+    const chart = meshChart();
+    new ZeroTrustNamespace(chart, 'shop', { name: 'shop', istioInjection: true });
+    deployment(chart, 'shop');
+    const objs = synthAndValidate(chart);
+    const d = objs.find((o) => o.kind === 'Deployment');
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...d.spec.template.metadata, namespace: 'shop' }, spec: d.spec.template.spec };
+    expect(podSecurityViolations(injectSidecar(pod, true), 'restricted')).toEqual([]);
+    expect(podSecurityViolations(injectSidecar(pod, false), 'restricted').length).toBeGreaterThan(0);
+  });
+});
+
+describe("the chart's own Kyverno guardrails on the chart's own pods", () => {
+  test('injected istio-init (no CNI) refused by restrict-capabilities and require-run-as-non-root: the error names workload, rule and fix', () => {
+    const build = (istioCni: boolean) => {
+      const chart = meshChart(istioCni);
+      new AdmissionGuardrails(chart, 'g');
+      // privileged: Pod Security admits istio-init, the guardrails do not
+      new ZeroTrustNamespace(chart, 'shop', { name: 'shop', istioInjection: true, podSecurity: PodSecurityLevel.PRIVILEGED });
+      deployment(chart, 'shop');
+      return chart;
+    };
+    let message = '';
+    try {
+      Testing.synth(build(false));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('c/web-shop/Resource: invalid spec "Deployment shop/web (with the istio-init container injection adds');
+    expect(message).toContain('zero-trust-pod-hardening/restrict-capabilities');
+    expect(message).toContain('zero-trust-pod-hardening/require-run-as-non-root');
+    expect(message).toContain('MeshCluster istioCni: true');
+    // with CNI the same chart is admitted
+    expect(() => synthAndValidate(build(true))).not.toThrow();
+  });
+
+  test('a WireGuard gateway without its exception is a synthesis error naming the rules and GuardrailException; with vpnGateway it passes', () => {
+    const build = (exceptions: GuardrailException[]) => {
+      const chart = Testing.chart();
+      new AdmissionGuardrails(chart, 'g', { exceptions });
+      new WireguardGateway(chart, 'wg', { mesh: threeSiteMesh(), site: 'asia-east', namespace: 'vpn' });
+      return chart;
+    };
+    const err = (() => {
+      try {
+        Testing.synth(build([]));
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    for (const rule of ['restrict-capabilities', 'disallow-host-namespaces', 'require-run-as-non-root']) {
+      expect(err).toContain(`zero-trust-pod-hardening/${rule} admits`);
+    }
+    expect(err).toMatch(/Deployment vpn\/.*GuardrailException\.of\(\{ namespace: 'vpn'/);
+    expect(() => synthAndValidate(build([GuardrailException.vpnGateway('vpn')]))).not.toThrow();
+  });
+
+  test('a root log shipper is refused by require-run-as-non-root unless its namespace has allowRoot', () => {
+    const build = (runAsUser: number, exceptions: GuardrailException[]) => {
+      const chart = Testing.chart();
+      new AdmissionGuardrails(chart, 'g', { exceptions });
+      new FluentdLogShipper(chart, 'fluentd', { credentials: kplus.Secret.fromSecretName(chart, 'es', 'es-credentials'), namespace: 'logging', runAsUser });
+      return chart;
+    };
+    expect(() => Testing.synth(build(0, [GuardrailException.logShipper('logging')])))
+      .toThrow(/DaemonSet logging\/.*zero-trust-pod-hardening\/require-run-as-non-root.*allowRoot/);
+    expect(() => synthAndValidate(build(1000, [GuardrailException.logShipper('logging')]))).not.toThrow();
+    expect(() => synthAndValidate(build(0, [GuardrailException.of({ namespace: 'logging', allowRoot: true, allowHostPath: true, allowedHostPaths: ['/var/log/pods', '/var/log/containers'] })]))).not.toThrow();
+  });
+
+  test('the evaluator: Audit rules and namespaces with an Audit override refuse nothing', () => {
+    const policy = {
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: { name: 'p' },
+      spec: { rules: [{ name: 'r', match: { any: [{ resources: { kinds: ['Pod'] } }] }, validate: { failureAction: 'Enforce', message: 'm', pattern: { spec: { hostNetwork: 'true' } } } }] },
+    };
+    expect(kyvernoRefusals([policy], hardenedPod()).map((r) => r.rule)).toEqual(['r']);
+    const audit = JSON.parse(JSON.stringify(policy));
+    audit.spec.rules[0].validate.failureAction = 'Audit';
+    expect(kyvernoRefusals([audit], hardenedPod())).toEqual([]);
+    const override = JSON.parse(JSON.stringify(policy));
+    override.spec.rules[0].validate.failureActionOverrides = [{ action: 'Audit', namespaces: ['shop'] }];
+    expect(kyvernoRefusals([override], hardenedPod())).toEqual([]);
+  });
+});
