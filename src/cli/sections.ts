@@ -2,9 +2,10 @@ import { ParsedArgs, single, UsageError } from './args';
 import { defaultPlatform, Platform, PLATFORM_KEYS, readPlatformFile, standInObjects, withFlag } from './platform';
 import { unmodelledPeers, UnmodelledPeer } from './unmodelled';
 import { AnalysisError } from '../analysis/analysis-error';
-import { findHelm } from '../analysis/helm-render';
 import { LoadedObject } from '../analysis/documents';
+import { findHelm } from '../analysis/helm-render';
 import { checkDuplicates, checkInput, flattenLists, unanalysedPolicies } from '../analysis/input-check';
+import { parseCidr } from '../analysis/ip-range';
 import { loadSections } from '../analysis/loader';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 
@@ -63,6 +64,7 @@ export function platformOf(p: ParsedArgs, cmd: string): Platform {
   }
   const cidrs = single(p, '--node-cidrs');
   if (cidrs !== undefined) platform = { ...platform, nodeCidrs: cidrs.split(',').map((c) => c.trim()).filter((c) => c) };
+  (platform.nodeCidrs ?? []).forEach((c) => parseCidr(c, cidrs !== undefined ? `${cmd}: --node-cidrs` : `--platform ${file}: nodeCidrs`));
   return platform;
 }
 

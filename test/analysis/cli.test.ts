@@ -97,7 +97,7 @@ describe('cdk8s-zero-trust command', () => {
     expect(node.code).toBe(0);
     expect(node.out).toContain('demo/cog-agents-account-query[DaemonSet] => demo/cog-agents-bank-ui[DaemonSet] : All Connections');
     expect(cli(['analyze', dir, '--node-cidrs']).err).toContain('--node-cidrs needs a value: CIDR,...');
-    expect(cli(['analyze', dir, '--node-cidrs=10.0.0.0']).err).toContain('options.nodeCidrs[0]: CIDR error: invalid CIDR address: 10.0.0.0');
+    expect(cli(['analyze', dir, '--node-cidrs=10.0.0.0']).err).toContain('analyze: --node-cidrs: CIDR error: invalid CIDR address: 10.0.0.0 (expected a.b.c.d/n or an IPv6 prefix)');
   });
 
   test('diff between two directories: exit 1 when different, 0 when the same', () => {
