@@ -172,7 +172,7 @@ project.addTask('bench', {
 });
 
 // eslint's project service picks the nearest tsconfig: give sample/ and bench/ their own
-for (const dir of ['sample', 'bench']) {
+for (const dir of ['sample', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
   });

@@ -6,7 +6,6 @@ import { IConstruct } from 'constructs';
 import { ValidationError } from '../core/validation-error';
 import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
-import { peerNamespace } from '../flows/internal';
 import { PeerKind } from '../flows/peer';
 
 /** The charts that opted out of the flow checks, with the reason (see MeshChecks.optOut). */
@@ -87,7 +86,7 @@ export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
   const err = (f: Flow, value: string, expected: string) =>
     errors.push(new ValidationError({ path: facts.path, field: `flows[${describe(f)}]`, value, expected }).message);
   for (const f of flows.all.filter((x) => x.meshLayer)) {
-    const dst = peerNamespace(f.to, f.from);
+    const dst = f._toNamespace;
     if (dst === undefined) continue;
     const l7 = (f.http?.methods?.length ?? 0) + (f.http?.paths?.length ?? 0) > 0;
     if (l7 && !isProtected.has(dst)) {
@@ -102,7 +101,7 @@ export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
         + `Fix: istioInjection: true on ZeroTrustNamespace ${dst} (or list it in MtlsMesh meshedNamespaces if its pods get sidecars another way)`);
     }
     if (dstSidecars !== true) continue;
-    const src = f.from.peerKind === PeerKind.IP_BLOCKS ? undefined : peerNamespace(f.from, f.to);
+    const src = f.from.peerKind === PeerKind.IP_BLOCKS ? undefined : f._fromNamespace;
     // a caller is in the mesh only if the chart knows its namespace has sidecars (or it is a gateway of the root namespace)
     const outside = f.from.peerKind === PeerKind.IP_BLOCKS || (src !== undefined && src !== facts.rootNamespace && hasSidecars(src) !== true);
     const ports = f.allPorts ? [undefined] : f.ports.map((p) => p.portNumber);
