@@ -22,7 +22,9 @@ function cluster() {
   });
   const meshCluster = new MeshCluster(chart, 'istio', {
     mesh: istio, clusterName: 'asia-east', network: 'net-asia', caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    gatewaySourceRanges: ['172.18.0.0/16'],
   });
+  payment.exposeViaService({ name: 'payment-service', ports: [{ port: 80, targetPort: 8080 }] });
   const mesh = new MtlsMesh(chart, 'mesh');
   const flows = Flows.of(chart);
   flows.manageNamespace('order');
