@@ -5,16 +5,16 @@ import { Construct } from 'constructs';
 import * as jsyaml from 'js-yaml';
 import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
-import { IstioOperator } from '../imports/install.istio.io';
-import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
-import { Enforcement } from '../rollout/enforcement';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
+import { IstioOperator } from '../imports/install.istio.io';
+import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
+import { Enforcement } from '../rollout/enforcement';
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
@@ -314,7 +314,9 @@ export class MeshCluster extends Construct {
       .filter((ns) => Enforcement.resolve(this, { namespace: ns }) === EnforcementMode.AUDIT);
     if (audit.length > 0) {
       Enforcement.holdBack(this, {
-        namespace: root, kind: 'Gateway', name: 'cross-network-gateway',
+        namespace: root,
+        kind: 'Gateway',
+        name: 'cross-network-gateway',
         reason: `exposes ${props.spec.servers[0].hosts.join(', ')} to the other networks while the NetworkPolicies of ${Array.from(new Set(audit)).sort().join(', ')} are held back (AUDIT)`,
         manifest: Gateway.manifest(props),
       });

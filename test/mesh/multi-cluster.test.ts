@@ -12,7 +12,10 @@ function fleet() {
   const mk = (name: string, network: string) => {
     const chart = new Chart(app, name);
     const cluster = new MeshCluster(chart, 'mesh', {
-      mesh, clusterName: name, network, caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+      mesh,
+      clusterName: name,
+      network,
+      caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
       gatewaySourceRanges: ['198.51.100.0/24', '172.18.0.0/16'],
     });
     return { chart, cluster };
@@ -54,7 +57,8 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     expect(gw).toHaveLength(1);
     expect(gw[0].spec.selector).toEqual({ istio: 'eastwestgateway' });
     expect(gw[0].spec.servers).toEqual([{
-      port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' },
+      port: { number: 15443, name: 'tls', protocol: 'TLS' },
+      tls: { mode: 'AUTO_PASSTHROUGH' },
       hosts: ['payment-service.payment.svc.cluster.local'],
     }]);
     // never a wildcard: the kube-apiserver, istiod, the webhooks and order-service are not routable by SNI
