@@ -19,6 +19,9 @@ import { Enforcement } from '../rollout/enforcement';
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
 
+/** Kinds whose pods a Service may select. */
+const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
+
 /**
  * Properties of a {@link MeshCluster}.
  */
@@ -277,16 +280,23 @@ export class MeshCluster extends Construct {
     return Array.from(out).sort();
   }
 
-  /** The FQDNs of the chart's Services that select `to`'s pods. */
+  /** The FQDNs of the chart's Services that select some of `to`'s pods. */
   private hostsSelecting(to: IPeer): string[] {
     const ns = to.namespace ?? this.mesh.rootNamespace;
-    const podLabels = to.podLabels;
-    const hosts = Chart.of(this).node.findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service' && c.metadata.namespace === ns)
+    const want = to.podLabels ?? {};
+    const objs = Chart.of(this).node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.metadata.namespace === ns);
+    const subset = (sel: { [k: string]: string }, labels: { [k: string]: string }): boolean =>
+      Object.keys(sel).every((k) => labels[k] === sel[k]);
+    // the label sets of the chart's pods `to` selects (a Service selects pods, not peers)
+    const pods = objs.filter((o) => POD_KINDS.includes(o.kind))
+      .map((o) => { const j = o.toJson(); return (o.kind === 'Pod' ? j.metadata?.labels : j.spec?.template?.metadata?.labels) ?? {}; })
+      .filter((labels) => subset(want, labels));
+    const hosts = objs.filter((o) => o.kind === 'Service')
       .filter((svc) => {
         const sel: { [k: string]: string } = svc.toJson().spec?.selector ?? {};
-        const keys = Object.keys(sel);
-        return keys.length > 0 && (podLabels === undefined || keys.every((k) => podLabels[k] === sel[k]));
+        if (Object.keys(sel).length === 0) return false;
+        return pods.some((labels) => subset(sel, labels)) || subset(sel, want);
       })
       .map((svc) => `${svc.metadata.name}.${ns}.svc.cluster.local`);
     if (hosts.length === 0) {
