@@ -109,6 +109,36 @@ const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRules
  * and existing namespace (generateExisting, synchronize) except those of a ZeroTrustNamespace
  * (labelled `zero-trust.cdk8s.io/managed: "true"`: they own their policies), check with an apiCall that a pod's
  * namespace has a NetworkPolicy, and enforce the pod hardening rules.
+ *
+ * The pod rules against the upstream Kyverno pod-security policies (kyverno/policies
+ * `pod-security/`), rule by rule. They apply in every namespace that is not excluded, also where
+ * Pod Security admission is `privileged` (there Kyverno is the only control); a
+ * `GuardrailException` loosens only the rules it names:
+ *
+ * | Upstream policy (level) | Our rule | Difference |
+ * |---|---|---|
+ * | disallow-capabilities (baseline) | restrict-capabilities | stricter: only NET_BIND_SERVICE may be added, ALL must be dropped |
+ * | disallow-capabilities-strict (restricted) | restrict-capabilities(-net-admin, -sys-module) | same; exceptions add NET_ADMIN / SYS_MODULE in their namespace only |
+ * | disallow-host-namespaces (baseline) | disallow-host-namespaces, disallow-host-pid-ipc | same; a hostNetwork exception keeps hostPID/hostIPC refused |
+ * | disallow-host-path (baseline) | disallow-host-path, restrict-host-paths | same; exceptions admit named directories, read-only, no `..` |
+ * | disallow-host-ports (baseline) | disallow-host-ports(-without-host-network) | stricter: no hostPort at all (upstream: 0 or unset too) |
+ * | disallow-host-ports-range (baseline) | disallow-host-ports | stricter: no range is admitted |
+ * | disallow-host-process (baseline) | disallow-host-process | same (pod and every container) |
+ * | disallow-privileged-containers (baseline) | disallow-privileged | same |
+ * | disallow-proc-mount (baseline) | disallow-proc-mount | same |
+ * | disallow-selinux (baseline) | disallow-selinux-type, disallow-selinux-user-role | same |
+ * | restrict-apparmor-profiles (baseline) | restrict-apparmor-profiles | stricter: also the `appArmorProfile` field (Kubernetes 1.30+), pod and containers |
+ * | restrict-seccomp (baseline) | require-seccomp-runtime-default | stricter: the restricted form |
+ * | restrict-sysctls (baseline) | restrict-sysctls | same safe set |
+ * | disallow-privilege-escalation (restricted) | disallow-privilege-escalation | same |
+ * | require-run-as-nonroot (restricted) | require-run-as-non-root | same (pod level, or every container) |
+ * | require-run-as-non-root-user (restricted) | require-run-as-non-root-user | same |
+ * | restrict-seccomp-strict (restricted) | require-seccomp-runtime-default | same: a container cannot override to Unconfined |
+ * | restrict-volume-types (restricted) | restrict-volume-types(-host-path) | same; hostPath only where an exception admits it |
+ * | (none) | require-read-only-root-filesystem | beyond PSS |
+ *
+ * The deny/foreach rules carry upstream's DELETE guard (`request.operation != DELETE`), so they
+ * never block deleting a pod.
  */
 export class AdmissionGuardrails extends Construct {
   /** The network ClusterPolicy (generate + check). */
