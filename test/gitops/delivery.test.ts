@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { ArgoCdDelivery, DeliveryOrder, FluxDelivery, FluxSourceKind, GitOpsPackaging, PolicySplit, SyncWaves } from '../../src';
-import { synthAndValidate } from '../util';
+import { errorOf, synthAndValidate } from '../util';
 import { gitopsSample } from './fixtures';
 
 const REPO = 'https://github.com/example/platform.git';
@@ -101,6 +101,13 @@ describe('ArgoCdDelivery', () => {
     let n = 0;
     const mk = (extra: any) => () => new ArgoCdDelivery(gitops, `a${n++}`, { fleet, repoUrl: REPO, ...extra });
     expect(mk({ repoUrl: 'ftp://x/y' })).toThrow(/invalid repoUrl "ftp:\/\/x\/y": expected a repository URL/);
+    // credentials never land in the AppProject (and the error does not echo them)
+    expect(mk({ repoUrl: 'https://bot:ghp_secret@github.com/example/fleet.git' }))
+      .toThrow(/invalid repoUrl "https:\/\/\*\*\*@github.com\/example\/fleet.git": expected a repository URL without credentials/);
+    expect(mk({ repoUrl: 'https://ghp_token@github.com/example/fleet.git' })).toThrow(/without credentials/);
+    expect(mk({ repoUrl: 'ssh://git:pw@github.com/example/fleet.git' })).toThrow(/without credentials/);
+    expect(errorOf(mk({ repoUrl: 'https://bot:ghp_secret@github.com/x.git' })).message).not.toContain('ghp_secret');
+    expect(mk({ repoUrl: 'ssh://git@github.com/example/fleet.git' })).not.toThrow();
     expect(mk({ pathTemplate: 'clusters/all' })).toThrow(/invalid pathTemplate "clusters\/all": expected a template containing "\{cluster\}"/);
     expect(mk({ pathTemplate: '../{cluster}' })).toThrow(/invalid pathTemplate "..\/\{cluster\}": expected a relative path/);
     expect(mk({ clusters: ['mars'] })).toThrow(/invalid clusters\[0\] "mars": expected the name of a cluster of the fleet/);
