@@ -122,6 +122,34 @@ describe('ArgoCdDelivery', () => {
   });
 });
 
+describe('verification and impersonation', () => {
+  test('Argo CD: signatureKeys become a sourceIntegrity GPG policy for the repository; bad key IDs are refused', () => {
+    const { fleet, gitops } = setup();
+    new ArgoCdDelivery(gitops, 'argo', { fleet, repoUrl: REPO, signatureKeys: ['D56C4FCA57A46444'] });
+    const project = synthAndValidate(gitops).find((o) => o.kind === 'AppProject');
+    expect(project.spec.sourceIntegrity).toEqual({ git: { policies: [{ repos: [{ url: REPO }], gpg: { mode: 'head', keys: ['D56C4FCA57A46444'] } }] } });
+    const plain = setup();
+    new ArgoCdDelivery(plain.gitops, 'argo', { fleet: plain.fleet, repoUrl: REPO });
+    expect(synthAndValidate(plain.gitops).find((o) => o.kind === 'AppProject').spec.sourceIntegrity).toBeUndefined();
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad', { fleet, repoUrl: REPO, signatureKeys: ['alice@example.com'] })).message)
+      .toMatch(/invalid signatureKeys\[0\] "alice@example.com": expected a GPG key ID/);
+  });
+
+  test('Flux: verify the Git commit (PGP, HEAD) or the OCI artifact (cosign); impersonate a ServiceAccount', () => {
+    const { fleet, gitops } = setup();
+    new FluxDelivery(gitops, 'flux', { fleet, repoUrl: REPO, verifySecretName: 'fleet-pgp-keys', serviceAccountName: 'fleet-deployer' });
+    const objs = synthAndValidate(gitops);
+    expect(objs.find((o) => o.kind === 'GitRepository').spec.verify).toEqual({ mode: 'HEAD', secretRef: { name: 'fleet-pgp-keys' } });
+    const ks = objs.filter((o) => o.kind === 'Kustomization');
+    expect(ks.length).toBe(6);
+    for (const k of ks) expect([k.metadata.name, k.spec.serviceAccountName]).toEqual([k.metadata.name, 'fleet-deployer']);
+    const oci = setup();
+    new FluxDelivery(oci.gitops, 'flux', { fleet: oci.fleet, repoUrl: 'oci://ghcr.io/example/fleet', sourceKind: FluxSourceKind.OCI, verifySecretName: 'cosign-pub' });
+    expect(synthAndValidate(oci.gitops).find((o) => o.kind === 'OCIRepository').spec.verify).toEqual({ provider: 'cosign', secretRef: { name: 'cosign-pub' } });
+    expect(errorOf(() => new FluxDelivery(gitops, 'bad', { fleet, repoUrl: REPO, serviceAccountName: 'Admin' })).message).toMatch(/invalid serviceAccountName "Admin"/);
+  });
+});
+
 describe('FluxDelivery', () => {
   test('per cluster: policies then apps (dependsOn, wait), one Git source', () => {
     const { fleet, gitops } = setup();
