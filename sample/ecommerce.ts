@@ -262,6 +262,8 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   new kplus.Namespace(chart, 'ns-ingress-nginx', {
     metadata: {
       name: 'ingress-nginx',
+      // the controller's Helm release lives there: GitOps never prunes or deletes it
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
       labels: {
         'pod-security.kubernetes.io/enforce': 'baseline',
         'pod-security.kubernetes.io/enforce-version': 'latest',

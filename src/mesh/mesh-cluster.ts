@@ -19,6 +19,12 @@ import { Enforcement } from '../rollout/enforcement';
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
 
+/** GitOps annotations that keep Flux and Argo CD from pruning or deleting a shared object. */
+const NEVER_PRUNE = {
+  'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};
+
 /** Kinds whose pods a Service may select. */
 const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
 
@@ -212,8 +218,10 @@ export class MeshCluster extends Construct {
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
+      // shared with istioctl (istiod, the gateways, the CA Secret): a GitOps tool that owns this
+      // object must never delete it, whether the object leaves the output or the delivery is removed
       new k8s.KubeNamespace(this, 'root-namespace', {
-        metadata: { name: root, labels: { [NETWORK_LABEL]: props.network } },
+        metadata: { name: root, labels: { [NETWORK_LABEL]: props.network }, annotations: { ...NEVER_PRUNE } },
       });
     }
   }

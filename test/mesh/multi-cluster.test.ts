@@ -41,7 +41,12 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     const objs = synthAndValidate(asia.chart);
     expect(objs).toMatchSnapshot();
     const ns = objs.find((o) => o.kind === 'Namespace');
-    expect(ns.metadata).toEqual({ name: 'istio-system', labels: { 'topology.istio.io/network': 'net-asia' } });
+    expect(ns.metadata).toEqual({
+      name: 'istio-system',
+      labels: { 'topology.istio.io/network': 'net-asia' },
+      // istiod, the gateways and the CA Secret live there: neither Flux nor Argo CD may ever prune or delete it
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
+    });
     // nothing declared to cross networks: port 15443 routes nothing
     expect(objs.filter((o) => o.kind === 'Gateway')).toEqual([]);
     // the IstioOperator is not among the applied objects
