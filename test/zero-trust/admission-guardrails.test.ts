@@ -303,7 +303,7 @@ describe('AdmissionGuardrails', () => {
   test('disallow-host-path: a hostPath pod is refused outside an exception, admitted in the logShipper namespace (read-only, under /var/log)', () => {
     const chart = Testing.chart();
     new AdmissionGuardrails(chart, 'g', {
-      exceptions: [GuardrailException.logShipper('logging'), GuardrailException.of({ namespace: 'any-path', allowHostPath: true })],
+      exceptions: [GuardrailException.logShipper('logging')],
     });
     new FluentdLogShipper(chart, 'fluentd', {
       credentials: kplus.Secret.fromSecretName(chart, 'es', 'es-credentials'), namespace: 'logging', runAsUser: 1000,
@@ -315,7 +315,7 @@ describe('AdmissionGuardrails', () => {
     const rules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
     const hp = rules.find((r: any) => r.name === 'disallow-host-path');
     expect(hp.validate).toMatchObject({ failureAction: 'Enforce', pattern: { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } } });
-    expect(hp.exclude.any[0].resources.namespaces).toEqual(['any-path', 'istio-system', 'kube-public', 'kube-system', 'logging']);
+    expect(hp.exclude.any[0].resources.namespaces).toEqual(['istio-system', 'kube-public', 'kube-system', 'logging']);
     // the shipper is admitted in its exception's namespace
     expect(refusedBy(objs, pod)).toEqual([]);
     // the same pod anywhere else is refused by disallow-host-path
@@ -336,8 +336,7 @@ describe('AdmissionGuardrails', () => {
     expect(refusedBy(objs, withVolume('/var/logs', true))).toEqual(['restrict-host-paths']);
     expect(refusedBy(objs, withVolume('/var/log/../../etc', true))).toEqual(['restrict-host-paths']);
     expect(refusedBy(objs, withVolume('/var/log/journal', false))).toEqual(['restrict-host-paths']);
-    // allowHostPath without paths: any hostPath, writable
-    expect(refusedBy(objs, { ...withVolume('/etc', false), metadata: { ...pod.metadata, namespace: 'any-path' } })).toEqual([]);
+    // (an exception cannot admit any writable hostPath: allowHostPath requires allowedHostPaths, see the bad-input test)
     // the path rule is the exception's namespace only, with the hardening action
     const restrict = rules.find((r: any) => r.name === 'restrict-host-paths');
     expect(restrict.match.any[0].resources.namespaces).toEqual(['logging']);
@@ -390,6 +389,8 @@ describe('AdmissionGuardrails', () => {
         .toThrow(`GuardrailException.of: invalid allowedHostPaths[1] "${bad}"`);
     }
     expect(GuardrailException.of({ namespace: 'x', allowHostPath: true, allowedHostPaths: ['/b', '/a', '/b'] }).allowedHostPaths).toEqual(['/a', '/b']);
+    expect(() => GuardrailException.of({ namespace: 'x', allowHostPath: true }))
+      .toThrow(/GuardrailException.of: invalid allowedHostPaths \[\]: expected the node directories the exception admits/);
     expect(() => GuardrailException.vpnGateway('vpn', { loadKernelModule: 'yes' as any }))
       .toThrow(/GuardrailException.vpnGateway: invalid options.loadKernelModule "yes": expected true or false/);
     expect(() => new AdmissionGuardrails(chart, 'a', { exceptions: [{ namespace: 'x' } as any] })).toThrow(/invalid exceptions\[0\] .*expected a GuardrailException/);
