@@ -184,8 +184,8 @@ export interface FluentdLogShipperProps {
  * the flow to Elasticsearch is derived from the host's namespace, so a host changed at install
  * time would be covered by no flow; it is the `host` line of fluent.conf in the ConfigMap). The
  * Elasticsearch port is never tunable (the flow allows exactly that port). The values schema
- * cannot refuse a `latest` tag or a host with spaces (tunables have no patterns): whoever sets
- * the values is trusted like whoever picks the image.
+ * refuses a `latest` tag and any host that is not a DNS name (the host is spliced into
+ * fluent.conf: a line break would inject Fluentd directives).
  *
  * Declares its flows: fluentd -> Elasticsearch, fluentd -> DNS, fluentd -> API server (when given).
  */

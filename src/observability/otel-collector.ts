@@ -236,8 +236,8 @@ export class OtelCollector extends Construct {
       }
       validatePositiveInteger(path, 'replicas', props.replicas, 'replica count');
     }
-    if (props.image !== undefined && (typeof props.image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(props.image))) {
-      fail(path, 'image', props.image, 'an image reference with a tag or digest (e.g. otel/opentelemetry-collector-contrib:0.140.0)');
+    if (props.image !== undefined && (typeof props.image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(props.image) || /:latest$/.test(props.image))) {
+      fail(path, 'image', props.image, 'an image reference with a tag other than latest, or a digest (e.g. otel/opentelemetry-collector-contrib:0.140.0)');
     }
     const limitMib = props.memoryLimitMib ?? 1500;
     validatePositiveInteger(path, 'memoryLimitMib', limitMib, 'MiB');
