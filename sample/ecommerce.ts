@@ -262,6 +262,8 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   new kplus.Namespace(chart, 'ns-ingress-nginx', {
     metadata: {
       name: 'ingress-nginx',
+      // the controller's Helm release lives there: GitOps never prunes or deletes it
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
       labels: {
         'pod-security.kubernetes.io/enforce': 'baseline',
         'pod-security.kubernetes.io/enforce-version': 'latest',
@@ -289,6 +291,8 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
     kubeContext: `kind-${cluster.name}`, // the context `kind create cluster` writes
     // istiod's plug-in CA, created out of band from the mesh's shared root CA
     caSecret: kplus.Secret.fromSecretName(chart, 'istio-cacerts', 'cacerts'),
+    // only the other regions' kind nodes may open a connection to the east-west gateway
+    gatewaySourceRanges: REGIONS.filter((r) => r.name !== region.name).map((r) => r.apiServer),
   });
   // --- S9/S17: mesh-wide STRICT mTLS, deny by default in the backend namespaces ---
   const mesh = new MtlsMesh(chart, 'mesh', { trustDomain: istio.trustDomain });

@@ -64,6 +64,8 @@ function portsOf(list: any[] | undefined, where: string): ConnSet {
  */
 export class IstioLayer {
   public readonly active: boolean;
+  /** True if some Gateway has an AUTO_PASSTHROUGH server: it routes by SNI to Services only. */
+  public readonly routing: boolean;
   private readonly passthroughBy = new Map<PodInfo, string | undefined>();
 
   constructor(
@@ -74,6 +76,7 @@ export class IstioLayer {
     private readonly hostNetworkAsNode: boolean = false,
   ) {
     this.active = res.peerAuthentications.length > 0 || res.authorizationPolicies.length > 0;
+    this.routing = res.gateways.some((g) => (g.spec?.servers ?? []).some((srv: any) => srv?.tls?.mode === 'AUTO_PASSTHROUGH'));
     for (const ap of res.authorizationPolicies) {
       const action = ap.spec?.action ?? 'ALLOW';
       if (!['ALLOW', 'DENY', 'CUSTOM', 'AUDIT'].includes(action)) {
@@ -153,6 +156,41 @@ export class IstioLayer {
     const out = gws.length ? gws[0] : undefined;
     this.passthroughBy.set(pod, out);
     return out;
+  }
+
+  /**
+   * The hosts the AUTO_PASSTHROUGH servers of the Gateways selecting `pod` route (a Gateway host
+   * may carry a `namespace/` prefix, dropped here), sorted.
+   */
+  private passthroughHosts(pod: PodInfo): string[] {
+    const out = new Set<string>();
+    for (const g of this.res.gateways) {
+      const sel = g.spec?.selector;
+      if (!sel || typeof sel !== 'object' || !Object.keys(sel).length) continue;
+      if (!Object.keys(sel).every((k) => pod.labels[k] === String(sel[k]))) continue;
+      for (const srv of g.spec?.servers ?? []) {
+        if (srv?.tls?.mode !== 'AUTO_PASSTHROUGH') continue;
+        for (const h of srv.hosts ?? []) out.add(String(h).includes('/') ? String(h).split('/')[1] : String(h));
+      }
+    }
+    return Array.from(out).sort();
+  }
+
+  /**
+   * Whether the AUTO_PASSTHROUGH gateway pod `gw` routes to `dst`: SNI routing reaches a pod only
+   * through a Service (`<name>.<ns>.svc.cluster.local`) that selects it and matches the Gateway's
+   * hosts. Returns the reason when it does not.
+   */
+  private unroutable(gw: PodInfo, dst: PodInfo): string | undefined {
+    const hosts = this.passthroughHosts(gw);
+    const services = this.res.services.filter((svc) => {
+      if ((svc.metadata?.namespace ?? 'default') !== dst.ns) return false;
+      const sel = svc.spec?.selector;
+      if (!sel || typeof sel !== 'object' || !Object.keys(sel).length) return false;
+      return Object.keys(sel).every((k) => dst.labels[k] === String(sel[k]));
+    }).map((svc) => `${svc.metadata?.name}.${dst.ns}.svc.cluster.local`);
+    if (services.some((fqdn) => anyMatch(hosts, fqdn))) return undefined;
+    return `the AUTO_PASSTHROUGH Gateway hosts (${hosts.join(', ') || 'none'}) match no Service selecting ${dst.ns}/${dst.name}${services.length ? ` (${services.sort().join(', ')})` : ''}: nothing is routed to it`;
   }
 
   /**
@@ -245,6 +283,11 @@ export class IstioLayer {
    * a DENY rule limited to some identities becomes an L7 note too.
    */
   public apply(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
+    const gwSrc = src.pod ? this.passthroughGateway(src.pod) : undefined;
+    if (gwSrc && src.pod && !l4.intersect(ConnSet.of('TCP')).isEmpty) {
+      const why = this.unroutable(src.pod, dst);
+      if (why) return { conns: l4.subtract(ConnSet.of('TCP')), l7: [], l7Short: [], reasons: [`Gateway ${gwSrc}: ${why}`] };
+    }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
     const reasons: string[] = [];
     const l7: string[] = [];
@@ -258,9 +301,13 @@ export class IstioLayer {
     }
     const matchOf = (from: any[] | undefined): { match: boolean; who?: string } =>
       (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) });
-    if (!src.inMesh && !via && this.isGatewayProxy(dst)) {
+    const gwDst = this.passthroughGateway(dst);
+    if (gwDst && !src.inMesh) {
+      reasons.push(`Gateway ${gwDst}: the east-west gateway terminates no mTLS on its AUTO_PASSTHROUGH listener (PeerAuthentication does not apply): any TLS client that reaches it is forwarded by SNI`);
+    }
+    if (!src.inMesh && !via && !gwDst && this.isGatewayProxy(dst)) {
       reasons.push('istio: gateway proxy: its listeners take plaintext and TLS from outside the mesh (PeerAuthentication applies to sidecars only)');
-    } else if (!src.inMesh && !via) {
+    } else if (!src.inMesh && !via && !gwDst) {
       const strict = this.strictPorts(dst);
       if (!strict.ports.isEmpty) {
         allowedTcp = allowedTcp.subtract(strict.ports);

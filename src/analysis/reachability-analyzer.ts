@@ -96,7 +96,7 @@ export class ReachabilityAnalyzer {
       if (conns.isEmpty) return;
       let l7: string[] = [];
       let l7Short: string[] = [];
-      if (this.istio.active && dstW && istioSrc) {
+      if ((this.istio.active || this.istio.routing) && dstW && istioSrc) {
         const v = this.istio.apply(istioSrc, dstW.rep, conns);
         conns = v.conns;
         l7 = v.l7;
@@ -401,10 +401,10 @@ export class ReachabilityAnalyzer {
     else side('egress', s.w, 'egress', dstPeer);
     side('ingress', d.w, 'ingress', srcPeer);
     const r = this.row(s.name, d.name);
-    if (this.istio.active && d.w) {
+    if ((this.istio.active || this.istio.routing) && d.w) {
       const l4 = s.w ? e.podToPod(s.w.cls, d.w.cls) : s.atom !== undefined ? e.atomToPod(s.atom, d.w.cls) : ConnSet.ALL;
       const atom = s.atom !== undefined ? e.atomsIn[s.atom] : undefined;
-      const isrc = s.w ? { pod: s.w.rep, inMesh: this.istio.inMesh(s.w.rep) } : { inMesh: false, atom };
+      const isrc = s.w ? { pod: s.w.rep, inMesh: this.istio.active && this.istio.inMesh(s.w.rep) } : { inMesh: false, atom };
       const v = this.istio.apply(isrc, d.w.rep, l4);
       for (const x of v.reasons) reasons.push(`istio: ${x}`);
       for (const x of v.l7) reasons.push(`istio L7: ${x}`);

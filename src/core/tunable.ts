@@ -48,6 +48,23 @@ export interface TunableOptions {
    * @default - no maximum
    */
   readonly maximum?: number;
+
+  /**
+   * Regular expression a string tunable must match in full (anchor it with `^...$`), enforced by
+   * the values schema: for values spliced into configuration text (a host name in a config file),
+   * where a line break or a quote would change the file's meaning. RE2 syntax (no lookaround).
+   *
+   * @default - any string
+   */
+  readonly pattern?: string;
+
+  /**
+   * String values the values schema refuses (`not: { enum: [...] }`), e.g. `['latest']` for an
+   * image tag.
+   *
+   * @default - none
+   */
+  readonly forbiddenValues?: string[];
 }
 
 /** A value key: dot-separated Go-template identifiers, usable as `.Values.a.b`. */
@@ -215,6 +232,16 @@ export class Tunable {
    * @default - none
    */
   public readonly maximum?: number;
+  /**
+   * Regular expression a string value must match.
+   * @default - none
+   */
+  public readonly pattern?: string;
+  /**
+   * String values refused.
+   * @default - none
+   */
+  public readonly forbiddenValues?: string[];
 
   private constructor(key: string, type: TunableType, defaultValue: any, options: TunableOptions) {
     const where = `Tunable.${type === TunableType.INTEGER ? 'integer' : type}(${key})`;
@@ -237,6 +264,7 @@ export class Tunable {
     if (options.maximum !== undefined && defaultValue > options.maximum) {
       throw new ValidationError({ path: where, field: 'defaultValue', value: defaultValue, expected: `at most the maximum ${options.maximum}` });
     }
+    checkStringRules(where, type, defaultValue, options);
     if (options.description !== undefined && typeof options.description !== 'string') {
       throw new ValidationError({ path: where, field: 'description', value: options.description, expected: 'a string' });
     }
@@ -246,6 +274,8 @@ export class Tunable {
     this.description = options.description;
     this.minimum = options.minimum;
     this.maximum = options.maximum;
+    this.pattern = options.pattern;
+    this.forbiddenValues = options.forbiddenValues === undefined ? undefined : [...options.forbiddenValues].sort();
     Object.defineProperty(this, TUNABLE, { value: true });
   }
 
@@ -342,4 +372,31 @@ function addBinding(target: any, where: string, binding: TunableBinding): void {
     Object.defineProperty(holder, BINDINGS, { value: [], enumerable: false });
   }
   holder[BINDINGS].push(binding);
+}
+
+/** Validates `pattern` and `forbiddenValues` (string tunables only) against the default. */
+function checkStringRules(where: string, type: TunableType, defaultValue: any, options: TunableOptions): void {
+  if (options.pattern !== undefined) {
+    let re: RegExp | undefined;
+    try {
+      re = type === TunableType.STRING && typeof options.pattern === 'string' && options.pattern.startsWith('^') && options.pattern.endsWith('$')
+        ? new RegExp(options.pattern) : undefined;
+    } catch {
+      re = undefined;
+    }
+    if (re === undefined) {
+      throw new ValidationError({ path: where, field: 'pattern', value: options.pattern, expected: 'an anchored regular expression (^...$) on a string tunable' });
+    }
+    if (!re.test(defaultValue)) {
+      throw new ValidationError({ path: where, field: 'defaultValue', value: defaultValue, expected: `a value matching ${options.pattern}` });
+    }
+  }
+  if (options.forbiddenValues !== undefined) {
+    if (type !== TunableType.STRING || !Array.isArray(options.forbiddenValues) || !options.forbiddenValues.every((v) => typeof v === 'string')) {
+      throw new ValidationError({ path: where, field: 'forbiddenValues', value: options.forbiddenValues, expected: 'a list of strings on a string tunable' });
+    }
+    if (options.forbiddenValues.includes(defaultValue)) {
+      throw new ValidationError({ path: where, field: 'defaultValue', value: defaultValue, expected: `none of ${options.forbiddenValues.join(', ')}` });
+    }
+  }
 }

@@ -83,6 +83,13 @@ export interface ReplicationPolicyProps {
 /**
  * A typed `ReplicationPolicy` (`replication.database/v1`, S23), emitted with its CRD into the
  * chart of the source and of every destination cluster.
+ *
+ * Intent only: no controller ships with this library, so nothing acts on the object. Its
+ * `maskedFields` and `encryption` are not enforced by anything in the output; the replication
+ * itself is whatever the database does over the network path the flows open (in the sample,
+ * plain Postgres 5432 through the WireGuard tunnel, which encrypts only the cross-region leg and
+ * copies every column). Wire a real mechanism (logical replication with column lists, a masking
+ * proxy, Postgres TLS) before relying on these fields.
  */
 export class ReplicationPolicy extends Construct {
   /**

@@ -62,6 +62,15 @@ export interface ArgoCdDeliveryProps extends GitOpsSourceOptions {
    * @default true
    */
   readonly serverSideApply?: boolean;
+
+  /**
+   * GPG key IDs (hex, as in Argo CD's keyring) one of which must have signed the commit Argo CD
+   * syncs: the AppProject gets a `sourceIntegrity` git policy for the repository (`gpg.mode:
+   * head`, Argo CD 3.5+; import the keys into Argo CD's GnuPG keyring).
+   *
+   * @default - no verification: whoever can push to the repository controls the clusters
+   */
+  readonly signatureKeys?: string[];
 }
 
 const ANNOTATION_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -116,6 +125,13 @@ export class ArgoCdDelivery extends Construct {
     if (typeof include !== 'string' || include === '' || /\s/.test(include)) fail(p, 'include', include, 'a non-empty glob without whitespace, e.g. *.k8s.yaml');
     if (props.include !== undefined && packaging === GitOpsPackaging.HELM) fail(p, 'include', include, 'no include with GitOpsPackaging.HELM (a chart folder is rendered as a whole)');
     const servers = validateServers(p, props.clusterServers, clusters);
+    const keys = props.signatureKeys ?? [];
+    if (!Array.isArray(keys)) fail(p, 'signatureKeys', keys, 'a list of GPG key IDs');
+    keys.forEach((k, i) => {
+      if (typeof k !== 'string' || !/^[0-9A-Fa-f]{16}([0-9A-Fa-f]{24})?$/.test(k)) {
+        fail(p, `signatureKeys[${i}]`, k, 'a GPG key ID: 16 hex digits (long ID) or a 40-digit fingerprint');
+      }
+    });
     this.paths = clusterPaths(p, props.pathTemplate ?? 'clusters/{cluster}', clusters);
 
     const elements = clusters.map((c, i) => ({
@@ -189,6 +205,9 @@ export class ArgoCdDelivery extends Construct {
             clusterResourceWhitelist: inv.union((i) => i.clusterKinds),
             namespaceResourceWhitelist: inv.union((i) => i.namespacedKinds),
             orphanedResources: { warn: true },
+            ...(keys.length > 0 ? {
+              sourceIntegrity: { git: { policies: [{ repos: [{ url: props.repoUrl }], gpg: { mode: 'head', keys } }] } },
+            } : {}),
           };
         },
       }),

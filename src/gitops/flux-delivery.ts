@@ -55,6 +55,25 @@ export interface FluxDeliveryProps extends GitOpsSourceOptions {
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
+
+  /**
+   * Verify the source before anything is applied: the Secret (in `namespace`) with the trusted
+   * public keys. A GitRepository checks the PGP signature of the commit it fetches
+   * (`verify.mode: HEAD`); an OCIRepository checks the artifact's cosign signature.
+   *
+   * @default - no verification: whoever can push to the repository controls the clusters
+   */
+  readonly verifySecretName?: string;
+
+  /**
+   * The ServiceAccount (in `namespace`) the Kustomizations and HelmReleases impersonate
+   * (`spec.serviceAccountName`), so that they can do only what its RBAC grants instead of
+   * acting as the controller (cluster-admin). Give it a role that can manage exactly the kinds
+   * the output contains; with `kubeConfigSecrets`, the account lives in the remote clusters.
+   *
+   * @default - none: the controller's own identity (cluster-admin in a default install)
+   */
+  readonly serviceAccountName?: string;
 }
 
 /**
@@ -129,6 +148,15 @@ export class FluxDelivery extends Construct {
     }
     this.paths = clusterPaths(p, props.pathTemplate ?? 'clusters/{cluster}', clusters);
     const prune = props.prune ?? true;
+    if (props.verifySecretName !== undefined) validateName(p, 'verifySecretName', props.verifySecretName);
+    if (props.serviceAccountName !== undefined) validateName(p, 'serviceAccountName', props.serviceAccountName);
+    const verify = props.verifySecretName === undefined ? {}
+      : {
+        verify: sourceKind === FluxSourceKind.OCI
+          ? { provider: 'cosign', secretRef: { name: props.verifySecretName } }
+          : { mode: 'HEAD', secretRef: { name: props.verifySecretName } },
+      };
+    const impersonate = props.serviceAccountName === undefined ? {} : { serviceAccountName: props.serviceAccountName };
 
     let ref: any;
     if (sourceKind === FluxSourceKind.OCI) {
@@ -144,7 +172,7 @@ export class FluxDelivery extends Construct {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: sourceKind,
       metadata: { name, namespace },
-      spec: { interval, url: props.repoUrl, ref },
+      spec: { interval, url: props.repoUrl, ref, ...verify },
     });
     const sourceRef = { kind: sourceKind, name };
 
@@ -173,6 +201,7 @@ export class FluxDelivery extends Construct {
               wait: true,
               force: false,
               sourceRef,
+              ...impersonate,
               ...kubeConfig,
             },
           });
@@ -191,6 +220,7 @@ export class FluxDelivery extends Construct {
             install: { crds: 'CreateReplace', remediation },
             upgrade: { crds: 'CreateReplace', remediation, cleanupOnFail: true },
             uninstall: { keepHistory: false },
+            ...impersonate,
             ...kubeConfig,
           },
         });

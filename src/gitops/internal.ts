@@ -55,6 +55,12 @@ export function validateRepoUrl(path: string, url: string, schemes: string[], al
   const m = /^([a-z][a-z0-9+.-]*):\/\/[^/]+/.exec(url);
   const ok = (m !== null && schemes.includes(m[1])) || (allowScp && /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$/.test(url));
   if (!ok) fail(path, 'repoUrl', url, expected);
+  // credentials in the URL end up in the AppProject/GitRepository, readable by anyone who can read them
+  const user = /^([a-z][a-z0-9+.-]*):\/\/([^/@]*)@/.exec(url);
+  if (user !== null && (user[2].includes(':') || user[1] !== 'ssh')) {
+    fail(path, 'repoUrl', url.replace(/\/\/[^/@]*@/, '//***@'),
+      'a repository URL without credentials (only ssh:// may name a user, never a password): put them in a Secret (Argo CD repository Secret, Flux secretRef)');
+  }
 }
 
 /** Throws unless `rev` is a non-empty revision without whitespace. */

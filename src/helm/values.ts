@@ -126,6 +126,12 @@ export function valuesSchema(chartName: string, tunables: Tunable[]): any {
         if (t.maximum !== undefined) {
           leaf.maximum = t.maximum;
         }
+        if (t.pattern !== undefined) {
+          leaf.pattern = t.pattern;
+        }
+        if (t.forbiddenValues !== undefined) {
+          leaf.not = { enum: [...t.forbiddenValues] };
+        }
         leaf.default = t.defaultValue;
         properties[k] = leaf;
       }

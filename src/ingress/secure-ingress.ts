@@ -197,6 +197,13 @@ export class SecureIngress extends Construct {
       if (typeof props.annotations![k] !== 'string') {
         fail(path, `annotations[${JSON.stringify(k)}]`, props.annotations![k], 'a string');
       }
+      // snippets splice raw configuration into the controller's server blocks (CVE-2021-25742)
+      if (/(^|\/|-)snippet$/.test(k)) {
+        fail(path, 'annotations key', k, 'no *-snippet annotation: it injects raw controller configuration (use the construct\'s options, or the controller\'s global config)');
+      }
+      if (/[\r\n\0]/.test(props.annotations![k])) {
+        fail(path, `annotations[${JSON.stringify(k)}]`, props.annotations![k], 'a single-line value (no CR, LF or NUL: a line break can inject controller configuration)');
+      }
     }
     const protocol = props.backendProtocol ?? BackendProtocol.HTTP;
     if (!Object.values(BackendProtocol).includes(protocol)) {

@@ -92,6 +92,15 @@ export interface MeshPolicyOptions {
    * The rules (any one matching makes the policy match). Must not be empty.
    */
   readonly rules: MeshRuleProps[];
+
+  /**
+   * Accept ALLOW rules that admit every request: no `from` (or only IP blocks covering every
+   * address) and no restriction on `to` beyond `paths: ['*']` or `notPaths`. Such a rule
+   * undoes deny-by-default for the selected workloads, so it must be asked for.
+   *
+   * @default false
+   */
+  readonly allowEveryRequest?: boolean;
 }
 
 /** A policy of the namespace. */
@@ -205,7 +214,8 @@ export class MeshAuthorization extends Construct {
       fail(path, 'rules', options.rules,
         'a non-empty list of rules (an ALLOW policy without rules allows nothing: that is the allow-nothing policy, already there)');
     }
-    const rules = options.rules.map((r, i) => renderMeshRule(path, `rules[${i}]`, r, this.trustDomains, action !== MeshAction.ALLOW));
+    const rules = options.rules.map((r, i) => renderMeshRule(path, `rules[${i}]`, r, this.trustDomains,
+      action !== MeshAction.ALLOW || options.allowEveryRequest === true));
     this.add(name, action, selector, rules);
   }
 

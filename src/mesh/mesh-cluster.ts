@@ -1,13 +1,16 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as jsyaml from 'js-yaml';
 import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
+import { Cidr } from '../core/cidr';
+import { EnforcementMode } from '../core/enforcement';
 import { setIstioCni } from '../core/mesh-install';
 import { Port } from '../core/port';
-import { fail, validateDns1123Label } from '../core/validate';
+import { fail, validateDns1123Label, validateHostname } from '../core/validate';
+import { Enforcement } from '../flows/enforcement';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
@@ -16,6 +19,15 @@ import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
+
+/** GitOps annotations that keep Flux and Argo CD from pruning or deleting a shared object. */
+const NEVER_PRUNE = {
+  'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};
+
+/** Kinds whose pods a Service may select. */
+const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'];
 
 /**
  * Properties of a {@link MeshCluster}.
@@ -86,6 +98,17 @@ export interface MeshClusterProps {
    * @default true
    */
   readonly istioCni?: boolean;
+
+  /**
+   * The address ranges the other networks reach this cluster's east-west gateway from (the
+   * remote clusters' node or NAT egress ranges): the gateway's LoadBalancer Service gets them as
+   * `loadBalancerSourceRanges`, so nobody else can open a connection to port 15443. Required
+   * before the gateway exposes anything ({@link MeshCluster.allowFromEastWestGateway}); never
+   * `0.0.0.0/0` or `::/0`.
+   *
+   * @default - none: no cross-network flow may be declared
+   */
+  readonly gatewaySourceRanges?: string[];
 }
 
 /**
@@ -96,6 +119,15 @@ export interface EastWestGatewayFlowOptions {
    * The destination's container (target) ports the gateway forwards to.
    */
   readonly ports: Port[];
+
+  /**
+   * The service hosts (`<service>.<namespace>.svc.cluster.local`) the east-west gateway routes to
+   * the destination: the only names the cross-network Gateway exposes for this flow.
+   *
+   * @default - the Services of this chart, in the destination's namespace, whose selector selects
+   * the destination's pods (a synthesis error if there is none)
+   */
+  readonly hosts?: string[];
 
   /**
    * Why this flow exists.
@@ -110,8 +142,15 @@ export interface EastWestGatewayFlowOptions {
  *
  * Synthesized into the cluster's chart (applied with kubectl/GitOps):
  * - the root namespace (`istio-system`) labelled `topology.istio.io/network: <network>`;
- * - the Gateway `cross-network-gateway` exposing every `*.local` service on the east-west
- *   gateway, port 15443, TLS `AUTO_PASSTHROUGH` (mTLS stays end to end).
+ * - once a cross-network flow is declared ({@link MeshCluster.allowFromEastWestGateway}), the
+ *   Gateway `cross-network-gateway` on the east-west gateway, port 15443, TLS `AUTO_PASSTHROUGH`
+ *   (mTLS stays end to end), whose `hosts` are only the Services those flows reach. Never
+ *   `*.local`: AUTO_PASSTHROUGH routes by SNI to any Service matching `hosts` without terminating
+ *   TLS, so a wildcard would expose every TLS service of the cluster (the kube-apiserver,
+ *   webhooks, istiod) to whoever reaches the gateway (ISTIO-SECURITY-2021-006). Without a
+ *   cross-network flow there is no Gateway, so port 15443 routes nothing. In AUDIT (the
+ *   destination's NetworkPolicies held back) the Gateway is held back too and listed in the
+ *   EnforcementReport: the exposure never outlives its guard.
  *
  * Not in the chart: the IstioOperator ({@link MeshCluster.istioOperator}), the input of
  * `istioctl install -f` (Istio 1.24 removed the in-cluster operator, so the IstioOperator is no
@@ -152,6 +191,8 @@ export class MeshCluster extends Construct {
   public readonly istioCni: boolean;
 
   private readonly revision?: string;
+  private readonly gatewaySourceRanges: string[];
+  private readonly crossNetworkFlows: Array<{ flow: Flow; hosts?: string[] }> = [];
 
   /**
    * @param scope parent (in the cluster's chart)
@@ -195,6 +236,7 @@ export class MeshCluster extends Construct {
     this.caSecretName = props.caSecret.name;
     this.revision = props.revision;
     this.istioCni = props.istioCni ?? true;
+    this.gatewaySourceRanges = sourceRanges(path, props.gatewaySourceRanges);
     props.mesh._register(path, this);
     setIstioCni(chart, this.istioCni);
 
@@ -202,21 +244,12 @@ export class MeshCluster extends Construct {
     if (props.createNamespace ?? true) {
       // the CNI node agent (a DaemonSet in the root namespace) needs privileged pods
       const psa: { [key: string]: string } = this.istioCni ? { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'latest' } : {};
+      // shared with istioctl (istiod, the gateways, the CA Secret): a GitOps tool that owns this
+      // object must never delete it, whether the object leaves the output or the delivery is removed
       new k8s.KubeNamespace(this, 'root-namespace', {
-        metadata: { name: root, labels: { [NETWORK_LABEL]: props.network, ...psa } },
+        metadata: { name: root, labels: { [NETWORK_LABEL]: props.network, ...psa }, annotations: { ...NEVER_PRUNE } },
       });
     }
-    new Gateway(this, 'cross-network-gateway', {
-      metadata: { name: 'cross-network-gateway', namespace: root },
-      spec: {
-        selector: { istio: EW_LABELS.istio },
-        servers: [{
-          port: { number: 15443, name: 'tls', protocol: 'TLS' },
-          tls: { mode: GatewaySpecServersTlsMode.AUTO_UNDERSCORE_PASSTHROUGH },
-          hosts: ['*.local'],
-        }],
-      },
-    });
   }
 
   /**
@@ -249,11 +282,91 @@ export class MeshCluster extends Construct {
     if (to !== undefined && to !== null && to.peerKind === PeerKind.IP_BLOCKS) {
       fail(path, 'to', to.peerName, 'pods or a namespace of this cluster: the east-west gateway forwards to mesh workloads, not to IP blocks');
     }
-    return Flows.of(this).allow(this.eastWestGatewayPeer, to, {
+    if (this.gatewaySourceRanges.length === 0) {
+      fail(path, 'gatewaySourceRanges', undefined,
+        'the remote networks\' address ranges (MeshClusterProps.gatewaySourceRanges) before the east-west gateway exposes a service: its LoadBalancer would otherwise accept anyone');
+    }
+    const hosts = options.hosts === undefined ? undefined : [...options.hosts];
+    (hosts ?? []).forEach((h, i) => validateHostname(path, `options.hosts[${i}]`, h));
+    if (hosts !== undefined && hosts.length === 0) {
+      fail(path, 'options.hosts', '[]', 'at least one service host, or leave it unset to use the Services that select the destination');
+    }
+    const flow = Flows.of(this).allow(this.eastWestGatewayPeer, to, {
       ports: options.ports,
       layers: FlowLayers.NETWORK_ONLY,
       description: options.description,
     });
+    if (this.crossNetworkFlows.length === 0) {
+      Flows.of(this).addRenderer({ renderFlows: () => this.renderGateway() });
+    }
+    this.crossNetworkFlows.push({ flow, hosts });
+    return flow;
+  }
+
+  /**
+   * The service hosts the cross-network Gateway exposes, sorted (known at synthesis).
+   */
+  public get exposedHosts(): string[] {
+    const out = new Set<string>();
+    for (const f of this.crossNetworkFlows) {
+      (f.hosts ?? this.hostsSelecting(f.flow.to)).forEach((h) => out.add(h));
+    }
+    return Array.from(out).sort();
+  }
+
+  /** The FQDNs of the chart's Services that select some of `to`'s pods. */
+  private hostsSelecting(to: IPeer): string[] {
+    const ns = to.namespace ?? this.mesh.rootNamespace;
+    const want = to.podLabels ?? {};
+    const objs = Chart.of(this).node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.metadata.namespace === ns);
+    const subset = (sel: { [k: string]: string }, labels: { [k: string]: string }): boolean =>
+      Object.keys(sel).every((k) => labels[k] === sel[k]);
+    // the label sets of the chart's pods `to` selects (a Service selects pods, not peers)
+    const pods = objs.filter((o) => POD_KINDS.includes(o.kind))
+      .map((o) => { const j = o.toJson(); return (o.kind === 'Pod' ? j.metadata?.labels : j.spec?.template?.metadata?.labels) ?? {}; })
+      .filter((labels) => subset(want, labels));
+    const hosts = objs.filter((o) => o.kind === 'Service')
+      .filter((svc) => {
+        const sel: { [k: string]: string } = svc.toJson().spec?.selector ?? {};
+        if (Object.keys(sel).length === 0) return false;
+        return pods.some((labels) => subset(sel, labels)) || subset(sel, want);
+      })
+      .map((svc) => `${svc.metadata.name}.${ns}.svc.cluster.local`);
+    if (hosts.length === 0) {
+      fail(this.node.path, 'allowFromEastWestGateway.to', `${ns}/${to.peerName}`,
+        'a destination selected by a Service of this chart, or options.hosts naming the service hosts the east-west gateway may route to');
+    }
+    return hosts;
+  }
+
+  /** Emits the cross-network Gateway, or holds it back while a destination is in AUDIT. */
+  private renderGateway(): void {
+    const root = this.mesh.rootNamespace;
+    const props = {
+      metadata: { name: 'cross-network-gateway', namespace: root },
+      spec: {
+        selector: { istio: EW_LABELS.istio },
+        servers: [{
+          port: { number: 15443, name: 'tls', protocol: 'TLS' },
+          tls: { mode: GatewaySpecServersTlsMode.AUTO_UNDERSCORE_PASSTHROUGH },
+          hosts: this.exposedHosts,
+        }],
+      },
+    };
+    const audit = [root, ...this.crossNetworkFlows.map((f) => f.flow.to.namespace ?? root)]
+      .filter((ns) => Enforcement.resolve(this, { namespace: ns }) === EnforcementMode.AUDIT);
+    if (audit.length > 0) {
+      Enforcement.holdBack(this, {
+        namespace: root,
+        kind: 'Gateway',
+        name: 'cross-network-gateway',
+        reason: `exposes ${props.spec.servers[0].hosts.join(', ')} to the other networks while the NetworkPolicies of ${Array.from(new Set(audit)).sort().join(', ')} are held back (AUDIT)`,
+        manifest: Gateway.manifest(props),
+      });
+      return;
+    }
+    new Gateway(this, 'cross-network-gateway', props);
   }
 
   /**
@@ -290,6 +403,7 @@ export class MeshCluster extends Construct {
         k8s: {
           env: [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: this.network }],
           service: {
+            ...(this.gatewaySourceRanges.length > 0 ? { loadBalancerSourceRanges: [...this.gatewaySourceRanges] } : {}),
             ports: [
               { name: 'status-port', port: 15021, targetPort: 15021 },
               { name: 'tls', port: 15443, targetPort: 15443 },
@@ -324,4 +438,24 @@ export class MeshCluster extends Construct {
       .filter((c) => c !== this)
       .map((c) => `istioctl create-remote-secret --context=${c.kubeContext} --name=${c.clusterName} | kubectl apply -f - --context=${this.kubeContext}`);
   }
+}
+
+/** Validated, sorted `gatewaySourceRanges` (never a range covering every address). */
+function sourceRanges(path: string, ranges: string[] | undefined): string[] {
+  if (ranges === undefined) return [];
+  if (!Array.isArray(ranges)) {
+    fail(path, 'gatewaySourceRanges', String(ranges), 'a list of CIDR blocks, e.g. [\'172.18.0.0/16\']');
+  }
+  ranges.forEach((r, i) => {
+    let c: Cidr | undefined;
+    try {
+      c = Cidr.of(r);
+    } catch {
+      fail(path, `gatewaySourceRanges[${i}]`, r, 'a CIDR block, e.g. 172.18.0.0/16');
+    }
+    if (c.prefixLength === 0) {
+      fail(path, `gatewaySourceRanges[${i}]`, r, 'the remote networks\' ranges, not every address (the gateway would be open to the internet)');
+    }
+  });
+  return Array.from(new Set(ranges)).sort();
 }

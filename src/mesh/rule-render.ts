@@ -3,7 +3,7 @@
  */
 import { checkMethods, checkPaths, RenderedOperation, RenderedRule } from './internal';
 import { MeshRuleProps } from './mesh-rule';
-import { MeshSource } from './mesh-source';
+import { MeshSource, MeshSourceKind } from './mesh-source';
 import { fail, isPort, PORT_EXPECTED } from '../core/validate';
 
 /** Validates one rule and renders it (sorted, de-duplicated). */
@@ -44,10 +44,31 @@ export function renderMeshRule(path: string, field: string, rule: MeshRuleProps,
   if (!allowAll && from === undefined && !hasTo) {
     fail(path, field, rule, 'a rule with from or methods/paths/ports: an empty ALLOW rule allows every request, which defeats deny by default');
   }
+  if (!allowAll) {
+    checkNotAllowAll(path, field, rule, paths);
+  }
   return {
     from,
     to: hasTo ? [{ operation: dropUndefined(op) }] : undefined,
   };
+}
+
+/**
+ * Refuses an ALLOW rule that is allow-all in disguise: its sources match everyone (none, or IP
+ * blocks covering every address) and its `to` restricts nothing (`paths: ['*']` matches every
+ * path; `notPaths` alone admits every other path).
+ */
+function checkNotAllowAll(path: string, field: string, rule: MeshRuleProps, paths: string[] | undefined): void {
+  // sources are any-of: one source covering every address admits everyone
+  const anySource = rule.from === undefined || rule.from.some((s) => s.kind === MeshSourceKind.IP_BLOCKS
+    && s.values.some((c) => c.endsWith('/0')));
+  const restricts = rule.ports !== undefined || rule.methods !== undefined || (paths !== undefined && !paths.includes('*'));
+  if (anySource && !restricts) {
+    const what = rule.from !== undefined ? `from ipBlocks ${rule.from.flatMap((s) => s.values).filter((c) => c.endsWith('/0')).join(',')}`
+      : paths?.includes('*') ? 'paths [*]' : 'notPaths only';
+    fail(path, field, what,
+      'an ALLOW rule that restricts who (from) or what (ports, methods, specific paths): this one admits every request, which undoes deny by default (set allowEveryRequest: true if that is meant)');
+  }
 }
 
 function dropUndefined<T extends object>(o: T): T {

@@ -184,8 +184,8 @@ export interface FluentdLogShipperProps {
  * the flow to Elasticsearch is derived from the host's namespace, so a host changed at install
  * time would be covered by no flow; it is the `host` line of fluent.conf in the ConfigMap). The
  * Elasticsearch port is never tunable (the flow allows exactly that port). The values schema
- * cannot refuse a `latest` tag or a host with spaces (tunables have no patterns): whoever sets
- * the values is trusted like whoever picks the image.
+ * refuses a `latest` tag and any host that is not a DNS name (the host is spliced into
+ * fluent.conf: a line break would inject Fluentd directives).
  *
  * Declares its flows: fluentd -> Elasticsearch, fluentd -> DNS, fluentd -> API server (when given).
  */
@@ -419,7 +419,7 @@ export class FluentdLogShipper extends Construct {
     if (image !== undefined) {
       Tunable.bindFormat(t.daemonSet, `${container}/image`, '%s:%s', [
         Tunable.string(`${prefix}.image.repository`, image.repository, { description: 'Fluentd image repository (kubernetes_metadata filter, cri parser, elasticsearch output)' }),
-        Tunable.string(`${prefix}.image.tag`, image.tag, { description: 'Fluentd image tag (pin a version, never latest)' }),
+        Tunable.string(`${prefix}.image.tag`, image.tag, { description: 'Fluentd image tag (pin a version, never latest)', pattern: IMAGE_TAG_PATTERN, forbiddenValues: ['latest'] }),
       ]);
     }
     const r = t.resources;
@@ -444,6 +444,8 @@ export class FluentdLogShipper extends Construct {
       const format = text.replace(/%/g, '%%').split(marker).join('%s');
       const host = Tunable.string(`${prefix}.elasticsearch.host`, t.host, {
         description: `Elasticsearch host (port ${t.port} is fixed: the flow allows only it); must be a pod of the elasticsearch peer`,
+        // spliced into fluent.conf: a DNS name only, so a values file cannot inject Fluentd directives
+        pattern: HOSTNAME_PATTERN,
       });
       const expected = Tunable.bindFormat(t.configMap, '/data/fluent.conf', format, [host]);
       if (expected !== this.fluentConf) {
@@ -452,6 +454,11 @@ export class FluentdLogShipper extends Construct {
     }
   }
 }
+
+/** A DNS name (lowercase labels separated by dots), as the values schema checks it. */
+const HOSTNAME_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
+/** An image tag (the OCI grammar), as the values schema checks it. */
+const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
 /** What {@link FluentdLogShipper.declareTunables} binds. */
 interface TunableTargets {

@@ -236,8 +236,8 @@ export class OtelCollector extends Construct {
       }
       validatePositiveInteger(path, 'replicas', props.replicas, 'replica count');
     }
-    if (props.image !== undefined && (typeof props.image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(props.image))) {
-      fail(path, 'image', props.image, 'an image reference with a tag or digest (e.g. otel/opentelemetry-collector-contrib:0.140.0)');
+    if (props.image !== undefined && (typeof props.image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(props.image) || /:latest$/.test(props.image))) {
+      fail(path, 'image', props.image, 'an image reference with a tag other than latest, or a digest (e.g. otel/opentelemetry-collector-contrib:0.140.0)');
     }
     const limitMib = props.memoryLimitMib ?? 1500;
     validatePositiveInteger(path, 'memoryLimitMib', limitMib, 'MiB');
@@ -422,7 +422,9 @@ export class OtelCollector extends Construct {
     if (image !== undefined) {
       Tunable.bindFormat(obj, '/spec/image', '%s:%s', [
         Tunable.string(`${prefix}.image.repository`, image.repository, { description: 'Collector image repository' }),
-        Tunable.string(`${prefix}.image.tag`, image.tag, { description: 'Collector image tag (pin a version; use --set-string for a numeric tag)' }),
+        Tunable.string(`${prefix}.image.tag`, image.tag, {
+          description: 'Collector image tag (pin a version; use --set-string for a numeric tag)', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', forbiddenValues: ['latest'],
+        }),
       ]);
     }
     if (props.mode !== CollectorMode.DAEMONSET) {
@@ -438,6 +440,8 @@ export class OtelCollector extends Construct {
       const colon = v.endpoint.lastIndexOf(':');
       const host = Tunable.string(`${prefix}.jaeger.host`, v.endpoint.slice(0, colon), {
         description: `Jaeger OTLP host (port ${this.jaegerPort} is fixed: the flow allows only it); must be a pod of the jaeger peer`,
+        // spliced into the collector config: a DNS name only
+        pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$',
       });
       Tunable.bindFormat(obj, `/spec/config/exporters/${OtelCollector.JAEGER_EXPORTER.replace(/~/g, '~0').replace(/\//g, '~1')}/endpoint`,
         `%s:${this.jaegerPort}`, [host]);

@@ -108,6 +108,10 @@ const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers
 // in a foreach over hostPath volumes: how many container mounts of the volume are not readOnly
 const HOST_PATH_WRITABLE_MOUNTS = '{{ request.object.spec.[ephemeralContainers, initContainers, containers][].volumeMounts[] '
   + '| [?name == \'{{ element.name }}\' && readOnly != `true`] | length(@) }}';
+// upstream restrict-volume-types (restricted): the volume types a restricted pod may use
+const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+// upstream's DELETE guard: a deny/foreach rule must never block deleting a pod
+const NOT_DELETE = { all: [{ key: '{{ request.operation || \'BACKGROUND\' }}', operator: 'NotEquals', value: 'DELETE' }] };
 // the CRD's override action enum also allows 'Audit', which the binding folds into its lowercase member: keep our spelling
 const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRulesValidateFailureActionOverridesAction;
 
@@ -128,6 +132,36 @@ const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRules
  * ({@link AdmissionGuardrails.PLATFORM_NAMESPACES}) and the Kyverno namespace are excluded on
  * top, so even a wrongly labelled platform namespace is never touched; `excludedNamespaces`
  * adds to them.
+ *
+ * The pod rules against the upstream Kyverno pod-security policies (kyverno/policies
+ * `pod-security/`), rule by rule. They apply in every namespace that is not excluded, also where
+ * Pod Security admission is `privileged` (there Kyverno is the only control); a
+ * `GuardrailException` loosens only the rules it names:
+ *
+ * | Upstream policy (level) | Our rule | Difference |
+ * |---|---|---|
+ * | disallow-capabilities (baseline) | restrict-capabilities | stricter: only NET_BIND_SERVICE may be added, ALL must be dropped |
+ * | disallow-capabilities-strict (restricted) | restrict-capabilities(-net-admin, -sys-module) | same; exceptions add NET_ADMIN / SYS_MODULE in their namespace only |
+ * | disallow-host-namespaces (baseline) | disallow-host-namespaces, disallow-host-pid-ipc | same; a hostNetwork exception keeps hostPID/hostIPC refused |
+ * | disallow-host-path (baseline) | disallow-host-path, restrict-host-paths | same; exceptions admit named directories, read-only, no `..` |
+ * | disallow-host-ports (baseline) | disallow-host-ports(-without-host-network) | stricter: no hostPort at all (upstream: 0 or unset too) |
+ * | disallow-host-ports-range (baseline) | disallow-host-ports | stricter: no range is admitted |
+ * | disallow-host-process (baseline) | disallow-host-process | same (pod and every container) |
+ * | disallow-privileged-containers (baseline) | disallow-privileged | same |
+ * | disallow-proc-mount (baseline) | disallow-proc-mount | same |
+ * | disallow-selinux (baseline) | disallow-selinux-type, disallow-selinux-user-role | same |
+ * | restrict-apparmor-profiles (baseline) | restrict-apparmor-profiles | stricter: also the `appArmorProfile` field (Kubernetes 1.30+), pod and containers |
+ * | restrict-seccomp (baseline) | require-seccomp-runtime-default | stricter: the restricted form |
+ * | restrict-sysctls (baseline) | restrict-sysctls | same safe set |
+ * | disallow-privilege-escalation (restricted) | disallow-privilege-escalation | same |
+ * | require-run-as-nonroot (restricted) | require-run-as-non-root | same (pod level, or every container) |
+ * | require-run-as-non-root-user (restricted) | require-run-as-non-root-user | same |
+ * | restrict-seccomp-strict (restricted) | require-seccomp-runtime-default | same: a container cannot override to Unconfined |
+ * | restrict-volume-types (restricted) | restrict-volume-types(-host-path) | same; hostPath only where an exception admits it |
+ * | (none) | require-read-only-root-filesystem | beyond PSS |
+ *
+ * The deny/foreach rules carry upstream's DELETE guard (`request.operation != DELETE`), so they
+ * never block deleting a pod.
  */
 export class AdmissionGuardrails extends Construct {
   /**
@@ -360,6 +394,7 @@ export class AdmissionGuardrails extends Construct {
           ? { any: [{ resources: { kinds: ['Pod'], namespaces: namespaces.match } }] }
           : podMatch,
         ...podExclude(namespaces.exclude),
+        preconditions: NOT_DELETE,
         validate: {
           ...podAct,
           message: `Containers may add only ${allowed.join(', ')} and must drop ALL capabilities.`,
@@ -385,6 +420,23 @@ export class AdmissionGuardrails extends Construct {
         ...(ns.preconditions ? { preconditions: ns.preconditions } : {}),
         validate: { ...podAct, message, pattern },
       });
+      const anyPatternRule = (name: string, message: string, anyPattern: any[], ns: { exclude?: string[] } = {}): ClusterPolicySpecRules => ({
+        name,
+        match: podMatch,
+        ...podExclude(ns.exclude ?? []),
+        validate: { ...podAct, message, anyPattern },
+      });
+      const restrictVolumeTypes = (name: string, allowed: string[], ns: { match?: string[]; exclude?: string[] }): ClusterPolicySpecRules => ({
+        name,
+        match: ns.match ? { any: [{ resources: { kinds: ['Pod'], namespaces: ns.match } }] } : podMatch,
+        ...podExclude(ns.exclude ?? []),
+        preconditions: NOT_DELETE,
+        validate: {
+          ...podAct,
+          message: `Only these volume types may be used: ${allowed.join(', ')}.`,
+          deny: { conditions: { all: [{ key: '{{ request.object.spec.volumes[].keys(@)[] || \'\' }}', operator: 'AnyNotIn', value: ['name', ...allowed, ''] }] } },
+        },
+      });
       const hostPortsPattern = {
         spec: {
           '=(initContainers)': [{ '=(ports)': [{ '=(hostPort)': 0 }] }],
@@ -395,6 +447,7 @@ export class AdmissionGuardrails extends Construct {
       const hostPathRule = (g: { paths: string[]; namespaces: string[] }, i: number): ClusterPolicySpecRules => ({
         name: hostPathGroupList.length === 1 ? 'restrict-host-paths' : `restrict-host-paths-${i + 1}`,
         match: { any: [{ resources: { kinds: ['Pod'], namespaces: g.namespaces.sort() } }] },
+        preconditions: NOT_DELETE,
         validate: {
           ...podAct,
           message: `hostPath volumes may mount only ${g.paths.join(', ')} (or below, without '..'), and read-only.`,
@@ -439,15 +492,22 @@ export class AdmissionGuardrails extends Construct {
             'containers': [{ securityContext: { allowPrivilegeEscalation: 'false' } }],
           },
         }),
-        patternRule('require-run-as-non-root', 'Pods must set runAsNonRoot: true.', {
-          spec: { securityContext: { runAsNonRoot: 'true' }, ...eachContainer({ '=(runAsNonRoot)': 'true' }) },
+        // upstream require-run-as-nonroot: pod level (not overridden per container), or every container
+        anyPatternRule('require-run-as-non-root', 'Pods must set runAsNonRoot: true (pod level, or in every container).',
+          podOrEachContainer('runAsNonRoot', 'true'), { exclude: except((e) => e.allowRoot) }),
+        patternRule('require-run-as-non-root-user', 'runAsUser must be unset or greater than 0 (pod and containers).', {
+          spec: { '=(securityContext)': { '=(runAsUser)': '>0' }, ...eachContainer({ '=(runAsUser)': '>0' }) },
         }, { exclude: except((e) => e.allowRoot) }),
         patternRule('require-read-only-root-filesystem', 'Containers must use a read-only root filesystem.', {
           spec: { containers: [{ securityContext: { readOnlyRootFilesystem: 'true' } }] },
         }, { exclude: except((e) => e.allowWritableRootFilesystem) }),
-        patternRule('require-seccomp-runtime-default', 'Pods must use the RuntimeDefault (or a Localhost) seccomp profile.', {
-          spec: { securityContext: { seccompProfile: { type: 'RuntimeDefault | Localhost' } } },
-        }),
+        // upstream restrict-seccomp-strict: a container cannot override the pod's profile to Unconfined
+        anyPatternRule('require-seccomp-runtime-default',
+          'seccompProfile.type must be RuntimeDefault or Localhost (pod level, or in every container), and no container may override it.',
+          podOrEachContainer('seccompProfile', { type: 'RuntimeDefault | Localhost' })),
+        ...upstreamBaselineRules(patternRule),
+        restrictVolumeTypes('restrict-volume-types', RESTRICTED_VOLUME_TYPES, { exclude: hostPath }),
+        ...(hostPath.length > 0 ? [restrictVolumeTypes('restrict-volume-types-host-path', [...RESTRICTED_VOLUME_TYPES, 'hostPath'], { match: hostPath })] : []),
         patternRule('disallow-host-namespaces', 'hostNetwork, hostPID and hostIPC are not allowed.', {
           spec: { '=(hostNetwork)': 'false', '=(hostPID)': 'false', '=(hostIPC)': 'false' },
         }, { exclude: hostNet }),
@@ -521,4 +581,63 @@ function sorted(labels: { [key: string]: string }): { [key: string]: string } {
   const out: { [key: string]: string } = {};
   for (const k of Object.keys(labels).sort()) out[k] = labels[k];
   return out;
+}
+
+/** The same securityContext check in every kind of container (optional in each). */
+function eachContainerOf(sc: any): any {
+  return {
+    '=(ephemeralContainers)': [{ '=(securityContext)': sc }],
+    '=(initContainers)': [{ '=(securityContext)': sc }],
+    'containers': [{ '=(securityContext)': sc }],
+  };
+}
+
+/**
+ * Upstream's two-pattern form for a field PSS accepts at pod or container level: set on the pod
+ * and not overridden by a container, or set on every container.
+ */
+function podOrEachContainer(field: string, value: any): any[] {
+  const optional = (v: any): any => (typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [`=(${k})`, x])) : v);
+  const required = (kind: string) => [{ securityContext: { [field]: value } }].map((c) => ({ [kind]: [c] }));
+  return [
+    { spec: { securityContext: { [field]: value }, ...eachContainerOf({ [`=(${field})`]: optional(value) }) } },
+    { spec: Object.assign({}, ...required('=(ephemeralContainers)'), ...required('=(initContainers)'), ...required('containers')) },
+  ];
+}
+
+/**
+ * The upstream baseline controls (kyverno/policies pod-security/baseline) the other rules do not
+ * already cover: HostProcess, procMount, SELinux, AppArmor and sysctls, at pod and container level.
+ */
+function upstreamBaselineRules(
+  patternRule: (name: string, message: string, pattern: any) => ClusterPolicySpecRules,
+): ClusterPolicySpecRules[] {
+  const seLinuxTypes = 'container_t | container_init_t | container_kvm_t';
+  const appArmor = { '=(appArmorProfile)': { '=(type)': 'RuntimeDefault | Localhost' } };
+  return [
+    patternRule('disallow-host-process', 'Windows HostProcess containers are not allowed: windowsOptions.hostProcess must be unset or false.', {
+      spec: { '=(securityContext)': { '=(windowsOptions)': { '=(hostProcess)': 'false' } }, ...eachContainerOf({ '=(windowsOptions)': { '=(hostProcess)': 'false' } }) },
+    }),
+    patternRule('disallow-proc-mount', 'procMount must be unset or Default.', { spec: eachContainerOf({ '=(procMount)': 'Default' }) }),
+    patternRule('disallow-selinux-type', `seLinuxOptions.type must be unset or one of ${seLinuxTypes.replace(/ \| /g, ', ')}.`, {
+      spec: { '=(securityContext)': { '=(seLinuxOptions)': { '=(type)': seLinuxTypes } }, ...eachContainerOf({ '=(seLinuxOptions)': { '=(type)': seLinuxTypes } }) },
+    }),
+    patternRule('disallow-selinux-user-role', 'seLinuxOptions.user and seLinuxOptions.role must be unset.', {
+      spec: {
+        '=(securityContext)': { '=(seLinuxOptions)': { 'X(user)': 'null', 'X(role)': 'null' } },
+        ...eachContainerOf({ '=(seLinuxOptions)': { 'X(user)': 'null', 'X(role)': 'null' } }),
+      },
+    }),
+    patternRule('restrict-apparmor-profiles', 'AppArmor profiles must be RuntimeDefault or Localhost (field) / runtime/default or localhost/* (annotation): never Unconfined.', {
+      '=(metadata)': { '=(annotations)': { '=(container.apparmor.security.beta.kubernetes.io/*)': 'runtime/default | localhost/*' } },
+      'spec': { '=(securityContext)': appArmor, ...eachContainerOf(appArmor) },
+    }),
+    patternRule('restrict-sysctls', 'Only the safe sysctls may be set: kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range.', {
+      spec: {
+        '=(securityContext)': {
+          '=(sysctls)': [{ '=(name)': 'kernel.shm_rmid_forced | net.ipv4.ip_local_port_range | net.ipv4.ip_unprivileged_port_start | net.ipv4.tcp_syncookies | net.ipv4.ping_group_range' }],
+        },
+      },
+    }),
+  ];
 }

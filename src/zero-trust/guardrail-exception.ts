@@ -66,9 +66,10 @@ export interface GuardrailExceptionOptions {
   /**
    * With `allowHostPath`: the node directories a hostPath volume may mount (each an absolute path;
    * the directory itself or anything below it, never a path with `..`), and every container mount
-   * of such a volume must be `readOnly: true`. Empty or unset: any hostPath, writable.
+   * of such a volume must be `readOnly: true`. Required with `allowHostPath`: an exception never
+   * admits any writable host directory (a way out of the container onto the node).
    *
-   * @default - any path (when allowHostPath is true)
+   * @default - none (allowHostPath must then be false)
    */
   readonly allowedHostPaths?: string[];
 }
@@ -199,6 +200,10 @@ export class GuardrailException {
     });
     if (hostPaths.length > 0 && options.allowHostPath !== true) {
       fail(path, 'allowedHostPaths', hostPaths.join(','), 'no allowedHostPaths unless allowHostPath is true');
+    }
+    if (options.allowHostPath === true && hostPaths.length === 0) {
+      fail(path, 'allowedHostPaths', [],
+        'the node directories the exception admits (read-only) with allowHostPath, e.g. [\'/var/log/pods\']: any writable hostPath is a way onto the node');
     }
     this.namespace = options.namespace;
     this.allowHostPath = options.allowHostPath ?? false;

@@ -148,7 +148,11 @@ export interface ZeroTrustNamespaceProps {
 
   /**
    * No egress outside the cluster: flows from this namespace to external IP blocks
-   * (internet, CIDRs not marked inCluster) are rejected.
+   * (internet, CIDRs not marked inCluster) are rejected. An in-cluster IP block (a CIDR marked
+   * `inCluster`, `Peer.kubeApiServer`) must lie inside the private ranges (RFC 1918, RFC 6598
+   * shared space, IPv6 ULA `fc00::/7`): the flag is the caller's word, so a public or `/0` block
+   * is refused whatever it says (an API server on a public address cannot be reached from an
+   * internal-only namespace).
    *
    * @default false
    */
@@ -610,8 +614,19 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   }
 
   private checkEgress(field: string, peer: IPeer): void {
-    if (this.internalOnly && !peer.inCluster) {
+    if (!this.internalOnly) return;
+    if (!peer.inCluster) {
       fail(this.node.path, field, peer.peerName, `an in-cluster peer: namespace ${this.name} is internal-only (no egress outside the cluster)`);
+    }
+    for (const b of peer.ipBlocks ?? []) {
+      const block = Cidr.of(b.cidr);
+      if (!INTERNAL_RANGES.some((r) => r.contains(block))) {
+        fail(this.node.path, field, `${peer.peerName} (${b.cidr})`,
+          `an in-cluster peer inside the private ranges (${INTERNAL_RANGES.map(String).join(', ')}): namespace ${this.name} is internal-only, and a block marked inCluster that reaches public addresses is internet egress`);
+      }
     }
   }
 }
+
+/** Where an in-cluster IP block of an internal-only namespace may lie (never public addresses). */
+const INTERNAL_RANGES = [...Cidr.privateIpv4(), Cidr.of('100.64.0.0/10'), Cidr.of('fc00::/7')];

@@ -9,13 +9,17 @@ import { ReachabilityAnalyzer } from '../../src/analysis';
 const GW = 'istio-system/istio-eastwestgateway';
 const PAY = 'payment/payment-service';
 
-function gateway(mode: string, selector: any = { istio: 'eastwestgateway' }, apiVersion = 'networking.istio.io/v1'): any {
+function gateway(mode: string, selector: any = { istio: 'eastwestgateway' }, apiVersion = 'networking.istio.io/v1', hosts = ['*.local']): any {
   return {
     apiVersion,
     kind: 'Gateway',
     metadata: { name: 'cross-network-gateway', namespace: 'istio-system' },
-    spec: { selector, servers: [{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode }, hosts: ['*.local'] }] },
+    spec: { selector, servers: [{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode }, hosts }] },
   };
+}
+
+function service(namespace: string, name: string, selector: { [k: string]: string } = { app: name }): any {
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector, ports: [{ port: 80, targetPort: 8080 }] } };
 }
 
 function eastWestPod(sidecar = true): any {
@@ -43,6 +47,9 @@ const base = [
   deploy('payment', 'payment-service'),
   deploy('order', 'order-service'),
   deploy('order', 'other'),
+  // SNI routing reaches pods through Services only
+  service('payment', 'payment-service'),
+  service('order', 'order-service'),
 ];
 
 describe('AUTO_PASSTHROUGH east-west gateway', () => {
@@ -129,6 +136,42 @@ describe('AUTO_PASSTHROUGH east-west gateway', () => {
     expect(an.isAllowed(GW, PAY, '9090')).toBe(false);
     const c = an.connections().find((x) => x.src === `${GW}[Deployment]` && x.dst === `${PAY}[Deployment]`)!;
     expect(c.l7).toEqual(['DENY passthrough: cluster.local/ns/order/sa/other on TCP 8080 (AuthorizationPolicy payment/deny)']);
+  });
+
+  test('the gateway routes only the Services matching its hosts: no Service, no route', () => {
+    const only = gateway('AUTO_PASSTHROUGH', undefined, undefined, ['payment-service.payment.svc.cluster.local']);
+    const an = ReachabilityAnalyzer.fromObjects([...base, eastWestPod(), only, allowOrder,
+      istio('AuthorizationPolicy', 'order', 'allow-any-remote', { rules: [{ to: [{ operation: { ports: ['8080'] } }] }] })]);
+    expect(an.isAllowed(GW, PAY, '8080')).toBe(true);
+    // order-service is in the mesh and its policy admits anyone, but the Gateway does not route its host
+    expect(an.isAllowed(GW, 'order/order-service', '8080')).toBe(false);
+    expect(an.explain(GW, 'order/order-service').reasons.join('\n'))
+      .toContain('Gateway istio-system/cross-network-gateway: the AUTO_PASSTHROUGH Gateway hosts (payment-service.payment.svc.cluster.local) match no Service selecting order/order-service (order-service.order.svc.cluster.local)');
+    // a pod no Service selects is never reached through the gateway, even with *.local
+    const wide = ReachabilityAnalyzer.fromObjects([...base, eastWestPod(), gateway('AUTO_PASSTHROUGH')]);
+    expect(wide.isAllowed(GW, 'order/other', '8080')).toBe(false);
+  });
+
+  test('*.local exposes a TLS service outside the mesh to whoever reaches the gateway (what the library no longer emits)', () => {
+    const strict = istio('PeerAuthentication', 'istio-system', 'mesh', { mtls: { mode: 'STRICT' } });
+    const objs = [...base, ns('logging'), deploy('logging', 'elasticsearch', { ports: [{ name: 'https', containerPort: 9200 }] }),
+      service('logging', 'elasticsearch'), eastWestPod(), strict, allowOrder];
+    const wide = ReachabilityAnalyzer.fromObjects([...objs, gateway('AUTO_PASSTHROUGH')]);
+    expect(wide.isAllowed(GW, 'logging/elasticsearch', '9200')).toBe(true);
+    const narrow = ReachabilityAnalyzer.fromObjects([...objs, gateway('AUTO_PASSTHROUGH', undefined, undefined, ['payment-service.payment.svc.cluster.local'])]);
+    expect(narrow.isAllowed(GW, 'logging/elasticsearch', '9200')).toBe(false);
+  });
+
+  test('the gateway itself is reachable from outside over TCP: STRICT mTLS does not guard its passthrough listener', () => {
+    const strict = istio('PeerAuthentication', 'istio-system', 'mesh', { mtls: { mode: 'STRICT' } });
+    const an = ReachabilityAnalyzer.fromObjects([...base, eastWestPod(), gateway('AUTO_PASSTHROUGH'), allowOrder, strict]);
+    expect(an.isAllowed('203.0.113.7', GW, '15443')).toBe(true);
+    expect(an.explain('203.0.113.7', GW).reasons.join('\n')).toContain('PeerAuthentication does not apply');
+    // a sidecar'd pod that is no gateway still refuses plaintext from outside
+    expect(an.isAllowed('203.0.113.7', PAY, '8080')).toBe(false);
+    // without the Gateway object the same pod is an ordinary STRICT sidecar
+    const none = ReachabilityAnalyzer.fromObjects([...base, eastWestPod(), allowOrder, strict]);
+    expect(none.isAllowed('203.0.113.7', GW, '15443')).toBe(false);
   });
 
   test('an invalid Gateway tls.mode is an error naming the field and the value', () => {

@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { ArgoCdDelivery, DeliveryOrder, FluxDelivery, FluxSourceKind, GitOpsPackaging, PolicySplit, SyncWaves } from '../../src';
-import { synthAndValidate } from '../util';
+import { errorOf, synthAndValidate } from '../util';
 import { gitopsSample } from './fixtures';
 
 const REPO = 'https://github.com/example/platform.git';
@@ -101,6 +101,13 @@ describe('ArgoCdDelivery', () => {
     let n = 0;
     const mk = (extra: any) => () => new ArgoCdDelivery(gitops, `a${n++}`, { fleet, repoUrl: REPO, ...extra });
     expect(mk({ repoUrl: 'ftp://x/y' })).toThrow(/invalid repoUrl "ftp:\/\/x\/y": expected a repository URL/);
+    // credentials never land in the AppProject (and the error does not echo them)
+    expect(mk({ repoUrl: 'https://bot:ghp_secret@github.com/example/fleet.git' }))
+      .toThrow(/invalid repoUrl "https:\/\/\*\*\*@github.com\/example\/fleet.git": expected a repository URL without credentials/);
+    expect(mk({ repoUrl: 'https://ghp_token@github.com/example/fleet.git' })).toThrow(/without credentials/);
+    expect(mk({ repoUrl: 'ssh://git:pw@github.com/example/fleet.git' })).toThrow(/without credentials/);
+    expect(errorOf(mk({ repoUrl: 'https://bot:ghp_secret@github.com/x.git' })).message).not.toContain('ghp_secret');
+    expect(mk({ repoUrl: 'ssh://git@github.com/example/fleet.git' })).not.toThrow();
     expect(mk({ pathTemplate: 'clusters/all' })).toThrow(/invalid pathTemplate "clusters\/all": expected a template containing "\{cluster\}"/);
     expect(mk({ pathTemplate: '../{cluster}' })).toThrow(/invalid pathTemplate "..\/\{cluster\}": expected a relative path/);
     expect(mk({ clusters: ['mars'] })).toThrow(/invalid clusters\[0\] "mars": expected the name of a cluster of the fleet/);
@@ -112,6 +119,34 @@ describe('ArgoCdDelivery', () => {
     expect(mk({ packaging: GitOpsPackaging.HELM, include: '*.yaml' })).toThrow(/invalid include "\*.yaml": expected no include with GitOpsPackaging.HELM/);
     expect(() => new ArgoCdDelivery(fleet.clusters[0].chart, 'argo', { fleet, repoUrl: REPO }))
       .toThrow(/invalid scope "fleet\/asia-east": expected a chart outside the fleet's cluster charts/);
+  });
+});
+
+describe('verification and impersonation', () => {
+  test('Argo CD: signatureKeys become a sourceIntegrity GPG policy for the repository; bad key IDs are refused', () => {
+    const { fleet, gitops } = setup();
+    new ArgoCdDelivery(gitops, 'argo', { fleet, repoUrl: REPO, signatureKeys: ['D56C4FCA57A46444'] });
+    const project = synthAndValidate(gitops).find((o) => o.kind === 'AppProject');
+    expect(project.spec.sourceIntegrity).toEqual({ git: { policies: [{ repos: [{ url: REPO }], gpg: { mode: 'head', keys: ['D56C4FCA57A46444'] } }] } });
+    const plain = setup();
+    new ArgoCdDelivery(plain.gitops, 'argo', { fleet: plain.fleet, repoUrl: REPO });
+    expect(synthAndValidate(plain.gitops).find((o) => o.kind === 'AppProject').spec.sourceIntegrity).toBeUndefined();
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad', { fleet, repoUrl: REPO, signatureKeys: ['alice@example.com'] })).message)
+      .toMatch(/invalid signatureKeys\[0\] "alice@example.com": expected a GPG key ID/);
+  });
+
+  test('Flux: verify the Git commit (PGP, HEAD) or the OCI artifact (cosign); impersonate a ServiceAccount', () => {
+    const { fleet, gitops } = setup();
+    new FluxDelivery(gitops, 'flux', { fleet, repoUrl: REPO, verifySecretName: 'fleet-pgp-keys', serviceAccountName: 'fleet-deployer' });
+    const objs = synthAndValidate(gitops);
+    expect(objs.find((o) => o.kind === 'GitRepository').spec.verify).toEqual({ mode: 'HEAD', secretRef: { name: 'fleet-pgp-keys' } });
+    const ks = objs.filter((o) => o.kind === 'Kustomization');
+    expect(ks.length).toBe(6);
+    for (const k of ks) expect([k.metadata.name, k.spec.serviceAccountName]).toEqual([k.metadata.name, 'fleet-deployer']);
+    const oci = setup();
+    new FluxDelivery(oci.gitops, 'flux', { fleet: oci.fleet, repoUrl: 'oci://ghcr.io/example/fleet', sourceKind: FluxSourceKind.OCI, verifySecretName: 'cosign-pub' });
+    expect(synthAndValidate(oci.gitops).find((o) => o.kind === 'OCIRepository').spec.verify).toEqual({ provider: 'cosign', secretRef: { name: 'cosign-pub' } });
+    expect(errorOf(() => new FluxDelivery(gitops, 'bad', { fleet, repoUrl: REPO, serviceAccountName: 'Admin' })).message).toMatch(/invalid serviceAccountName "Admin"/);
   });
 });
 

@@ -4,7 +4,7 @@ import {
   BackendProtocol, CertIssuer, IngressBackend, IngressCertificate, IngressController, IngressPathType,
   ReachabilityAnalyzer, SecureIngress, ValidationError, ZeroTrustNamespace,
 } from '../../src';
-import { synthAndValidate } from '../util';
+import { errorOf, synthAndValidate } from '../util';
 
 const NGINX_LABELS = { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' };
 
@@ -382,6 +382,20 @@ describe('SecureIngress bad input', () => {
       certificate: IngressCertificate.fromSecret('t'),
     });
     expect(() => Testing.synth(chart)).toThrow(/namespace.*"open".*ZeroTrustNamespace/);
+  });
+
+  test('annotations that inject controller configuration: *-snippet keys, line breaks in values', () => {
+    const msg = (props: any) => errorOf(build(() => props)).message;
+    expect(msg({ annotations: { 'nginx.ingress.kubernetes.io/configuration-snippet': 'more_set_headers "X: y";' } }))
+      .toMatch(/invalid annotations key "nginx.ingress.kubernetes.io\/configuration-snippet": expected no \*-snippet annotation/);
+    expect(msg({ annotations: { 'nginx.ingress.kubernetes.io/server-snippet': 'location /x {}' } })).toMatch(/server-snippet/);
+    expect(msg({ annotations: { 'nginx.ingress.kubernetes.io/auth-snippet': 'x' } })).toMatch(/auth-snippet/);
+    expect(msg({ annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m;\n  location /admin { allow all; }' } }))
+      .toMatch(/invalid annotations\["nginx.ingress.kubernetes.io\/proxy-body-size"\] .*expected a single-line value/);
+    expect(msg({ annotations: { 'example.com/note': 'a\rb' } })).toMatch(/single-line/);
+    // ordinary annotations stay accepted
+    const ok = build(() => ({ annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' } }))();
+    expect(ok).toBeDefined();
   });
 
   test('service without namespace or selector, NodePort service, conflicting shim issuers, reserved annotations', () => {

@@ -21,8 +21,13 @@ function cluster() {
     metadata: { namespace: 'payment' }, serviceAccount: sa('payment', 'payment-service'), containers: [{ image: 'payment', portNumber: 8080 }],
   });
   const meshCluster = new MeshCluster(chart, 'istio', {
-    mesh: istio, clusterName: 'asia-east', network: 'net-asia', caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    mesh: istio,
+    clusterName: 'asia-east',
+    network: 'net-asia',
+    caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    gatewaySourceRanges: ['172.18.0.0/16'],
   });
+  payment.exposeViaService({ name: 'payment-service', ports: [{ port: 80, targetPort: 8080 }] });
   const mesh = new MtlsMesh(chart, 'mesh');
   const flows = Flows.of(chart);
   flows.manageNamespace('order');

@@ -7,7 +7,7 @@ import * as jsyaml from 'js-yaml';
 import {
   Flows, MeshAction, MeshAuthorization, MeshIdentity, MeshSidecar, MeshSource, MtlsMode, MtlsPolicy, OutboundTrafficPolicy, Peer, Port,
 } from '../../src';
-import { CRDS_DIR, synthAndValidate, validateObjects } from '../util';
+import { CRDS_DIR, errorOf, synthAndValidate, validateObjects } from '../util';
 import { isAllowed, Req } from './authz-eval';
 
 const ORDER = MeshIdentity.of('order', 'order-service');
@@ -66,6 +66,27 @@ describe('MeshAuthorization', () => {
     authz.deny('deny-all-trace', { rules: [{ methods: ['TRACE'] }] });
     // no partial write: only the valid policies exist
     expect(synthAndValidate(chart).map((o) => o.metadata.name)).toEqual(['allow-nothing', 'deny-all-trace']);
+  });
+
+  test('allow-all in disguise is refused: paths [*], notPaths alone, ipBlocks covering every address', () => {
+    const chart = Testing.chart();
+    const authz = new MeshAuthorization(chart, 'authz', { namespace: 'payment' });
+    expect(errorOf(() => authz.allow('a1', { rules: [{ paths: ['*'] }] })).message)
+      .toMatch(/test\/authz: invalid rules\[0\] "paths \[\*\]": expected an ALLOW rule that restricts who \(from\) or what .*admits every request/);
+    expect(errorOf(() => authz.allow('a2', { rules: [{ notPaths: ['/admin/*'] }] })).message).toMatch(/invalid rules\[0\] "notPaths only"/);
+    expect(errorOf(() => authz.allow('a3', { rules: [{ from: [MeshSource.ipBlocks(['0.0.0.0/0'])] }] })).message)
+      .toMatch(/invalid rules\[0\] "from ipBlocks 0.0.0.0\/0"/);
+    expect(errorOf(() => authz.allow('a4', { rules: [{ from: [MeshSource.identity(ORDER), MeshSource.ipBlocks(['::/0'])], paths: ['*'] }] })).message)
+      .toMatch(/invalid rules\[0\] "from ipBlocks ::\/0"/);
+    // restricted rules stay accepted; DENY rules may be broad; the explicit opt-in is honoured
+    authz.allow('ok1', { rules: [{ paths: ['*'], ports: [8080] }] });
+    authz.allow('ok2', { rules: [{ from: [MeshSource.ipBlocks(['10.0.0.0/8'])], paths: ['*'] }] });
+    authz.deny('d1', { rules: [{ notPaths: ['/public/*'] }] });
+    authz.allow('open', { podLabels: { app: 'public' }, rules: [{ paths: ['*'] }], allowEveryRequest: true });
+    const objs = synthAndValidate(chart);
+    expect(objs.map((o) => o.metadata.name).sort()).toEqual(['allow-nothing', 'd1', 'ok1', 'ok2', 'open']);
+    const req: Req = { principal: ORDER.principal(), namespace: 'payment', labels: { app: 'public' }, port: 9999, method: 'GET', path: '/public/x' };
+    expect(isAllowed(objs.filter((o) => o.metadata.name !== 'd1'), req)).toBe(true);
   });
 
   test('a workload selector comes from the kplus workload', () => {

@@ -1,8 +1,10 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as jsyaml from 'js-yaml';
-import { IstioMultiCluster, MeshCluster, OutboundTrafficPolicy } from '../../src';
-import { expectValid, synthAndValidate } from '../util';
+import {
+  Enforcement, EnforcementMode, IstioMultiCluster, MeshCluster, OutboundTrafficPolicy, Peer, Port,
+} from '../../src';
+import { errorOf, expectValid, synthAndValidate } from '../util';
 
 function fleet() {
   const app = new App();
@@ -10,15 +12,31 @@ function fleet() {
   const mk = (name: string, network: string) => {
     const chart = new Chart(app, name);
     const cluster = new MeshCluster(chart, 'mesh', {
-      mesh, clusterName: name, network, caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+      mesh,
+      clusterName: name,
+      network,
+      caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+      gatewaySourceRanges: ['198.51.100.0/24', '172.18.0.0/16'],
     });
     return { chart, cluster };
   };
   return { app, mesh, asia: mk('asia-east', 'net-asia'), europe: mk('europe-west', 'net-europe') };
 }
 
+/** payment-service (with its Service) and order-service (with its Service) in a cluster chart. */
+function shop(chart: Chart) {
+  const mk = (ns: string, name: string) => {
+    const d = new kplus.Deployment(chart, name, {
+      metadata: { namespace: ns }, containers: [{ image: `${name}:1.0`, portNumber: 8080 }],
+    });
+    d.exposeViaService({ name, ports: [{ port: 80, targetPort: 8080 }] });
+    return d;
+  };
+  return { payment: mk('payment', 'payment-service'), order: mk('order', 'order-service') };
+}
+
 describe('MeshCluster (S14 multi-primary, multi-network)', () => {
-  test('applied objects: network label on istio-system, cross-network gateway with AUTO_PASSTHROUGH on 15443', () => {
+  test('applied objects: network label on istio-system; no cross-network Gateway until a cross-network flow exists', () => {
     const { asia } = fleet();
     const objs = synthAndValidate(asia.chart);
     expect(objs).toMatchSnapshot();
@@ -27,12 +45,78 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     expect(ns.metadata).toEqual({
       name: 'istio-system',
       labels: { 'topology.istio.io/network': 'net-asia', 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+      // istiod, the gateways and the CA Secret live there: neither Flux nor Argo CD may ever prune or delete it
+      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
     });
-    const gw = objs.find((o) => o.kind === 'Gateway');
-    expect(gw.spec.selector).toEqual({ istio: 'eastwestgateway' });
-    expect(gw.spec.servers).toEqual([{ port: { number: 15443, name: 'tls', protocol: 'TLS' }, tls: { mode: 'AUTO_PASSTHROUGH' }, hosts: ['*.local'] }]);
+    // nothing declared to cross networks: port 15443 routes nothing
+    expect(objs.filter((o) => o.kind === 'Gateway')).toEqual([]);
     // the IstioOperator is not among the applied objects
     expect(objs.some((o) => o.kind === 'IstioOperator')).toBe(false);
+  });
+
+  test('cross-network Gateway: AUTO_PASSTHROUGH on 15443 for exactly the Services the cross-network flows reach', () => {
+    const { asia } = fleet();
+    const { payment, order } = shop(asia.chart);
+    asia.cluster.allowFromEastWestGateway(Peer.workload(payment), { ports: [Port.tcp(8080)] });
+    const objs = synthAndValidate(asia.chart);
+    const gw = objs.filter((o) => o.kind === 'Gateway');
+    expect(gw).toHaveLength(1);
+    expect(gw[0].spec.selector).toEqual({ istio: 'eastwestgateway' });
+    expect(gw[0].spec.servers).toEqual([{
+      port: { number: 15443, name: 'tls', protocol: 'TLS' },
+      tls: { mode: 'AUTO_PASSTHROUGH' },
+      hosts: ['payment-service.payment.svc.cluster.local'],
+    }]);
+    // never a wildcard: the kube-apiserver, istiod, the webhooks and order-service are not routable by SNI
+    const hosts: string[] = gw[0].spec.servers[0].hosts;
+    expect(hosts.some((h) => h.includes('*'))).toBe(false);
+    expect(hosts).not.toContain('kubernetes.default.svc.cluster.local');
+    expect(hosts).not.toContain(`${order.name}.order.svc.cluster.local`);
+    expect(asia.cluster.exposedHosts).toEqual(['payment-service.payment.svc.cluster.local']);
+  });
+
+  test('cross-network Gateway: explicit hosts, and a destination no Service selects is refused', () => {
+    const { asia, europe } = fleet();
+    const { payment } = shop(asia.chart);
+    asia.cluster.allowFromEastWestGateway(Peer.workload(payment), { ports: [Port.tcp(8080)], hosts: ['pay.payment.svc.cluster.local'] });
+    expect(synthAndValidate(asia.chart).find((o) => o.kind === 'Gateway').spec.servers[0].hosts).toEqual(['pay.payment.svc.cluster.local']);
+    expect(errorOf(() => asia.cluster.allowFromEastWestGateway(Peer.workload(payment), { ports: [Port.tcp(8080)], hosts: ['*.local'] })).message)
+      .toMatch(/asia-east\/mesh: invalid options.hosts\[0\] "\*.local"/);
+    const lonely = new kplus.Deployment(europe.chart, 'lonely', { metadata: { namespace: 'payment' }, containers: [{ image: 'x:1', portNumber: 8080 }] });
+    europe.cluster.allowFromEastWestGateway(Peer.workload(lonely), { ports: [Port.tcp(8080)] });
+    expect(errorOf(() => synthAndValidate(europe.chart)).message)
+      .toMatch(/europe-west\/mesh: invalid allowFromEastWestGateway.to "payment\/lonely": expected a destination selected by a Service of this chart, or options.hosts/);
+  });
+
+  test('the gateway LoadBalancer accepts only gatewaySourceRanges; no cross-network flow without them', () => {
+    const { asia } = fleet();
+    expect(asia.cluster.istioOperator().spec.components.ingressGateways[0].k8s.service.loadBalancerSourceRanges)
+      .toEqual(['172.18.0.0/16', '198.51.100.0/24']);
+    const mesh = new IstioMultiCluster({ meshId: 'm' });
+    const chart = Testing.chart();
+    const ca = kplus.Secret.fromSecretName(chart, 'ca', 'cacerts');
+    const open = new MeshCluster(chart, 'mesh', { mesh, clusterName: 'c1', network: 'n1', caSecret: ca });
+    expect(open.istioOperator().spec.components.ingressGateways[0].k8s.service.loadBalancerSourceRanges).toBeUndefined();
+    const { payment } = shop(chart);
+    expect(errorOf(() => open.allowFromEastWestGateway(Peer.workload(payment), { ports: [Port.tcp(8080)] })).message)
+      .toMatch(/invalid gatewaySourceRanges undefined: expected the remote networks' address ranges/);
+    const mk = (id: string, ranges: string[]) => () => new MeshCluster(Testing.chart(), id, { mesh, clusterName: id, network: 'n1', caSecret: ca, gatewaySourceRanges: ranges });
+    expect(errorOf(mk('c2', ['0.0.0.0/0'])).message).toMatch(/c2: invalid gatewaySourceRanges\[0\] "0.0.0.0\/0": expected the remote networks' ranges, not every address/);
+    expect(errorOf(mk('c3', ['::/0'])).message).toMatch(/invalid gatewaySourceRanges\[0\] "::\/0"/);
+    expect(errorOf(mk('c4', ['10.0.0.1'])).message).toMatch(/c4: invalid gatewaySourceRanges\[0\] "10.0.0.1": expected a CIDR block/);
+  });
+
+  test('AUDIT: the cross-network Gateway is held back with the NetworkPolicies it relies on', () => {
+    const { asia } = fleet();
+    const { payment } = shop(asia.chart);
+    asia.cluster.allowFromEastWestGateway(Peer.workload(payment), { ports: [Port.tcp(8080)] });
+    Enforcement.setNamespace(asia.chart, 'payment', EnforcementMode.AUDIT);
+    const objs = synthAndValidate(asia.chart);
+    expect(objs.filter((o) => o.kind === 'Gateway')).toEqual([]);
+    const held = Enforcement.heldBack(asia.chart).filter((h) => h.kind === 'Gateway');
+    expect(held.map((h) => [h.namespace, h.name])).toEqual([['istio-system', 'cross-network-gateway']]);
+    expect(held[0].reason).toMatch(/payment-service.payment.svc.cluster.local .*NetworkPolicies of payment are held back/);
+    expectValid([held[0].manifest]);
   });
 
   test('IstioOperator per cluster: meshID, clusterName, network, trust domain, east-west gateway', () => {
@@ -117,6 +201,6 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     const mesh = new IstioMultiCluster({ meshId: 'm' });
     const chart = Testing.chart();
     new MeshCluster(chart, 'mesh', { mesh, clusterName: 'c1', network: 'n1', caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'), createNamespace: false });
-    expect(synthAndValidate(chart).map((o) => o.kind)).toEqual(['Gateway']);
+    expect(synthAndValidate(chart).map((o) => o.kind)).toEqual([]);
   });
 });

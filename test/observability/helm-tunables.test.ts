@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
-import { ObservabilityStack, ObservabilityStackProps, OtelCollector, Peer, ValidationError, WireguardGateway } from '../../src';
+import { ObservabilityStack, ObservabilityStackProps, OtelCollector, Peer, Tunable, ValidationError, WireguardGateway } from '../../src';
 import { HelmChart } from '../../src/helm';
 import { byKey, helm, helmTemplate, objectKey, splitRendered, tmp } from '../helm/helm-run';
 import { validateManifests } from '../util';
@@ -126,6 +126,34 @@ describe('FluentdLogShipper tunables', () => {
     expect(after).toBe(before.replace('  host es-http.search\n', '  host es-http.search.svc.cluster.local\n'));
     expect(after).not.toBe(before);
     expect(after).toContain('  port 9200\n');
+  });
+
+  test('values spliced into config text are checked by values.schema.json: a newline in the Elasticsearch host, a latest tag', () => {
+    const { dir } = build((c) => es(c, {
+      elasticsearchEndpoint: 'es-http.search:9200',
+      elasticsearch: Peer.pods({ 'elasticsearch.k8s.elastic.co/cluster-name': 'es' }, { namespace: 'search' }),
+    }), false);
+    const evil = path.join(tmp('obs-evil'), 'evil-values.yaml');
+    fs.mkdirSync(path.dirname(evil), { recursive: true });
+    fs.writeFileSync(evil, 'logging:\n  fluentd:\n    elasticsearch:\n      host: "es\\n</match>\\n<source>\\n  @type exec\\n  command cat /var/run/secrets/kubernetes.io/serviceaccount/token\\n</source>"\n');
+    const r = helm('template', 'rel', dir, '-f', evil);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/logging.fluentd.elasticsearch.host/);
+    expect(r.stdout).not.toContain('@type exec');
+    expect(helm('template', 'rel', dir, '--set', 'logging.fluentd.elasticsearch.host=es host').status).not.toBe(0);
+    // a DNS name still renders
+    expect(helm('template', 'rel', dir, '--set', 'logging.fluentd.elasticsearch.host=es-http.search.svc.cluster.local').status).toBe(0);
+    const schema = JSON.parse(fs.readFileSync(path.join(dir, 'values.schema.json'), 'utf8'));
+    const fluentd = schema.properties.logging.properties.fluentd.properties;
+    expect(fluentd.image.properties.tag.not).toEqual({ enum: ['latest'] });
+    expect(helm('template', 'rel', dir, '--set', 'logging.fluentd.image.tag=latest').status).not.toBe(0);
+  });
+
+  test('Tunable pattern and forbiddenValues: bad options name the field', () => {
+    expect(() => Tunable.string('a.b', 'x y', { pattern: '^[a-z]+$' })).toThrow(/Tunable.string\(a.b\): invalid defaultValue "x y": expected a value matching/);
+    expect(() => Tunable.string('a.b', 'x', { pattern: '[a-z]+' })).toThrow(/invalid pattern "\[a-z\]\+": expected an anchored regular expression/);
+    expect(() => Tunable.integer('a.b', 1, { pattern: '^1$' })).toThrow(/invalid pattern/);
+    expect(() => Tunable.string('a.b', 'latest', { forbiddenValues: ['latest'] })).toThrow(/invalid defaultValue "latest": expected none of latest/);
   });
 
   test('resources in millicores and MiB are tunable; whole CPUs are not', () => {

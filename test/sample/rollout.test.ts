@@ -78,6 +78,15 @@ describe.each(CLUSTERS)('AUDIT in %s', (cluster) => {
     }
   });
 
+  test('the cross-network Gateway is held back with the NetworkPolicies: nothing is exposed to the other networks while they are', () => {
+    expect(auditObjects.get(cluster)!.filter((o) => o.kind === 'Gateway')).toEqual([]);
+    const normalGw = chartOf(normal, cluster).toJson().filter((o) => o.kind === 'Gateway');
+    expect(normalGw.map((o) => o.spec.servers[0].hosts)).toEqual([['payment-service.payment.svc.cluster.local']]);
+    const held = report.heldBack.filter((p) => p.cluster === cluster && p.kind === 'Gateway');
+    expect(held.map((p) => [`${p.namespace}/${p.name}`, p.manifest.spec])).toEqual([['istio-system/cross-network-gateway', normalGw[0].spec]]);
+    expect(sectionOf(cluster)).toContain('cross-network-gateway');
+  });
+
   test('the report lists what enforcing would block: open today, closed or narrowed when enforced', () => {
     const blocked = report.wouldBlock(ANALYZER_OPTIONS).filter((b) => b.cluster === cluster);
     expect(blocked.length).toBeGreaterThan(0);

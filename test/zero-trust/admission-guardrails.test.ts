@@ -25,7 +25,16 @@ function kyvernoGenerated(objs: any[]): string[] {
     .map((r: any) => `${ns.metadata.name}/${r.generate.name}`)).sort();
 }
 
-/** Does a Kyverno validate `pattern` (`=(key)` and `X(key)` anchors, `a | b` alternatives, arrays: every element) accept `value`? */
+/** Kyverno's wildcard match (`*` any run of characters) of a key or value. */
+function wildcard(w: string, x: string): boolean {
+  return new RegExp(`^${w.split('*').map((t) => t.replace(/[.?+^$|()[\]{}\\/]/g, '\\$&')).join('.*')}$`).test(x);
+}
+
+/**
+ * Does a Kyverno validate `pattern` accept `value`? `=(key)` (optional) and `X(key)` (must be
+ * absent) anchors, wildcard keys (`=(prefix/*)`: every matching key), `a | b` alternatives,
+ * wildcard values (`localhost/*`), `>N` numbers; arrays: every element.
+ */
 function matchesPattern(pattern: any, value: any): boolean {
   if (Array.isArray(pattern)) return Array.isArray(value) && value.every((v) => matchesPattern(pattern[0], v));
   if (pattern !== null && typeof pattern === 'object') {
@@ -35,11 +44,16 @@ function matchesPattern(pattern: any, value: any): boolean {
       if (k.startsWith('X(') && k.endsWith(')')) return p === 'null' && (value[k.slice(2, -1)] ?? null) === null;
       const optional = k.startsWith('=(') && k.endsWith(')');
       const key = optional ? k.slice(2, -1) : k;
+      if (key.includes('*')) return Object.keys(value).filter((x) => wildcard(key, x)).every((x) => matchesPattern(p, value[x]));
       if (value[key] === undefined) return optional;
       return matchesPattern(p, value[key]);
     });
   }
-  return String(pattern).split('|').map((x) => x.trim()).includes(String(value));
+  return String(pattern).split('|').map((x) => x.trim()).some((alt) => {
+    const gt = /^>(\d+)$/.exec(alt);
+    if (gt) return typeof value === 'number' && value > Number(gt[1]);
+    return alt.includes('*') ? wildcard(alt, String(value)) : alt === String(value);
+  });
 }
 
 /**
@@ -52,16 +66,27 @@ function refusedBy(objs: any[], pod: any): string[] {
   const containers = [...(pod.spec.ephemeralContainers ?? []), ...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   return rules.filter((r: any) => {
     for (const p of r.preconditions?.all ?? []) {
-      // the only precondition the pod rules use: "{{ request.object.spec.hostNetwork || `false` }}" Equals false
+      // the preconditions the pod rules use: not a DELETE (we evaluate a CREATE), and
+      // "{{ request.object.spec.hostNetwork || `false` }}" Equals false
+      if (p.key === '{{ request.operation || \'BACKGROUND\' }}') {
+        expect([p.operator, p.value]).toEqual(['NotEquals', 'DELETE']);
+        continue;
+      }
       expect(p.key).toContain('request.object.spec.hostNetwork');
       if ((pod.spec.hostNetwork ?? false) !== p.value) return false;
     }
     if (r.validate.pattern) return !matchesPattern(r.validate.pattern, pod);
+    if (r.validate.anyPattern) return !r.validate.anyPattern.some((p: any) => matchesPattern(p, pod));
+    if (r.validate.deny) {
+      // restrict-volume-types: every key of every volume in the allowed list
+      const [cond] = r.validate.deny.conditions.all;
+      expect([cond.key, cond.operator]).toEqual(['{{ request.object.spec.volumes[].keys(@)[] || \'\' }}', 'AnyNotIn']);
+      return (pod.spec.volumes ?? []).flatMap((v: any) => Object.keys(v)).some((k: string) => !cond.value.includes(k));
+    }
     if (r.validate.foreach[0].list.startsWith('request.object.spec.volumes[?hostPath]')) {
       // restrict-host-paths: each hostPath volume's path in the (wildcard) list, no '..', every mount of it readOnly
       const [inList, dots, writable] = r.validate.foreach[0].deny.conditions.any;
       expect([inList.operator, dots.key, writable.key]).toEqual(['AnyNotIn', '{{ contains(element.hostPath.path, \'..\') }}', expect.stringContaining('readOnly != `true`')]);
-      const wildcard = (w: string, x: string) => new RegExp(`^${w.split('*').map((t) => t.replace(/[.?+^$|()[\]{}\\/]/g, '\\$&')).join('.*')}$`).test(x);
       const mounts = containers.flatMap((c) => c.volumeMounts ?? []);
       return (pod.spec.volumes ?? []).filter((v: any) => v.hostPath).some((v: any) =>
         !inList.value.some((w: string) => wildcard(w, v.hostPath.path)) || v.hostPath.path.includes('..')
@@ -129,6 +154,62 @@ describe('AdmissionGuardrails', () => {
     expect(kyvernoGenerated(unmanaged)).toContain('shop/default-deny');
   });
 
+  test('as strong as upstream Pod Security: container-level seccomp, AppArmor, SELinux, procMount, sysctls, volume types, HostProcess, runAsUser', () => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', { exceptions: [GuardrailException.vpnGateway('wireguard')] });
+    const objs = synthAndValidate(chart);
+    const sc = { runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } };
+    const good = {
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: {
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name: 'app', image: 'app:1.0', securityContext: sc }],
+        volumes: [{ name: 'tmp', emptyDir: {} }, { name: 'cfg', configMap: { name: 'cfg' } }],
+      },
+    };
+    expect(refusedBy(objs, good)).toEqual([]);
+    const bad = (f: (p: any) => void) => {
+      const p = JSON.parse(JSON.stringify(good));
+      f(p);
+      return refusedBy(objs, p);
+    };
+    const ctr = (p: any) => p.spec.containers[0].securityContext;
+    // a container overriding the pod's seccomp profile to Unconfined (passed the pod-level-only rule)
+    expect(bad((p) => { ctr(p).seccompProfile = { type: 'Unconfined' }; })).toEqual(['require-seccomp-runtime-default']);
+    // PSS accepts the profile and runAsNonRoot on every container instead of the pod
+    expect(bad((p) => {
+      p.spec.securityContext = {};
+      Object.assign(ctr(p), { seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true });
+    })).toEqual([]);
+    expect(bad((p) => { p.spec.securityContext = {}; })).toEqual(['require-seccomp-runtime-default']);
+    expect(bad((p) => { ctr(p).runAsUser = 0; })).toEqual(['require-run-as-non-root-user']);
+    expect(bad((p) => { ctr(p).appArmorProfile = { type: 'Unconfined' }; })).toEqual(['restrict-apparmor-profiles']);
+    expect(bad((p) => { p.spec.securityContext.appArmorProfile = { type: 'Unconfined' }; })).toEqual(['restrict-apparmor-profiles']);
+    expect(bad((p) => { p.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }; })).toEqual(['restrict-apparmor-profiles']);
+    expect(bad((p) => { p.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'localhost/k8s-app' }; })).toEqual([]);
+    expect(bad((p) => { ctr(p).seLinuxOptions = { type: 'spc_t' }; })).toEqual(['disallow-selinux-type']);
+    expect(bad((p) => { p.spec.securityContext.seLinuxOptions = { user: 'system_u' }; })).toEqual(['disallow-selinux-user-role']);
+    expect(bad((p) => { ctr(p).seLinuxOptions = { level: 's0:c123,c456' }; })).toEqual([]);
+    expect(bad((p) => { ctr(p).procMount = 'Unmasked'; })).toEqual(['disallow-proc-mount']);
+    expect(bad((p) => { p.spec.securityContext.sysctls = [{ name: 'kernel.core_pattern', value: '|/tmp/x' }]; })).toEqual(['restrict-sysctls']);
+    expect(bad((p) => { p.spec.securityContext.sysctls = [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }]; })).toEqual([]);
+    expect(bad((p) => { ctr(p).windowsOptions = { hostProcess: true }; })).toEqual(['disallow-host-process']);
+    // gitRepo (CVE-2024-10220) and other non-restricted volume types
+    expect(bad((p) => { p.spec.volumes.push({ name: 'src', gitRepo: { repository: 'https://example.com/x.git' } }); })).toEqual(['restrict-volume-types']);
+    expect(bad((p) => { p.spec.volumes.push({ name: 'nfs', nfs: { server: 'nfs', path: '/' } }); })).toEqual(['restrict-volume-types']);
+    // the privileged VPN namespace (PSA privileged: Kyverno is its only control) gets every one of them too
+    const inVpn = (f: (p: any) => void) => bad((p) => { p.metadata.namespace = 'wireguard'; f(p); });
+    expect(inVpn((p) => { ctr(p).seccompProfile = { type: 'Unconfined' }; })).toEqual(['require-seccomp-runtime-default']);
+    expect(inVpn((p) => { ctr(p).appArmorProfile = { type: 'Unconfined' }; ctr(p).seLinuxOptions = { type: 'spc_t' }; }))
+      .toEqual(['disallow-selinux-type', 'restrict-apparmor-profiles']);
+    // the deny/foreach rules never block a DELETE
+    const pod = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening');
+    for (const r of pod.spec.rules.filter((x: any) => x.validate.foreach || x.validate.deny)) {
+      expect([r.name, r.preconditions.all]).toEqual([r.name, expect.arrayContaining([{ key: '{{ request.operation || \'BACKGROUND\' }}', operator: 'NotEquals', value: 'DELETE' }])]);
+    }
+  });
+
   test('GuardrailException: loosens only the named rules in its namespace; every other rule still applies there', () => {
     const chart = Testing.chart();
     new AdmissionGuardrails(chart, 'g', {
@@ -145,15 +226,21 @@ describe('AdmissionGuardrails', () => {
     const podRulesIn = (ns: string) => podRules
       .filter((r: any) => selects(r.match, { kind: 'Pod', metadata: { namespace: ns } }) && !selects(r.exclude, { kind: 'Pod', metadata: { namespace: ns } }))
       .map((r: any) => r.name).sort();
+    // the upstream baseline/restricted controls apply in every namespace, exceptions included
+    const upstream = [
+      'disallow-host-process', 'disallow-proc-mount', 'disallow-selinux-type', 'disallow-selinux-user-role',
+      'restrict-apparmor-profiles', 'restrict-sysctls', 'restrict-volume-types',
+    ];
     const all = [
       'disallow-host-namespaces', 'disallow-host-path', 'disallow-host-ports', 'disallow-privilege-escalation', 'disallow-privileged',
-      'require-read-only-root-filesystem', 'require-run-as-non-root', 'require-seccomp-runtime-default', 'restrict-capabilities',
-    ];
+      'require-read-only-root-filesystem', 'require-run-as-non-root', 'require-run-as-non-root-user', 'require-seccomp-runtime-default',
+      'restrict-capabilities', ...upstream,
+    ].sort();
     expect(podRulesIn('shop')).toEqual(all);
     expect(podRulesIn('wireguard')).toEqual([
       'disallow-host-path', 'disallow-host-pid-ipc', 'disallow-host-ports-without-host-network', 'disallow-privilege-escalation', 'disallow-privileged',
-      'require-read-only-root-filesystem', 'require-seccomp-runtime-default', 'restrict-capabilities-net-admin',
-    ]);
+      'require-read-only-root-filesystem', 'require-seccomp-runtime-default', 'restrict-capabilities-net-admin', ...upstream,
+    ].sort());
     expect(podRulesIn('ingress-nginx')).toEqual(all.filter((r) => r !== 'require-read-only-root-filesystem'));
     expect(podRulesIn('builds')).toEqual(podRulesIn('ingress-nginx'));
     const byName = (n: string) => podRules.find((r: any) => r.name === n);
@@ -185,10 +272,10 @@ describe('AdmissionGuardrails', () => {
     expect(refusedBy(plain.objs, plain.pod)).toEqual([]);
     expect(refusedBy(modprobe.objs, modprobe.pod)).toEqual([]);
     // the module-loading gateway is refused by the exception without loadKernelModule (SYS_MODULE) ...
-    expect(refusedBy(plain.objs, modprobe.pod)).toEqual(['disallow-host-path', 'restrict-capabilities-net-admin']);
+    expect(refusedBy(plain.objs, modprobe.pod)).toEqual(['disallow-host-path', 'restrict-capabilities-net-admin', 'restrict-volume-types']);
     // ... and by the default rules in any other namespace (hostNetwork, root, both capabilities)
     const elsewhere = { ...modprobe.pod, metadata: { ...modprobe.pod.metadata, namespace: 'shop' } };
-    expect(refusedBy(modprobe.objs, elsewhere)).toEqual(['disallow-host-namespaces', 'disallow-host-path', 'require-run-as-non-root', 'restrict-capabilities']);
+    expect(refusedBy(modprobe.objs, elsewhere)).toEqual(['disallow-host-namespaces', 'disallow-host-path', 'require-run-as-non-root', 'require-run-as-non-root-user', 'restrict-capabilities', 'restrict-volume-types']);
     // /lib/modules is the only hostPath the module-loading gateway's namespace admits, and only read-only
     const otherPath = JSON.parse(JSON.stringify(modprobe.pod));
     otherPath.spec.volumes.find((v: any) => v.name === 'modules').hostPath.path = '/lib';
@@ -216,7 +303,7 @@ describe('AdmissionGuardrails', () => {
   test('disallow-host-path: a hostPath pod is refused outside an exception, admitted in the logShipper namespace (read-only, under /var/log)', () => {
     const chart = Testing.chart();
     new AdmissionGuardrails(chart, 'g', {
-      exceptions: [GuardrailException.logShipper('logging'), GuardrailException.of({ namespace: 'any-path', allowHostPath: true })],
+      exceptions: [GuardrailException.logShipper('logging')],
     });
     new FluentdLogShipper(chart, 'fluentd', {
       credentials: kplus.Secret.fromSecretName(chart, 'es', 'es-credentials'), namespace: 'logging', runAsUser: 1000,
@@ -228,11 +315,11 @@ describe('AdmissionGuardrails', () => {
     const rules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
     const hp = rules.find((r: any) => r.name === 'disallow-host-path');
     expect(hp.validate).toMatchObject({ failureAction: 'Enforce', pattern: { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } } });
-    expect(hp.exclude.any[0].resources.namespaces).toEqual(['any-path', ...AdmissionGuardrails.PLATFORM_NAMESPACES, 'logging'].sort());
+    expect(hp.exclude.any[0].resources.namespaces).toEqual([...AdmissionGuardrails.PLATFORM_NAMESPACES, 'logging'].sort());
     // the shipper is admitted in its exception's namespace
     expect(refusedBy(objs, pod)).toEqual([]);
     // the same pod anywhere else is refused by disallow-host-path
-    expect(refusedBy(objs, { ...pod, metadata: { ...pod.metadata, namespace: 'shop' } })).toEqual(['disallow-host-path']);
+    expect(refusedBy(objs, { ...pod, metadata: { ...pod.metadata, namespace: 'shop' } })).toEqual(['disallow-host-path', 'restrict-volume-types']);
     // a pod without volumes, or with an emptyDir only, passes the rule
     const plain = (volumes: any) => ({ ...pod, metadata: { ...pod.metadata, namespace: 'shop' }, spec: { ...pod.spec, volumes } });
     expect(refusedBy(objs, plain(undefined))).toEqual([]);
@@ -249,8 +336,7 @@ describe('AdmissionGuardrails', () => {
     expect(refusedBy(objs, withVolume('/var/logs', true))).toEqual(['restrict-host-paths']);
     expect(refusedBy(objs, withVolume('/var/log/../../etc', true))).toEqual(['restrict-host-paths']);
     expect(refusedBy(objs, withVolume('/var/log/journal', false))).toEqual(['restrict-host-paths']);
-    // allowHostPath without paths: any hostPath, writable
-    expect(refusedBy(objs, { ...withVolume('/etc', false), metadata: { ...pod.metadata, namespace: 'any-path' } })).toEqual([]);
+    // (an exception cannot admit any writable hostPath: allowHostPath requires allowedHostPaths, see the bad-input test)
     // the path rule is the exception's namespace only, with the hardening action
     const restrict = rules.find((r: any) => r.name === 'restrict-host-paths');
     expect(restrict.match.any[0].resources.namespaces).toEqual(['logging']);
@@ -303,6 +389,8 @@ describe('AdmissionGuardrails', () => {
         .toThrow(`GuardrailException.of: invalid allowedHostPaths[1] "${bad}"`);
     }
     expect(GuardrailException.of({ namespace: 'x', allowHostPath: true, allowedHostPaths: ['/b', '/a', '/b'] }).allowedHostPaths).toEqual(['/a', '/b']);
+    expect(() => GuardrailException.of({ namespace: 'x', allowHostPath: true }))
+      .toThrow(/GuardrailException.of: invalid allowedHostPaths \[\]: expected the node directories the exception admits/);
     expect(() => GuardrailException.vpnGateway('vpn', { loadKernelModule: 'yes' as any }))
       .toThrow(/GuardrailException.vpnGateway: invalid options.loadKernelModule "yes": expected true or false/);
     expect(() => new AdmissionGuardrails(chart, 'a', { exceptions: [{ namespace: 'x' } as any] })).toThrow(/invalid exceptions\[0\] .*expected a GuardrailException/);

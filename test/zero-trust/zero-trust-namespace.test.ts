@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Enforcement, EnforcementMode, EnforcementReport, Flows, Peer, Port, ZeroTrustNamespace } from '../../src';
-import { synthAndValidate } from '../util';
+import { errorOf, synthAndValidate } from '../util';
 import { NetpolEvaluator } from './netpol-eval';
 
 const DNS = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
@@ -142,6 +142,28 @@ describe('ZeroTrustNamespace', () => {
     expect(() => db.allowTo(Peer.cidr('203.0.113.0/24'), { ports: [Port.tcp(443)] })).toThrow(/internal-only/);
     Flows.of(chart2).allow(db.pods({ app: 'pg' }), Peer.anyIpv4(), { ports: [Port.tcp(443)] });
     expect(() => Testing.synth(chart2)).toThrow(/db: invalid flows "any-ipv4"/);
+  });
+
+  test('internal-only: a block marked inCluster, or the API server, on public or /0 addresses is refused', () => {
+    const build = (peer: () => Peer) => {
+      const chart = Testing.chart();
+      const db = new ZeroTrustNamespace(chart, 'db', { name: 'db', internalOnly: true });
+      Flows.of(chart).allow(db.pods({ app: 'pg' }), peer(), { ports: [Port.tcp(443)] });
+      return chart;
+    };
+    expect(errorOf(() => Testing.synth(build(() => Peer.cidr('0.0.0.0/0', { inCluster: true, name: 'everything' })))).message)
+      .toMatch(/db: invalid flows "everything \(0.0.0.0\/0\)": expected an in-cluster peer inside the private ranges \(10.0.0.0\/8, 172.16.0.0\/12, 192.168.0.0\/16, 100.64.0.0\/10, fc00::\/7\): namespace db is internal-only/);
+    expect(errorOf(() => Testing.synth(build(() => Peer.kubeApiServer(['172.18.0.2/32', '203.0.113.10/32'])))).message)
+      .toMatch(/invalid flows "kube-apiserver \(203.0.113.10\/32\)"/);
+    expect(errorOf(() => Testing.synth(build(() => Peer.cidr('::/0', { inCluster: true, name: 'v6' })))).message).toMatch(/"v6 \(::\/0\)"/);
+    // a block straddling private and public space is refused too
+    expect(errorOf(() => Testing.synth(build(() => Peer.cidr('10.0.0.0/7', { inCluster: true, name: 'wide' })))).message).toMatch(/"wide \(10.0.0.0\/7\)"/);
+    // private in-cluster blocks (another region's pods, the API server's node address) stay allowed
+    const ok = build(() => Peer.cidr('10.2.0.0/16', { inCluster: true, name: 'eu-pods' }));
+    const ev = new NetpolEvaluator(synthAndValidate(ok));
+    expect(ev.allowed({ namespace: 'db', labels: { app: 'pg' } }, { ip: '10.2.3.4' }, 'TCP', 443)).toBe(true);
+    expect(ev.allowed({ namespace: 'db', labels: { app: 'pg' } }, { ip: '93.184.216.34' }, 'TCP', 443)).toBe(false);
+    synthAndValidate(build(() => Peer.kubeApiServer(['172.18.0.2/32'])));
   });
 
   test('istio injection, extra labels and annotations, configurable PSA', () => {
