@@ -154,7 +154,27 @@ function matchesPattern(pattern: any, value: any): boolean {
       return matchesPattern(p, value[key]);
     });
   }
-  return String(pattern).split('|').map((x) => x.trim()).includes(String(value));
+  return String(pattern).split('|').some((alt) => alt.split('&').every((p) => matchesScalar(p.trim(), value)));
+}
+
+/** One Kyverno scalar pattern (`>n`, `>=n`, `<n`, `<=n`, `!x`, wildcards `*` `?`, or a literal) against a value. */
+function matchesScalar(p: string, value: any): boolean {
+  if (value === null || typeof value === 'object') return false;
+  const op = /^(>=|<=|>|<|!)(.*)$/.exec(p);
+  if (op) {
+    if (op[1] === '!') return !matchesScalar(op[2], value);
+    const [a, b] = [Number(value), Number(op[2])];
+    if (Number.isNaN(a) || Number.isNaN(b) || String(value).trim() === '') return false;
+    return op[1] === '>' ? a > b : op[1] === '>=' ? a >= b : op[1] === '<' ? a < b : a <= b;
+  }
+  if (p.includes('*') || p.includes('?')) return wildcardQ(p, String(value));
+  return p === String(value);
+}
+
+/** Kyverno's wildcard match with `?` (any one character) as well as `*`. */
+function wildcardQ(pattern: string, value: string): boolean {
+  const re = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^$|()[\]{}\\/]/g, '\\$&'))).join('');
+  return new RegExp(`^${re}$`).test(value);
 }
 
 /** Kyverno's wildcard match (`*` any run of characters). */
@@ -165,11 +185,14 @@ function wildcard(pattern: string, value: string): boolean {
 /** True / false when the rule's shape is one the model knows; undefined otherwise (not judged). */
 function ruleRefuses(r: any, pod: any): boolean | undefined {
   for (const p of r.preconditions?.all ?? []) {
+    // the pod is judged on CREATE: upstream's DELETE guard holds
+    if (typeof p.key === 'string' && p.key.includes('request.operation') && p.operator === 'NotEquals' && p.value === 'DELETE') continue;
     if (typeof p.key !== 'string' || !p.key.includes('request.object.spec.hostNetwork')) return undefined;
     if ((pod.spec.hostNetwork ?? false) !== p.value) return false;
   }
   if (r.preconditions?.any) return undefined;
   if (r.validate?.pattern) return !matchesPattern(r.validate.pattern, pod);
+  if (Array.isArray(r.validate?.anyPattern)) return !r.validate.anyPattern.some((p: any) => matchesPattern(p, pod));
   const each = r.validate?.foreach?.[0];
   const conds = each?.deny?.conditions?.any;
   if (!Array.isArray(conds) || typeof each.list !== 'string') return undefined;

@@ -12,7 +12,7 @@ function fixFor(rule: string, namespace: string, byInjection: boolean): string {
       + 'or opt the workload out of injection (label sidecar.istio.io/inject: "false")';
   }
   const exception = rule.startsWith('restrict-capabilities') ? 'allowNetAdmin / allowSysModule'
-    : rule === 'require-run-as-non-root' ? 'allowRoot'
+    : rule.startsWith('require-run-as-non-root') ? 'allowRoot'
       : rule === 'require-read-only-root-filesystem' ? 'allowWritableRootFilesystem'
         : rule.includes('host-path') ? 'allowHostPath with allowedHostPaths'
           : rule.includes('host') ? 'allowHostNetwork' : undefined;
