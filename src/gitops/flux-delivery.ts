@@ -7,6 +7,8 @@ import {
 } from './internal';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
+import { checkProps } from '../core/props-check';
+import { FLUX_DELIVERY_PROPS } from './props-specs';
 
 /**
  * Properties of a {@link FluxDelivery}.
@@ -92,6 +94,7 @@ export class FluxDelivery extends Construct {
   constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
     const p = this.node.path;
+    checkProps(p, 'FluxDeliveryProps', props, FLUX_DELIVERY_PROPS);
     if (!props || typeof props !== 'object') fail(p, 'props', props, 'FluxDeliveryProps');
     const clusters = selectClusters(p, props.fleet, props.clusters);
     validateOutsideClusters(this, props.fleet);

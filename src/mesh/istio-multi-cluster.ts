@@ -1,6 +1,8 @@
 import { trustDomains } from './internal';
 import type { MeshCluster } from './mesh-cluster';
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkProps } from '../core/props-check';
+import { ISTIO_MULTI_CLUSTER_PROPS } from './props-specs';
 
 /**
  * Where sidecars may send traffic to hosts outside the mesh's service registry.
@@ -80,6 +82,7 @@ export class IstioMultiCluster {
    */
   constructor(props: IstioMultiClusterProps) {
     const path = 'IstioMultiCluster';
+    checkProps(path, 'IstioMultiClusterProps', props, ISTIO_MULTI_CLUSTER_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'IstioMultiClusterProps with a meshId');
     }

@@ -12,6 +12,8 @@ import { fail, validateDns1123Label } from '../core/validate';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
+import { checkProps } from '../core/props-check';
+import { MESH_CLUSTER_PROPS } from './props-specs';
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
@@ -142,6 +144,7 @@ export class MeshCluster extends Construct {
   constructor(scope: Construct, id: string, props: MeshClusterProps) {
     super(scope, id);
     const path = this.node.path;
+    checkProps(path, 'MeshClusterProps', props, MESH_CLUSTER_PROPS);
     if (props === undefined || props === null || !(props.mesh instanceof IstioMultiCluster)) {
       fail(path, 'mesh', props?.mesh === undefined ? undefined : String(props.mesh), 'an IstioMultiCluster');
     }

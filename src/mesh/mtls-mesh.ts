@@ -15,6 +15,8 @@ import { Flow, FlowOptions } from '../flows/flow';
 import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
 import { Enforcement } from '../rollout/enforcement';
+import { checkProps } from '../core/props-check';
+import { MTLS_MESH_PROPS } from './props-specs';
 
 /** The namespace label of Istio's default sidecar injection. */
 const INJECTION_LABEL = 'istio-injection';
@@ -186,6 +188,7 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
   constructor(scope: Construct, id: string, props: MtlsMeshProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkProps(path, 'MtlsMeshProps', props, MTLS_MESH_PROPS, true);
     this.trustDomain = props.trustDomain ?? 'cluster.local';
     this.trustDomains = trustDomains(path, this.trustDomain, props.trustDomainAliases);
     this.rootNamespace = props.rootNamespace ?? 'istio-system';

@@ -7,6 +7,8 @@ import {
 } from '../imports/security.istio.io';
 import { toKubeName } from '../core/strings';
 import { fail, isPort, PORT_EXPECTED, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
+import { checkProps } from '../core/props-check';
+import { MTLS_POLICY_PROPS } from './props-specs';
 
 /**
  * The mTLS mode of one port of a workload.
@@ -108,6 +110,7 @@ export class MtlsPolicy extends Construct {
   constructor(scope: Construct, id: string, props: MtlsPolicyProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkProps(path, 'MtlsPolicyProps', props, MTLS_POLICY_PROPS, true);
     const mode = props.mode ?? MtlsMode.STRICT;
     checkMode(path, 'mode', mode);
     if (props.workload !== undefined && props.podLabels !== undefined) {

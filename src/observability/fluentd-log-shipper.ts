@@ -9,6 +9,8 @@ import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
+import { checkProps } from '../core/props-check';
+import { FLUENTD_LOG_SHIPPER_PROPS } from './props-specs';
 
 /** Default image: fluentd with the kubernetes_metadata filter, the CRI parser and the ES 8 output. */
 const DEFAULT_IMAGE = 'fluent/fluentd-kubernetes-daemonset:v1.16.2-debian-elasticsearch8-1.1';
@@ -206,6 +208,7 @@ export class FluentdLogShipper extends Construct {
   constructor(scope: Construct, id: string, props: FluentdLogShipperProps) {
     super(scope, id);
     const path = this.node.path;
+    checkProps(path, 'FluentdLogShipperProps', props, FLUENTD_LOG_SHIPPER_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'props with credentials (a Secret)');
     }

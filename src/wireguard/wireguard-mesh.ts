@@ -6,6 +6,8 @@ import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort, validatePort,
 } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
+import { checkProps } from '../core/props-check';
+import { WIREGUARD_MESH_PROPS } from './props-specs';
 
 /** 32 bytes in base64: 43 characters, the last one with its 2 low bits zero, then `=`. */
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -112,6 +114,7 @@ export class WireguardMesh {
   constructor(props: WireguardMeshProps) {
     const path = props?.name ?? 'WireguardMesh';
     this.path = path;
+    checkProps(String(path), 'WireguardMeshProps', props, WIREGUARD_MESH_PROPS);
     if (props === undefined || props === null || typeof props !== 'object') {
       fail(path, 'props', props, 'an object with a sites list');
     }

@@ -11,6 +11,8 @@ import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { Enforcement } from '../rollout/enforcement';
+import { checkProps } from '../core/props-check';
+import { ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
 interface ChartIndex {
@@ -245,6 +247,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
     const path = this.node.path;
+    checkProps(path, 'ZeroTrustNamespaceProps', props, ZERO_TRUST_NAMESPACE_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'ZeroTrustNamespaceProps with a name');
     }

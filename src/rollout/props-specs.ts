@@ -1,0 +1,47 @@
+/**
+ * Runtime type specs of the props of rollout's public API (checked by `checkProps`; the property
+ * tests compare them with the TypeScript interfaces, so a new prop without a spec fails a test).
+ */
+import { ANALYZER_OPTIONS } from '../analysis/props-specs';
+import { EnforcementMode } from '../core/enforcement';
+import { ENFORCEMENT_EXPECTED, PropsSpec, t } from '../core/props-check';
+
+/** {@link HeldBackPolicy} (rollout/enforcement.ts). */
+export const HELD_BACK_POLICY: PropsSpec = {
+  namespace: t.required(t.str()),
+  kind: t.required(t.str()),
+  name: t.required(t.str()),
+  reason: t.required(t.str()),
+  manifest: t.required(t.any()),
+  cluster: t.str(),
+};
+
+/** {@link EnforcementLookupOptions} (rollout/enforcement.ts). */
+export const ENFORCEMENT_LOOKUP_OPTIONS: PropsSpec = {
+  override: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
+  namespace: t.str(),
+};
+
+/** {@link AuditOnlyPolicy} (rollout/enforcement-report.ts). */
+export const AUDIT_ONLY_POLICY: PropsSpec = {
+  cluster: t.required(t.str()),
+  namespace: t.required(t.str()),
+  kind: t.required(t.str()),
+  name: t.required(t.str()),
+  mechanism: t.required(t.str()),
+};
+
+/** {@link BlockedConnection} (rollout/enforcement-report.ts). */
+export const BLOCKED_CONNECTION: PropsSpec = {
+  cluster: t.required(t.str()),
+  src: t.required(t.str()),
+  dst: t.required(t.str()),
+  today: t.required(t.str()),
+  enforced: t.required(t.str()),
+};
+
+/** {@link EnforcementReportOptions} (rollout/enforcement-report.ts). */
+export const ENFORCEMENT_REPORT_OPTIONS: PropsSpec = {
+  extraObjects: t.arrayOf(t.any()),
+  analyzerOptions: t.struct('AnalyzerOptions', () => ANALYZER_OPTIONS),
+};
