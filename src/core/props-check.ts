@@ -66,7 +66,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** The type constructors of a {@link PropsSpec}. Every check is optional unless wrapped in `t.required`. */
 export const t = {
   /** `true` or `false` (never the string "false"). */
-  bool: (): TypeCheck => make('boolean', 'a boolean (true or false)', (v) => typeof v === 'boolean'),
+  bool: (): TypeCheck => make('boolean', 'true or false (a boolean, not a string)', (v) => typeof v === 'boolean'),
   /** A finite number. */
   num: (): TypeCheck => make('number', 'a finite number', (v) => typeof v === 'number' && Number.isFinite(v)),
   /** A string. */
@@ -79,7 +79,11 @@ export const t = {
   /** A member of an enum object (lazy: `() => PodSecurityLevel`). */
   enumOf: (name: string, enumObj: () => object, expected?: string): TypeCheck => {
     const members = () => Object.values(enumObj());
-    const text = () => expected ?? `a ${name}: one of ${Object.entries(enumObj()).map(([k, m]) => `${name}.${k} (${JSON.stringify(m)})`).join(', ')}`;
+    const text = (): string => {
+      if (expected !== undefined) return expected;
+      const all = Object.entries(enumObj()).map(([k, m]) => `${name}.${k} (${JSON.stringify(m)})`);
+      return all.length < 2 ? all.join('') : `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
+    };
     return make('enum', expected ?? `a ${name}`, (v) => members().includes(v), {
       members,
       check: (path, field, v) => {
@@ -97,10 +101,10 @@ export const t = {
     make('object', expected ?? `an object implementing ${name}`, (v) => v !== null && (typeof v === 'object' || typeof v === 'function') && !Array.isArray(v)),
 
   /** An array whose members all have type `element`. */
-  arrayOf: (element: TypeCheck): TypeCheck => make('array', `an array of ${element.expected.replace(/^an? /, '')}s`, () => true, {
+  arrayOf: (element: TypeCheck): TypeCheck => make('array', `a list, each item ${element.expected}`, () => true, {
     element,
     check: (path, field, v) => {
-      if (!Array.isArray(v)) fail(path, field, v, `an array of ${element.expected}`);
+      if (!Array.isArray(v)) fail(path, field, v, `a list, each item ${element.expected}`);
       for (let i = 0; i < v.length; i++) {
         if (v[i] === undefined || v[i] === null) fail(path, `${field}[${i}]`, v[i], element.expected);
         element.check(path, `${field}[${i}]`, v[i]);
@@ -109,10 +113,10 @@ export const t = {
   }),
 
   /** A `{ [key: string]: T }` map. */
-  mapOf: (element: TypeCheck): TypeCheck => make('map', `a map of strings to ${element.expected.replace(/^an? /, '')}s`, () => true, {
+  mapOf: (element: TypeCheck): TypeCheck => make('map', `an object, each value ${element.expected}`, () => true, {
     element,
     check: (path, field, v) => {
-      if (!isPlainObject(v)) fail(path, field, v, `an object mapping strings to ${element.expected}`);
+      if (!isPlainObject(v)) fail(path, field, v, `an object, each value ${element.expected}`);
       for (const k of Object.keys(v).sort()) {
         const item = v[k];
         if (item === undefined || item === null) fail(path, `${field}[${JSON.stringify(k)}]`, item, element.expected);
@@ -165,9 +169,7 @@ function join(prefix: string, key: string): string {
 }
 
 function checkStruct(path: string, field: string, value: unknown, spec: PropsSpec, name: string): void {
-  if (!isPlainObject(value) && !(value !== null && typeof value === 'object' && !Array.isArray(value))) {
-    fail(path, field === '' ? 'props' : field, value, `${name} (an object)`);
-  }
+  if (!isPlainObject(value)) fail(path, field === '' ? 'props' : field, value, `${name} (an object)`);
   const obj = value as Record<string, unknown>;
   const valid = Object.keys(spec);
   for (const key of Object.keys(obj).sort()) {
@@ -206,6 +208,24 @@ export function checkProps(path: string, name: string, props: unknown, spec: Pro
     fail(path, field === '' ? 'props' : field, props, `${name} (an object)`);
   }
   checkStruct(path, field, props, spec, name);
+}
+
+/**
+ * Checks the options argument of a method or factory: null or a non-object is reported as `arg`,
+ * its fields as `${arg}.field` when `prefixed` (Peer.pods: `options.namespace`), else as `field`.
+ *
+ * @param path construct path or factory name
+ * @param arg the argument's name (`options`)
+ * @param name the options interface name, for messages
+ * @param value what the caller passed
+ * @param spec the fields of the options interface
+ * @param optional whether the argument may be undefined
+ * @param prefixed whether field names start with `${arg}.`
+ */
+export function checkOptions(path: string, arg: string, name: string, value: unknown, spec: PropsSpec, optional: boolean, prefixed: boolean): void {
+  if (value === undefined && optional) return;
+  if (value === undefined || value === null) fail(path, arg, value, `${name} (an object)`);
+  checkStruct(path, prefixed ? arg : '', value, spec, name);
 }
 
 /**

@@ -3,6 +3,8 @@ import { IPeer, Peer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
 import { fail, validateHttpMethod, validateHttpPath } from '../core/validate';
+import { checkOptions } from '../core/props-check';
+import { FLOW_OPTIONS } from './props-specs';
 
 /**
  * An L7 (HTTP) restriction on a flow. NetworkPolicies ignore it (they are L4); the mesh renders
@@ -152,6 +154,7 @@ export class Flow {
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'flow options with ports (e.g. { ports: [Port.tcp(443)] })');
     }
+    checkOptions(path, 'options', 'FlowOptions', options, FLOW_OPTIONS, false, false);
     const allPorts = options.allPorts ?? false;
     const ports = options.ports;
     if (!Array.isArray(ports)) {

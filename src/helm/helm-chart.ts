@@ -5,6 +5,8 @@ import { escapeTemplateText } from './escape';
 import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
 import { Tunable, TunableBinding, renderTunableFormat } from '../core/tunable';
 import { ValidationError } from '../core/validation-error';
+import { checkProps } from '../core/props-check';
+import { HELM_CHART_PROPS } from './props-specs';
 
 /**
  * Metadata of a generated Helm chart.
@@ -87,6 +89,7 @@ export class HelmChart {
    * @param props chart metadata
    */
   public static fromChart(chart: Chart, props: HelmChartProps = {}): HelmChart {
+    checkProps('HelmChart.fromChart', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     return new HelmChart(chart, props.name ?? chartId(chart), props);
   }
 
@@ -98,6 +101,7 @@ export class HelmChart {
    * @param props metadata shared by every chart (`name` is a prefix)
    */
   public static fromApp(app: App, props: HelmChartProps = {}): HelmChart[] {
+    checkProps('HelmChart.fromApp', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     const charts = app.charts.map(c => new HelmChart(c, props.name ? `${props.name}-${chartId(c)}` : chartId(c), props));
     const seen = new Set<string>();
     for (const c of charts) {
@@ -117,6 +121,7 @@ export class HelmChart {
    * @param props metadata shared by every chart (`name` is a prefix)
    */
   public static writeApp(app: App, outdir: string, props: HelmChartProps = {}): HelmChart[] {
+    checkProps('HelmChart.writeApp', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     const charts = HelmChart.fromApp(app, props);
     for (const c of charts) {
       c.write(path.join(outdir, c.name));

@@ -10,6 +10,8 @@ import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } 
 import { Enforcement } from '../rollout/enforcement';
 import { checkProps } from '../core/props-check';
 import { MESH_AUTHORIZATION_PROPS } from './props-specs';
+import { checkOptions } from '../core/props-check';
+import { MESH_POLICY_OPTIONS } from './props-specs';
 
 /**
  * The action of a mesh authorization policy.
@@ -187,6 +189,7 @@ export class MeshAuthorization extends Construct {
    */
   public addPolicy(name: string, action: MeshAction, options: MeshPolicyOptions): void {
     const path = this.node.path;
+    checkOptions(path, 'options', 'MeshPolicyOptions', options, MESH_POLICY_OPTIONS, false, false);
     validateDns1123Subdomain(path, 'name', name);
     if (![MeshAction.ALLOW, MeshAction.DENY, MeshAction.AUDIT].includes(action)) {
       fail(path, 'action', action, 'ALLOW, DENY or AUDIT');

@@ -14,6 +14,8 @@ import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
 import { checkProps } from '../core/props-check';
 import { MESH_CLUSTER_PROPS } from './props-specs';
+import { checkOptions } from '../core/props-check';
+import { EAST_WEST_GATEWAY_FLOW_OPTIONS } from './props-specs';
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };
@@ -220,6 +222,7 @@ export class MeshCluster extends Construct {
    */
   public allowFromEastWestGateway(to: IPeer, options: EastWestGatewayFlowOptions): Flow {
     const path = this.node.path;
+    checkOptions(path, 'options', 'EastWestGatewayFlowOptions', options, EAST_WEST_GATEWAY_FLOW_OPTIONS, false, false);
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'options with the destination ports (e.g. { ports: [Port.tcp(8080)] })');
     }

@@ -17,6 +17,8 @@ import { IPeer, Peer } from '../flows/peer';
 import { Enforcement } from '../rollout/enforcement';
 import { checkProps } from '../core/props-check';
 import { MTLS_MESH_PROPS } from './props-specs';
+import { checkArg, checkOptions, t } from '../core/props-check';
+import { PROTECT_NAMESPACE_OPTIONS, WORKLOAD_MTLS_OPTIONS } from './props-specs';
 
 /** The namespace label of Istio's default sidecar injection. */
 const INJECTION_LABEL = 'istio-injection';
@@ -241,6 +243,7 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
    */
   public protectNamespace(namespace: string, options: ProtectNamespaceOptions = {}): MeshAuthorization {
     const path = this.node.path;
+    checkOptions(path, 'options', 'ProtectNamespaceOptions', options, PROTECT_NAMESPACE_OPTIONS, true, false);
     validateDns1123Label(path, 'namespace', namespace);
     if (namespace === this.rootNamespace) {
       fail(path, 'namespace', namespace, `a namespace other than the Istio root namespace (${this.rootNamespace}): policies there apply mesh-wide`);
@@ -325,6 +328,8 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
    * @param options mode and port modes
    */
   public workloadMtls(workload: kplus.AbstractPod, options: WorkloadMtlsOptions = {}): MtlsPolicy {
+    checkOptions(this.node.path, 'options', 'WorkloadMtlsOptions', options, WORKLOAD_MTLS_OPTIONS, true, false);
+    checkArg(this.node.path, 'workload', workload, t.required(t.instanceOf('AbstractPod', () => kplus.AbstractPod)));
     return new MtlsPolicy(this, `mtls-${toKubeName([workload.node.path])}`, {
       workload,
       mode: options.mode,

@@ -4,6 +4,8 @@ import { Enforcement, HeldBackPolicy } from './enforcement';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 import { AnalyzerOptions } from '../analysis/types';
 import { fail } from '../core/validate';
+import { checkOptions } from '../core/props-check';
+import { ENFORCEMENT_REPORT_OPTIONS } from './props-specs';
 
 const ISTIO_DRY_RUN_ANNOTATION = Enforcement.ISTIO_DRY_RUN_ANNOTATION;
 
@@ -103,6 +105,7 @@ export class EnforcementReport {
    */
   public static of(scope: IConstruct, options: EnforcementReportOptions = {}): EnforcementReport {
     const where = 'EnforcementReport.of';
+    checkOptions(where, 'options', 'EnforcementReportOptions', options, ENFORCEMENT_REPORT_OPTIONS, true, false);
     if (options === null || typeof options !== 'object') {
       fail(where, 'options', options, 'EnforcementReportOptions ({ extraObjects?, analyzerOptions? })');
     }

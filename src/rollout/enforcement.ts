@@ -2,6 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkOptions } from '../core/props-check';
+import { ENFORCEMENT_LOOKUP_OPTIONS } from './props-specs';
 
 /**
  * A policy that AUDIT mode did not emit (Kubernetes NetworkPolicies and Kyverno generate rules
@@ -138,6 +140,7 @@ export class Enforcement {
    * @param options its own prop and the namespace of the policy
    */
   public static resolve(scope: IConstruct, options: EnforcementLookupOptions = {}): EnforcementMode {
+    checkOptions('Enforcement.resolve', 'options', 'EnforcementLookupOptions', options, ENFORCEMENT_LOOKUP_OPTIONS, true, false);
     if (options.override !== undefined) {
       checkMode(scope.node.path, 'enforcement', options.override);
       return options.override;

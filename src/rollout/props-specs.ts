@@ -42,6 +42,7 @@ export const BLOCKED_CONNECTION: PropsSpec = {
 
 /** {@link EnforcementReportOptions} (rollout/enforcement-report.ts). */
 export const ENFORCEMENT_REPORT_OPTIONS: PropsSpec = {
-  extraObjects: t.arrayOf(t.any()),
+  // each object is checked as a Kubernetes object by validateExtraObjects
+  extraObjects: t.any(),
   analyzerOptions: t.struct('AnalyzerOptions', () => ANALYZER_OPTIONS),
 };

@@ -8,6 +8,8 @@ import {
 import { ValidationError } from '../core/validation-error';
 import { checkProps } from '../core/props-check';
 import { WIREGUARD_MESH_PROPS } from './props-specs';
+import { checkOptions } from '../core/props-check';
+import { WIREGUARD_CONFIG_OPTIONS } from './props-specs';
 
 /** 32 bytes in base64: 43 characters, the last one with its 2 low bits zero, then `=`. */
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -279,6 +281,7 @@ export class WireguardMesh {
    * @param options where the private key file is
    */
   public renderConfig(site: string, options?: WireguardConfigOptions): string {
+    checkOptions(this.path, 'options', 'WireguardConfigOptions', options, WIREGUARD_CONFIG_OPTIONS, true, false);
     const s = this.site(site);
     const keyFile = options?.privateKeyFile ?? DEFAULT_PRIVATE_KEY_FILE;
     if (typeof keyFile !== 'string' || !/^\/[^\s%]*$/.test(keyFile)) {

@@ -1,4 +1,6 @@
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkOptions } from '../core/props-check';
+import { GUARDRAIL_EXCEPTION_OPTIONS, VPN_GATEWAY_EXCEPTION_OPTIONS } from './props-specs';
 
 /**
  * What a {@link GuardrailException} allows in its namespace. Every field loosens one rule for that
@@ -104,6 +106,7 @@ export class GuardrailException {
    */
   public static vpnGateway(namespace: string, options: VpnGatewayExceptionOptions = {}): GuardrailException {
     const path = 'GuardrailException.vpnGateway';
+    checkOptions(path, 'options', 'VpnGatewayExceptionOptions', options, VPN_GATEWAY_EXCEPTION_OPTIONS, true, true);
     if (options === null || typeof options !== 'object') {
       fail(path, 'options', options, 'VpnGatewayExceptionOptions ({ loadKernelModule?: boolean })');
     }
@@ -156,6 +159,7 @@ export class GuardrailException {
    * @param options what to allow, and where
    */
   public static of(options: GuardrailExceptionOptions): GuardrailException {
+    checkOptions('GuardrailException.of', 'options', 'GuardrailExceptionOptions', options, GUARDRAIL_EXCEPTION_OPTIONS, false, false);
     return new GuardrailException('GuardrailException.of', options);
   }
 

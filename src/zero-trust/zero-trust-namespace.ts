@@ -13,6 +13,8 @@ import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock
 import { Enforcement } from '../rollout/enforcement';
 import { checkProps } from '../core/props-check';
 import { ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
+import { checkArg, checkOptions, t } from '../core/props-check';
+import { HARDENING_OPTIONS } from './props-specs';
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
 interface ChartIndex {
@@ -499,6 +501,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
    * @default options - fully hardened
    */
   public harden(workload: kplus.AbstractPod, options: HardeningOptions = {}): void {
+    checkOptions(this.node.path, 'options', 'HardeningOptions', options, HARDENING_OPTIONS, true, false);
+    checkArg(this.node.path, 'workload', workload, t.required(t.instanceOf('AbstractPod', () => kplus.AbstractPod)));
     this.hardening.set(workload, options);
   }
 
