@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Flows, GuardrailException, OtelCollector, Peer, Port, ReplicationPolicy, ValidationError, ZeroTrustNamespace } from '../../src';
 import { checkProps, nearestKey, t } from '../../src/core/props-check';
@@ -43,7 +43,7 @@ describe('props-check: runtime types of props (issue 23)', () => {
   });
 
   test('a number where a Duration is expected names the field and the class', () => {
-    const spec = { interval: t.instanceOf('Duration', () => require('cdk8s').Duration) };
+    const spec = { interval: t.instanceOf('Duration', () => Duration) };
     const e = errorOf(() => checkProps('x', 'P', { interval: 30 }, spec));
     expect(e.field).toBe('interval');
     expect(e.expected).toBe('a Duration instance');

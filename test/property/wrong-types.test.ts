@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */
 /**
  * Wrong runtime types (issue 23, class 1): jsii users and plain JavaScript bypass TypeScript. Every
  * prop of every public construct and options-taking factory receives wrong-type values (string
