@@ -7,7 +7,7 @@ import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
 import { FLOWS_TOJSON_WRAPS } from '../flows/internal';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { FLEET_PROPS } from './props-specs';
 
 /**
@@ -125,7 +125,7 @@ export class Fleet extends Construct {
   constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
     const p = this.node.path;
-    checkProps(p, 'FleetProps', props, FLEET_PROPS);
+    checkConstruct(this, 'FleetProps', props, FLEET_PROPS);
     if (!props || !Array.isArray(props.clusters) || props.clusters.length === 0) {
       fail(p, 'clusters', props?.clusters, 'a non-empty list of clusters');
     }

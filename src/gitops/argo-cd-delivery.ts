@@ -7,7 +7,7 @@ import {
 } from './internal';
 import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
 
 /**
@@ -100,7 +100,7 @@ export class ArgoCdDelivery extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
     super(scope, id);
     const p = this.node.path;
-    checkProps(p, 'ArgoCdDeliveryProps', props, ARGO_CD_DELIVERY_PROPS);
+    checkConstruct(this, 'ArgoCdDeliveryProps', props, ARGO_CD_DELIVERY_PROPS);
     if (!props || typeof props !== 'object') fail(p, 'props', props, 'ArgoCdDeliveryProps');
     const clusters = selectClusters(p, props.fleet, props.clusters);
     validateOutsideClusters(this, props.fleet);

@@ -7,7 +7,7 @@ import {
 } from './internal';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { FLUX_DELIVERY_PROPS } from './props-specs';
 
 /**
@@ -94,7 +94,7 @@ export class FluxDelivery extends Construct {
   constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
     const p = this.node.path;
-    checkProps(p, 'FluxDeliveryProps', props, FLUX_DELIVERY_PROPS);
+    checkConstruct(this, 'FluxDeliveryProps', props, FLUX_DELIVERY_PROPS);
     if (!props || typeof props !== 'object') fail(p, 'props', props, 'FluxDeliveryProps');
     const clusters = selectClusters(p, props.fleet, props.clusters);
     validateOutsideClusters(this, props.fleet);

@@ -14,7 +14,7 @@ import {
   fail, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
 } from '../core/validate';
 import { Flows, IFlowContributor, IFlowRenderer, IPeer, Peer } from '../flows';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { SECURE_INGRESS_PROPS } from './props-specs';
 
 /** How a path is matched (`spec.rules[].http.paths[].pathType`). */
@@ -181,7 +181,7 @@ export class SecureIngress extends Construct implements IFlowRenderer, IFlowCont
   constructor(scope: Construct, id: string, props: SecureIngressProps) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'SecureIngressProps', props, SECURE_INGRESS_PROPS);
+    checkConstruct(this, 'SecureIngressProps', props, SECURE_INGRESS_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'SecureIngressProps with rules and a certificate');
     }

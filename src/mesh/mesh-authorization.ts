@@ -8,7 +8,7 @@ import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAc
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 import { Enforcement } from '../rollout/enforcement';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { MESH_AUTHORIZATION_PROPS } from './props-specs';
 import { checkOptions } from '../core/props-check';
 import { MESH_POLICY_OPTIONS } from './props-specs';
@@ -132,7 +132,7 @@ export class MeshAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: MeshAuthorizationProps) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'MeshAuthorizationProps', props, MESH_AUTHORIZATION_PROPS);
+    checkConstruct(this, 'MeshAuthorizationProps', props, MESH_AUTHORIZATION_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'MeshAuthorizationProps with a namespace');
     }

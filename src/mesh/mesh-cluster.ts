@@ -12,7 +12,7 @@ import { fail, validateDns1123Label } from '../core/validate';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { MESH_CLUSTER_PROPS } from './props-specs';
 import { checkOptions } from '../core/props-check';
 import { EAST_WEST_GATEWAY_FLOW_OPTIONS } from './props-specs';
@@ -146,7 +146,7 @@ export class MeshCluster extends Construct {
   constructor(scope: Construct, id: string, props: MeshClusterProps) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'MeshClusterProps', props, MESH_CLUSTER_PROPS);
+    checkConstruct(this, 'MeshClusterProps', props, MESH_CLUSTER_PROPS);
     if (props === undefined || props === null || !(props.mesh instanceof IstioMultiCluster)) {
       fail(path, 'mesh', props?.mesh === undefined ? undefined : String(props.mesh), 'an IstioMultiCluster');
     }

@@ -5,7 +5,7 @@ import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
 import { Flows, IFlowRenderer } from '../flows/flows';
 import { PeerKind } from '../flows/peer';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { MESH_SIDECAR_PROPS } from './props-specs';
 
 /**
@@ -70,7 +70,7 @@ export class MeshSidecar extends Construct implements IFlowRenderer {
   constructor(scope: Construct, id: string, props: MeshSidecarProps) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'MeshSidecarProps', props, MESH_SIDECAR_PROPS);
+    checkConstruct(this, 'MeshSidecarProps', props, MESH_SIDECAR_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'MeshSidecarProps with a namespace');
     }

@@ -15,7 +15,7 @@ import { Flow, FlowOptions } from '../flows/flow';
 import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
 import { Enforcement } from '../rollout/enforcement';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { MTLS_MESH_PROPS } from './props-specs';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { PROTECT_NAMESPACE_OPTIONS, WORKLOAD_MTLS_OPTIONS } from './props-specs';
@@ -190,7 +190,7 @@ export class MtlsMesh extends Construct implements IFlowRenderer, IFlowContribut
   constructor(scope: Construct, id: string, props: MtlsMeshProps = {}) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'MtlsMeshProps', props, MTLS_MESH_PROPS, true);
+    checkConstruct(this, 'MtlsMeshProps', props, MTLS_MESH_PROPS, true);
     this.trustDomain = props.trustDomain ?? 'cluster.local';
     this.trustDomains = trustDomains(path, this.trustDomain, props.trustDomainAliases);
     this.rootNamespace = props.rootNamespace ?? 'istio-system';

@@ -7,7 +7,7 @@ import {
 } from '../imports/security.istio.io';
 import { toKubeName } from '../core/strings';
 import { fail, isPort, PORT_EXPECTED, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { MTLS_POLICY_PROPS } from './props-specs';
 
 /**
@@ -110,7 +110,7 @@ export class MtlsPolicy extends Construct {
   constructor(scope: Construct, id: string, props: MtlsPolicyProps = {}) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'MtlsPolicyProps', props, MTLS_POLICY_PROPS, true);
+    checkConstruct(this, 'MtlsPolicyProps', props, MTLS_POLICY_PROPS, true);
     const mode = props.mode ?? MtlsMode.STRICT;
     checkMode(path, 'mode', mode);
     if (props.workload !== undefined && props.podLabels !== undefined) {

@@ -9,7 +9,7 @@ import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { FLUENTD_LOG_SHIPPER_PROPS } from './props-specs';
 
 /** Default image: fluentd with the kubernetes_metadata filter, the CRI parser and the ES 8 output. */
@@ -208,7 +208,7 @@ export class FluentdLogShipper extends Construct {
   constructor(scope: Construct, id: string, props: FluentdLogShipperProps) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'FluentdLogShipperProps', props, FLUENTD_LOG_SHIPPER_PROPS);
+    checkConstruct(this, 'FluentdLogShipperProps', props, FLUENTD_LOG_SHIPPER_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'props with credentials (a Secret)');
     }

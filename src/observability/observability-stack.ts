@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { FluentdLogShipper, FluentdLogShipperProps } from './fluentd-log-shipper';
 import { OtelCollector, OtelCollectorProps } from './otel-collector';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { OBSERVABILITY_STACK_PROPS } from './props-specs';
 
 /**
@@ -40,7 +40,7 @@ export class ObservabilityStack extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     super(scope, id);
-    checkProps(this.node.path, 'ObservabilityStackProps', props, OBSERVABILITY_STACK_PROPS, true);
+    checkConstruct(this, 'ObservabilityStackProps', props, OBSERVABILITY_STACK_PROPS, true);
     this.collector = new OtelCollector(this, 'Tracing', props.tracing);
     if (props.logging !== undefined) {
       this.logShipper = new FluentdLogShipper(this, 'Logging', props.logging);

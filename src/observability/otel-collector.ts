@@ -18,7 +18,7 @@ import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { OTEL_COLLECTOR_PROPS } from './props-specs';
 
 /**
@@ -220,7 +220,7 @@ export class OtelCollector extends Construct {
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'OtelCollectorProps', props, OTEL_COLLECTOR_PROPS, true);
+    checkConstruct(this, 'OtelCollectorProps', props, OTEL_COLLECTOR_PROPS, true);
     // validation first: nothing is created before every prop is checked
     const name = props.name ?? 'cluster-collector';
     validateDns1123Label(path, 'name', name);

@@ -15,7 +15,7 @@ import {
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { Enforcement } from '../rollout/enforcement';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { ADMISSION_GUARDRAILS_PROPS } from './props-specs';
 
 /**
@@ -118,7 +118,7 @@ export class AdmissionGuardrails extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionGuardrailsProps = {}) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'AdmissionGuardrailsProps', props, ADMISSION_GUARDRAILS_PROPS, true);
+    checkConstruct(this, 'AdmissionGuardrailsProps', props, ADMISSION_GUARDRAILS_PROPS, true);
     const excluded = Array.from(new Set(props.excludedNamespaces ?? ['kube-system', 'kube-public', 'istio-system'])).sort();
     excluded.forEach((n, i) => validateDns1123Label(path, `excludedNamespaces[${i}]`, n));
     (props.netAdminNamespaces ?? []).forEach((n, i) => validateDns1123Label(path, `netAdminNamespaces[${i}]`, n));

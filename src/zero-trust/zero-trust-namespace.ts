@@ -11,7 +11,7 @@ import { Port } from '../core/port';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { Enforcement } from '../rollout/enforcement';
-import { checkProps } from '../core/props-check';
+import { checkConstruct } from '../flows/chart-checks';
 import { ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { HARDENING_OPTIONS } from './props-specs';
@@ -249,7 +249,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer, IFlowRendere
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
     const path = this.node.path;
-    checkProps(path, 'ZeroTrustNamespaceProps', props, ZERO_TRUST_NAMESPACE_PROPS);
+    checkConstruct(this, 'ZeroTrustNamespaceProps', props, ZERO_TRUST_NAMESPACE_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'ZeroTrustNamespaceProps with a name');
     }
