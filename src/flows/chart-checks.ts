@@ -11,9 +11,9 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { Names } from '../core/names';
 import { checkProps, PropsSpec } from '../core/props-check';
 import { fail, LABEL_KEY_EXPECTED } from '../core/validate';
-import { Names } from '../core/names';
 
 /**
  * Largest object (JSON bytes) we emit. etcd refuses requests over 1.5 MiB (`--max-request-bytes`
