@@ -25,7 +25,10 @@ function naiveMerge(ports: Port[]): Port[] {
 const protocol = fc.constantFrom(Protocol.TCP, Protocol.UDP, Protocol.SCTP);
 const port: fc.Arbitrary<Port> = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(protocol, fc.integer({ min: 1, max: 40 })).map(([p, n]) => Port.of(p, n)) },
-  { weight: 3, arbitrary: fc.tuple(protocol, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 10 })).map(([p, a, d]) => Port.range(p, a, a + d)) },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(protocol, fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 10 })).map(([p, a, d]) => Port.range(p, a, a + d)),
+  },
   { weight: 1, arbitrary: protocol.map((p) => Port.all(p)) },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('http', 'grpc', 'metrics'), protocol).map(([n, p]) => Port.named(n, p)) },
 );
