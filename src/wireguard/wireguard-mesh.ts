@@ -10,6 +10,7 @@ import { checkProps } from '../core/props-check';
 import { WIREGUARD_MESH_PROPS } from './props-specs';
 import { checkOptions } from '../core/props-check';
 import { WIREGUARD_CONFIG_OPTIONS } from './props-specs';
+import { validateRemoteHost } from '../core/endpoints';
 
 /** 32 bytes in base64: 43 characters, the last one with its 2 low bits zero, then `=`. */
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -327,6 +328,7 @@ export class WireguardMesh {
     validateHostPort(path, `${at}.endpoint`, s.endpoint);
     const colon = s.endpoint.lastIndexOf(':');
     const endpointHost = s.endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+    validateRemoteHost(path, `${at}.endpoint`, s.endpoint, endpointHost);
     const listenPort = s.listenPort ?? Number(s.endpoint.slice(colon + 1));
     validatePort(path, `${at}.listenPort`, listenPort);
     if (typeof s.publicKey !== 'string' || !WG_KEY.test(s.publicKey)) {
