@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */
 /**
  * Checks of addresses a peer must reach from outside (internal): a WireGuard endpoint of
  * `0.0.0.0`, loopback or multicast is valid `host:port` syntax but no remote peer can reach it.

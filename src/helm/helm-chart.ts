@@ -354,7 +354,9 @@ export class HelmChart {
       if (!found.exists) {
         // a binding to a field the object does not render would silently never reach the values
         throw new ValidationError({
-          path: obj.node.path, field: `tunable binding ${b.pointer}`, value: b.tunables.map(t => t.key).join(', '),
+          path: obj.node.path,
+          field: `tunable binding ${b.pointer}`,
+          value: b.tunables.map(t => t.key).join(', '),
           expected: `a JSON pointer to a field ${obj.kind} ${obj.name} renders (the binding's default ${JSON.stringify(b.expected)} is nowhere in the object)`,
         });
       }

@@ -9,9 +9,8 @@ import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 import { Enforcement } from '../rollout/enforcement';
 import { checkConstruct } from '../flows/chart-checks';
-import { MESH_AUTHORIZATION_PROPS } from './props-specs';
+import { MESH_AUTHORIZATION_PROPS, MESH_POLICY_OPTIONS } from './props-specs';
 import { checkOptions } from '../core/props-check';
-import { MESH_POLICY_OPTIONS } from './props-specs';
 
 /**
  * The action of a mesh authorization policy.

@@ -13,9 +13,8 @@ import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
 import { checkConstruct } from '../flows/chart-checks';
-import { MESH_CLUSTER_PROPS } from './props-specs';
+import { EAST_WEST_GATEWAY_FLOW_OPTIONS, MESH_CLUSTER_PROPS } from './props-specs';
 import { checkOptions } from '../core/props-check';
-import { EAST_WEST_GATEWAY_FLOW_OPTIONS } from './props-specs';
 
 /** Labels of the east-west gateway pods (as Istio's gen-eastwest-gateway.sh sets them). */
 const EW_LABELS = { istio: 'eastwestgateway', app: 'istio-eastwestgateway' };

@@ -16,9 +16,8 @@ import { Flows, IFlowContributor, IFlowRenderer } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
 import { Enforcement } from '../rollout/enforcement';
 import { checkConstruct } from '../flows/chart-checks';
-import { MTLS_MESH_PROPS } from './props-specs';
+import { MTLS_MESH_PROPS, PROTECT_NAMESPACE_OPTIONS, WORKLOAD_MTLS_OPTIONS } from './props-specs';
 import { checkArg, checkOptions, t } from '../core/props-check';
-import { PROTECT_NAMESPACE_OPTIONS, WORKLOAD_MTLS_OPTIONS } from './props-specs';
 
 /** The namespace label of Istio's default sidecar injection. */
 const INJECTION_LABEL = 'istio-injection';

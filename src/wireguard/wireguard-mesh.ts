@@ -6,10 +6,8 @@ import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort, validatePort,
 } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
-import { checkProps } from '../core/props-check';
-import { WIREGUARD_MESH_PROPS } from './props-specs';
-import { checkOptions } from '../core/props-check';
-import { WIREGUARD_CONFIG_OPTIONS } from './props-specs';
+import { checkOptions, checkProps } from '../core/props-check';
+import { WIREGUARD_CONFIG_OPTIONS, WIREGUARD_MESH_PROPS } from './props-specs';
 import { validateRemoteHost } from '../core/endpoints';
 
 /** 32 bytes in base64: 43 characters, the last one with its 2 low bits zero, then `=`. */

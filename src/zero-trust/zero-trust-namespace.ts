@@ -12,9 +12,8 @@ import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQu
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IFlowRenderer, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { Enforcement } from '../rollout/enforcement';
 import { checkConstruct } from '../flows/chart-checks';
-import { ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
+import { HARDENING_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
 import { checkArg, checkOptions, t } from '../core/props-check';
-import { HARDENING_OPTIONS } from './props-specs';
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
 interface ChartIndex {
