@@ -11,6 +11,7 @@ import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
 import { checkConstruct } from '../flows/chart-checks';
 import { FLUENTD_LOG_SHIPPER_PROPS } from './props-specs';
+import { validatePinnedImage } from '../core/image-ref';
 
 /** Default image: fluentd with the kubernetes_metadata filter, the CRI parser and the ES 8 output. */
 const DEFAULT_IMAGE = 'fluent/fluentd-kubernetes-daemonset:v1.16.2-debian-elasticsearch8-1.1';
@@ -228,9 +229,7 @@ export class FluentdLogShipper extends Construct {
       }
     }
     const image = props.image ?? DEFAULT_IMAGE;
-    if (typeof image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(image) || /:latest$/.test(image)) {
-      fail(path, 'image', image, 'an image reference with a tag other than latest, or a digest');
-    }
+    validatePinnedImage(path, 'image', image, DEFAULT_IMAGE);
     const endpoint = props.elasticsearchEndpoint ?? 'elasticsearch.logging:9200';
     validateHostPort(path, 'elasticsearchEndpoint', endpoint);
     const colon = endpoint.lastIndexOf(':');

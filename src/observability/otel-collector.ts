@@ -20,6 +20,7 @@ import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
 import { checkConstruct } from '../flows/chart-checks';
 import { OTEL_COLLECTOR_PROPS } from './props-specs';
+import { validatePinnedImage } from '../core/image-ref';
 
 /**
  * How the OpenTelemetry Operator runs the collector.
@@ -239,9 +240,7 @@ export class OtelCollector extends Construct {
       }
       validatePositiveInteger(path, 'replicas', props.replicas, 'replica count');
     }
-    if (props.image !== undefined && (typeof props.image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(props.image))) {
-      fail(path, 'image', props.image, 'an image reference with a tag or digest (e.g. otel/opentelemetry-collector-contrib:0.140.0)');
-    }
+    if (props.image !== undefined) validatePinnedImage(path, 'image', props.image, 'otel/opentelemetry-collector-contrib:0.140.0');
     const limitMib = props.memoryLimitMib ?? 1500;
     validatePositiveInteger(path, 'memoryLimitMib', limitMib, 'MiB');
     const spikeMib = props.memorySpikeLimitMib;

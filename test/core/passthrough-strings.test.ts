@@ -8,7 +8,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
-import { HelmChart, IngressBackend, IngressCertificate, ReplicationPolicy, SecureIngress, Tunable, WireguardMesh, ZeroTrustNamespace } from '../../src';
+import { FluentdLogShipper, HelmChart, IngressBackend, OtelCollector, IngressCertificate, ReplicationPolicy, SecureIngress, Tunable, WireguardMesh, ZeroTrustNamespace } from '../../src';
 import { isSemverConstraint } from '../../src/helm/chart-inputs';
 import { seedFleet } from '../fleet/fixtures';
 import { errorOf } from '../util';
@@ -53,6 +53,19 @@ describe('pass-through strings', () => {
       expect(e.message).toMatch(/never fires/);
     }
     for (const ok of ['0 0 29 2 *', '0 0 31 1-2 *', '0 0 31 2 MON', '*/15 * * * *']) expect(mk(ok)).not.toThrow();
+  });
+
+  test('an image reference with a registry port and no tag is refused (the port is no tag: it pulls latest)', () => {
+    for (const bad of ['registry.example.com:5000/otel/collector', 'localhost:5000/c', 'otel/c:latest', 'otel/c:', 'otel/c@sha256:abc']) {
+      const e = errorOf(() => new OtelCollector(Testing.chart(), 'o', { image: bad }));
+      expect(e.field).toBe('image');
+      expect(e.message).toContain(JSON.stringify(bad));
+      const f = errorOf(() => new FluentdLogShipper(Testing.chart(), 'f', { credentials: kplus.Secret.fromSecretName(Testing.chart(), 's', 'es'), image: bad }));
+      expect(f.field).toBe('image');
+    }
+    for (const ok of ['registry.example.com:5000/otel/collector:0.140.0', `otel/c@sha256:${'a'.repeat(64)}`]) {
+      expect(() => new OtelCollector(Testing.chart(), 'o', { image: ok })).not.toThrow();
+    }
   });
 
   test('a Chart kubeVersion that is not a semver constraint is refused', () => {
