@@ -11,9 +11,11 @@
  *   --profile             run the children with --cpu-prof (profiles in bench/out/prof)
  *   --out FILE            markdown output (default bench/results.md; '-' for none)
  *   --from-json FILE      only re-render the report of a saved bench/out/results.json
+ *   --no-adversarial      skip the adversarial sizes (bench/adversarial-bench.ts: 4n/n ratios)
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkAdversarial, runAdversarial } from './adversarial-bench';
 import { checkGoals, toMarkdown } from './report';
 import { BenchResults, runBenchmark } from './runner';
 import { helmPath } from '../test/util/helm';
@@ -74,6 +76,12 @@ export function main(argv: string[]): number {
   fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...results, reps, largeReps, analyzerReps }, null, 1));
   const missed = checkGoals(results).filter((g) => g.met === false);
   process.stderr.write(missed.length === 0 ? 'bench: every measured goal met\n' : `bench: ${missed.length} goal(s) missed\n`);
+  if (fromJson === undefined && !argv.includes('--no-adversarial')) {
+    const adversarial = runAdversarial(quick ? 1 : 5);
+    for (const r of adversarial) process.stderr.write(`adversarial: ${r.name}: n=${r.n} ${r.msAtN.toFixed(1)} ms, 4n ${r.msAt4N.toFixed(1)} ms (${r.ratio.toFixed(2)}x)\n`);
+    const quadratic = checkAdversarial(adversarial);
+    if (quadratic.length > 0) process.stderr.write(`bench: superlinear growth:\n${quadratic.join('\n')}\n`);
+  }
   return 0;
 }
 

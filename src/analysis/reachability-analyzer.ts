@@ -8,6 +8,7 @@ import { loadObjects } from './loader';
 import { ParsedResources } from './model';
 import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
 import { AnalyzerOptions, Connection, DiffEntry, Explanation, RenderOptions } from './types';
+import { cutLine, splitAssertionLine } from './assertion-line';
 
 interface Row {
   readonly src: string;
@@ -345,20 +346,23 @@ export class ReachabilityAnalyzer {
   public assertExactly(expected: string[]): void {
     const actual = this.rows.map((r) => ({ pair: `${r.src} => ${r.dst}`, line: `${r.src} => ${r.dst} : ${r.conns}` }));
     const exp = expected.map((l) => l.trim()).filter((l) => l).map((l) => {
-      const m = /^(.+?)\s*=>\s*(.+?)(?:\s+:\s+(.+))?$/.exec(l);
-      if (!m) throw new AnalysisError(`assertExactly: cannot read "${l}" (expected "src => dst : conns" or "src => dst")`);
-      const s = this.resolve(m[1], true).name;
-      const d = this.resolve(m[2], false).name;
-      return { pair: `${s} => ${d}`, line: m[3] ? `${s} => ${d} : ${m[3]}` : undefined };
+      const m = splitAssertionLine(l);
+      if (!m) throw new AnalysisError(`assertExactly: cannot read "${cutLine(l)}" (expected "src => dst : conns" or "src => dst")`);
+      const s = this.resolve(m.src, true).name;
+      const d = this.resolve(m.dst, false).name;
+      return { pair: `${s} => ${d}`, line: m.conns ? `${s} => ${d} : ${m.conns}` : undefined };
     });
     const extra: string[] = [];
     const wrong: string[] = [];
+    const byPair = new Map<string, { pair: string; line?: string }>();
+    for (const e of exp) if (!byPair.has(e.pair)) byPair.set(e.pair, e);
+    const actualPairs = new Set(actual.map((a) => a.pair));
     for (const a of actual) {
-      const e = exp.find((x) => x.pair === a.pair);
+      const e = byPair.get(a.pair);
       if (!e) extra.push(`+ ${a.line}`);
       else if (e.line && e.line !== a.line) wrong.push(`~ ${a.line} (expected ${e.line})`);
     }
-    const missing = exp.filter((e) => !actual.some((a) => a.pair === e.pair)).map((e) => `- ${e.line ?? e.pair}`);
+    const missing = exp.filter((e) => !actualPairs.has(e.pair)).map((e) => `- ${e.line ?? e.pair}`);
     if (extra.length || wrong.length || missing.length) {
       throw new AnalysisError(`allowed connections differ from the declared set (+ unexpectedly allowed, - missing, ~ different ports):\n${[...extra, ...wrong, ...missing].join('\n')}`);
     }

@@ -102,6 +102,10 @@ export function validatePortName(path: string, field: string, name: string): voi
  * with `allowWildcard`, `*.` is allowed as the whole first label.
  */
 export function validateHostname(path: string, field: string, host: string, allowWildcard: boolean = false): void {
+  // an IPv4 literal is also a DNS-1123 subdomain, but the API server refuses it as an Ingress host
+  if (typeof host === 'string' && /^[0-9.]+$/.test(host) && parseIpv4(host) !== undefined) {
+    fail(path, field, host, 'a DNS host name, not an IP address (the API server refuses an IP as an Ingress or Gateway host)');
+  }
   if (!Names.isHostname(host, allowWildcard)) {
     fail(path, field, host, allowWildcard
       ? 'a DNS host name (lowercase DNS-1123 subdomain, at most 253 characters, each label at most 63), optionally starting with \'*.\' as the whole first label, e.g. *.example.com'

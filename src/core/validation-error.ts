@@ -25,10 +25,19 @@ export interface ValidationErrorProps {
   readonly expected: string;
 }
 
+/** Longest rendering of a bad value in a message (a hostile value may be megabytes long). */
+const MAX_RENDERED = 512;
+
 /**
- * Renders a bad value for an error message: JSON for strings and objects, `String()` otherwise.
+ * Renders a bad value for an error message: JSON for strings and objects, `String()` otherwise,
+ * cut to {@link MAX_RENDERED} characters.
  */
 function renderValue(value: any): string {
+  const full = renderFull(value);
+  return full.length <= MAX_RENDERED ? full : `${full.slice(0, MAX_RENDERED)}... (${full.length} characters)`;
+}
+
+function renderFull(value: any): string {
   if (value === undefined) {
     return 'undefined';
   }

@@ -90,5 +90,34 @@ export function cronProblem(expr: string): string | undefined {
       }
     }
   }
-  return undefined;
+  return neverFires(parts);
+}
+
+/** The values a valid field matches. */
+function expand(field: CronField, part: string): Set<number> {
+  const out = new Set<number>();
+  for (const item of part.split(',')) {
+    const [base, stepStr] = item.split('/');
+    const step = stepStr === undefined ? 1 : Number(stepStr);
+    const range = base.split('-');
+    const lo = base === '*' ? field.min : parseValue(field, range[0])!;
+    const hi = base === '*' || (range.length === 1 && stepStr !== undefined) ? field.max : parseValue(field, range[range.length - 1])!;
+    for (let v = lo; v <= hi; v += step) out.add(v);
+  }
+  return out;
+}
+
+/** Longest month lengths (February 29 in leap years). */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A schedule whose days of month exist in none of its months (`0 0 31 2 *`) never fires; with a
+ * day of week too, cron fires on either, so only a `*` day of week is checked.
+ */
+function neverFires(parts: string[]): string | undefined {
+  if (parts[2].startsWith('*') || !parts[4].startsWith('*')) return undefined;
+  const days = expand(FIELDS[2], parts[2]);
+  const months = expand(FIELDS[3], parts[3]);
+  for (const m of months) for (const d of days) if (d <= DAYS_IN_MONTH[m - 1]) return undefined;
+  return `day of month field: "${parts[2]}" never falls in month "${parts[3]}" (the schedule never fires)`;
 }

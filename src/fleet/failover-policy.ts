@@ -7,6 +7,8 @@ import { FleetCrdKind, FleetCrds } from './fleet-crds';
 import { GlobalService } from './global-service';
 import { GslbStrategyType } from './gslb-strategy';
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
+import { FAILOVER_POLICY_PROPS } from './props-specs';
 
 /**
  * Properties of a {@link FailoverPolicy}.
@@ -114,6 +116,7 @@ export class FailoverPolicy extends Construct {
   constructor(fleet: Fleet, id: string, props: FailoverPolicyProps) {
     super(fleet, id);
     const p = this.node.path;
+    checkConstruct(this, 'FailoverPolicyProps', props, FAILOVER_POLICY_PROPS);
     validateDns1123Label(p, 'name', props.name);
     const namespace = props.namespace ?? 'default';
     validateDns1123Label(p, 'namespace', namespace);

@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { ApplyOrder, Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
+import { FLEET_PROPS } from './props-specs';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
 
 /**
  * One cluster of a fleet, as declared.
@@ -122,6 +124,7 @@ export class Fleet extends Construct {
   constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
     const p = this.node.path;
+    checkConstruct(this, 'FleetProps', props, FLEET_PROPS);
     if (!props || !Array.isArray(props.clusters) || props.clusters.length === 0) {
       fail(p, 'clusters', props?.clusters, 'a non-empty list of clusters');
     }

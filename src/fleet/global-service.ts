@@ -11,6 +11,8 @@ import {
   fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
 } from '../core/validate';
 import { IngressBackend, IngressCertificate, IngressController, SecureIngress } from '../ingress';
+import { checkConstruct } from '../flows/chart-checks';
+import { GLOBAL_SERVICE_PROPS } from './props-specs';
 
 /**
  * Global DNS for a {@link GlobalService}.
@@ -217,6 +219,7 @@ export class GlobalService extends Construct {
   constructor(fleet: Fleet, id: string, props: GlobalServiceProps) {
     super(fleet, id);
     const p = this.node.path;
+    checkConstruct(this, 'GlobalServiceProps', props, GLOBAL_SERVICE_PROPS);
     validateDns1123Label(p, 'name', props.name);
     validateDns1123Label(p, 'namespace', props.namespace);
     validatePort(p, 'port', props.port);

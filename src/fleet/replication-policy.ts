@@ -5,6 +5,8 @@ import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { FleetCrdKind, FleetCrds } from './fleet-crds';
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
+import { REPLICATION_POLICY_PROPS } from './props-specs';
 
 /**
  * A database service in a cluster of the fleet.
@@ -105,6 +107,7 @@ export class ReplicationPolicy extends Construct {
   constructor(fleet: Fleet, id: string, props: ReplicationPolicyProps) {
     super(fleet, id);
     const p = this.node.path;
+    checkConstruct(this, 'ReplicationPolicyProps', props, REPLICATION_POLICY_PROPS);
     validateDns1123Label(p, 'name', props.name);
     const checkEndpoint = (field: string, e: ReplicationEndpoint): FleetCluster => {
       if (!e || typeof e !== 'object') fail(p, field, e, 'a { cluster, namespace, service } object');

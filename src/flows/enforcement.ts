@@ -1,6 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ENFORCEMENT_LOOKUP_OPTIONS } from './props-specs';
 import { EnforcementMode } from '../core/enforcement';
+import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label } from '../core/validate';
 
 /**
@@ -169,6 +171,7 @@ export class Enforcement {
    * @param options its own prop and the namespace of the policy
    */
   public static resolve(scope: IConstruct, options: EnforcementLookupOptions = {}): EnforcementMode {
+    checkOptions('Enforcement.resolve', 'options', 'EnforcementLookupOptions', options, ENFORCEMENT_LOOKUP_OPTIONS, true, false);
     if (options.override !== undefined) {
       checkMode(scope.node.path, 'enforcement', options.override);
       return options.override;

@@ -1,6 +1,8 @@
 import { mergePorts, peerKey, peerNamespace } from './internal';
 import { IPeer, Peer, PeerKind } from './peer';
+import { FLOW_OPTIONS } from './props-specs';
 import { Port } from '../core/port';
+import { checkOptions } from '../core/props-check';
 import { stableStringify } from '../core/strings';
 import { fail, validateHttpMethod, validateHttpPath } from '../core/validate';
 
@@ -159,6 +161,7 @@ export class Flow {
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'flow options with ports (e.g. { ports: [Port.tcp(443)] })');
     }
+    checkOptions(path, 'options', 'FlowOptions', options, FLOW_OPTIONS, false, false);
     const allPorts = options.allPorts ?? false;
     const ports = options.ports;
     if (!Array.isArray(ports)) {

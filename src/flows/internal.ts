@@ -19,24 +19,35 @@ export function peerKey(p: IPeer): string {
   });
 }
 
-/** Sorted ports without duplicates or ports contained in another port of the list. */
+/**
+ * Sorted ports without duplicates or ports contained in another port of the list. One sweep over
+ * the sorted list (linear after the sort; a flow may list every port one by one): all-ports of a
+ * protocol come first and contain the rest of it; numbered ports come by first then last port, so
+ * a port is contained iff the kept one with the highest last port reaches it.
+ */
 export function mergePorts(ports: Port[]): Port[] {
   const sorted = [...ports].sort(Port.compare);
   const out: Port[] = [];
+  let all: Port | undefined;
+  let lastNumbered: Port | undefined;
   for (const p of sorted) {
-    if (out.some((q) => q.contains(p))) {
-      continue;
-    }
-    for (let i = out.length - 1; i >= 0; i--) {
-      if (p.contains(out[i])) {
-        out.splice(i, 1);
-      }
+    if (all !== undefined && all.protocol === p.protocol) continue;
+    const prev = out[out.length - 1];
+    if (p.isAll) {
+      all = p;
+    } else if (p.isNamed) {
+      if (prev !== undefined && prev.isEqual(p)) continue;
+    } else {
+      const last = lastNumbered !== undefined && lastNumbered.protocol === p.protocol ? lastNumbered : undefined;
+      if (last !== undefined && last.contains(p)) continue;
+      // same first port, larger range: it contains the one kept just before
+      while (out.length > 0 && out[out.length - 1] === last && last.portNumber === p.portNumber) out.pop();
+      lastNumbered = p;
     }
     out.push(p);
   }
-  return out.sort(Port.compare);
+  return out;
 }
-
 
 /**
  * Namespace of `peer`, or of the other end when `peer` is a relative pod peer (no namespace of its

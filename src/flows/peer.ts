@@ -1,5 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
+import { CIDR_PEER_OPTIONS, DNS_PEER_OPTIONS, PODS_PEER_OPTIONS } from './props-specs';
 import { Cidr } from '../core/cidr';
+import { checkOptions } from '../core/props-check';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 
@@ -265,6 +267,7 @@ export class Peer implements IPeer {
    */
   public static pods(labels: { [key: string]: string }, options: PodsPeerOptions = {}): Peer {
     const path = 'Peer.pods';
+    checkOptions(path, 'options', 'PodsPeerOptions', options, PODS_PEER_OPTIONS, true, true);
     if (labels === undefined || labels === null) {
       fail(path, 'labels', labels, 'a map of pod labels ({} for every pod)');
     }
@@ -340,6 +343,7 @@ export class Peer implements IPeer {
    */
   public static cidr(cidr: string, options: CidrPeerOptions = {}): Peer {
     const path = 'Peer.cidr';
+    checkOptions(path, 'options', 'CidrPeerOptions', options, CIDR_PEER_OPTIONS, true, true);
     const block = ipBlockOf(path, 'cidr', cidr, options.except);
     checkName(path, options.name);
     return new Peer({
@@ -390,6 +394,7 @@ export class Peer implements IPeer {
    */
   public static dns(options: DnsPeerOptions = {}): Peer {
     const path = 'Peer.dns';
+    checkOptions(path, 'options', 'DnsPeerOptions', options, DNS_PEER_OPTIONS, true, true);
     const ns = options.namespace ?? 'kube-system';
     validateDns1123Label(path, 'options.namespace', ns);
     const labels = options.podLabels ?? { 'k8s-app': 'kube-dns' };

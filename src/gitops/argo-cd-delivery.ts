@@ -7,6 +7,8 @@ import {
 } from './internal';
 import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
+import { checkConstruct } from '../flows/chart-checks';
+import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
 
 /**
  * Properties of an {@link ArgoCdDelivery}.
@@ -107,6 +109,7 @@ export class ArgoCdDelivery extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
     super(scope, id);
     const p = this.node.path;
+    checkConstruct(this, 'ArgoCdDeliveryProps', props, ARGO_CD_DELIVERY_PROPS);
     if (!props || typeof props !== 'object') fail(p, 'props', props, 'ArgoCdDeliveryProps');
     const clusters = selectClusters(p, props.fleet, props.clusters);
     validateOutsideClusters(this, props.fleet);

@@ -7,6 +7,8 @@ import {
 } from './internal';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
+import { FLUX_DELIVERY_PROPS } from './props-specs';
 
 /**
  * Properties of a {@link FluxDelivery}.
@@ -111,6 +113,7 @@ export class FluxDelivery extends Construct {
   constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
     const p = this.node.path;
+    checkConstruct(this, 'FluxDeliveryProps', props, FLUX_DELIVERY_PROPS);
     if (!props || typeof props !== 'object') fail(p, 'props', props, 'FluxDeliveryProps');
     const clusters = selectClusters(p, props.fleet, props.clusters);
     validateOutsideClusters(this, props.fleet);

@@ -9,7 +9,8 @@
  * text left unescaped between runs never contains `{{`.
  */
 
-const RUN = /[{}]*(?:\{\{|\}\})[{}]*/g;
+// Maximal brace runs, found in linear time; `[{}]*(?:\{\{|\}\})[{}]*` backtracked quadratically on a long run without `{{`/`}}`.
+const RUN = /[{}]+/g;
 
 /**
  * Escapes every `{{` and `}}` of `text` so that Helm renders `text` back verbatim.
@@ -17,5 +18,5 @@ const RUN = /[{}]*(?:\{\{|\}\})[{}]*/g;
  * @param text manifest text (not containing our own value placeholders)
  */
 export function escapeTemplateText(text: string): string {
-  return text.replace(RUN, run => '{{`' + run + '`}}');
+  return text.replace(RUN, run => (run.includes('{{') || run.includes('}}') ? '{{`' + run + '`}}' : run));
 }

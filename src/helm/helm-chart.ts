@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, IResolver, ResolutionContext, Yaml } from 'cdk8s';
+import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
 import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
 import { Tunable, TunableBinding } from '../core/tunable';
 import { renderTunableFormat } from '../core/tunable-format';
 import { ValidationError } from '../core/validation-error';
+import { checkProps } from '../core/props-check';
+import { HELM_CHART_PROPS } from './props-specs';
 
 /**
  * Metadata of a generated Helm chart.
@@ -88,6 +91,7 @@ export class HelmChart {
    * @param props chart metadata
    */
   public static fromChart(chart: Chart, props: HelmChartProps = {}): HelmChart {
+    checkProps('HelmChart.fromChart', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     return new HelmChart(chart, props.name ?? chartId(chart), props);
   }
 
@@ -99,6 +103,7 @@ export class HelmChart {
    * @param props metadata shared by every chart (`name` is a prefix)
    */
   public static fromApp(app: App, props: HelmChartProps = {}): HelmChart[] {
+    checkProps('HelmChart.fromApp', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     const charts = app.charts.map(c => new HelmChart(c, props.name ? `${props.name}-${chartId(c)}` : chartId(c), props));
     const seen = new Set<string>();
     for (const c of charts) {
@@ -118,6 +123,7 @@ export class HelmChart {
    * @param props metadata shared by every chart (`name` is a prefix)
    */
   public static writeApp(app: App, outdir: string, props: HelmChartProps = {}): HelmChart[] {
+    checkProps('HelmChart.writeApp', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     const charts = HelmChart.fromApp(app, props);
     for (const c of charts) {
       c.write(path.join(outdir, c.name));
@@ -150,6 +156,7 @@ export class HelmChart {
     if (!SEMVER.test(version)) {
       throw new ValidationError({ path: where, field: 'version', value: version, expected: 'a SemVer 2 version such as 1.2.3' });
     }
+    checkKubeVersion(where, props.kubeVersion);
     const appVersion = props.appVersion ?? version;
     if (typeof appVersion !== 'string' || appVersion.length === 0) {
       throw new ValidationError({ path: where, field: 'appVersion', value: appVersion, expected: 'a non-empty string' });
@@ -195,6 +202,7 @@ export class HelmChart {
       if (!fs.existsSync(f)) {
         throw new ValidationError({ path: where, field: 'crdFiles', value: f, expected: 'paths of existing CRD YAML files' });
       }
+      checkCrdFile(where, 'crdFiles', f);
       this.extraCrds[`crds/${path.basename(f)}`] = fs.readFileSync(f, 'utf8');
     }
     this.tunables = values.sorted();
@@ -344,7 +352,16 @@ export class HelmChart {
     for (const b of bindings) {
       const tokens = parsePointer(b.pointer);
       const found = getAt(json, tokens);
-      if (!found.exists || found.value !== b.expected) {
+      if (!found.exists) {
+        // a binding to a field the object does not render would silently never reach the values
+        throw new ValidationError({
+          path: obj.node.path,
+          field: `tunable binding ${b.pointer}`,
+          value: b.tunables.map(t => t.key).join(', '),
+          expected: `a JSON pointer to a field ${obj.kind} ${obj.name} renders (the binding's default ${JSON.stringify(b.expected)} is nowhere in the object)`,
+        });
+      }
+      if (found.value !== b.expected) {
         this.warnings.push(`${obj.node.path}: ${b.pointer} is ${found.exists ? JSON.stringify(found.value) : 'absent'}, not the default ${JSON.stringify(b.expected)} of ${b.tunables.map(t => t.key).join(', ')}: kept as is`);
         continue;
       }

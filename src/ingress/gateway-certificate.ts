@@ -1,4 +1,6 @@
 import { CertificateSource, CertIssuer, CertManagerCertificateOptions } from './ingress-certificate';
+import { GATEWAY_SECRET_OPTIONS } from './props-specs';
+import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateDns1123Subdomain } from '../core/validate';
 
 /**
@@ -26,6 +28,7 @@ export class GatewayCertificate {
    */
   public static fromSecret(secretName: string, options: GatewaySecretOptions = {}): GatewayCertificate {
     const path = 'GatewayCertificate.fromSecret';
+    checkOptions(path, 'options', 'GatewaySecretOptions', options, GATEWAY_SECRET_OPTIONS, true, false);
     validateDns1123Subdomain(path, 'secretName', secretName);
     if (options.namespace !== undefined) {
       validateDns1123Label(path, 'options.namespace', options.namespace);

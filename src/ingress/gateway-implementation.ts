@@ -1,4 +1,6 @@
 import { GATEWAY_NAME_LABEL, GatewayDataPlane } from './gateway-render';
+import { CUSTOM_GATEWAY_IMPLEMENTATION_OPTIONS, ENVOY_GATEWAY_IMPLEMENTATION_OPTIONS, ISTIO_GATEWAY_IMPLEMENTATION_OPTIONS, NGINX_GATEWAY_FABRIC_IMPLEMENTATION_OPTIONS } from './props-specs';
+import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 
 /**
@@ -153,6 +155,7 @@ export class GatewayImplementation {
    */
   public static istio(options: IstioGatewayImplementationOptions = {}): GatewayImplementation {
     const path = 'GatewayImplementation.istio';
+    checkOptions(path, 'options', 'IstioGatewayImplementationOptions', options, ISTIO_GATEWAY_IMPLEMENTATION_OPTIONS, true, false);
     const className = options.className ?? 'istio';
     validateDns1123Subdomain(path, 'className', className);
     const istiodNamespace = options.istiodNamespace ?? 'istio-system';
@@ -182,6 +185,7 @@ export class GatewayImplementation {
    */
   public static envoyGateway(options: EnvoyGatewayImplementationOptions = {}): GatewayImplementation {
     const path = 'GatewayImplementation.envoyGateway';
+    checkOptions(path, 'options', 'EnvoyGatewayImplementationOptions', options, ENVOY_GATEWAY_IMPLEMENTATION_OPTIONS, true, false);
     const className = options.className ?? 'eg';
     validateDns1123Subdomain(path, 'className', className);
     if (options.gatewayNamespaceMode && options.namespace !== undefined) {
@@ -202,6 +206,7 @@ export class GatewayImplementation {
    * @param options class
    */
   public static nginxGatewayFabric(options: NginxGatewayFabricImplementationOptions = {}): GatewayImplementation {
+    checkOptions('GatewayImplementation.nginxGatewayFabric', 'options', 'NginxGatewayFabricImplementationOptions', options, NGINX_GATEWAY_FABRIC_IMPLEMENTATION_OPTIONS, true, false);
     const className = options.className ?? 'nginx';
     validateDns1123Subdomain('GatewayImplementation.nginxGatewayFabric', 'className', className);
     return new GatewayImplementation({ kind: 'nginx-gateway-fabric', className, privilegedPortOffset: 0 });
@@ -217,6 +222,7 @@ export class GatewayImplementation {
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'CustomGatewayImplementationOptions with className and podLabels');
     }
+    checkOptions(path, 'options', 'CustomGatewayImplementationOptions', options, CUSTOM_GATEWAY_IMPLEMENTATION_OPTIONS, false, false);
     validateDns1123Subdomain(path, 'className', options.className);
     if (options.podLabels === undefined || options.podLabels === null) {
       fail(path, 'podLabels', options.podLabels, 'the labels of the data-plane pods');

@@ -1,6 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { ResolvedBackend } from './internal';
 import { fail, validatePort } from '../core/validate';
+import { checkOptions } from '../core/props-check';
+import { SERVICE_BACKEND_OPTIONS, WORKLOAD_BACKEND_OPTIONS } from './props-specs';
 
 /**
  * Options of {@link IngressBackend.fromService}.
@@ -55,6 +57,7 @@ export class IngressBackend {
    * @param options which Service port
    */
   public static fromService(service: kplus.Service, options: ServiceBackendOptions = {}): IngressBackend {
+    checkOptions('IngressBackend.fromService', 'options', 'ServiceBackendOptions', options, SERVICE_BACKEND_OPTIONS, true, true);
     if (!(service instanceof kplus.Service)) {
       fail('IngressBackend.fromService', 'service', String(service), 'a cdk8s-plus Service (kplus.Service)');
     }
@@ -73,6 +76,7 @@ export class IngressBackend {
    */
   public static fromWorkload(workload: kplus.Workload, options: WorkloadBackendOptions = {}): IngressBackend {
     const path = 'IngressBackend.fromWorkload';
+    checkOptions(path, 'options', 'WorkloadBackendOptions', options, WORKLOAD_BACKEND_OPTIONS, true, true);
     if (!(workload instanceof kplus.Workload)) {
       fail(path, 'workload', String(workload), 'a cdk8s-plus workload (kplus.Deployment, kplus.StatefulSet, kplus.DaemonSet)');
     }

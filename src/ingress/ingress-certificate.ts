@@ -1,4 +1,6 @@
 import { fail, validateDns1123Subdomain } from '../core/validate';
+import { checkOptions } from '../core/props-check';
+import { CERT_MANAGER_CERTIFICATE_OPTIONS } from './props-specs';
 
 /**
  * A cert-manager issuer reference: a namespaced `Issuer` (in the Ingress's namespace) or a
@@ -85,6 +87,7 @@ export class IngressCertificate {
    * @param options secret name
    */
   public static certManager(issuer: CertIssuer, options: CertManagerCertificateOptions = {}): IngressCertificate {
+    checkOptions('IngressCertificate.certManager', 'options', 'CertManagerCertificateOptions', options, CERT_MANAGER_CERTIFICATE_OPTIONS, true, true);
     return IngressCertificate.managed('IngressCertificate.certManager', CertificateSource.CERT_MANAGER, issuer, options);
   }
 
@@ -97,6 +100,7 @@ export class IngressCertificate {
    * @param options secret name
    */
   public static certManagerShim(issuer: CertIssuer, options: CertManagerCertificateOptions = {}): IngressCertificate {
+    checkOptions('IngressCertificate.certManagerShim', 'options', 'CertManagerCertificateOptions', options, CERT_MANAGER_CERTIFICATE_OPTIONS, true, true);
     return IngressCertificate.managed('IngressCertificate.certManagerShim', CertificateSource.CERT_MANAGER_SHIM, issuer, options);
   }
 

@@ -1,4 +1,6 @@
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabels } from '../core/validate';
+import { checkOptions } from '../core/props-check';
+import { CUSTOM_INGRESS_CONTROLLER_OPTIONS, ISTIO_INGRESS_GATEWAY_OPTIONS, NGINX_INGRESS_CONTROLLER_OPTIONS } from './props-specs';
 
 /**
  * Options of {@link IngressController.nginx}.
@@ -147,6 +149,7 @@ export class IngressController {
    */
   public static nginx(options: NginxIngressControllerOptions = {}): IngressController {
     const path = 'IngressController.nginx';
+    checkOptions(path, 'options', 'NginxIngressControllerOptions', options, NGINX_INGRESS_CONTROLLER_OPTIONS, true, false);
     const className = options.className ?? 'nginx';
     const namespace = options.namespace ?? 'ingress-nginx';
     const podLabels = options.podLabels ?? {
@@ -184,6 +187,7 @@ export class IngressController {
    */
   public static istio(options: IstioIngressGatewayOptions = {}): IngressController {
     const path = 'IngressController.istio';
+    checkOptions(path, 'options', 'IstioIngressGatewayOptions', options, ISTIO_INGRESS_GATEWAY_OPTIONS, true, false);
     const namespace = options.namespace ?? 'istio-system';
     const podLabels = options.podLabels ?? { istio: 'ingressgateway' };
     validateDns1123Label(path, 'namespace', namespace);
@@ -213,6 +217,7 @@ export class IngressController {
    */
   public static custom(options: CustomIngressControllerOptions): IngressController {
     const path = 'IngressController.custom';
+    checkOptions(path, 'options', 'CustomIngressControllerOptions', options, CUSTOM_INGRESS_CONTROLLER_OPTIONS, false, false);
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'CustomIngressControllerOptions with className, namespace and podLabels');
     }

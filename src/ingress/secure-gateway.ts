@@ -7,12 +7,14 @@ import { checkDataPlaneNamespace, GATEWAY_GROUP, GatewayDataPlane, listenerName,
 import { IngressBackend } from './ingress-backend';
 import { CertificateSource } from './ingress-certificate';
 import { ResolvedBackend, serviceSelector, tlsCovers } from './internal';
+import { SECURE_GATEWAY_PROPS } from './props-specs';
 import { Port } from '../core/port';
 import { shortHash, toKubeName } from '../core/strings';
 import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
 } from '../core/validate';
 import { Flows, IFlowContributor, IFlowRenderer, IPeer, Peer } from '../flows';
+import { checkConstruct } from '../flows/chart-checks';
 import { Certificate } from '../imports/cert-manager.io';
 import {
   Gateway, GatewaySpecListeners, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode,
@@ -198,6 +200,7 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'SecureGatewayProps with namespace, routes and a certificate');
     }
+    checkConstruct(this, 'SecureGatewayProps', props, SECURE_GATEWAY_PROPS);
     const implementation = props.implementation ?? GatewayImplementation.istio();
     if (!(implementation instanceof GatewayImplementation)) {
       fail(path, 'implementation', implementation, 'a GatewayImplementation (GatewayImplementation.istio(), .envoyGateway(), .nginxGatewayFabric(), .custom(...))');

@@ -7,12 +7,14 @@ import { CertificateSource, IngressCertificate } from './ingress-certificate';
 import { IngressController } from './ingress-controller';
 import { NGINX_STRICT_PATH, ResolvedBackend, serviceSelector, tlsCovers } from './internal';
 import { renderIstio } from './istio-render';
+import { SECURE_INGRESS_PROPS } from './props-specs';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import {
   fail, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
 } from '../core/validate';
 import { Flows, IPeer, Peer } from '../flows';
+import { checkConstruct } from '../flows/chart-checks';
 import { Certificate } from '../imports/cert-manager.io';
 
 /** How a path is matched (`spec.rules[].http.paths[].pathType`). */
@@ -179,6 +181,7 @@ export class SecureIngress extends Construct {
   constructor(scope: Construct, id: string, props: SecureIngressProps) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'SecureIngressProps', props, SECURE_INGRESS_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'SecureIngressProps with rules and a certificate');
     }

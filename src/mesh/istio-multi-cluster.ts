@@ -1,5 +1,7 @@
 import { trustDomains } from './internal';
 import type { MeshCluster } from './mesh-cluster';
+import { ISTIO_MULTI_CLUSTER_PROPS } from './props-specs';
+import { checkProps } from '../core/props-check';
 import { fail, validateDns1123Label } from '../core/validate';
 
 /**
@@ -80,6 +82,7 @@ export class IstioMultiCluster {
    */
   constructor(props: IstioMultiClusterProps) {
     const path = 'IstioMultiCluster';
+    checkProps(path, 'IstioMultiClusterProps', props, ISTIO_MULTI_CLUSTER_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'IstioMultiClusterProps with a meshId');
     }

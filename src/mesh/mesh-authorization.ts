@@ -3,9 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { RenderedRule, selectorOf, sortedLabels, trustDomains } from './internal';
 import { MeshRuleProps } from './mesh-rule';
+import { MESH_AUTHORIZATION_PROPS, MESH_POLICY_OPTIONS } from './props-specs';
 import { renderMeshRule } from './rule-render';
 import { EnforcementMode } from '../core/enforcement';
+import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
 import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
 
@@ -137,6 +140,7 @@ export class MeshAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: MeshAuthorizationProps) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'MeshAuthorizationProps', props, MESH_AUTHORIZATION_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'MeshAuthorizationProps with a namespace');
     }
@@ -193,6 +197,7 @@ export class MeshAuthorization extends Construct {
    */
   public addPolicy(name: string, action: MeshAction, options: MeshPolicyOptions): void {
     const path = this.node.path;
+    checkOptions(path, 'options', 'MeshPolicyOptions', options, MESH_POLICY_OPTIONS, false, false);
     validateDns1123Subdomain(path, 'name', name);
     if (![MeshAction.ALLOW, MeshAction.DENY, MeshAction.AUDIT].includes(action)) {
       fail(path, 'action', action, 'ALLOW, DENY or AUDIT');

@@ -5,11 +5,14 @@ import { Construct } from 'constructs';
 import * as jsyaml from 'js-yaml';
 import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
+import { EAST_WEST_GATEWAY_FLOW_OPTIONS, MESH_CLUSTER_PROPS } from './props-specs';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
 import { setIstioCni } from '../core/mesh-install';
 import { Port } from '../core/port';
+import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
@@ -202,6 +205,7 @@ export class MeshCluster extends Construct {
   constructor(scope: Construct, id: string, props: MeshClusterProps) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'MeshClusterProps', props, MESH_CLUSTER_PROPS);
     if (props === undefined || props === null || !(props.mesh instanceof IstioMultiCluster)) {
       fail(path, 'mesh', props?.mesh === undefined ? undefined : String(props.mesh), 'an IstioMultiCluster');
     }
@@ -276,6 +280,7 @@ export class MeshCluster extends Construct {
    */
   public allowFromEastWestGateway(to: IPeer, options: EastWestGatewayFlowOptions): Flow {
     const path = this.node.path;
+    checkOptions(path, 'options', 'EastWestGatewayFlowOptions', options, EAST_WEST_GATEWAY_FLOW_OPTIONS, false, false);
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'options with the destination ports (e.g. { ports: [Port.tcp(8080)] })');
     }

@@ -1,8 +1,10 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { OutboundTrafficPolicy } from './istio-multi-cluster';
+import { MESH_SIDECAR_PROPS } from './props-specs';
 import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
 import { Flows } from '../flows/flows';
 import { PeerKind } from '../flows/peer';
 import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
@@ -69,6 +71,7 @@ export class MeshSidecar extends Construct {
   constructor(scope: Construct, id: string, props: MeshSidecarProps) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'MeshSidecarProps', props, MESH_SIDECAR_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'MeshSidecarProps with a namespace');
     }

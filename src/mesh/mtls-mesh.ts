@@ -8,13 +8,16 @@ import { MeshCluster } from './mesh-cluster';
 import { meshFlowErrors } from './mesh-flow-checks';
 import { MtlsMode } from './mtls-mode';
 import { MtlsPolicy, PortMtls } from './mtls-policy';
+import { MTLS_MESH_PROPS, PROTECT_NAMESPACE_OPTIONS, WORKLOAD_MTLS_OPTIONS } from './props-specs';
 import { UnknownIdentity } from './unknown-identity';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
+import { checkArg, checkOptions, t } from '../core/props-check';
 import { toKubeName } from '../core/strings';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
-import { Enforcement } from '../flows/enforcement';
 import { ValidationError } from '../core/validation-error';
+import { checkConstruct } from '../flows/chart-checks';
+import { Enforcement } from '../flows/enforcement';
 import { Flow, FlowOptions } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
@@ -189,6 +192,7 @@ export class MtlsMesh extends Construct {
   constructor(scope: Construct, id: string, props: MtlsMeshProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'MtlsMeshProps', props, MTLS_MESH_PROPS, true);
     this.trustDomain = props.trustDomain ?? 'cluster.local';
     this.trustDomains = trustDomains(path, this.trustDomain, props.trustDomainAliases);
     this.rootNamespace = props.rootNamespace ?? 'istio-system';
@@ -280,6 +284,7 @@ export class MtlsMesh extends Construct {
    */
   public protectNamespace(namespace: string, options: ProtectNamespaceOptions = {}): MeshAuthorization {
     const path = this.node.path;
+    checkOptions(path, 'options', 'ProtectNamespaceOptions', options, PROTECT_NAMESPACE_OPTIONS, true, false);
     validateDns1123Label(path, 'namespace', namespace);
     if (namespace === this.rootNamespace) {
       fail(path, 'namespace', namespace, `a namespace other than the Istio root namespace (${this.rootNamespace}): policies there apply mesh-wide`);
@@ -364,6 +369,8 @@ export class MtlsMesh extends Construct {
    * @param options mode and port modes
    */
   public workloadMtls(workload: kplus.AbstractPod, options: WorkloadMtlsOptions = {}): MtlsPolicy {
+    checkOptions(this.node.path, 'options', 'WorkloadMtlsOptions', options, WORKLOAD_MTLS_OPTIONS, true, false);
+    checkArg(this.node.path, 'workload', workload, t.required(t.instanceOf('AbstractPod', () => kplus.AbstractPod)));
     return new MtlsPolicy(this, `mtls-${toKubeName([workload.node.path])}`, {
       workload,
       mode: options.mode,

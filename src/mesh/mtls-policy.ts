@@ -2,11 +2,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { MTLS_MODES, selectorOf, sortedLabels } from './internal';
 import { MtlsMode } from './mtls-mode';
+import { MTLS_POLICY_PROPS } from './props-specs';
+import { toKubeName } from '../core/strings';
+import { fail, isPort, PORT_EXPECTED, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
 import {
   PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode,
 } from '../imports/security.istio.io';
-import { toKubeName } from '../core/strings';
-import { fail, isPort, PORT_EXPECTED, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 
 /**
  * The mTLS mode of one port of a workload.
@@ -108,6 +110,7 @@ export class MtlsPolicy extends Construct {
   constructor(scope: Construct, id: string, props: MtlsPolicyProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'MtlsPolicyProps', props, MTLS_POLICY_PROPS, true);
     const mode = props.mode ?? MtlsMode.STRICT;
     checkMode(path, 'mode', mode);
     if (props.workload !== undefined && props.podLabels !== undefined) {

@@ -4,9 +4,12 @@ import {
   CONTAINER_LOG_DIR, ES_PASSWORD_ENV, ES_USER_ENV, FluentdConfigInput, POD_LOG_DIR, renderFluentdConfig,
 } from './fluentd-config';
 import { defaultPeerFor, splitImageTag, validateValuesPrefix } from './internal';
+import { FLUENTD_LOG_SHIPPER_PROPS } from './props-specs';
+import { validatePinnedImage } from '../core/image-ref';
 import { Port } from '../core/port';
 import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
 
@@ -206,6 +209,7 @@ export class FluentdLogShipper extends Construct {
   constructor(scope: Construct, id: string, props: FluentdLogShipperProps) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'FluentdLogShipperProps', props, FLUENTD_LOG_SHIPPER_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'props with credentials (a Secret)');
     }
@@ -225,9 +229,7 @@ export class FluentdLogShipper extends Construct {
       }
     }
     const image = props.image ?? DEFAULT_IMAGE;
-    if (typeof image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(image) || /:latest$/.test(image)) {
-      fail(path, 'image', image, 'an image reference with a tag other than latest, or a digest');
-    }
+    validatePinnedImage(path, 'image', image, DEFAULT_IMAGE);
     const endpoint = props.elasticsearchEndpoint ?? 'elasticsearch.logging:9200';
     validateHostPort(path, 'elasticsearchEndpoint', endpoint);
     const colon = endpoint.lastIndexOf(':');

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { FluentdLogShipper, FluentdLogShipperProps } from './fluentd-log-shipper';
 import { OtelCollector, OtelCollectorProps } from './otel-collector';
+import { OBSERVABILITY_STACK_PROPS } from './props-specs';
+import { checkConstruct } from '../flows/chart-checks';
 
 /**
  * Properties of an {@link ObservabilityStack}.
@@ -38,6 +40,7 @@ export class ObservabilityStack extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     super(scope, id);
+    checkConstruct(this, 'ObservabilityStackProps', props, OBSERVABILITY_STACK_PROPS, true);
     this.collector = new OtelCollector(this, 'Tracing', props.tracing);
     if (props.logging !== undefined) {
       this.logShipper = new FluentdLogShipper(this, 'Logging', props.logging);

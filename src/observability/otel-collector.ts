@@ -7,17 +7,20 @@ import {
 } from './collector-config';
 import { CollectorPipeline, TelemetrySignal } from './collector-pipeline';
 import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT, splitImageTag, validateValuesPrefix } from './internal';
+import { OTEL_COLLECTOR_PROPS } from './props-specs';
+import { validatePinnedImage } from '../core/image-ref';
+import { Port } from '../core/port';
+import { toKubeName } from '../core/strings';
+import { Tunable } from '../core/tunable';
+import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
+import { Flows } from '../flows/flows';
+import { IPeer, Peer } from '../flows/peer';
 import {
   OpenTelemetryCollector, OpenTelemetryCollectorSpec, OpenTelemetryCollectorSpecConfig, OpenTelemetryCollectorSpecManagementState,
   OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
   OpenTelemetryCollectorSpecResourcesRequests, OpenTelemetryCollectorSpecUpgradeStrategy,
 } from '../imports/opentelemetry.io';
-import { Port } from '../core/port';
-import { toKubeName } from '../core/strings';
-import { Tunable } from '../core/tunable';
-import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
-import { Flows } from '../flows/flows';
-import { IPeer, Peer } from '../flows/peer';
 
 /**
  * How the OpenTelemetry Operator runs the collector.
@@ -218,6 +221,7 @@ export class OtelCollector extends Construct {
   constructor(scope: Construct, id: string, props: OtelCollectorProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'OtelCollectorProps', props, OTEL_COLLECTOR_PROPS, true);
     // validation first: nothing is created before every prop is checked
     const name = props.name ?? 'cluster-collector';
     validateDns1123Label(path, 'name', name);
@@ -236,9 +240,7 @@ export class OtelCollector extends Construct {
       }
       validatePositiveInteger(path, 'replicas', props.replicas, 'replica count');
     }
-    if (props.image !== undefined && (typeof props.image !== 'string' || !/^\S+:\S+$|^\S+@sha256:[0-9a-f]{64}$/.test(props.image) || /:latest$/.test(props.image))) {
-      fail(path, 'image', props.image, 'an image reference with a tag other than latest, or a digest (e.g. otel/opentelemetry-collector-contrib:0.140.0)');
-    }
+    if (props.image !== undefined) validatePinnedImage(path, 'image', props.image, 'otel/opentelemetry-collector-contrib:0.140.0');
     const limitMib = props.memoryLimitMib ?? 1500;
     validatePositiveInteger(path, 'memoryLimitMib', limitMib, 'MiB');
     const spikeMib = props.memorySpikeLimitMib;

@@ -1,7 +1,9 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ENFORCEMENT_REPORT_OPTIONS } from './props-specs';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 import { AnalyzerOptions } from '../analysis/types';
+import { checkOptions } from '../core/props-check';
 import { fail } from '../core/validate';
 import { Enforcement, HeldBackPolicy } from '../flows/enforcement';
 
@@ -103,6 +105,7 @@ export class EnforcementReport {
    */
   public static of(scope: IConstruct, options: EnforcementReportOptions = {}): EnforcementReport {
     const where = 'EnforcementReport.of';
+    checkOptions(where, 'options', 'EnforcementReportOptions', options, ENFORCEMENT_REPORT_OPTIONS, true, false);
     if (options === null || typeof options !== 'object') {
       fail(where, 'options', options, 'EnforcementReportOptions ({ extraObjects?, analyzerOptions? })');
     }

@@ -4,6 +4,8 @@ import { DEFAULT_PRIVATE_KEY_FILE, DEFAULT_WIREGUARD_IMAGE, WIREGUARD_GATEWAY_NO
 import { WireguardMesh } from './wireguard-mesh';
 import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
+import { WIREGUARD_GATEWAY_PROPS } from './props-specs';
 
 
 const CONFIG_DIR = '/etc/wireguard/config';
@@ -120,6 +122,7 @@ export class WireguardGateway extends Construct {
   constructor(scope: Construct, id: string, props: WireguardGatewayProps) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'WireguardGatewayProps', props, WIREGUARD_GATEWAY_PROPS);
     if (!(props?.mesh instanceof WireguardMesh)) {
       fail(path, 'mesh', props?.mesh, 'a WireguardMesh');
     }

@@ -6,6 +6,9 @@ import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort, validatePort,
 } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
+import { checkOptions, checkProps } from '../core/props-check';
+import { WIREGUARD_CONFIG_OPTIONS, WIREGUARD_MESH_PROPS } from './props-specs';
+import { validateRemoteHost } from '../core/endpoints';
 
 /** 32 bytes in base64: 43 characters, the last one with its 2 low bits zero, then `=`. */
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -112,6 +115,7 @@ export class WireguardMesh {
   constructor(props: WireguardMeshProps) {
     const path = props?.name ?? 'WireguardMesh';
     this.path = path;
+    checkProps(String(path), 'WireguardMeshProps', props, WIREGUARD_MESH_PROPS);
     if (props === undefined || props === null || typeof props !== 'object') {
       fail(path, 'props', props, 'an object with a sites list');
     }
@@ -276,6 +280,7 @@ export class WireguardMesh {
    * @param options where the private key file is
    */
   public renderConfig(site: string, options?: WireguardConfigOptions): string {
+    checkOptions(this.path, 'options', 'WireguardConfigOptions', options, WIREGUARD_CONFIG_OPTIONS, true, false);
     const s = this.site(site);
     const keyFile = options?.privateKeyFile ?? DEFAULT_PRIVATE_KEY_FILE;
     if (typeof keyFile !== 'string' || !/^\/[^\s%]*$/.test(keyFile)) {
@@ -321,6 +326,7 @@ export class WireguardMesh {
     validateHostPort(path, `${at}.endpoint`, s.endpoint);
     const colon = s.endpoint.lastIndexOf(':');
     const endpointHost = s.endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+    validateRemoteHost(path, `${at}.endpoint`, s.endpoint, endpointHost);
     const listenPort = s.listenPort ?? Number(s.endpoint.slice(colon + 1));
     validatePort(path, `${at}.listenPort`, listenPort);
     if (typeof s.publicKey !== 'string' || !WG_KEY.test(s.publicKey)) {

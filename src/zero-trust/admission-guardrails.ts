@@ -4,9 +4,11 @@ import { Construct } from 'constructs';
 import { guardrailAdmissionErrors } from './guardrail-admission-check';
 import { GuardrailException } from './guardrail-exception';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
+import { ADMISSION_GUARDRAILS_PROPS } from './props-specs';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
 import { EnforcementMode } from '../core/enforcement';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
 import {
   ClusterPolicy,
@@ -185,6 +187,7 @@ export class AdmissionGuardrails extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionGuardrailsProps = {}) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'AdmissionGuardrailsProps', props, ADMISSION_GUARDRAILS_PROPS, true);
     (props.excludedNamespaces ?? []).forEach((n, i) => validateDns1123Label(path, `excludedNamespaces[${i}]`, n));
     const kyvernoNs = props.kyvernoNamespace ?? 'kyverno';
     validateDns1123Label(path, 'kyvernoNamespace', kyvernoNs);

@@ -1,3 +1,5 @@
+import { GUARDRAIL_EXCEPTION_OPTIONS, VPN_GATEWAY_EXCEPTION_OPTIONS } from './props-specs';
+import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label } from '../core/validate';
 
 /**
@@ -105,6 +107,7 @@ export class GuardrailException {
    */
   public static vpnGateway(namespace: string, options: VpnGatewayExceptionOptions = {}): GuardrailException {
     const path = 'GuardrailException.vpnGateway';
+    checkOptions(path, 'options', 'VpnGatewayExceptionOptions', options, VPN_GATEWAY_EXCEPTION_OPTIONS, true, true);
     if (options === null || typeof options !== 'object') {
       fail(path, 'options', options, 'VpnGatewayExceptionOptions ({ loadKernelModule?: boolean })');
     }
@@ -157,6 +160,7 @@ export class GuardrailException {
    * @param options what to allow, and where
    */
   public static of(options: GuardrailExceptionOptions): GuardrailException {
+    checkOptions('GuardrailException.of', 'options', 'GuardrailExceptionOptions', options, GUARDRAIL_EXCEPTION_OPTIONS, false, false);
     return new GuardrailException('GuardrailException.of', options);
   }
 

@@ -7,12 +7,15 @@ import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { podPaths, podSecurityViolations } from './pod-security';
+import { HARDENING_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
 import { istioCniOf } from '../core/mesh-install';
 import { Port } from '../core/port';
+import { checkArg, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
+import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
@@ -267,6 +270,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
     const path = this.node.path;
+    checkConstruct(this, 'ZeroTrustNamespaceProps', props, ZERO_TRUST_NAMESPACE_PROPS);
     if (props === undefined || props === null) {
       fail(path, 'props', props, 'ZeroTrustNamespaceProps with a name');
     }
@@ -519,6 +523,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    * @default options - fully hardened
    */
   public harden(workload: kplus.AbstractPod, options: HardeningOptions = {}): void {
+    checkOptions(this.node.path, 'options', 'HardeningOptions', options, HARDENING_OPTIONS, true, false);
+    checkArg(this.node.path, 'workload', workload, t.required(t.instanceOf('AbstractPod', () => kplus.AbstractPod)));
     this.hardening.set(workload, options);
   }
 

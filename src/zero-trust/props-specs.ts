@@ -1,0 +1,89 @@
+/**
+ * Runtime type specs of the props of zero-trust's public API (checked by `checkProps`; the property
+ * tests compare them with the TypeScript interfaces, so a new prop without a spec fails a test).
+ */
+import { GuardrailAction } from './admission-guardrails';
+import { GuardrailException } from './guardrail-exception';
+import { PodSecurityLevel } from './zero-trust-namespace';
+import { EnforcementMode } from '../core/enforcement';
+import { Port } from '../core/port';
+import { ENFORCEMENT_EXPECTED, PropsSpec, t } from '../core/props-check';
+import { DNS_PEER_OPTIONS } from '../flows/props-specs';
+
+/** {@link HardeningOptions} (zero-trust/hardening-options.ts). */
+export const HARDENING_OPTIONS: PropsSpec = {
+  allowNetBindService: t.bool(),
+  allowNetAdmin: t.bool(),
+  allowNetRaw: t.bool(),
+  automountServiceAccountToken: t.bool(),
+  writableRootFilesystem: t.bool(),
+};
+
+/** {@link NamespaceQuota} (zero-trust/zero-trust-namespace.ts). */
+export const NAMESPACE_QUOTA: PropsSpec = {
+  requestsCpu: t.str(),
+  requestsMemory: t.str(),
+  limitsCpu: t.str(),
+  limitsMemory: t.str(),
+  pods: t.str(),
+  servicesLoadBalancers: t.str(),
+  servicesNodePorts: t.str(),
+};
+
+/** {@link NamespaceLimits} (zero-trust/zero-trust-namespace.ts). */
+export const NAMESPACE_LIMITS: PropsSpec = {
+  defaultRequestCpu: t.str(),
+  defaultRequestMemory: t.str(),
+  defaultLimitCpu: t.str(),
+  defaultLimitMemory: t.str(),
+};
+
+/** {@link ZeroTrustNamespaceProps} (zero-trust/zero-trust-namespace.ts). */
+export const ZERO_TRUST_NAMESPACE_PROPS: PropsSpec = {
+  name: t.required(t.str()),
+  podSecurity: t.enumOf('PodSecurityLevel', () => PodSecurityLevel),
+  dns: t.struct('DnsPeerOptions', () => DNS_PEER_OPTIONS),
+  allowIntraNamespace: t.bool(),
+  internalOnly: t.bool(),
+  kubeApiServerCidrs: t.arrayOf(t.str()),
+  kubeApiServerPorts: t.arrayOf(t.instanceOf('Port', () => Port)),
+  istioInjection: t.bool(),
+  quota: t.struct('NamespaceQuota', () => NAMESPACE_QUOTA),
+  limits: t.struct('NamespaceLimits', () => NAMESPACE_LIMITS),
+  hardenWorkloads: t.bool(),
+  allowLoadBalancers: t.bool(),
+  labels: t.mapOf(t.str()),
+  annotations: t.mapOf(t.str()),
+  enforcement: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
+};
+
+/** {@link GuardrailExceptionOptions} (zero-trust/guardrail-exception.ts). */
+export const GUARDRAIL_EXCEPTION_OPTIONS: PropsSpec = {
+  namespace: t.required(t.str()),
+  allowHostNetwork: t.bool(),
+  allowNetAdmin: t.bool(),
+  allowSysModule: t.bool(),
+  allowRoot: t.bool(),
+  allowWritableRootFilesystem: t.bool(),
+  generateNetworkPolicies: t.bool(),
+  allowHostPath: t.bool(),
+  allowedHostPaths: t.arrayOf(t.str()),
+};
+
+/** {@link VpnGatewayExceptionOptions} (zero-trust/guardrail-exception.ts). */
+export const VPN_GATEWAY_EXCEPTION_OPTIONS: PropsSpec = {
+  loadKernelModule: t.bool(),
+};
+
+/** {@link AdmissionGuardrailsProps} (zero-trust/admission-guardrails.ts). */
+export const ADMISSION_GUARDRAILS_PROPS: PropsSpec = {
+  excludedNamespaces: t.arrayOf(t.str()),
+  kyvernoNamespace: t.str(),
+  netAdminNamespaces: t.arrayOf(t.str()),
+  exceptions: t.arrayOf(t.instanceOf('GuardrailException', () => GuardrailException)),
+  networkPolicyAction: t.enumOf('GuardrailAction', () => GuardrailAction, 'Enforce or Audit (GuardrailAction.ENFORCE or GuardrailAction.AUDIT)'),
+  podHardeningAction: t.enumOf('GuardrailAction', () => GuardrailAction, 'Enforce or Audit (GuardrailAction.ENFORCE or GuardrailAction.AUDIT)'),
+  dnsNamespace: t.str(),
+  dnsPodLabels: t.mapOf(t.str()),
+  enforcement: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
+};
