@@ -69,6 +69,7 @@ export class Flows extends Construct {
   private _sorted?: Flow[];
 
   private readonly _afterRender: Array<() => void> = [];
+  private readonly _meshProxies: Array<{ namespace: string; labels: { [key: string]: string } }> = [];
 
   private constructor(chart: Chart, id: string) {
     super(chart, id);
@@ -218,6 +219,28 @@ export class Flows extends Construct {
       return;
     }
     this._afterRender.push(hook);
+  }
+
+  /**
+   * Declares pods that run an Istio proxy of their own without injection (a gateway istiod
+   * deploys): the mesh counts flows from them as mTLS callers.
+   *
+   * @internal
+   */
+  public _addMeshProxy(namespace: string, labels: { [key: string]: string }): void {
+    this._meshProxies.push({ namespace, labels: { ...labels } });
+  }
+
+  /**
+   * True if `peer` (pods with labels, in `namespace`) selects pods declared with `_addMeshProxy`.
+   *
+   * @internal
+   */
+  public _isMeshProxy(peer: IPeer, namespace: string | undefined): boolean {
+    const labels = peer.podLabels;
+    if (labels === undefined || namespace === undefined) return false;
+    return this._meshProxies.some((p) => p.namespace === namespace && Object.keys(p.labels).length > 0
+      && Object.entries(p.labels).every(([k, v]) => labels[k] === v));
   }
 
   private checkOpen(what: string): void {

@@ -266,6 +266,8 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
       ports: [80, 443].map((p) => Port.tcp(dp.podPort(p))), description: `clients of ${via}`,
     });
     if (dp.istiod) {
+      // istiod deploys the gateway with its own proxy and identity: an mTLS caller of meshed backends
+      flows._addMeshProxy(dp.namespace, dp.podLabels);
       flows.allow(gatewayPeer, Peer.pods(dp.istiod.labels, { namespace: dp.istiod.namespace, name: 'istiod' }), {
         ports: [Port.tcp(15012)], description: `xDS and certificates of ${via}`,
       });

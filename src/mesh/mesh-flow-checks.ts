@@ -103,7 +103,8 @@ export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
     if (dstSidecars !== true) continue;
     const src = f.from.peerKind === PeerKind.IP_BLOCKS ? undefined : f._fromNamespace;
     // a caller is in the mesh only if the chart knows its namespace has sidecars (or it is a gateway of the root namespace)
-    const outside = f.from.peerKind === PeerKind.IP_BLOCKS || (src !== undefined && src !== facts.rootNamespace && hasSidecars(src) !== true);
+    const outside = f.from.peerKind === PeerKind.IP_BLOCKS
+      || (src !== undefined && src !== facts.rootNamespace && hasSidecars(src) !== true && !flows._isMeshProxy(f.from, src));
     const ports = f.allPorts ? [undefined] : f.ports.map((p) => p.portNumber);
     if (outside && ports.some((p) => !acceptsPlaintext(pas, facts.rootNamespace, dst, p))) {
       err(f, `caller ${f.from.peerName} outside the mesh`,
