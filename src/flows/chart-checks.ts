@@ -30,6 +30,17 @@ export const MAX_OBJECT_BYTES = 1_572_864;
 export const MAX_ANNOTATION_BYTES = 262_144;
 
 const CHECKED = Symbol.for('cdk8s-zero-trust.chart-checks');
+const CHECKING = Symbol.for('cdk8s-zero-trust.chart-checks.running');
+const SUMMARY_ONLY = Symbol.for('cdk8s-zero-trust.chart-checks.summary-only');
+
+/**
+ * Checks only the identity of `obj` (duplicates), not its rendered body: for an object whose
+ * spec is derived from other charts' output (an Argo CD AppProject lists what the clusters
+ * contain), where rendering it in the check would synthesize those charts again.
+ */
+export function checkIdentityOnly(obj: ApiObject): void {
+  Object.defineProperty(obj, SUMMARY_ONLY, { value: true });
+}
 
 /** The identity the API server keys objects by. */
 function identity(o: any): string | undefined {
@@ -100,10 +111,25 @@ export function checkChartOutput(chart: Chart, objs: any[]): void {
  * (idempotent: the late objects exist, as in the output); the tree is not changed otherwise.
  */
 function chartCheckErrors(chart: Chart): string[] {
+  const c = chart as any;
+  // an object whose spec synthesizes other charts (an Argo CD AppProject reads the clusters'
+  // output) validates the app again from inside this check: the chart is being checked already
+  if (c[CHECKING]) return [];
+  Object.defineProperty(c, CHECKING, { value: true, configurable: true });
+  try {
+    return chartCheckErrorsOnce(chart);
+  } finally {
+    delete c[CHECKING];
+  }
+}
+
+function chartCheckErrorsOnce(chart: Chart): string[] {
   for (const f of chart.node.children) if (f instanceof Flows) f.render();
   const objs = chart.node.findAll()
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-    .map((o) => o.toJson());
+    .map((o) => ((o as any)[SUMMARY_ONLY]
+      ? { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } }
+      : o.toJson()));
   try {
     checkChartOutput(chart, objs);
     return [];

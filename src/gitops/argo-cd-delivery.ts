@@ -7,7 +7,7 @@ import {
 } from './internal';
 import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
-import { checkConstruct } from '../flows/chart-checks';
+import { checkConstruct, checkIdentityOnly } from '../flows/chart-checks';
 import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
 
 /**
@@ -215,6 +215,7 @@ export class ArgoCdDelivery extends Construct {
         },
       }),
     });
+    checkIdentityOnly(this.project);
   }
 }
 

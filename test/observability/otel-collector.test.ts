@@ -179,7 +179,7 @@ describe('OtelCollector', () => {
       expect(make({ jaegerInsecure: true, jaegerCaFile: '/ca.crt' })).toThrow(/invalid jaegerCaFile "\/ca.crt"/);
       expect(make({ image: 'otel/collector' })).toThrow(/invalid image "otel\/collector"/);
       // a latest tag is refused like a missing one (as FluentdLogShipper and WireguardGateway do)
-      expect(make({ image: 'otel/opentelemetry-collector-contrib:latest' })).toThrow(/invalid image "otel\/opentelemetry-collector-contrib:latest": expected an image reference with a tag other than latest/);
+      expect(make({ image: 'otel/opentelemetry-collector-contrib:latest' })).toThrow(/invalid image "otel\/opentelemetry-collector-contrib:latest": expected an image reference pinned by a tag other than latest/);
       const otel = new OtelCollector(Testing.chart(), 'otel');
       expect(() => otel.addExporter('bad id', {})).toThrow(/invalid exporters "bad id"/);
       expect(() => otel.addProcessor('memory_limiter', {})).toThrow(/invalid processors "memory_limiter"/);

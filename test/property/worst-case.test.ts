@@ -5,7 +5,7 @@
  */
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { expectAnyValidationError, runs } from './arbitraries';
+import { runs } from './arbitraries';
 import { Flows, Peer, Port, Protocol, ZeroTrustNamespace } from '../../src';
 import { splitAssertionLine } from '../../src/analysis/assertion-line';
 import { mergePorts } from '../../src/flows/internal';
@@ -70,10 +70,8 @@ describe('worst-case sizes', () => {
     const ports = Array.from({ length: 65535 }, (_, i) => Port.tcp(i + 1));
     const flow = Flows.of(chart).allow(Peer.pods({ app: 'x' }, { namespace: 'a' }), Peer.pods({ app: 'y' }, { namespace: 'b' }), { ports });
     expect(flow.ports).toHaveLength(65535);
-    const e = expectAnyValidationError(() => Testing.synth(chart));
-    expect(e.field).toMatch(/^NetworkPolicy [ab]\/allow-/);
-    expect(e.value).toMatch(/^"\d+ bytes"$/);
-    expect(e.expected).toMatch(/at most 1572864 bytes/);
+    // the chart checks report as a cdk8s validation error
+    expect(() => Testing.synth(chart)).toThrow(/invalid NetworkPolicy [ab]\/allow-\S+ "\d+ bytes": expected an object of at most 1572864 bytes/);
   });
 
   test('a huge malformed brace run and assertion line finish', () => {
