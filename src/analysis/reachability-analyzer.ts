@@ -1,4 +1,5 @@
 import { AnalysisError } from './analysis-error';
+import { cutLine, splitAssertionLine } from './assertion-line';
 import { ConnSet } from './conn-set';
 import { Engine, INGRESS_CONTROLLER, Workload } from './engine';
 import { routeNotes } from './gateway-api';
@@ -8,7 +9,6 @@ import { loadObjects } from './loader';
 import { ParsedResources } from './model';
 import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
 import { AnalyzerOptions, Connection, DiffEntry, Explanation, RenderOptions } from './types';
-import { cutLine, splitAssertionLine } from './assertion-line';
 
 interface Row {
   readonly src: string;

@@ -6,9 +6,9 @@ import { FleetCluster } from './fleet-cluster';
 import { FleetCrdKind, FleetCrds } from './fleet-crds';
 import { GlobalService } from './global-service';
 import { GslbStrategyType } from './gslb-strategy';
+import { FAILOVER_POLICY_PROPS } from './props-specs';
 import { fail, validateDns1123Label } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
-import { FAILOVER_POLICY_PROPS } from './props-specs';
 
 /**
  * Properties of a {@link FailoverPolicy}.

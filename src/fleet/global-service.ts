@@ -5,14 +5,14 @@ import { Construct } from 'constructs';
 import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
-import { Gslb } from '../imports/k8gb.io';
-import { ServiceExport } from '../imports/multicluster.x-k8s.io';
+import { GLOBAL_SERVICE_PROPS } from './props-specs';
 import {
   fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
 } from '../core/validate';
-import { IngressBackend, IngressCertificate, IngressController, SecureIngress } from '../ingress';
 import { checkConstruct } from '../flows/chart-checks';
-import { GLOBAL_SERVICE_PROPS } from './props-specs';
+import { Gslb } from '../imports/k8gb.io';
+import { ServiceExport } from '../imports/multicluster.x-k8s.io';
+import { IngressBackend, IngressCertificate, IngressController, SecureIngress } from '../ingress';
 
 /**
  * Global DNS for a {@link GlobalService}.

@@ -4,9 +4,9 @@ import { CRON_EXPECTED, cronProblem } from './cron';
 import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { FleetCrdKind, FleetCrds } from './fleet-crds';
+import { REPLICATION_POLICY_PROPS } from './props-specs';
 import { fail, validateDns1123Label } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
-import { REPLICATION_POLICY_PROPS } from './props-specs';
 
 /**
  * A database service in a cluster of the fleet.

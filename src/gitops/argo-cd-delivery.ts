@@ -5,10 +5,10 @@ import { GitOpsSourceOptions } from './gitops-source-options';
 import {
   GroupKind, clusterPaths, inventoryOf, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
 } from './internal';
+import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
 import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
 import { checkConstruct, checkIdentityOnly } from '../flows/chart-checks';
-import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
 
 /**
  * Properties of an {@link ArgoCdDelivery}.

@@ -5,10 +5,10 @@ import { GitOpsSourceOptions } from './gitops-source-options';
 import {
   clusterPaths, fluxDuration, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
 } from './internal';
+import { FLUX_DELIVERY_PROPS } from './props-specs';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
-import { FLUX_DELIVERY_PROPS } from './props-specs';
 
 /**
  * Properties of a {@link FluxDelivery}.

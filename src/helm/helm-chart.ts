@@ -3,12 +3,12 @@ import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, IResolver, ResolutionContext, Yaml } from 'cdk8s';
 import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
+import { HELM_CHART_PROPS } from './props-specs';
 import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
+import { checkProps } from '../core/props-check';
 import { Tunable, TunableBinding } from '../core/tunable';
 import { renderTunableFormat } from '../core/tunable-format';
 import { ValidationError } from '../core/validation-error';
-import { checkProps } from '../core/props-check';
-import { HELM_CHART_PROPS } from './props-specs';
 
 /**
  * Metadata of a generated Helm chart.

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { ResolvedBackend } from './internal';
-import { fail, validatePort } from '../core/validate';
-import { checkOptions } from '../core/props-check';
 import { SERVICE_BACKEND_OPTIONS, WORKLOAD_BACKEND_OPTIONS } from './props-specs';
+import { checkOptions } from '../core/props-check';
+import { fail, validatePort } from '../core/validate';
 
 /**
  * Options of {@link IngressBackend.fromService}.

@@ -1,6 +1,6 @@
-import { fail, validateDns1123Subdomain } from '../core/validate';
-import { checkOptions } from '../core/props-check';
 import { CERT_MANAGER_CERTIFICATE_OPTIONS } from './props-specs';
+import { checkOptions } from '../core/props-check';
+import { fail, validateDns1123Subdomain } from '../core/validate';
 
 /**
  * A cert-manager issuer reference: a namespaced `Issuer` (in the Ingress's namespace) or a

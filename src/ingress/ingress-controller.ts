@@ -1,6 +1,6 @@
-import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabels } from '../core/validate';
-import { checkOptions } from '../core/props-check';
 import { CUSTOM_INGRESS_CONTROLLER_OPTIONS, ISTIO_INGRESS_GATEWAY_OPTIONS, NGINX_INGRESS_CONTROLLER_OPTIONS } from './props-specs';
+import { checkOptions } from '../core/props-check';
+import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabels } from '../core/validate';
 
 /**
  * Options of {@link IngressController.nginx}.

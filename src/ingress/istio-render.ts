@@ -4,10 +4,10 @@
  */
 import { Construct } from 'constructs';
 import { ResolvedBackend } from './internal';
+import { toKubeName } from '../core/strings';
 import {
   Gateway, GatewaySpecServersTlsMode, VirtualService, VirtualServiceSpecHttp, VirtualServiceSpecHttpMatch,
 } from '../imports/networking.istio.io';
-import { toKubeName } from '../core/strings';
 
 /** One route, resolved. */
 export interface IstioRoute {

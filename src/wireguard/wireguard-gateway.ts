@@ -1,11 +1,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DEFAULT_PRIVATE_KEY_FILE, DEFAULT_WIREGUARD_IMAGE, WIREGUARD_GATEWAY_NODE_LABEL } from './constants';
+import { WIREGUARD_GATEWAY_PROPS } from './props-specs';
 import { WireguardMesh } from './wireguard-mesh';
 import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
-import { WIREGUARD_GATEWAY_PROPS } from './props-specs';
 
 
 const CONFIG_DIR = '/etc/wireguard/config';

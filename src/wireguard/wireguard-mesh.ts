@@ -1,14 +1,14 @@
 import { DEFAULT_PRIVATE_KEY_FILE } from './constants';
+import { WIREGUARD_CONFIG_OPTIONS, WIREGUARD_MESH_PROPS } from './props-specs';
 import { WireguardConfigOptions, WireguardSite } from './wireguard-site';
 import { Cidr } from '../core/cidr';
+import { validateRemoteHost } from '../core/endpoints';
 import { formatIp, parseCidr, parseIp } from '../core/ip';
+import { checkOptions, checkProps } from '../core/props-check';
 import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort, validatePort,
 } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
-import { checkOptions, checkProps } from '../core/props-check';
-import { WIREGUARD_CONFIG_OPTIONS, WIREGUARD_MESH_PROPS } from './props-specs';
-import { validateRemoteHost } from '../core/endpoints';
 
 /** 32 bytes in base64: 43 characters, the last one with its 2 low bits zero, then `=`. */
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
