@@ -12,7 +12,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CertIssuer, Fleet, Flows, IngressBackend, IngressCertificate, MtlsMesh, Peer, Port, SecureIngress, UnknownIdentity, ZeroTrustNamespace,
+  CertIssuer, Fleet, Flows, IngressBackend, IngressCertificate, MtlsMesh, MtlsMode, Peer, Port, SecureIngress, UnknownIdentity, ZeroTrustNamespace,
 } from '../src';
 
 /** Services per namespace. */
@@ -74,6 +74,8 @@ export function populateCluster(chart: Chart, services: number, domain: string):
           ports: [Port.tcp(8080)], http: { methods: ['GET'], paths: [`/api/${name}/*`] },
         });
       }
+      // the ingress controller has no sidecar: the front service accepts plain TCP on its HTTP port only
+      mesh.workloadMtls(dep, { portModes: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] });
       new SecureIngress(chart, `${name}-ingress`, {
         name,
         rules: [{ host: `${name}.${domain}`, backend: IngressBackend.fromService(svc) }],
