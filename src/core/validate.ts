@@ -275,3 +275,13 @@ export function compareQuantities(a: string, b: string): number | undefined {
   const d = x.num * y.den - y.num * x.den;
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
+
+/**
+ * Throws if `value` holds a template delimiter (`{{` or `}}`): a field copied into a template that a
+ * controller renders (an Argo CD ApplicationSet with goTemplate) would be executed, not copied.
+ */
+export function validateNoTemplate(path: string, field: string, value: string, renderer: string): void {
+  if (typeof value === 'string' && (value.includes('{{') || value.includes('}}'))) {
+    fail(path, field, value, `a value without "{{" or "}}": ${renderer} renders this field as a Go template, so the braces would be executed, not copied`);
+  }
+}

@@ -6,7 +6,7 @@ import {
   GroupKind, clusterPaths, inventoryOf, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
 } from './internal';
 import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
-import { fail } from '../core/validate';
+import { fail, validateNoTemplate } from '../core/validate';
 import { FleetCluster } from '../fleet';
 import { checkConstruct, checkIdentityOnly } from '../flows/chart-checks';
 
@@ -128,6 +128,10 @@ export class ArgoCdDelivery extends Construct {
     if (typeof include !== 'string' || include === '' || /\s/.test(include)) fail(p, 'include', include, 'a non-empty glob without whitespace, e.g. *.k8s.yaml');
     if (props.include !== undefined && packaging === GitOpsPackaging.HELM) fail(p, 'include', include, 'no include with GitOpsPackaging.HELM (a chart folder is rendered as a whole)');
     const servers = validateServers(p, props.clusterServers, clusters);
+    // these three are copied into the ApplicationSet's template, which Argo CD renders (goTemplate)
+    for (const [field, value] of [['repoUrl', props.repoUrl], ['revision', revision], ['include', include]] as const) {
+      validateNoTemplate(p, field, value, 'the ApplicationSet controller (goTemplate: true)');
+    }
     const keys = props.signatureKeys ?? [];
     if (!Array.isArray(keys)) fail(p, 'signatureKeys', keys, 'a list of GPG key IDs');
     keys.forEach((k, i) => {

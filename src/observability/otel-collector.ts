@@ -403,6 +403,7 @@ export class OtelCollector extends Construct {
    * @param config the exporter's configuration
    */
   public addExporter(id: string, config: any): void {
+    checkExporterEndpoints(this.node.path, id, config);
     this.addComponent('exporters', this.exporters, id, config);
   }
 
@@ -522,4 +523,26 @@ function renderResources(
     },
     memoryLimitMib: memLim.toMebibytes(),
   };
+}
+
+/**
+ * The OTLP exporters' endpoints as the collector parses them: `otlphttp` takes URLs (a missing
+ * scheme fails at collector start-up), `otlp` (gRPC) takes `host:port` or a URL (no path).
+ */
+function checkExporterEndpoints(path: string, id: string, config: any): void {
+  if (config === null || typeof config !== 'object') return;
+  const type = typeof id === 'string' ? id.split('/')[0] : '';
+  if (type === 'otlphttp') {
+    for (const key of ['endpoint', 'traces_endpoint', 'metrics_endpoint', 'logs_endpoint']) {
+      const v = config[key];
+      if (v !== undefined && (typeof v !== 'string' || !/^https?:\/\/[^\s/]+/.test(v))) {
+        fail(path, `exporters.${id}.${key}`, v, 'an http:// or https:// URL (the otlphttp exporter needs the scheme), e.g. https://otlp.example.com:4318');
+      }
+    }
+  } else if (type === 'otlp' && config.endpoint !== undefined) {
+    const v = config.endpoint;
+    if (typeof v !== 'string' || !/^((https?):\/\/)?[^\s/:]+(:\d{1,5})$/.test(v)) {
+      fail(path, `exporters.${id}.endpoint`, v, 'host:port, or http(s)://host:port, without a path (the otlp gRPC exporter), e.g. otel-gateway.observability:4317');
+    }
+  }
 }

@@ -117,6 +117,11 @@ describe('ArgoCdDelivery', () => {
       .toThrow(/invalid clusterServers\["asia-east"\] "http:\/\/a": expected an https:\/\/ API server URL/);
     expect(mk({ name: 'Fleet' })).toThrow(/invalid name "Fleet": expected a DNS-1123 label/);
     expect(mk({ packaging: GitOpsPackaging.HELM, include: '*.yaml' })).toThrow(/invalid include "\*.yaml": expected no include with GitOpsPackaging.HELM/);
+    // fields copied into the goTemplate ApplicationSet: a template fragment would be executed by Argo CD
+    expect(mk({ revision: '{{.cluster}}' })).toThrow(/invalid revision "\{\{.cluster\}\}": expected a value without "\{\{" or "\}\}": the ApplicationSet controller/);
+    expect(mk({ include: '{{.cluster}}*.yaml' })).toThrow(/invalid include .*expected a value without "\{\{"/);
+    expect(mk({ repoUrl: 'https://github.com/example/{{.path}}.git' })).toThrow(/invalid repoUrl .*expected a value without "\{\{"/);
+    expect(mk({ revision: 'release-1.0' })).not.toThrow();
     expect(() => new ArgoCdDelivery(fleet.clusters[0].chart, 'argo', { fleet, repoUrl: REPO }))
       .toThrow(/invalid scope "fleet\/asia-east": expected a chart outside the fleet's cluster charts/);
   });

@@ -182,6 +182,13 @@ describe('OtelCollector', () => {
       expect(make({ image: 'otel/opentelemetry-collector-contrib:latest' })).toThrow(/invalid image "otel\/opentelemetry-collector-contrib:latest": expected an image reference pinned by a tag other than latest/);
       const otel = new OtelCollector(Testing.chart(), 'otel');
       expect(() => otel.addExporter('bad id', {})).toThrow(/invalid exporters "bad id"/);
+      // OTLP endpoints as the collector parses them (it would fail at start-up)
+      expect(() => otel.addExporter('otlphttp/logs', { endpoint: 'loki.logging:3100/otlp' }))
+        .toThrow(/invalid exporters.otlphttp\/logs.endpoint "loki.logging:3100\/otlp": expected an http:\/\/ or https:\/\/ URL/);
+      expect(() => otel.addExporter('otlphttp', { traces_endpoint: 'tempo:4318/v1/traces' })).toThrow(/invalid exporters.otlphttp.traces_endpoint/);
+      expect(() => otel.addExporter('otlp/gw', { endpoint: 'gateway.observability' })).toThrow(/invalid exporters.otlp\/gw.endpoint "gateway.observability": expected host:port/);
+      expect(() => otel.addExporter('otlp/gw', { endpoint: 'gateway.observability:4317' })).not.toThrow();
+      expect(() => otel.addExporter('otlphttp/ok', { endpoint: 'https://loki.logging:3100/otlp' })).not.toThrow();
       expect(() => otel.addProcessor('memory_limiter', {})).toThrow(/invalid processors "memory_limiter"/);
       expect(() => otel.addPipeline({ signal: TelemetrySignal.TRACES, receivers: ['otlp'], exporters: ['otlp/jaeger'] }))
         .toThrow(/invalid pipeline.signal "traces": expected a pipeline id not used yet/);
