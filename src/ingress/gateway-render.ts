@@ -85,9 +85,10 @@ export function sortedMap(m: { [key: string]: string } | undefined): { [key: str
 
 /**
  * One ClusterIP Service per workload backend, with every port it is routed on (the Service is
- * created in the workload's namespace, named by its `serviceName`).
+ * created in the workload's namespace, named by its `serviceName`). Shared by SecureGateway and
+ * SecureIngress; `field` is where the backends sit in the caller's props.
  */
-export function workloadServices(scope: Construct, path: string, backends: ResolvedBackend[]): kplus.Service[] {
+export function workloadServices(scope: Construct, path: string, backends: ResolvedBackend[], field: string = 'routes[].backend'): kplus.Service[] {
   const byWorkload = new Map<kplus.Workload, ResolvedBackend[]>();
   for (const b of backends) {
     if (b.workload) {
@@ -100,16 +101,16 @@ export function workloadServices(scope: Construct, path: string, backends: Resol
     const serviceNames = Array.from(new Set(bs.map((b) => b.serviceName)));
     const key = `${bs[0].namespace}/${serviceNames[0]}`;
     if (serviceNames.length > 1) {
-      fail(path, 'routes[].backend.serviceName', serviceNames, `one Service name per workload ${w.name}`);
+      fail(path, `${field}.serviceName`, serviceNames, `one Service name per workload ${w.name}`);
     }
     if (names.has(key)) {
-      fail(path, 'routes[].backend.serviceName', key, 'a Service name not used for another workload');
+      fail(path, `${field}.serviceName`, key, 'a Service name not used for another workload');
     }
     names.add(key);
     const ports = new Map<number, number>();
     for (const b of bs) {
       if (ports.has(b.servicePort) && ports.get(b.servicePort) !== b.targetPort) {
-        fail(path, 'routes[].backend.servicePort', b.servicePort, `one container port per Service port of workload ${w.name}`);
+        fail(path, `${field}.servicePort`, b.servicePort, `one container port per Service port of workload ${w.name}`);
       }
       ports.set(b.servicePort, b.targetPort);
     }

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { workloadServices } from './gateway-render';
 import { IngressBackend } from './ingress-backend';
 import { CertificateSource, IngressCertificate } from './ingress-certificate';
 import { IngressController } from './ingress-controller';
@@ -349,42 +350,7 @@ export class SecureIngress extends Construct {
     }
 
     // Services for workload backends (one per workload, with every port it is routed on)
-    const byWorkload = new Map<kplus.Workload, ResolvedBackend[]>();
-    for (const b of resolved) {
-      if (b.workload) {
-        byWorkload.set(b.workload, [...(byWorkload.get(b.workload) ?? []), b]);
-      }
-    }
-    const svcNames = new Map<string, kplus.Workload>();
-    for (const [w, bs] of byWorkload) {
-      const names = Array.from(new Set(bs.map((b) => b.serviceName)));
-      if (names.length > 1) {
-        fail(path, 'rules[].backend.serviceName', names, `one Service name per workload ${w.name}`);
-      }
-      if (svcNames.has(names[0])) {
-        fail(path, 'rules[].backend.serviceName', names[0], 'a Service name not used for another workload');
-      }
-      svcNames.set(names[0], w);
-      const ports = new Map<number, number>();
-      for (const b of bs) {
-        if (ports.has(b.servicePort) && ports.get(b.servicePort) !== b.targetPort) {
-          fail(path, 'rules[].backend.servicePort', b.servicePort, `one container port per Service port of workload ${w.name}`);
-        }
-        ports.set(b.servicePort, b.targetPort);
-      }
-      const sorted = Array.from(ports.keys()).sort((a, b) => a - b);
-      this.services.push(new kplus.Service(this, `Service-${w.node.id}`, {
-        metadata: { name: names[0], namespace },
-        type: kplus.ServiceType.CLUSTER_IP,
-        selector: w,
-        ports: sorted.map((sp) => ({
-          port: sp,
-          targetPort: ports.get(sp),
-          protocol: kplus.Protocol.TCP,
-          name: sorted.length > 1 ? `tcp-${sp}` : undefined,
-        })),
-      }));
-    }
+    this.services.push(...workloadServices(this, path, resolved, 'rules[].backend'));
 
     // the Ingress, or the Istio Gateway and VirtualServices
     const hostOrder = Array.from(new Set(rules.map((r) => r.host)));

@@ -167,19 +167,14 @@ function matchesScalar(p: string, value: any): boolean {
     if (Number.isNaN(a) || Number.isNaN(b) || String(value).trim() === '') return false;
     return op[1] === '>' ? a > b : op[1] === '>=' ? a >= b : op[1] === '<' ? a < b : a <= b;
   }
-  if (p.includes('*') || p.includes('?')) return wildcardQ(p, String(value));
+  if (p.includes('*') || p.includes('?')) return wildcard(p, String(value));
   return p === String(value);
 }
 
-/** Kyverno's wildcard match with `?` (any one character) as well as `*`. */
-function wildcardQ(pattern: string, value: string): boolean {
+/** Kyverno's wildcard match: `*` any run of characters, `?` any one character. */
+function wildcard(pattern: string, value: string): boolean {
   const re = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^$|()[\]{}\\/]/g, '\\$&'))).join('');
   return new RegExp(`^${re}$`).test(value);
-}
-
-/** Kyverno's wildcard match (`*` any run of characters). */
-function wildcard(pattern: string, value: string): boolean {
-  return new RegExp(`^${pattern.split('*').map((t) => t.replace(/[.?+^$|()[\]{}\\/]/g, '\\$&')).join('.*')}$`).test(value);
 }
 
 /** True / false when the rule's shape is one the model knows; undefined otherwise (not judged). */
