@@ -333,6 +333,17 @@ describe('SecureGateway refuses bad input', () => {
     for (const f of fragments) expect(e.message).toMatch(f);
   };
 
+  test('wrong JavaScript types and misspelled props name the field, the value and the type', () => {
+    refuse((p) => ({ ...p, requireZeroTrustNamespace: 'false' }), /requireZeroTrustNamespace "false"/, /true or false/);
+    refuse((p) => ({ ...p, routes: null }), /routes null/);
+    refuse((p) => ({ ...p, routes: [null] }), /routes\[0\] null/);
+    refuse((p) => ({ ...p, routes: [{ ...p.routes[0], backend: 'web' }] }), /routes\[0\]\.backend "web"/, /IngressBackend/);
+    refuse((p) => ({ ...p, hsts: 31536000 }), /hsts 31536000/);
+    refuse((p) => ({ ...p, allowedRouteNamespace: ['shop'] }), /allowedRouteNamespace/, /allowedRouteNamespaces/);
+    expect(() => GatewayImplementation.istio({ seccompProfileConfigured: 'yes' } as any)).toThrow(/invalid seccompProfileConfigured "yes"/);
+    expect(() => GatewayCertificate.fromSecret('tls', { namespace: 5 } as any)).toThrow(/invalid namespace 5/);
+  });
+
   test('hosts without TLS, bad hosts and paths', () => {
     refuse((p) => ({ ...p, certificate: undefined, tls: [{ hosts: ['other.example.com'], certificate: GatewayCertificate.fromSecret('x') }] }), /routes\[0\]\.host/, /shop\.example\.com/, /covered by a TLS entry/);
     refuse((p) => ({ ...p, certificate: undefined }), /routes\[0\]\.host/, /TLS only/);
