@@ -7,8 +7,10 @@ import { formatInterval, IpInterval, parseIpAddress, partition } from './ip-rang
 import { IstioLayer, IstioSource } from './istio';
 import { loadObjects } from './loader';
 import { ParsedResources } from './model';
+import { ANALYZER_OPTIONS, RENDER_OPTIONS } from './props-specs';
 import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
 import { AnalyzerOptions, Connection, DiffEntry, Explanation, RenderOptions } from './types';
+import { checkArgs, checkOptions, t } from '../core/props-check';
 
 interface Row {
   readonly src: string;
@@ -52,16 +54,22 @@ function parseAtom(peer: string): IpInterval | undefined {
 export class ReachabilityAnalyzer {
   /** Analyses Kubernetes objects (plain JSON, e.g. from `Testing.synth(chart)` or `app.synth`). */
   public static fromObjects(objects: any[], options?: AnalyzerOptions): ReachabilityAnalyzer {
+    checkArgs('ReachabilityAnalyzer.fromObjects', ['objects', objects, t.required(t.arrayOf(t.any()))]);
+    checkOptions('ReachabilityAnalyzer.fromObjects', 'options', 'AnalyzerOptions', options, ANALYZER_OPTIONS, true, true);
     return new ReachabilityAnalyzer(objects, options ?? {});
   }
 
   /** Analyses YAML/JSON manifest files and directories (recursive). */
   public static fromPaths(paths: string[], options?: AnalyzerOptions): ReachabilityAnalyzer {
+    checkArgs('ReachabilityAnalyzer.fromPaths', ['paths', paths, t.required(t.arrayOf(t.str()))]);
+    checkOptions('ReachabilityAnalyzer.fromPaths', 'options', 'AnalyzerOptions', options, ANALYZER_OPTIONS, true, true);
     return new ReachabilityAnalyzer(loadObjects(paths), options ?? {});
   }
 
   /** What opens (`added`), closes (`removed`) or changes from `before` to `after`. */
   public static diff(before: ReachabilityAnalyzer, after: ReachabilityAnalyzer): ReachabilityDiff {
+    const analyzer = t.required(t.instanceOf('ReachabilityAnalyzer', () => ReachabilityAnalyzer));
+    checkArgs('ReachabilityAnalyzer.diff', ['before', before, analyzer], ['after', after, analyzer]);
     return ReachabilityDiff._compute(before, after);
   }
 
@@ -265,6 +273,7 @@ export class ReachabilityAnalyzer {
    * render options applied (external ranges merged, `label` compact, `conn` the full text).
    */
   public toJsonSummary(options?: RenderOptions): string {
+    checkOptions('ReachabilityAnalyzer.toJsonSummary', 'options', 'RenderOptions', options, RENDER_OPTIONS, true, true);
     const rows = this.renderRows(options).map((r) => {
       const base = { src: r.src, dst: r.dst, conn: r.row.conns.toString(), label: r.label, mtls: r.row.mtls };
       return r.row.l7.length ? { ...base, l7: r.row.l7 } : base;
@@ -274,18 +283,21 @@ export class ReachabilityAnalyzer {
 
   /** A Markdown matrix: one row per source, one column per destination. */
   public toMarkdown(options?: RenderOptions): string {
+    checkOptions('ReachabilityAnalyzer.toMarkdown', 'options', 'RenderOptions', options, RENDER_OPTIONS, true, true);
     const rows = this.renderRows(options);
     return toMarkdown(this.renderPeers(rows), rows);
   }
 
   /** A Mermaid flowchart (namespaces as subgraphs; L7-limited edges dotted). */
   public toMermaid(options?: RenderOptions): string {
+    checkOptions('ReachabilityAnalyzer.toMermaid', 'options', 'RenderOptions', options, RENDER_OPTIONS, true, true);
     const rows = this.renderRows(options);
     return toMermaid(this.renderPeers(rows), rows);
   }
 
   /** A Graphviz DOT digraph (namespaces as clusters; L7-limited edges dashed). */
   public toDot(options?: RenderOptions): string {
+    checkOptions('ReachabilityAnalyzer.toDot', 'options', 'RenderOptions', options, RENDER_OPTIONS, true, true);
     const rows = this.renderRows(options);
     return toDot(this.renderPeers(rows), rows);
   }
@@ -315,6 +327,7 @@ export class ReachabilityAnalyzer {
    * True if `src` may connect to `dst` (on `port`, e.g. `8080`, `TCP/8080`, `udp/53`; any port when omitted).
    */
   public isAllowed(src: string, dst: string, port?: string): boolean {
+    checkArgs('ReachabilityAnalyzer.isAllowed', ['src', src, t.required(t.str())], ['dst', dst, t.required(t.str())], ['port', port, t.str()]);
     const r = this.row(this.resolve(src, true).name, this.resolve(dst, false).name);
     if (!r) return false;
     if (port === undefined) return true;
@@ -344,6 +357,7 @@ export class ReachabilityAnalyzer {
    * (any connections). The error lists what is unexpectedly open (+) and what is missing (-).
    */
   public assertExactly(expected: string[]): void {
+    checkArgs('ReachabilityAnalyzer.assertExactly', ['expected', expected, t.required(t.arrayOf(t.str()))]);
     const actual = this.rows.map((r) => ({ pair: `${r.src} => ${r.dst}`, line: `${r.src} => ${r.dst} : ${r.conns}` }));
     const exp = expected.map((l) => l.trim()).filter((l) => l).map((l) => {
       const m = splitAssertionLine(l);
@@ -370,6 +384,7 @@ export class ReachabilityAnalyzer {
 
   /** Explains which policies allow or deny `src => dst`, and why. */
   public explain(src: string, dst: string): Explanation {
+    checkArgs('ReachabilityAnalyzer.explain', ['src', src, t.required(t.str())], ['dst', dst, t.required(t.str())]);
     const s = this.resolve(src, true);
     const d = this.resolve(dst, false);
     const e = this.engine;

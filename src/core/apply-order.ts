@@ -1,3 +1,4 @@
+import { checkArgs, t } from './props-check';
 import { CLUSTER_SCOPED_SET, FOUNDATION_SET, groupOfApiVersion, kindKey, POLICY_SET } from './kinds';
 
 /**
@@ -40,6 +41,7 @@ export class ApplyOrder {
    * @param objects manifest objects, e.g. `chart.toJson()`
    */
   public static sort(objects: any[]): any[] {
+    checkArgs('ApplyOrder.sort', ['objects', objects, t.required(t.arrayOf(t.any()))]);
     const scopes = crdScopes(objects);
     const ranked = objects.map((o, i) => ({ o, i, r: ApplyOrder.rank(o, scopes) }));
     ranked.sort((a, b) => {
@@ -59,6 +61,7 @@ export class ApplyOrder {
    * @param objects manifest objects in file order
    */
   public static problems(objects: any[]): string[] {
+    checkArgs('ApplyOrder.problems', ['objects', objects, t.required(t.arrayOf(t.any()))]);
     const namespaces = new Map<string, number>();
     const crds = new Map<string, number>();
     objects.forEach((o, i) => {

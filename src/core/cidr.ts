@@ -1,4 +1,5 @@
 /* eslint-disable no-bitwise */ // IP address arithmetic is bit arithmetic
+import { checkArgs, t } from './props-check';
 import { formatIp, ipBits, parseCidr, parseIp, prefixMask } from './ip';
 import { fail } from './validate';
 
@@ -25,20 +26,20 @@ export class Cidr {
    * The prefix is required; a block with host bits set (`10.0.0.1/16`) is rejected with the
    * canonical block suggested.
    *
-   * @param s the CIDR string
+   * @param cidr the CIDR string
    */
-  public static of(s: string): Cidr {
-    const p = parseCidr(s);
+  public static of(cidr: string): Cidr {
+    const p = parseCidr(cidr);
     if (!p) {
-      if (typeof s === 'string' && !s.includes('/') && parseIp(s)) {
-        const ip = parseIp(s)!;
-        fail('Cidr.of', 'cidr', s, `a CIDR block with a prefix length, e.g. ${s}/${ipBits(ip.version)} for this single address`);
+      if (typeof cidr === 'string' && !cidr.includes('/') && parseIp(cidr)) {
+        const ip = parseIp(cidr)!;
+        fail('Cidr.of', 'cidr', cidr, `a CIDR block with a prefix length, e.g. ${cidr}/${ipBits(ip.version)} for this single address`);
       }
-      fail('Cidr.of', 'cidr', s, CIDR_EXPECTED);
+      fail('Cidr.of', 'cidr', cidr, CIDR_EXPECTED);
     }
     if (p.hostBits) {
       const canonical = `${formatIp(p.version, p.network)}/${p.prefixLength}`;
-      fail('Cidr.of', 'cidr', s, `a network address without host bits set, e.g. ${canonical}`);
+      fail('Cidr.of', 'cidr', cidr, `a network address without host bits set, e.g. ${canonical}`);
     }
     return new Cidr(p.version as IpVersion, p.network, p.prefixLength);
   }
@@ -91,6 +92,7 @@ export class Cidr {
    * @returns negative, zero or positive
    */
   public static compare(a: Cidr, b: Cidr): number {
+    checkArgs('Cidr.compare', ['a', a, t.required(t.instanceOf('Cidr', () => Cidr))], ['b', b, t.required(t.instanceOf('Cidr', () => Cidr))]);
     if (a.version !== b.version) {
       return a.version === IpVersion.IPV4 ? -1 : 1;
     }
@@ -109,6 +111,7 @@ export class Cidr {
    * @param taken blocks already in use
    */
   public static allocate(supernet: Cidr, prefixLength: number, taken: Cidr[]): Cidr {
+    checkArgs('Cidr.allocate', ['supernet', supernet, t.required(t.instanceOf('Cidr', () => Cidr))], ['prefixLength', prefixLength, t.required(t.num())], ['taken', taken, t.arrayOf(t.required(t.instanceOf('Cidr', () => Cidr)))]);
     const path = 'Cidr.allocate';
     const bits = ipBits(supernet.version);
     if (!Number.isInteger(prefixLength) || prefixLength < supernet.prefixLength || prefixLength > bits) {
@@ -149,6 +152,7 @@ export class Cidr {
    * @param excepts blocks to remove (blocks of the other IP version are ignored)
    */
   public static exclude(block: Cidr, excepts: Cidr[]): Cidr[] {
+    checkArgs('Cidr.exclude', ['block', block, t.required(t.instanceOf('Cidr', () => Cidr))], ['excepts', excepts, t.arrayOf(t.required(t.instanceOf('Cidr', () => Cidr)))]);
     const ex = (excepts ?? []).filter((e) => e.version === block.version && e.overlaps(block));
     const out: Cidr[] = [];
     const bits = ipBits(block.version);
@@ -216,6 +220,7 @@ export class Cidr {
    * @param other the other block
    */
   public contains(other: Cidr): boolean {
+    checkArgs(`Cidr ${this}.contains`, ['other', other, t.required(t.instanceOf('Cidr', () => Cidr))]);
     return this.version === other.version && this.first <= other.first && other.last <= this.last;
   }
 
@@ -226,6 +231,7 @@ export class Cidr {
    * @param ip an IPv4 or IPv6 address
    */
   public containsAddress(ip: string): boolean {
+    checkArgs(`Cidr ${this}.containsAddress`, ['ip', ip, t.required(t.str())]);
     const p = parseIp(ip);
     if (!p) {
       fail('Cidr.containsAddress', 'ip', ip, 'an IPv4 or IPv6 address, e.g. 10.0.0.1 or fd00::1');
@@ -239,6 +245,7 @@ export class Cidr {
    * @param other the other block
    */
   public overlaps(other: Cidr): boolean {
+    checkArgs(`Cidr ${this}.overlaps`, ['other', other, t.required(t.instanceOf('Cidr', () => Cidr))]);
     return this.version === other.version && this.first <= other.last && other.first <= this.last;
   }
 
@@ -248,6 +255,7 @@ export class Cidr {
    * @param other the other block
    */
   public isEqual(other: Cidr): boolean {
+    checkArgs(`Cidr ${this}.isEqual`, ['other', other, t.required(t.instanceOf('Cidr', () => Cidr))]);
     return other instanceof Cidr
       && this.version === other.version
       && this.first === other.first

@@ -1,3 +1,4 @@
+import { checkArgs, t } from './props-check';
 import { Names } from './names';
 import { fail, isPort, PORT_EXPECTED, PORT_NAME_EXPECTED } from './validate';
 
@@ -14,6 +15,9 @@ export enum Protocol {
 }
 
 const PROTOCOL_ORDER: { [p: string]: number } = { TCP: 0, UDP: 1, SCTP: 2 };
+
+/** A Port argument (lazy: the class is defined below). */
+const PORT_ARG = t.required(t.instanceOf('Port', () => Port));
 
 function checkProtocol(path: string, protocol: Protocol): void {
   if (!(typeof protocol === 'string' && protocol in PROTOCOL_ORDER)) {
@@ -147,19 +151,19 @@ export class Port {
    * Parses the `toString()` form: `TCP/5432`, `UDP/8000-9000`, `TCP/http`, `SCTP/*`.
    * The protocol may be omitted (`5432` means `TCP/5432`).
    *
-   * @param s the string form
+   * @param port the string form
    */
-  public static parse(s: string): Port {
+  public static parse(port: string): Port {
     const path = 'Port.parse';
     const expected = 'PROTOCOL/PORT, PROTOCOL/FROM-TO, PROTOCOL/NAME or PROTOCOL/* with PROTOCOL one of TCP, UDP, SCTP, e.g. TCP/5432';
-    if (typeof s !== 'string') {
-      fail(path, 'port', s, expected);
+    if (typeof port !== 'string') {
+      fail(path, 'port', port, expected);
     }
-    const slash = s.indexOf('/');
-    const proto = (slash === -1 ? 'TCP' : s.slice(0, slash).toUpperCase()) as Protocol;
-    const rest = slash === -1 ? s : s.slice(slash + 1);
+    const slash = port.indexOf('/');
+    const proto = (slash === -1 ? 'TCP' : port.slice(0, slash).toUpperCase()) as Protocol;
+    const rest = slash === -1 ? port : port.slice(slash + 1);
     if (!(proto in PROTOCOL_ORDER)) {
-      fail(path, 'port', s, expected);
+      fail(path, 'port', port, expected);
     }
     if (rest === '*') {
       return new Port(proto);
@@ -170,12 +174,12 @@ export class Port {
     }
     m = /^([0-9]+)-([0-9]+)$/.exec(rest);
     if (m) {
-      return Port.rangeAt(path, proto, Number(m[1]), Number(m[2]));
+      return Port.rangeAt(path, proto, Number(m[1]), Number(m[2]), ['port', 'port']);
     }
     if (Names.isPortName(rest)) {
       return new Port(proto, undefined, undefined, rest);
     }
-    return fail(path, 'port', s, expected);
+    return fail(path, 'port', port, expected);
   }
 
   /**
@@ -187,6 +191,7 @@ export class Port {
    * @returns negative, zero or positive
    */
   public static compare(a: Port, b: Port): number {
+    checkArgs('Port.compare', ['a', a, PORT_ARG], ['b', b, PORT_ARG]);
     const p = PROTOCOL_ORDER[a.protocol] - PROTOCOL_ORDER[b.protocol];
     if (p !== 0) {
       return p;
@@ -210,12 +215,12 @@ export class Port {
     return new Port(protocol, port);
   }
 
-  private static rangeAt(path: string, protocol: Protocol, from: number, to: number): Port {
+  private static rangeAt(path: string, protocol: Protocol, from: number, to: number, fields: readonly [string, string] = ['from', 'to']): Port {
     checkProtocol(path, protocol);
-    checkPort(path, 'port', from);
-    checkPort(path, 'endPort', to);
+    checkPort(path, fields[0], from);
+    checkPort(path, fields[1], to);
     if (to < from) {
-      fail(path, 'endPort', to, `an integer port from ${from} (the first port) to 65535`);
+      fail(path, fields[1], to, `an integer port from ${from} (the first port) to 65535`);
     }
     return new Port(protocol, from, to === from ? undefined : to);
   }
@@ -281,6 +286,7 @@ export class Port {
    * @param other the other port
    */
   public contains(other: Port): boolean {
+    checkArgs(`Port ${this}.contains`, ['other', other, PORT_ARG]);
     if (this.protocol !== other.protocol) {
       return false;
     }
@@ -304,6 +310,8 @@ export class Port {
    * @param n port number
    */
   public matches(protocol: Protocol, n: number): boolean {
+    checkProtocol(`Port ${this}.matches`, protocol);
+    checkArgs(`Port ${this}.matches`, ['n', n, t.required(t.num())]);
     if (protocol !== this.protocol || this.name !== undefined) {
       return false;
     }
@@ -319,6 +327,7 @@ export class Port {
    * @param other the other port
    */
   public isEqual(other: Port): boolean {
+    checkArgs(`Port ${this}.isEqual`, ['other', other, PORT_ARG]);
     return other instanceof Port
       && this.protocol === other.protocol
       && this.portNumber === other.portNumber

@@ -6,6 +6,7 @@
  * calls {@link checkProps} with a {@link PropsSpec} before it reads its props, so every wrong type
  * is a ValidationError naming the path, the dotted field (with array index), the value and the type.
  */
+import { Construct } from 'constructs';
 import { fail } from './validate';
 
 /** The type of one prop: what it must be and how to check it. */
@@ -131,6 +132,9 @@ export const t = {
     check: (path, field, v) => checkStruct(path, field, v, fields(), name),
   }),
 
+  /** A construct (anything `Construct.isConstruct` accepts: an `IConstruct` of this constructs library). */
+  construct: (name = 'construct (IConstruct)'): TypeCheck => make('instance', `a ${name}`, (v) => Construct.isConstruct(v)),
+
   /** The same check, but undefined is an error. */
   required: (c: TypeCheck): TypeCheck => ({ ...c, optional: false }),
 };
@@ -243,3 +247,15 @@ export function checkArg(path: string, field: string, value: unknown, c: TypeChe
 
 /** What a valid `enforcement` prop is (the text the constructors used before the specs). */
 export const ENFORCEMENT_EXPECTED = 'EnforcementMode.ENFORCE (Enforce) or EnforcementMode.AUDIT (Audit)';
+
+/** One positional argument: its name, the value passed and its type. */
+export type ArgCheck = readonly [name: string, value: unknown, check: TypeCheck];
+
+/**
+ * Checks positional arguments in order (`Port.range(protocol, from, to)`): each is reported by its
+ * parameter name, so plain JavaScript callers see `Port.tcp: invalid port "80": expected a finite
+ * number` instead of a TypeError or silent output.
+ */
+export function checkArgs(path: string, ...args: ArgCheck[]): void {
+  for (const [name, value, c] of args) checkArg(path, name, value, c);
+}

@@ -6,6 +6,8 @@
  * would be without tunables) and bind the field to the tunable with a JSON pointer. Only the
  * `helm` folder turns bound fields into `{{ .Values.<key> }}`.
  */
+import { checkOptions } from './props-check';
+import { TUNABLE_OPTIONS } from './props-specs';
 import { renderTunableFormat } from './tunable-format';
 import { ValidationError } from './validation-error';
 
@@ -248,6 +250,7 @@ export class Tunable {
     if (typeof key !== 'string' || !KEY.test(key)) {
       throw new ValidationError({ path: where, field: 'key', value: key, expected: KEY_EXPECTED });
     }
+    checkOptions(where, 'options', 'TunableOptions', options, TUNABLE_OPTIONS, false, true);
     const numeric = type === TunableType.INTEGER || type === TunableType.NUMBER;
     for (const field of ['minimum', 'maximum'] as const) {
       const limit = options[field];

@@ -7,7 +7,8 @@ import { FleetCrdKind, FleetCrds } from './fleet-crds';
 import { GlobalService } from './global-service';
 import { GslbStrategyType } from './gslb-strategy';
 import { FAILOVER_POLICY_PROPS } from './props-specs';
-import { fail, validateDns1123Label } from '../core/validate';
+import { checkArgs, t } from '../core/props-check';
+import { fail, validateDns1123Label, validatePort } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 
 /**
@@ -207,6 +208,8 @@ export class FailoverPolicy extends Construct {
    * @default - the container's port
    */
   public readinessProbe(port?: number): kplus.Probe {
+    checkArgs(this.node.path, ['port', port, t.num()]);
+    if (port !== undefined) validatePort(this.node.path, 'port', port);
     return kplus.Probe.fromHttpGet(this.healthCheckPath, {
       port,
       periodSeconds: Duration.seconds(this.intervalSeconds),

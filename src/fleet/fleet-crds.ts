@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkArgs, t } from '../core/props-check';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
@@ -169,6 +170,7 @@ export class FleetCrds {
    * @param kind the kind
    */
   public static definition(kind: FleetCrdKind): any {
+    checkArgs('FleetCrds.definition', ['kind', kind, t.required(t.enumOf('FleetCrdKind', () => FleetCrdKind))]);
     return kind === FleetCrdKind.FAILOVER_POLICY ? failoverCrd() : replicationCrd();
   }
 
@@ -178,6 +180,7 @@ export class FleetCrds {
    * @param kind the kind
    */
   public static yaml(kind: FleetCrdKind): string {
+    checkArgs('FleetCrds.yaml', ['kind', kind, t.required(t.enumOf('FleetCrdKind', () => FleetCrdKind))]);
     return Yaml.stringify(FleetCrds.definition(kind));
   }
 
@@ -187,6 +190,7 @@ export class FleetCrds {
    * @param kind the kind
    */
   public static fileName(kind: FleetCrdKind): string {
+    checkArgs('FleetCrds.fileName', ['kind', kind, t.required(t.enumOf('FleetCrdKind', () => FleetCrdKind))]);
     const d = FleetCrds.definition(kind);
     return `${d.spec.group}_${d.spec.names.plural}.yaml`;
   }
@@ -198,6 +202,7 @@ export class FleetCrds {
    * @param kind the kind
    */
   public static ensure(chart: Chart, kind: FleetCrdKind): ApiObject {
+    checkArgs('FleetCrds.ensure', ['chart', chart, t.required(t.instanceOf('Chart', () => Chart))], ['kind', kind, t.required(t.enumOf('FleetCrdKind', () => FleetCrdKind))]);
     const id = `crd-${kind.toLowerCase()}`;
     const existing = chart.node.tryFindChild(id);
     if (existing) {

@@ -8,6 +8,7 @@ import { FleetCluster } from './fleet-cluster';
 import { FLEET_PROPS } from './props-specs';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
+import { checkArgs, t } from '../core/props-check';
 
 /**
  * One cluster of a fleet, as declared.
@@ -108,6 +109,7 @@ export class Fleet extends Construct {
    * @param scope a construct inside a fleet
    */
   public static of(scope: Construct): Fleet {
+    checkArgs('Fleet.of', ['scope', scope, t.required(t.construct())]);
     for (const c of [scope, ...scope.node.scopes.slice().reverse()]) {
       if (c instanceof Fleet) {
         return c;
@@ -198,6 +200,7 @@ export class Fleet extends Construct {
    * @param field the field the name came from, for the error message (default `cluster`)
    */
   public cluster(name: string, field?: string): FleetCluster {
+    checkArgs(this.node.path, ['name', name, t.required(t.str())], ['field', field, t.str()]);
     const c = this.tryCluster(name);
     if (!c) {
       fail(this.node.path, field ?? 'cluster', name, `the name of a cluster of the fleet: ${this.clusterNames.map((n) => JSON.stringify(n)).join(', ')}`);
@@ -211,6 +214,7 @@ export class Fleet extends Construct {
    * @param name cluster name
    */
   public tryCluster(name: string): FleetCluster | undefined {
+    checkArgs(this.node.path, ['name', name, t.required(t.str())]);
     return this.clusters.find((c) => c.name === name);
   }
 

@@ -1,3 +1,5 @@
+import { checkArgs, t } from '../core/props-check';
+
 /**
  * Kinds of k8gb load-balancing strategy.
  */
@@ -27,6 +29,7 @@ export class GslbStrategy {
    * @param primaryGeoTag the geo tag of the primary cluster (a cluster of the fleet)
    */
   public static failover(primaryGeoTag: string): GslbStrategy {
+    checkArgs('GslbStrategy.failover', ['primaryGeoTag', primaryGeoTag, t.required(t.str())]);
     return new GslbStrategy(GslbStrategyType.FAILOVER, primaryGeoTag);
   }
 

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ENFORCEMENT_LOOKUP_OPTIONS } from './props-specs';
 import { EnforcementMode } from '../core/enforcement';
-import { checkOptions } from '../core/props-check';
+import { checkArgs, checkOptions, ENFORCEMENT_EXPECTED, t } from '../core/props-check';
 import { fail, validateDns1123Label } from '../core/validate';
 
 /**
@@ -131,6 +131,7 @@ export class Enforcement {
    * @param mode ENFORCE or AUDIT
    */
   public static set(scope: IConstruct, mode: EnforcementMode): void {
+    checkArgs('Enforcement.set', ['scope', scope, t.required(t.construct())], ['mode', mode, t.required(t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED))]);
     checkMode(scope.node.path, 'mode', mode);
     stateOf(scope, true).mode = mode;
     markUsed(scope);
@@ -146,6 +147,7 @@ export class Enforcement {
    * @param mode ENFORCE or AUDIT
    */
   public static setNamespace(scope: IConstruct, namespace: string, mode: EnforcementMode): void {
+    checkArgs('Enforcement.setNamespace', ['scope', scope, t.required(t.construct())], ['namespace', namespace, t.required(t.str())], ['mode', mode, t.required(t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED))]);
     validateDns1123Label(scope.node.path, 'namespace', namespace);
     checkMode(scope.node.path, 'mode', mode);
     const state = stateOf(scope, true);
@@ -161,6 +163,7 @@ export class Enforcement {
    * @returns the mode, or undefined if none was set on it
    */
   public static explicit(scope: IConstruct): EnforcementMode | undefined {
+    checkArgs('Enforcement.explicit', ['scope', scope, t.required(t.construct())]);
     return modeOf(scope);
   }
 
@@ -171,6 +174,7 @@ export class Enforcement {
    * @param options its own prop and the namespace of the policy
    */
   public static resolve(scope: IConstruct, options: EnforcementLookupOptions = {}): EnforcementMode {
+    checkArgs('Enforcement.resolve', ['scope', scope, t.required(t.construct())]);
     checkOptions('Enforcement.resolve', 'options', 'EnforcementLookupOptions', options, ENFORCEMENT_LOOKUP_OPTIONS, true, false);
     if (options.override !== undefined) {
       checkMode(scope.node.path, 'enforcement', options.override);
@@ -205,6 +209,7 @@ export class Enforcement {
    * @param namespace namespace name
    */
   public static namespaceMode(scope: IConstruct, namespace: string): EnforcementMode | undefined {
+    checkArgs('Enforcement.namespaceMode', ['scope', scope, t.required(t.construct())], ['namespace', namespace, t.required(t.str())]);
     if (!isUsed(scope)) {
       return undefined;
     }
@@ -239,6 +244,7 @@ export class Enforcement {
    * @param scope a construct in the cluster chart
    */
   public static auditNamespaces(scope: IConstruct): string[] {
+    checkArgs('Enforcement.auditNamespaces', ['scope', scope, t.required(t.construct())]);
     if (!isUsed(scope)) {
       return [];
     }
@@ -274,6 +280,7 @@ export class Enforcement {
    * @param chart the cluster chart
    */
   public static heldBack(chart: IConstruct): HeldBackPolicy[] {
+    checkArgs('Enforcement.heldBack', ['chart', chart, t.required(t.construct())]);
     return Array.from(stateOf(chart)?.held?.values() ?? [])
       .sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
   }

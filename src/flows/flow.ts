@@ -2,7 +2,7 @@ import { mergePorts, peerKey, peerNamespace } from './internal';
 import { IPeer, Peer, PeerKind } from './peer';
 import { FLOW_OPTIONS } from './props-specs';
 import { Port } from '../core/port';
-import { checkOptions } from '../core/props-check';
+import { checkArgs, checkOptions, t } from '../core/props-check';
 import { stableStringify } from '../core/strings';
 import { fail, validateHttpMethod, validateHttpPath } from '../core/validate';
 
@@ -99,6 +99,7 @@ export class Flow {
    * @param b second flow
    */
   public static compare(a: Flow, b: Flow): number {
+    checkArgs('Flow.compare', ['a', a, t.required(t.instanceOf('Flow', () => Flow))], ['b', b, t.required(t.instanceOf('Flow', () => Flow))]);
     const ka = a.key;
     const kb = b.key;
     return ka < kb ? -1 : ka > kb ? 1 : 0;

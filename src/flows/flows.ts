@@ -5,6 +5,7 @@ import { joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer } from './peer';
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkArgs, t } from '../core/props-check';
 
 const FLOWS_ID = 'zero-trust-flows';
 
@@ -51,6 +52,7 @@ export class Flows extends Construct {
    * @param scope any construct inside a cdk8s Chart
    */
   public static of(scope: IConstruct): Flows {
+    checkArgs('Flows.of', ['scope', scope, t.required(t.construct())]);
     const chart = Chart.of(scope);
     const existing = chart.node.tryFindChild(FLOWS_ID);
     if (existing instanceof Flows) {
@@ -110,6 +112,7 @@ export class Flows extends Construct {
    * @param name namespace name
    */
   public manageNamespace(name: string): void {
+    checkArgs(this.node.path, ['name', name, t.required(t.str())]);
     this.checkOpen('manageNamespace');
     validateDns1123Label(this.node.path, 'namespace', name);
     this._namespaces.add(name);
@@ -168,6 +171,7 @@ export class Flows extends Construct {
    * @param name namespace name
    */
   public isManaged(name: string): boolean {
+    checkArgs(this.node.path, ['name', name, t.required(t.str())]);
     return this._namespaces.has(name);
   }
 

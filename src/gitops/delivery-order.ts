@@ -1,4 +1,5 @@
 import { CLUSTER_SCOPED_SET, FOUNDATION_SET, groupOfApiVersion, kindKey, POLICY_SET } from '../core/kinds';
+import { checkArgs, t } from '../core/props-check';
 
 /**
  * When an object is delivered relative to the others of its cluster. Zero trust needs the
@@ -35,6 +36,7 @@ export class DeliveryOrder {
    * @param apiVersion e.g. `networking.k8s.io/v1`
    */
   public static groupOf(apiVersion: string): string {
+    checkArgs('DeliveryOrder.groupOf', ['apiVersion', apiVersion, t.required(t.str())]);
     return groupOfApiVersion(apiVersion);
   }
 
@@ -45,6 +47,7 @@ export class DeliveryOrder {
    * @param kind e.g. `NetworkPolicy`
    */
   public static tierOf(apiVersion: string, kind: string): DeliveryTier {
+    checkArgs('DeliveryOrder.tierOf', ['apiVersion', apiVersion, t.required(t.str())], ['kind', kind, t.required(t.str())]);
     const k = key(DeliveryOrder.groupOf(apiVersion), kind);
     if (FOUNDATION.has(k)) return DeliveryTier.FOUNDATION;
     if (POLICY.has(k)) return DeliveryTier.POLICY;
@@ -57,6 +60,7 @@ export class DeliveryOrder {
    * @param tier the tier
    */
   public static syncWaveOf(tier: DeliveryTier): number {
+    checkArgs('DeliveryOrder.syncWaveOf', ['tier', tier, t.required(t.enumOf('DeliveryTier', () => DeliveryTier))]);
     switch (tier) {
       case DeliveryTier.FOUNDATION: return -2;
       case DeliveryTier.POLICY: return -1;
@@ -72,6 +76,7 @@ export class DeliveryOrder {
    * @param kind e.g. `ClusterPolicy`
    */
   public static isClusterScoped(apiVersion: string, kind: string): boolean {
+    checkArgs('DeliveryOrder.isClusterScoped', ['apiVersion', apiVersion, t.required(t.str())], ['kind', kind, t.required(t.str())]);
     return CLUSTER.has(key(DeliveryOrder.groupOf(apiVersion), kind));
   }
 

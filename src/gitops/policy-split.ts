@@ -5,6 +5,7 @@ import { ApplyOrder } from '../core';
 import { Fleet } from '../fleet';
 import { DeliveryOrder, DeliveryTier } from './delivery-order';
 import { manifestsOf } from './internal';
+import { checkArgs, t } from '../core/props-check';
 
 /** The file each half is written to inside its folder. */
 const FILE = 'manifests.k8s.yaml';
@@ -23,6 +24,7 @@ export class PolicySplit {
    * @param chart the cluster's chart (e.g. `fleet.cluster('asia-east').chart`)
    */
   public static of(chart: Chart): PolicySplit {
+    checkArgs('PolicySplit.of', ['chart', chart, t.required(t.instanceOf('Chart', () => Chart))]);
     return PolicySplit.fromManifests(manifestsOf(chart));
   }
 
@@ -33,6 +35,7 @@ export class PolicySplit {
    * @param manifests the objects
    */
   public static fromManifests(manifests: any[]): PolicySplit {
+    checkArgs('PolicySplit.fromManifests', ['manifests', manifests, t.required(t.arrayOf(t.any()))]);
     const policies: any[] = [];
     const apps: any[] = [];
     for (const o of manifests) {
@@ -115,6 +118,7 @@ export class PolicySplit {
    * @param id the chart id (the Helm chart's default name)
    */
   public policiesChart(id: string): Chart {
+    checkArgs('PolicySplit.policiesChart', ['id', id, t.required(t.str())]);
     return PolicySplit.chartOf(id, this.policies);
   }
 
@@ -124,6 +128,7 @@ export class PolicySplit {
    * @param id the chart id (the Helm chart's default name)
    */
   public appsChart(id: string): Chart {
+    checkArgs('PolicySplit.appsChart', ['id', id, t.required(t.str())]);
     return PolicySplit.chartOf(id, this.apps);
   }
 

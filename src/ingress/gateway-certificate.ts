@@ -1,5 +1,5 @@
 import { CertificateSource, CertIssuer, CertManagerCertificateOptions } from './ingress-certificate';
-import { GATEWAY_SECRET_OPTIONS } from './props-specs';
+import { CERT_MANAGER_CERTIFICATE_OPTIONS, GATEWAY_SECRET_OPTIONS } from './props-specs';
 import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateDns1123Subdomain } from '../core/validate';
 
@@ -44,6 +44,7 @@ export class GatewayCertificate {
    * @param options secret name
    */
   public static certManager(issuer: CertIssuer, options: CertManagerCertificateOptions = {}): GatewayCertificate {
+    checkOptions('GatewayCertificate.certManager', 'options', 'CertManagerCertificateOptions', options, CERT_MANAGER_CERTIFICATE_OPTIONS, true, true);
     return GatewayCertificate.managed('GatewayCertificate.certManager', CertificateSource.CERT_MANAGER, issuer, options);
   }
 
@@ -58,6 +59,7 @@ export class GatewayCertificate {
    * @param options secret name
    */
   public static certManagerShim(issuer: CertIssuer, options: CertManagerCertificateOptions = {}): GatewayCertificate {
+    checkOptions('GatewayCertificate.certManagerShim', 'options', 'CertManagerCertificateOptions', options, CERT_MANAGER_CERTIFICATE_OPTIONS, true, true);
     return GatewayCertificate.managed('GatewayCertificate.certManagerShim', CertificateSource.CERT_MANAGER_SHIM, issuer, options);
   }
 

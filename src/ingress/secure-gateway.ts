@@ -21,6 +21,7 @@ import {
   HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
   HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType, ReferenceGrant,
 } from '../imports/gateway.networking.k8s.io';
+import { checkArgs, t } from '../core/props-check';
 
 /** How an HTTPRoute matches a path (`matches[].path.type`). */
 export enum GatewayPathMatch {
@@ -246,6 +247,7 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
    * @param host a host of the routes
    */
   public routesFor(host: string): ApiObject[] {
+    checkArgs(this.node.path, ['host', host, t.required(t.str())]);
     return this.routes.filter((r) => r.toJson().spec.hostnames.includes(host));
   }
 

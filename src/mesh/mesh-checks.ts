@@ -30,6 +30,7 @@ export class MeshChecks {
    * @param chart the chart
    */
   public static optOutReason(chart: Chart): string | undefined {
+    if (!(chart instanceof Chart)) fail('MeshChecks.optOutReason', 'chart', String(chart), 'a cdk8s Chart');
     return OPT_OUT.get(chart);
   }
 

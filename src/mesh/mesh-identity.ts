@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { checkTrustDomain } from './internal';
 import { fail, validateDns1123Label, validateDns1123Subdomain } from '../core/validate';
+import { checkArgs, t } from '../core/props-check';
 
 /**
  * A workload identity in the mesh: a service account in a namespace. Its SPIFFE principal, as
@@ -31,6 +32,7 @@ export class MeshIdentity {
    * @default namespace - the service account's namespace (required if it has none)
    */
   public static fromServiceAccount(serviceAccount: kplus.IServiceAccount, namespace?: string): MeshIdentity {
+    checkArgs('MeshIdentity.fromServiceAccount', ['namespace', namespace, t.str()]);
     const path = 'MeshIdentity.fromServiceAccount';
     if (serviceAccount === undefined || serviceAccount === null || typeof serviceAccount.name !== 'string') {
       fail(path, 'serviceAccount', String(serviceAccount), 'a cdk8s-plus ServiceAccount');
@@ -55,6 +57,7 @@ export class MeshIdentity {
    * @default namespace - the workload's `metadata.namespace` (required if it has none)
    */
   public static fromWorkload(workload: kplus.AbstractPod, namespace?: string): MeshIdentity {
+    checkArgs('MeshIdentity.fromWorkload', ['namespace', namespace, t.str()]);
     const path = 'MeshIdentity.fromWorkload';
     if (!(workload instanceof kplus.AbstractPod)) {
       fail(path, 'workload', String(workload), 'a cdk8s-plus workload or pod (kplus.AbstractPod)');

@@ -3,6 +3,7 @@ import { RenderedSource } from './internal';
 import { MeshIdentity } from './mesh-identity';
 import { Cidr } from '../core/cidr';
 import { fail, validateDns1123Label } from '../core/validate';
+import { checkArgs, t } from '../core/props-check';
 
 /** What a {@link MeshSource} matches. */
 export enum MeshSourceKind {
@@ -47,6 +48,7 @@ export class MeshSource {
    * @param identity the identity
    */
   public static identity(identity: MeshIdentity): MeshSource {
+    checkArgs('MeshSource.identity', ['identity', identity, t.required(t.instanceOf('MeshIdentity', () => MeshIdentity))]);
     return MeshSource.identities([identity]);
   }
 
@@ -116,6 +118,7 @@ export class MeshSource {
    * @param name namespace name
    */
   public static namespace(name: string): MeshSource {
+    checkArgs('MeshSource.namespace', ['name', name, t.required(t.str())]);
     return MeshSource.namespaces([name]);
   }
 
@@ -128,6 +131,7 @@ export class MeshSource {
    * @default except - none
    */
   public static ipBlocks(cidrs: string[], except?: string[]): MeshSource {
+    checkArgs('MeshSource.ipBlocks', ['cidrs', cidrs, t.required(t.arrayOf(t.str()))], ['except', except, t.arrayOf(t.str())]);
     const path = 'MeshSource.ipBlocks';
     if (!Array.isArray(cidrs) || cidrs.length === 0) {
       fail(path, 'cidrs', cidrs, 'a non-empty list of CIDR blocks');

@@ -21,6 +21,7 @@ import {
   OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
   OpenTelemetryCollectorSpecResourcesRequests, OpenTelemetryCollectorSpecUpgradeStrategy,
 } from '../imports/opentelemetry.io';
+import { checkArgs, t } from '../core/props-check';
 
 /**
  * How the OpenTelemetry Operator runs the collector.
@@ -367,6 +368,7 @@ export class OtelCollector extends Construct {
    * @param source a namespace (ZeroTrustNamespace, `Peer.namespaceByName`) or workload peer
    */
   public allowTelemetryFrom(source: IPeer): void {
+    checkArgs(this.node.path, ['source', source, t.required(t.object('IPeer'))]);
     Flows.of(this).allow(source, this.peer, {
       ports: [Port.tcp(OTLP_GRPC_PORT), Port.tcp(OTLP_HTTP_PORT)],
       description: 'applications send OTLP telemetry to the collector',
@@ -380,6 +382,7 @@ export class OtelCollector extends Construct {
    * @param config the receiver's configuration
    */
   public addReceiver(id: string, config: any): void {
+    checkArgs(this.node.path, ['id', id, t.required(t.str())], ['config', config, t.any()]);
     this.addComponent('receivers', this.receivers, id, config);
   }
 
@@ -390,6 +393,7 @@ export class OtelCollector extends Construct {
    * @param config the processor's configuration
    */
   public addProcessor(id: string, config: any): void {
+    checkArgs(this.node.path, ['id', id, t.required(t.str())], ['config', config, t.any()]);
     if (id === MEMORY_LIMITER) {
       fail(this.node.path, 'processors', id, 'another id: memory_limiter is configured from memoryLimitMib, memorySpikeLimitMib and memoryCheckInterval');
     }
@@ -403,6 +407,7 @@ export class OtelCollector extends Construct {
    * @param config the exporter's configuration
    */
   public addExporter(id: string, config: any): void {
+    checkArgs(this.node.path, ['id', id, t.required(t.str())], ['config', config, t.any()]);
     checkExporterEndpoints(this.node.path, id, config);
     this.addComponent('exporters', this.exporters, id, config);
   }

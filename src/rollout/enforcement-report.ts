@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ENFORCEMENT_REPORT_OPTIONS } from './props-specs';
+import { ANALYZER_OPTIONS } from '../analysis/props-specs';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 import { AnalyzerOptions } from '../analysis/types';
-import { checkOptions } from '../core/props-check';
+import { checkArgs, checkOptions, t } from '../core/props-check';
 import { fail } from '../core/validate';
 import { Enforcement, HeldBackPolicy } from '../flows/enforcement';
 
@@ -105,6 +106,7 @@ export class EnforcementReport {
    */
   public static of(scope: IConstruct, options: EnforcementReportOptions = {}): EnforcementReport {
     const where = 'EnforcementReport.of';
+    checkArgs(where, ['scope', scope, t.required(t.construct())]);
     checkOptions(where, 'options', 'EnforcementReportOptions', options, ENFORCEMENT_REPORT_OPTIONS, true, false);
     if (options === null || typeof options !== 'object') {
       fail(where, 'options', options, 'EnforcementReportOptions ({ extraObjects?, analyzerOptions? })');
@@ -131,6 +133,9 @@ export class EnforcementReport {
    * @param extraObjects objects outside both outputs (platform stand-ins), added to both sides
    */
   public static compare(cluster: string, audit: any[], enforce: any[], options?: AnalyzerOptions, extraObjects?: any[]): BlockedConnection[] {
+    const objects = t.required(t.arrayOf(t.any()));
+    checkArgs('EnforcementReport.compare', ['cluster', cluster, t.required(t.str())], ['audit', audit, objects], ['enforce', enforce, objects]);
+    checkOptions('EnforcementReport.compare', 'options', 'AnalyzerOptions', options, ANALYZER_OPTIONS, true, true);
     const extra = validateExtraObjects('EnforcementReport.compare', 'extraObjects', extraObjects);
     const today = [...audit.filter((o) => !isDryRun(o)), ...extra];
     const enforced = [...enforce.map(enforcedForm), ...extra];

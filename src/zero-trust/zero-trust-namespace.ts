@@ -12,7 +12,7 @@ import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
 import { istioCniOf } from '../core/mesh-install';
 import { Port } from '../core/port';
-import { checkArg, checkOptions, t } from '../core/props-check';
+import { checkArg, checkArgs, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
@@ -474,6 +474,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    * @default name - derived from the label values
    */
   public pods(labels: { [key: string]: string }, name?: string): Peer {
+    checkArgs(this.node.path, ['name', name, t.str()]);
     return Peer.pods(labels, { namespace: this.name, name });
   }
 
@@ -484,6 +485,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    * @param options ports
    */
   public allowFrom(peer: IPeer, options: FlowOptions): Flow {
+    checkArgs(this.node.path, ['peer', peer, t.required(t.object('IPeer'))]);
     return Flows.of(this).allow(peer, this, options);
   }
 
@@ -494,6 +496,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    * @param options ports
    */
   public allowTo(peer: IPeer, options: FlowOptions): Flow {
+    checkArgs(this.node.path, ['peer', peer, t.required(t.object('IPeer'))]);
     this.checkEgress('allowTo(peer)', peer);
     return Flows.of(this).allow(this, peer, options);
   }
@@ -506,8 +509,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    * @param options ports, e.g. `[Port.tcp(443)]`
    */
   public allowInternet(workload: IPeer, options: FlowOptions): Flow {
+    checkArgs(this.node.path, ['workload', workload, t.required(t.object('IPeer'))]);
     if (workload.peerKind !== PeerKind.PODS) {
-      fail(this.node.path, 'allowInternet(workload)', workload.peerName, 'a workload or pod peer (the internet is allowed for named workloads only)');
+      fail(this.node.path, 'workload', workload.peerName, 'a workload or pod peer (the internet is allowed for named workloads only)');
     }
     const internet = Peer.internet();
     this.checkEgress('allowInternet(workload)', internet);
