@@ -7,7 +7,8 @@
  * is a ValidationError naming the path, the dotted field (with array index), the value and the type.
  */
 import { Construct } from 'constructs';
-import { fail } from './validate';
+import { Names } from './names';
+import { fail, LABEL_KEY_EXPECTED, LABEL_VALUE_EXPECTED } from './validate';
 
 /** The type of one prop: what it must be and how to check it. */
 export interface TypeCheck {
@@ -31,6 +32,9 @@ export interface TypeCheck {
 export interface PropsSpec {
   readonly [key: string]: TypeCheck;
 }
+
+/** The API server's limit on the total size of an object's annotations (keys plus values). */
+export const MAX_ANNOTATION_BYTES = 262_144;
 
 /** A class (its constructor may be private: value types have static factories). */
 interface Ctor {
@@ -131,6 +135,38 @@ export const t = {
     fields,
     check: (path, field, v) => checkStruct(path, field, v, fields(), name),
   }),
+
+  /**
+   * Object metadata annotations: a map of strings whose keys the API server accepts and whose
+   * total size (keys plus values) is within its limit, so a bad annotation fails where it is
+   * written, not only at synthesis.
+   */
+  annotations: (): TypeCheck => {
+    const map = t.mapOf(t.str());
+    return { ...map, check: (path, field, v) => {
+      map.check(path, field, v);
+      let total = 0;
+      for (const k of Object.keys(v as object).sort()) {
+        if (!Names.isLabelKey(k)) fail(path, `${field} key`, k, LABEL_KEY_EXPECTED);
+        total += Buffer.byteLength(k) + Buffer.byteLength((v as Record<string, string>)[k]);
+      }
+      if (total > MAX_ANNOTATION_BYTES) {
+        fail(path, field, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit, keys plus values)`);
+      }
+    } };
+  },
+
+  /** Object metadata labels: keys and values the API server accepts. */
+  labels: (): TypeCheck => {
+    const map = t.mapOf(t.str());
+    return { ...map, check: (path, field, v) => {
+      map.check(path, field, v);
+      for (const [k, value] of Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        if (!Names.isLabelKey(k)) fail(path, `${field} key`, k, LABEL_KEY_EXPECTED);
+        if (!Names.isLabelValue(value)) fail(path, `${field}[${JSON.stringify(k)}]`, value, LABEL_VALUE_EXPECTED);
+      }
+    } };
+  },
 
   /** A construct (anything `Construct.isConstruct` accepts: an `IConstruct` of this constructs library). */
   construct: (name = 'construct (IConstruct)'): TypeCheck => make('instance', `a ${name}`, (v) => Construct.isConstruct(v)),

@@ -14,7 +14,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flows } from './flows';
 import { Names } from '../core/names';
-import { checkProps, PropsSpec } from '../core/props-check';
+import { checkProps, MAX_ANNOTATION_BYTES, PropsSpec } from '../core/props-check';
 import { fail, LABEL_KEY_EXPECTED } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
 
@@ -26,8 +26,8 @@ import { ValidationError } from '../core/validation-error';
  */
 export const MAX_OBJECT_BYTES = 1_572_864;
 
-/** The API server's limit on the total size of an object's annotations (keys plus values). */
-export const MAX_ANNOTATION_BYTES = 262_144;
+
+export { MAX_ANNOTATION_BYTES };
 
 const CHECKED = Symbol.for('cdk8s-zero-trust.chart-checks');
 const CHECKING = Symbol.for('cdk8s-zero-trust.chart-checks.running');

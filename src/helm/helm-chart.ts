@@ -138,8 +138,9 @@ export class HelmChart {
   /** The chart version. */
   public readonly version: string;
   /**
-   * Bindings that were not applied (the field no longer held the tunable's default, or the object
-   * is a CRD, which Helm does not template), one line each.
+   * Bindings that were not applied because the field no longer held the tunable's default (you
+   * changed it after binding: your value is kept and the tunable is left out of the values), one
+   * line each. A binding Helm could never apply (a missing field, a CRD) is an error instead.
    */
   public readonly warnings: string[];
 
@@ -193,7 +194,13 @@ export class HelmChart {
       const file = uniqueFileName(manifest, usedNames);
       if (crd) {
         if (Tunable._bindingsOf(obj).length > 0) {
-          this.warnings.push(`${obj.node.path}: CRDs are not templated by Helm; tunables ${Tunable._bindingsOf(obj).map(b => b.pointer).join(', ')} keep their defaults`);
+          // Helm installs crds/ verbatim and never templates them: the values key would do nothing
+          throw new ValidationError({
+            path: obj.node.path,
+            field: 'tunable binding',
+            value: Tunable._bindingsOf(obj).map(b => b.pointer).join(', '),
+            expected: 'no tunable bound into a CustomResourceDefinition (Helm installs crds/ as they are, without templating)',
+          });
         }
         this.entries.push({ file: `crds/${file}`, text: Yaml.stringify(manifest), crd: true });
         return;

@@ -75,8 +75,8 @@ export const SECURE_INGRESS_PROPS: PropsSpec = {
   controller: t.instanceOf('IngressController', () => IngressController),
   backendProtocol: t.enumOf('BackendProtocol', () => BackendProtocol),
   requireZeroTrustNamespace: t.bool(),
-  labels: t.mapOf(t.str()),
-  annotations: t.mapOf(t.str()),
+  labels: t.labels(),
+  annotations: t.annotations(),
 };
 
 /** {@link GatewaySecretOptions} (ingress/gateway-certificate.ts). */
@@ -139,6 +139,6 @@ export const SECURE_GATEWAY_PROPS: PropsSpec = {
   clients: t.object('IPeer', 'a peer (Peer.workload, Peer.pods, Peer.cidr, ..., or a ZeroTrustNamespace)'),
   hsts: t.str(),
   requireZeroTrustNamespace: t.bool(),
-  labels: t.mapOf(t.str()),
-  annotations: t.mapOf(t.str()),
+  labels: t.labels(),
+  annotations: t.annotations(),
 };

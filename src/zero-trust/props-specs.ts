@@ -52,8 +52,8 @@ export const ZERO_TRUST_NAMESPACE_PROPS: PropsSpec = {
   limits: t.struct('NamespaceLimits', () => NAMESPACE_LIMITS),
   hardenWorkloads: t.bool(),
   allowLoadBalancers: t.bool(),
-  labels: t.mapOf(t.str()),
-  annotations: t.mapOf(t.str()),
+  labels: t.labels(),
+  annotations: t.annotations(),
   enforcement: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
 };
 

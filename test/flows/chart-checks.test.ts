@@ -1,4 +1,4 @@
-import { App, ApiObject, Testing } from 'cdk8s';
+import { ApiObject, App, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   FailoverPolicy, IngressBackend, IngressCertificate, SecureIngress, WireguardGateway, WireguardMesh, ZeroTrustNamespace,
@@ -16,6 +16,16 @@ function errorOf(fn: () => unknown): Error {
     return e as Error;
   }
   throw new Error('expected a synthesis error');
+}
+
+/** The error a constructor throws (props checks run where the props are written, not at synthesis). */
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error at construction');
 }
 
 const key = (n: number) => Buffer.alloc(32, n).toString('base64');
@@ -85,16 +95,29 @@ describe('chart checks at synthesis (issue 23: duplicates, sizes, annotations)',
     expect(e.message).toContain(`expected an object of at most ${MAX_OBJECT_BYTES} bytes`);
   });
 
-  test('annotation keys the API server refuses (CR/LF, syntax) and oversized annotations are refused', () => {
+  test('annotation keys the API server refuses (CR/LF, syntax) and oversized annotations are refused at synthesis', () => {
     for (const bad of ['a\nb', 'a b', '-x', 'a/b/c', 'example.com/']) {
       const chart = Testing.chart();
-      new ZeroTrustNamespace(chart, 'ns', { name: 'shop', annotations: { [bad]: 'v' } });
+      new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+      new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop', annotations: { [bad]: 'v' } } });
       const e = errorOf(() => Testing.synth(chart));
-      expect(e.message).toContain('invalid Namespace shop metadata.annotations key');
+      expect(e.message).toContain('invalid ConfigMap shop/c metadata.annotations key');
       expect(e.message).toContain(`metadata.annotations key ${JSON.stringify(bad)}: expected`);
     }
     const chart = Testing.chart();
-    new ZeroTrustNamespace(chart, 'ns', { name: 'shop', annotations: { 'example.com/big': 'x'.repeat(MAX_ANNOTATION_BYTES) } });
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop', annotations: { 'example.com/big': 'x'.repeat(MAX_ANNOTATION_BYTES) } } });
     expect(errorOf(() => Testing.synth(chart)).message).toContain(`${MAX_ANNOTATION_BYTES} bytes`);
+  });
+
+  test('annotations and labels passed as props are refused where they are written, naming the construct and the key', () => {
+    for (const bad of ['a\nb', 'a b', '-x', 'a/b/c', 'example.com/']) {
+      const e = thrown(() => new ZeroTrustNamespace(Testing.chart(), 'ns', { name: 'shop', annotations: { [bad]: 'v' } }));
+      expect(e.message).toContain(`test/ns: invalid annotations key ${JSON.stringify(bad)}: expected a label key`);
+    }
+    const big = thrown(() => new ZeroTrustNamespace(Testing.chart(), 'ns', { name: 'shop', annotations: { 'example.com/big': 'x'.repeat(MAX_ANNOTATION_BYTES) } }));
+    expect(big.message).toContain(`test/ns: invalid annotations "${MAX_ANNOTATION_BYTES + 15} bytes": expected annotations of at most ${MAX_ANNOTATION_BYTES} bytes`);
+    const label = thrown(() => new ZeroTrustNamespace(Testing.chart(), 'ns', { name: 'shop', labels: { team: 'a b' } }));
+    expect(label.message).toContain('test/ns: invalid labels["team"] "a b": expected a label value');
   });
 });

@@ -320,3 +320,18 @@ describe('HelmChart edge cases', () => {
     expect(splitRendered(helmTemplate(out))).toEqual([]);
   });
 });
+
+describe('HelmChart bindings Helm can never apply are errors, not warnings', () => {
+  test('a tunable bound into a CustomResourceDefinition is refused, naming the object and the pointer', () => {
+    const chart = new Chart(new App(), 'c');
+    const version = Tunable.string('crd.version', 'v1');
+    const crd = new ApiObject(chart, 'crd', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', versions: [{ name: version.asString(), served: true, storage: true }] },
+    });
+    version.bindTo(crd, '/spec/versions/0/name');
+    expect(() => HelmChart.fromChart(chart)).toThrow(/c\/crd: invalid tunable binding "\/spec\/versions\/0\/name": expected no tunable bound into a CustomResourceDefinition/);
+  });
+});
