@@ -174,7 +174,7 @@ export class Port {
     }
     m = /^([0-9]+)-([0-9]+)$/.exec(rest);
     if (m) {
-      return Port.rangeAt(path, proto, Number(m[1]), Number(m[2]), ['port', 'port']);
+      return Port.rangeAt(path, proto, Number(m[1]), Number(m[2]));
     }
     if (Names.isPortName(rest)) {
       return new Port(proto, undefined, undefined, rest);
@@ -215,12 +215,12 @@ export class Port {
     return new Port(protocol, port);
   }
 
-  private static rangeAt(path: string, protocol: Protocol, from: number, to: number, fields: readonly [string, string] = ['from', 'to']): Port {
+  private static rangeAt(path: string, protocol: Protocol, from: number, to: number): Port {
     checkProtocol(path, protocol);
-    checkPort(path, fields[0], from);
-    checkPort(path, fields[1], to);
+    checkPort(path, 'port', from);
+    checkPort(path, 'endPort', to);
     if (to < from) {
-      fail(path, fields[1], to, `an integer port from ${from} (the first port) to 65535`);
+      fail(path, 'endPort', to, `an integer port from ${from} (the first port) to 65535`);
     }
     return new Port(protocol, from, to === from ? undefined : to);
   }
