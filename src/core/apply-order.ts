@@ -1,5 +1,5 @@
-import { checkArgs, t } from './props-check';
 import { CLUSTER_SCOPED_SET, FOUNDATION_SET, groupOfApiVersion, kindKey, POLICY_SET } from './kinds';
+import { checkArgs, t } from './props-check';
 
 /**
  * Helm 3's install order (`InstallOrder` in helm/pkg/releaseutil/kind_sorter.go): kinds not

@@ -1,6 +1,6 @@
 /* eslint-disable no-bitwise */ // IP address arithmetic is bit arithmetic
-import { checkArgs, t } from './props-check';
 import { formatIp, ipBits, parseCidr, parseIp, prefixMask } from './ip';
+import { checkArgs, t as types } from './props-check';
 import { fail } from './validate';
 
 /**
@@ -92,7 +92,7 @@ export class Cidr {
    * @returns negative, zero or positive
    */
   public static compare(a: Cidr, b: Cidr): number {
-    checkArgs('Cidr.compare', ['a', a, t.required(t.instanceOf('Cidr', () => Cidr))], ['b', b, t.required(t.instanceOf('Cidr', () => Cidr))]);
+    checkArgs('Cidr.compare', ['a', a, types.required(types.instanceOf('Cidr', () => Cidr))], ['b', b, types.required(types.instanceOf('Cidr', () => Cidr))]);
     if (a.version !== b.version) {
       return a.version === IpVersion.IPV4 ? -1 : 1;
     }
@@ -111,7 +111,7 @@ export class Cidr {
    * @param taken blocks already in use
    */
   public static allocate(supernet: Cidr, prefixLength: number, taken: Cidr[]): Cidr {
-    checkArgs('Cidr.allocate', ['supernet', supernet, t.required(t.instanceOf('Cidr', () => Cidr))], ['prefixLength', prefixLength, t.required(t.num())], ['taken', taken, t.arrayOf(t.required(t.instanceOf('Cidr', () => Cidr)))]);
+    checkArgs('Cidr.allocate', ['supernet', supernet, types.required(types.instanceOf('Cidr', () => Cidr))], ['prefixLength', prefixLength, types.required(types.num())], ['taken', taken, types.arrayOf(types.required(types.instanceOf('Cidr', () => Cidr)))]);
     const path = 'Cidr.allocate';
     const bits = ipBits(supernet.version);
     if (!Number.isInteger(prefixLength) || prefixLength < supernet.prefixLength || prefixLength > bits) {
@@ -152,7 +152,7 @@ export class Cidr {
    * @param excepts blocks to remove (blocks of the other IP version are ignored)
    */
   public static exclude(block: Cidr, excepts: Cidr[]): Cidr[] {
-    checkArgs('Cidr.exclude', ['block', block, t.required(t.instanceOf('Cidr', () => Cidr))], ['excepts', excepts, t.arrayOf(t.required(t.instanceOf('Cidr', () => Cidr)))]);
+    checkArgs('Cidr.exclude', ['block', block, types.required(types.instanceOf('Cidr', () => Cidr))], ['excepts', excepts, types.arrayOf(types.required(types.instanceOf('Cidr', () => Cidr)))]);
     const ex = (excepts ?? []).filter((e) => e.version === block.version && e.overlaps(block));
     const out: Cidr[] = [];
     const bits = ipBits(block.version);
@@ -220,7 +220,7 @@ export class Cidr {
    * @param other the other block
    */
   public contains(other: Cidr): boolean {
-    checkArgs(`Cidr ${this}.contains`, ['other', other, t.required(t.instanceOf('Cidr', () => Cidr))]);
+    checkArgs(`Cidr ${this}.contains`, ['other', other, types.required(types.instanceOf('Cidr', () => Cidr))]);
     return this.version === other.version && this.first <= other.first && other.last <= this.last;
   }
 
@@ -231,7 +231,7 @@ export class Cidr {
    * @param ip an IPv4 or IPv6 address
    */
   public containsAddress(ip: string): boolean {
-    checkArgs(`Cidr ${this}.containsAddress`, ['ip', ip, t.required(t.str())]);
+    checkArgs(`Cidr ${this}.containsAddress`, ['ip', ip, types.required(types.str())]);
     const p = parseIp(ip);
     if (!p) {
       fail('Cidr.containsAddress', 'ip', ip, 'an IPv4 or IPv6 address, e.g. 10.0.0.1 or fd00::1');
@@ -245,7 +245,7 @@ export class Cidr {
    * @param other the other block
    */
   public overlaps(other: Cidr): boolean {
-    checkArgs(`Cidr ${this}.overlaps`, ['other', other, t.required(t.instanceOf('Cidr', () => Cidr))]);
+    checkArgs(`Cidr ${this}.overlaps`, ['other', other, types.required(types.instanceOf('Cidr', () => Cidr))]);
     return this.version === other.version && this.first <= other.last && other.first <= this.last;
   }
 
@@ -255,7 +255,7 @@ export class Cidr {
    * @param other the other block
    */
   public isEqual(other: Cidr): boolean {
-    checkArgs(`Cidr ${this}.isEqual`, ['other', other, t.required(t.instanceOf('Cidr', () => Cidr))]);
+    checkArgs(`Cidr ${this}.isEqual`, ['other', other, types.required(types.instanceOf('Cidr', () => Cidr))]);
     return other instanceof Cidr
       && this.version === other.version
       && this.first === other.first

@@ -1,5 +1,5 @@
-import { checkArgs, t } from './props-check';
 import { Names } from './names';
+import { checkArgs, t } from './props-check';
 import { fail, isPort, PORT_EXPECTED, PORT_NAME_EXPECTED } from './validate';
 
 /**

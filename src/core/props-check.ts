@@ -143,29 +143,35 @@ export const t = {
    */
   annotations: (): TypeCheck => {
     const map = t.mapOf(t.str());
-    return { ...map, check: (path, field, v) => {
-      map.check(path, field, v);
-      let total = 0;
-      for (const k of Object.keys(v as object).sort()) {
-        if (!Names.isLabelKey(k)) fail(path, `${field} key`, k, LABEL_KEY_EXPECTED);
-        total += Buffer.byteLength(k) + Buffer.byteLength((v as Record<string, string>)[k]);
-      }
-      if (total > MAX_ANNOTATION_BYTES) {
-        fail(path, field, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit, keys plus values)`);
-      }
-    } };
+    return {
+      ...map,
+      check: (path, field, v) => {
+        map.check(path, field, v);
+        let total = 0;
+        for (const k of Object.keys(v as object).sort()) {
+          if (!Names.isLabelKey(k)) fail(path, `${field} key`, k, LABEL_KEY_EXPECTED);
+          total += Buffer.byteLength(k) + Buffer.byteLength((v as Record<string, string>)[k]);
+        }
+        if (total > MAX_ANNOTATION_BYTES) {
+          fail(path, field, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit, keys plus values)`);
+        }
+      },
+    };
   },
 
   /** Object metadata labels: keys and values the API server accepts. */
   labels: (): TypeCheck => {
     const map = t.mapOf(t.str());
-    return { ...map, check: (path, field, v) => {
-      map.check(path, field, v);
-      for (const [k, value] of Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (!Names.isLabelKey(k)) fail(path, `${field} key`, k, LABEL_KEY_EXPECTED);
-        if (!Names.isLabelValue(value)) fail(path, `${field}[${JSON.stringify(k)}]`, value, LABEL_VALUE_EXPECTED);
-      }
-    } };
+    return {
+      ...map,
+      check: (path, field, v) => {
+        map.check(path, field, v);
+        for (const [k, value] of Object.entries(v as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+          if (!Names.isLabelKey(k)) fail(path, `${field} key`, k, LABEL_KEY_EXPECTED);
+          if (!Names.isLabelValue(value)) fail(path, `${field}[${JSON.stringify(k)}]`, value, LABEL_VALUE_EXPECTED);
+        }
+      },
+    };
   },
 
   /** A construct (anything `Construct.isConstruct` accepts: an `IConstruct` of this constructs library). */

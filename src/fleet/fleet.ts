@@ -6,9 +6,9 @@ import { ApplyOrder, Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
 import { FLEET_PROPS } from './props-specs';
+import { checkArgs, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
-import { checkArgs, t } from '../core/props-check';
 
 /**
  * One cluster of a fleet, as declared.

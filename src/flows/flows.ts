@@ -4,8 +4,8 @@ import { Flow, FlowOptions } from './flow';
 import { joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer } from './peer';
-import { fail, validateDns1123Label } from '../core/validate';
 import { checkArgs, t } from '../core/props-check';
+import { fail, validateDns1123Label } from '../core/validate';
 
 const FLOWS_ID = 'zero-trust-flows';
 

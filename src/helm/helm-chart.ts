@@ -5,7 +5,7 @@ import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
 import { HELM_CHART_PROPS } from './props-specs';
 import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
-import { checkArgs, checkProps, t } from '../core/props-check';
+import { checkArgs, checkProps, t as types } from '../core/props-check';
 import { Tunable, TunableBinding } from '../core/tunable';
 import { renderTunableFormat } from '../core/tunable-format';
 import { ValidationError } from '../core/validation-error';
@@ -91,7 +91,7 @@ export class HelmChart {
    * @param props chart metadata
    */
   public static fromChart(chart: Chart, props: HelmChartProps = {}): HelmChart {
-    checkArgs('HelmChart.fromChart', ['chart', chart, t.required(t.instanceOf('Chart', () => Chart))]);
+    checkArgs('HelmChart.fromChart', ['chart', chart, types.required(types.instanceOf('Chart', () => Chart))]);
     checkProps('HelmChart.fromChart', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     return new HelmChart(chart, props.name ?? chartId(chart), props);
   }
@@ -104,7 +104,7 @@ export class HelmChart {
    * @param props metadata shared by every chart (`name` is a prefix)
    */
   public static fromApp(app: App, props: HelmChartProps = {}): HelmChart[] {
-    checkArgs('HelmChart.fromApp', ['app', app, t.required(t.instanceOf('App', () => App))]);
+    checkArgs('HelmChart.fromApp', ['app', app, types.required(types.instanceOf('App', () => App))]);
     checkProps('HelmChart.fromApp', 'HelmChartProps', props, HELM_CHART_PROPS, true);
     const charts = app.charts.map(c => new HelmChart(c, props.name ? `${props.name}-${chartId(c)}` : chartId(c), props));
     const seen = new Set<string>();

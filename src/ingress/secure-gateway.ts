@@ -9,6 +9,7 @@ import { CertificateSource } from './ingress-certificate';
 import { ResolvedBackend, serviceSelector, tlsCovers } from './internal';
 import { SECURE_GATEWAY_PROPS } from './props-specs';
 import { Port } from '../core/port';
+import { checkArgs, t as types } from '../core/props-check';
 import { shortHash, toKubeName } from '../core/strings';
 import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
@@ -21,7 +22,6 @@ import {
   HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesFiltersRequestRedirectScheme, HttpRouteSpecRulesFiltersRequestRedirectStatusCode,
   HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesMatchesPathType, ReferenceGrant,
 } from '../imports/gateway.networking.k8s.io';
-import { checkArgs, t } from '../core/props-check';
 
 /** How an HTTPRoute matches a path (`matches[].path.type`). */
 export enum GatewayPathMatch {
@@ -247,7 +247,7 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
    * @param host a host of the routes
    */
   public routesFor(host: string): ApiObject[] {
-    checkArgs(this.node.path, ['host', host, t.required(t.str())]);
+    checkArgs(this.node.path, ['host', host, types.required(types.str())]);
     return this.routes.filter((r) => r.toJson().spec.hostnames.includes(host));
   }
 

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { checkTrustDomain } from './internal';
-import { fail, validateDns1123Label, validateDns1123Subdomain } from '../core/validate';
 import { checkArgs, t } from '../core/props-check';
+import { fail, validateDns1123Label, validateDns1123Subdomain } from '../core/validate';
 
 /**
  * A workload identity in the mesh: a service account in a namespace. Its SPIFFE principal, as

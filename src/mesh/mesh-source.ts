@@ -2,8 +2,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { RenderedSource } from './internal';
 import { MeshIdentity } from './mesh-identity';
 import { Cidr } from '../core/cidr';
-import { fail, validateDns1123Label } from '../core/validate';
 import { checkArgs, t } from '../core/props-check';
+import { fail, validateDns1123Label } from '../core/validate';
 
 /** What a {@link MeshSource} matches. */
 export enum MeshSourceKind {

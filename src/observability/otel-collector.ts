@@ -10,6 +10,7 @@ import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT
 import { OTEL_COLLECTOR_PROPS } from './props-specs';
 import { validatePinnedImage } from '../core/image-ref';
 import { Port } from '../core/port';
+import { checkArgs, t } from '../core/props-check';
 import { toKubeName } from '../core/strings';
 import { Tunable } from '../core/tunable';
 import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
@@ -21,7 +22,6 @@ import {
   OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
   OpenTelemetryCollectorSpecResourcesRequests, OpenTelemetryCollectorSpecUpgradeStrategy,
 } from '../imports/opentelemetry.io';
-import { checkArgs, t } from '../core/props-check';
 
 /**
  * How the OpenTelemetry Operator runs the collector.
