@@ -14,6 +14,10 @@ export interface Group {
   /** Records without an HTTP method/path (then the proposal cannot restrict L7). */
   plain: number;
   readonly shadow: Set<string>;
+  /** The HTTP requests an Istio dry-run policy would deny. */
+  readonly shadowHttp: Set<string>;
+  /** True when the enforced NetworkPolicies/AuthorizationPolicies block the port itself (set by the report). */
+  l4Blocked: boolean;
   readonly firstSeen: string;
 }
 
@@ -53,7 +57,7 @@ export function aggregate(observations: Observation[], mapper: Mapper): { groups
     const k = `${src.id}\0${dst.id}\0${o.protocol}\0${ports[0]}`;
     let g = groups.get(k);
     if (!g) {
-      g = { src, dst, protocol: o.protocol, port: ports[0], count: 0, seenBy: new Set(), http: new Set(), plain: 0, shadow: new Set(), firstSeen: o.where };
+      g = { src, dst, protocol: o.protocol, port: ports[0], count: 0, seenBy: new Set(), http: new Set(), plain: 0, shadow: new Set(), shadowHttp: new Set(), l4Blocked: false, firstSeen: o.where };
       groups.set(k, g);
     }
     g.count += o.count;
@@ -61,7 +65,10 @@ export function aggregate(observations: Observation[], mapper: Mapper): { groups
     if (o.method && o.path) g.http.add(`${o.method} ${o.path}`);
     // an access-log entry without a method is plain TCP; Hubble L3/L4 flows and metrics say nothing of L7
     else if (o.format === 'access-log') g.plain++;
-    if (o.shadowDeniedBy) g.shadow.add(o.shadowDeniedBy);
+    if (o.shadowDeniedBy) {
+      g.shadow.add(o.shadowDeniedBy);
+      if (o.method && o.path) g.shadowHttp.add(`${o.method} ${o.path}`);
+    }
   }
   const sorted = [...groups.values()].sort((a, b) => cmp(a.src.id, b.src.id) || cmp(a.dst.id, b.dst.id) || a.port - b.port);
   const u = [...unmapped.values()].sort((a, b) => cmp(a.src, b.src) || cmp(a.dst, b.dst) || cmp(a.port, b.port));

@@ -28,6 +28,13 @@ function selects(ap: any, pod: PodInfo, root: string): boolean {
   return Object.keys(sel).every((k) => pod.labels[k] === String(sel[k]));
 }
 
+/** Istio's injection rules: the pod annotation wins, then the namespace label (`istio-injection`, `istio.io/rev`). */
+function hasSidecar(pod: PodInfo, nsLabels: { [k: string]: string }): boolean {
+  const a = pod.annotations['sidecar.istio.io/inject'] ?? pod.labels['sidecar.istio.io/inject'];
+  if (a !== undefined) return a === 'true' && nsLabels['istio-injection'] !== 'disabled';
+  return nsLabels['istio-injection'] === 'enabled' || (nsLabels['istio.io/rev'] !== undefined && nsLabels['istio-injection'] !== 'disabled');
+}
+
 /**
  * What the audit phase observed, judged against the manifests that will be enforced: the
  * observed connections enforcing would block (grouped by workload pair and port), the allowed
@@ -102,13 +109,17 @@ export class ObserveReport {
     const controller = { ingressControllerNamespace: ao.ingressControllerNamespace ?? 'ingress-controller-ns', ingressControllerLabels: { ...(ao.ingressControllerLabels ?? {}) } };
     const mapper = new Mapper(res, { ...controller, clusterCidrs: options.clusterCidrs ?? DEFAULT_CLUSTER_CIDRS });
     const { groups, unmapped } = aggregate(read.observations, mapper);
-    const blocked = groups.filter((g) => g.shadow.size > 0 || !before.isAllowed(g.src.id, g.dst.id, `${g.protocol}/${g.port}`));
+    for (const g of groups) g.l4Blocked = !before.isAllowed(g.src.id, g.dst.id, `${g.protocol}/${g.port}`);
+    const blocked = groups.filter((g) => g.l4Blocked || g.shadow.size > 0);
     const root = ao.istioRootNamespace ?? 'istio-system';
+    const program = new Set(new ParsedResources(manifests).pods.map((p) => `${p.ns}/${p.ownerName}[${p.ownerKind}]`));
     const proposals: Proposal[] = propose(blocked, {
       ...controller,
       workloadNames: { ...(options.workloadNames ?? {}) },
       trustDomain: ao.trustDomain ?? 'cluster.local',
       underAuthorization: (pod) => res.authorizationPolicies.some((ap) => selects(ap, pod, root)),
+      inProgram: (pod) => program.has(`${pod.ns}/${pod.ownerName}[${pod.ownerKind}]`),
+      inMesh: (pod) => ao.meshAllPods === true || hasSidecar(pod, res.namespaces.get(pod.ns) ?? {}),
     });
     this.files = read.files;
     this.observed = groups.map(observedOf);

@@ -33,11 +33,19 @@ export function prove(before: ReachabilityAnalyzer, objects: any[], extra: any[]
   build: (objs: any[]) => ReachabilityAnalyzer): { proof: ObserveProof; after: ReachabilityAnalyzer } {
   const after = build([...objects, ...extra, ...proposals.flatMap((p) => p.objects)]);
   const stillBlocked: string[] = [];
+  const notProposed: string[] = [];
+  const skipped = new Set<Group>();
+  for (const p of proposals) {
+    if (!p.notProposed) continue;
+    for (const g of p.groups) { skipped.add(g); notProposed.push(`${g.src.id} => ${g.dst.id} : ${g.protocol} ${g.port}: ${p.notProposed}`); }
+  }
   for (const g of blocked) {
+    if (skipped.has(g)) continue;
     if (!after.isAllowed(g.src.id, g.dst.id, `${g.protocol}/${g.port}`)) stillBlocked.push(`${g.src.id} => ${g.dst.id} : ${g.protocol} ${g.port}`);
   }
   const proposed = new Map<string, ConnSet>();
   for (const g of blocked) {
+    if (skipped.has(g)) continue;
     const k = `${g.src.id}\0${g.dst.id}`;
     proposed.set(k, (proposed.get(k) ?? ConnSet.NONE).union(ConnSet.of(g.protocol, g.port)));
   }
@@ -47,9 +55,9 @@ export function prove(before: ReachabilityAnalyzer, objects: any[], extra: any[]
     const beyond = added.subtract(proposed.get(`${peerKey(d.src)}\0${peerKey(d.dst)}`) ?? ConnSet.NONE);
     if (!beyond.isEmpty) unobservedOpened.push(`${d.src} => ${d.dst} : ${beyond}`);
   }
-  const allowedAfter = blocked.length - stillBlocked.length;
+  const allowedAfter = blocked.length - skipped.size - stillBlocked.length;
   return {
-    proof: { blockedBefore: blocked.length, allowedAfter, stillBlocked, unobservedOpened, holds: stillBlocked.length === 0 && unobservedOpened.length === 0 },
+    proof: { blockedBefore: blocked.length, allowedAfter, notProposed, stillBlocked, unobservedOpened, holds: stillBlocked.length === 0 && unobservedOpened.length === 0 },
     after,
   };
 }

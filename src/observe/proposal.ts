@@ -11,11 +11,17 @@ export interface ProposalContext {
   readonly trustDomain: string;
   /** True if an enforced AuthorizationPolicy applies to the pod (then the flow must be a mesh flow). */
   readonly underAuthorization: (pod: PodInfo) => boolean;
+  /** True if the workload is in the manifests (the program), not a stand-in for another installer's pods. */
+  readonly inProgram: (pod: PodInfo) => boolean;
+  /** True if the pod gets an Istio sidecar (a mesh identity). */
+  readonly inMesh: (pod: PodInfo) => boolean;
 }
 
 /** One proposed flow with the objects that stand for what its line renders (internal). */
 export interface Proposal {
   readonly flow: ProposedFlow;
+  /** Why no line can allow it (then `objects` is empty and the code is a comment). */
+  readonly notProposed?: string;
   readonly groups: Group[];
   readonly objects: any[];
 }
@@ -32,13 +38,19 @@ function tsString(s: string): string {
 
 function tsList(xs: string[]): string { return `[${xs.map(tsString).join(', ')}]`; }
 
+function tsLabels(labels: { [k: string]: string }): string {
+  return `{ ${Object.keys(labels).sort().map((k) => `${tsString(k)}: ${tsString(labels[k])}`).join(', ')} }`;
+}
+
 function hostCidr(ip: string): string { return ip.includes(':') ? `${ip}/128` : `${ip}/32`; }
 
 function peerCode(p: MappedPeer, ctx: ProposalContext): string {
   if (p.kind === 'external') return `Peer.cidr('${hostCidr(p.id)}')`;
-  if (p.kind === 'controller') return `Peer.pods(${JSON.stringify(ctx.ingressControllerLabels)}, { namespace: '${ctx.ingressControllerNamespace}' })`;
-  const key = `${p.pod!.ns}/${p.pod!.ownerName}`;
-  return `Peer.workload(${ctx.workloadNames[key] ?? camel(p.pod!.ownerName)})`;
+  if (p.kind === 'controller') return `Peer.pods(${tsLabels(ctx.ingressControllerLabels)}, { namespace: ${tsString(ctx.ingressControllerNamespace)} })`;
+  const pod = p.pod!;
+  if (!ctx.inProgram(pod)) return `Peer.pods(${tsLabels(pod.labels)}, { namespace: ${tsString(pod.ns)} })`;
+  const key = `${pod.ns}/${pod.ownerName}`;
+  return `Peer.workload(${ctx.workloadNames[key] ?? camel(pod.ownerName)})`;
 }
 
 function portCode(protocol: string, port: number): string {
@@ -83,9 +95,11 @@ function objectsOf(name: string, src: MappedPeer, dst: MappedPeer, ports: Array<
 
 /** L7 splits: paths grouped by the methods seen on them, so the lines allow exactly the pairs seen. */
 function l7Splits(groups: Group[]): Array<{ methods: string[]; paths: string[] } | undefined> {
-  if (groups.some((g) => g.plain > 0 || g.http.size === 0)) return [undefined];
+  // a port the policies allow is blocked only for the requests the dry-run denied: propose those
+  const requests = (g: Group): Set<string> => (g.l4Blocked ? g.http : g.shadowHttp);
+  if (groups.some((g) => (g.l4Blocked && g.plain > 0) || requests(g).size === 0)) return [undefined];
   const byPath = new Map<string, Set<string>>();
-  for (const g of groups) for (const h of g.http) {
+  for (const g of groups) for (const h of requests(g)) {
     const [m, p] = [h.slice(0, h.indexOf(' ')), h.slice(h.indexOf(' ') + 1)];
     byPath.set(p, (byPath.get(p) ?? new Set()).add(m));
   }
@@ -109,12 +123,21 @@ export function propose(blocked: Group[], ctx: ProposalContext): Proposal[] {
     const { src, dst } = groups[0];
     const ports: Array<[string, number]> = groups.map((g) => [g.protocol, g.port]);
     const mesh = ctx.underAuthorization(dst.pod!);
+    const seenBy = [...new Set(groups.flatMap((g) => [...g.seenBy]))].sort().join(', ');
+    if (mesh && src.kind !== 'external' && !(src.kind === 'workload' && ctx.inMesh(src.pod!))) {
+      const why = `${src.id} has no Istio sidecar and ${dst.id} admits mesh identities only (AuthorizationPolicy): `
+        + 'no flow can allow it; give the source a sidecar (ZeroTrustNamespace istioInjection) and observe again, or stop the traffic';
+      out.push({
+        flow: { src: src.id, dst: dst.id, ports: ports.map(([p, n]) => `${p} ${n}`), methods: [], paths: [], code: `// not proposed: ${why}` },
+        notProposed: why, groups, objects: [],
+      });
+      continue;
+    }
     for (const http of mesh ? l7Splits(groups) : [undefined]) {
       const name = `observed-${out.length + 1}`;
       const l7 = http ? `, http: { methods: ${tsList(http.methods)}, paths: ${tsList(http.paths)} }` : '';
-      const seen = groups.reduce((n, g) => n + g.count, 0);
       const code = `${mesh ? 'mesh' : 'flows'}.allow(${peerCode(src, ctx)}, ${peerCode(dst, ctx)}, `
-        + `{ ports: [${ports.map(([p, n]) => portCode(p, n)).join(', ')}]${l7}, description: 'observed in AUDIT: ${seen} connections' });`;
+        + `{ ports: [${ports.map(([p, n]) => portCode(p, n)).join(', ')}]${l7}, description: 'observed in AUDIT (${seenBy})' });`;
       out.push({
         flow: { src: src.id, dst: dst.id, ports: ports.map(([p, n]) => `${p} ${n}`), methods: http?.methods ?? [], paths: http?.paths ?? [], code },
         groups,

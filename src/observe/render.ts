@@ -42,8 +42,10 @@ export function renderText(r: ObserveReport): string {
     `## Proposal (${r.proposal.length} line${r.proposal.length === 1 ? '' : 's'})`, '',
     ...(r.proposal.length ? ['```ts', r.proposalCode(), '```'] : ['Nothing to propose.']), '',
     '## Proof', '',
-    `The analyzer re-run with the proposal added: ${p.allowedAfter}/${p.blockedBefore} observed blocked connections allowed, `
+    `The analyzer re-run with the proposal added: ${p.allowedAfter}/${p.blockedBefore} observed blocked connections allowed`
+      + `${p.notProposed.length ? ` (${p.notProposed.length} not proposed)` : ''}, `
       + `${p.unobservedOpened.length} connection${p.unobservedOpened.length === 1 ? '' : 's'} opened beyond them: ${p.holds ? 'the proposal holds' : 'the proposal does NOT hold'}.`,
+    ...p.notProposed.map((s) => `- not proposed: ${s}`),
     ...p.stillBlocked.map((s) => `- still blocked: ${s}`),
     ...p.unobservedOpened.map((s) => `- opened but not observed: ${s}`),
   ];

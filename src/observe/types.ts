@@ -125,7 +125,10 @@ export interface ProposedFlow {
   readonly methods: string[];
   /** HTTP paths observed (empty when any record lacked L7 data). */
   readonly paths: string[];
-  /** The TypeScript line: `mesh.allow(...)` (the destination is under AuthorizationPolicies) or `flows.allow(...)`. */
+  /**
+   * The TypeScript line: `mesh.allow(...)` (the destination is under AuthorizationPolicies) or
+   * `flows.allow(...)`; a `// not proposed: ...` comment when no flow can allow the traffic.
+   */
   readonly code: string;
 }
 
@@ -135,10 +138,12 @@ export interface ObserveProof {
   readonly blockedBefore: number;
   /** Of those, allowed with the proposal. */
   readonly allowedAfter: number;
+  /** Blocked observed connections no line can allow, with the reason (`src => dst : port: why`). */
+  readonly notProposed: string[];
   /** Connections the proposal opens that were not observed (should be 0), as `src => dst : conns`. */
   readonly unobservedOpened: string[];
   /** Observed blocked connections still blocked with the proposal, as `src => dst : port`. */
   readonly stillBlocked: string[];
-  /** True when every blocked observed connection is allowed and nothing else is opened. */
+  /** True when every proposed connection is allowed with the proposal and nothing else is opened. */
   readonly holds: boolean;
 }
