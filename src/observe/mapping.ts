@@ -35,6 +35,16 @@ function ownLabels(labels: { [k: string]: string }): { [k: string]: string } {
   return out;
 }
 
+/** No label the two share differs, and they share at least one (a record may omit labels: Cilium filters some). */
+function compatible(template: { [k: string]: string }, seen: { [k: string]: string }): boolean {
+  const common = Object.keys(template).filter((k) => k in seen);
+  return common.length > 0 && common.every((k) => template[k] === seen[k]);
+}
+
+function overlap(template: { [k: string]: string }, seen: { [k: string]: string }): number {
+  return Object.keys(template).filter((k) => seen[k] === template[k]).length;
+}
+
 function sameLabels(a: { [k: string]: string }, b: { [k: string]: string }): boolean {
   return Object.keys(a).length === Object.keys(b).length && subset(a, b);
 }
@@ -85,12 +95,15 @@ export class Mapper {
     if (e.workload) narrow(`workload ${e.workload}`, (p) => p.ownerName === e.workload);
     if (e.pod && !e.workload) narrow(`pod ${e.pod}`, (p) => e.pod === p.ownerName || e.pod!.startsWith(`${p.ownerName}-`));
     const labels = e.labels && Object.keys(e.labels).length ? e.labels : undefined;
-    if (labels) narrow(`labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`, (p) => subset(ownLabels(p.labels), labels) || subset(labels, p.labels));
+    if (labels) narrow(`labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`, (p) => compatible(ownLabels(p.labels), labels));
     if (e.serviceAccount) narrow(`service account ${e.serviceAccount}`, (p) => p.serviceAccount === e.serviceAccount);
     if (c.length > 1 && labels) {
       // a pod carries exactly its template's labels plus the controller's: the exact match is its owner
       const exact = c.filter((p) => sameLabels(ownLabels(p.labels), ownLabels(labels)));
+      const best = Math.max(...c.map((p) => overlap(p.labels, labels)));
+      const closest = c.filter((p) => overlap(p.labels, labels) === best);
       if (exact.length === 1) c = exact;
+      else if (closest.length === 1) c = closest;
     }
     if (c.length === 1) return { kind: 'workload', id: idOf(c[0]), pod: c[0] };
     if (c.length === 0) return { kind: 'unmapped', id: `${ns}/${e.pod ?? e.workload ?? '?'}`, reason: `no workload of the manifests matches ${what.join(', ')}` };

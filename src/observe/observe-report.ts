@@ -99,6 +99,7 @@ export class ObserveReport {
   public readonly proposal: ProposedFlow[];
   /** The analyzer re-run with the proposal added. */
   public readonly proof: ObserveProof;
+  private readonly proposalObjects: any[];
 
   private constructor(read: ReadResult, manifests: any[], options: ObserveReportOptions) {
     const ao = options.analyzerOptions ?? {};
@@ -128,7 +129,16 @@ export class ObserveReport {
     this.unobserved = unobservedFlows(before, groups);
     this.findings = read.findings.map((f) => ({ policy: f.policy, rule: f.rule, result: f.result, resource: f.resource, message: f.message, where: f.where }));
     this.proposal = proposals.map((p) => p.flow);
+    this.proposalObjects = proposals.flatMap((p) => p.objects);
     this.proof = prove(before, manifests, extra, proposals, blocked, build).proof;
+  }
+
+  /**
+   * The objects the proof added for the proposed lines: the NetworkPolicies (both directions) and
+   * Istio ALLOW AuthorizationPolicies equivalent to what `flows.allow` / `mesh.allow` render.
+   */
+  public proofObjects(): any[] {
+    return this.proposalObjects.map((o) => JSON.parse(JSON.stringify(o)));
   }
 
   /** The proposed lines as a TypeScript snippet (empty when nothing is blocked). */
