@@ -1,14 +1,18 @@
 import { aggregate, Group } from './aggregate';
 import { Mapper } from './mapping';
 import { propose, Proposal } from './proposal';
+import { OBSERVE_REPORT_OPTIONS } from './props-specs';
 import { parseConns, prove } from './proof';
 import { readRecordFiles, readText } from './read';
 import { ReadResult } from './records';
 import { renderJson, renderText } from './render';
 import { GuardrailFinding, ObservedFlow, ObserveProof, ObserveReportOptions, ProposedFlow, RecordsFileSummary, UnmappedTraffic, UnobservedFlow } from './types';
 import { ConnSet } from '../analysis/conn-set';
+import { parseCidr } from '../analysis/ip-range';
 import { ParsedResources, PodInfo } from '../analysis/model';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
+import { checkOptions } from '../core/props-check';
+import { fail } from '../core/validate';
 
 const DEFAULT_CLUSTER_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
 const DRY_RUN = 'istio.io/dry-run';
@@ -102,6 +106,11 @@ export class ObserveReport {
   private readonly proposalObjects: any[];
 
   private constructor(read: ReadResult, manifests: any[], options: ObserveReportOptions) {
+    checkOptions('ObserveReport', 'options', 'ObserveReportOptions', options, OBSERVE_REPORT_OPTIONS, true, false);
+    if (!Array.isArray(manifests)) fail('ObserveReport', 'manifests', manifests, 'a list of Kubernetes objects (plain JSON)');
+    (options.clusterCidrs ?? []).forEach((c, i) => {
+      try { parseCidr(c, 'clusterCidrs'); } catch { fail('ObserveReport', `options.clusterCidrs[${i}]`, c, 'a CIDR (10.0.0.0/8, fc00::/7)'); }
+    });
     const ao = options.analyzerOptions ?? {};
     const extra = options.extraObjects ?? [];
     const build = (objs: any[]): ReachabilityAnalyzer => ReachabilityAnalyzer.fromObjects(objs, ao);
