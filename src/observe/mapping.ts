@@ -93,7 +93,12 @@ export class Mapper {
       c = c.filter(keep);
     };
     if (e.workload) narrow(`workload ${e.workload}`, (p) => p.ownerName === e.workload);
-    if (e.pod && !e.workload) narrow(`pod ${e.pod}`, (p) => e.pod === p.ownerName || e.pod!.startsWith(`${p.ownerName}-`));
+    if (e.pod && !e.workload) {
+      narrow(`pod ${e.pod}`, (p) => e.pod === p.ownerName || e.pod!.startsWith(`${p.ownerName}-`));
+      // api-v2-6d8f7c9b5-mq7zl starts with api- too: the longest owner name is the pod's
+      const longest = Math.max(0, ...c.map((p) => p.ownerName.length));
+      c = c.filter((p) => p.ownerName.length === longest);
+    }
     const labels = e.labels && Object.keys(e.labels).length ? e.labels : undefined;
     if (labels) narrow(`labels ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`, (p) => compatible(ownLabels(p.labels), labels));
     if (e.serviceAccount) narrow(`service account ${e.serviceAccount}`, (p) => p.serviceAccount === e.serviceAccount);
