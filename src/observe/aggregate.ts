@@ -57,7 +57,20 @@ export function aggregate(observations: Observation[], mapper: Mapper): { groups
     const k = `${src.id}\0${dst.id}\0${o.protocol}\0${ports[0]}`;
     let g = groups.get(k);
     if (!g) {
-      g = { src, dst, protocol: o.protocol, port: ports[0], count: 0, seenBy: new Set(), http: new Set(), plain: 0, shadow: new Set(), shadowHttp: new Set(), l4Blocked: false, firstSeen: o.where };
+      g = {
+        src,
+        dst,
+        protocol: o.protocol,
+        port: ports[0],
+        count: 0,
+        seenBy: new Set(),
+        http: new Set(),
+        plain: 0,
+        shadow: new Set(),
+        shadowHttp: new Set(),
+        l4Blocked: false,
+        firstSeen: o.where,
+      };
       groups.set(k, g);
     }
     g.count += o.count;

@@ -34,7 +34,11 @@ function endpointOf(e: any, ip: string | undefined, where: string, field: string
   const pod = optString(e, 'pod_name', where, `${field}.pod_name`) || undefined;
   const world = reserved === 'world' || (reserved === undefined && !ns && !pod && raw.some((l: string) => l.startsWith('cidr:')));
   return {
-    ns, pod, ip, labels, serviceAccount: sa,
+    ns,
+    pod,
+    ip,
+    labels,
+    serviceAccount: sa,
     workload: typeof workloads[0]?.name === 'string' ? workloads[0].name : undefined,
     world: world || undefined,
     reserved: reserved && reserved !== 'world' ? reserved : undefined,

@@ -1,8 +1,8 @@
 import { aggregate, Group } from './aggregate';
 import { Mapper } from './mapping';
+import { parseConns, prove } from './proof';
 import { propose, Proposal } from './proposal';
 import { OBSERVE_REPORT_OPTIONS } from './props-specs';
-import { parseConns, prove } from './proof';
 import { readRecordFiles, readText } from './read';
 import { ReadResult } from './records';
 import { renderJson, renderText } from './render';
@@ -19,8 +19,14 @@ const DRY_RUN = 'istio.io/dry-run';
 
 function observedOf(g: Group): ObservedFlow {
   return {
-    src: g.src.id, dst: g.dst.id, port: `${g.protocol} ${g.port}`, count: g.count, seenBy: [...g.seenBy].sort(),
-    http: [...g.http].sort(), shadowDeniedBy: [...g.shadow].sort(), firstSeen: g.firstSeen,
+    src: g.src.id,
+    dst: g.dst.id,
+    port: `${g.protocol} ${g.port}`,
+    count: g.count,
+    seenBy: [...g.seenBy].sort(),
+    http: [...g.http].sort(),
+    shadowDeniedBy: [...g.shadow].sort(),
+    firstSeen: g.firstSeen,
   };
 }
 
@@ -136,7 +142,9 @@ export class ObserveReport {
     this.wouldBlock = blocked.map(observedOf);
     this.unmapped = unmapped;
     this.unobserved = unobservedFlows(before, groups);
-    this.findings = read.findings.map((f) => ({ policy: f.policy, rule: f.rule, result: f.result, resource: f.resource, message: f.message, where: f.where }));
+    this.findings = read.findings.map((f) => ({
+      policy: f.policy, rule: f.rule, result: f.result, resource: f.resource, message: f.message, where: f.where,
+    }));
     this.proposal = proposals.map((p) => p.flow);
     this.proposalObjects = proposals.flatMap((p) => p.objects);
     this.proof = prove(before, manifests, extra, proposals, blocked, build).proof;

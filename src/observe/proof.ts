@@ -57,7 +57,14 @@ export function prove(before: ReachabilityAnalyzer, objects: any[], extra: any[]
   }
   const allowedAfter = blocked.length - skipped.size - stillBlocked.length;
   return {
-    proof: { blockedBefore: blocked.length, allowedAfter, notProposed, stillBlocked, unobservedOpened, holds: stillBlocked.length === 0 && unobservedOpened.length === 0 },
+    proof: {
+      blockedBefore: blocked.length,
+      allowedAfter,
+      notProposed,
+      stillBlocked,
+      unobservedOpened,
+      holds: stillBlocked.length === 0 && unobservedOpened.length === 0,
+    },
     after,
   };
 }

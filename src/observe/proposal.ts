@@ -66,17 +66,22 @@ function npPeer(p: MappedPeer, ctx: ProposalContext): any {
 }
 
 /** The objects `flows.allow` / `mesh.allow` render for the line: NetworkPolicies both ways, an ALLOW rule in the mesh. */
-function objectsOf(name: string, src: MappedPeer, dst: MappedPeer, ports: Array<[string, number]>, http: { methods: string[]; paths: string[] } | undefined,
+function objectsOf(name: string, src: MappedPeer, dst: MappedPeer, ports: Array<[string, number]>,
+  http: { methods: string[]; paths: string[] } | undefined,
   mesh: boolean, ctx: ProposalContext): any[] {
   const npPorts = ports.map(([protocol, port]) => ({ protocol, port }));
   const dstPod = dst.pod!;
   const out: any[] = [{
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `${name}-ingress`, namespace: dstPod.ns },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `${name}-ingress`, namespace: dstPod.ns },
     spec: { podSelector: { matchLabels: { ...dstPod.labels } }, policyTypes: ['Ingress'], ingress: [{ from: [npPeer(src, ctx)], ports: npPorts }] },
   }];
   if (src.kind === 'workload') {
     out.push({
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `${name}-egress`, namespace: src.pod!.ns },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `${name}-egress`, namespace: src.pod!.ns },
       spec: { podSelector: { matchLabels: { ...src.pod!.labels } }, policyTypes: ['Egress'], egress: [{ to: [npPeer(dst, ctx)], ports: npPorts }] },
     });
   }
@@ -86,7 +91,9 @@ function objectsOf(name: string, src: MappedPeer, dst: MappedPeer, ports: Array<
     const operation: any = { ports: ports.map(([, p]) => String(p)) };
     if (http) { operation.methods = http.methods; operation.paths = http.paths; }
     out.push({
-      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: dstPod.ns },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name, namespace: dstPod.ns },
       spec: { selector: { matchLabels: { ...dstPod.labels } }, action: 'ALLOW', rules: [{ ...(from ? { from } : {}), to: [{ operation }] }] },
     });
   }
@@ -99,9 +106,11 @@ function l7Splits(groups: Group[]): Array<{ methods: string[]; paths: string[] }
   const requests = (g: Group): Set<string> => (g.l4Blocked ? g.http : g.shadowHttp);
   if (groups.some((g) => (g.l4Blocked && g.plain > 0) || requests(g).size === 0)) return [undefined];
   const byPath = new Map<string, Set<string>>();
-  for (const g of groups) for (const h of requests(g)) {
-    const [m, p] = [h.slice(0, h.indexOf(' ')), h.slice(h.indexOf(' ') + 1)];
-    byPath.set(p, (byPath.get(p) ?? new Set()).add(m));
+  for (const g of groups) {
+    for (const h of requests(g)) {
+      const [m, p] = [h.slice(0, h.indexOf(' ')), h.slice(h.indexOf(' ') + 1)];
+      byPath.set(p, (byPath.get(p) ?? new Set()).add(m));
+    }
   }
   const byMethods = new Map<string, string[]>();
   for (const [p, ms] of byPath) {
@@ -129,7 +138,9 @@ export function propose(blocked: Group[], ctx: ProposalContext): Proposal[] {
         + 'no flow can allow it; give the source a sidecar (ZeroTrustNamespace istioInjection) and observe again, or stop the traffic';
       out.push({
         flow: { src: src.id, dst: dst.id, ports: ports.map(([p, n]) => `${p} ${n}`), methods: [], paths: [], code: `// not proposed: ${why}` },
-        notProposed: why, groups, objects: [],
+        notProposed: why,
+        groups,
+        objects: [],
       });
       continue;
     }

@@ -55,7 +55,13 @@ export function renderText(r: ObserveReport): string {
 /** The report as JSON (internal). */
 export function renderJson(r: ObserveReport): string {
   return JSON.stringify({
-    files: r.files, wouldBlock: r.wouldBlock, unmapped: r.unmapped, unobserved: r.unobserved,
-    findings: r.findings, proposal: r.proposal, proof: r.proof, observed: r.observed,
+    files: r.files,
+    wouldBlock: r.wouldBlock,
+    unmapped: r.unmapped,
+    unobserved: r.unobserved,
+    findings: r.findings,
+    proposal: r.proposal,
+    proof: r.proof,
+    observed: r.observed,
   }, null, 2);
 }

@@ -1,13 +1,18 @@
-import { Mapper } from '../../src/observe/mapping';
-import { ParsedResources } from '../../src/analysis/model';
-import { errorOf } from '../util';
 import { ObserveReport } from '../../src';
+import { ParsedResources } from '../../src/analysis/model';
+import { Mapper } from '../../src/observe/mapping';
+import { errorOf } from '../util';
 import { hubbleEndpoint, hubbleLine } from './records';
 
 function deployment(ns: string, name: string, labels: { [k: string]: string }, sa = name): any {
   return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns },
-    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { serviceAccountName: sa, containers: [{ name, image: name, ports: [{ containerPort: 8080 }] }] } } },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { serviceAccountName: sa, containers: [{ name, image: name, ports: [{ containerPort: 8080 }] }] } },
+    },
   };
 }
 

@@ -18,7 +18,10 @@ function deployment(chart: Chart, ns: string, name: string, port: number): kplus
   const sa = new kplus.ServiceAccount(chart, `${name}-sa`, { metadata: { name, namespace: ns }, automountToken: false });
   const labels = { app: name };
   const d = new kplus.Deployment(chart, name, {
-    metadata: { name, namespace: ns, labels }, serviceAccount: sa, select: false, podMetadata: { labels },
+    metadata: { name, namespace: ns, labels },
+    serviceAccount: sa,
+    select: false,
+    podMetadata: { labels },
     containers: [{ name, image: `registry.example.com/${name}:1.0`, portNumber: port, securityContext: { user: 1000, group: 1000 } }],
   });
   d.select(kplus.LabelSelector.of({ labels }));
@@ -110,7 +113,11 @@ describe('ObserveReport on a small shop', () => {
 
   test('the proof: every proposed connection allowed, nothing else opened; the objects are valid Kubernetes/Istio objects', () => {
     expect(report.proof).toEqual({
-      blockedBefore: 4, allowedAfter: 3, stillBlocked: [], unobservedOpened: [], holds: true,
+      blockedBefore: 4,
+      allowedAfter: 3,
+      stillBlocked: [],
+      unobservedOpened: [],
+      holds: true,
       notProposed: [expect.stringMatching(/^tools\/scraper\[Deployment\] => api\/orders\[Deployment\] : TCP 8080: tools\/scraper\[Deployment\] has no Istio sidecar/)],
     });
     expect(formatIssues(validateObjects(report.proofObjects()))).toBe('');

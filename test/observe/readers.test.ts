@@ -15,8 +15,11 @@ describe('Hubble flows (hubble observe -o json)', () => {
     const o = r.observations[0];
     expect(o.src).toMatchObject({ ns: 'ingress-nginx', serviceAccount: 'ingress-nginx', workload: 'ingress-nginx-controller' });
     expect(o.dst.labels).toEqual({
-      'app': 'frontend', 'cdk8s.io/metadata.addr': 'shop-asia-east-frontend-c86415a5', 'pod-template-hash': '7f9c6b8d4',
-      'security.istio.io/tlsMode': 'istio', 'service.istio.io/canonical-name': 'frontend',
+      'app': 'frontend',
+      'cdk8s.io/metadata.addr': 'shop-asia-east-frontend-c86415a5',
+      'pod-template-hash': '7f9c6b8d4',
+      'security.istio.io/tlsMode': 'istio',
+      'service.istio.io/canonical-name': 'frontend',
     });
     expect([o.protocol, o.port, o.verdict]).toEqual(['TCP', 8080, 'FORWARDED']);
     expect(r.observations.map((x) => x.verdict)).toContain('AUDIT');
@@ -56,7 +59,10 @@ describe('Prometheus HTTP API answers for Istio standard metrics', () => {
   test('the sample: workload, namespace and principal of both ends; zero series and source-reported duplicates skipped', () => {
     const r = read('istio-requests.json');
     expect(r.summary).toEqual({
-      file: 'istio-requests.json', format: 'prometheus', records: 7, connections: 5,
+      file: 'istio-requests.json',
+      format: 'prometheus',
+      records: 7,
+      connections: 5,
       skipped: { 'no traffic in the window': 1, 'reported by both ends (reporter=source)': 1 },
     });
     expect(r.observations.map(pair)).toEqual([
