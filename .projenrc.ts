@@ -93,7 +93,8 @@ const LAYERS: { [folder: string]: string[] } = {
   'gitops': ['core', 'flows', 'imports', 'fleet'],
   'helm': ['core'],
   'rollout': ['core', 'flows', 'analysis'],
-  'cli': ['core', 'analysis'],
+  'observe': ['core', 'analysis'],
+  'cli': ['core', 'analysis', 'observe'],
 };
 const FOLDERS = Object.keys(LAYERS);
 project.eslint?.addRules({

@@ -12,6 +12,8 @@
  *   dist/sample/delivery/flux/<cluster>/       Flux GitRepository + the cluster's two Kustomizations
  *   dist/sample/rollout/<cluster>/manifests.k8s.yaml  the same fleet in AUDIT (deploy first on a running system)
  *   dist/sample/rollout/audit-report.{md,json} what AUDIT holds back and what enforcing would block
+ *   dist/sample/rollout/observe-<cluster>.{md,json}, proposal-<cluster>.ts  what AUDIT observed
+ *                                              (sample/observed/) against ENFORCE: the flows to add, proved
  *
  * then prints a short summary. Everything is rendered and checked before anything is written.
  */
@@ -21,6 +23,7 @@ import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { buildDelivery, fluxObjectsOf } from './delivery';
 import { buildEcommerce, SampleCluster } from './ecommerce';
+import { observeClusters } from './observe';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, FOCUS, platformOnlyConnections, platformStandIns } from './platform';
 import { EnforcementMode, EnforcementReport, HelmChart, PolicySplit, ReachabilityAnalyzer } from '../src';
 import { EXPECTED_FLOWS } from '../test/sample/expected-flows';
@@ -125,6 +128,7 @@ export function runSample(outDir: string): SampleRun {
   const reportJson = report.toJson();
   const reportMarkdown = report.toMarkdown();
   const blocked = (JSON.parse(reportJson).clusters as any[]).reduce((n, c) => n + c.wouldBlock.length, 0);
+  const observed = observeClusters(sample.clusters);
 
   // 2. write each cluster's folder
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -151,6 +155,11 @@ export function runSample(outDir: string): SampleRun {
   }
   write(path.join(rollout, 'audit-report.md'), reportMarkdown + '\n');
   write(path.join(rollout, 'audit-report.json'), reportJson + '\n');
+  for (const [name, o] of observed) {
+    write(path.join(rollout, `observe-${name}.md`), o.toText() + '\n');
+    write(path.join(rollout, `observe-${name}.json`), o.toJson() + '\n');
+    write(path.join(rollout, `proposal-${name}.ts`), o.proposalCode() + '\n');
+  }
   // the allowed flows are exactly the declared ones (test/sample/expected-flows.ts)
   const flowFailures: string[] = [];
   for (const r of reports) {
@@ -206,6 +215,10 @@ export function runSample(outDir: string): SampleRun {
     + `Flux ${rel}/delivery/flux/<cluster>/ (policies/ ${sample.clusters.map((c) => half(c.cluster.name).policies.length).join('/')} objects before apps/ ${sample.clusters.map((c) => half(c.cluster.name).apps.length).join('/')} objects)`);
   summary.push(`  rollout: AUDIT holds back ${report.heldBack.length} policies (+${report.auditOnly.length} audit-only); `
     + `enforcing blocks ${blocked} connections -> ${rel}/rollout/audit-report.md`);
+  for (const [name, o] of observed) {
+    summary.push(`  observe ${name}: enforcing would block ${o.wouldBlock.length} observed connections; ${o.proposal.length} proposed lines, `
+      + `proof ${o.proof.allowedAfter}/${o.proof.blockedBefore} allowed, ${o.proof.unobservedOpened.length} opened beyond -> ${rel}/rollout/observe-${name}.md`);
+  }
   summary.push(`  diagrams: ${dot ? `${rel}/reachability/<cluster>.flows.svg and <cluster>.svg (Graphviz)` : 'Graphviz `dot` not found: wrote .dot and .mmd only (apt-get install graphviz)'}`);
   summary.push(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const objects: { [cluster: string]: number } = {};

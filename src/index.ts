@@ -10,3 +10,4 @@ export * from './helm';
 export * from './analysis';
 export * from './gitops';
 export * from './rollout';
+export * from './observe';

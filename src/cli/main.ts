@@ -2,19 +2,24 @@
 import { analyzeCommand } from './analyze';
 import { UsageError } from './args';
 import { diffCommand } from './diff';
+import { observeCommand } from './observe';
 
 const USAGE = `usage: cdk8s-zero-trust <command> [options]
 
 commands:
   analyze <files or dirs>...   the allowed connections (lists, matrices, diagrams, CI checks with --expect)
   diff <before> <after>        what a change opens or closes (exit 1 when different)
+  observe <records>... --manifests <dir>
+                               what AUDIT observed against the manifests to enforce: what enforcing
+                               would block, the Flows.allow / mesh.allow lines to add, and their proof
   help [command]               this text, or a command's options (also: <command> --help)
 
-Exit status: 0 done, 1 a difference (diff, analyze --expect), 2 an error.`;
+Exit status: 0 done, 1 a difference (diff, analyze --expect, observe: traffic enforcing would block), 2 an error.`;
 
 const COMMANDS: { [name: string]: (argv: string[], out: (s: string) => void, err: (s: string) => void) => number } = {
   analyze: analyzeCommand,
   diff: diffCommand,
+  observe: observeCommand,
 };
 
 /** Runs the command with `argv` (without node and script); returns the exit code. */

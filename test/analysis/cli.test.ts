@@ -129,7 +129,7 @@ describe('cdk8s-zero-trust command', () => {
     expect(cli(['analyze', 'x', '--no-platform', '--dns', 'kube-system']).err).toContain('--no-platform and --dns exclude each other');
     expect(cli(['analyze']).err).toContain('analyze: needs at least one file or directory');
     expect(cli(['diff', 'a'])).toMatchObject({ code: 2, err: expect.stringContaining('diff: needs exactly two paths, before and after (got 1)') });
-    expect(cli(['frobnicate']).err).toContain('unknown command "frobnicate" (valid: analyze, diff, help)');
+    expect(cli(['frobnicate']).err).toContain('unknown command "frobnicate" (valid: analyze, diff, observe, help)');
   });
 
   test('every subcommand has --help; help names {ingress-controller} and the exit codes', () => {

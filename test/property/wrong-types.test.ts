@@ -30,6 +30,7 @@ import * as helmSpecs from '../../src/helm/props-specs';
 import * as ingressSpecs from '../../src/ingress/props-specs';
 import * as meshSpecs from '../../src/mesh/props-specs';
 import * as obsSpecs from '../../src/observability/props-specs';
+import * as observeSpecs from '../../src/observe/props-specs';
 import * as rolloutSpecs from '../../src/rollout/props-specs';
 import * as wgSpecs from '../../src/wireguard/props-specs';
 import * as ztSpecs from '../../src/zero-trust/props-specs';
@@ -272,7 +273,7 @@ describe('wrong runtime types end in a ValidationError naming the field (every p
 
 describe('the props specs cover every member of every public props interface', () => {
   const SPECS: Record<string, PropsSpec> = Object.assign({}, analysisSpecs, coreSpecs, fleetSpecs, flowsSpecs, gitopsSpecs, helmSpecs,
-    ingressSpecs, meshSpecs, obsSpecs, rolloutSpecs, wgSpecs, ztSpecs);
+    ingressSpecs, meshSpecs, obsSpecs, observeSpecs, rolloutSpecs, wgSpecs, ztSpecs);
   const root = path.join(__dirname, '..', '..');
   const program = ts.createProgram([path.join(root, 'src', 'index.ts')], { strict: true, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();

@@ -82,7 +82,8 @@ test('every plain output applies with one kubectl apply -f: no object before its
 
 test('rollout: the AUDIT manifests per cluster and the report', () => {
   const dir = path.join(out, 'rollout');
-  expect(fs.readdirSync(dir).sort()).toEqual(['audit-report.json', 'audit-report.md', ...CLUSTERS].sort());
+  expect(fs.readdirSync(dir).sort()).toEqual(['audit-report.json', 'audit-report.md', ...CLUSTERS,
+    'observe-asia-east.json', 'observe-asia-east.md', 'proposal-asia-east.ts'].sort());
   for (const c of CLUSTERS) {
     const objs = readYaml(path.join(dir, c, 'manifests.k8s.yaml'));
     expect(objs.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
@@ -94,6 +95,32 @@ test('rollout: the AUDIT manifests per cluster and the report', () => {
   expect(held).toBe(run.rollout.heldBack.length);
   expect(run.summary.join('\n')).toContain(`rollout: AUDIT holds back ${held} policies (+${run.rollout.auditOnly.length} audit-only); enforcing blocks ${blocked} connections`);
   expect(fs.readFileSync(path.join(dir, 'audit-report.md'), 'utf8')).toMatch(/^# Enforcement report\n/);
+});
+
+test('observe: the records of asia-east (sample/observed/) against its ENFORCE manifests, the proposal and its proof', () => {
+  const o = JSON.parse(fs.readFileSync(path.join(out, 'rollout', 'observe-asia-east.json'), 'utf8'));
+  // the declared traffic passes; the uptime check, the exporter scrape and the refund lookup would be blocked
+  expect(o.wouldBlock.map((f: any) => `${f.src} => ${f.dst} : ${f.port}`)).toEqual([
+    '198.51.100.23 => frontend/frontend[Deployment] : TCP 8080',
+    'observability/cluster-collector-collector[Deployment] => database/user-db[Deployment] : TCP 9187',
+    'observability/cluster-collector-collector[Deployment] => order/order-service[Deployment] : TCP 8080',
+    'observability/cluster-collector-collector[Deployment] => payment/payment-service[Deployment] : TCP 8080',
+    'order/order-service[Deployment] => payment/payment-service[Deployment] : TCP 8080',
+  ]);
+  // the debugging shell is no workload of the program: listed, never proposed
+  expect(o.unmapped.map((u: any) => `${u.src} => ${u.dst}`)).toContain('payment/netshoot => database/user-db[Deployment]');
+  expect(fs.readFileSync(path.join(out, 'rollout', 'proposal-asia-east.ts'), 'utf8').split('\n').filter((l) => !l.startsWith('//') && l)).toEqual([
+    'flows.allow(Peer.cidr(\'198.51.100.23/32\'), Peer.workload(frontend.workload), { ports: [Port.tcp(8080)], description: \'observed in AUDIT (hubble)\' });',
+    'flows.allow(Peer.pods({ \'app.kubernetes.io/component\': \'opentelemetry-collector\', \'app.kubernetes.io/instance\': \'observability.cluster-collector\', '
+      + '\'app.kubernetes.io/managed-by\': \'opentelemetry-operator\', \'app.kubernetes.io/part-of\': \'opentelemetry\' }, { namespace: \'observability\' }), '
+      + 'Peer.workload(db), { ports: [Port.tcp(9187)], description: \'observed in AUDIT (hubble)\' });',
+    'mesh.allow(Peer.workload(order.workload), Peer.workload(payment.workload), { ports: [Port.tcp(8080)], http: { methods: [\'GET\'], paths: [\'/api/payments/8812\'] }, '
+      + 'description: \'observed in AUDIT (access-log, hubble, prometheus)\' });',
+  ]);
+  expect(o.proof).toMatchObject({ blockedBefore: 5, allowedAfter: 3, stillBlocked: [], unobservedOpened: [], holds: true });
+  expect(o.proof.notProposed).toHaveLength(2);
+  expect(o.findings.map((f: any) => `${f.rule} ${f.resource}`)).toContain('require-run-as-non-root Pod payment/netshoot');
+  expect(run.summary.join('\n')).toContain('observe asia-east: enforcing would block 5 observed connections; 5 proposed lines, proof 3/5 allowed, 0 opened beyond');
 });
 
 test('the summary names every cluster and reports the checks; the flows are the declared ones', () => {
