@@ -11,7 +11,7 @@ import { ConnSet } from '../analysis/conn-set';
 import { parseCidr } from '../analysis/ip-range';
 import { ParsedResources, PodInfo } from '../analysis/model';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
-import { checkOptions } from '../core/props-check';
+import { checkArgs, checkOptions, t } from '../core/props-check';
 import { fail } from '../core/validate';
 
 const DEFAULT_CLUSTER_CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
@@ -72,6 +72,7 @@ export class ObserveReport {
    * @param options analyzer options, stand-ins, workload names, cluster CIDRs
    */
   public static fromFiles(recordFiles: string[], manifests: any[], options?: ObserveReportOptions): ObserveReport {
+    checkArgs('ObserveReport.fromFiles', ['recordFiles', recordFiles, t.required(t.arrayOf(t.str()))], ['manifests', manifests, t.required(t.arrayOf(t.any()))]);
     return new ObserveReport(readRecordFiles(recordFiles), manifests, options ?? {});
   }
 
@@ -83,6 +84,7 @@ export class ObserveReport {
    * @param options analyzer options, stand-ins, workload names, cluster CIDRs
    */
   public static fromTexts(records: { [name: string]: string }, manifests: any[], options?: ObserveReportOptions): ObserveReport {
+    checkArgs('ObserveReport.fromTexts', ['records', records, t.required(t.mapOf(t.str()))], ['manifests', manifests, t.required(t.arrayOf(t.any()))]);
     const read: ReadResult = { observations: [], findings: [], files: [] };
     for (const name of Object.keys(records).sort()) {
       const r = readText(name, records[name]);
