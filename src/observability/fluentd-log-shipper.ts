@@ -198,9 +198,9 @@ export class FluentdLogShipper extends Construct {
   /** Namespace of the shipper. */
   public readonly namespace: string;
   /** The fluentd pods, as a flow peer. */
-  public readonly peer: IPeer;
+  public readonly peer: Peer;
   /** The Elasticsearch peer fluentd ships to. */
-  public readonly elasticsearchPeer: IPeer;
+  public readonly elasticsearchPeer: Peer;
   /** The rendered fluent.conf. */
   public readonly fluentConf: string;
 
@@ -267,7 +267,9 @@ export class FluentdLogShipper extends Construct {
 
     this.shipperName = name;
     this.namespace = namespace;
-    this.elasticsearchPeer = props.elasticsearch ?? defaultPeerFor(path, 'elasticsearch', endpoint, namespace);
+    this.elasticsearchPeer = props.elasticsearch !== undefined
+      ? Peer._resolve(path, 'elasticsearch', props.elasticsearch)
+      : defaultPeerFor(path, 'elasticsearch', endpoint, namespace);
     // the selector (immutable on a DaemonSet) and the flow peer keep the two original labels; every
     // object and the pod template also carry the instance label (Polaris metadataAndInstanceMismatched)
     const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'log-shipper' };

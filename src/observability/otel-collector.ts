@@ -208,9 +208,9 @@ export class OtelCollector extends Construct {
   /** OTLP HTTP endpoint for applications, `http://<service>.<namespace>:4318`. */
   public readonly otlpHttpEndpoint: string;
   /** The collector pods (selector labels set by the operator), as a flow peer. */
-  public readonly peer: IPeer;
+  public readonly peer: Peer;
   /** The Jaeger peer the collector exports to. */
-  public readonly jaegerPeer: IPeer;
+  public readonly jaegerPeer: Peer;
 
   private readonly receivers = new Map<string, any>();
   private readonly processors = new Map<string, any>();
@@ -277,7 +277,9 @@ export class OtelCollector extends Construct {
     this.otlpGrpcEndpoint = `${this.serviceName}.${namespace}:${OTLP_GRPC_PORT}`;
     this.otlpHttpEndpoint = `http://${this.serviceName}.${namespace}:${OTLP_HTTP_PORT}`;
     this.jaegerPort = Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
-    this.jaegerPeer = props.jaeger ?? defaultPeerFor(path, 'jaeger', endpoint, namespace);
+    this.jaegerPeer = props.jaeger !== undefined
+      ? Peer._resolve(path, 'jaeger', props.jaeger)
+      : defaultPeerFor(path, 'jaeger', endpoint, namespace);
     this.peer = Peer.pods(
       {
         // the operator's selector labels (immutable on the workload): manifestutils.SelectorLabels
