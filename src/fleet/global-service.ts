@@ -2,8 +2,8 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
+import { fleetScope } from './fleet-scope';
 import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
 import { GLOBAL_SERVICE_PROPS } from './props-specs';
 import {
@@ -216,8 +216,14 @@ export class GlobalService extends Construct {
   private readonly services = new Map<string, kplus.Service>();
   private readonly ingresses = new Map<string, SecureIngress>();
 
-  constructor(fleet: Fleet, id: string, props: GlobalServiceProps) {
-    super(fleet, id);
+  /**
+   * @param scope the fleet, or a construct inside it
+   * @param id construct id (unique in `scope`)
+   * @param props the GlobalService properties
+   */
+  constructor(scope: Construct, id: string, props: GlobalServiceProps) {
+    super(scope, id);
+    const { fleet, id: objectId } = fleetScope(this);
     const p = this.node.path;
     checkConstruct(this, 'GlobalServiceProps', props, GLOBAL_SERVICE_PROPS);
     validateDns1123Label(p, 'name', props.name);
@@ -315,7 +321,7 @@ export class GlobalService extends Construct {
     const controller = dns?.ingressController ?? IngressController.nginx({ className: dns?.ingressClassName ?? 'nginx' });
 
     for (const c of this.clusters) {
-      const scope = new Construct(c.chart, `global-service-${id}`);
+      const scope = new Construct(c.chart, `global-service-${objectId}`);
       const annotations: { [k: string]: string } = {};
       if (useExternalDns) {
         annotations['external-dns.alpha.kubernetes.io/hostname'] = dns!.hostname;
