@@ -321,14 +321,14 @@ export class GlobalService extends Construct {
     const controller = dns?.ingressController ?? IngressController.nginx({ className: dns?.ingressClassName ?? 'nginx' });
 
     for (const c of this.clusters) {
-      const scope = new Construct(c.chart, `global-service-${objectId}`);
+      const holder = new Construct(c.chart, `global-service-${objectId}`);
       const annotations: { [k: string]: string } = {};
       if (useExternalDns) {
         annotations['external-dns.alpha.kubernetes.io/hostname'] = dns!.hostname;
         annotations['external-dns.alpha.kubernetes.io/ttl'] = String(ttlSeconds);
         annotations['external-dns.alpha.kubernetes.io/set-identifier'] = c.name;
       }
-      const svc = new kplus.Service(scope, 'service', {
+      const svc = new kplus.Service(holder, 'service', {
         metadata: {
           name: props.name,
           namespace: props.namespace,
@@ -344,7 +344,7 @@ export class GlobalService extends Construct {
       ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
       this.services.set(c.name, svc);
       if (props.exportService ?? true) {
-        const exp = new ServiceExport(scope, 'export', {
+        const exp = new ServiceExport(holder, 'export', {
           metadata: { name: props.name, namespace: props.namespace },
         });
         exp.addDependency(svc);
@@ -352,7 +352,7 @@ export class GlobalService extends Construct {
       if (this.usesK8gb) {
         let ingress: Construct;
         if (dns!.certificate !== undefined) {
-          const secure = new SecureIngress(scope, 'secure-ingress', {
+          const secure = new SecureIngress(holder, 'secure-ingress', {
             name: props.name,
             controller,
             rules: [{ host: dns!.hostname, backend: IngressBackend.fromService(svc) }],
@@ -362,9 +362,9 @@ export class GlobalService extends Construct {
           this.ingresses.set(c.name, secure);
           ingress = secure;
         } else {
-          ingress = this.plainIngress(scope, props.name, props.namespace, portName, controller.className, dns!.hostname, dns!.tlsSecretName);
+          ingress = this.plainIngress(holder, props.name, props.namespace, portName, controller.className, dns!.hostname, dns!.tlsSecretName);
         }
-        const gslb = new Gslb(scope, 'gslb', {
+        const gslb = new Gslb(holder, 'gslb', {
           metadata: { name: props.name, namespace: props.namespace },
           spec: {
             resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: props.name },
