@@ -124,10 +124,10 @@ export class MeshSource {
    * gateway or proxy this is the gateway's address). Use only for peers without a mesh identity.
    *
    * @param cidrs CIDR blocks or addresses
-   * @param except CIDR blocks to exclude
-   * @default except - none
+   * @param exceptCidrs CIDR blocks to exclude
+   * @default exceptCidrs - none
    */
-  public static ipBlocks(cidrs: string[], except?: string[]): MeshSource {
+  public static ipBlocks(cidrs: string[], exceptCidrs?: string[]): MeshSource {
     const path = 'MeshSource.ipBlocks';
     if (!Array.isArray(cidrs) || cidrs.length === 0) {
       fail(path, 'cidrs', cidrs, 'a non-empty list of CIDR blocks');
@@ -140,7 +140,7 @@ export class MeshSource {
       }
     });
     const values = Array.from(new Set(norm(cidrs, 'cidrs'))).sort();
-    const ex = Array.from(new Set(norm(except ?? [], 'except'))).sort();
+    const ex = Array.from(new Set(norm(exceptCidrs ?? [], 'exceptCidrs'))).sort();
     return new MeshSource(MeshSourceKind.IP_BLOCKS, [], values, ex);
   }
 
