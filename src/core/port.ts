@@ -76,34 +76,34 @@ export class Port {
   }
 
   /**
-   * An inclusive TCP port range. `from === to` gives a single port.
+   * An inclusive TCP port range. `port === endPort` gives a single port.
    *
-   * @param from first port, 1..65535
-   * @param to last port, from..65535
+   * @param port first port, 1..65535
+   * @param endPort last port, port..65535
    */
-  public static tcpRange(from: number, to: number): Port {
-    return Port.rangeAt('Port.tcpRange', Protocol.TCP, from, to);
+  public static tcpRange(port: number, endPort: number): Port {
+    return Port.rangeAt('Port.tcpRange', Protocol.TCP, port, endPort);
   }
 
   /**
-   * An inclusive UDP port range. `from === to` gives a single port.
+   * An inclusive UDP port range. `port === endPort` gives a single port.
    *
-   * @param from first port, 1..65535
-   * @param to last port, from..65535
+   * @param port first port, 1..65535
+   * @param endPort last port, port..65535
    */
-  public static udpRange(from: number, to: number): Port {
-    return Port.rangeAt('Port.udpRange', Protocol.UDP, from, to);
+  public static udpRange(port: number, endPort: number): Port {
+    return Port.rangeAt('Port.udpRange', Protocol.UDP, port, endPort);
   }
 
   /**
-   * An inclusive port range of the given protocol. `from === to` gives a single port.
+   * An inclusive port range of the given protocol. `port === endPort` gives a single port.
    *
    * @param protocol the protocol
-   * @param from first port, 1..65535
-   * @param to last port, from..65535
+   * @param port first port, 1..65535
+   * @param endPort last port, port..65535
    */
-  public static range(protocol: Protocol, from: number, to: number): Port {
-    return Port.rangeAt('Port.range', protocol, from, to);
+  public static range(protocol: Protocol, port: number, endPort: number): Port {
+    return Port.rangeAt('Port.range', protocol, port, endPort);
   }
 
   /**

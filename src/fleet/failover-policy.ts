@@ -1,9 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { FleetCrdKind, FleetCrds } from './fleet-crds';
+import { fleetScope } from './fleet-scope';
 import { GlobalService } from './global-service';
 import { GslbStrategyType } from './gslb-strategy';
 import { FAILOVER_POLICY_PROPS } from './props-specs';
@@ -114,8 +114,14 @@ export class FailoverPolicy extends Construct {
   private readonly timeoutSeconds: number;
   private readonly failureThreshold: number;
 
-  constructor(fleet: Fleet, id: string, props: FailoverPolicyProps) {
-    super(fleet, id);
+  /**
+   * @param scope the fleet, or a construct inside it
+   * @param id construct id (unique in `scope`)
+   * @param props the FailoverPolicy properties
+   */
+  constructor(scope: Construct, id: string, props: FailoverPolicyProps) {
+    super(scope, id);
+    const { fleet, id: objectId } = fleetScope(this);
     const p = this.node.path;
     checkConstruct(this, 'FailoverPolicyProps', props, FAILOVER_POLICY_PROPS);
     validateDns1123Label(p, 'name', props.name);
@@ -189,7 +195,7 @@ export class FailoverPolicy extends Construct {
     const involved = fleet.clusters.filter((c) => c === this.primary || this.secondaries.includes(c));
     for (const c of involved) {
       const crd = FleetCrds.ensure(c.chart, FleetCrdKind.FAILOVER_POLICY);
-      const obj = new ApiObject(c.chart, `failover-policy-${id}`, {
+      const obj = new ApiObject(c.chart, `failover-policy-${objectId}`, {
         apiVersion: 'failover.k8s/v1',
         kind: 'FailoverPolicy',
         metadata: { name: props.name, namespace },

@@ -2,13 +2,12 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
-import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
+import { fleetScope } from './fleet-scope';
+import { GlobalDnsPlan, GlobalServicePlan, planGlobalService } from './global-service-plan';
+import { GslbStrategy } from './gslb-strategy';
 import { GLOBAL_SERVICE_PROPS } from './props-specs';
-import {
-  fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
-} from '../core/validate';
+import { fail } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 import { Gslb } from '../imports/k8gb.io';
 import { ServiceExport } from '../imports/multicluster.x-k8s.io';
@@ -216,160 +215,28 @@ export class GlobalService extends Construct {
   private readonly services = new Map<string, kplus.Service>();
   private readonly ingresses = new Map<string, SecureIngress>();
 
-  constructor(fleet: Fleet, id: string, props: GlobalServiceProps) {
-    super(fleet, id);
-    const p = this.node.path;
+  /**
+   * @param scope the fleet, or a construct inside it
+   * @param id construct id (unique in `scope`)
+   * @param props the GlobalService properties
+   */
+  constructor(scope: Construct, id: string, props: GlobalServiceProps) {
+    super(scope, id);
+    const { fleet, id: objectId } = fleetScope(this);
     checkConstruct(this, 'GlobalServiceProps', props, GLOBAL_SERVICE_PROPS);
-    validateDns1123Label(p, 'name', props.name);
-    validateDns1123Label(p, 'namespace', props.namespace);
-    validatePort(p, 'port', props.port);
-    const targetPort = props.targetPort ?? props.port;
-    validatePort(p, 'targetPort', targetPort);
-    const portName = props.portName ?? 'http';
-    validatePortName(p, 'portName', portName);
-    if (!props.selector || Object.keys(props.selector).length === 0) {
-      fail(p, 'selector', props.selector, 'a non-empty map of pod labels (an empty selector would select every pod of the namespace)');
-    }
-    validateLabels(p, 'selector', props.selector);
-
-    const names = props.clusters ?? fleet.clusterNames;
-    if (!Array.isArray(names) || names.length === 0) {
-      fail(p, 'clusters', names, 'a non-empty list of cluster names of the fleet');
-    }
-    names.forEach((n, i) => {
-      fleet.cluster(n, `clusters[${i}]`);
-      if (names.indexOf(n) !== i) fail(p, `clusters[${i}]`, n, 'a cluster not listed before');
-    });
-    this.clusters = fleet.clusters.filter((c) => names.includes(c.name));
-    this.name = props.name;
-    this.namespace = props.namespace;
-
-    const dns = props.dns;
-    this.usesK8gb = dns !== undefined && (dns.k8gb ?? true);
-    const useExternalDns = dns !== undefined && (dns.externalDns ?? false);
-    let ttlSeconds = 30;
-    if (dns) {
-      validateHostname(p, 'dns.hostname', dns.hostname, false);
-      this.hostname = dns.hostname;
-      this.strategy = dns.strategy ?? GslbStrategy.roundRobin();
-      if (dns.ttl !== undefined) {
-        const s = dns.ttl.toMilliseconds() / 1000;
-        if (!Number.isInteger(s) || s < 1 || s > 86400) {
-          fail(p, 'dns.ttl', `${s}s`, 'a whole number of seconds from 1 to 86400');
-        }
-        ttlSeconds = s;
-      }
-      if (!this.usesK8gb && !useExternalDns) {
-        fail(p, 'dns', { k8gb: false, externalDns: false }, 'at least one DNS engine: k8gb (default) or externalDns');
-      }
-      if (this.strategy.type === GslbStrategyType.FAILOVER) {
-        const tag = this.strategy.primaryGeoTag;
-        if (!this.clusters.some((c) => c.geoTag === tag)) {
-          fail(p, 'dns.strategy.primaryGeoTag', tag,
-            `the geo tag of a cluster the service runs in: ${this.clusters.map((c) => JSON.stringify(c.geoTag)).join(', ')}`);
-        }
-      }
-      if (!this.usesK8gb && this.strategy.type !== GslbStrategyType.ROUND_ROBIN) {
-        fail(p, 'dns.strategy', this.strategy.type, 'roundRobin when only external-dns is used (it has no failover or geoip); enable k8gb for those');
-      }
-      if (dns.ingressClassName !== undefined) validateDns1123Label(p, 'dns.ingressClassName', dns.ingressClassName);
-      if (dns.tlsSecretName !== undefined) validateDns1123Label(p, 'dns.tlsSecretName', dns.tlsSecretName);
-      if (dns.ingressController !== undefined) {
-        if (!(dns.ingressController instanceof IngressController)) {
-          fail(p, 'dns.ingressController', dns.ingressController, 'an IngressController (IngressController.nginx(), IngressController.custom(...))');
-        }
-        if (dns.ingressController.kind === 'istio') {
-          fail(p, 'dns.ingressController', 'istio', 'an Ingress controller (k8gb\'s resourceRef names an Ingress; an Istio gateway has none)');
-        }
-        if (dns.ingressClassName !== undefined) {
-          fail(p, 'dns.ingressClassName', dns.ingressClassName, 'no value with ingressController (its className is the IngressClass)');
-        }
-      }
-      if (dns.certificate !== undefined) {
-        if (!(dns.certificate instanceof IngressCertificate)) {
-          fail(p, 'dns.certificate', dns.certificate,
-            'an IngressCertificate (IngressCertificate.fromSecret(name), .certManager(issuer), .certManagerShim(issuer))');
-        }
-        if (dns.tlsSecretName !== undefined) {
-          fail(p, 'dns.tlsSecretName', dns.tlsSecretName, 'no value with certificate (use IngressCertificate.fromSecret(name))');
-        }
-        if (!this.usesK8gb) {
-          fail(p, 'dns.certificate', dns.certificate.source, 'no certificate without k8gb (only k8gb balances an Ingress; external-dns points at the Service)');
-        }
-      }
-    }
-
-    const defaultType = this.usesK8gb && !useExternalDns ? kplus.ServiceType.CLUSTER_IP : kplus.ServiceType.LOAD_BALANCER;
-    const serviceType = props.serviceType ?? defaultType;
-    if (serviceType !== kplus.ServiceType.CLUSTER_IP && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
-      fail(p, 'serviceType', serviceType, 'ClusterIP or LoadBalancer');
-    }
-    if (useExternalDns && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
-      fail(p, 'serviceType', serviceType, 'LoadBalancer with externalDns (external-dns publishes the Service\'s load-balancer address)');
-    }
-    if (dns?.certificate !== undefined && serviceType !== kplus.ServiceType.CLUSTER_IP) {
-      fail(p, 'serviceType', serviceType,
-        'ClusterIP with dns.certificate (the SecureIngress is the only way in: a LoadBalancer would bypass its TLS; external-dns needs one, so drop externalDns)');
-    }
-    this.serviceType = serviceType;
-    const controller = dns?.ingressController ?? IngressController.nginx({ className: dns?.ingressClassName ?? 'nginx' });
-
+    const plan = planGlobalService(this.node.path, fleet, props);
+    this.clusters = plan.clusters;
+    this.name = plan.name;
+    this.namespace = plan.namespace;
+    this.hostname = plan.dns?.hostname;
+    this.strategy = plan.dns?.strategy;
+    this.usesK8gb = plan.dns?.k8gb ?? false;
+    this.serviceType = plan.serviceType;
     for (const c of this.clusters) {
-      const scope = new Construct(c.chart, `global-service-${id}`);
-      const annotations: { [k: string]: string } = {};
-      if (useExternalDns) {
-        annotations['external-dns.alpha.kubernetes.io/hostname'] = dns!.hostname;
-        annotations['external-dns.alpha.kubernetes.io/ttl'] = String(ttlSeconds);
-        annotations['external-dns.alpha.kubernetes.io/set-identifier'] = c.name;
-      }
-      const svc = new kplus.Service(scope, 'service', {
-        metadata: {
-          name: props.name,
-          namespace: props.namespace,
-          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-        },
-        type: serviceType,
-        ports: [{ name: portName, port: props.port, targetPort, protocol: kplus.Protocol.TCP }],
-      });
-      for (const k of Object.keys(props.selector).sort()) {
-        svc.selectLabel(k, props.selector[k]);
-      }
-      // cdk8s-plus always writes an empty externalIPs: keep the Service as it was (S15)
-      ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
-      this.services.set(c.name, svc);
-      if (props.exportService ?? true) {
-        const exp = new ServiceExport(scope, 'export', {
-          metadata: { name: props.name, namespace: props.namespace },
-        });
-        exp.addDependency(svc);
-      }
-      if (this.usesK8gb) {
-        let ingress: Construct;
-        if (dns!.certificate !== undefined) {
-          const secure = new SecureIngress(scope, 'secure-ingress', {
-            name: props.name,
-            controller,
-            rules: [{ host: dns!.hostname, backend: IngressBackend.fromService(svc) }],
-            certificate: dns!.certificate,
-            requireZeroTrustNamespace: dns!.requireZeroTrustNamespace ?? true,
-          });
-          this.ingresses.set(c.name, secure);
-          ingress = secure;
-        } else {
-          ingress = this.plainIngress(scope, props.name, props.namespace, portName, controller.className, dns!.hostname, dns!.tlsSecretName);
-        }
-        const gslb = new Gslb(scope, 'gslb', {
-          metadata: { name: props.name, namespace: props.namespace },
-          spec: {
-            resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: props.name },
-            strategy: {
-              type: this.strategy!.type,
-              primaryGeoTag: this.strategy!.primaryGeoTag,
-              dnsTtlSeconds: ttlSeconds,
-            },
-          },
-        });
-        gslb.node.addDependency(ingress);
+      const holder = new Construct(c.chart, `global-service-${objectId}`);
+      const svc = this.renderService(holder, c, plan);
+      if (plan.dns?.k8gb) {
+        this.renderGslb(holder, c, plan, plan.dns, svc);
       }
     }
   }
@@ -405,6 +272,68 @@ export class GlobalService extends Construct {
   public secureIngressIn(cluster: string): SecureIngress | undefined {
     this.kplusServiceIn(cluster);
     return this.ingresses.get(cluster);
+  }
+
+  /** The cluster's Service (external-dns annotations when used) and its MCS ServiceExport. */
+  private renderService(holder: Construct, c: FleetCluster, plan: GlobalServicePlan): kplus.Service {
+    const annotations: { [k: string]: string } = {};
+    if (plan.dns?.externalDns) {
+      annotations['external-dns.alpha.kubernetes.io/hostname'] = plan.dns.hostname;
+      annotations['external-dns.alpha.kubernetes.io/ttl'] = String(plan.dns.ttlSeconds);
+      annotations['external-dns.alpha.kubernetes.io/set-identifier'] = c.name;
+    }
+    const svc = new kplus.Service(holder, 'service', {
+      metadata: {
+        name: plan.name,
+        namespace: plan.namespace,
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      },
+      type: plan.serviceType,
+      ports: [{ name: plan.portName, port: plan.port, targetPort: plan.targetPort, protocol: kplus.Protocol.TCP }],
+    });
+    for (const k of Object.keys(plan.selector).sort()) {
+      svc.selectLabel(k, plan.selector[k]);
+    }
+    // cdk8s-plus always writes an empty externalIPs: keep the Service as it was (S15)
+    ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+    this.services.set(c.name, svc);
+    if (plan.exportService) {
+      const exp = new ServiceExport(holder, 'export', {
+        metadata: { name: plan.name, namespace: plan.namespace },
+      });
+      exp.addDependency(svc);
+    }
+    return svc;
+  }
+
+  /** The cluster's Ingress for the global host (a SecureIngress with a certificate) and the k8gb Gslb on it. */
+  private renderGslb(holder: Construct, c: FleetCluster, plan: GlobalServicePlan, dns: GlobalDnsPlan, svc: kplus.Service): void {
+    let ingress: Construct;
+    if (dns.certificate !== undefined) {
+      const secure = new SecureIngress(holder, 'secure-ingress', {
+        name: plan.name,
+        controller: dns.controller,
+        rules: [{ host: dns.hostname, backend: IngressBackend.fromService(svc) }],
+        certificate: dns.certificate,
+        requireZeroTrustNamespace: dns.requireZeroTrustNamespace,
+      });
+      this.ingresses.set(c.name, secure);
+      ingress = secure;
+    } else {
+      ingress = this.plainIngress(holder, plan.name, plan.namespace, plan.portName, dns.controller.className, dns.hostname, dns.tlsSecretName);
+    }
+    const gslb = new Gslb(holder, 'gslb', {
+      metadata: { name: plan.name, namespace: plan.namespace },
+      spec: {
+        resourceRef: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: plan.name },
+        strategy: {
+          type: dns.strategy.type,
+          primaryGeoTag: dns.strategy.primaryGeoTag,
+          dnsTtlSeconds: dns.ttlSeconds,
+        },
+      },
+    });
+    gslb.node.addDependency(ingress);
   }
 
   private plainIngress(scope: Construct, name: string, namespace: string, portName: string,

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CRON_EXPECTED, cronProblem } from './cron';
-import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
 import { FleetCrdKind, FleetCrds } from './fleet-crds';
+import { fleetScope } from './fleet-scope';
 import { REPLICATION_POLICY_PROPS } from './props-specs';
 import { fail, validateDns1123Label } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
@@ -104,8 +104,14 @@ export class ReplicationPolicy extends Construct {
    */
   public readonly destinationClusters: FleetCluster[];
 
-  constructor(fleet: Fleet, id: string, props: ReplicationPolicyProps) {
-    super(fleet, id);
+  /**
+   * @param scope the fleet, or a construct inside it
+   * @param id construct id (unique in `scope`)
+   * @param props the ReplicationPolicy properties
+   */
+  constructor(scope: Construct, id: string, props: ReplicationPolicyProps) {
+    super(scope, id);
+    const { fleet, id: objectId } = fleetScope(this);
     const p = this.node.path;
     checkConstruct(this, 'ReplicationPolicyProps', props, REPLICATION_POLICY_PROPS);
     validateDns1123Label(p, 'name', props.name);
@@ -167,7 +173,7 @@ export class ReplicationPolicy extends Construct {
     const involved = fleet.clusters.filter((c) => c === this.sourceCluster || this.destinationClusters.includes(c));
     for (const c of involved) {
       const crd = FleetCrds.ensure(c.chart, FleetCrdKind.REPLICATION_POLICY);
-      const obj = new ApiObject(c.chart, `replication-policy-${id}`, {
+      const obj = new ApiObject(c.chart, `replication-policy-${objectId}`, {
         apiVersion: 'replication.database/v1',
         kind: 'ReplicationPolicy',
         metadata: { name: props.name, namespace },

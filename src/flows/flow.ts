@@ -88,8 +88,8 @@ export interface FlowOptions {
 }
 
 /**
- * One declared flow: `from` may open connections to `to` on `ports` (and, in the mesh, with the
- * `http` restriction). Made by `Flows.of(scope).allow(...)`.
+ * One declared flow: `source` may open connections to `destination` on `ports` (and, in the mesh,
+ * with the `http` restriction). Made by `Flows.of(scope).allow(...)`.
  */
 export class Flow {
   /**
@@ -109,20 +109,20 @@ export class Flow {
    * A checked flow (declare flows with `Flows.of(scope).allow`).
    *
    * @param path construct path used in error messages
-   * @param from the client end
-   * @param to the server end
+   * @param source the client end
+   * @param destination the server end
    * @param options ports and L7 restriction
    * @internal
    */
-  public static _create(path: string, from: IPeer, to: IPeer, options: FlowOptions): Flow {
-    return new Flow(path, from, to, options);
+  public static _create(path: string, source: IPeer, destination: IPeer, options: FlowOptions): Flow {
+    return new Flow(path, source, destination, options);
   }
 
-  /** The client end. */
-  public readonly from: IPeer;
+  /** The client end (validated where it was built). */
+  public readonly source: Peer;
 
-  /** The server end. */
-  public readonly to: IPeer;
+  /** The server end (validated where it was built). */
+  public readonly destination: Peer;
 
   /** The destination ports, sorted, without duplicates (empty when `allPorts`). */
   public readonly ports: Port[];
@@ -147,15 +147,9 @@ export class Flow {
    */
   public readonly description?: string;
 
-  private constructor(path: string, from: IPeer, to: IPeer, options: FlowOptions) {
-    if (!isPeer(from)) {
-      fail(path, 'from', from, 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)');
-    }
-    if (!isPeer(to)) {
-      fail(path, 'to', to, 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)');
-    }
-    checkPeerShape(path, 'from', from);
-    checkPeerShape(path, 'to', to);
+  private constructor(path: string, source: IPeer, destination: IPeer, options: FlowOptions) {
+    const from = Peer._resolve(path, 'from', source);
+    const to = Peer._resolve(path, 'to', destination);
     if (from.peerKind === PeerKind.IP_BLOCKS && to.peerKind === PeerKind.IP_BLOCKS) {
       fail(path, 'to', to.peerName, 'a pod or namespace peer: a flow between two IP blocks never enters the cluster');
     }
@@ -191,8 +185,8 @@ export class Flow {
       (http.methods ?? []).forEach((m, i) => validateHttpMethod(path, `http.methods[${i}]`, m));
       (http.paths ?? []).forEach((p, i) => validateHttpPath(path, `http.paths[${i}]`, p));
     }
-    this.from = from;
-    this.to = to;
+    this.source = from;
+    this.destination = to;
     this.allPorts = allPorts;
     this.ports = mergePorts(ports);
     this.http = http === undefined ? undefined : {
@@ -201,6 +195,24 @@ export class Flow {
     };
     this.layers = layers;
     this.description = options.description;
+  }
+
+  /**
+   * The client end.
+   *
+   * @deprecated use `source` (`from` is a reserved word in Python); removed in the next release
+   */
+  public get from(): Peer {
+    return this.source;
+  }
+
+  /**
+   * The server end.
+   *
+   * @deprecated use `destination` (the pair of `source`); removed in the next release
+   */
+  public get to(): Peer {
+    return this.destination;
   }
 
   /** True if the flow opens the NetworkPolicy layer (ALL or NETWORK_ONLY). */
@@ -220,7 +232,7 @@ export class Flow {
    * @internal
    */
   public get _fromNamespace(): string | undefined {
-    return peerNamespace(this.from, this.to);
+    return peerNamespace(this.source, this.destination);
   }
 
   /**
@@ -229,7 +241,7 @@ export class Flow {
    * @internal
    */
   public get _toNamespace(): string | undefined {
-    return peerNamespace(this.to, this.from);
+    return peerNamespace(this.destination, this.source);
   }
 
   /**
@@ -237,42 +249,12 @@ export class Flow {
    */
   public get key(): string {
     return stableStringify({
-      from: peerKey(this.from),
-      to: peerKey(this.to),
+      from: peerKey(this.source),
+      to: peerKey(this.destination),
       ports: this.allPorts ? '*' : this.ports.map((p) => p.toString()),
       http: this.http,
       // only when not ALL: keys (and so the order of flows) of existing flows are unchanged
       layers: this.layers === FlowLayers.ALL ? undefined : this.layers,
     });
   }
-}
-
-/**
- * Refuses an `IPeer` (a user implementation: the `Peer` factories and `ZeroTrustNamespace` are
- * always well formed) that would select more than it says: a namespace peer with neither a name
- * nor labels (the egress end read it as the other end's namespace, the ingress end as every
- * namespace), and an IP-block peer without blocks (an empty NetworkPolicy peer list, like an
- * AuthorizationPolicy rule without sources, matches every source).
- */
-function checkPeerShape(path: string, field: string, p: IPeer): void {
-  if (p.peerKind === PeerKind.NAMESPACE && p.namespace === undefined && p.namespaceLabels === undefined) {
-    fail(path, `${field}.namespace`, p.peerName,
-      'a namespace name or namespaceLabels on a namespace peer (Peer.namespaceByName, Peer.namespacesByLabels, a ZeroTrustNamespace)');
-  }
-  // A Peer made by a factory always has pod labels (Peer.pods({}) has {}: explicitly every pod; a
-  // workload peer reads its selector from the workload, never undefined), so only custom IPeers are asked.
-  if (p.peerKind === PeerKind.PODS && !(p instanceof Peer) && (p.podLabels === undefined || p.podLabels === null || typeof p.podLabels !== 'object')) {
-    fail(path, `${field}.podLabels`, p.peerName,
-      'pod labels on a pods peer ({} for every pod of the namespace, as Peer.pods({}) gives): without them the flow would match every pod of the namespace');
-  }
-  if (p.peerKind === PeerKind.IP_BLOCKS && (!Array.isArray(p.ipBlocks) || p.ipBlocks.length === 0)) {
-    fail(path, `${field}.ipBlocks`, p.ipBlocks ?? p.peerName,
-      'a non-empty list of IP blocks on an IP-block peer (an empty peer list would match every address and pod)');
-  }
-}
-
-function isPeer(p: unknown): p is IPeer {
-  return typeof p === 'object' && p !== null
-    && typeof (p as IPeer).peerKind === 'string'
-    && Object.values(PeerKind).includes((p as IPeer).peerKind);
 }

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowOptions } from './flow';
 import { joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
-import { IPeer } from './peer';
+import { IPeer, Peer } from './peer';
 import { checkArgs, t } from '../core/props-check';
 import { fail, validateDns1123Label } from '../core/validate';
 
@@ -84,17 +84,17 @@ export class Flows extends Construct {
   }
 
   /**
-   * Declares that `from` may open connections to `to` on the given ports. Identical flows are
-   * kept once.
+   * Declares that `source` may open connections to `destination` on the given ports. Identical
+   * flows are kept once.
    *
-   * @param from the client end
-   * @param to the server end
+   * @param source the client end
+   * @param destination the server end
    * @param options ports (required) and optional L7 restriction
    * @returns the flow
    */
-  public allow(from: IPeer, to: IPeer, options: FlowOptions): Flow {
+  public allow(source: IPeer, destination: IPeer, options: FlowOptions): Flow {
     this.checkOpen('allow');
-    const flow = Flow._create(this.node.path, from, to, options);
+    const flow = Flow._create(this.node.path, source, destination, options);
     const key = flow.key;
     if (!this._flowKeys.has(key)) {
       this._flowKeys.add(key);
@@ -240,7 +240,7 @@ export class Flows extends Construct {
    *
    * @internal
    */
-  public _isMeshProxy(peer: IPeer, namespace: string | undefined): boolean {
+  public _isMeshProxy(peer: Peer, namespace: string | undefined): boolean {
     const labels = peer.podLabels;
     if (labels === undefined || namespace === undefined) return false;
     return this._meshProxies.some((p) => p.namespace === namespace && Object.keys(p.labels).length > 0

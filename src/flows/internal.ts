@@ -1,7 +1,7 @@
 /**
  * Internal helpers of the flows folder (not exported from the package index).
  */
-import { IPeer, PeerKind } from './peer';
+import { Peer, PeerKind } from './peer';
 import { Port } from '../core/port';
 import { stableStringify } from '../core/strings';
 
@@ -9,13 +9,13 @@ import { stableStringify } from '../core/strings';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Stable identity of a peer (used to merge and sort). */
-export function peerKey(p: IPeer): string {
+export function peerKey(p: Peer): string {
   return stableStringify({
     k: p.peerKind,
     ns: p.namespace,
     nsl: p.namespaceLabels,
     pl: p.podLabels,
-    ip: p.ipBlocks,
+    ip: p.ipBlocks?.map((b) => (b.exceptCidrs ? { cidr: b.cidr, except: b.exceptCidrs } : { cidr: b.cidr })),
   });
 }
 
@@ -53,7 +53,7 @@ export function mergePorts(ports: Port[]): Port[] {
  * Namespace of `peer`, or of the other end when `peer` is a relative pod peer (no namespace of its
  * own); undefined for IP blocks, for namespaces selected by labels, and when neither end knows.
  */
-export function peerNamespace(peer: IPeer, other: IPeer): string | undefined {
+export function peerNamespace(peer: Peer, other: Peer): string | undefined {
   if (peer.peerKind === PeerKind.IP_BLOCKS) {
     return undefined;
   }

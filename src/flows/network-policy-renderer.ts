@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Enforcement } from './enforcement';
 import { Flow } from './flow';
 import { mergePorts, NAMESPACE_NAME_LABEL, peerNamespace } from './internal';
-import { IPeer, PeerKind } from './peer';
+import { Peer, PeerKind } from './peer';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { shortHash, stableStringify, toKubeName } from '../core/strings';
@@ -26,7 +26,7 @@ interface PolicyEntry {
 }
 
 /** Namespace of `peer` (or of the other end, for a relative pod peer); an error when neither end has one. */
-function resolveNamespace(path: string, field: string, peer: IPeer, other: IPeer): string | undefined {
+function resolveNamespace(path: string, field: string, peer: Peer, other: Peer): string | undefined {
   const ns = peerNamespace(peer, other);
   if (ns === undefined && peer.peerKind !== PeerKind.IP_BLOCKS && peer.namespaceLabels === undefined) {
     return fail(path, `${field}.namespace`, peer.peerName,
@@ -40,14 +40,14 @@ function nsSelectorByName(name: string): k8s.LabelSelector {
 }
 
 /** The NetworkPolicyPeers of `peer` as seen from a policy in namespace `policyNs`. */
-function remotePeers(peer: IPeer, resolvedNs: string | undefined, policyNs: string):
+function remotePeers(peer: Peer, resolvedNs: string | undefined, policyNs: string):
 { peers: k8s.NetworkPolicyPeer[]; name: string } {
   switch (peer.peerKind) {
     case PeerKind.IP_BLOCKS:
       return {
         name: peer.peerName,
         peers: (peer.ipBlocks ?? []).map((b) => ({
-          ipBlock: b.except && b.except.length > 0 ? { cidr: b.cidr, except: [...b.except] } : { cidr: b.cidr },
+          ipBlock: b.exceptCidrs && b.exceptCidrs.length > 0 ? { cidr: b.cidr, except: [...b.exceptCidrs] } : { cidr: b.cidr },
         })),
       };
     case PeerKind.NAMESPACE:
@@ -80,7 +80,7 @@ function remotePeers(peer: IPeer, resolvedNs: string | undefined, policyNs: stri
 }
 
 /** Local pods of `peer` in its (resolved) namespace, if the peer can carry a policy. */
-function localSelector(peer: IPeer, resolvedNs: string | undefined):
+function localSelector(peer: Peer, resolvedNs: string | undefined):
 { ns: string; labels: { [key: string]: string }; name?: string } | undefined {
   if (resolvedNs === undefined) {
     return undefined;
@@ -119,7 +119,7 @@ function policyName(e: PolicyEntry): string {
 function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => boolean): Map<string, PolicyEntry> {
   const entries = new Map<string, PolicyEntry>();
   const add = (ns: string, direction: Direction, local: { labels: { [key: string]: string }; name?: string },
-    remote: IPeer, remoteNs: string | undefined, flow: Flow) => {
+    remote: Peer, remoteNs: string | undefined, flow: Flow) => {
     const r = remotePeers(remote, remoteNs, ns);
     const key = stableStringify({ ns, direction, local: local.labels, remote: r.peers });
     let e = entries.get(key);
@@ -146,15 +146,15 @@ function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => 
     if (!flow.networkLayer) {
       return; // FlowLayers.MESH_ONLY: no NetworkPolicy
     }
-    const fromNs = resolveNamespace(path, `flows[${i}].from`, flow.from, flow.to);
-    const toNs = resolveNamespace(path, `flows[${i}].to`, flow.to, flow.from);
-    const src = localSelector(flow.from, fromNs);
+    const fromNs = resolveNamespace(path, `flows[${i}].from`, flow.source, flow.destination);
+    const toNs = resolveNamespace(path, `flows[${i}].to`, flow.destination, flow.source);
+    const src = localSelector(flow.source, fromNs);
     if (src && isManaged(src.ns)) {
-      add(src.ns, 'egress', src, flow.to, toNs, flow);
+      add(src.ns, 'egress', src, flow.destination, toNs, flow);
     }
-    const dst = localSelector(flow.to, toNs);
+    const dst = localSelector(flow.destination, toNs);
     if (dst && isManaged(dst.ns)) {
-      add(dst.ns, 'ingress', dst, flow.from, fromNs, flow);
+      add(dst.ns, 'ingress', dst, flow.source, fromNs, flow);
     }
   });
   return entries;

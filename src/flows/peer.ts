@@ -18,7 +18,7 @@ export enum PeerKind {
 }
 
 /**
- * An IP block: a CIDR minus exceptions (each strictly inside the CIDR).
+ * An IP block: a CIDR minus exceptions (each strictly inside the CIDR), as a {@link Peer} reports it.
  */
 export interface IpBlock {
   /** The CIDR, canonical, e.g. `10.0.0.0/8`. */
@@ -29,65 +29,30 @@ export interface IpBlock {
    *
    * @default - none
    */
+  readonly exceptCidrs?: string[];
+
+  /**
+   * CIDRs inside `cidr` that are excluded (the same list as `exceptCidrs`).
+   *
+   * @default - none
+   * @deprecated use `exceptCidrs` (`except` is a reserved word in Python); removed in the next release
+   */
   readonly except?: string[];
 }
 
 /**
  * Something that can be an end of a flow: pods, a namespace, or IP blocks.
  *
- * Implemented by {@link Peer} (static factories) and by `ZeroTrustNamespace` (a namespace peer).
- * The fields are enough to render a NetworkPolicyPeer and, when known, a mesh identity.
+ * Implemented by {@link Peer} (its static factories validate what they build) and by
+ * `ZeroTrustNamespace` (a namespace peer). The flow model and every renderer read a peer only
+ * through `toPeer()`, so a hand-built object is refused where a flow is declared, never rendered
+ * into a selector.
  */
 export interface IPeer {
-  /** What this peer selects. */
-  readonly peerKind: PeerKind;
-
   /**
-   * Short readable name used in generated object names (e.g. `web`, `frontend`, `internet`).
+   * The validated peer this object stands for (made by one of the `Peer` factories).
    */
-  readonly peerName: string;
-
-  /**
-   * Namespace name: for PODS, where the pods run; for NAMESPACE, the namespace itself.
-   *
-   * @default - unknown: for PODS, the namespace of the other end of the flow; for NAMESPACE, see namespaceLabels
-   */
-  readonly namespace?: string;
-
-  /**
-   * Labels of the namespace(s) (exclusive with `namespace`). `{}` means every namespace.
-   *
-   * @default - select by `namespace`
-   */
-  readonly namespaceLabels?: { [key: string]: string };
-
-  /**
-   * Pod labels (PODS only). `{}` means every pod of the namespace.
-   *
-   * @default - not a pod peer
-   */
-  readonly podLabels?: { [key: string]: string };
-
-  /**
-   * IP blocks (IP_BLOCKS only).
-   *
-   * @default - not an IP-block peer
-   */
-  readonly ipBlocks?: IpBlock[];
-
-  /**
-   * Service account the pods run as, when known (mesh identity:
-   * `<trust-domain>/ns/<namespace>/sa/<serviceAccountName>`).
-   *
-   * @default - unknown
-   */
-  readonly serviceAccountName?: string;
-
-  /**
-   * True if the peer is inside the cluster (pods, namespaces, the API server); false for
-   * external addresses. An internal-only namespace refuses egress to peers that are not.
-   */
-  readonly inCluster: boolean;
+  toPeer(): Peer;
 }
 
 /**
@@ -152,6 +117,14 @@ export interface CidrPeerOptions {
    *
    * @default - none
    */
+  readonly exceptCidrs?: string[];
+
+  /**
+   * Blocks inside the CIDR to exclude (exclusive with `exceptCidrs`).
+   *
+   * @default - none
+   * @deprecated use `exceptCidrs` (`except` is a reserved word in Python); removed in the next release
+   */
   readonly except?: string[];
 
   /**
@@ -195,7 +168,13 @@ function checkName(path: string, name: string | undefined): void {
   }
 }
 
-function ipBlockOf(path: string, field: string, cidr: string, except: string[] | undefined): IpBlock {
+/** An IP block as a peer holds it (the public {@link IpBlock} adds the deprecated `except` copy). */
+interface Block {
+  readonly cidr: string;
+  readonly except?: string[];
+}
+
+function ipBlockOf(path: string, field: string, cidr: string, except: string[] | undefined, exceptField = 'except'): Block {
   let block: Cidr;
   try {
     block = Cidr.of(cidr);
@@ -203,7 +182,7 @@ function ipBlockOf(path: string, field: string, cidr: string, except: string[] |
     return fail(path, field, cidr, (e as { expected?: string }).expected ?? 'a CIDR block, e.g. 10.0.0.0/16');
   }
   if (except !== undefined && !Array.isArray(except)) {
-    fail(path, 'except', except, 'a list of CIDR blocks');
+    fail(path, exceptField, except, 'a list of CIDR blocks');
   }
   const ex: string[] = [];
   (except ?? []).forEach((e, i) => {
@@ -211,10 +190,10 @@ function ipBlockOf(path: string, field: string, cidr: string, except: string[] |
     try {
       c = Cidr.of(e);
     } catch (err) {
-      return fail(path, `except[${i}]`, e, (err as { expected?: string }).expected ?? 'a CIDR block');
+      return fail(path, `${exceptField}[${i}]`, e, (err as { expected?: string }).expected ?? 'a CIDR block');
     }
     if (!block.contains(c) || block.toString() === c.toString()) {
-      fail(path, `except[${i}]`, e, `a CIDR block strictly inside ${block.toString()}`);
+      fail(path, `${exceptField}[${i}]`, e, `a CIDR block strictly inside ${block.toString()}`);
     }
     ex.push(c.toString());
   });
@@ -228,7 +207,7 @@ interface PeerInit {
   readonly namespace?: string;
   readonly namespaceLabels?: { [key: string]: string };
   readonly podLabels?: { [key: string]: string };
-  readonly ipBlocks?: IpBlock[];
+  readonly ipBlocks?: Block[];
   readonly serviceAccountName?: string;
   readonly inCluster: boolean;
   readonly workload?: kplus.AbstractPod;
@@ -344,7 +323,13 @@ export class Peer implements IPeer {
   public static cidr(cidr: string, options: CidrPeerOptions = {}): Peer {
     const path = 'Peer.cidr';
     checkOptions(path, 'options', 'CidrPeerOptions', options, CIDR_PEER_OPTIONS, true, true);
-    const block = ipBlockOf(path, 'cidr', cidr, options.except);
+    const legacy = options.except;
+    if (legacy !== undefined && options.exceptCidrs !== undefined) {
+      fail(path, 'options.except', legacy, 'either exceptCidrs or the deprecated except, not both');
+    }
+    const block = legacy !== undefined
+      ? ipBlockOf(path, 'cidr', cidr, legacy)
+      : ipBlockOf(path, 'cidr', cidr, options.exceptCidrs, 'exceptCidrs');
     checkName(path, options.name);
     return new Peer({
       peerKind: PeerKind.IP_BLOCKS,
@@ -367,7 +352,7 @@ export class Peer implements IPeer {
    * reserved ranges.
    */
   public static internet(): Peer {
-    return Peer.cidr('0.0.0.0/0', { except: NON_INTERNET_IPV4, name: 'internet' });
+    return Peer.cidr('0.0.0.0/0', { exceptCidrs: NON_INTERNET_IPV4, name: 'internet' });
   }
 
   /**
@@ -408,10 +393,57 @@ export class Peer implements IPeer {
     });
   }
 
+  /**
+   * A cdk8s-plus network policy peer, as the matching factory makes it: a workload or pod
+   * (`Peer.workload`), a `kplus.Namespace` (`Peer.namespaceByName`) or a `kplus.NetworkPolicyIpBlock`
+   * (`Peer.cidr`, its exceptions kept).
+   *
+   * @param peer the cdk8s-plus peer
+   */
+  public static fromNetworkPolicyPeer(peer: kplus.INetworkPolicyPeer): Peer {
+    if (peer instanceof kplus.AbstractPod) {
+      return Peer.workload(peer);
+    }
+    if (peer instanceof kplus.Namespace) {
+      return Peer.namespaceByName(peer.name);
+    }
+    if (peer instanceof kplus.NetworkPolicyIpBlock) {
+      return Peer.cidr(peer.cidr, { exceptCidrs: peer.except });
+    }
+    return fail('Peer.fromNetworkPolicyPeer', 'peer', describe(peer),
+      'a cdk8s-plus workload or pod, a kplus.Namespace or a kplus.NetworkPolicyIpBlock');
+  }
+
+  /**
+   * The validated peer of `peer`: refuses what is not an `IPeer` (a hand-built object literal, a
+   * `toPeer()` that returns something no `Peer` factory made), naming `field`.
+   *
+   * @internal
+   */
+  public static _resolve(path: string, field: string, peer: IPeer): Peer {
+    const expected = 'a peer (Peer.workload, Peer.pods, Peer.namespaceByName, Peer.cidr, ..., or a ZeroTrustNamespace)';
+    if (peer instanceof Peer) {
+      return peer;
+    }
+    if (typeof peer !== 'object' || peer === null || typeof (peer as { toPeer?: unknown }).toPeer !== 'function') {
+      return fail(path, field, describe(peer), `${expected}; a plain object is not a peer`);
+    }
+    const resolved: unknown = peer.toPeer();
+    if (!(resolved instanceof Peer)) {
+      return fail(path, `${field}.toPeer()`, describe(resolved), `${expected} returned by toPeer()`);
+    }
+    return resolved;
+  }
+
   private readonly init: PeerInit;
 
   private constructor(init: PeerInit) {
     this.init = init;
+  }
+
+  /** This peer (a `Peer` is its own validated form). */
+  public toPeer(): Peer {
+    return this;
   }
 
   /** What this peer selects. */
@@ -425,7 +457,9 @@ export class Peer implements IPeer {
   }
 
   /**
-   * Namespace name (see {@link IPeer.namespace}).
+   * Namespace name: for PODS, where the pods run; for NAMESPACE, the namespace itself; undefined
+   * for a pod peer relative to the other end of its flow, for namespaces selected by labels and
+   * for IP blocks.
    */
   public get namespace(): string | undefined {
     const w = this.init.workload;
@@ -436,14 +470,15 @@ export class Peer implements IPeer {
   }
 
   /**
-   * Namespace labels (see {@link IPeer.namespaceLabels}).
+   * Labels of the namespace(s) (exclusive with `namespace`); `{}` means every namespace;
+   * undefined when selected by `namespace`.
    */
   public get namespaceLabels(): { [key: string]: string } | undefined {
     return this.init.namespaceLabels === undefined ? undefined : { ...this.init.namespaceLabels };
   }
 
   /**
-   * Pod labels (see {@link IPeer.podLabels}). For a workload, its selector labels.
+   * Pod labels (PODS only; `{}` means every pod of the namespace). For a workload, its selector labels.
    */
   public get podLabels(): { [key: string]: string } | undefined {
     const w = this.init.workload;
@@ -454,14 +489,17 @@ export class Peer implements IPeer {
   }
 
   /**
-   * IP blocks (see {@link IPeer.ipBlocks}).
+   * IP blocks (IP_BLOCKS only).
    */
   public get ipBlocks(): IpBlock[] | undefined {
-    return this.init.ipBlocks?.map((b) => (b.except ? { cidr: b.cidr, except: [...b.except] } : { cidr: b.cidr }));
+    return this.init.ipBlocks?.map((b) => (b.except
+      ? { cidr: b.cidr, exceptCidrs: [...b.except], except: [...b.except] }
+      : { cidr: b.cidr }));
   }
 
   /**
-   * Service account name, when known.
+   * Service account the pods run as, when known (mesh identity:
+   * `<trust-domain>/ns/<namespace>/sa/<serviceAccountName>`).
    */
   public get serviceAccountName(): string | undefined {
     const w = this.init.workload;
@@ -471,7 +509,10 @@ export class Peer implements IPeer {
     return this.init.serviceAccountName;
   }
 
-  /** True if the peer is inside the cluster. */
+  /**
+   * True if the peer is inside the cluster (pods, namespaces, the API server); false for
+   * external addresses. An internal-only namespace refuses egress to peers that are not.
+   */
   public get inCluster(): boolean {
     return this.init.inCluster;
   }
@@ -495,4 +536,14 @@ function workloadLabels(w: kplus.AbstractPod): { [key: string]: string } {
     fail(w.node.path, `podMetadata.labels["${kplus.Pod.ADDRESS_LABEL}"]`, undefined, 'a pod with its cdk8s address label');
   }
   return { [kplus.Pod.ADDRESS_LABEL]: address };
+}
+
+/** A short description of a value for an error message (never a whole object graph). */
+function describe(v: unknown): string {
+  if (v === null || typeof v !== 'object') {
+    return String(v);
+  }
+  const ctor = (v as object).constructor?.name;
+  const keys = Object.keys(v as object).sort().join(', ');
+  return ctor && ctor !== 'Object' ? `a ${ctor}` : `an object {${keys}}`;
 }

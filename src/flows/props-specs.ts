@@ -10,6 +10,7 @@ import { ENFORCEMENT_EXPECTED, PropsSpec, t } from '../core/props-check';
 /** {@link IpBlock} (flows/peer.ts). */
 export const IP_BLOCK: PropsSpec = {
   cidr: t.required(t.str()),
+  exceptCidrs: t.arrayOf(t.str()),
   except: t.arrayOf(t.str()),
 };
 
@@ -29,6 +30,7 @@ export const DNS_PEER_OPTIONS: PropsSpec = {
 
 /** {@link CidrPeerOptions} (flows/peer.ts). */
 export const CIDR_PEER_OPTIONS: PropsSpec = {
+  exceptCidrs: t.arrayOf(t.str()),
   except: t.arrayOf(t.str()),
   inCluster: t.bool(),
   name: t.str(),

@@ -260,7 +260,7 @@ export class MeshCluster extends Construct {
    * The pods of this cluster's east-west gateway, as a flow peer: cross-cluster traffic reaches
    * a destination pod from them (for NetworkPolicies).
    */
-  public get eastWestGatewayPeer(): IPeer {
+  public get eastWestGatewayPeer(): Peer {
     return Peer.pods({ istio: EW_LABELS.istio }, {
       namespace: this.mesh.rootNamespace, name: 'eastwestgateway', serviceAccountName: 'istio-eastwestgateway',
     });
@@ -284,8 +284,9 @@ export class MeshCluster extends Construct {
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'options with the destination ports (e.g. { ports: [Port.tcp(8080)] })');
     }
-    if (to !== undefined && to !== null && to.peerKind === PeerKind.IP_BLOCKS) {
-      fail(path, 'to', to.peerName, 'pods or a namespace of this cluster: the east-west gateway forwards to mesh workloads, not to IP blocks');
+    const dest = Peer._resolve(path, 'to', to);
+    if (dest.peerKind === PeerKind.IP_BLOCKS) {
+      fail(path, 'to', dest.peerName, 'pods or a namespace of this cluster: the east-west gateway forwards to mesh workloads, not to IP blocks');
     }
     if (this.gatewaySourceRanges.length === 0) {
       fail(path, 'gatewaySourceRanges', undefined,
@@ -296,7 +297,7 @@ export class MeshCluster extends Construct {
     if (hosts !== undefined && hosts.length === 0) {
       fail(path, 'options.hosts', '[]', 'at least one service host, or leave it unset to use the Services that select the destination');
     }
-    const flow = Flows.of(this).allow(this.eastWestGatewayPeer, to, {
+    const flow = Flows.of(this).allow(this.eastWestGatewayPeer, dest, {
       ports: options.ports,
       layers: FlowLayers.NETWORK_ONLY,
       description: options.description,
@@ -314,13 +315,13 @@ export class MeshCluster extends Construct {
   public get exposedHosts(): string[] {
     const out = new Set<string>();
     for (const f of this.crossNetworkFlows) {
-      (f.hosts ?? this.hostsSelecting(f.flow.to)).forEach((h) => out.add(h));
+      (f.hosts ?? this.hostsSelecting(f.flow.destination)).forEach((h) => out.add(h));
     }
     return Array.from(out).sort();
   }
 
   /** The FQDNs of the chart's Services that select some of `to`'s pods. */
-  private hostsSelecting(to: IPeer): string[] {
+  private hostsSelecting(to: Peer): string[] {
     const ns = to.namespace ?? this.mesh.rootNamespace;
     const want = to.podLabels ?? {};
     const objs = Chart.of(this).node.findAll()

@@ -1,7 +1,7 @@
 import { MeshSource } from './mesh-source';
 
 /**
- * One rule of a mesh authorization policy: a request matches when it comes from one of `from`
+ * One rule of a mesh authorization policy: a request matches when it comes from one of `sources`
  * AND goes to one of the methods, paths and ports (every field given must match).
  */
 export interface MeshRuleProps {
@@ -9,6 +9,14 @@ export interface MeshRuleProps {
    * Who sends the request (any one of the sources matches). Must not be empty when given.
    *
    * @default - any source (allowed in DENY and AUDIT rules, and in ALLOW rules that restrict `to`)
+   */
+  readonly sources?: MeshSource[];
+
+  /**
+   * Who sends the request (exclusive with `sources`).
+   *
+   * @default - any source
+   * @deprecated use `sources` (`from` is a reserved word in Python); removed in the next release
    */
   readonly from?: MeshSource[];
 

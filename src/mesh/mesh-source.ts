@@ -127,11 +127,11 @@ export class MeshSource {
    * gateway or proxy this is the gateway's address). Use only for peers without a mesh identity.
    *
    * @param cidrs CIDR blocks or addresses
-   * @param except CIDR blocks to exclude
-   * @default except - none
+   * @param exceptCidrs CIDR blocks to exclude
+   * @default exceptCidrs - none
    */
-  public static ipBlocks(cidrs: string[], except?: string[]): MeshSource {
-    checkArgs('MeshSource.ipBlocks', ['cidrs', cidrs, t.required(t.arrayOf(t.str()))], ['except', except, t.arrayOf(t.str())]);
+  public static ipBlocks(cidrs: string[], exceptCidrs?: string[]): MeshSource {
+    checkArgs('MeshSource.ipBlocks', ['cidrs', cidrs, t.required(t.arrayOf(t.str()))], ['exceptCidrs', exceptCidrs, t.arrayOf(t.str())]);
     const path = 'MeshSource.ipBlocks';
     if (!Array.isArray(cidrs) || cidrs.length === 0) {
       fail(path, 'cidrs', cidrs, 'a non-empty list of CIDR blocks');
@@ -144,7 +144,7 @@ export class MeshSource {
       }
     });
     const values = Array.from(new Set(norm(cidrs, 'cidrs'))).sort();
-    const ex = Array.from(new Set(norm(except ?? [], 'except'))).sort();
+    const ex = Array.from(new Set(norm(exceptCidrs ?? [], 'exceptCidrs'))).sort();
     return new MeshSource(MeshSourceKind.IP_BLOCKS, [], values, ex);
   }
 

@@ -382,12 +382,12 @@ export class MtlsMesh extends Construct {
    * Declares a flow (delegates to `Flows.of(this).allow`): NetworkPolicies in the
    * ZeroTrustNamespaces of both ends, and an ALLOW rule if the destination namespace is protected.
    *
-   * @param from the client
-   * @param to the server
+   * @param source the client
+   * @param destination the server
    * @param options ports and HTTP methods/paths
    */
-  public allow(from: IPeer, to: IPeer, options: FlowOptions): Flow {
-    return Flows.of(this).allow(from, to, options);
+  public allow(source: IPeer, destination: IPeer, options: FlowOptions): Flow {
+    return Flows.of(this).allow(source, destination, options);
   }
 
   private allowIstiodFrom(namespace: string, flows: Flows = Flows.of(this)): void {

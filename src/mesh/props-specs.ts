@@ -13,6 +13,7 @@ import { ENFORCEMENT_EXPECTED, PropsSpec, t } from '../core/props-check';
 
 /** {@link MeshRuleProps} (mesh/mesh-rule.ts). */
 export const MESH_RULE_PROPS: PropsSpec = {
+  sources: t.arrayOf(t.instanceOf('MeshSource', () => MeshSource)),
   from: t.arrayOf(t.instanceOf('MeshSource', () => MeshSource)),
   methods: t.arrayOf(t.str()),
   paths: t.arrayOf(t.str()),

@@ -9,20 +9,21 @@ import { fail, isPort, PORT_EXPECTED } from '../core/validate';
 /** Validates one rule and renders it (sorted, de-duplicated). */
 export function renderMeshRule(path: string, field: string, rule: MeshRuleProps, trustDomains: string[], allowAll: boolean): RenderedRule {
   if (rule === undefined || rule === null || typeof rule !== 'object') {
-    fail(path, field, rule, 'a rule ({ from, methods, paths, notPaths, ports })');
+    fail(path, field, rule, 'a rule ({ sources, methods, paths, notPaths, ports })');
   }
+  const { sources, sourcesField } = ruleSources(path, field, rule);
   let from: Array<{ source: any }> | undefined;
-  if (rule.from !== undefined) {
-    if (!Array.isArray(rule.from) || rule.from.length === 0) {
-      fail(path, `${field}.from`, rule.from,
+  if (sources !== undefined) {
+    if (!Array.isArray(sources) || sources.length === 0) {
+      fail(path, sourcesField, sources,
         'a non-empty list of sources (an empty list of principals would match nobody), or no field for any source');
     }
-    rule.from.forEach((s, i) => {
+    sources.forEach((s, i) => {
       if (!(s instanceof MeshSource)) {
-        fail(path, `${field}.from[${i}]`, String(s), 'a MeshSource (MeshSource.workload, .identities, .namespace, .ipBlocks, ...)');
+        fail(path, `${sourcesField}[${i}]`, String(s), 'a MeshSource (MeshSource.workload, .identities, .namespace, .ipBlocks, ...)');
       }
     });
-    from = rule.from.map((s) => ({ source: s._render(trustDomains) }));
+    from = sources.map((s) => ({ source: s._render(trustDomains) }));
   }
   const methods = checkMethods(path, `${field}.methods`, rule.methods);
   const paths = checkPaths(path, `${field}.paths`, rule.paths);
@@ -59,16 +60,28 @@ export function renderMeshRule(path: string, field: string, rule: MeshRuleProps,
  * path; `notPaths` alone admits every other path).
  */
 function checkNotAllowAll(path: string, field: string, rule: MeshRuleProps, paths: string[] | undefined): void {
+  const { sources } = ruleSources(path, field, rule);
   // sources are any-of: one source covering every address admits everyone
-  const anySource = rule.from === undefined || rule.from.some((s) => s.kind === MeshSourceKind.IP_BLOCKS
+  const anySource = sources === undefined || sources.some((s) => s.kind === MeshSourceKind.IP_BLOCKS
     && s.values.some((c) => c.endsWith('/0')));
   const restricts = rule.ports !== undefined || rule.methods !== undefined || (paths !== undefined && !paths.includes('*'));
   if (anySource && !restricts) {
-    const what = rule.from !== undefined ? `from ipBlocks ${rule.from.flatMap((s) => s.values).filter((c) => c.endsWith('/0')).join(',')}`
+    const what = sources !== undefined ? `from ipBlocks ${sources.flatMap((s) => s.values).filter((c) => c.endsWith('/0')).join(',')}`
       : paths?.includes('*') ? 'paths [*]' : 'notPaths only';
     fail(path, field, what,
       'an ALLOW rule that restricts who (from) or what (ports, methods, specific paths): this one admits every request, which undoes deny by default (set allowEveryRequest: true if that is meant)');
   }
+}
+
+/** The rule's sources: `sources`, or the deprecated `from` (not both), with the field to name in errors. */
+function ruleSources(path: string, field: string, rule: MeshRuleProps): { sources?: MeshSource[]; sourcesField: string } {
+  const legacy = rule.from;
+  if (legacy !== undefined && rule.sources !== undefined) {
+    fail(path, `${field}.from`, '[...]', 'either sources or the deprecated from, not both');
+  }
+  return legacy !== undefined
+    ? { sources: legacy, sourcesField: `${field}.from` }
+    : { sources: rule.sources, sourcesField: `${field}.sources` };
 }
 
 function dropUndefined<T extends object>(o: T): T {

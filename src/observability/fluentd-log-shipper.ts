@@ -1,26 +1,15 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import {
-  CONTAINER_LOG_DIR, ES_PASSWORD_ENV, ES_USER_ENV, FluentdConfigInput, POD_LOG_DIR, renderFluentdConfig,
-} from './fluentd-config';
-import { defaultPeerFor, splitImageTag, validateValuesPrefix } from './internal';
+import { FluentdConfigInput, renderFluentdConfig } from './fluentd-config';
+import { fluentdConfigInput, fluentdDaemonSetSpec, FluentdPlan, planFluentd } from './fluentd-plan';
+import { defaultPeerFor, splitImageTag } from './internal';
 import { FLUENTD_LOG_SHIPPER_PROPS } from './props-specs';
-import { validatePinnedImage } from '../core/image-ref';
 import { Port } from '../core/port';
 import { Tunable } from '../core/tunable';
-import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
+import { fail, validateDns1123Subdomain } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
-
-/** Default image: fluentd with the kubernetes_metadata filter, the CRI parser and the ES 8 output. */
-const DEFAULT_IMAGE = 'fluent/fluentd-kubernetes-daemonset:v1.16.2-debian-elasticsearch8-1.1';
-/** Port of fluentd's monitor_agent (health probes). */
-const MONITOR_PORT = 24220;
-const CONFIG_DIR = '/etc/fluentd';
-const STATE_DIR = '/var/lib/fluentd-state';
-const BUFFER_DIR = `${STATE_DIR}/buffer`;
-const CA_DIR = '/etc/fluentd/es-ca';
 
 /**
  * Properties of a {@link FluentdLogShipper}.
@@ -198,9 +187,9 @@ export class FluentdLogShipper extends Construct {
   /** Namespace of the shipper. */
   public readonly namespace: string;
   /** The fluentd pods, as a flow peer. */
-  public readonly peer: IPeer;
+  public readonly peer: Peer;
   /** The Elasticsearch peer fluentd ships to. */
-  public readonly elasticsearchPeer: IPeer;
+  public readonly elasticsearchPeer: Peer;
   /** The rendered fluent.conf. */
   public readonly fluentConf: string;
 
@@ -210,89 +199,37 @@ export class FluentdLogShipper extends Construct {
     super(scope, id);
     const path = this.node.path;
     checkConstruct(this, 'FluentdLogShipperProps', props, FLUENTD_LOG_SHIPPER_PROPS);
-    if (props === undefined || props === null) {
-      fail(path, 'props', props, 'props with credentials (a Secret)');
-    }
-    if (props.credentials === undefined || props.credentials === null || typeof props.credentials.name !== 'string') {
-      fail(path, 'credentials', props.credentials === undefined ? undefined : String(props.credentials),
-        'a Secret (kplus.Secret or kplus.Secret.fromSecretName) holding the Elasticsearch user and password');
-    }
-    const name = props.name ?? 'fluentd';
-    validateDns1123Label(path, 'name', name);
-    const namespace = props.namespace ?? 'logging';
-    validateDns1123Label(path, 'namespace', namespace);
-    const usernameKey = props.usernameKey ?? 'username';
-    const passwordKey = props.passwordKey ?? 'password';
-    for (const [field, key] of [['usernameKey', usernameKey], ['passwordKey', passwordKey]]) {
-      if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
-        fail(path, field, key, 'a Secret key: letters, digits, \'-\', \'_\' or \'.\'');
-      }
-    }
-    const image = props.image ?? DEFAULT_IMAGE;
-    validatePinnedImage(path, 'image', image, DEFAULT_IMAGE);
-    const endpoint = props.elasticsearchEndpoint ?? 'elasticsearch.logging:9200';
-    validateHostPort(path, 'elasticsearchEndpoint', endpoint);
-    const colon = endpoint.lastIndexOf(':');
-    const host = endpoint.startsWith('[') ? endpoint.slice(0, colon) : endpoint.slice(0, colon);
-    const port = Number(endpoint.slice(colon + 1));
-    const tls = props.elasticsearchTls ?? true;
-    if (props.elasticsearchCa !== undefined && !tls) {
-      fail(path, 'elasticsearchCa', props.elasticsearchCa.name, 'no CA when elasticsearchTls is false');
-    }
-    const indexPrefix = props.indexPrefix ?? 'k8s';
-    if (typeof indexPrefix !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,99}$/.test(indexPrefix)) {
-      fail(path, 'indexPrefix', indexPrefix, 'a lowercase Elasticsearch index prefix: a-z, 0-9, \'-\' or \'_\', starting with a letter or digit');
-    }
-    if (props.stateHostPath !== undefined) {
-      const p = props.stateHostPath;
-      if (typeof p !== 'string' || !/^\/[^\0]*[^/]$/.test(p) || p.split('/').includes('..')
-        || ['/var/log', CONTAINER_LOG_DIR, POD_LOG_DIR].some((d) => p === d || p.startsWith(`${d}/`))) {
-        fail(path, 'stateHostPath', p, 'an absolute node directory without \'..\', outside /var/log (e.g. /var/lib/fluentd)');
-      }
-    }
-    const bufferLimitMib = props.bufferLimitMib ?? 2048;
-    if (!Number.isSafeInteger(bufferLimitMib) || bufferLimitMib < 64) {
-      fail(path, 'bufferLimitMib', bufferLimitMib, 'an integer number of MiB, at least 64');
-    }
-    const runAsUser = props.runAsUser ?? 0;
-    if (!Number.isSafeInteger(runAsUser) || runAsUser < 0 || runAsUser > 2147483647) {
-      fail(path, 'runAsUser', runAsUser, 'a user id from 0 to 2147483647');
-    }
-    const resources = renderResources(path, props.resources);
-    if (props.priorityClassName !== undefined) {
-      validateDns1123Subdomain(path, 'priorityClassName', props.priorityClassName);
-    }
-    const prefix = props.valuesPrefix ?? 'logging.fluentd';
-    validateValuesPrefix(path, 'valuesPrefix', prefix);
-
+    const plan = planFluentd(path, props);
+    const { name, namespace } = plan;
     this.shipperName = name;
     this.namespace = namespace;
-    this.elasticsearchPeer = props.elasticsearch ?? defaultPeerFor(path, 'elasticsearch', endpoint, namespace);
-    // the selector (immutable on a DaemonSet) and the flow peer keep the two original labels; every
-    // object and the pod template also carry the instance label (Polaris metadataAndInstanceMismatched)
-    const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'log-shipper' };
-    const labels = { ...selector, 'app.kubernetes.io/instance': name };
-    this.peer = Peer.pods(selector, { namespace, serviceAccountName: name, name });
+    this.elasticsearchPeer = props.elasticsearch !== undefined
+      ? Peer._resolve(path, 'elasticsearch', props.elasticsearch)
+      : defaultPeerFor(path, 'elasticsearch', plan.endpoint, namespace);
+    this.peer = Peer.pods(plan.selector, { namespace, serviceAccountName: name, name });
+    validateDns1123Subdomain(path, 'namespace-name', `${namespace}-${name}`);
 
-    this.fluentConfInput = {
-      host,
-      port,
-      scheme: tls ? 'https' : 'http',
-      sslVerify: true,
-      caFile: props.elasticsearchCa ? `${CA_DIR}/ca.crt` : undefined,
-      indexPrefix,
-      // the shipper's own logs would loop (each shipped line logs a line)
-      excludePaths: [`${CONTAINER_LOG_DIR}/${name}-*_${namespace}_*.log`],
-      stateDir: STATE_DIR,
-      bufferDir: BUFFER_DIR,
-      totalLimitSize: `${bufferLimitMib}MB`,
-      monitorPort: MONITOR_PORT,
-    };
+    this.fluentConfInput = fluentdConfigInput(plan);
     this.fluentConf = renderFluentdConfig(this.fluentConfInput);
+    this.renderRbac(plan);
+    const configMap = new kplus.k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: `${name}-config`, namespace, labels: plan.labels },
+      data: { 'fluent.conf': this.fluentConf },
+    });
+    const daemonSet = new kplus.k8s.KubeDaemonSet(this, 'DaemonSet', {
+      metadata: { name, namespace, labels: plan.labels },
+      spec: fluentdDaemonSetSpec(plan, configMap.name),
+    });
+    this.declareTunables(plan.valuesPrefix, props,
+      { image: plan.image, host: plan.host, port: plan.port, daemonSet, configMap, resources: plan.resources });
+    this.declareFlows(plan, props.apiServer);
+  }
 
-    const meta = (extra: { [k: string]: string } = {}) => ({ name, namespace, labels: { ...labels, ...extra } });
+  /** The ServiceAccount and the cluster-wide read access the kubernetes_metadata filter needs. */
+  private renderRbac(plan: FluentdPlan): void {
+    const { name, namespace, labels } = plan;
     new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: meta(),
+      metadata: { name, namespace, labels },
       automountServiceAccountToken: false,
     });
     new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
@@ -304,110 +241,30 @@ export class FluentdLogShipper extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${namespace}-${name}`.slice(0, 253) },
       subjects: [{ kind: 'ServiceAccount', name, namespace }],
     });
-    validateDns1123Subdomain(path, 'namespace-name', `${namespace}-${name}`);
-    const configMap = new kplus.k8s.KubeConfigMap(this, 'Config', {
-      metadata: { ...meta(), name: `${name}-config` },
-      data: { 'fluent.conf': this.fluentConf },
-    });
+  }
 
-    const volumes: kplus.k8s.Volume[] = [
-      { name: 'config', configMap: { name: configMap.name } },
-      { name: 'varlogcontainers', hostPath: { path: CONTAINER_LOG_DIR, type: 'Directory' } },
-      { name: 'varlogpods', hostPath: { path: POD_LOG_DIR, type: 'Directory' } },
-      props.stateHostPath === undefined
-        ? { name: 'state', emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${bufferLimitMib + 64}Mi`) } }
-        : { name: 'state', hostPath: { path: props.stateHostPath, type: 'DirectoryOrCreate' } },
-      { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: kplus.k8s.Quantity.fromString('64Mi') } },
-    ];
-    const mounts: kplus.k8s.VolumeMount[] = [
-      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-      { name: 'varlogcontainers', mountPath: CONTAINER_LOG_DIR, readOnly: true },
-      { name: 'varlogpods', mountPath: POD_LOG_DIR, readOnly: true },
-      { name: 'state', mountPath: STATE_DIR },
-      { name: 'tmp', mountPath: '/tmp' },
-    ];
-    if (props.elasticsearchCa !== undefined) {
-      volumes.push({ name: 'es-ca', secret: { secretName: props.elasticsearchCa.name, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
-      mounts.push({ name: 'es-ca', mountPath: CA_DIR, readOnly: true });
-    }
-    const probe = (initialDelaySeconds: number): kplus.k8s.Probe => ({
-      httpGet: { path: '/api/plugins.json', port: kplus.k8s.IntOrString.fromNumber(MONITOR_PORT) },
-      initialDelaySeconds,
-      periodSeconds: 20,
-      timeoutSeconds: 5,
-    });
-    const podSecurity: kplus.k8s.PodSecurityContext = runAsUser === 0
-      ? { runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } }
-      : { runAsUser, runAsGroup: runAsUser, runAsNonRoot: true, supplementalGroups: [0], seccompProfile: { type: 'RuntimeDefault' } };
-    const daemonSet = new kplus.k8s.KubeDaemonSet(this, 'DaemonSet', {
-      metadata: meta(),
-      spec: {
-        selector: { matchLabels: selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: name,
-            // the kubernetes_metadata filter reads the API with this token (Polaris warning, needed)
-            automountServiceAccountToken: true,
-            ...(props.priorityClassName === undefined ? {} : { priorityClassName: props.priorityClassName }),
-            securityContext: podSecurity,
-            terminationGracePeriodSeconds: 30,
-            tolerations: [
-              { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-            ],
-            containers: [{
-              name: 'fluentd',
-              image,
-              imagePullPolicy: 'Always',
-              command: ['fluentd', '-c', `${CONFIG_DIR}/fluent.conf`, '--no-supervisor'],
-              env: [
-                { name: ES_USER_ENV, valueFrom: { secretKeyRef: { name: props.credentials.name, key: usernameKey } } },
-                { name: ES_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: props.credentials.name, key: passwordKey } } },
-                { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-              ],
-              ports: [{ name: 'monitor', containerPort: MONITOR_PORT, protocol: 'TCP' }],
-              resources,
-              livenessProbe: probe(30),
-              readinessProbe: probe(10),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-                ...(runAsUser === 0 ? {} : { runAsNonRoot: true }),
-              },
-              volumeMounts: mounts,
-            }],
-            volumes,
-          },
-        },
-      },
-    });
-
-    this.declareTunables(prefix, props, { image, host, port, daemonSet, configMap, resources });
-
+  /** Flows to Elasticsearch, DNS and (when given) the API server; a managed namespace needs the API server peer. */
+  private declareFlows(plan: FluentdPlan, apiServer: IPeer | undefined): void {
     const flows = Flows.of(this);
     flows.allow(this.peer, this.elasticsearchPeer, {
-      ports: [Port.tcp(port)],
+      ports: [Port.tcp(plan.port)],
       description: 'fluentd ships logs to Elasticsearch',
     });
     flows.allow(this.peer, Peer.dns(), {
       ports: [Port.udp(53), Port.tcp(53)],
       description: 'fluentd resolves the Elasticsearch and API server names',
     });
-    if (props.apiServer !== undefined) {
-      flows.allow(this.peer, props.apiServer, {
+    if (apiServer !== undefined) {
+      flows.allow(this.peer, apiServer, {
         ports: [Port.tcp(443), Port.tcp(6443)],
         description: 'the kubernetes_metadata filter reads pods and namespaces',
       });
     }
     this.node.addValidation({
       validate: () => {
-        if (props.apiServer === undefined && flows.isManaged(namespace)) {
-          fail(path, 'apiServer', undefined,
-            `a peer for the Kubernetes API server (Peer.kubeApiServer([...])): namespace ${namespace} is managed (default deny) and the kubernetes_metadata filter must reach the API`);
+        if (apiServer === undefined && flows.isManaged(plan.namespace)) {
+          fail(this.node.path, 'apiServer', undefined,
+            `a peer for the Kubernetes API server (Peer.kubeApiServer([...])): namespace ${plan.namespace} is managed (default deny) and the kubernetes_metadata filter must reach the API`);
         }
         return [];
       },
@@ -470,17 +327,4 @@ interface TunableTargets {
   readonly daemonSet: kplus.k8s.KubeDaemonSet;
   readonly configMap: kplus.k8s.KubeConfigMap;
   readonly resources: kplus.k8s.ResourceRequirements;
-}
-
-function renderResources(path: string, r: kplus.ContainerResources | undefined): kplus.k8s.ResourceRequirements {
-  const memReq = r?.memory?.request?.toMebibytes() ?? 256;
-  const memLim = r?.memory?.limit?.toMebibytes() ?? 512;
-  if (memReq > memLim) {
-    fail(path, 'resources.memory.request', `${memReq}Mi`, `at most the memory limit (${memLim}Mi)`);
-  }
-  const q = kplus.k8s.Quantity.fromString;
-  return {
-    requests: { cpu: q(r?.cpu?.request?.amount ?? '100m'), memory: q(`${memReq}Mi`) },
-    limits: { cpu: q(r?.cpu?.limit?.amount ?? '500m'), memory: q(`${memLim}Mi`) },
-  };
 }

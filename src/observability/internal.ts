@@ -2,7 +2,7 @@
  * Internal helpers of the observability folder (not exported from the package index).
  */
 import { fail, validateDns1123Label } from '../core/validate';
-import { IPeer, PeerKind } from '../flows/peer';
+import { Peer } from '../flows/peer';
 
 /** OTLP over gRPC. */
 export const OTLP_GRPC_PORT = 4317;
@@ -15,7 +15,7 @@ export const DEFAULT_JAEGER_ENDPOINT = 'jaeger-collector.observability:4317';
  * The namespace peer of a `host:port` endpoint: `<service>.<namespace>[.svc...]` gives
  * `<namespace>`; a one-label host is in `sameNamespace`; an IP address needs an explicit peer.
  */
-export function defaultPeerFor(path: string, field: string, endpoint: string, sameNamespace: string): IPeer {
+export function defaultPeerFor(path: string, field: string, endpoint: string, sameNamespace: string): Peer {
   const host = endpoint.startsWith('[') ? endpoint.slice(1, endpoint.indexOf(']')) : endpoint.slice(0, endpoint.lastIndexOf(':'));
   if (/^[0-9.]+$/.test(host) || host.includes(':')) {
     return fail(path, field, undefined, `a peer for ${endpoint} (an IP address does not name a namespace)`);
@@ -32,12 +32,11 @@ export function defaultPeerFor(path: string, field: string, endpoint: string, sa
 }
 
 /**
- * Every pod of a namespace, by name (a plain IPeer, as `Peer.namespaceByName` would make; the flows
- * renderer matches it with `kubernetes.io/metadata.name`).
+ * Every pod of a namespace, by name (the flows renderer matches it with `kubernetes.io/metadata.name`).
  */
-export function namespacePeer(name: string): IPeer {
+export function namespacePeer(name: string): Peer {
   validateDns1123Label('namespacePeer', 'name', name);
-  return { peerKind: PeerKind.NAMESPACE, peerName: name, namespace: name, inCluster: true };
+  return Peer.namespaceByName(name);
 }
 
 /** A values-key prefix: dot-separated identifiers (what `Tunable` accepts as a key). */

@@ -1,38 +1,23 @@
-import { ApiObject, Lazy, Size } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  BATCH, checkPipeline, MEMORY_LIMITER, pipelineId, RenderedPipeline, sortedComponents,
-  validateComponentId, validateDuration, validatePositiveInteger,
+  BATCH, checkPipeline, MEMORY_LIMITER, pipelineId, RenderedPipeline, sortedComponents, validateComponentId,
 } from './collector-config';
 import { CollectorPipeline, TelemetrySignal } from './collector-pipeline';
-import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT, splitImageTag, validateValuesPrefix } from './internal';
+import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT, splitImageTag } from './internal';
+import { CollectorMode } from './otel-collector-mode';
+import { collectorSelector, collectorSpec, OtelCollectorPlan, planOtelCollector } from './otel-collector-plan';
 import { OTEL_COLLECTOR_PROPS } from './props-specs';
-import { validatePinnedImage } from '../core/image-ref';
 import { Port } from '../core/port';
 import { checkArgs, t } from '../core/props-check';
 import { toKubeName } from '../core/strings';
 import { Tunable } from '../core/tunable';
-import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
+import { fail } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer } from '../flows/peer';
-import {
-  OpenTelemetryCollector, OpenTelemetryCollectorSpec, OpenTelemetryCollectorSpecConfig, OpenTelemetryCollectorSpecManagementState,
-  OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
-  OpenTelemetryCollectorSpecResourcesRequests, OpenTelemetryCollectorSpecUpgradeStrategy,
-} from '../imports/opentelemetry.io';
-
-/**
- * How the OpenTelemetry Operator runs the collector.
- */
-export enum CollectorMode {
-  /** A Deployment (a central gateway; default). */
-  DEPLOYMENT = 'deployment',
-  /** A DaemonSet (one agent per node). */
-  DAEMONSET = 'daemonset',
-}
-
+import { OpenTelemetryCollector, OpenTelemetryCollectorSpecConfig } from '../imports/opentelemetry.io';
 
 /**
  * Properties of an {@link OtelCollector}.
@@ -209,9 +194,9 @@ export class OtelCollector extends Construct {
   /** OTLP HTTP endpoint for applications, `http://<service>.<namespace>:4318`. */
   public readonly otlpHttpEndpoint: string;
   /** The collector pods (selector labels set by the operator), as a flow peer. */
-  public readonly peer: IPeer;
+  public readonly peer: Peer;
   /** The Jaeger peer the collector exports to. */
-  public readonly jaegerPeer: IPeer;
+  public readonly jaegerPeer: Peer;
 
   private readonly receivers = new Map<string, any>();
   private readonly processors = new Map<string, any>();
@@ -224,131 +209,31 @@ export class OtelCollector extends Construct {
     const path = this.node.path;
     checkConstruct(this, 'OtelCollectorProps', props, OTEL_COLLECTOR_PROPS, true);
     // validation first: nothing is created before every prop is checked
-    const name = props.name ?? 'cluster-collector';
-    validateDns1123Label(path, 'name', name);
-    if (name.length > 63 - '-collector'.length) {
-      fail(path, 'name', name, `at most ${63 - '-collector'.length} characters (the operator appends -collector)`);
-    }
-    const namespace = props.namespace ?? 'observability';
-    validateDns1123Label(path, 'namespace', namespace);
-    const mode = props.mode ?? CollectorMode.DEPLOYMENT;
-    if (!Object.values(CollectorMode).includes(mode)) {
-      fail(path, 'mode', mode, 'deployment or daemonset');
-    }
-    if (props.replicas !== undefined) {
-      if (mode !== CollectorMode.DEPLOYMENT) {
-        fail(path, 'replicas', props.replicas, 'no replicas in daemonset mode (one pod per node)');
-      }
-      validatePositiveInteger(path, 'replicas', props.replicas, 'replica count');
-    }
-    if (props.image !== undefined) validatePinnedImage(path, 'image', props.image, 'otel/opentelemetry-collector-contrib:0.140.0');
-    const limitMib = props.memoryLimitMib ?? 1500;
-    validatePositiveInteger(path, 'memoryLimitMib', limitMib, 'MiB');
-    const spikeMib = props.memorySpikeLimitMib;
-    if (spikeMib !== undefined) {
-      validatePositiveInteger(path, 'memorySpikeLimitMib', spikeMib, 'MiB');
-      if (spikeMib >= limitMib) {
-        fail(path, 'memorySpikeLimitMib', spikeMib, `less than memoryLimitMib (${limitMib})`);
-      }
-    }
-    const checkInterval = props.memoryCheckInterval ?? '1s';
-    validateDuration(path, 'memoryCheckInterval', checkInterval);
-    const endpoint = props.jaegerEndpoint ?? DEFAULT_JAEGER_ENDPOINT;
-    validateHostPort(path, 'jaegerEndpoint', endpoint);
-    const insecure = props.jaegerInsecure ?? false;
-    if (props.jaegerCaFile !== undefined) {
-      if (insecure) {
-        fail(path, 'jaegerCaFile', props.jaegerCaFile, 'no CA file when jaegerInsecure is true (TLS is off)');
-      }
-      if (typeof props.jaegerCaFile !== 'string' || !props.jaegerCaFile.startsWith('/')) {
-        fail(path, 'jaegerCaFile', props.jaegerCaFile, 'an absolute path inside the collector container');
-      }
-    }
-    const { resources, memoryLimitMib: containerLimitMib } = renderResources(path, props.resources);
-    validateValuesPrefix(path, 'valuesPrefix', props.valuesPrefix ?? 'observability.collector');
-    if (limitMib >= containerLimitMib) {
-      fail(path, 'memoryLimitMib', limitMib,
-        `less than the container memory limit (${containerLimitMib} MiB), or the kernel kills the collector before memory_limiter acts`);
-    }
-
+    const plan = planOtelCollector(path, props);
+    const name = plan.name;
+    const namespace = plan.namespace;
     this.collectorName = name;
     this.namespace = namespace;
     this.serviceName = `${name}-collector`;
     this.serviceAccountName = `${name}-collector`;
     this.otlpGrpcEndpoint = `${this.serviceName}.${namespace}:${OTLP_GRPC_PORT}`;
     this.otlpHttpEndpoint = `http://${this.serviceName}.${namespace}:${OTLP_HTTP_PORT}`;
-    this.jaegerPort = Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
-    this.jaegerPeer = props.jaeger ?? defaultPeerFor(path, 'jaeger', endpoint, namespace);
-    this.peer = Peer.pods(
-      {
-        // the operator's selector labels (immutable on the workload): manifestutils.SelectorLabels
-        'app.kubernetes.io/component': 'opentelemetry-collector',
-        'app.kubernetes.io/instance': `${namespace}.${name}`.slice(0, 63).replace(/[^A-Za-z0-9]+$/, ''),
-        'app.kubernetes.io/managed-by': 'opentelemetry-operator',
-        'app.kubernetes.io/part-of': 'opentelemetry',
-      },
-      { namespace, serviceAccountName: this.serviceAccountName, name: toKubeName([name], 40) },
-    );
+    this.jaegerPort = Number(plan.endpoint.slice(plan.endpoint.lastIndexOf(':') + 1));
+    this.jaegerPeer = props.jaeger !== undefined
+      ? Peer._resolve(path, 'jaeger', props.jaeger)
+      : defaultPeerFor(path, 'jaeger', plan.endpoint, namespace);
+    this.peer = Peer.pods(collectorSelector(namespace, name),
+      { namespace, serviceAccountName: this.serviceAccountName, name: toKubeName([name], 40) });
 
-    this.receivers.set(OtelCollector.OTLP_RECEIVER, {
-      protocols: {
-        grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` },
-        http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}` },
-      },
-    });
-    const memoryLimiter: any = { check_interval: checkInterval, limit_mib: limitMib };
-    if (spikeMib !== undefined) {
-      memoryLimiter.spike_limit_mib = spikeMib;
-    }
-    this.processors.set(MEMORY_LIMITER, memoryLimiter);
-    this.processors.set(BATCH, {});
-    const tls: any = insecure ? { insecure: true } : { insecure: false };
-    if (props.jaegerCaFile !== undefined) {
-      tls.ca_file = props.jaegerCaFile;
-    }
-    this.exporters.set(OtelCollector.JAEGER_EXPORTER, { endpoint, tls });
-    this.addPipeline({
-      signal: TelemetrySignal.TRACES,
-      receivers: [OtelCollector.OTLP_RECEIVER],
-      processors: [MEMORY_LIMITER, BATCH],
-      exporters: [OtelCollector.JAEGER_EXPORTER],
-    });
+    this.addDefaultComponents(plan);
     (props.pipelines ?? []).forEach((p, i) => this.addPipelineAt(`pipelines[${i}]`, p));
-
-    // the typed class of imports/ (its toJson maps the resolved spec field by field, in the CRD's
-    // key order, which is the sorted order cdk8s writes anyway: output is unchanged)
-    const spec: OpenTelemetryCollectorSpec = {
-      mode: mode === CollectorMode.DAEMONSET ? OpenTelemetryCollectorSpecMode.DAEMONSET : OpenTelemetryCollectorSpecMode.DEPLOYMENT,
-      managementState: OpenTelemetryCollectorSpecManagementState.MANAGED,
-      upgradeStrategy: OpenTelemetryCollectorSpecUpgradeStrategy.NONE,
-      // our flows own the policies of the collector; the operator must not add a permissive one
-      networkPolicy: { enabled: false },
-      resources,
-      podSecurityContext: {
-        runAsNonRoot: true,
-        runAsUser: 10001,
-        runAsGroup: 10001,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      // rendered at synth (components and pipelines may be added after construction); the typed
-      // class resolves tokens before mapping, so a Lazy is fine at run time (cast for the type only)
-      config: Lazy.any({ produce: () => this.renderConfig() }) as unknown as OpenTelemetryCollectorSpecConfig,
-      replicas: mode === CollectorMode.DEPLOYMENT ? props.replicas ?? 2 : undefined,
-      image: props.image,
-    };
     this.apiObject = new OpenTelemetryCollector(this, 'Resource', {
       metadata: { name, namespace },
-      spec,
+      // rendered at synth (components and pipelines may be added after construction); the typed
+      // class resolves tokens before mapping, so a Lazy is fine at run time (cast for the type only)
+      spec: collectorSpec(plan, Lazy.any({ produce: () => this.renderConfig() }) as unknown as OpenTelemetryCollectorSpecConfig),
     });
-    this.declareTunables(props, { limitMib, spikeMib, containerLimitMib, endpoint });
+    this.declareTunables(props, plan);
 
     const flows = Flows.of(this);
     flows.allow(this.peer, this.jaegerPeer, {
@@ -423,6 +308,33 @@ export class OtelCollector extends Construct {
   }
 
   /** Binds the tunable fields of the OpenTelemetryCollector (plain synth is unchanged). */
+  /** The OTLP receiver, memory_limiter and batch processors, the Jaeger exporter and the traces pipeline. */
+  private addDefaultComponents(plan: OtelCollectorPlan): void {
+    this.receivers.set(OtelCollector.OTLP_RECEIVER, {
+      protocols: {
+        grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` },
+        http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}` },
+      },
+    });
+    const memoryLimiter: any = { check_interval: plan.checkInterval, limit_mib: plan.limitMib };
+    if (plan.spikeMib !== undefined) {
+      memoryLimiter.spike_limit_mib = plan.spikeMib;
+    }
+    this.processors.set(MEMORY_LIMITER, memoryLimiter);
+    this.processors.set(BATCH, {});
+    const tls: any = plan.insecure ? { insecure: true } : { insecure: false };
+    if (plan.jaegerCaFile !== undefined) {
+      tls.ca_file = plan.jaegerCaFile;
+    }
+    this.exporters.set(OtelCollector.JAEGER_EXPORTER, { endpoint: plan.endpoint, tls });
+    this.addPipeline({
+      signal: TelemetrySignal.TRACES,
+      receivers: [OtelCollector.OTLP_RECEIVER],
+      processors: [MEMORY_LIMITER, BATCH],
+      exporters: [OtelCollector.JAEGER_EXPORTER],
+    });
+  }
+
   private declareTunables(props: OtelCollectorProps, v: { limitMib: number; spikeMib?: number; containerLimitMib: number; endpoint: string }): void {
     const prefix = props.valuesPrefix ?? 'observability.collector';
     const obj = this.apiObject;
@@ -494,40 +406,6 @@ export class OtelCollector extends Construct {
       service: { pipelines },
     };
   }
-}
-
-function renderResources(
-  path: string,
-  r: kplus.ContainerResources | undefined,
-): { resources: OpenTelemetryCollectorSpecResources; memoryLimitMib: number } {
-  const cpuReq = r?.cpu?.request?.amount ?? '200m';
-  const cpuLim = r?.cpu?.limit?.amount ?? '1';
-  // Size.toMebibytes() throws a plain Error for sizes that are not whole MiB: refuse them first
-  const wholeMib = (field: string, s: Size): Size => {
-    const kib = s.toKibibytes();
-    if (!Number.isInteger(kib) || kib % 1024 !== 0 || kib <= 0) {
-      fail(path, field, `${kib}Ki`, 'a positive whole number of mebibytes, e.g. Size.mebibytes(512)');
-    }
-    return s;
-  };
-  const memReq: Size = wholeMib('resources.memory.request', r?.memory?.request ?? Size.mebibytes(512));
-  const memLim: Size = wholeMib('resources.memory.limit', r?.memory?.limit ?? Size.mebibytes(2048));
-  if (memReq.toMebibytes() > memLim.toMebibytes()) {
-    fail(path, 'resources.memory.request', `${memReq.toMebibytes()}Mi`, `at most the memory limit (${memLim.toMebibytes()}Mi)`);
-  }
-  return {
-    resources: {
-      requests: {
-        cpu: OpenTelemetryCollectorSpecResourcesRequests.fromString(cpuReq),
-        memory: OpenTelemetryCollectorSpecResourcesRequests.fromString(`${memReq.toMebibytes()}Mi`),
-      },
-      limits: {
-        cpu: OpenTelemetryCollectorSpecResourcesLimits.fromString(cpuLim),
-        memory: OpenTelemetryCollectorSpecResourcesLimits.fromString(`${memLim.toMebibytes()}Mi`),
-      },
-    },
-    memoryLimitMib: memLim.toMebibytes(),
-  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * tests compare them with the TypeScript interfaces, so a new prop without a spec fails a test).
  */
 import { TelemetrySignal } from './collector-pipeline';
-import { CollectorMode } from './otel-collector';
+import { CollectorMode } from './otel-collector-mode';
 import { PropsSpec, t } from '../core/props-check';
 
 /** {@link CollectorPipeline} (observability/collector-pipeline.ts). */

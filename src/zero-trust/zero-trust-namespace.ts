@@ -426,6 +426,11 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
   }
 
+  /** The peer of every pod of this namespace (`Peer.namespaceByName(name)`). */
+  public toPeer(): Peer {
+    return Peer.namespaceByName(this.name);
+  }
+
   /** Always NAMESPACE. */
   public get peerKind(): PeerKind {
     return PeerKind.NAMESPACE;
@@ -509,13 +514,13 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    * @param options ports, e.g. `[Port.tcp(443)]`
    */
   public allowInternet(workload: IPeer, options: FlowOptions): Flow {
-    checkArgs(this.node.path, ['workload', workload, t.required(t.object('IPeer'))]);
-    if (workload.peerKind !== PeerKind.PODS) {
-      fail(this.node.path, 'workload', workload.peerName, 'a workload or pod peer (the internet is allowed for named workloads only)');
+    const peer = Peer._resolve(this.node.path, 'workload', workload);
+    if (peer.peerKind !== PeerKind.PODS) {
+      fail(this.node.path, 'workload', peer.peerName, 'a workload or pod peer (the internet is allowed for named workloads only)');
     }
     const internet = Peer.internet();
     this.checkEgress('allowInternet(workload)', internet);
-    return Flows.of(this).allow(workload, internet, options);
+    return Flows.of(this).allow(peer, internet, options);
   }
 
   /**
@@ -623,8 +628,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
   }
 
-  private checkEgress(field: string, peer: IPeer): void {
+  private checkEgress(field: string, to: IPeer): void {
     if (!this.internalOnly) return;
+    const peer = Peer._resolve(this.node.path, field, to);
     if (!peer.inCluster) {
       fail(this.node.path, field, peer.peerName, `an in-cluster peer: namespace ${this.name} is internal-only (no egress outside the cluster)`);
     }

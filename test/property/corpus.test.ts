@@ -84,20 +84,25 @@ describe('property-test corpus', () => {
     expect(ok.http?.paths).toEqual(['*.json', '/api/payments']);
   });
 
-  test('flows: a custom pods IPeer without podLabels rendered podSelector {} (every pod of its namespace) for a malformed peer', () => {
+  test('flows: a custom pods IPeer without podLabels rendered podSelector {} (every pod of its namespace); a hand-built peer object is now refused', () => {
     const chart = Testing.chart();
     const flows = Flows.of(chart);
     flows.manageNamespace('b');
     const api = Peer.pods({ app: 'api' }, { namespace: 'b' });
-    const malformed: IPeer = { peerKind: PeerKind.PODS, peerName: 'web', namespace: 'a', inCluster: true };
-    const e = expectValidationError(() => flows.allow(malformed, api, { ports: [Port.tcp(8080)] }), { field: 'from.podLabels', value: 'web' });
-    expect(e.field).toBe('from.podLabels');
-    expect(e.message).toContain('{} for every pod');
-    expectValidationError(() => flows.allow(Peer.pods({ app: 'web' }, { namespace: 'a' }), { ...malformed, namespace: 'b' }, { ports: [Port.tcp(8080)] }),
-      { field: 'to.podLabels', value: 'web' });
+    // what a JavaScript caller could pass before IPeer had toPeer(): the old data-bag shape
+    const malformed = { peerKind: PeerKind.PODS, peerName: 'web', namespace: 'a', inCluster: true } as unknown as IPeer;
+    const e = expectValidationError(() => flows.allow(malformed, api, { ports: [Port.tcp(8080)] }),
+      { field: 'from', value: 'an object {inCluster, namespace, peerKind, peerName}' });
+    expect(e.field).toBe('from');
+    expect(e.message).toContain('a plain object is not a peer');
+    expectValidationError(() => flows.allow(Peer.pods({ app: 'web' }, { namespace: 'a' }), { ...malformed, podLabels: {} } as unknown as IPeer, { ports: [Port.tcp(8080)] }),
+      { field: 'to', value: 'an object {inCluster, namespace, peerKind, peerName, podLabels}' });
+    // a custom IPeer whose toPeer() hands back a hand-built object
+    expectValidationError(() => flows.allow({ toPeer: () => malformed } as unknown as IPeer, api, { ports: [Port.tcp(8080)] }),
+      { field: 'from.toPeer()', value: 'an object {inCluster, namespace, peerKind, peerName}' });
     expect(flows.all).toEqual([]);
-    // explicit labels on a custom peer, Peer.pods({}) (every pod, on purpose) and a workload peer (labels read from the workload) still work
-    flows.allow({ ...malformed, podLabels: { app: 'web' } }, api, { ports: [Port.tcp(8080)] });
+    // a custom IPeer returning a factory-made peer, Peer.pods({}) (every pod, on purpose) and a workload peer (labels read from the workload) work
+    flows.allow({ toPeer: () => Peer.pods({ app: 'web' }, { namespace: 'a' }) }, api, { ports: [Port.tcp(8080)] });
     flows.allow(Peer.pods({}, { namespace: 'a' }), api, { ports: [Port.tcp(8081)] });
     const worker = new kplus.Deployment(chart, 'worker', { metadata: { namespace: 'a' }, containers: [{ image: 'w', portNumber: 80 }] });
     flows.allow(Peer.workload(worker), api, { ports: [Port.tcp(8082)] });
