@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { NetworkPolicyApiVersion } from './policy-tier';
 import { NAMESPACE_DELEGATION_PROPS } from './props-specs';
-import { checkApiVersion, claimPriorities, emitTierPolicy, TierRule } from './tier-render';
+import { checkApiVersion, checkTierPorts, claimPriorities, emitTierPolicy, TierRule } from './tier-render';
 import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail, validateLabels } from '../core/validate';
@@ -76,6 +76,7 @@ export class NamespaceDelegation extends Construct {
     if (props.ports !== undefined && props.ports.length === 0) {
       fail(path, 'ports', props.ports, 'at least one Port, or no ports for every port');
     }
+    checkTierPorts(path, 'ports', props.ports, version);
     claimPriorities(this, 'priority', 'Admin', props.priority, 1);
     const rule = (name: string, labels: { [key: string]: string }): TierRule =>
       ({ name, action: 'Pass', peers: [{ namespaces: { matchLabels: labels } }], ports: props.ports ? [...props.ports].sort(Port.compare) : undefined });

@@ -89,9 +89,9 @@ function protocolsV2(ports: Port[]): any[] {
   });
 }
 
+/** v1alpha1 `ports` (named ports are experimental in v1alpha1: refused before this is called). */
 function portsV1(ports: Port[]): any[] {
   return ports.map((p) => {
-    if (p.isNamed) return { namedPort: p.name };
     if (p.isAll) return { portRange: { protocol: p.protocol, start: 1, end: 65535 } };
     if (p.isRange) return { portRange: { protocol: p.protocol, start: p.portNumber, end: p.endPort } };
     return { portNumber: { protocol: p.protocol, port: p.portNumber } };
@@ -216,6 +216,15 @@ export function emitTierPolicy(scope: Construct, id: string, policy: TierPolicy,
       };
       createTierObject(scope, id, tierManifest({ ...policy, subject }, o.version));
     },
+  });
+}
+
+/** Refuses named ports with v1alpha1 (its standard channel has `portNumber` and `portRange` only). */
+export function checkTierPorts(path: string, field: string, ports: Port[] | undefined, version: NetworkPolicyApiVersion): void {
+  (ports ?? []).forEach((p, i) => {
+    if (p.isNamed && version === NetworkPolicyApiVersion.V1ALPHA1) {
+      fail(path, `${field}[${i}]`, p.toString(), 'a port number or range with apiVersion v1alpha1 (named ports are experimental there; v1alpha2 has destinationNamedPort)');
+    }
   });
 }
 
