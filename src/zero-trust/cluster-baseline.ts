@@ -141,7 +141,9 @@ export class ClusterBaseline extends Construct {
     ];
     const egress: TierRule[] = [
       {
-        name: 'accept-dns', action: 'Accept', ports: [Port.udp(53), Port.tcp(53)],
+        name: 'accept-dns',
+        action: 'Accept',
+        ports: [Port.udp(53), Port.tcp(53)],
         peers: [{ pods: { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dnsNs } }, podSelector: { matchLabels: dnsLabels } } }],
       },
       ...(to.length > 0 ? [{ name: 'accept-to-platform', action: 'Accept' as const, peers: [byName(to)] }] : []),

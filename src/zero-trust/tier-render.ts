@@ -67,7 +67,8 @@ function sortedSelector(s: TierSelector): any {
     out.matchLabels = Object.fromEntries(Object.keys(s.matchLabels).sort().map((k) => [k, s.matchLabels![k]]));
   }
   if (s.matchExpressions && s.matchExpressions.length > 0) {
-    out.matchExpressions = s.matchExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values].sort() } : {}) }));
+    out.matchExpressions = s.matchExpressions
+      .map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values].sort() } : {}) }));
   }
   return out;
 }
@@ -206,7 +207,10 @@ export function emitTierPolicy(scope: Construct, id: string, policy: TierPolicy,
       }
       for (const ns of audit) {
         Enforcement.holdBack(scope, {
-          namespace: ns, kind: enforced.kind, name: enforced.metadata.name, manifest: enforced,
+          namespace: ns,
+          kind: enforced.kind,
+          name: enforced.metadata.name,
+          manifest: enforced,
           reason: `${o.reason}; this namespace is left out of its subject while it is in AUDIT`,
         });
       }

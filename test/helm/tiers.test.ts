@@ -5,9 +5,9 @@
 import { Testing } from 'cdk8s';
 import { CloudMetadataDeny, ClusterBaseline, Flows, Port, ZeroTrustNamespace } from '../../src';
 import { HelmChart } from '../../src/helm';
-import { TierEvaluator } from '../zero-trust/tier-eval';
 import { expectValid } from '../util';
 import { helmTemplate, splitRendered, tmp } from './helm-run';
+import { TierEvaluator } from '../zero-trust/tier-eval';
 
 test('Helm carries the Baseline and Admin tier policies; the flows hold on the rendered objects', () => {
   const chart = Testing.chart();

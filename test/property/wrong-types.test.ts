@@ -15,7 +15,8 @@ import * as fc from 'fast-check';
 import * as ts from 'typescript';
 import { expectAnyValidationError, runs } from './arbitraries';
 import {
-  AdmissionGuardrails, AdmissionWebhookAccess, ArgoCdDelivery, CloudMetadataDeny, ClusterBaseline, NamespaceDelegation, TenantIsolation, CertIssuer, FailoverPolicy, Fleet, Flows, FluentdLogShipper, FluxDelivery, GlobalService, GuardrailException,
+  AdmissionGuardrails, AdmissionWebhookAccess, ArgoCdDelivery, CloudMetadataDeny, ClusterBaseline, NamespaceDelegation, TenantIsolation,
+  CertIssuer, FailoverPolicy, Fleet, Flows, FluentdLogShipper, FluxDelivery, GlobalService, GuardrailException,
   HelmChart, IngressBackend, IngressCertificate, IngressController, IstioMultiCluster, MeshAuthorization, MeshCluster, MeshSidecar,
   MtlsMesh, MtlsPolicy, ObservabilityStack, OtelCollector, Peer, Port, ReplicationPolicy, SecureIngress, WireguardGateway,
   WireguardMesh, ZeroTrustNamespace,

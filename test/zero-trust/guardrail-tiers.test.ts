@@ -33,9 +33,9 @@ describe('AdmissionGuardrails defaultDeny', () => {
     expect(rulesOf(objs).map((r: any) => r.name)).toEqual(['require-network-policy']);
     const [baseline] = tiers(objs);
     expect(baseline.apiVersion).toBe(`policy.networking.k8s.io/${policyApiVersion}`);
-    const ns = { legacy: GEN, tenant: GEN, batch: GEN, 'kube-system': GEN, other: {} };
+    const ns = { 'legacy': GEN, 'tenant': GEN, 'batch': GEN, 'kube-system': GEN, 'other': {} };
     const ev = new TierEvaluator(objs, ns);
-    const p = (namespace: string, labels = { app: 'x' }) => ({ namespace, labels });
+    const p = (namespace: string, labels: { [k: string]: string } = { app: 'x' }) => ({ namespace, labels });
     expect(ev.verdict(p('legacy'), { ip: '93.184.216.34' }, 'TCP', 443).decidedBy[0]).toMatch(/^Baseline\//);
     expect(ev.allowed(p('tenant'), p('legacy'), 'TCP', 80)).toBe(false);
     expect(ev.allowed(p('legacy'), p('kube-system', { 'k8s-app': 'kube-dns' }), 'UDP', 53)).toBe(true);

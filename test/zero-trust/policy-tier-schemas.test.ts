@@ -9,7 +9,9 @@ const errorsOf = (o: any): string => formatIssues(validateManifests([o]));
 describe('the validator knows the Network Policy API CRDs', () => {
   test('ClusterNetworkPolicy v1alpha2: a valid object passes; unknown fields, bad CIDRs, out-of-range priorities and v1alpha1 actions fail', () => {
     const ok = cnp({
-      tier: 'Admin', priority: 10, subject: { namespaces: {} },
+      tier: 'Admin',
+      priority: 10,
+      subject: { namespaces: {} },
       egress: [{ name: 'deny-metadata', action: 'Deny', to: [{ networks: ['169.254.169.254/32', 'fd00:ec2::254/128'] }] }],
     });
     expect(errorsOf(ok)).toBe('');

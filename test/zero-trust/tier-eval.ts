@@ -4,8 +4,8 @@
  * NetworkPolicies of the pod, then the Baseline tier, then allow; ingress and egress each decide.
  * v1alpha1 ANP/BANP are read as v1alpha2 ClusterNetworkPolicies (`toV1alpha2`).
  */
-import { parseCidr, parseIp } from '../../src/core/ip';
 import { Endpoint, NetpolEvaluator, PodEndpoint } from './netpol-eval';
+import { cidrRange, parseIp } from '../../src/core/ip';
 
 const isPod = (e: Endpoint): e is PodEndpoint => (e as PodEndpoint).namespace !== undefined;
 
@@ -23,11 +23,8 @@ function selectorMatches(sel: any, labels: { [k: string]: string }): boolean {
 
 function inCidr(ip: string, cidr: string): boolean {
   const a = parseIp(ip);
-  const c = parseCidr(cidr)!;
-  if (!a || a.version !== c.version) return false;
-  const bits = a.version === 'IPv4' ? 32 : 128;
-  const shift = BigInt(bits - c.prefixLength);
-  return (a.value >> shift) === (c.address >> shift);
+  const c = cidrRange(cidr);
+  return a !== undefined && a.version === c.version && a.value >= c.first && a.value <= c.last;
 }
 
 /** An ANP/BANP (v1alpha1) as the equivalent ClusterNetworkPolicy (v1alpha2). */
@@ -36,7 +33,9 @@ export function toV1alpha2(o: any): any {
   const tier = o.kind === 'AdminNetworkPolicy' ? 'Admin' : 'Baseline';
   const protocols = (ports: any[] | undefined) => ports?.map((p) => {
     if (p.namedPort) return { destinationNamedPort: p.namedPort };
-    if (p.portRange) return { [p.portRange.protocol.toLowerCase()]: { destinationPort: { range: { start: p.portRange.start, end: p.portRange.end } } } };
+    if (p.portRange) {
+      return { [p.portRange.protocol.toLowerCase()]: { destinationPort: { range: { start: p.portRange.start, end: p.portRange.end } } } };
+    }
     return { [p.portNumber.protocol.toLowerCase()]: { destinationPort: { number: p.portNumber.port } } };
   });
   const rules = (rs: any[] | undefined, dir: string) => rs?.map((r) => {
