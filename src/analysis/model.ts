@@ -3,6 +3,7 @@ import { ConnSet } from './conn-set';
 import { istioGatewayPod, isGatewayApiGateway, isHttpRoute } from './gateway-api';
 import { IpInterval, parseCidr, subtractIntervals } from './ip-range';
 import { Selector } from './selector';
+import { parseTierPolicy, TIER_GROUP, TierPolicy } from './tiers';
 
 /** A container port (internal). */
 export interface ContainerPort { readonly name?: string; readonly port: number; readonly protocol: string }
@@ -53,6 +54,8 @@ const WORKLOAD_KINDS: { [k: string]: (spec: any) => any } = {
   Job: (s) => s?.template,
   CronJob: (s) => s?.jobTemplate?.spec?.template,
 };
+
+const TIER_POLICY_KINDS = ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'];
 
 function strMap(m: any): { [k: string]: string } {
   const out: { [k: string]: string } = {};
@@ -189,6 +192,8 @@ export class ParsedResources {
   public readonly pods: PodInfo[] = [];
   public readonly namespaces = new Map<string, { [k: string]: string }>();
   public readonly policies: PolicySpec[] = [];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects. */
+  public readonly tierPolicies: TierPolicy[] = [];
   public readonly services: any[] = [];
   public readonly ingresses: any[] = [];
   public readonly routes: any[] = [];
@@ -240,6 +245,13 @@ export class ParsedResources {
       }
       this.policyNames.add(key);
       this.policies.push(parsePolicy(o));
+      return;
+    }
+    if (String(o.apiVersion ?? '').startsWith(`${TIER_GROUP}/`) && TIER_POLICY_KINDS.includes(kind)) {
+      const key = `${kind}/${md.name}`;
+      if (this.policyNames.has(key)) throw new AnalysisError(`${kind} "${md.name}" is defined twice (cluster-scoped: one object per name)`);
+      this.policyNames.add(key);
+      this.tierPolicies.push(parseTierPolicy(o));
       return;
     }
     if (isGatewayApiGateway(o)) {

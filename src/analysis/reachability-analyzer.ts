@@ -128,7 +128,7 @@ export class ReachabilityAnalyzer {
       }
       const atomTargets = e.egressAtomTargets(s.cls);
       if (atomTargets) for (const i of atomTargets) push(s.id, e.atomNamesOut[i], e.podToAtom(s.cls, i), undefined, undefined);
-      else e.atomsOut.forEach((_, i) => push(s.id, e.atomNamesOut[i], ConnSet.ALL, undefined, undefined));
+      else e.atomsOut.forEach((_, i) => push(s.id, e.atomNamesOut[i], e.podToAtom(s.cls, i), undefined, undefined));
     }
     e.atomsIn.forEach((a, i) => {
       for (const d of ws) push(e.atomNamesIn[i], d.id, e.atomToPod(i, d.cls), { inMesh: false, atom: a }, d);
