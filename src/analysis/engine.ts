@@ -34,6 +34,7 @@ export interface EngineOptions {
   readonly ingressControllerLabels: { [k: string]: string };
   readonly externalUniverse?: string[];
   readonly nodeCidrs?: string[];
+  readonly podCidrs?: string[];
   readonly hostNetworkAsNode: boolean;
 }
 
@@ -69,6 +70,8 @@ export class Engine {
   public readonly controllerClass: PodClass;
   /** The addresses hostNetwork pods' traffic comes from (node addresses; undefined = unknown: any address). */
   public readonly nodeSpace: IpInterval[] | undefined;
+  /** The addresses pods get (undefined = unknown: only a whole address family surely holds them). */
+  public readonly podSpace: IpInterval[] | undefined;
   private readonly hostClasses: PodClass[] = [];
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
@@ -136,6 +139,9 @@ export class Engine {
     this.nodeSpace = opts.nodeCidrs && opts.nodeCidrs.length
       ? opts.nodeCidrs.map((c, i) => parseCidr(c, `options.nodeCidrs[${i}]`))
       : undefined;
+    this.podSpace = opts.podCidrs && opts.podCidrs.length
+      ? opts.podCidrs.map((c, i) => parseCidr(c, `options.podCidrs[${i}]`))
+      : undefined;
     this.atomsIn = partition(universe, blocksIn);
     this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
     this.atomsOut = partition(universe, blocksOut);
@@ -177,12 +183,23 @@ export class Engine {
         const a = this.atomsOut[peer.atom];
         return p.networks.some((n) => n.v6 === a.v6 && n.lo <= a.lo && a.hi <= n.hi);
       }
-      return !!c?.host && this.blockHasNode({ ipBlock: p.networks });
+      if (!c) return false;
+      return c.host ? this.blockHasNode({ ipBlock: p.networks }) : this.networksHavePods(p.networks);
     }
     if (!c || c.host) return false;
     if (p.namespaces) return p.namespaces.matches(c.nsLabels);
     if (p.pods) return p.podNamespaces!.matches(c.nsLabels) && p.pods.matches(c.labels);
     return false;
+  }
+
+  /**
+   * True if tier `networks` hold pod addresses: they match cluster traffic too (the API's
+   * "Deny 0.0.0.0/0 denies pod-to-pod traffic as well"). With pod CIDRs, any overlap (a pod may
+   * get any of their addresses); without, only a whole address family surely holds them.
+   */
+  private networksHavePods(nets: IpInterval[]): boolean {
+    if (this.podSpace) return nets.some((n) => this.podSpace!.some((q) => q.v6 === n.v6 && q.lo <= n.hi && n.lo <= q.hi));
+    return nets.some((n) => { const f = fullRange(n.v6); return n.lo === f.lo && n.hi === f.hi; });
   }
 
   /** One direction of a connection through the tiers; `np` is what the NetworkPolicies allow (undefined = not isolated). */

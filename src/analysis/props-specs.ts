@@ -14,6 +14,7 @@ export const ANALYZER_OPTIONS: PropsSpec = {
   meshAllPods: t.bool(),
   hostNetworkAsNode: t.bool(),
   nodeCidrs: t.arrayOf(t.str()),
+  podCidrs: t.arrayOf(t.str()),
 };
 
 /** {@link Connection} (analysis/types.ts). */

@@ -78,6 +78,7 @@ export class ReachabilityAnalyzer {
       ingressControllerLabels: { ...(options.ingressControllerLabels ?? {}) },
       externalUniverse: options.externalUniverse,
       nodeCidrs: options.nodeCidrs,
+      podCidrs: options.podCidrs,
       hostNetworkAsNode,
     });
     this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);

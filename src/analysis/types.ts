@@ -54,6 +54,15 @@ export interface AnalyzerOptions {
    * @default - node addresses unknown: every ipBlock is taken to contain one
    */
   readonly nodeCidrs?: string[];
+  /**
+   * The pod address space (the cluster's pod CIDRs). Cluster-wide policy `networks` peers
+   * (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) match pod-to-pod
+   * traffic too when they hold pod addresses: a `networks` CIDR that overlaps one of these
+   * matches every pod as a destination (a pod may get any of the addresses).
+   *
+   * @default - pod addresses unknown: only `0.0.0.0/0` and `::/0` (which hold any pod address) match pods
+   */
+  readonly podCidrs?: string[];
 }
 
 /** One allowed connection between two peers. */
