@@ -55,6 +55,8 @@ type ConnMap = Map<number, ConnSet>;
 /** The Admin- and Baseline-tier rules that apply to a class in one direction. */
 interface TierRules { readonly admin: TierRuleRef[]; readonly baseline: TierRuleRef[] }
 
+const NO_TIERS: TierRules = { admin: [], baseline: [] };
+
 /** The other end of a connection: a pod class or an external atom. */
 export interface EnginePeer { readonly cls?: PodClass; readonly atom?: number }
 
@@ -219,9 +221,9 @@ export class Engine {
     const e = this.egressOf(s);
     const np = e ? (peer.cls ? e.pods.get(peer.cls.index) : e.atoms.get(peer.atom!)) ?? ConnSet.NONE : undefined;
     const rules = this.tierEgress[s.index];
-    if (!rules) return np ?? ConnSet.ALL;
+    if (!rules && !decisions) return np ?? ConnSet.ALL;
     const dstPorts = peer.cls ? peer.cls.ports : undefined;
-    return this.tiered(rules, np, this.egressPols[s.index].map((p) => `${p.ns}/${p.name}`), peer, dstPorts, decisions);
+    return this.tiered(rules ?? NO_TIERS, np, this.egressPols[s.index].map((p) => `${p.ns}/${p.name}`), peer, dstPorts, decisions);
   }
 
   /** What the ingress side allows into `d` from `peer`, across the tiers. */
@@ -229,8 +231,20 @@ export class Engine {
     const i = this.ingressOf(d);
     const np = i ? (peer.cls ? i.pods.get(peer.cls.index) : i.atoms.get(peer.atom!)) ?? ConnSet.NONE : undefined;
     const rules = this.tierIngress[d.index];
-    if (!rules) return np ?? ConnSet.ALL;
-    return this.tiered(rules, np, this.ingressPols[d.index].map((p) => `${p.ns}/${p.name}`), peer, d.ports, decisions);
+    if (!rules && !decisions) return np ?? ConnSet.ALL;
+    return this.tiered(rules ?? NO_TIERS, np, this.ingressPols[d.index].map((p) => `${p.ns}/${p.name}`), peer, d.ports, decisions);
+  }
+
+  /**
+   * Who decides which part of one direction of a connection: Admin-tier rules, the NetworkPolicies
+   * that isolate `selected`, Baseline-tier rules or the default (hostNetwork pods: the default).
+   */
+  public decide(dir: 'ingress' | 'egress', selected: PodClass, peer: EnginePeer): TierDecision[] {
+    if (selected.host) return [{ tier: 'Default', by: 'default allow', action: 'Allow', conns: ConnSet.ALL }];
+    const out: TierDecision[] = [];
+    if (dir === 'egress') this.egressConns(selected, peer, out);
+    else this.ingressConns(selected, peer, out);
+    return out;
   }
 
   /** True if some Admin- or Baseline-tier policy selects the class for this direction. */

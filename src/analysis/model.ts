@@ -3,7 +3,7 @@ import { ConnSet } from './conn-set';
 import { istioGatewayPod, isGatewayApiGateway, isHttpRoute } from './gateway-api';
 import { IpInterval, parseCidr, subtractIntervals } from './ip-range';
 import { Selector } from './selector';
-import { parseTierPolicy, TIER_GROUP, TierPolicy } from './tiers';
+import { parseTierPolicy, TIER_KINDS, TierPolicy } from './tiers';
 
 /** A container port (internal). */
 export interface ContainerPort { readonly name?: string; readonly port: number; readonly protocol: string }
@@ -54,8 +54,6 @@ const WORKLOAD_KINDS: { [k: string]: (spec: any) => any } = {
   Job: (s) => s?.template,
   CronJob: (s) => s?.jobTemplate?.spec?.template,
 };
-
-const TIER_POLICY_KINDS = ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'];
 
 function strMap(m: any): { [k: string]: string } {
   const out: { [k: string]: string } = {};
@@ -247,7 +245,7 @@ export class ParsedResources {
       this.policies.push(parsePolicy(o));
       return;
     }
-    if (String(o.apiVersion ?? '').startsWith(`${TIER_GROUP}/`) && TIER_POLICY_KINDS.includes(kind)) {
+    if (TIER_KINDS.includes(`${o.apiVersion}/${kind}`)) {
       const key = `${kind}/${md.name}`;
       if (this.policyNames.has(key)) throw new AnalysisError(`${kind} "${md.name}" is defined twice (cluster-scoped: one object per name)`);
       this.policyNames.add(key);

@@ -5,7 +5,7 @@ import { ContainerPort } from './model';
 import { Selector } from './selector';
 
 /** The Network Policy API group (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy). */
-export const TIER_GROUP = 'policy.networking.k8s.io';
+const TIER_GROUP = 'policy.networking.k8s.io';
 /** The tier kinds the analyzer evaluates, by `apiVersion/kind` (internal). */
 export const TIER_KINDS = [
   `${TIER_GROUP}/v1alpha1/AdminNetworkPolicy`,
@@ -273,6 +273,7 @@ export function evaluateTiers(t: TierInput, decisions?: TierDecision[]): ConnSet
     note('NetworkPolicy', t.npNames.join(', '), 'Deny', next.subtract(t.np));
     return allowed.union(a);
   }
+  let passedOn = ConnSet.NONE;
   for (const ref of t.baseline) {
     if (next.isEmpty) break;
     if (!t.matches(ref.rule)) continue;
@@ -280,8 +281,10 @@ export function evaluateTiers(t: TierInput, decisions?: TierDecision[]): ConnSet
     if (c.isEmpty) continue;
     next = next.subtract(c);
     note('Baseline', label(ref), ref.rule.action, c);
-    if (ref.rule.action !== 'Deny') allowed = allowed.union(c);
+    if (ref.rule.action === 'Allow') allowed = allowed.union(c);
+    else if (ref.rule.action === 'Pass') passedOn = passedOn.union(c);
   }
-  note('Default', 'default allow', 'Allow', next);
-  return allowed.union(next);
+  const rest2 = next.union(passedOn);
+  note('Default', 'default allow', 'Allow', rest2);
+  return allowed.union(rest2);
 }
