@@ -87,6 +87,7 @@ function parseSubject(s: any, where: string): { ns: Selector; pods?: Selector } 
 function parsePeer(p: any, where: string, egress: boolean): TierPeer {
   const keys = egress ? ['namespaces', 'pods', 'networks', 'nodes', 'domainNames'] : ['namespaces', 'pods'];
   const k = one(p, keys, where);
+  if (!keys.includes(k)) throw new AnalysisError(`${where}: unknown peer "${k}" (valid: ${keys.join(', ')})`);
   switch (k) {
     case 'namespaces': return { namespaces: Selector.parse(p.namespaces, `${where}.namespaces`) };
     case 'pods': return {
