@@ -41,7 +41,7 @@ function unanalysed(objs: LoadedObject[], strict: boolean, notice: (s: string) =
   const found = unanalysedPolicies(objs);
   if (!found.length) return;
   const what = `${found.length} polic${found.length > 1 ? 'ies' : 'y'} of a kind the analyzer does not evaluate `
-    + '(AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy, Calico and Cilium policies)';
+    + '(Calico and Cilium policies)';
   if (strict) {
     throw new AnalysisError(`${what}: the allowed connections would ignore them:\n  ${found.join('\n  ')}\n(--lenient analyses without them)`);
   }

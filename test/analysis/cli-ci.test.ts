@@ -238,17 +238,17 @@ describe('the platform', () => {
     expect(after).not.toContain('not modelled');
   });
 
-  test('policies the analyzer does not evaluate (AdminNetworkPolicy, ...) are an error, a notice with --lenient', () => {
-    const anp = {
-      apiVersion: 'policy.networking.k8s.io/v1alpha1',
-      kind: 'AdminNetworkPolicy',
-      metadata: { name: 'deny-all' },
-      spec: { priority: 10, subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] },
+  test('policies the analyzer does not evaluate (Calico, Cilium) are an error, a notice with --lenient', () => {
+    const cnp = {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'deny-all', namespace: 'shop' },
+      spec: { endpointSelector: {}, ingressDeny: [{ fromEntities: ['all'] }] },
     };
-    const f = write('anp/all.yaml', [...shop(), anp]);
+    const f = write('cilium/all.yaml', [...shop(), cnp]);
     const r = cli(['analyze', f]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${f} (document 7): AdminNetworkPolicy deny-all (policy.networking.k8s.io/v1alpha1)`);
+    expect(r.err).toContain(`${f} (document 7): CiliumNetworkPolicy shop/deny-all (cilium.io/v2)`);
     expect(r.err).toContain('the allowed connections would ignore them');
     const lenient = cli(['analyze', f, '--lenient']);
     expect(lenient.code).toBe(0);
