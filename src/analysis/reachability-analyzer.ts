@@ -20,6 +20,20 @@ interface Row {
   readonly mtls: boolean;
 }
 
+/** A decision's policy as reports name it: `NetworkPolicy ns/name`, `Admin/p/r`, `default allow`. */
+function policyLabel(d: TierDecision): string {
+  return d.tier === 'NetworkPolicy' ? `NetworkPolicy ${d.by}` : d.by;
+}
+
+/** One direction's decision (internal). */
+interface DirDecision { readonly dir: string; readonly d: TierDecision }
+
+/** `denied by Admin/p/r`, `allowed by NetworkPolicy ns/n`, `passed on by ...`, or the default. */
+function decisionText(x: Decision): string {
+  if (x.tier === 'Default') return 'allowed: no policy of any tier decides it (default allow)';
+  return `${x.action === 'Allow' ? 'allowed' : x.action === 'Deny' ? 'denied' : 'passed on'} by ${x.policy}`;
+}
+
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
 
 function parseAtom(peer: string): IpInterval | undefined {
@@ -193,7 +207,12 @@ export class ReachabilityAnalyzer {
   /** Every allowed connection, sorted by source then destination. */
   public connections(): Connection[] {
     return this.rows.map((r) => ({
-      src: r.src, dst: r.dst, conns: r.conns.toString(), allowAll: r.conns.isAll, l7: [...r.l7], mtls: r.mtls,
+      src: r.src,
+      dst: r.dst,
+      conns: r.conns.toString(),
+      allowAll: r.conns.isAll,
+      l7: [...r.l7],
+      mtls: r.mtls,
       decidedBy: this.usesPolicyTiers ? this.allowedBy(r) : [],
     }));
   }
@@ -207,19 +226,15 @@ export class ReachabilityAnalyzer {
   }
 
   /** Per direction, who decided which part of `src => dst` (egress at a pod source, then ingress at a pod destination). */
-  private pairDecisions(s: { w?: Workload; atom?: number; controller?: boolean }, d: { w?: Workload; atom?: number }): Array<{ dir: string; d: TierDecision }> {
+  private pairDecisions(s: { w?: Workload; atom?: number; controller?: boolean }, d: { w?: Workload; atom?: number }): DirDecision[] {
     const e = this.engine;
     const srcCls = s.w ? s.w.cls : s.controller ? e.controllerClass : undefined;
     const srcPeer: EnginePeer = srcCls ? { cls: srcCls } : { atom: s.atom };
     const dstPeer: EnginePeer = d.w ? { cls: d.w.cls } : { atom: d.atom };
-    const out: Array<{ dir: string; d: TierDecision }> = [];
+    const out: DirDecision[] = [];
     if (srcCls) for (const x of e.decide('egress', srcCls, dstPeer)) out.push({ dir: 'egress', d: x });
     if (d.w) for (const x of e.decide('ingress', d.w.cls, srcPeer)) out.push({ dir: 'ingress', d: x });
     return out;
-  }
-
-  private static policyLabel(d: TierDecision): string {
-    return d.tier === 'NetworkPolicy' ? `NetworkPolicy ${d.by}` : d.by;
   }
 
   /** `egress: Admin/p/r`, ... for the decisions that allowed part of a row's connections. */
@@ -227,7 +242,7 @@ export class ReachabilityAnalyzer {
     const out: string[] = [];
     for (const x of this.pairDecisions(this.resolve(r.src, true), this.resolve(r.dst, false))) {
       if (x.d.action !== 'Allow' || x.d.conns.intersect(r.conns).isEmpty) continue;
-      const l = `${x.dir}: ${ReachabilityAnalyzer.policyLabel(x.d)}`;
+      const l = `${x.dir}: ${policyLabel(x.d)}`;
       if (!out.includes(l)) out.push(l);
     }
     return out;
@@ -240,7 +255,7 @@ export class ReachabilityAnalyzer {
    */
   public decisions(src: string, dst: string): Decision[] {
     return this.pairDecisions(this.resolve(src, true), this.resolve(dst, false)).map((x) => ({
-      direction: x.dir, tier: x.d.tier, policy: ReachabilityAnalyzer.policyLabel(x.d), action: x.d.action, conns: x.d.conns.toString(),
+      direction: x.dir, tier: x.d.tier, policy: policyLabel(x.d), action: x.d.action, conns: x.d.conns.toString(),
     }));
   }
 
@@ -499,7 +514,7 @@ export class ReachabilityAnalyzer {
     const compact = r ? compactConns(r.conns, r.mtls, r.l7Short) : 'No Connections';
     const decisions = this.decisions(s.name, d.name);
     if (this.usesPolicyTiers) {
-      for (const x of decisions) reasons.push(`tiers: ${x.direction} ${x.conns}: ${x.tier === 'Default' ? 'allowed: no policy of any tier decides it (default allow)' : `${x.action === 'Allow' ? 'allowed' : x.action === 'Deny' ? 'denied' : 'passed on'} by ${x.policy}`}`);
+      for (const x of decisions) reasons.push(`tiers: ${x.direction} ${x.conns}: ${decisionText(x)}`);
     }
     return { src: s.name, dst: d.name, allowed: !!r, conns: r ? r.conns.toString() : 'No Connections', compact, reasons, decisions };
   }

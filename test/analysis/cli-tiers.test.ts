@@ -35,15 +35,20 @@ function tiered(): any[] {
     ns('shop'), ns('tenant-b'),
     deploy('shop', 'web'), deploy('shop', 'api'), deploy('tenant-b', 'other'),
     netpol('shop', 'web-to-api', {
-      podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'],
+      podSelector: { matchLabels: { app: 'api' } },
+      policyTypes: ['Ingress'],
       ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] }],
     }),
     {
-      apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'metadata-endpoint' },
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: 'metadata-endpoint' },
       spec: { tier: 'Admin', priority: 10, subject: { namespaces: {} }, egress: [{ name: 'deny-imds', action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] },
     },
     {
-      apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'baseline' },
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: 'baseline' },
       spec: { tier: 'Baseline', priority: 100, subject: { namespaces: {} }, ingress: [{ name: 'default-deny', action: 'Deny', from: [{ namespaces: {} }] }] },
     },
   ];
