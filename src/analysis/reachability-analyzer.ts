@@ -47,6 +47,14 @@ function parseAtom(peer: string): IpInterval | undefined {
  * Computes every allowed connection between workloads, external IP ranges and the ingress
  * controller, with Kubernetes NetworkPolicy semantics and an Istio L7 layer on top.
  *
+ * Cluster-wide tiers (ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy v1alpha1) are evaluated per direction and port: the Admin tier
+ * (lowest priority first; equal priorities by kind, then name; rules in order; Accept/Allow and
+ * Deny are final, Pass skips to the next tier), then the NetworkPolicies that select the pod, then
+ * the Baseline tier, then allow. Egress `networks` match external ranges, and pods when they hold
+ * pod addresses (`0.0.0.0/0`, `::/0`, or an overlap with `AnalyzerOptions.podCidrs`); `nodes` and
+ * `domainNames` peers match nothing (not modelled). `decisions()` names who decided.
+ *
  * A pod selected by an Istio `Gateway` (`networking.istio.io`) with a `tls.mode: AUTO_PASSTHROUGH`
  * server is a cross-network east-west gateway: it forwards other clusters' mTLS connections end to
  * end, so its connections to meshed pods are judged by AuthorizationPolicies for the remote
