@@ -115,6 +115,19 @@ describe('analyze with cluster-wide tier policies', () => {
     expect(r.err).toContain('ClusterNetworkPolicy baseline: field apiVersion: "policy.networking.k8s.io/v1alpha1" does not serve ClusterNetworkPolicy (valid: policy.networking.k8s.io/v1alpha2)');
   });
 
+  test('--pod-cidrs: a tier network that overlaps the pod space matches pods', () => {
+    const objs = [...tiered(), {
+      apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'no-pod-range' },
+      spec: { tier: 'Admin', priority: 1, subject: { namespaces: {} }, egress: [{ name: 'deny', action: 'Deny', to: [{ networks: ['10.244.0.0/16'] }] }] },
+    }];
+    const f = write('t/pods.yaml', objs);
+    expect(cli(['analyze', '--no-platform', f]).out).toContain(`${WEB} => ${API} : TCP 8080\n`);
+    const r = cli(['analyze', '--no-platform', f, '--pod-cidrs', '10.244.0.0/16']);
+    expect(r.out).not.toContain(`${WEB} => ${API} : TCP 8080\n`);
+    expect(r.out).toContain(`#   ${WEB} => ${API} : denied by egress Admin/no-pod-range/deny`);
+    expect(cli(['analyze', '--no-platform', f, '--pod-cidrs', '10.244.0.0']).err).toContain('analyze: --pod-cidrs: CIDR error');
+  });
+
   test('the command (subprocess) analyses a ClusterNetworkPolicy input', () => {
     const f = write('t/all.yaml', tiered());
     const main = path.join(__dirname, '../../src/cli/main.ts');
