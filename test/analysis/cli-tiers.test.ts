@@ -117,7 +117,9 @@ describe('analyze with cluster-wide tier policies', () => {
 
   test('--pod-cidrs: a tier network that overlaps the pod space matches pods', () => {
     const objs = [...tiered(), {
-      apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: 'no-pod-range' },
+      apiVersion: 'policy.networking.k8s.io/v1alpha2',
+      kind: 'ClusterNetworkPolicy',
+      metadata: { name: 'no-pod-range' },
       spec: { tier: 'Admin', priority: 1, subject: { namespaces: {} }, egress: [{ name: 'deny', action: 'Deny', to: [{ networks: ['10.244.0.0/16'] }] }] },
     }];
     const f = write('t/pods.yaml', objs);
