@@ -205,7 +205,8 @@ export class Engine {
   }
 
   /** One direction of a connection through the tiers; `np` is what the NetworkPolicies allow (undefined = not isolated). */
-  private tiered(rules: TierRules, np: ConnSet | undefined, npNames: string[], peer: EnginePeer, dstPorts: ContainerPort[] | undefined, decisions?: TierDecision[]): ConnSet {
+  private tiered(rules: TierRules, np: ConnSet | undefined, npNames: string[], peer: EnginePeer,
+    dstPorts: ContainerPort[] | undefined, decisions?: TierDecision[]): ConnSet {
     return evaluateTiers({
       admin: rules.admin,
       baseline: rules.baseline,

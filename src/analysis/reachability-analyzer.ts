@@ -20,6 +20,20 @@ interface Row {
   readonly mtls: boolean;
 }
 
+/** A decision's policy as reports name it: `NetworkPolicy ns/name`, `Admin/p/r`, `default allow`. */
+function policyLabel(d: TierDecision): string {
+  return d.tier === 'NetworkPolicy' ? `NetworkPolicy ${d.by}` : d.by;
+}
+
+/** One direction's decision (internal). */
+interface DirDecision { readonly dir: string; readonly d: TierDecision }
+
+/** `denied by Admin/p/r`, `allowed by NetworkPolicy ns/n`, `passed on by ...`, or the default. */
+function decisionText(x: Decision): string {
+  if (x.tier === 'Default') return 'allowed: no policy of any tier decides it (default allow)';
+  return `${x.action === 'Allow' ? 'allowed' : x.action === 'Deny' ? 'denied' : 'passed on'} by ${x.policy}`;
+}
+
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
 
 function parseAtom(peer: string): IpInterval | undefined {
@@ -32,6 +46,14 @@ function parseAtom(peer: string): IpInterval | undefined {
 /**
  * Computes every allowed connection between workloads, external IP ranges and the ingress
  * controller, with Kubernetes NetworkPolicy semantics and an Istio L7 layer on top.
+ *
+ * Cluster-wide tiers (ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy v1alpha1) are evaluated per direction and port: the Admin tier
+ * (lowest priority first; equal priorities by kind, then name; rules in order; Accept/Allow and
+ * Deny are final, Pass skips to the next tier), then the NetworkPolicies that select the pod, then
+ * the Baseline tier, then allow. Egress `networks` match external ranges, and pods when they hold
+ * pod addresses (`0.0.0.0/0`, `::/0`, or an overlap with `AnalyzerOptions.podCidrs`); `nodes` and
+ * `domainNames` peers match nothing (not modelled). `decisions()` names who decided.
  *
  * A pod selected by an Istio `Gateway` (`networking.istio.io`) with a `tls.mode: AUTO_PASSTHROUGH`
  * server is a cross-network east-west gateway: it forwards other clusters' mTLS connections end to
@@ -193,7 +215,12 @@ export class ReachabilityAnalyzer {
   /** Every allowed connection, sorted by source then destination. */
   public connections(): Connection[] {
     return this.rows.map((r) => ({
-      src: r.src, dst: r.dst, conns: r.conns.toString(), allowAll: r.conns.isAll, l7: [...r.l7], mtls: r.mtls,
+      src: r.src,
+      dst: r.dst,
+      conns: r.conns.toString(),
+      allowAll: r.conns.isAll,
+      l7: [...r.l7],
+      mtls: r.mtls,
       decidedBy: this.usesPolicyTiers ? this.allowedBy(r) : [],
     }));
   }
@@ -207,19 +234,15 @@ export class ReachabilityAnalyzer {
   }
 
   /** Per direction, who decided which part of `src => dst` (egress at a pod source, then ingress at a pod destination). */
-  private pairDecisions(s: { w?: Workload; atom?: number; controller?: boolean }, d: { w?: Workload; atom?: number }): Array<{ dir: string; d: TierDecision }> {
+  private pairDecisions(s: { w?: Workload; atom?: number; controller?: boolean }, d: { w?: Workload; atom?: number }): DirDecision[] {
     const e = this.engine;
     const srcCls = s.w ? s.w.cls : s.controller ? e.controllerClass : undefined;
     const srcPeer: EnginePeer = srcCls ? { cls: srcCls } : { atom: s.atom };
     const dstPeer: EnginePeer = d.w ? { cls: d.w.cls } : { atom: d.atom };
-    const out: Array<{ dir: string; d: TierDecision }> = [];
+    const out: DirDecision[] = [];
     if (srcCls) for (const x of e.decide('egress', srcCls, dstPeer)) out.push({ dir: 'egress', d: x });
     if (d.w) for (const x of e.decide('ingress', d.w.cls, srcPeer)) out.push({ dir: 'ingress', d: x });
     return out;
-  }
-
-  private static policyLabel(d: TierDecision): string {
-    return d.tier === 'NetworkPolicy' ? `NetworkPolicy ${d.by}` : d.by;
   }
 
   /** `egress: Admin/p/r`, ... for the decisions that allowed part of a row's connections. */
@@ -227,7 +250,7 @@ export class ReachabilityAnalyzer {
     const out: string[] = [];
     for (const x of this.pairDecisions(this.resolve(r.src, true), this.resolve(r.dst, false))) {
       if (x.d.action !== 'Allow' || x.d.conns.intersect(r.conns).isEmpty) continue;
-      const l = `${x.dir}: ${ReachabilityAnalyzer.policyLabel(x.d)}`;
+      const l = `${x.dir}: ${policyLabel(x.d)}`;
       if (!out.includes(l)) out.push(l);
     }
     return out;
@@ -240,7 +263,7 @@ export class ReachabilityAnalyzer {
    */
   public decisions(src: string, dst: string): Decision[] {
     return this.pairDecisions(this.resolve(src, true), this.resolve(dst, false)).map((x) => ({
-      direction: x.dir, tier: x.d.tier, policy: ReachabilityAnalyzer.policyLabel(x.d), action: x.d.action, conns: x.d.conns.toString(),
+      direction: x.dir, tier: x.d.tier, policy: policyLabel(x.d), action: x.d.action, conns: x.d.conns.toString(),
     }));
   }
 
@@ -499,7 +522,7 @@ export class ReachabilityAnalyzer {
     const compact = r ? compactConns(r.conns, r.mtls, r.l7Short) : 'No Connections';
     const decisions = this.decisions(s.name, d.name);
     if (this.usesPolicyTiers) {
-      for (const x of decisions) reasons.push(`tiers: ${x.direction} ${x.conns}: ${x.tier === 'Default' ? 'allowed: no policy of any tier decides it (default allow)' : `${x.action === 'Allow' ? 'allowed' : x.action === 'Deny' ? 'denied' : 'passed on'} by ${x.policy}`}`);
+      for (const x of decisions) reasons.push(`tiers: ${x.direction} ${x.conns}: ${decisionText(x)}`);
     }
     return { src: s.name, dst: d.name, allowed: !!r, conns: r ? r.conns.toString() : 'No Connections', compact, reasons, decisions };
   }

@@ -256,7 +256,9 @@ export function evaluateTiers(t: TierInput, decisions?: TierDecision[]): ConnSet
   let rest = ConnSet.ALL;
   let allowed = ConnSet.NONE;
   let passed = ConnSet.NONE;
-  const note = (tier: string, by: string, action: string, conns: ConnSet): void => { if (decisions && !conns.isEmpty) decisions.push({ tier, by, action, conns }); };
+  const note = (tier: string, by: string, action: string, conns: ConnSet): void => {
+    if (decisions && !conns.isEmpty) decisions.push({ tier, by, action, conns });
+  };
   for (const ref of t.admin) {
     if (rest.isEmpty) break;
     if (!t.matches(ref.rule)) continue;

@@ -217,7 +217,7 @@ describe('the platform', () => {
   test('platform file errors name the file, the key and what is valid', () => {
     const f = write('exposed2/all.yaml', exposed());
     const bad = (text: string): string => cli(['analyze', f, '--platform', write('bad-platform.yaml', text)]).err;
-    expect(bad('ingres: {}\n')).toContain('bad-platform.yaml: ingres: invalid value {} (unknown key; valid: ingressController, dns, meshControlPlane, gateways, standIns, nodeCidrs)');
+    expect(bad('ingres: {}\n')).toContain('bad-platform.yaml: ingres: invalid value {} (unknown key; valid: ingressController, dns, meshControlPlane, gateways, standIns, nodeCidrs, podCidrs)');
     expect(bad('standIns: [{ namespace: x, name: y, labels: { a: 1 } }]\n')).toContain('standIns[0].labels.a: invalid value 1 (valid: a string label value)');
     expect(bad('standIns: [{ namespace: x, name: y, labels: {}, ports: [http] }]\n')).toContain('standIns[0].ports[0]: invalid value "http" (valid: 1-65535, optionally with a protocol: TCP/8080, UDP/53)');
     expect(bad('dns: null\nstandIns: [{ namespace: x, labels: {} }]\n')).toContain('standIns[0].name: invalid value undefined (valid: a workload name)');

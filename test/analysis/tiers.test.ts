@@ -39,7 +39,8 @@ const analyse = (objs: any[], opts?: any): ReachabilityAnalyzer => {
 };
 /** NetworkPolicy in b: api admits a/web on TCP 8080 only (ingress isolated). */
 const apiAdmitsWeb = netpol('b', 'api-from-web', {
-  podSelector: {}, policyTypes: ['Ingress'],
+  podSelector: {},
+  policyTypes: ['Ingress'],
   ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'a' } } }], ports: [{ port: 8080 }] }],
 });
 const baselineDenyIngress = cnp('baseline', 'Baseline', 10, { subject: all, ingress: [{ name: 'deny-all', action: 'Deny', from: [all] }] });
