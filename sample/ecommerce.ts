@@ -23,6 +23,8 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   AdmissionGuardrails,
   CertIssuer,
+  CloudMetadataDeny,
+  ClusterBaseline,
   Enforcement,
   EnforcementMode,
   FailoverPolicy,
@@ -142,7 +144,19 @@ export interface EcommerceOptions {
    * @default - none set: ENFORCE
    */
   readonly enforcement?: EnforcementMode;
+
+  /**
+   * Issue 28: the cluster {@link TIERS_CLUSTER} also gets the cluster-wide policy tiers (a
+   * Baseline-tier default-deny for the shop's namespaces and the Admin-tier deny of the cloud
+   * metadata endpoint, ClusterNetworkPolicy v1alpha2). Off: the three clusters are alike.
+   *
+   * @default true
+   */
+  readonly policyTiers?: boolean;
 }
+
+/** The cluster of the sample that uses the Network Policy API tiers (see `EcommerceOptions.policyTiers`). */
+export const TIERS_CLUSTER = 'europe-west';
 
 /**
  * Builds the sample into `app`: a Fleet whose three charts hold everything.
@@ -191,6 +205,9 @@ export function buildEcommerce(app: App, options: EcommerceOptions = {}): Ecomme
   });
 
   const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio, frontend));
+  if (options.policyTiers ?? true) {
+    policyTiers(fleet.cluster(TIERS_CLUSTER).chart);
+  }
   // delivery order (Argo CD): Namespaces and CRDs, then every policy and guardrail, then the
   // workloads; each wave only once the previous one is healthy
   for (const c of fleet.clusters) {
@@ -374,6 +391,17 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   new WireguardGateway(chart, 'wireguard', { mesh: wireguard, site: cluster.name });
 
   return { cluster, chart, namespaces: ns, meshCluster, extraFiles: { 'istio/operator.yaml': meshCluster.istioOperatorYaml() } };
+}
+
+/**
+ * Issue 28: the tiers of the Network Policy API in one cluster. The Baseline tier denies by default
+ * in every ZeroTrustNamespace (their NetworkPolicies, evaluated first, keep deciding: the flows are
+ * unchanged; the baseline holds if a namespace's policies are deleted); the Admin tier denies the
+ * cloud metadata endpoint to every pod, which no namespace's NetworkPolicy can reopen.
+ */
+function policyTiers(chart: Chart): void {
+  new ClusterBaseline(chart, 'policy-baseline', { allowToNamespaces: ['istio-system'] });
+  new CloudMetadataDeny(chart, 'deny-cloud-metadata', { priority: 10 });
 }
 
 interface AppOptions {

@@ -179,7 +179,10 @@ export function runSample(outDir: string): SampleRun {
     'Elasticsearch; see `sample/platform.ts`).', ''];
   for (const r of reports) {
     write(path.join(rdir, `${r.name}.txt`), r.analyzer.toText() + '\n');
-    write(path.join(rdir, `${r.name}.md`), `# ${r.name}\n\n${r.analyzer.toMarkdown()}\n`);
+    // issue 28: with cluster-wide tier policies, which tier and policy denied what
+    const denied = r.analyzer.deniedByTiers();
+    const tiers = denied.length ? `\n## Denied by a cluster-wide policy tier\n\n${denied.map((l) => `- \`${l}\``).join('\n')}\n` : '';
+    write(path.join(rdir, `${r.name}.md`), `# ${r.name}\n\n${r.analyzer.toMarkdown()}\n${tiers}`);
     write(path.join(rdir, `${r.name}.mmd`), r.analyzer.toMermaid() + '\n');
     const full = r.analyzer.toDot();
     write(path.join(rdir, `${r.name}.dot`), full + '\n');

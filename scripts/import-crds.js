@@ -30,6 +30,15 @@ const MODULES = [
     module: 'gateway.networking.k8s.io', files: ['gateway-api/gateway.networking.k8s.io_gateways.yaml', 'gateway-api/gateway.networking.k8s.io_httproutes.yaml', 'gateway-api/gateway.networking.k8s.io_referencegrants.yaml'],
     group: 'gateway.networking.k8s.io', kinds: { Gateway: 'v1', HTTPRoute: 'v1', ReferenceGrant: 'v1beta1' },
   },
+  {
+    module: 'policy.networking.k8s.io',
+    files: [
+      'network-policy-api/policy.networking.k8s.io_clusternetworkpolicies.yaml',
+      'network-policy-api/policy.networking.k8s.io_adminnetworkpolicies.v1alpha1.yaml',
+      'network-policy-api/policy.networking.k8s.io_baselineadminnetworkpolicies.v1alpha1.yaml',
+    ],
+    group: 'policy.networking.k8s.io', kinds: { AdminNetworkPolicy: 'v1alpha1', BaselineAdminNetworkPolicy: 'v1alpha1', ClusterNetworkPolicy: 'v1alpha2' },
+  },
 ];
 
 function trimmed(m) {

@@ -2,6 +2,7 @@
 import { ConnSet } from './conn-set';
 import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './ip-range';
 import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
+import { evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
 
 /** Pods that are indistinguishable for NetworkPolicy purposes (same ns, labels, ports) (internal). */
 export interface PodClass {
@@ -33,6 +34,7 @@ export interface EngineOptions {
   readonly ingressControllerLabels: { [k: string]: string };
   readonly externalUniverse?: string[];
   readonly nodeCidrs?: string[];
+  readonly podCidrs?: string[];
   readonly hostNetworkAsNode: boolean;
 }
 
@@ -50,6 +52,14 @@ export const INGRESS_CONTROLLER = '{ingress-controller}';
 
 type ConnMap = Map<number, ConnSet>;
 
+/** The Admin- and Baseline-tier rules that apply to a class in one direction. */
+interface TierRules { readonly admin: TierRuleRef[]; readonly baseline: TierRuleRef[] }
+
+const NO_TIERS: TierRules = { admin: [], baseline: [] };
+
+/** The other end of a connection: a pod class or an external atom. */
+export interface EnginePeer { readonly cls?: PodClass; readonly atom?: number }
+
 /** The NetworkPolicy evaluation core. Indexes selectors by class and caches per policy set. */
 export class Engine {
   public readonly classes: PodClass[] = [];
@@ -62,6 +72,8 @@ export class Engine {
   public readonly controllerClass: PodClass;
   /** The addresses hostNetwork pods' traffic comes from (node addresses; undefined = unknown: any address). */
   public readonly nodeSpace: IpInterval[] | undefined;
+  /** The addresses pods get (undefined = unknown: only a whole address family surely holds them). */
+  public readonly podSpace: IpInterval[] | undefined;
   private readonly hostClasses: PodClass[] = [];
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
@@ -73,6 +85,9 @@ export class Engine {
   private readonly ingressPols: PolicySpec[][] = [];
   private readonly egressCache = new Map<string, { pods: ConnMap; atoms: ConnMap }>();
   private readonly ingressCache = new Map<string, { pods: ConnMap; atoms: ConnMap }>();
+  /** Per class: the tier rules of the policies whose subject selects it (undefined = none). */
+  private readonly tierEgress: Array<TierRules | undefined> = [];
+  private readonly tierIngress: Array<TierRules | undefined> = [];
 
   constructor(public readonly res: ParsedResources, opts: EngineOptions) {
     const classKey = new Map<string, PodClass>();
@@ -114,6 +129,7 @@ export class Engine {
       for (const r of pol.ingress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksIn.push(p.ipBlock);
       for (const r of pol.egress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksOut.push(p.ipBlock);
     }
+    for (const pol of res.tierPolicies) for (const r of pol.egress) for (const p of r.peers) if (p.networks) blocksOut.push(p.networks);
     const blocks = [...blocksIn, ...blocksOut];
     let universe: IpInterval[];
     if (opts.externalUniverse && opts.externalUniverse.length) {
@@ -124,6 +140,9 @@ export class Engine {
     }
     this.nodeSpace = opts.nodeCidrs && opts.nodeCidrs.length
       ? opts.nodeCidrs.map((c, i) => parseCidr(c, `options.nodeCidrs[${i}]`))
+      : undefined;
+    this.podSpace = opts.podCidrs && opts.podCidrs.length
+      ? opts.podCidrs.map((c, i) => parseCidr(c, `options.podCidrs[${i}]`))
       : undefined;
     this.atomsIn = partition(universe, blocksIn);
     this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
@@ -140,6 +159,98 @@ export class Engine {
       this.egressPols.push(pols.filter((p) => p.egress));
       this.ingressPols.push(pols.filter((p) => p.ingress));
     }
+    this.indexTiers([...res.tierPolicies].sort(tierOrder));
+  }
+
+  /** Indexes, per class and direction, the tier rules of the policies whose subject selects it. */
+  private indexTiers(pols: TierPolicy[]): void {
+    for (const c of this.classes) {
+      // hostNetwork pods are node traffic: no tier policy subject selects them
+      const sel = c.host ? [] : pols.filter((p) => p.subjectNamespaces.matches(c.nsLabels) && (!p.subjectPods || p.subjectPods.matches(c.labels)));
+      const rules = (dir: 'ingress' | 'egress'): TierRules | undefined => {
+        const refs = (tier: string): TierRuleRef[] => sel.filter((p) => p.tier === tier).flatMap((p) => p[dir].map((rule) => ({ policy: p, rule })));
+        const out = { admin: refs('Admin'), baseline: refs('Baseline') };
+        return out.admin.length || out.baseline.length ? out : undefined;
+      };
+      this.tierEgress.push(rules('egress'));
+      this.tierIngress.push(rules('ingress'));
+    }
+  }
+
+  /** True if a tier rule's peer is the other end of the connection. */
+  private tierPeerMatches(p: TierPeer, peer: EnginePeer): boolean {
+    const c = peer.cls;
+    if (p.networks) {
+      if (peer.atom !== undefined) {
+        const a = this.atomsOut[peer.atom];
+        return p.networks.some((n) => n.v6 === a.v6 && n.lo <= a.lo && a.hi <= n.hi);
+      }
+      if (!c) return false;
+      return c.host ? this.blockHasNode({ ipBlock: p.networks }) : this.networksHavePods(p.networks);
+    }
+    if (!c || c.host) return false;
+    if (p.namespaces) return p.namespaces.matches(c.nsLabels);
+    if (p.pods) return p.podNamespaces!.matches(c.nsLabels) && p.pods.matches(c.labels);
+    return false;
+  }
+
+  /**
+   * True if tier `networks` hold pod addresses: they match cluster traffic too (the API's
+   * "Deny 0.0.0.0/0 denies pod-to-pod traffic as well"). With pod CIDRs, any overlap (a pod may
+   * get any of their addresses); without, only a whole address family surely holds them.
+   */
+  private networksHavePods(nets: IpInterval[]): boolean {
+    if (this.podSpace) return nets.some((n) => this.podSpace!.some((q) => q.v6 === n.v6 && q.lo <= n.hi && n.lo <= q.hi));
+    return nets.some((n) => { const f = fullRange(n.v6); return n.lo === f.lo && n.hi === f.hi; });
+  }
+
+  /** One direction of a connection through the tiers; `np` is what the NetworkPolicies allow (undefined = not isolated). */
+  private tiered(rules: TierRules, np: ConnSet | undefined, npNames: string[], peer: EnginePeer,
+    dstPorts: ContainerPort[] | undefined, decisions?: TierDecision[]): ConnSet {
+    return evaluateTiers({
+      admin: rules.admin,
+      baseline: rules.baseline,
+      np,
+      npNames,
+      matches: (r: TierRule) => r.peers.some((p) => this.tierPeerMatches(p, peer)),
+      conns: (r: TierRule) => tierRuleConns(r, dstPorts),
+    }, decisions);
+  }
+
+  /** What the egress side allows from `s` to `peer`, across the tiers. */
+  public egressConns(s: PodClass, peer: EnginePeer, decisions?: TierDecision[]): ConnSet {
+    const e = this.egressOf(s);
+    const np = e ? (peer.cls ? e.pods.get(peer.cls.index) : e.atoms.get(peer.atom!)) ?? ConnSet.NONE : undefined;
+    const rules = this.tierEgress[s.index];
+    if (!rules && !decisions) return np ?? ConnSet.ALL;
+    const dstPorts = peer.cls ? peer.cls.ports : undefined;
+    return this.tiered(rules ?? NO_TIERS, np, this.egressPols[s.index].map((p) => `${p.ns}/${p.name}`), peer, dstPorts, decisions);
+  }
+
+  /** What the ingress side allows into `d` from `peer`, across the tiers. */
+  public ingressConns(d: PodClass, peer: EnginePeer, decisions?: TierDecision[]): ConnSet {
+    const i = this.ingressOf(d);
+    const np = i ? (peer.cls ? i.pods.get(peer.cls.index) : i.atoms.get(peer.atom!)) ?? ConnSet.NONE : undefined;
+    const rules = this.tierIngress[d.index];
+    if (!rules && !decisions) return np ?? ConnSet.ALL;
+    return this.tiered(rules ?? NO_TIERS, np, this.ingressPols[d.index].map((p) => `${p.ns}/${p.name}`), peer, d.ports, decisions);
+  }
+
+  /**
+   * Who decides which part of one direction of a connection: Admin-tier rules, the NetworkPolicies
+   * that isolate `selected`, Baseline-tier rules or the default (hostNetwork pods: the default).
+   */
+  public decide(dir: 'ingress' | 'egress', selected: PodClass, peer: EnginePeer): TierDecision[] {
+    if (selected.host) return [{ tier: 'Default', by: 'default allow', action: 'Allow', conns: ConnSet.ALL }];
+    const out: TierDecision[] = [];
+    if (dir === 'egress') this.egressConns(selected, peer, out);
+    else this.ingressConns(selected, peer, out);
+    return out;
+  }
+
+  /** True if some Admin- or Baseline-tier policy selects the class for this direction. */
+  public hasTiers(c: PodClass, dir: 'ingress' | 'egress'): boolean {
+    return !!(dir === 'egress' ? this.tierEgress : this.tierIngress)[c.index];
   }
 
   /** Classes a (pod/namespace selector) peer of a policy in `ns` selects. */
@@ -279,18 +390,24 @@ export class Engine {
 
   /** Pod classes a class may reach by its egress policies (undefined = not egress-isolated: all). */
   public egressTargets(s: PodClass): number[] | undefined {
+    if (this.tierEgress[s.index]) return undefined;
     const e = this.egressOf(s);
     return e ? [...e.pods.keys()] : undefined;
   }
 
   /** External atoms a class may reach by its egress policies (undefined = not egress-isolated: all). */
   public egressAtomTargets(s: PodClass): number[] | undefined {
+    if (this.tierEgress[s.index]) return undefined;
     const e = this.egressOf(s);
     return e ? [...e.atoms.keys()].sort((a, b) => a - b) : undefined;
   }
 
   /** Allowed connections from a pod class to a pod class. */
   public podToPod(s: PodClass, d: PodClass): ConnSet {
+    if (this.tierEgress[s.index] || this.tierIngress[d.index]) {
+      const eg = this.egressConns(s, { cls: d });
+      return eg.isEmpty ? eg : eg.intersect(this.ingressConns(d, { cls: s }));
+    }
     const e = this.egressOf(s);
     const eg = e ? e.pods.get(d.index) ?? ConnSet.NONE : ConnSet.ALL;
     if (eg.isEmpty) return eg;
@@ -301,12 +418,14 @@ export class Engine {
 
   /** Allowed connections from a pod class to an external atom. */
   public podToAtom(s: PodClass, atom: number): ConnSet {
+    if (this.tierEgress[s.index]) return this.egressConns(s, { atom });
     const e = this.egressOf(s);
     return e ? e.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
   }
 
   /** Allowed connections from an external atom to a pod class. */
   public atomToPod(atom: number, d: PodClass): ConnSet {
+    if (this.tierIngress[d.index]) return this.ingressConns(d, { atom });
     const i = this.ingressOf(d);
     return i ? i.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
   }

@@ -1,6 +1,7 @@
 import { AnalysisError } from './analysis-error';
 import { LoadedObject } from './documents';
 import { INPUT_SCHEMAS } from './input-schemas';
+import { TIER_KINDS } from './tiers';
 
 /** Kinds without a namespace (a duplicate is the same name, whatever `metadata.namespace` says). */
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'ClusterPolicy',
@@ -8,6 +9,8 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'ClusterRole', 'ClusterRole
   'ValidatingWebhookConfiguration', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']);
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 const MAX_ERRORS = 20;
+/** Policy kinds whose apiVersion must be one the analyzer reads (another one is an error naming the valid ones). */
+const ANALYSED_POLICY_KINDS = ['NetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication', ...TIER_KINDS.map((k) => k.split('/').pop()!)];
 
 function kindGroup(o: any): string {
   const v = String(o.apiVersion ?? '');
@@ -121,23 +124,25 @@ function problemsOf(o: any, strict: boolean): string[] {
   else check({ t: 'object', m: { t: 'string' } }, o.metadata?.labels, 'metadata.labels', errs);
   const tl = WORKLOADS.has(o.kind) && !errs.length ? templateLabels(o) : undefined;
   if (tl) check({ t: 'object', m: { t: 'string' } }, tl[1], tl[0], errs);
-  if (!schema && (o.kind === 'NetworkPolicy' || o.kind === 'AuthorizationPolicy' || o.kind === 'PeerAuthentication')) {
+  if (!schema && ANALYSED_POLICY_KINDS.includes(o.kind) && (o.kind === 'NetworkPolicy' || String(o.apiVersion ?? '').startsWith('policy.networking.k8s.io/')
+    || String(o.apiVersion ?? '').startsWith('security.istio.io/'))) {
     const valid = Object.keys(INPUT_SCHEMAS).filter((k) => k.endsWith(`/${o.kind}`)).map((k) => k.slice(0, -o.kind.length - 1));
     errs.push(`field apiVersion: ${JSON.stringify(o.apiVersion)} does not serve ${o.kind} (valid: ${valid.join(', ')})`);
   }
   return errs;
 }
 
-/** Policy kinds that change reachability but that the analyzer does not evaluate yet. */
+/** Policy kinds that change reachability but that the analyzer does not evaluate (CNI-specific ones). */
 const NOT_ANALYSED: { [group: string]: string[] } = {
-  'policy.networking.k8s.io': ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy'],
   'projectcalico.org': ['NetworkPolicy', 'GlobalNetworkPolicy'],
   'cilium.io': ['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'],
 };
 
 /**
- * The objects that change what can connect but that the analysis would ignore (cluster-wide
- * policy tiers, CNI-specific policies), as `origin: Kind name` lines (internal).
+ * The objects that change what can connect but that the analysis would ignore (CNI-specific
+ * policies), as `origin: Kind name` lines (internal). The cluster-wide tiers of the Network Policy
+ * API (AdminNetworkPolicy, BaselineAdminNetworkPolicy v1alpha1, ClusterNetworkPolicy v1alpha2)
+ * are analysed; other versions of those kinds are refused by the input check.
  */
 export function unanalysedPolicies(objects: LoadedObject[]): string[] {
   return objects.filter(({ obj }) => (NOT_ANALYSED[String(obj.apiVersion ?? '').split('/')[0]] ?? []).includes(obj.kind))
@@ -146,8 +151,9 @@ export function unanalysedPolicies(objects: LoadedObject[]): string[] {
 
 /**
  * Checks the objects the analyzer reads as `kubectl apply` (strict field validation) would: with
- * `strict`, unknown fields and wrong types in NetworkPolicies, Ingresses, Services, Namespaces and
- * Istio AuthorizationPolicies, PeerAuthentications and Gateways, and non-string labels anywhere;
+ * `strict`, unknown fields and wrong types in NetworkPolicies, Ingresses, Services, Namespaces,
+ * Istio AuthorizationPolicies, PeerAuthentications and Gateways, and the Network Policy API's
+ * AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies (standard-channel CRDs), and non-string labels anywhere;
  * always, a `spec` that is not a mapping. Throws one error listing every problem with its file,
  * object and field (internal).
  */

@@ -3,6 +3,7 @@ import { ConnSet } from './conn-set';
 import { istioGatewayPod, isGatewayApiGateway, isHttpRoute } from './gateway-api';
 import { IpInterval, parseCidr, subtractIntervals } from './ip-range';
 import { Selector } from './selector';
+import { parseTierPolicy, TIER_KINDS, TierPolicy } from './tiers';
 
 /** A container port (internal). */
 export interface ContainerPort { readonly name?: string; readonly port: number; readonly protocol: string }
@@ -189,6 +190,8 @@ export class ParsedResources {
   public readonly pods: PodInfo[] = [];
   public readonly namespaces = new Map<string, { [k: string]: string }>();
   public readonly policies: PolicySpec[] = [];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects. */
+  public readonly tierPolicies: TierPolicy[] = [];
   public readonly services: any[] = [];
   public readonly ingresses: any[] = [];
   public readonly routes: any[] = [];
@@ -240,6 +243,13 @@ export class ParsedResources {
       }
       this.policyNames.add(key);
       this.policies.push(parsePolicy(o));
+      return;
+    }
+    if (TIER_KINDS.includes(`${o.apiVersion}/${kind}`)) {
+      const key = `${kind}/${md.name}`;
+      if (this.policyNames.has(key)) throw new AnalysisError(`${kind} "${md.name}" is defined twice (cluster-scoped: one object per name)`);
+      this.policyNames.add(key);
+      this.tierPolicies.push(parseTierPolicy(o));
       return;
     }
     if (isGatewayApiGateway(o)) {

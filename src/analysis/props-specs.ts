@@ -14,6 +14,7 @@ export const ANALYZER_OPTIONS: PropsSpec = {
   meshAllPods: t.bool(),
   hostNetworkAsNode: t.bool(),
   nodeCidrs: t.arrayOf(t.str()),
+  podCidrs: t.arrayOf(t.str()),
 };
 
 /** {@link Connection} (analysis/types.ts). */
@@ -24,6 +25,16 @@ export const CONNECTION: PropsSpec = {
   allowAll: t.required(t.bool()),
   l7: t.required(t.arrayOf(t.str())),
   mtls: t.required(t.bool()),
+  decidedBy: t.required(t.arrayOf(t.str())),
+};
+
+/** {@link Decision} (analysis/types.ts). */
+export const DECISION: PropsSpec = {
+  direction: t.required(t.str()),
+  tier: t.required(t.str()),
+  policy: t.required(t.str()),
+  action: t.required(t.str()),
+  conns: t.required(t.str()),
 };
 
 /** {@link RenderOptions} (analysis/types.ts). */
@@ -41,6 +52,7 @@ export const EXPLANATION: PropsSpec = {
   conns: t.required(t.str()),
   compact: t.required(t.str()),
   reasons: t.required(t.arrayOf(t.str())),
+  decisions: t.required(t.arrayOf(t.struct('Decision', () => DECISION))),
 };
 
 /** {@link DiffEntry} (analysis/types.ts). */

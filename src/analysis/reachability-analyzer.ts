@@ -1,7 +1,7 @@
 import { AnalysisError } from './analysis-error';
 import { cutLine, splitAssertionLine } from './assertion-line';
 import { ConnSet } from './conn-set';
-import { Engine, INGRESS_CONTROLLER, Workload } from './engine';
+import { Engine, EnginePeer, INGRESS_CONTROLLER, Workload } from './engine';
 import { routeNotes } from './gateway-api';
 import { formatInterval, IpInterval, parseIpAddress, partition } from './ip-range';
 import { IstioLayer, IstioSource } from './istio';
@@ -9,7 +9,8 @@ import { loadObjects } from './loader';
 import { ParsedResources } from './model';
 import { ANALYZER_OPTIONS, RENDER_OPTIONS } from './props-specs';
 import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
-import { AnalyzerOptions, Connection, DiffEntry, Explanation, RenderOptions } from './types';
+import { TierDecision } from './tiers';
+import { AnalyzerOptions, Connection, Decision, DiffEntry, Explanation, RenderOptions } from './types';
 import { checkArgs, checkOptions, t } from '../core/props-check';
 
 interface Row {
@@ -19,6 +20,20 @@ interface Row {
   readonly l7: string[];
   readonly l7Short: string[];
   readonly mtls: boolean;
+}
+
+/** A decision's policy as reports name it: `NetworkPolicy ns/name`, `Admin/p/r`, `default allow`. */
+function policyLabel(d: TierDecision): string {
+  return d.tier === 'NetworkPolicy' ? `NetworkPolicy ${d.by}` : d.by;
+}
+
+/** One direction's decision (internal). */
+interface DirDecision { readonly dir: string; readonly d: TierDecision }
+
+/** `denied by Admin/p/r`, `allowed by NetworkPolicy ns/n`, `passed on by ...`, or the default. */
+function decisionText(x: Decision): string {
+  if (x.tier === 'Default') return 'allowed: no policy of any tier decides it (default allow)';
+  return `${x.action === 'Allow' ? 'allowed' : x.action === 'Deny' ? 'denied' : 'passed on'} by ${x.policy}`;
 }
 
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
@@ -33,6 +48,14 @@ function parseAtom(peer: string): IpInterval | undefined {
 /**
  * Computes every allowed connection between workloads, external IP ranges and the ingress
  * controller, with Kubernetes NetworkPolicy semantics and an Istio L7 layer on top.
+ *
+ * Cluster-wide tiers (ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy v1alpha1) are evaluated per direction and port: the Admin tier
+ * (lowest priority first; equal priorities by kind, then name; rules in order; Accept/Allow and
+ * Deny are final, Pass skips to the next tier), then the NetworkPolicies that select the pod, then
+ * the Baseline tier, then allow. Egress `networks` match external ranges, and pods when they hold
+ * pod addresses (`0.0.0.0/0`, `::/0`, or an overlap with `AnalyzerOptions.podCidrs`); `nodes` and
+ * `domainNames` peers match nothing (not modelled). `decisions()` names who decided.
  *
  * A pod selected by an Istio `Gateway` (`networking.istio.io`) with a `tls.mode: AUTO_PASSTHROUGH`
  * server is a cross-network east-west gateway: it forwards other clusters' mTLS connections end to
@@ -86,6 +109,7 @@ export class ReachabilityAnalyzer {
       ingressControllerLabels: { ...(options.ingressControllerLabels ?? {}) },
       externalUniverse: options.externalUniverse,
       nodeCidrs: options.nodeCidrs,
+      podCidrs: options.podCidrs,
       hostNetworkAsNode,
     });
     this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
@@ -136,7 +160,7 @@ export class ReachabilityAnalyzer {
       }
       const atomTargets = e.egressAtomTargets(s.cls);
       if (atomTargets) for (const i of atomTargets) push(s.id, e.atomNamesOut[i], e.podToAtom(s.cls, i), undefined, undefined);
-      else e.atomsOut.forEach((_, i) => push(s.id, e.atomNamesOut[i], ConnSet.ALL, undefined, undefined));
+      else e.atomsOut.forEach((_, i) => push(s.id, e.atomNamesOut[i], e.podToAtom(s.cls, i), undefined, undefined));
     }
     e.atomsIn.forEach((a, i) => {
       for (const d of ws) push(e.atomNamesIn[i], d.id, e.atomToPod(i, d.cls), { inMesh: false, atom: a }, d);
@@ -198,7 +222,79 @@ export class ReachabilityAnalyzer {
 
   /** Every allowed connection, sorted by source then destination. */
   public connections(): Connection[] {
-    return this.rows.map((r) => ({ src: r.src, dst: r.dst, conns: r.conns.toString(), allowAll: r.conns.isAll, l7: [...r.l7], mtls: r.mtls }));
+    return this.rows.map((r) => ({
+      src: r.src,
+      dst: r.dst,
+      conns: r.conns.toString(),
+      allowAll: r.conns.isAll,
+      l7: [...r.l7],
+      mtls: r.mtls,
+      decidedBy: this.usesPolicyTiers ? this.allowedBy(r) : [],
+    }));
+  }
+
+  /**
+   * True if the input holds cluster-wide tier policies (AdminNetworkPolicy,
+   * BaselineAdminNetworkPolicy v1alpha1, ClusterNetworkPolicy v1alpha2).
+   */
+  public get usesPolicyTiers(): boolean {
+    return this.engine.res.tierPolicies.length > 0;
+  }
+
+  /** Per direction, who decided which part of `src => dst` (egress at a pod source, then ingress at a pod destination). */
+  private pairDecisions(s: { w?: Workload; atom?: number; controller?: boolean }, d: { w?: Workload; atom?: number }): DirDecision[] {
+    const e = this.engine;
+    const srcCls = s.w ? s.w.cls : s.controller ? e.controllerClass : undefined;
+    const srcPeer: EnginePeer = srcCls ? { cls: srcCls } : { atom: s.atom };
+    const dstPeer: EnginePeer = d.w ? { cls: d.w.cls } : { atom: d.atom };
+    const out: DirDecision[] = [];
+    if (srcCls) for (const x of e.decide('egress', srcCls, dstPeer)) out.push({ dir: 'egress', d: x });
+    if (d.w) for (const x of e.decide('ingress', d.w.cls, srcPeer)) out.push({ dir: 'ingress', d: x });
+    return out;
+  }
+
+  /** `egress: Admin/p/r`, ... for the decisions that allowed part of a row's connections. */
+  private allowedBy(r: Row): string[] {
+    const out: string[] = [];
+    for (const x of this.pairDecisions(this.resolve(r.src, true), this.resolve(r.dst, false))) {
+      if (x.d.action !== 'Allow' || x.d.conns.intersect(r.conns).isEmpty) continue;
+      const l = `${x.dir}: ${policyLabel(x.d)}`;
+      if (!out.includes(l)) out.push(l);
+    }
+    return out;
+  }
+
+  /**
+   * Which tier and policy decided each part of `src => dst`, per direction: the first matching
+   * Admin-tier rule, else the NetworkPolicies that isolate the pod, else the first matching
+   * Baseline-tier rule, else the default (allow).
+   */
+  public decisions(src: string, dst: string): Decision[] {
+    return this.pairDecisions(this.resolve(src, true), this.resolve(dst, false)).map((x) => ({
+      direction: x.dir, tier: x.d.tier, policy: policyLabel(x.d), action: x.d.action, conns: x.d.conns.toString(),
+    }));
+  }
+
+  /**
+   * The pairs with no allowed connection that an Admin- or Baseline-tier rule denied (in part), as
+   * `src => dst : denied by egress Baseline/<policy>/<rule>, ...` lines, sorted (empty without tier policies).
+   */
+  public deniedByTiers(): string[] {
+    if (!this.usesPolicyTiers) return [];
+    const e = this.engine;
+    const allowed = new Set(this.rows.map((r) => `${r.src}\0${r.dst}`));
+    const out: string[] = [];
+    const check = (sName: string, dName: string, s: { w?: Workload; atom?: number }, d: { w?: Workload; atom?: number }): void => {
+      if (sName === dName || allowed.has(`${sName}\0${dName}`)) return;
+      const by = this.pairDecisions(s, d).filter((x) => x.d.action === 'Deny' && x.d.tier !== 'NetworkPolicy').map((x) => `${x.dir} ${x.d.by}`);
+      if (by.length) out.push(`${sName} => ${dName} : denied by ${[...new Set(by)].join(', ')}`);
+    };
+    for (const s of e.workloads) {
+      for (const d of e.workloads) check(s.id, d.id, { w: s }, { w: d });
+      e.atomNamesOut.forEach((n, i) => check(s.id, n, { w: s }, { atom: i }));
+    }
+    e.atomNamesIn.forEach((n, i) => { for (const d of e.workloads) check(n, d.id, { atom: i }, { w: d }); });
+    return out.sort(cmp);
   }
 
   /** The edges the renderers draw: filtered by namespace, external ranges merged, labels compact. */
@@ -214,7 +310,8 @@ export class ReachabilityAnalyzer {
     const label = (r: Row): string => (o.compact ?? true)
       ? compactConns(r.conns, r.mtls, r.l7Short)
       : `${r.conns}${r.l7.length ? ` [L7: ${r.l7.join('; ')}]` : ''}`;
-    let out = rows.map((r) => ({ src: r.src, dst: r.dst, label: label(r), limited: r.l7.length > 0, row: r }));
+    const decided = (r: Row): string[] | undefined => (this.usesPolicyTiers ? this.allowedBy(r) : undefined);
+    let out = rows.map((r) => ({ src: r.src, dst: r.dst, label: label(r), limited: r.l7.length > 0, row: r, decidedBy: decided(r) }));
     if (o.mergeExternal ?? true) {
       const ranges = new Map<string, IpInterval>();
       e.atomsIn.forEach((a, i) => ranges.set(e.atomNamesIn[i], a));
@@ -269,14 +366,16 @@ export class ReachabilityAnalyzer {
   }
 
   /**
-   * A JSON summary for reports: `[{ "src", "dst", "conn", "label", "mtls", "l7"? }]` with the
-   * render options applied (external ranges merged, `label` compact, `conn` the full text).
+   * A JSON summary for reports: `[{ "src", "dst", "conn", "label", "mtls", "l7"?, "decidedBy"? }]`
+   * with the render options applied (external ranges merged, `label` compact, `conn` the full
+   * text); `decidedBy` (see `Connection.decidedBy`) when the input has cluster-wide tier policies.
    */
   public toJsonSummary(options?: RenderOptions): string {
     checkOptions('ReachabilityAnalyzer.toJsonSummary', 'options', 'RenderOptions', options, RENDER_OPTIONS, true, true);
     const rows = this.renderRows(options).map((r) => {
       const base = { src: r.src, dst: r.dst, conn: r.row.conns.toString(), label: r.label, mtls: r.row.mtls };
-      return r.row.l7.length ? { ...base, l7: r.row.l7 } : base;
+      const l7 = r.row.l7.length ? { ...base, l7: r.row.l7 } : base;
+      return r.decidedBy ? { ...l7, decidedBy: r.decidedBy } : l7;
     });
     return JSON.stringify(rows, null, 2);
   }
@@ -295,7 +394,7 @@ export class ReachabilityAnalyzer {
     return toMermaid(this.renderPeers(rows), rows);
   }
 
-  /** A Graphviz DOT digraph (namespaces as clusters; L7-limited edges dashed). */
+  /** A Graphviz DOT digraph (namespaces as clusters; L7-limited edges dashed; with tier policies, who allowed each edge under its label). */
   public toDot(options?: RenderOptions): string {
     checkOptions('ReachabilityAnalyzer.toDot', 'options', 'RenderOptions', options, RENDER_OPTIONS, true, true);
     const rows = this.renderRows(options);
@@ -397,6 +496,7 @@ export class ReachabilityAnalyzer {
         return;
       }
       const x = e.explainDirection(sel.cls, dir, peer, dstPorts);
+      if (!x.isolated && e.hasTiers(sel.cls, dir)) { reasons.push(`${label}: ${sel.id} is not selected by any ${dir} NetworkPolicy (the cluster-wide tiers decide, see tiers:)`); return; }
       if (!x.isolated) { reasons.push(`${label}: ${sel.id} is not selected by any ${dir} policy: all ${dir} allowed`); return; }
       reasons.push(`${label}: ${sel.id} is selected for ${dir} by ${[...x.policies].sort().join(', ')}`);
       if (!x.hits.length) reasons.push(`${label}: no ${dir} rule of these policies matches the peer: denied`);
@@ -435,7 +535,11 @@ export class ReachabilityAnalyzer {
     if (r?.mtls) reasons.push(`istio: TCP runs over mTLS (both ends have a sidecar${this.istio.active ? '' : ', automatic mTLS'})`);
     if (s.name === d.name) reasons.push('a workload to itself is not analysed');
     const compact = r ? compactConns(r.conns, r.mtls, r.l7Short) : 'No Connections';
-    return { src: s.name, dst: d.name, allowed: !!r, conns: r ? r.conns.toString() : 'No Connections', compact, reasons };
+    const decisions = this.decisions(s.name, d.name);
+    if (this.usesPolicyTiers) {
+      for (const x of decisions) reasons.push(`tiers: ${x.direction} ${x.conns}: ${decisionText(x)}`);
+    }
+    return { src: s.name, dst: d.name, allowed: !!r, conns: r ? r.conns.toString() : 'No Connections', compact, reasons, decisions };
   }
 }
 

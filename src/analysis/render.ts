@@ -3,7 +3,14 @@ import { ConnSet } from './conn-set';
 import { formatInterval, fullRange, IpInterval, mergeIntervals, subtractIntervals } from './ip-range';
 
 /** One drawn edge (internal): endpoints as rendered and the edge label. */
-export interface RenderRow { readonly src: string; readonly dst: string; readonly label: string; readonly limited: boolean }
+export interface RenderRow {
+  readonly src: string;
+  readonly dst: string;
+  readonly label: string;
+  readonly limited: boolean;
+  /** Who allowed it (`egress: Admin/p/r`), drawn under the label when the input has tier policies. */
+  readonly decidedBy?: string[];
+}
 
 /** The namespace of a `ns/name[Kind]` peer. */
 export function nsOf(peer: string): string | undefined {
@@ -138,7 +145,9 @@ export function toDot(peers: string[], rows: RenderRow[]): string {
   const q = dotQuote;
   const lines = ['digraph {', '  rankdir=LR;', '  node [shape=box, style=rounded];'];
   if (!rows.length) return [...lines, `  none [shape=plaintext, label=${q(NO_CONNECTIONS)}];`, '}'].join('\n');
-  const labelNode = (c: RenderRow, i: number): string => `    e${i} [shape=plaintext, style="", fontsize=11, label=${q(c.label)}];`;
+  // DOT's \n line break between the label and who allowed the edge
+  const text = (c: RenderRow): string => `"${[c.label, ...(c.decidedBy ?? [])].map((x) => q(x).slice(1, -1)).join('\\n')}"`;
+  const labelNode = (c: RenderRow, i: number): string => `    e${i} [shape=plaintext, style="", fontsize=11, label=${text(c)}];`;
   const inner = new Map<string, string[]>();
   const outer: string[] = [];
   rows.forEach((c, i) => {

@@ -54,6 +54,15 @@ export interface AnalyzerOptions {
    * @default - node addresses unknown: every ipBlock is taken to contain one
    */
   readonly nodeCidrs?: string[];
+  /**
+   * The pod address space (the cluster's pod CIDRs). Cluster-wide policy `networks` peers
+   * (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) match pod-to-pod
+   * traffic too when they hold pod addresses: a `networks` CIDR that overlaps one of these
+   * matches every pod as a destination (a pod may get any of the addresses).
+   *
+   * @default - pod addresses unknown: only `0.0.0.0/0` and `::/0` (which hold any pod address) match pods
+   */
+  readonly podCidrs?: string[];
 }
 
 /** One allowed connection between two peers. */
@@ -73,6 +82,31 @@ export interface Connection {
    * destination's PeerAuthentication does not DISABLE it.
    */
   readonly mtls: boolean;
+  /**
+   * Who allowed it, per direction: `egress: Admin/<policy>/<rule>`, `ingress: NetworkPolicy ns/name`,
+   * `egress: Baseline/<policy>/<rule>` or `ingress: default allow`. Filled only when the input holds
+   * cluster-wide tier policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy);
+   * empty otherwise (see `ReachabilityAnalyzer.decisions` for any pair).
+   */
+  readonly decidedBy: string[];
+}
+
+/**
+ * Who decided one part of one direction of a connection: the first Admin-tier rule that matched
+ * it, else the NetworkPolicies that isolate the pod, else the first Baseline-tier rule that
+ * matched, else the default (allow).
+ */
+export interface Decision {
+  /** `egress` (at the source pod) or `ingress` (at the destination pod). */
+  readonly direction: string;
+  /** `Admin`, `NetworkPolicy`, `Baseline` or `Default`. */
+  readonly tier: string;
+  /** `Admin/<policy>/<rule>`, `NetworkPolicy ns/name[, ns/name]`, `Baseline/<policy>/<rule>` or `default allow`. */
+  readonly policy: string;
+  /** `Allow` (Accept), `Deny` or `Pass` (a Pass is followed by the next tier's decision for the same part). */
+  readonly action: string;
+  /** The part of the connections decided, in netpol-analyzer's text (`TCP 53`, `All Connections`). */
+  readonly conns: string;
 }
 
 /**
@@ -116,6 +150,8 @@ export interface Explanation {
   readonly compact: string;
   /** Human-readable reasons, egress side first, then ingress, then Istio. */
   readonly reasons: string[];
+  /** Which tier and policy decided each part of each direction (egress first). */
+  readonly decisions: Decision[];
 }
 
 /** One changed pair between two sets of manifests. */

@@ -23,6 +23,8 @@ export interface Platform {
   readonly ingressController: { readonly namespace: string; readonly labels: { [k: string]: string } };
   readonly standIns: StandIn[];
   readonly nodeCidrs?: string[];
+  /** The pod address space (cluster-wide tier `networks` that overlap it match pods). */
+  readonly podCidrs?: string[];
 }
 
 /** What the library's constructs assume (IngressController, Peer.dns(), MtlsMesh, the east-west gateway). */
@@ -46,7 +48,7 @@ export function defaultPlatform(): Platform {
 }
 
 /** The platform file's keys, for the help and its errors. */
-export const PLATFORM_KEYS = ['ingressController', 'dns', 'meshControlPlane', 'gateways', 'standIns', 'nodeCidrs'];
+export const PLATFORM_KEYS = ['ingressController', 'dns', 'meshControlPlane', 'gateways', 'standIns', 'nodeCidrs', 'podCidrs'];
 const STAND_IN_KEYS = ['namespace', 'name', 'labels', 'serviceAccount', 'ports', 'meshIdentity'];
 const DEFAULT_NAMES: { [key: string]: string } = { dns: 'coredns', meshControlPlane: 'istiod' };
 
@@ -114,7 +116,8 @@ export function readPlatformFile(file: string, base: Platform): Platform {
   if ('gateways' in doc) replace(undefined, undefined, listOf(doc.gateways, `${file}: gateways`).map((g, i) => ({ ...standInOf(g, `${file}: gateways[${i}]`), meshIdentity: g.meshIdentity ?? true })));
   if ('standIns' in doc) standIns = [...standIns, ...listOf(doc.standIns, `${file}: standIns`).map((s, i) => standInOf(s, `${file}: standIns[${i}]`))];
   const nodeCidrs = 'nodeCidrs' in doc ? listOf(doc.nodeCidrs, `${file}: nodeCidrs`).map(String) : base.nodeCidrs;
-  return { ingressController: ic, standIns, nodeCidrs };
+  const podCidrs = 'podCidrs' in doc ? listOf(doc.podCidrs, `${file}: podCidrs`).map(String) : base.podCidrs;
+  return { ingressController: ic, standIns, nodeCidrs, podCidrs };
 }
 
 function listOf(v: unknown, where: string): any[] {

@@ -28,11 +28,31 @@ function unmodelledComment(r: SectionResult): string[] {
   ...r.unmodelled.map((u) => `#   ${u.rule}: ${u.peer} (${u.ports})`)];
 }
 
+/** With cluster-wide tier policies: who allowed each connection, and the pairs a tier rule denied. */
+function tierComment(r: SectionResult): string[] {
+  if (!r.analyzer.usesPolicyTiers) return [];
+  const denied = r.analyzer.deniedByTiers();
+  return ['# decided by (Admin tier, NetworkPolicies, Baseline tier, default allow):',
+    ...r.connections.map((c) => `#   ${c.src} => ${c.dst} : ${c.decidedBy.join(', ')}`),
+    ...(denied.length ? ['# denied by a cluster-wide tier rule:', ...denied.map((d) => `#   ${d}`)] : [])];
+}
+
+/** Why an expected flow is denied, with tier policies (`denied by egress Baseline/p/r`), else ''. */
+export function deniedNote(r: SectionResult, src: string, dst: string): string {
+  if (!r.analyzer.usesPolicyTiers) return '';
+  try {
+    const by = r.analyzer.decisions(src, dst).filter((d) => d.action === 'Deny').map((d) => `${d.direction} ${d.policy}`);
+    return by.length ? `denied by ${[...new Set(by)].join(', ')}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** netpol-analyzer's text, one `## section` per cluster when there are several; `#` lines are comments. */
 export function textReport(rs: SectionResult[]): string {
   const parts = rs.map((r) => {
     const lines = r.connections.length ? r.connections.map(flowLine) : [`# ${NO_CONNECTIONS}`];
-    return [...(rs.length > 1 ? [`## ${r.name}`] : []), ...lines, ...unmodelledComment(r)].join('\n');
+    return [...(rs.length > 1 ? [`## ${r.name}`] : []), ...lines, ...unmodelledComment(r), ...tierComment(r)].join('\n');
   });
   return parts.join('\n\n');
 }
@@ -47,7 +67,7 @@ function byName(rs: SectionResult[], f: (r: SectionResult) => unknown): unknown 
 /** netpol-analyzer's JSON (an object by cluster name when there are several). */
 export function jsonReport(rs: SectionResult[]): string {
   const rows = (r: SectionResult): unknown => r.connections.map((c) => ({
-    src: c.src, dst: c.dst, conn: c.conns, ...(c.l7.length ? { l7: c.l7 } : {}),
+    src: c.src, dst: c.dst, conn: c.conns, ...(c.l7.length ? { l7: c.l7 } : {}), ...(c.decidedBy.length ? { decidedBy: c.decidedBy } : {}),
   }));
   return JSON.stringify(byName(rs, rows), null, 2);
 }
@@ -75,7 +95,10 @@ export function junitReport(rs: SectionResult[], expectFile: string): string {
   const suites = rs.map((r) => {
     const e = r.expect!;
     const cases = [
-      ...e.checked.map((c) => ({ name: `${c.flow.src} => ${c.flow.dst}${c.flow.conns ? ` : ${c.flow.conns}` : ''}`, failure: c.problem })),
+      ...e.checked.map((c) => {
+        const why = c.problem ? deniedNote(r, c.flow.src, c.flow.dst) : '';
+        return { name: `${c.flow.src} => ${c.flow.dst}${c.flow.conns ? ` : ${c.flow.conns}` : ''}`, failure: c.problem && why ? `${c.problem} (${why})` : c.problem };
+      }),
       ...e.unexpected.map((u) => ({ name: `unexpected: ${u}`, failure: `allowed, but not in ${expectFile}` })),
     ];
     const failures = cases.filter((c) => c.failure).length;
@@ -97,12 +120,15 @@ function summarySection(r: SectionResult, expectFile: string | undefined): strin
     const diff = differenceLines(r.expect);
     lines.push(`❌ ${diff.length} difference${diff.length === 1 ? '' : 's'} from \`${expectFile}\` (+ unexpectedly allowed, - expected but denied, ~ other connections):`, '',
       '```diff', ...diff.map((d) => (d.startsWith('~') ? `! ${d.slice(2)}` : d)), '```');
+    const denied = r.expect.checked.filter((c) => c.problem).map((c) => [c, deniedNote(r, c.flow.src, c.flow.dst)] as const).filter(([, w]) => w);
+    if (denied.length) lines.push('', ...denied.map(([c, w]) => `- \`${c.flow.src} => ${c.flow.dst}\`: ${w}`));
   } else {lines.push(n ? `${n} allowed connection${n === 1 ? '' : 's'}.` : `${NO_CONNECTIONS[0].toUpperCase()}${NO_CONNECTIONS.slice(1)}.`);}
   if (r.unmodelled.length) {
     lines.push('', `⚠️ ${peersSelect(r.unmodelled.length)} pods that are not modelled (declare them with \`--platform\`):`, '',
       ...r.unmodelled.map((u) => `- \`${u.rule}\`: ${u.peer} (${u.ports})`));
   }
-  if (n) lines.push('', `<details><summary>All ${n} allowed connections</summary>`, '', '```text', ...r.connections.map(flowLine), '```', '', '</details>');
+  const decided = (c: Connection): string => (c.decidedBy.length ? `   # ${c.decidedBy.join(', ')}` : '');
+  if (n) lines.push('', `<details><summary>All ${n} allowed connections</summary>`, '', '```text', ...r.connections.map((c) => flowLine(c) + decided(c)), '```', '', '</details>');
   return lines;
 }
 

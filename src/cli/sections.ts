@@ -31,6 +31,7 @@ export const INPUT_FLAGS = [
   { name: '--mesh-control-plane', args: ['NS:LABELS'], help: 'the mesh control plane pods (default istio-system:app=istiod,istio=pilot)' },
   { name: '--no-platform', help: 'model no platform pods (DNS, istiod, gateways; the ingress controller\nkeeps netpol-analyzer\'s placeholder namespace ingress-controller-ns)' },
   { name: '--node-cidrs', args: ['CIDR,...'], help: 'model hostNetwork pods as node traffic from these addresses' },
+  { name: '--pod-cidrs', args: ['CIDR,...'], help: 'the pod address space: cluster-wide tier policy networks that overlap it\nmatch pods too (default: only 0.0.0.0/0 and ::/0 do)' },
   { name: '--helm', args: ['PATH'], help: 'the helm binary that renders chart folders (default: helm on PATH;\nwithout one, charts are skipped with a notice)' },
   { name: '--cluster-per-file', help: 'each manifest file outside cluster folders is a cluster of its own, named by\nthe file (cdk8s synth writes one <chart>.k8s.yaml per chart: one per cluster in a fleet)' },
   { name: '--lenient', help: 'analyse policies with unknown fields or wrong types (default: refuse them,\nas kubectl apply does)' },
@@ -41,11 +42,19 @@ function unanalysed(objs: LoadedObject[], strict: boolean, notice: (s: string) =
   const found = unanalysedPolicies(objs);
   if (!found.length) return;
   const what = `${found.length} polic${found.length > 1 ? 'ies' : 'y'} of a kind the analyzer does not evaluate `
-    + '(AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy, Calico and Cilium policies)';
+    + '(Calico and Cilium policies)';
   if (strict) {
     throw new AnalysisError(`${what}: the allowed connections would ignore them:\n  ${found.join('\n  ')}\n(--lenient analyses without them)`);
   }
   notice(`notice: ${what} ignored (--lenient):\n  ${found.join('\n  ')}\n`);
+}
+
+/** `--pod-cidrs` (replacing the platform file's `podCidrs`), checked. */
+function withPodCidrs(platform: Platform, p: ParsedArgs, cmd: string, fileWhere: string): Platform {
+  const pods = single(p, '--pod-cidrs');
+  const out = pods === undefined ? platform : { ...platform, podCidrs: pods.split(',').map((c) => c.trim()).filter((c) => c) };
+  (out.podCidrs ?? []).forEach((c) => parseCidr(c, pods !== undefined ? `${cmd}: --pod-cidrs` : fileWhere));
+  return out;
 }
 
 /** The platform the flags describe. */
@@ -54,7 +63,7 @@ export function platformOf(p: ParsedArgs, cmd: string): Platform {
     for (const f of ['--platform', '--ingress-controller', '--dns', '--mesh-control-plane']) {
       if (p.flags.has(f)) throw new UsageError(`${cmd}: --no-platform and ${f} exclude each other (give one)`);
     }
-    return { ingressController: { namespace: 'ingress-controller-ns', labels: {} }, standIns: [] };
+    return withPodCidrs({ ingressController: { namespace: 'ingress-controller-ns', labels: {} }, standIns: [] }, p, cmd, '');
   }
   const file = single(p, '--platform');
   let platform = file ? readPlatformFile(file, defaultPlatform()) : defaultPlatform();
@@ -65,7 +74,7 @@ export function platformOf(p: ParsedArgs, cmd: string): Platform {
   const cidrs = single(p, '--node-cidrs');
   if (cidrs !== undefined) platform = { ...platform, nodeCidrs: cidrs.split(',').map((c) => c.trim()).filter((c) => c) };
   (platform.nodeCidrs ?? []).forEach((c) => parseCidr(c, cidrs !== undefined ? `${cmd}: --node-cidrs` : `--platform ${file}: nodeCidrs`));
-  return platform;
+  return withPodCidrs(platform, p, cmd, `--platform ${file}: podCidrs`);
 }
 
 function namespacesOf(objs: any[], platform: Platform): Set<string> {
@@ -101,6 +110,7 @@ export function analyseSections(paths: string[], p: ParsedArgs, cmd: string, not
       ingressControllerNamespace: platform.ingressController.namespace,
       ingressControllerLabels: platform.ingressController.labels,
       nodeCidrs: platform.nodeCidrs,
+      podCidrs: platform.podCidrs,
     });
     out.push({
       name: s.name === '.' ? paths.join(' ') : s.name,

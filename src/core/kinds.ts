@@ -23,6 +23,9 @@ export const FOUNDATION_KINDS: ReadonlyArray<[string, string]> = [
 /** Policies and guardrails (delivered before the workloads). */
 export const POLICY_KINDS: ReadonlyArray<[string, string]> = [
   ['networking.k8s.io', 'NetworkPolicy'],
+  ['policy.networking.k8s.io', 'ClusterNetworkPolicy'],
+  ['policy.networking.k8s.io', 'AdminNetworkPolicy'],
+  ['policy.networking.k8s.io', 'BaselineAdminNetworkPolicy'],
   ['kyverno.io', 'ClusterPolicy'],
   ['kyverno.io', 'Policy'],
   ['security.istio.io', 'PeerAuthentication'],
@@ -55,6 +58,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlyArray<[string, string]> = [
   ['node.k8s.io', 'RuntimeClass'],
   ['flowcontrol.apiserver.k8s.io', 'FlowSchema'], ['flowcontrol.apiserver.k8s.io', 'PriorityLevelConfiguration'],
   ['kyverno.io', 'ClusterPolicy'], ['kyverno.io', 'ClusterCleanupPolicy'],
+  ['policy.networking.k8s.io', 'ClusterNetworkPolicy'], ['policy.networking.k8s.io', 'AdminNetworkPolicy'],
+  ['policy.networking.k8s.io', 'BaselineAdminNetworkPolicy'],
   ['cert-manager.io', 'ClusterIssuer'],
   ['gateway.networking.k8s.io', 'GatewayClass'],
 ];

@@ -77,6 +77,9 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The Network Policy API kinds AUDIT holds back (their enforced form is in the held-back manifest). */
+const TIER_KINDS = ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
+
 function isDryRun(o: any): boolean {
   return o?.kind === 'AuthorizationPolicy' && o?.metadata?.annotations?.[ISTIO_DRY_RUN_ANNOTATION] === 'true';
 }
@@ -205,14 +208,19 @@ export class EnforcementReport {
 
   /**
    * The objects ENFORCE would emit for a cluster: the synthesized objects, dry-run removed, plus
-   * every held-back NetworkPolicy.
+   * every held-back NetworkPolicy and cluster-wide tier policy (in its enforced form).
    *
    * @param cluster cluster (chart id)
    */
   public enforcedObjects(cluster: string): any[] {
     const c = this.cluster(cluster);
     const held = c.heldBack.filter((p) => p.kind === 'NetworkPolicy').map((p) => p.manifest);
-    return [...c.objects.map(enforcedForm), ...held];
+    // cluster-wide tier policies (issue 28): one object per name, the enforced form replaces the
+    // emitted one (a namespace in AUDIT is left out of the emitted subject)
+    const tiers = new Map<string, any>();
+    for (const p of c.heldBack.filter((x) => TIER_KINDS.includes(x.kind))) tiers.set(`${p.kind}/${p.name}`, p.manifest);
+    const objects = c.objects.filter((o) => !tiers.has(`${o.kind}/${o.metadata?.name}`) || !TIER_KINDS.includes(o.kind));
+    return [...objects.map(enforcedForm), ...held, ...tiers.values()];
   }
 
   /**

@@ -1,9 +1,11 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ClusterBaseline } from './cluster-baseline';
 import { guardrailAdmissionErrors } from './guardrail-admission-check';
 import { GuardrailException } from './guardrail-exception';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
+import { NetworkPolicyApiVersion } from './policy-tier';
 import { ADMISSION_GUARDRAILS_PROPS } from './props-specs';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
 import { EnforcementMode } from '../core/enforcement';
@@ -28,6 +30,26 @@ export enum GuardrailAction {
   ENFORCE = 'Enforce',
   /** Allow the request and report the violation. */
   AUDIT = 'Audit',
+}
+
+/**
+ * How {@link AdmissionGuardrails} gives the opted-in namespaces their default-deny.
+ */
+export enum DefaultDenyMechanism {
+  /**
+   * Kyverno generate rules write `default-deny` and `allow-dns` NetworkPolicies into each
+   * namespace: works with every CNI that enforces NetworkPolicy.
+   */
+  KYVERNO_GENERATE = 'KyvernoGenerate',
+  /**
+   * A {@link ClusterBaseline} (Baseline tier of the Network Policy API) selects the opted-in
+   * namespaces by label: no webhook, no race with namespace creation. Needs a CNI that implements
+   * the API version chosen (see {@link NetworkPolicyApiVersion}); on one that does not, nothing is
+   * enforced.
+   */
+  BASELINE_TIER = 'BaselineTier',
+  /** Both: the Baseline tier, and the generated NetworkPolicies on top (migration, mixed fleets). */
+  BOTH = 'Both',
 }
 
 /**
@@ -104,6 +126,28 @@ export interface AdmissionGuardrailsProps {
    * @default - resolved from the scopes (`Enforcement.set`), else ENFORCE
    */
   readonly enforcement?: EnforcementMode;
+
+  /**
+   * Where the opted-in namespaces' default-deny comes from: Kyverno generate rules
+   * (NetworkPolicies), the Baseline tier of the Network Policy API ({@link ClusterBaseline},
+   * same DNS allowance), or both. The default stays Kyverno because it is enforced by every CNI
+   * that enforces NetworkPolicy, while a Baseline-tier object on a CNI without the API is
+   * accepted and silently enforces nothing (fail-open); choose BASELINE_TIER (or BOTH) where the
+   * CNI implements `policyApiVersion` (table in {@link NetworkPolicyApiVersion}). With
+   * BASELINE_TIER the "namespace has a NetworkPolicy" pod rule skips the opted-in namespaces
+   * (the baseline covers them).
+   *
+   * @default DefaultDenyMechanism.KYVERNO_GENERATE
+   */
+  readonly defaultDeny?: DefaultDenyMechanism;
+
+  /**
+   * The Network Policy API version of the Baseline-tier policy (with `defaultDeny` BASELINE_TIER
+   * or BOTH).
+   *
+   * @default NetworkPolicyApiVersion.V1ALPHA2
+   */
+  readonly policyApiVersion?: NetworkPolicyApiVersion;
 }
 
 const ALL_CONTAINERS = 'request.object.spec.[ephemeralContainers, initContainers, containers][]';
@@ -184,6 +228,9 @@ export class AdmissionGuardrails extends Construct {
   /** The pod hardening ClusterPolicy. */
   public readonly podHardeningPolicy: ApiObject;
 
+  /** The Baseline-tier default-deny (`defaultDeny` BASELINE_TIER or BOTH). */
+  public readonly baseline?: ClusterBaseline;
+
   constructor(scope: Construct, id: string, props: AdmissionGuardrailsProps = {}) {
     super(scope, id);
     const path = this.node.path;
@@ -243,6 +290,14 @@ export class AdmissionGuardrails extends Construct {
     validateDns1123Label(path, 'dnsNamespace', dnsNs);
     const dnsLabels = props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' };
     validateLabels(path, 'dnsPodLabels', dnsLabels);
+    const mechanism = props.defaultDeny ?? DefaultDenyMechanism.KYVERNO_GENERATE;
+    if (!Object.values(DefaultDenyMechanism).includes(mechanism)) {
+      fail(path, 'defaultDeny', mechanism, 'DefaultDenyMechanism.KYVERNO_GENERATE, .BASELINE_TIER or .BOTH');
+    }
+    const useKyverno = mechanism !== DefaultDenyMechanism.BASELINE_TIER;
+    if (props.policyApiVersion !== undefined && mechanism === DefaultDenyMechanism.KYVERNO_GENERATE) {
+      fail(path, 'policyApiVersion', props.policyApiVersion, 'no policyApiVersion unless defaultDeny is BASELINE_TIER or BOTH (the Kyverno rules emit no tier policy)');
+    }
     const npAction = props.networkPolicyAction ?? GuardrailAction.ENFORCE;
     const podAction = props.podHardeningAction ?? GuardrailAction.ENFORCE;
     if (props.enforcement !== undefined) {
@@ -316,6 +371,16 @@ export class AdmissionGuardrails extends Construct {
         rules: Lazy.any({ produce: () => networkRules(rollout()) }),
       },
     });
+    if (!useKyverno || mechanism === DefaultDenyMechanism.BOTH) {
+      this.baseline = new ClusterBaseline(this, 'Baseline', {
+        apiVersion: props.policyApiVersion,
+        namespaceLabels: { [AdmissionGuardrails.GENERATE_LABEL]: 'true' },
+        excludedNamespaces: Array.from(new Set([...excluded, ...noGenerate])).sort(),
+        dnsNamespace: dnsNs,
+        dnsPodLabels: dnsLabels,
+        enforcement: props.enforcement,
+      });
+    }
     const generated: { [name: string]: any } = {
       'default-deny': { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
       'allow-dns': {
@@ -345,9 +410,17 @@ export class AdmissionGuardrails extends Construct {
         }
       }
     };
+    // BASELINE_TIER: the opted-in namespaces get their default-deny from the baseline, no NetworkPolicy
+    const requireNpExclude = (): { exclude?: ClusterPolicySpecRulesExclude } => {
+      const base = podExclude([]);
+      if (useKyverno) return base;
+      const optedIn = { resources: { namespaceSelector: { matchLabels: { [AdmissionGuardrails.GENERATE_LABEL]: 'true' } } } };
+      return { exclude: { any: [...(base.exclude?.any ?? []), optedIn] } };
+    };
     const networkRules = (r: { audit: boolean; auditNs: string[] }): ClusterPolicySpecRules[] => {
-      const gen = Object.keys(generated).map((name) => generate(name, generated[name], [...r.auditNs, ...noGenerate]));
-      if (r.audit) {
+      const gen = useKyverno ? Object.keys(generated).map((name) => generate(name, generated[name], [...r.auditNs, ...noGenerate])) : [];
+      // without Kyverno generation the ClusterBaseline holds itself back (AUDIT) and leaves AUDIT namespaces out
+      if (useKyverno && r.audit) {
         // a generate rule has no audit mode, and would emit default-deny: hold it back
         for (const g of gen) {
           Enforcement.holdBack(this, {
@@ -363,7 +436,7 @@ export class AdmissionGuardrails extends Construct {
           .map((c) => c.metadata.name ?? '')))
           .filter((n) => n !== '' && !excluded.includes(n) && !noGenerate.includes(n)).sort();
         holdBackGenerated(known, 'would generate it in this existing namespace (generateExisting)');
-      } else {
+      } else if (useKyverno) {
         holdBackGenerated(r.auditNs, 'excludes this namespace while it is in AUDIT');
       }
       return [
@@ -371,7 +444,7 @@ export class AdmissionGuardrails extends Construct {
         {
           name: 'require-network-policy',
           match: podMatch,
-          ...podExclude([]),
+          ...requireNpExclude(),
           preconditions: { all: [{ key: '{{request.operation || \'BACKGROUND\'}}', operator: 'Equals', value: 'CREATE' }] },
           context: [{
             name: 'netpolCount',

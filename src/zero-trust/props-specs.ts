@@ -2,13 +2,17 @@
  * Runtime type specs of the props of zero-trust's public API (checked by `checkProps`; the property
  * tests compare them with the TypeScript interfaces, so a new prop without a spec fails a test).
  */
-import { GuardrailAction } from './admission-guardrails';
+import { DefaultDenyMechanism, GuardrailAction } from './admission-guardrails';
 import { GuardrailException } from './guardrail-exception';
+import { NetworkPolicyApiVersion } from './policy-tier';
 import { PodSecurityLevel } from './zero-trust-namespace';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { ENFORCEMENT_EXPECTED, PropsSpec, t } from '../core/props-check';
 import { DNS_PEER_OPTIONS } from '../flows/props-specs';
+
+const API_VERSION_EXPECTED = 'NetworkPolicyApiVersion.V1ALPHA2 (v1alpha2) or NetworkPolicyApiVersion.V1ALPHA1 (v1alpha1)';
+const DEFAULT_DENY_EXPECTED = 'DefaultDenyMechanism.KYVERNO_GENERATE, .BASELINE_TIER or .BOTH';
 
 /** {@link HardeningOptions} (zero-trust/hardening-options.ts). */
 export const HARDENING_OPTIONS: PropsSpec = {
@@ -86,4 +90,55 @@ export const ADMISSION_GUARDRAILS_PROPS: PropsSpec = {
   dnsNamespace: t.str(),
   dnsPodLabels: t.mapOf(t.str()),
   enforcement: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
+  defaultDeny: t.enumOf('DefaultDenyMechanism', () => DefaultDenyMechanism, DEFAULT_DENY_EXPECTED),
+  policyApiVersion: t.enumOf('NetworkPolicyApiVersion', () => NetworkPolicyApiVersion, API_VERSION_EXPECTED),
+};
+
+/** {@link ClusterBaselineProps} (zero-trust/cluster-baseline.ts). */
+export const CLUSTER_BASELINE_PROPS: PropsSpec = {
+  apiVersion: t.enumOf('NetworkPolicyApiVersion', () => NetworkPolicyApiVersion, API_VERSION_EXPECTED),
+  namespaceLabels: t.mapOf(t.str()),
+  excludedNamespaces: t.arrayOf(t.str()),
+  dnsNamespace: t.str(),
+  dnsPodLabels: t.mapOf(t.str()),
+  allowFromNamespaces: t.arrayOf(t.str()),
+  allowToNamespaces: t.arrayOf(t.str()),
+  priority: t.num(),
+  enforcement: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
+};
+
+/** {@link CloudMetadataDenyProps} (zero-trust/cloud-metadata-deny.ts). */
+export const CLOUD_METADATA_DENY_PROPS: PropsSpec = {
+  priority: t.required(t.num()),
+  apiVersion: t.enumOf('NetworkPolicyApiVersion', () => NetworkPolicyApiVersion, API_VERSION_EXPECTED),
+  exceptNamespaces: t.arrayOf(t.str()),
+  extraNetworks: t.arrayOf(t.str()),
+  enforcement: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
+};
+
+/** {@link TenantIsolationProps} (zero-trust/tenant-isolation.ts). */
+export const TENANT_ISOLATION_PROPS: PropsSpec = {
+  tenantLabel: t.required(t.str()),
+  tenants: t.required(t.arrayOf(t.str())),
+  priority: t.required(t.num()),
+  apiVersion: t.enumOf('NetworkPolicyApiVersion', () => NetworkPolicyApiVersion, API_VERSION_EXPECTED),
+  enforcement: t.enumOf('EnforcementMode', () => EnforcementMode, ENFORCEMENT_EXPECTED),
+};
+
+/** {@link NamespaceDelegationProps} (zero-trust/namespace-delegation.ts). */
+export const NAMESPACE_DELEGATION_PROPS: PropsSpec = {
+  priority: t.required(t.num()),
+  namespaceLabels: t.required(t.mapOf(t.str())),
+  fromNamespaceLabels: t.mapOf(t.str()),
+  toNamespaceLabels: t.mapOf(t.str()),
+  ports: t.arrayOf(t.instanceOf('Port', () => Port)),
+  apiVersion: t.enumOf('NetworkPolicyApiVersion', () => NetworkPolicyApiVersion, API_VERSION_EXPECTED),
+};
+
+/** {@link AdmissionWebhookAccessProps} (zero-trust/admission-webhook-access.ts). */
+export const ADMISSION_WEBHOOK_ACCESS_PROPS: PropsSpec = {
+  namespace: t.required(t.str()),
+  podLabels: t.required(t.mapOf(t.str())),
+  port: t.required(t.instanceOf('Port', () => Port)),
+  controlPlaneCidrs: t.required(t.arrayOf(t.str())),
 };

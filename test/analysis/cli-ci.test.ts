@@ -217,7 +217,7 @@ describe('the platform', () => {
   test('platform file errors name the file, the key and what is valid', () => {
     const f = write('exposed2/all.yaml', exposed());
     const bad = (text: string): string => cli(['analyze', f, '--platform', write('bad-platform.yaml', text)]).err;
-    expect(bad('ingres: {}\n')).toContain('bad-platform.yaml: ingres: invalid value {} (unknown key; valid: ingressController, dns, meshControlPlane, gateways, standIns, nodeCidrs)');
+    expect(bad('ingres: {}\n')).toContain('bad-platform.yaml: ingres: invalid value {} (unknown key; valid: ingressController, dns, meshControlPlane, gateways, standIns, nodeCidrs, podCidrs)');
     expect(bad('standIns: [{ namespace: x, name: y, labels: { a: 1 } }]\n')).toContain('standIns[0].labels.a: invalid value 1 (valid: a string label value)');
     expect(bad('standIns: [{ namespace: x, name: y, labels: {}, ports: [http] }]\n')).toContain('standIns[0].ports[0]: invalid value "http" (valid: 1-65535, optionally with a protocol: TCP/8080, UDP/53)');
     expect(bad('dns: null\nstandIns: [{ namespace: x, labels: {} }]\n')).toContain('standIns[0].name: invalid value undefined (valid: a workload name)');
@@ -238,17 +238,17 @@ describe('the platform', () => {
     expect(after).not.toContain('not modelled');
   });
 
-  test('policies the analyzer does not evaluate (AdminNetworkPolicy, ...) are an error, a notice with --lenient', () => {
-    const anp = {
-      apiVersion: 'policy.networking.k8s.io/v1alpha1',
-      kind: 'AdminNetworkPolicy',
-      metadata: { name: 'deny-all' },
-      spec: { priority: 10, subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] },
+  test('policies the analyzer does not evaluate (Calico, Cilium) are an error, a notice with --lenient', () => {
+    const cnp = {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumNetworkPolicy',
+      metadata: { name: 'deny-all', namespace: 'shop' },
+      spec: { endpointSelector: {}, ingressDeny: [{ fromEntities: ['all'] }] },
     };
-    const f = write('anp/all.yaml', [...shop(), anp]);
+    const f = write('cilium/all.yaml', [...shop(), cnp]);
     const r = cli(['analyze', f]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`${f} (document 7): AdminNetworkPolicy deny-all (policy.networking.k8s.io/v1alpha1)`);
+    expect(r.err).toContain(`${f} (document 7): CiliumNetworkPolicy shop/deny-all (cilium.io/v2)`);
     expect(r.err).toContain('the allowed connections would ignore them');
     const lenient = cli(['analyze', f, '--lenient']);
     expect(lenient.code).toBe(0);

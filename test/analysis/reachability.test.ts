@@ -85,7 +85,7 @@ describe('NetworkPolicy semantics', () => {
     const allowIc = netpol('shop', 'from-ic', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] });
     expect(ReachabilityAnalyzer.fromObjects(app([svc, ing])).isAllowed('{ingress-controller}', 'shop/web')).toBe(false);
     const a = ReachabilityAnalyzer.fromObjects(app([svc, ing, allowIc]), { ingressControllerNamespace: 'ingress-nginx' });
-    expect(a.connections().filter((c) => c.src === '{ingress-controller}')).toEqual([{ src: '{ingress-controller}', dst: 'shop/web[Deployment]', conns: 'TCP 80', allowAll: false, l7: [], mtls: false }]);
+    expect(a.connections().filter((c) => c.src === '{ingress-controller}')).toEqual([{ src: '{ingress-controller}', dst: 'shop/web[Deployment]', conns: 'TCP 80', allowAll: false, l7: [], mtls: false, decidedBy: [] }]);
   });
 });
 

@@ -15,7 +15,8 @@ import * as fc from 'fast-check';
 import * as ts from 'typescript';
 import { expectAnyValidationError, runs } from './arbitraries';
 import {
-  AdmissionGuardrails, ArgoCdDelivery, CertIssuer, FailoverPolicy, Fleet, Flows, FluentdLogShipper, FluxDelivery, GlobalService, GuardrailException,
+  AdmissionGuardrails, AdmissionWebhookAccess, ArgoCdDelivery, CloudMetadataDeny, ClusterBaseline, NamespaceDelegation, TenantIsolation,
+  CertIssuer, FailoverPolicy, Fleet, Flows, FluentdLogShipper, FluxDelivery, GlobalService, GuardrailException,
   HelmChart, IngressBackend, IngressCertificate, IngressController, IstioMultiCluster, MeshAuthorization, MeshCluster, MeshSidecar,
   MtlsMesh, MtlsPolicy, ObservabilityStack, OtelCollector, Peer, Port, ReplicationPolicy, SecureIngress, WireguardGateway,
   WireguardMesh, ZeroTrustNamespace,
@@ -62,6 +63,26 @@ const ENTRIES: Entry[] = [
   { name: 'AdmissionGuardrails', spec: ztSpecs.ADMISSION_GUARDRAILS_PROPS, base: () => ({}), call: (p) => new AdmissionGuardrails(Testing.chart(), 'g', p) },
   { name: 'GuardrailException.of', spec: ztSpecs.GUARDRAIL_EXCEPTION_OPTIONS, base: () => ({ namespace: 'vpn' }), call: (p) => GuardrailException.of(p) },
   { name: 'GuardrailException.vpnGateway', spec: ztSpecs.VPN_GATEWAY_EXCEPTION_OPTIONS, base: () => ({}), call: (p) => GuardrailException.vpnGateway('vpn', p) },
+  { name: 'ClusterBaseline', spec: ztSpecs.CLUSTER_BASELINE_PROPS, base: () => ({}), call: (p) => new ClusterBaseline(Testing.chart(), 'b', p) },
+  { name: 'CloudMetadataDeny', spec: ztSpecs.CLOUD_METADATA_DENY_PROPS, base: () => ({ priority: 1 }), call: (p) => new CloudMetadataDeny(Testing.chart(), 'i', p) },
+  {
+    name: 'TenantIsolation',
+    spec: ztSpecs.TENANT_ISOLATION_PROPS,
+    base: () => ({ tenantLabel: 'tenant', tenants: ['a', 'b'], priority: 1 }),
+    call: (p) => new TenantIsolation(Testing.chart(), 't', p),
+  },
+  {
+    name: 'NamespaceDelegation',
+    spec: ztSpecs.NAMESPACE_DELEGATION_PROPS,
+    base: () => ({ priority: 1, namespaceLabels: { a: 'b' }, toNamespaceLabels: { c: 'd' } }),
+    call: (p) => new NamespaceDelegation(Testing.chart(), 'p', p),
+  },
+  {
+    name: 'AdmissionWebhookAccess',
+    spec: ztSpecs.ADMISSION_WEBHOOK_ACCESS_PROPS,
+    base: () => ({ namespace: 'hooks', podLabels: { app: 'w' }, port: Port.tcp(9443), controlPlaneCidrs: ['10.0.0.1/32'] }),
+    call: (p) => new AdmissionWebhookAccess(Testing.chart(), 'w', p),
+  },
   {
     name: 'ZeroTrustNamespace.harden',
     spec: ztSpecs.HARDENING_OPTIONS,

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { CLUSTERS } from '../../sample/ecommerce';
+import { CLUSTERS, TIERS_CLUSTER } from '../../sample/ecommerce';
 import { runSample, SampleRun } from '../../sample/main';
 import { ApplyOrder } from '../../src';
 import { byKey, helmTemplate, splitRendered, tmp } from '../helm/helm-run';
@@ -40,6 +40,11 @@ test('one folder per cluster with manifests, Helm chart, kind config and IstioOp
   }
   expect(fs.readFileSync(path.join(out, 'reachability', 'asia-east.txt'), 'utf8'))
     .toContain('order/order-service[Deployment] => payment/payment-service[Deployment] : TCP 8080');
+  // issue 28: the cluster with the policy tiers says which tier denied
+  const tiers = fs.readFileSync(path.join(out, 'reachability', `${TIERS_CLUSTER}.md`), 'utf8');
+  expect(tiers).toContain('## Denied by a cluster-wide policy tier');
+  expect(tiers).toContain('- `frontend/frontend[Deployment] => 169.254.169.254-169.254.169.254[External] : denied by egress Admin/deny-cloud-metadata/deny-cloud-metadata`');
+  expect(fs.readFileSync(path.join(out, 'reachability', 'asia-east.md'), 'utf8')).not.toContain('cluster-wide policy tier');
 });
 
 test('delivery: the Argo CD and Flux objects point at the written folders; policies/ + apps/ == manifests.k8s.yaml', () => {

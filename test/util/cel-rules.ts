@@ -8,6 +8,7 @@
  */
 
 import { workerCached } from './worker-cache';
+import { parseCidr } from '../../src/core/ip';
 
 type Check = (self: any) => string | undefined;
 
@@ -116,6 +117,11 @@ const CHECKS: Record<string, Check> = {
   // workload selectors
   '!self.contains("*")': (self) => (typeof self === 'string' && !self.includes('*') ? undefined : 'failed'),
   ...GATEWAY_API_CHECKS(),
+  // policy.networking.k8s.io (ClusterNetworkPolicy v1alpha2, ANP/BANP v1alpha1): Kubernetes' isCIDR
+  // is net/netip.ParsePrefix (host bits may be set); port ranges; the singleton BANP
+  'isCIDR(self)': (self) => (typeof self === 'string' && parseCidr(self) !== undefined ? undefined : 'failed'),
+  'self.start < self.end': (self) => (typeof self?.start === 'number' && typeof self?.end === 'number' && self.start < self.end ? undefined : 'failed'),
+  "self.metadata.name == 'default'": (self) => (self?.metadata?.name === 'default' ? undefined : 'failed'),
 };
 
 // with the validators that record into them (compiled once per jest worker, see worker-cache.ts)
