@@ -77,11 +77,19 @@ function one(o: any, keys: string[], where: string): string {
   return set[0] ?? other[0];
 }
 
+/** A label selector; anything but a mapping is refused (a string would otherwise select everything). */
+function selector(v: any, where: string): Selector {
+  if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) {
+    throw new AnalysisError(`${where}: expected a label selector (a mapping with matchLabels/matchExpressions), got ${JSON.stringify(v)}`);
+  }
+  return Selector.parse(v ?? {}, where);
+}
+
 function parseSubject(s: any, where: string): { ns: Selector; pods?: Selector } {
   const k = one(s, ['namespaces', 'pods'], where);
-  if (k === 'namespaces') return { ns: Selector.parse(s.namespaces, `${where}.namespaces`) };
+  if (k === 'namespaces') return { ns: selector(s.namespaces, `${where}.namespaces`) };
   if (k !== 'pods') throw new AnalysisError(`${where}: unknown subject "${k}" (valid: namespaces, pods)`);
-  return { ns: Selector.parse(s.pods.namespaceSelector ?? {}, `${where}.pods.namespaceSelector`), pods: Selector.parse(s.pods.podSelector ?? {}, `${where}.pods.podSelector`) };
+  return { ns: selector(s.pods.namespaceSelector, `${where}.pods.namespaceSelector`), pods: selector(s.pods.podSelector, `${where}.pods.podSelector`) };
 }
 
 function parsePeer(p: any, where: string, egress: boolean): TierPeer {
@@ -89,12 +97,14 @@ function parsePeer(p: any, where: string, egress: boolean): TierPeer {
   const k = one(p, keys, where);
   if (!keys.includes(k)) throw new AnalysisError(`${where}: unknown peer "${k}" (valid: ${keys.join(', ')})`);
   switch (k) {
-    case 'namespaces': return { namespaces: Selector.parse(p.namespaces, `${where}.namespaces`) };
+    case 'namespaces': return { namespaces: selector(p.namespaces, `${where}.namespaces`) };
     case 'pods': return {
-      podNamespaces: Selector.parse(p.pods.namespaceSelector ?? {}, `${where}.pods.namespaceSelector`),
-      pods: Selector.parse(p.pods.podSelector ?? {}, `${where}.pods.podSelector`),
+      podNamespaces: selector(p.pods.namespaceSelector, `${where}.pods.namespaceSelector`),
+      pods: selector(p.pods.podSelector, `${where}.pods.podSelector`),
     };
-    case 'networks': return { networks: (p.networks ?? []).map((c: string, i: number) => parseCidr(c, `${where}.networks[${i}]`)) };
+    case 'networks':
+      if (!Array.isArray(p.networks) || !p.networks.length) throw new AnalysisError(`${where}.networks: expected a list of CIDRs, got ${JSON.stringify(p.networks)}`);
+      return { networks: p.networks.map((c: string, i: number) => parseCidr(String(c), `${where}.networks[${i}]`)) };
     case 'nodes': case 'domainNames': return { unmodelled: k };
     default: throw new AnalysisError(`${where}: unknown peer "${k}" (valid: ${keys.join(', ')})`);
   }

@@ -3,6 +3,7 @@ import * as yaml from 'js-yaml';
 import { UsageError } from './args';
 import { AnalysisError } from '../analysis/analysis-error';
 import { parsePolicy, PeerSpec, PolicySpec } from '../analysis/model';
+import { parseTierPolicy, TIER_KINDS, TierPeer } from '../analysis/tiers';
 
 /** A pod another installer creates, modelled by the CLI (internal). */
 export interface StandIn {
@@ -196,6 +197,27 @@ export function policiesOf(objects: any[]): PolicySpec[] {
   return out;
 }
 
+/** The peers of the cluster-wide tier policies in `objects` (policies that do not parse are left to the analyzer's error). */
+function tierPeersOf(objects: any[]): TierPeer[] {
+  const out: TierPeer[] = [];
+  for (const o of objects) {
+    if (!TIER_KINDS.includes(`${o.apiVersion}/${o.kind}`)) continue;
+    try {
+      const pol = parseTierPolicy(o);
+      for (const r of [...pol.ingress, ...pol.egress]) out.push(...r.peers);
+    } catch { /* reported by the analyzer */ }
+  }
+  return out;
+}
+
+/** True if a tier rule peer names (not merely `{}`-matches) a pod in `ns` with `labels`. */
+function tierPeerSelects(peer: TierPeer, ns: string, labels: Labels, nsLabels: (n: string) => Labels): boolean {
+  if (peer.namespaces) return !peer.namespaces.isEmpty && peer.namespaces.matches(nsLabels(ns));
+  if (!peer.pods || !peer.podNamespaces) return false;
+  const specific = !peer.pods.isEmpty || !peer.podNamespaces.isEmpty;
+  return specific && peer.podNamespaces.matches(nsLabels(ns)) && peer.pods.matches(labels);
+}
+
 /**
  * The stand-in objects to add to `objects`: every explicit stand-in, and each default one that a
  * NetworkPolicy peer or an Istio Gateway selects; never one a workload of the manifests already is.
@@ -207,7 +229,9 @@ export function standInObjects(p: Platform, objects: any[]): any[] {
   const gatewaySelectors = objects.filter((o) => o.kind === 'Gateway' && String(o.apiVersion ?? '').startsWith('networking.istio.io/')).map((o) => o.spec?.selector ?? {});
   const present = (s: StandIn): boolean => objects.some((o) => o.metadata?.namespace === s.namespace
     && o.metadata?.name === s.name && o.spec?.template);
+  const tierPeers = tierPeersOf(objects);
   const referenced = (s: StandIn): boolean => peers.some((x) => peerSelects(x.pol, x.peer, s.namespace, s.labels, nsLabels))
+    || tierPeers.some((peer) => tierPeerSelects(peer, s.namespace, s.labels, nsLabels))
     || (s.meshIdentity && gatewaySelectors.some((sel) => Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => s.labels[k] === v)));
   return p.standIns.filter((s) => !present(s) && (s.explicit || referenced(s))).map(standInObject);
 }

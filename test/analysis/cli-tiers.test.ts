@@ -130,6 +130,22 @@ describe('analyze with cluster-wide tier policies', () => {
     expect(cli(['analyze', '--no-platform', f, '--pod-cidrs', '10.244.0.0']).err).toContain('analyze: --pod-cidrs: CIDR error');
   });
 
+  test('the default platform models CoreDNS where a tier rule names it (a Baseline that allows DNS)', () => {
+    const objs = [...tiered()];
+    objs[7].spec.egress = [
+      { name: 'dns', action: 'Accept', to: [{ pods: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } } }], protocols: [{ udp: { destinationPort: { number: 53 } } }] },
+      { name: 'deny', action: 'Deny', to: [{ namespaces: {} }] },
+    ];
+    expectValid(objs);
+    const r = cli(['analyze', write('t/dns.yaml', objs)]);
+    expect(r.code).toBe(0);
+    // modelled: the egress rule allows it, and the Baseline's ingress deny-all (kube-system has no NetworkPolicy) denies it there
+    expect(r.out).toContain(`#   ${OTHER} => kube-system/coredns[Deployment] : denied by egress Baseline/baseline/deny, ingress Baseline/baseline/default-deny`);
+    expect(cli(['analyze', '--explain', 'tenant-b/other', 'kube-system/coredns', write('t/dns.yaml', objs)]).out)
+      .toContain('tiers: egress UDP 53: allowed by Baseline/baseline/dns');
+    expect(cli(['analyze', write('t/all.yaml', tiered())]).out).not.toContain('coredns');
+  });
+
   test('the command (subprocess) analyses a ClusterNetworkPolicy input', () => {
     const f = write('t/all.yaml', tiered());
     const main = path.join(__dirname, '../../src/cli/main.ts');

@@ -256,5 +256,10 @@ describe('bad input', () => {
     expect(bad(cnp('p', 'Admin', 1, { subject: all, egress: [{ action: 'Accept', to: [{ networks: ['10.0.0.0/33'] }] }] }))).toContain('ClusterNetworkPolicy p.spec.egress[0].to[0].networks[0]');
     expect(bad(cnp('p', 'Admin', 1, { subject: all, ingress: [{ action: 'Accept', from: [{ networks: ['10.0.0.0/8'] }] }] })))
       .toBe('ClusterNetworkPolicy p.spec.ingress[0].from[0]: unknown peer "networks" (valid: namespaces, pods)');
+    // shapes only --lenient lets through: never a TypeError, never a string read as "select everything"
+    expect(bad(cnp('p', 'Admin', 1, { subject: all, egress: [{ action: 'Deny', to: [{ networks: '0.0.0.0/0' }] }] })))
+      .toBe('ClusterNetworkPolicy p.spec.egress[0].to[0].networks: expected a list of CIDRs, got "0.0.0.0/0"');
+    expect(bad(cnp('p', 'Admin', 1, { subject: { namespaces: 'prod' } })))
+      .toBe('ClusterNetworkPolicy p.spec.subject.namespaces: expected a label selector (a mapping with matchLabels/matchExpressions), got "prod"');
   });
 });
