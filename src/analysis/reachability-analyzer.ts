@@ -3,7 +3,7 @@ import { cutLine, splitAssertionLine } from './assertion-line';
 import { ConnSet } from './conn-set';
 import { Engine, INGRESS_CONTROLLER, Workload } from './engine';
 import { routeNotes } from './gateway-api';
-import { formatInterval, IpInterval, parseCidr, parseIpAddress, partition } from './ip-range';
+import { formatInterval, IpInterval, mergeIntervals, parseCidr, parseIpAddress, partition } from './ip-range';
 import { IstioLayer, IstioSource } from './istio';
 import { loadObjects } from './loader';
 import { ParsedResources } from './model';
@@ -130,7 +130,8 @@ export class ReachabilityAnalyzer {
    */
   public _atomsWithin(cidr: string, except: string[], asSource: boolean): Array<{ index: number; name: string; within: string }> {
     const r = parseCidr(cidr, 'cidr');
-    const cuts = except.map((c) => parseCidr(c, 'except'));
+    // adjacent exceptions merged: an atom may span two of them (224.0.0.0/4 and 240.0.0.0/4)
+    const cuts = mergeIntervals(except.map((c) => parseCidr(c, 'except')));
     const atoms = asSource ? this.engine.atomsIn : this.engine.atomsOut;
     const names = asSource ? this.engine.atomNamesIn : this.engine.atomNamesOut;
     const out: Array<{ index: number; name: string; within: string }> = [];

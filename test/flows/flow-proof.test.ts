@@ -109,6 +109,12 @@ describe('FlowProof: every declared flow is proved on the chart\'s own objects a
     expect(synthError(chart)).toMatch(/invalid declared flow "shop\/web -> 203.0.113.0\/24 on TCP\/443".*NetworkPolicy layer blocks TCP 443 from shop\/test-web-\w+\[Deployment\] to 203.0.113.128-203.0.113.255\[External\] \(1 of 2 pairs blocked\)/);
   });
 
+  test('an IP-block end minus its exceptions: Peer.internet() (adjacent exceptions 224/4 and 240/4) is proved on the public ranges only', () => {
+    const { chart, web } = shop();
+    Flows.of(chart).allow(Peer.workload(web), Peer.internet(), { ports: [Port.tcp(443)] });
+    expect(() => synthAndValidate(chart)).not.toThrow();
+  });
+
   test('FlowProof.optOut turns the proof off for one chart and keeps the reason; the reason is required', () => {
     const { chart, web, db } = shop();
     denyAll(chart, 'data');
