@@ -83,7 +83,7 @@ const CONSTRUCT_FOLDERS = ['zero-trust', 'mesh', 'ingress', 'wireguard', 'observ
 const LAYERS: { [folder: string]: string[] } = {
   'core': [],
   'analysis': ['core'],
-  'flows': ['core'],
+  'flows': ['core', 'analysis'],
   'zero-trust': ['core', 'flows', 'imports'],
   'mesh': ['core', 'flows', 'imports'],
   'ingress': ['core', 'flows', 'imports'],

@@ -181,7 +181,9 @@ export function buildEcommerce(app: App, options: EcommerceOptions = {}): Ecomme
       endpoint: `wg.${c.name}.example.com:51820`,
       publicKey: REGIONS[i].wgPublicKey,
       privateKeySecretName: `wg-${c.name}`, // created out of band: never in a ConfigMap
-      cidrs: [c.podCidr, c.serviceCidr],
+      // the pod CIDR only: replication is pod to pod; routing the service CIDR would put every
+      // ClusterIP of the other clusters (kubernetes.default, webhooks) behind the tunnel
+      cidrs: [c.podCidr],
     })),
   });
 

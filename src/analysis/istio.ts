@@ -42,6 +42,9 @@ function anyMatch(patterns: string[] | undefined, value: string | undefined): bo
   return (patterns ?? []).some((p) => istioMatch(String(p), value));
 }
 
+/** istiod's xDS and certificate port (the proxies' default discovery address `istiod.<root>.svc:15012`). */
+const ISTIOD_XDS_PORT = 15012;
+
 const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL'];
 
 /** The keys of an AuthorizationPolicy source that name the peer's mesh identity. */
@@ -194,6 +197,25 @@ export class IstioLayer {
   }
 
   /**
+   * What an AUTO_PASSTHROUGH gateway opens to a pod it routes nothing to: only its own proxy's
+   * connections, to istiod (xDS and certificates, TCP 15012, the default discovery address) and to
+   * cluster DNS (TCP 53); other protocols stay as the NetworkPolicies allow them.
+   */
+  private gatewayOwnConnections(gw: string, dst: PodInfo, l4: ConnSet, why: string): IstioVerdict {
+    const tcp = ConnSet.of('TCP');
+    const reasons = [`Gateway ${gw}: ${why}`];
+    let own = ConnSet.NONE;
+    if (dst.ns === this.rootNs && dst.labels.app === 'istiod') {
+      own = ConnSet.of('TCP', ISTIOD_XDS_PORT);
+      reasons.push(`Gateway ${gw}: its own proxy connects to istiod on TCP ${ISTIOD_XDS_PORT} (xDS, certificates)`);
+    } else if (dst.labels['k8s-app'] === 'kube-dns') {
+      own = ConnSet.of('TCP', 53);
+      reasons.push(`Gateway ${gw}: its own proxy resolves names over TCP 53`);
+    }
+    return { conns: l4.subtract(tcp).union(l4.intersect(own)), l7: [], l7Short: [], reasons };
+  }
+
+  /**
    * True if traffic from `src` to `dst` runs over Istio mTLS (both have sidecars, the destination
    * does not DISABLE it). An AUTO_PASSTHROUGH gateway forwards the remote sidecars' mTLS.
    */
@@ -286,7 +308,7 @@ export class IstioLayer {
     const gwSrc = src.pod ? this.passthroughGateway(src.pod) : undefined;
     if (gwSrc && src.pod && !l4.intersect(ConnSet.of('TCP')).isEmpty) {
       const why = this.unroutable(src.pod, dst);
-      if (why) return { conns: l4.subtract(ConnSet.of('TCP')), l7: [], l7Short: [], reasons: [`Gateway ${gwSrc}: ${why}`] };
+      if (why) return this.gatewayOwnConnections(gwSrc, dst, l4, why);
     }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
     const reasons: string[] = [];

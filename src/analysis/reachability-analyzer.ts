@@ -3,10 +3,11 @@ import { cutLine, splitAssertionLine } from './assertion-line';
 import { ConnSet } from './conn-set';
 import { Engine, EnginePeer, INGRESS_CONTROLLER, Workload } from './engine';
 import { routeNotes } from './gateway-api';
-import { formatInterval, IpInterval, parseIpAddress, partition } from './ip-range';
+import { formatInterval, IpInterval, mergeIntervals, parseCidr, parseIpAddress, partition } from './ip-range';
 import { IstioLayer, IstioSource } from './istio';
 import { loadObjects } from './loader';
 import { ParsedResources } from './model';
+import { PairEnd, PairVerdict } from './pair';
 import { ANALYZER_OPTIONS, RENDER_OPTIONS } from './props-specs';
 import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
 import { TierDecision } from './tiers';
@@ -79,14 +80,23 @@ export class ReachabilityAnalyzer {
   public static fromObjects(objects: any[], options?: AnalyzerOptions): ReachabilityAnalyzer {
     checkArgs('ReachabilityAnalyzer.fromObjects', ['objects', objects, t.required(t.arrayOf(t.any()))]);
     checkOptions('ReachabilityAnalyzer.fromObjects', 'options', 'AnalyzerOptions', options, ANALYZER_OPTIONS, true, true);
-    return new ReachabilityAnalyzer(objects, options ?? {});
+    return new ReachabilityAnalyzer(new ParsedResources(objects), options ?? {});
   }
 
   /** Analyses YAML/JSON manifest files and directories (recursive). */
   public static fromPaths(paths: string[], options?: AnalyzerOptions): ReachabilityAnalyzer {
     checkArgs('ReachabilityAnalyzer.fromPaths', ['paths', paths, t.required(t.arrayOf(t.str()))]);
     checkOptions('ReachabilityAnalyzer.fromPaths', 'options', 'AnalyzerOptions', options, ANALYZER_OPTIONS, true, true);
-    return new ReachabilityAnalyzer(loadObjects(paths), options ?? {});
+    return new ReachabilityAnalyzer(new ParsedResources(loadObjects(paths)), options ?? {});
+  }
+
+  /**
+   * An analyzer of resources already parsed (the flow proof adds stand-in pods to them first).
+   *
+   * @internal
+   */
+  public static _fromParsed(res: ParsedResources, options: AnalyzerOptions): ReachabilityAnalyzer {
+    return new ReachabilityAnalyzer(res, options);
   }
 
   /** What opens (`added`), closes (`removed`) or changes from `before` to `after`. */
@@ -98,11 +108,10 @@ export class ReachabilityAnalyzer {
 
   private readonly engine: Engine;
   private readonly istio: IstioLayer;
-  private readonly rows: Row[];
+  private _rows?: Row[];
   private readonly byName = new Map<string, Workload>();
 
-  private constructor(objects: any[], options: AnalyzerOptions) {
-    const res = new ParsedResources(objects);
+  private constructor(res: ParsedResources, options: AnalyzerOptions) {
     const hostNetworkAsNode = options.hostNetworkAsNode ?? (options.nodeCidrs !== undefined && options.nodeCidrs.length > 0);
     this.engine = new Engine(res, {
       ingressControllerNamespace: options.ingressControllerNamespace ?? 'ingress-controller-ns',
@@ -114,7 +123,66 @@ export class ReachabilityAnalyzer {
     });
     this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
     for (const w of this.engine.workloads) this.byName.set(w.id, w);
-    this.rows = this.compute();
+  }
+
+  /** Every allowed connection, computed on first use (a flow proof asks only for its pairs). */
+  private get rows(): Row[] {
+    if (this._rows === undefined) this._rows = this.compute();
+    return this._rows;
+  }
+
+  /**
+   * One pair, judged as `connections()` would without computing the others: `l4` is what the
+   * NetworkPolicies allow; `mesh` what Istio admits of it, or, with `meshOnly`, of every
+   * connection (the NetworkPolicies ignored). An end is a workload id or an external atom index.
+   *
+   * @internal
+   */
+  public _judgePair(src: PairEnd, dst: PairEnd, meshOnly: boolean): PairVerdict {
+    const e = this.engine;
+    const s = src.workload === undefined ? undefined : this.byName.get(src.workload);
+    const d = dst.workload === undefined ? undefined : this.byName.get(dst.workload);
+    let l4 = ConnSet.NONE;
+    if (s && d) l4 = e.podToPod(s.cls, d.cls);
+    else if (s && dst.atom !== undefined) l4 = e.podToAtom(s.cls, dst.atom);
+    else if (d && src.atom !== undefined) l4 = e.atomToPod(src.atom, d.cls);
+    const base = meshOnly ? ConnSet.ALL : l4;
+    if (!d || !(this.istio.active || this.istio.routing)) return { l4, mesh: base };
+    const isrc: IstioSource = s
+      ? { pod: s.rep, inMesh: this.istio.active ? this.istio.inMesh(s.rep) : false }
+      : { inMesh: false, atom: src.atom === undefined ? undefined : e.atomsIn[src.atom] };
+    return { l4, mesh: this.istio.apply(isrc, d.rep, base).conns };
+  }
+
+  /**
+   * The external atoms (as sources, or as destinations) that overlap `cidr` and are not inside an
+   * `except`, with the part of each inside `cidr` (`within`).
+   *
+   * @internal
+   */
+  public _atomsWithin(cidr: string, except: string[], asSource: boolean): Array<{ index: number; name: string; within: string }> {
+    const r = parseCidr(cidr, 'cidr');
+    // adjacent exceptions merged: an atom may span two of them (224.0.0.0/4 and 240.0.0.0/4)
+    const cuts = mergeIntervals(except.map((c) => parseCidr(c, 'except')));
+    const atoms = asSource ? this.engine.atomsIn : this.engine.atomsOut;
+    const names = asSource ? this.engine.atomNamesIn : this.engine.atomNamesOut;
+    const out: Array<{ index: number; name: string; within: string }> = [];
+    atoms.forEach((a, index) => {
+      if (a.v6 !== r.v6 || a.hi < r.lo || a.lo > r.hi) return;
+      if (cuts.some((c) => c.v6 === a.v6 && c.lo <= a.lo && a.hi <= c.hi)) return;
+      const within = { v6: a.v6, lo: a.lo > r.lo ? a.lo : r.lo, hi: a.hi < r.hi ? a.hi : r.hi };
+      out.push({ index, name: names[index], within: `${formatInterval(within)}[External]` });
+    });
+    return out;
+  }
+
+  /**
+   * The analysed workloads (id, namespace, pod labels, container ports).
+   *
+   * @internal
+   */
+  public get _workloads(): Workload[] {
+    return this.engine.workloads;
   }
 
   private controllerSource(): IstioSource {

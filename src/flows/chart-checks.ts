@@ -130,6 +130,8 @@ function chartCheckErrorsOnce(chart: Chart): string[] {
     .map((o) => ((o as any)[SUMMARY_ONLY]
       ? { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.metadata.namespace } }
       : o.toJson()));
+  // the flow proof reads the same objects (rendered once); the registry's validation reports it
+  for (const f of chart.node.children) if (f instanceof Flows) f._proofErrors(objs);
   try {
     checkChartOutput(chart, objs);
     return [];

@@ -1,6 +1,7 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowOptions } from './flow';
+import { flowProofErrors } from './flow-proof-check';
 import { joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer, Peer } from './peer';
@@ -69,6 +70,7 @@ export class Flows extends Construct {
   private _rendered = false;
   private _contributing = false;
   private _sorted?: Flow[];
+  private _proof?: string[];
 
   private readonly _afterRender: Array<() => void> = [];
   private readonly _meshProxies: Array<{ namespace: string; labels: { [key: string]: string } }> = [];
@@ -79,8 +81,9 @@ export class Flows extends Construct {
     // (how many, which names, held back or not) are known only once every flow is declared; cdk8s
     // runs the validations on every synthesis path (App.synth, App.synthYaml, Chart.toJson and so
     // Testing.synth) before it collects a chart's objects, so the registry renders from its own,
-    // once. No cdk8s function is replaced (see ARCHITECTURE.md).
-    this.node.addValidation({ validate: () => { this.render(); return []; } });
+    // once, then proves the declared flows on the chart's objects (FlowProof). No cdk8s function
+    // is replaced (see ARCHITECTURE.md).
+    this.node.addValidation({ validate: () => { this.render(); return this._proofErrors(); } });
   }
 
   /**
@@ -209,6 +212,27 @@ export class Flows extends Construct {
       hook();
     }
     joinDeclaredDependencies(this.node.root, new Set(chart.node.findAll().filter((c) => !before.has(c))));
+  }
+
+  /**
+   * The proof of the declared flows on the chart's objects (see FlowProof), after rendering.
+   * The chart checks, which synthesize the objects anyway, pass them (`objects`): the result is
+   * kept for the registry's own validation, which reports it, in the same synthesis.
+   *
+   * @internal
+   */
+  public _proofErrors(objects?: any[]): string[] {
+    this.render();
+    const chart = Chart.of(this);
+    if (objects !== undefined) {
+      this._proof = flowProofErrors(this, objects);
+      return [...this._proof];
+    }
+    const primed = this._proof;
+    this._proof = undefined;
+    return primed ?? flowProofErrors(this, chart.node.findAll()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+      .map((o) => o.toJson()));
   }
 
   /**

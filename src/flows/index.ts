@@ -2,3 +2,4 @@ export * from './peer';
 export * from './flow';
 export * from './flows';
 export * from './enforcement';
+export * from './flow-proof';

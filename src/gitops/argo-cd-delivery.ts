@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
 import {
-  GroupKind, clusterPaths, inventoryOf, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
+  GroupKind, clusterPaths, inventoryOf, sortNamed, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
 } from './internal';
 import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
 import { fail, validateNoTemplate } from '../core/validate';
@@ -80,8 +80,16 @@ const ANNOTATION_WAVE = 'argocd.argoproj.io/sync-wave';
 /**
  * Argo CD delivery of a fleet: an `ApplicationSet` whose list generator has one element per
  * cluster (its folder or Helm chart, its destination by name or server) and an `AppProject`
- * limited to the repository, the clusters and namespaces the output uses, and the cluster-scoped
- * and namespaced kinds it contains (computed from the clusters' charts at synth).
+ * limited to the repository, the clusters and namespaces the output uses, the cluster-scoped
+ * objects it contains by group, kind and name (a commit to the repository can change those, never
+ * add a ClusterRoleBinding, a ClusterRole or a CRD of its own), and the namespaced kinds it
+ * contains (computed from the clusters' charts at synth).
+ *
+ * Its destinations include the mesh's root namespace (`istio-system`) when the output has objects
+ * there (the mesh-wide PeerAuthentication, the east-west Gateway) and the Application's default
+ * namespace (`default`, Argo CD requires the Application's own destination to be allowed); a
+ * workload kind the output uses (a Deployment) is then allowed there too. Deliver the mesh's
+ * objects from a separate project if the repository must not reach the namespace of the mesh CA.
  *
  * Sync defaults: automated with prune and self-heal, server-side apply, prune last, fail on
  * shared resources, retry with backoff, resources kept when the ApplicationSet is deleted (a
@@ -209,7 +217,9 @@ export class ArgoCdDelivery extends Construct {
             destinations: inv.invs.flatMap((ci, i) => ci.namespaces.map((ns) => (servers
               ? { server: servers[clusters[i].name], namespace: ns }
               : { name: clusters[i].name, namespace: ns }))),
-            clusterResourceWhitelist: inv.union((i) => i.clusterKinds),
+            // by name: a commit to the repository may change these objects, never add a
+            // ClusterRoleBinding to cluster-admin or replace another CRD
+            clusterResourceWhitelist: sortNamed(inv.invs.flatMap((i) => i.clusterObjects)),
             namespaceResourceWhitelist: inv.union((i) => i.namespacedKinds),
             orphanedResources: { warn: true },
             ...(keys.length > 0 ? {

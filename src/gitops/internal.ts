@@ -102,12 +102,19 @@ export interface GroupKind {
   readonly kind: string;
 }
 
+/** A cluster-scoped object: group, kind and name. */
+export interface GroupKindName extends GroupKind {
+  readonly name: string;
+}
+
 /** What one cluster's output contains, for an AppProject. */
 export interface ClusterInventory {
   /** Namespaces that namespaced objects go to (sorted, with the default namespace). */
   readonly namespaces: string[];
   /** Cluster-scoped kinds (sorted by group then kind). */
   readonly clusterKinds: GroupKind[];
+  /** Cluster-scoped objects by name (sorted by group, kind, name): what an AppProject whitelists. */
+  readonly clusterObjects: GroupKindName[];
   /** Namespaced kinds (sorted by group then kind). */
   readonly namespacedKinds: GroupKind[];
 }
@@ -130,6 +137,7 @@ export function inventoryOf(objs: any[], defaultNamespace: string): ClusterInven
   }
   const namespaces = new Set<string>([defaultNamespace]);
   const cluster = new Map<string, GroupKind>();
+  const clusterObjects = new Map<string, GroupKindName>();
   const namespaced = new Map<string, GroupKind>();
   for (const o of objs) {
     const group = DeliveryOrder.groupOf(String(o.apiVersion));
@@ -137,12 +145,26 @@ export function inventoryOf(objs: any[], defaultNamespace: string): ClusterInven
     const k = `${group}/${kind}`;
     if (DeliveryOrder.isClusterScoped(o.apiVersion, kind) || crdCluster.has(k)) {
       cluster.set(k, { group, kind });
+      const name = String(o.metadata?.name);
+      clusterObjects.set(`${k}/${name}`, { group, kind, name });
     } else {
       namespaced.set(k, { group, kind });
       namespaces.add(o.metadata?.namespace ?? defaultNamespace);
     }
   }
-  return { namespaces: [...namespaces].sort(), clusterKinds: sortKinds(cluster), namespacedKinds: sortKinds(namespaced) };
+  return {
+    namespaces: [...namespaces].sort(),
+    clusterKinds: sortKinds(cluster),
+    clusterObjects: sortNamed(clusterObjects.values()),
+    namespacedKinds: sortKinds(namespaced),
+  };
+}
+
+/** Group, kind and name entries without duplicates, sorted by group, kind, then name. */
+export function sortNamed(entries: Iterable<GroupKindName>): GroupKindName[] {
+  const m = new Map<string, GroupKindName>();
+  for (const e of entries) m.set(`${e.group}\0${e.kind}\0${e.name}`, { group: e.group, kind: e.kind, name: e.name });
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
 }
 
 /** The validated manifests of a cluster chart (runs the chart's validations first). */

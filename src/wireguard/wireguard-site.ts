@@ -42,8 +42,11 @@ export interface WireguardSite {
   readonly privateKeySecretKey?: string;
 
   /**
-   * The CIDRs behind this site (typically its pod and service CIDRs). They become the AllowedIPs
-   * of this site in every other site's config, and the routes there.
+   * The CIDRs behind this site that other sites need to reach (typically only its pod CIDR, or
+   * narrower: the addresses of the pods other sites call). They become the AllowedIPs of this site
+   * in every other site's config, and the routes there. Routing a service CIDR puts every
+   * ClusterIP of this site (the API server's `kubernetes.default`, admission webhooks) behind the
+   * tunnel, reachable from every pod of the other sites that no NetworkPolicy restricts.
    */
   readonly cidrs: string[];
 

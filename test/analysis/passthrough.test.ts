@@ -178,4 +178,16 @@ describe('AUTO_PASSTHROUGH east-west gateway', () => {
     expect(() => ReachabilityAnalyzer.fromObjects([...base, gateway('AUTO')]))
       .toThrow(/Gateway istio-system\/cross-network-gateway\.spec\.servers\[0\]\.tls\.mode: invalid value "AUTO" \(valid: .*AUTO_PASSTHROUGH/);
   });
+  test('the gateway\'s own proxy reaches istiod on TCP 15012 and DNS on TCP 53; nothing else it routes nothing to (review: it showed UDP/SCTP only)', () => {
+    const istiod = deploy('istio-system', 'istiod', { labels: { app: 'istiod', istio: 'pilot' }, ports: [{ name: 'grpc-xds', containerPort: 15012 }] });
+    const dns = deploy('kube-system', 'coredns', { labels: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns-tcp', containerPort: 53 }] });
+    const an = ReachabilityAnalyzer.fromObjects([...base, ns('kube-system'), istiod, dns, eastWestPod(), gateway('AUTO_PASSTHROUGH', undefined, undefined, ['payment-service.payment.svc.cluster.local']), allowOrder]);
+    expect(an.isAllowed(GW, 'istio-system/istiod', '15012')).toBe(true);
+    expect(an.isAllowed(GW, 'istio-system/istiod', '15017')).toBe(false);
+    expect(an.isAllowed(GW, 'kube-system/coredns', '53')).toBe(true);
+    expect(an.isAllowed(GW, 'kube-system/coredns', '8080')).toBe(false);
+    expect(an.isAllowed(GW, 'order/order-service', '8080')).toBe(false);
+    expect(an.explain(GW, 'istio-system/istiod').reasons).toContain(
+      'istio: Gateway istio-system/cross-network-gateway: its own proxy connects to istiod on TCP 15012 (xDS, certificates)');
+  });
 });

@@ -78,9 +78,13 @@ describe('layering', () => {
       expect({ folder, helm: allowed.includes('helm'), rollout: allowed.includes('rollout'), cli: allowed.includes('cli') })
         .toEqual({ folder, helm: false, rollout: false, cli: false });
     }
-    for (const folder of ['flows', 'zero-trust', 'mesh', 'ingress', 'wireguard', 'observability']) {
+    for (const folder of ['zero-trust', 'mesh', 'ingress', 'wireguard', 'observability']) {
       expect({ folder, upper: doc.get(folder)!.filter((f) => ['fleet', 'gitops', 'rollout', 'analysis'].includes(f)) })
         .toEqual({ folder, upper: [] });
     }
+    // flows reads the analysis engine for one thing, the flow proof at synthesis (plain JSON in and out)
+    expect(doc.get('flows')).toEqual(['core', 'analysis']);
+    expect(actualImports().filter((e) => e.from === 'flows' && e.to === 'analysis').map((e) => `${e.file} imports ${e.spec}`))
+      .toEqual(['src/flows/flow-proof-check.ts imports ../analysis/flow-proof']);
   });
 });

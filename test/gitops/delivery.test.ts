@@ -13,9 +13,13 @@ function setup() {
   return { ...s, gitops };
 }
 
-/** Argo CD's project check: kind whitelisted for its scope, namespace in the cluster's destinations. */
+/**
+ * Argo CD's project check: kind (and name, when the entry has one) whitelisted for its scope,
+ * namespace in the cluster's destinations.
+ */
 function permitted(project: any, cluster: { name?: string; server?: string }, obj: any): boolean {
-  const gk = (l: any[]) => l.some((x) => x.group === DeliveryOrder.groupOf(obj.apiVersion) && x.kind === obj.kind);
+  const gk = (l: any[]) => l.some((x) => x.group === DeliveryOrder.groupOf(obj.apiVersion) && x.kind === obj.kind
+    && (x.name === undefined || x.name === obj.metadata?.name));
   if (gk(project.spec.clusterResourceWhitelist)) return true;
   if (!gk(project.spec.namespaceResourceWhitelist)) return false;
   const ns = obj.metadata.namespace ?? 'default';
@@ -44,9 +48,19 @@ describe('ArgoCdDelivery', () => {
     expect(t.syncPolicy.syncOptions).toEqual(['ServerSideApply=true', 'PruneLast=true', 'FailOnSharedResource=true']);
     expect(appset.spec.syncPolicy.preserveResourcesOnDeletion).toBe(true);
     expect(project.spec.sourceRepos).toEqual([REPO]);
-    expect(project.spec.clusterResourceWhitelist.map((x: any) => `${x.group}/${x.kind}`)).toEqual([
+    expect([...new Set(project.spec.clusterResourceWhitelist.map((x: any) => `${x.group}/${x.kind}`))]).toEqual([
       '/Namespace', 'apiextensions.k8s.io/CustomResourceDefinition', 'kyverno.io/ClusterPolicy', 'rbac.authorization.k8s.io/ClusterRole',
     ]);
+    // by name (review finding 2): every entry names one object, none is a glob
+    expect(project.spec.clusterResourceWhitelist.every((x: any) => typeof x.name === 'string' && !/[*?[]/.test(x.name))).toBe(true);
+    const clusterRole = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name } });
+    const crb = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'repo-admin' } };
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'applications.argoproj.io' } };
+    const ours = project.spec.clusterResourceWhitelist.find((x: any) => x.kind === 'ClusterRole').name;
+    expect(permitted(project, { name: 'asia-east' }, clusterRole(ours))).toBe(true);
+    expect(permitted(project, { name: 'asia-east' }, clusterRole('cluster-admin-2'))).toBe(false);
+    expect(permitted(project, { name: 'asia-east' }, crb)).toBe(false);
+    expect(permitted(project, { name: 'asia-east' }, crd)).toBe(false);
     const nsKinds = project.spec.namespaceResourceWhitelist.map((x: any) => `${x.group}/${x.kind}`);
     expect(nsKinds).toContain('apps/Deployment');
     expect(nsKinds).toContain('networking.k8s.io/NetworkPolicy');

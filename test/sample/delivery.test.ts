@@ -42,7 +42,9 @@ test('Argo CD: one Application per cluster folder of dist/sample, from the fleet
   // the project admits every object of every cluster (its kind and namespace), nothing else
   for (const c of CLUSTERS) {
     for (const o of manifests.get(c)!) {
-      const gk = (l: any[]) => l.some((x) => x.group === DeliveryOrder.groupOf(o.apiVersion) && x.kind === o.kind);
+      // Argo CD: an entry with a name admits only the object of that name
+      const gk = (l: any[]) => l.some((x) => x.group === DeliveryOrder.groupOf(o.apiVersion) && x.kind === o.kind
+        && (x.name === undefined || x.name === o.metadata.name));
       const clusterScoped = gk(project.spec.clusterResourceWhitelist);
       const namespaced = gk(project.spec.namespaceResourceWhitelist)
         && project.spec.destinations.some((d: any) => d.name === c && d.namespace === (o.metadata.namespace ?? 'default'));

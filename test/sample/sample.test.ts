@@ -202,6 +202,11 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
     const conf: string = Object.values(wg.data)[0] as string;
     expect((conf.match(/\[Peer\]/g) ?? []).length).toBe(2);
     expect(conf).not.toMatch(/PrivateKey\s*=\s*[A-Za-z0-9+/]{43}=/); // the private key stays in its Secret
+    // review finding 8: each peer routes only its pod CIDR and tunnel address, no service CIDR
+    const allowed = [...conf.matchAll(/AllowedIPs = (.*)/g)].flatMap((m) => m[1].split(', '));
+    const others = sample.clusters.filter((c) => c.cluster.name !== cluster);
+    expect(allowed.filter((a) => !a.endsWith('/32')).sort()).toEqual(others.map((c) => c.cluster.podCidr).sort());
+    expect(allowed.some((a) => sample.clusters.some((c) => c.cluster.serviceCidr === a))).toBe(false);
     expect(ofKind(cluster, 'ClusterPolicy').length).toBeGreaterThanOrEqual(2);
     expect(ofKind(cluster, 'OpenTelemetryCollector')[0].spec.config.processors.memory_limiter.check_interval).toBeDefined();
     expect(ofKind(cluster, 'DaemonSet')[0].metadata.namespace).toBe('logging');

@@ -1,0 +1,235 @@
+/**
+ * The proof of declared flows (internal; used by the flows registry at synthesis): are the
+ * connections a chart declares allowed by the objects the chart emits? Plain data in and out, so
+ * the analysis never reads a construct.
+ *
+ * Each end is judged on the chart's own pods that it selects; an end that selects none of them
+ * (istiod, CoreDNS, an ingress controller, a gateway: pods other installers create) gets one
+ * stand-in pod with exactly the selected labels and service account, in the selected namespace.
+ * One analyzer per chart; only the declared pairs are judged.
+ */
+import { ConnSet } from './conn-set';
+import { Workload } from './engine';
+import { ContainerPort, ParsedResources, PodInfo } from './model';
+import { PairEnd } from './pair';
+import { ReachabilityAnalyzer } from './reachability-analyzer';
+
+/** One end of a declared flow. */
+export interface ProofEnd {
+  /** Namespace by name (pods or a namespace peer). */
+  readonly namespace?: string;
+  /** Namespaces by labels (when no name). */
+  readonly namespaceLabels?: { [key: string]: string };
+  /** Pod labels; undefined: every pod of the namespace(s). */
+  readonly podLabels?: { [key: string]: string };
+  /** The pods' service account, when the flow knows it. */
+  readonly serviceAccount?: string;
+  /** IP blocks (an end outside the pod network). */
+  readonly ipBlocks?: Array<{ readonly cidr: string; readonly except?: string[] }>;
+}
+
+/** A declared port: a number or range, a container port name, or every port of the protocol. */
+export interface ProofPort {
+  readonly protocol: string;
+  readonly port?: number;
+  readonly endPort?: number;
+  readonly name?: string;
+}
+
+/** Which layers the flow opens: both, the NetworkPolicies only, or the mesh only. */
+export type ProofLayers = 'all' | 'network' | 'mesh';
+
+/** A declared flow to prove. */
+export interface ProofQuery {
+  readonly from: ProofEnd;
+  readonly to: ProofEnd;
+  /** Undefined: every port and protocol. */
+  readonly ports?: ProofPort[];
+  readonly layers: ProofLayers;
+}
+
+/** A declared flow the objects do not allow. */
+export interface ProofGap {
+  /** Index of the query. */
+  readonly query: number;
+  /** The first pair (source, destination) found blocked. */
+  readonly src: string;
+  readonly dst: string;
+  /** How many of the flow's pairs are blocked, of how many. */
+  readonly blockedPairs: number;
+  readonly pairs: number;
+  /** What is missing, e.g. `TCP 8080`. */
+  readonly missing: string;
+  /** The layer that blocks it: `NetworkPolicy` or `Istio`. */
+  readonly layer: string;
+  /** The analyzer's explanation for that layer. */
+  readonly reasons: string[];
+}
+
+const PROBE_PORT_BASE = 40000;
+
+function matches(want: { [key: string]: string } | undefined, have: { [key: string]: string }): boolean {
+  return want === undefined || Object.entries(want).every(([k, v]) => have[k] === v);
+}
+
+function selectsNamespace(end: ProofEnd, ns: string, labels: { [key: string]: string }): boolean {
+  if (end.namespace !== undefined) return end.namespace === ns;
+  return end.namespaceLabels !== undefined && matches(end.namespaceLabels, labels);
+}
+
+function selectsPod(res: ParsedResources, end: ProofEnd, p: PodInfo): boolean {
+  return selectsNamespace(end, p.ns, res.namespaces.get(p.ns) ?? {}) && matches(end.podLabels, p.labels);
+}
+
+/** A stand-in namespace for an end whose namespace the chart does not emit. */
+function probeNamespace(res: ParsedResources, end: ProofEnd, key: number): string {
+  if (end.namespace !== undefined) return end.namespace;
+  for (const [ns, labels] of [...res.namespaces.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (selectsNamespace(end, ns, labels)) return ns;
+  }
+  const ns = `zero-trust-proof-ns-${key}`;
+  res.namespaces.set(ns, { ...(end.namespaceLabels ?? {}), 'kubernetes.io/metadata.name': ns });
+  return ns;
+}
+
+/** The container ports a stand-in destination needs: the declared numbers, and a number for each name. */
+function probePorts(queries: ProofQuery[], endKey: string, keyOf: (e: ProofEnd) => string): ContainerPort[] {
+  const out = new Map<string, ContainerPort>();
+  for (const q of queries) {
+    if (keyOf(q.to) !== endKey) continue;
+    for (const p of q.ports ?? []) {
+      if (p.name !== undefined) out.set(`${p.protocol}/${p.name}`, { name: p.name, protocol: p.protocol, port: PROBE_PORT_BASE + out.size });
+      else if (p.port !== undefined) out.set(`${p.protocol}/${p.port}`, { protocol: p.protocol, port: p.port });
+    }
+  }
+  return [...out.values()];
+}
+
+/** Adds a stand-in pod for every pod end that selects none of the chart's pods. */
+function addStandIns(res: ParsedResources, queries: ProofQuery[]): void {
+  const keyOf = (e: ProofEnd): string => JSON.stringify([e.namespace, e.namespaceLabels, e.podLabels, e.serviceAccount]);
+  const done = new Set<string>();
+  for (const q of queries) {
+    for (const end of [q.from, q.to]) {
+      const key = keyOf(end);
+      if (end.ipBlocks !== undefined || done.has(key)) continue;
+      done.add(key);
+      if (res.pods.some((p) => selectsPod(res, end, p))) continue;
+      const ns = probeNamespace(res, end, done.size);
+      const name = `zero-trust-proof-${done.size}`;
+      res.pods.push({
+        ns,
+        name,
+        labels: { ...(end.podLabels ?? {}) },
+        ports: probePorts(queries, key, keyOf),
+        serviceAccount: end.serviceAccount ?? 'default',
+        ownerKind: 'Pod',
+        ownerName: name,
+        annotations: {},
+        hostNetwork: false,
+      });
+    }
+  }
+}
+
+/** The trust domain of the chart's ALLOW principals (`<domain>/ns/<ns>/sa/<sa>`); the mesh writes one. */
+function trustDomainOf(res: ParsedResources): string | undefined {
+  for (const ap of res.authorizationPolicies) {
+    for (const rule of ap.spec?.rules ?? []) {
+      for (const f of rule?.from ?? []) {
+        for (const p of f?.source?.principals ?? []) {
+          const m = /^([^*/]+)\/ns\/[^/]+\/sa\/[^/]+$/.exec(String(p));
+          if (m) return m[1];
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A judged end: `name` for the analyzer, `shown` in messages (an atom clipped to the flow's block). */
+interface Point { readonly end: PairEnd; readonly name: string; readonly shown: string; readonly ports: ContainerPort[] }
+
+function points(analyzer: ReachabilityAnalyzer, res: ParsedResources, byNs: Map<string, Workload[]>, end: ProofEnd, asSource: boolean): Point[] {
+  if (end.ipBlocks !== undefined) {
+    return end.ipBlocks.flatMap((b) => analyzer._atomsWithin(b.cidr, b.except ?? [], asSource)
+      .map((a) => ({ end: { atom: a.index }, name: a.name, shown: a.within, ports: [] })));
+  }
+  const candidates = end.namespace !== undefined ? byNs.get(end.namespace) ?? [] : analyzer._workloads;
+  return candidates.filter((w) => selectsPod(res, end, w.rep))
+    .map((w) => ({ end: { workload: w.id }, name: w.id, shown: w.id, ports: w.rep.ports }));
+}
+
+/**
+ * The connections a query needs towards `dst`, named ports resolved on its container ports
+ * (`unnamed`: names the destination has no container port for, which no rule can match).
+ */
+function required(q: ProofQuery, dst: Point): { conns: ConnSet; unnamed: string[] } {
+  if (q.ports === undefined) return { conns: ConnSet.ALL, unnamed: [] };
+  let conns = ConnSet.NONE;
+  const unnamed: string[] = [];
+  for (const p of q.ports) {
+    if (p.name !== undefined) {
+      const cp = dst.ports.find((c) => c.name === p.name && c.protocol === p.protocol);
+      if (cp) conns = conns.union(ConnSet.of(p.protocol, cp.port));
+      else unnamed.push(`${p.protocol} port named "${p.name}" (${dst.shown} has no such container port)`);
+    } else {
+      conns = conns.union(ConnSet.of(p.protocol, p.port, p.endPort));
+    }
+  }
+  return { conns, unnamed };
+}
+
+function judge(analyzer: ReachabilityAnalyzer, q: ProofQuery, s: Point, d: Point): { missing: string; layer: string } {
+  const want = required(q, d);
+  if (want.unnamed.length > 0) return { missing: want.unnamed.join(', '), layer: 'NetworkPolicy' };
+  const v = analyzer._judgePair(s.end, d.end, q.layers === 'mesh');
+  const l4Missing = q.layers === 'mesh' ? ConnSet.NONE : want.conns.subtract(v.l4);
+  if (!l4Missing.isEmpty) return { missing: l4Missing.toString(), layer: 'NetworkPolicy' };
+  const missing = q.layers === 'network' ? ConnSet.NONE : want.conns.subtract(v.mesh);
+  return { missing: missing.isEmpty ? '' : missing.toString(), layer: 'Istio' };
+}
+
+function reasonsFor(analyzer: ReachabilityAnalyzer, src: string, dst: string, layer: string): string[] {
+  const all = analyzer.explain(src, dst).reasons;
+  const keep = all.filter((r) => (layer === 'Istio' ? r.startsWith('istio') : r.startsWith('egress') || r.startsWith('ingress')));
+  return keep.length ? keep : all;
+}
+
+/**
+ * The declared flows that the objects do not allow (empty: every flow proved).
+ *
+ * @param objects the chart's objects (JSON)
+ * @param queries the declared flows
+ */
+export function proveFlows(objects: any[], queries: ProofQuery[]): ProofGap[] {
+  const res = new ParsedResources(objects);
+  addStandIns(res, queries);
+  const analyzer = ReachabilityAnalyzer._fromParsed(res, { trustDomain: trustDomainOf(res) });
+  const byNs = new Map<string, Workload[]>();
+  for (const w of analyzer._workloads) {
+    if (!byNs.has(w.ns)) byNs.set(w.ns, []);
+    byNs.get(w.ns)!.push(w);
+  }
+  const gaps: ProofGap[] = [];
+  queries.forEach((q, query) => {
+    const srcs = points(analyzer, res, byNs, q.from, true);
+    const dsts = points(analyzer, res, byNs, q.to, false);
+    let first: ProofGap | undefined;
+    let blocked = 0;
+    let pairs = 0;
+    for (const s of srcs) {
+      for (const d of dsts) {
+        if (s.name === d.name) continue;
+        pairs++;
+        const { missing, layer } = judge(analyzer, q, s, d);
+        if (missing === '') continue;
+        blocked++;
+        const reasons = first === undefined ? reasonsFor(analyzer, s.name, d.name, layer) : [];
+        first = first ?? { query, src: s.shown, dst: d.shown, blockedPairs: 0, pairs: 0, missing, layer, reasons };
+      }
+    }
+    if (first) gaps.push({ ...first, blockedPairs: blocked, pairs });
+  });
+  return gaps;
+}
