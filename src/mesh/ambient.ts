@@ -84,7 +84,8 @@ export class AmbientPlan {
   /** True if the caller's ztunnel routes the flow through the destination's waypoint. */
   public viaWaypoint(f: Flow): boolean {
     const src = f.from.peerKind === PeerKind.IP_BLOCKS ? undefined : f._fromNamespace;
-    return src !== undefined && this.facts.ambient.has(src) && this.servicesOf(f).length > 0;
+    const fromWaypoint = f.from.podLabels?.[GATEWAY_NAME_LABEL] === WAYPOINT_NAME;
+    return src !== undefined && !fromWaypoint && this.facts.ambient.has(src) && this.servicesOf(f).length > 0;
   }
 
   /** The enrolled Services that select the flow's destination pods. */
