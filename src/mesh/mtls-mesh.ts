@@ -294,6 +294,16 @@ export class MtlsMesh extends Construct {
           + `in that domain, so every ALLOW principal in "${this.trustDomain}" would never match (trustDomain: istio.trustDomain)`,
       }).message);
     }
+    const ambient = this.ambientNamespaces;
+    if (ambient.length > 0 && cluster.dataPlane !== DataPlane.AMBIENT) {
+      out.push(new ValidationError({
+        path: this.node.path,
+        field: 'ambientNamespaces',
+        value: ambient.join(', '),
+        expected: `namespaces the chart's MeshCluster ${cluster.node.path} can serve: it installs the sidecar data plane only (no ztunnel), `
+          + 'so ambient pods would get neither mTLS nor AuthorizationPolicy enforcement. Fix: MeshCluster dataPlane: DataPlane.AMBIENT (sidecar injection keeps working)',
+      }).message);
+    }
     if (cluster.mesh.rootNamespace !== this.rootNamespace) {
       out.push(new ValidationError({
         path: this.node.path,

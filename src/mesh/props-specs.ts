@@ -92,6 +92,7 @@ export const MESH_CLUSTER_PROPS: PropsSpec = {
   revision: t.str(),
   istioCni: t.bool(),
   gatewaySourceRanges: t.arrayOf(t.str()),
+  dataPlane: t.enumOf('DataPlane', () => DataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)'),
 };
 
 /** {@link EastWestGatewayFlowOptions} (mesh/mesh-cluster.ts). */

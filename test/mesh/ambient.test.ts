@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { DataPlane, HttpMatch, MtlsMesh, Peer, Port, ZeroTrustNamespace } from '../../src';
-import { errorOf, synthAndValidate } from '../util';
+import { DataPlane, HttpMatch, IstioMultiCluster, MeshCluster, MtlsMesh, Peer, Port, ZeroTrustNamespace } from '../../src';
+import { errorOf, expectValid, synthAndValidate } from '../util';
 import { NetpolEvaluator } from '../zero-trust/netpol-eval';
 import { isAllowed } from './authz-eval';
 
@@ -181,5 +181,52 @@ describe('MtlsMesh on ambient: HTTP rules at the waypoint', () => {
     expect(errorOf(() => x.mesh.protectNamespace('ext', { dataPlane: DataPlane.SIDECAR })).message).toMatch(/options.dataPlane.*sidecar.*ambient/s);
     expect(x.mesh.ambientNamespaces).toEqual(['ext', 'pay', 'shop']);
     expect(x.mesh.meshedNamespaces).toEqual(['legacy']);
+  });
+});
+
+describe('MeshCluster dataPlane: AMBIENT', () => {
+  const install = (chart: Chart, dataPlane?: DataPlane, istioCni?: boolean) => new MeshCluster(chart, 'istio', {
+    mesh: new IstioMultiCluster({ meshId: 'shop' }),
+    clusterName: 'asia',
+    network: 'net-asia',
+    caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    dataPlane,
+    istioCni,
+  });
+
+  test('IstioOperator: profile ambient, CNI and ztunnel in the root namespace, RuntimeDefault seccomp for waypoints, multi-network ambient; no classic east-west gateway', () => {
+    const x = shop();
+    const cluster = install(x.chart, DataPlane.AMBIENT);
+    l4(x, x.frontend, { methods: ['POST'] });
+    const objs = synthAndValidate(x.chart);
+    const iop = cluster.istioOperator();
+    expectValid([iop]);
+    expect(iop.spec.profile).toBe('ambient');
+    expect(iop.spec.components.cni).toEqual({ enabled: true, namespace: 'istio-system' });
+    expect(iop.spec.components.ztunnel).toEqual({ enabled: true, namespace: 'istio-system' });
+    expect(iop.spec.components.pilot.k8s.env).toContainEqual({ name: 'AMBIENT_ENABLE_MULTI_NETWORK', value: 'true' });
+    expect(iop.spec.components.ingressGateways).toBeUndefined();
+    expect(iop.spec.values.gateways.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(iop.spec.values.global.network).toBe('net-asia');
+    // ztunnel and the CNI agent are privileged DaemonSets in the root namespace
+    const root = objs.find((o) => o.kind === 'Namespace' && o.metadata.name === 'istio-system');
+    expect(root.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(errorOf(() => cluster.allowFromEastWestGateway(Peer.workload(x.payment), { ports: [Port.tcp(8080)] })).message)
+      .toMatch(/allowFromEastWestGateway.*istio-east-west.*beta in Istio 1.30/s);
+  });
+
+  test('the sidecar install keeps its IstioOperator (no profile, classic east-west gateway)', () => {
+    const chart = new Chart(new App(), 'c');
+    const iop = install(chart).istioOperator();
+    expect(iop.spec.profile).toBeUndefined();
+    expect(iop.spec.components.ztunnel).toBeUndefined();
+    expect(iop.spec.components.ingressGateways[0].name).toBe('istio-eastwestgateway');
+  });
+
+  test('ambient without ztunnel or without CNI is refused', () => {
+    const sidecarInstall = shop();
+    install(sidecarInstall.chart);
+    expect(errorOf(() => synthAndValidate(sidecarInstall.chart)).message).toMatch(/dataPlane.*ambient.*installs the sidecar data plane only \(no ztunnel\)/s);
+    expect(errorOf(() => install(new Chart(new App(), 'c'), DataPlane.AMBIENT, false)).message).toMatch(/istioCni.*false.*CNI node agent/s);
   });
 });
