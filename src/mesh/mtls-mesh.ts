@@ -185,6 +185,14 @@ export interface WorkloadMtlsOptions {
  * policies to be enforced; AuthorizationPolicy ports are container (target) ports. Every
  * namespace with sidecars (labelled for injection in the chart, listed in `meshedNamespaces`, or
  * protected) gets the flow to istiod (TCP 15012), declared at synthesis.
+ *
+ * Ambient namespaces (Istio 1.30; `ZeroTrustNamespace` `dataPlane: DataPlane.AMBIENT`, or
+ * `protectNamespace(ns, { dataPlane })`): the flows' policies without HTTP rules are enforced by
+ * ztunnel; every flow with an ambient end between meshed pods also admits HBONE (TCP 15008) in the
+ * NetworkPolicies; flows with HTTP rules from ambient callers go through a waypoint (Gateway
+ * `waypoint`, class `istio-waypoint`) with `targetRefs` AuthorizationPolicies on the destination's
+ * Services, which are labelled `istio.io/use-waypoint`. An HTTP rule no waypoint would enforce
+ * fails synthesis. Ambient namespaces get no flow to istiod.
  */
 export class MtlsMesh extends Construct {
   /** The trust domain. */
