@@ -47,22 +47,30 @@ describe('analyzer: Istio ambient', () => {
 
   test('through a waypoint: the targetRefs policy decides with the caller identity and L7, ztunnel sees the waypoint', () => {
     const waypoint = {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'waypoint', namespace: 'b' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'waypoint', namespace: 'b' },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
     };
     const svc = {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'server', namespace: 'b', labels: { 'istio.io/use-waypoint': 'waypoint' } },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'server', namespace: 'b', labels: { 'istio.io/use-waypoint': 'waypoint' } },
       spec: { selector: { app: 'server' }, ports: [{ port: 80, targetPort: 8080 }] },
     };
     const l7 = {
-      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'server-l7', namespace: 'b' },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l7', namespace: 'b' },
       spec: {
         targetRefs: [{ group: '', kind: 'Service', name: 'server' }],
         rules: [{ from: [{ source: { principals: ['cluster.local/ns/a/sa/client'] } }], to: [{ operation: { methods: ['GET'] } }] }],
       },
     };
     const ztunnel = (principal: string) => ({
-      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'server-l4', namespace: 'b' },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l4', namespace: 'b' },
       spec: { selector: { matchLabels: { app: 'server' } }, rules: [{ from: [{ source: { principals: [principal] } }], to: [{ operation: { ports: ['8080'] } }] }] },
     });
     const objs = [...base(), waypoint, svc, l7];
