@@ -27,3 +27,16 @@ export function setAmbientInstall(chart: object, ambient: boolean): void {
 export function ambientInstallOf(chart: object): boolean | undefined {
   return AMBIENT_INSTALL.get(chart);
 }
+
+/** The charts with an MtlsMesh (which declares the HBONE hops of ambient namespaces), keyed by the chart object. */
+const MESHES = new WeakSet<object>();
+
+/** Records that the chart has an MtlsMesh. */
+export function setMeshPresent(chart: object): void {
+  MESHES.add(chart);
+}
+
+/** True if the chart has an MtlsMesh. */
+export function meshPresent(chart: object): boolean {
+  return MESHES.has(chart);
+}

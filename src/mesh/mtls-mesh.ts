@@ -14,6 +14,7 @@ import { UnknownIdentity } from './unknown-identity';
 import { DATAPLANE_MODE_LABEL } from '../core/ambient';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
+import { setMeshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { toKubeName } from '../core/strings';
@@ -274,6 +275,7 @@ export class MtlsMesh extends Construct {
     });
     Flows.of(this).addRenderer({ renderFlows: (flows) => this.renderAuthorization(flows) });
     Flows.of(this).addContributor({ contributeFlows: (flows) => this.contributeIstiodFlows(flows) });
+    setMeshPresent(Chart.of(this));
     Flows.of(this)._addLateContributor({ contributeFlows: (flows) => this.contributeAmbientFlows(flows) });
     // --- what the mesh makes of the chart (issue 18): consistency with MeshCluster, flow checks ---
     this.node.addValidation({

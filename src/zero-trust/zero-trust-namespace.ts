@@ -12,7 +12,7 @@ import { DATAPLANE_MODE_LABEL, KUBELET_PROBE_SNAT_CIDR } from '../core/ambient';
 import { Cidr } from '../core/cidr';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
-import { ambientInstallOf, istioCniOf } from '../core/mesh-install';
+import { ambientInstallOf, istioCniOf, meshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
@@ -610,6 +610,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     for (const ns of chartNamespaces(flows).namespaces) {
       ns.applyHardening(flows);
     }
+    this.checkAmbient();
     this.checkPodSecurity(index);
     if (!(this.props.allowLoadBalancers ?? false)) {
       for (const s of index.services.get(this.name) ?? []) {
@@ -644,6 +645,22 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
   }
 
+  /** An ambient namespace needs ztunnel on the cluster and the mesh's HBONE flows. */
+  private checkAmbient(): void {
+    if (this.dataPlane === DataPlane.AMBIENT && ambientInstallOf(Chart.of(this)) === false) {
+      fail(this.node.path, 'dataPlane', DataPlane.AMBIENT,
+        'a data plane the chart\'s Istio install runs: its MeshCluster installs the sidecar data plane only (no ztunnel), so pods labelled '
+        + 'istio.io/dataplane-mode: ambient would have no mTLS and no AuthorizationPolicy enforcement. Fix: MeshCluster dataPlane: DataPlane.AMBIENT, '
+        + 'or istioInjection: true on this namespace');
+    }
+    if (this.dataPlane === DataPlane.AMBIENT && !meshPresent(Chart.of(this))) {
+      fail(this.node.path, 'dataPlane', DataPlane.AMBIENT,
+        'an ambient namespace in a chart with an MtlsMesh: between ambient pods traffic arrives as HBONE on TCP 15008, which the '
+        + 'MtlsMesh adds to the NetworkPolicies of the flows (and ztunnel enforces its AuthorizationPolicies); without it these '
+        + 'NetworkPolicies admit only the application ports and every meshed connection is dropped. Fix: new MtlsMesh(chart, \'mesh\')');
+    }
+  }
+
   /**
    * Pod Security Admission would reject, at `enforce` time, every pod of this namespace that does
    * not meet its level: check the chart's pod-bearing objects here (after hardening), so that the
@@ -651,12 +668,6 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
    */
   private checkPodSecurity(index: ChartIndex): void {
     if (this.podSecurity === PodSecurityLevel.PRIVILEGED) return;
-    if (this.dataPlane === DataPlane.AMBIENT && ambientInstallOf(Chart.of(this)) === false) {
-      fail(this.node.path, 'dataPlane', DataPlane.AMBIENT,
-        'a data plane the chart\'s Istio install runs: its MeshCluster installs the sidecar data plane only (no ztunnel), so pods labelled '
-        + 'istio.io/dataplane-mode: ambient would have no mTLS and no AuthorizationPolicy enforcement. Fix: MeshCluster dataPlane: DataPlane.AMBIENT, '
-        + 'or istioInjection: true on this namespace');
-    }
     const injected = this.props.istioInjection === true;
     // no MeshCluster in the chart: Istio is installed elsewhere, and assumed to have CNI (required for baseline/restricted)
     const cni = istioCniOf(Chart.of(this)) ?? true;

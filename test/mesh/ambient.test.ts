@@ -76,6 +76,12 @@ describe('ZeroTrustNamespace dataPlane', () => {
       .toMatch(/dataPlane.*ztunnel.*DataPlane.SIDECAR/s);
   });
 
+  test('refused in a chart without an MtlsMesh (nothing would admit HBONE 15008)', () => {
+    const chart = new Chart(new App(), 'c');
+    new ZeroTrustNamespace(chart, 'a', { name: 'a', dataPlane: DataPlane.AMBIENT });
+    expect(errorOf(() => synthAndValidate(chart)).message).toMatch(/dataPlane.*ambient.*HBONE on TCP 15008.*new MtlsMesh/s);
+  });
+
   test('kubelet probes, SNAT to 169.254.7.127 in ambient, are admitted on the probe ports only', () => {
     const x = shop();
     const np = new NetpolEvaluator(synthAndValidate(x.chart));
