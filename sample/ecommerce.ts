@@ -25,6 +25,7 @@ import {
   CertIssuer,
   CloudMetadataDeny,
   ClusterBaseline,
+  DataPlane,
   Enforcement,
   EnforcementMode,
   FailoverPolicy,
@@ -153,6 +154,16 @@ export interface EcommerceOptions {
    * @default true
    */
   readonly policyTiers?: boolean;
+
+  /**
+   * The Istio data plane of the meshed namespaces (`npm run sample -- --ambient`): AMBIENT labels
+   * them `istio.io/dataplane-mode: ambient` and installs `profile: ambient`; the cross-network
+   * failover flow through the classic east-west gateway (S14) is left out (ambient's `istio-east-west`
+   * gateway is not synthesized yet), and no Sidecar resources are made (they configure sidecars only).
+   *
+   * @default DataPlane.SIDECAR
+   */
+  readonly dataPlane?: DataPlane;
 }
 
 /** The cluster of the sample that uses the Network Policy API tiers (see `EcommerceOptions.policyTiers`). */
@@ -206,7 +217,8 @@ export function buildEcommerce(app: App, options: EcommerceOptions = {}): Ecomme
     },
   });
 
-  const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio, frontend));
+  const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio, frontend,
+    options.dataPlane === DataPlane.AMBIENT));
   if (options.policyTiers ?? true) {
     policyTiers(fleet.cluster(TIERS_CLUSTER).chart);
   }
@@ -255,7 +267,7 @@ export function buildEcommerce(app: App, options: EcommerceOptions = {}): Ecomme
 
 /** One cluster: namespaces, workloads, flows, mesh, VPN, telemetry, guardrails. */
 function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireguard: WireguardMesh, istio: IstioMultiCluster,
-  globalFrontend: GlobalService): SampleCluster {
+  globalFrontend: GlobalService, ambient: boolean): SampleCluster {
   const chart = cluster.chart;
   const flows = Flows.of(chart);
   const primary = cluster.name === PRIMARY;
@@ -269,7 +281,8 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   for (const name of APP_NAMESPACES) {
     ns[name] = new ZeroTrustNamespace(chart, `ns-${name}`, {
       name,
-      istioInjection: meshed.includes(name),
+      istioInjection: !ambient && meshed.includes(name),
+      dataPlane: ambient && meshed.includes(name) ? DataPlane.AMBIENT : undefined,
       // Fluentd reads the node's logs through hostPath volumes, which only `privileged` admits
       podSecurity: name === 'logging' ? PodSecurityLevel.PRIVILEGED : PodSecurityLevel.RESTRICTED,
       // S3: the database has no way out of the cluster network (the other regions' pod
@@ -312,6 +325,7 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
     caSecret: kplus.Secret.fromSecretName(chart, 'istio-cacerts', 'cacerts'),
     // only the other regions' kind nodes may open a connection to the east-west gateway
     gatewaySourceRanges: REGIONS.filter((r) => r.name !== region.name).map((r) => r.apiServer),
+    dataPlane: ambient ? DataPlane.AMBIENT : undefined,
   });
   // --- S9/S17: mesh-wide STRICT mTLS, deny by default in the backend namespaces ---
   const mesh = new MtlsMesh(chart, 'mesh', { trustDomain: istio.trustDomain });
@@ -319,7 +333,7 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
     mesh.protectNamespace(name);
   }
   // sidecars reach only the namespaces their flows go to (REGISTRY_ONLY)
-  for (const name of meshed) {
+  for (const name of ambient ? [] : meshed) {
     new MeshSidecar(chart, `sidecar-${name}`, { namespace: name });
   }
   // (every namespace labelled for injection, the frontend too, which is not protected because the
@@ -352,10 +366,12 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
   // east-west gateway: a network-only flow (the packets come from the gateway's pods), no ALLOW
   // rule for the gateway's identity (AUTO_PASSTHROUGH keeps mTLS end to end: the
   // AuthorizationPolicy sees the remote order-service, allowed by the S17 flow above)
-  meshCluster.allowFromEastWestGateway(Peer.workload(payment.workload), {
-    ports: [Port.tcp(8080)],
-    description: 'S14: cross-cluster payments through the east-west gateway',
-  });
+  if (!ambient) {
+    meshCluster.allowFromEastWestGateway(Peer.workload(payment.workload), {
+      ports: [Port.tcp(8080)],
+      description: 'S14: cross-cluster payments through the east-west gateway',
+    });
+  }
 
   // S23 over S16: the replicas pull from the primary through the WireGuard tunnels
   const primaryCluster = fleet.cluster(PRIMARY);

@@ -1,3 +1,4 @@
+import { refsOf, WAYPOINT_CONTROLLER } from './ambient';
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { IpInterval, parseCidr } from './ip-range';
@@ -110,7 +111,7 @@ export class IstioLayer {
    */
   public inMesh(pod: PodInfo): boolean {
     if (pod.hostNetwork && this.hostNetworkAsNode) return false; // Istio never injects a sidecar into a hostNetwork pod
-    if (this.isGatewayProxy(pod)) return true;
+    if (this.isGatewayProxy(pod) || pod.labels['gateway.istio.io/managed'] === WAYPOINT_CONTROLLER) return true;
     const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
     if (inject === 'false') return false;
     if (inject === 'true' || pod.annotations['sidecar.istio.io/status'] !== undefined) return true;
@@ -136,6 +137,9 @@ export class IstioLayer {
   private selects(obj: any, pod: PodInfo): boolean {
     const ns = obj.metadata?.namespace ?? 'default';
     if (ns !== pod.ns && ns !== this.rootNs) return false;
+    const refs = refsOf(obj);
+    // a policy with targetRefs binds to the named gateway (or a waypoint's Service), never by selector
+    if (refs.length > 0) return refs.some((r) => r.kind === 'Gateway' && pod.labels['gateway.networking.k8s.io/gateway-name'] === r.name && ns === pod.ns);
     const ml = obj.spec?.selector?.matchLabels;
     if (!ml) return true;
     return Object.keys(ml).every((k) => pod.labels[k] === String(ml[k]));
@@ -303,8 +307,10 @@ export class IstioLayer {
    * A port is allowed if some ALLOW rule admits some remote caller on it, with an L7 note naming
    * the identities it admits (`passthrough: cluster.local/ns/order/sa/order-service POST /api/payments`);
    * a DENY rule limited to some identities becomes an L7 note too.
+   *
+   * `policies`, when given, are evaluated instead of those selecting `dst` (a waypoint's `targetRefs` policies).
    */
-  public apply(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
+  public apply(src: IstioSource, dst: PodInfo, l4: ConnSet, policies?: any[]): IstioVerdict {
     const gwSrc = src.pod ? this.passthroughGateway(src.pod) : undefined;
     if (gwSrc && src.pod && !l4.intersect(ConnSet.of('TCP')).isEmpty) {
       const why = this.unroutable(src.pod, dst);
@@ -336,7 +342,7 @@ export class IstioLayer {
         reasons.push(`${strict.by}: STRICT mTLS refuses plaintext from outside the mesh on ${strict.ports}`);
       }
     }
-    const aps = this.res.authorizationPolicies.filter((p) => this.selects(p, dst))
+    const aps = (policies ?? this.res.authorizationPolicies.filter((p) => this.selects(p, dst)))
       .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
     const name = (p: any): string => `AuthorizationPolicy ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`;
     for (const p of aps.filter((x) => x.spec?.action === 'CUSTOM')) {

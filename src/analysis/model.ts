@@ -1,3 +1,4 @@
+import { waypointPod } from './ambient';
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { istioGatewayPod, isGatewayApiGateway, isHttpRoute } from './gateway-api';
@@ -253,7 +254,7 @@ export class ParsedResources {
       return;
     }
     if (isGatewayApiGateway(o)) {
-      const pod = istioGatewayPod(o);
+      const pod = istioGatewayPod(o) ?? waypointPod(o);
       if (pod) this.pods.push(pod);
       return;
     }

@@ -1,12 +1,13 @@
+import { AmbientModel, hboneNote } from './ambient';
 import { AnalysisError } from './analysis-error';
 import { cutLine, splitAssertionLine } from './assertion-line';
 import { ConnSet } from './conn-set';
 import { Engine, EnginePeer, INGRESS_CONTROLLER, Workload } from './engine';
 import { routeNotes } from './gateway-api';
 import { formatInterval, IpInterval, mergeIntervals, parseCidr, parseIpAddress, partition } from './ip-range';
-import { IstioLayer, IstioSource } from './istio';
+import { IstioLayer, IstioSource, IstioVerdict } from './istio';
 import { loadObjects } from './loader';
-import { ParsedResources } from './model';
+import { ParsedResources, PodInfo } from './model';
 import { PairEnd, PairVerdict } from './pair';
 import { ANALYZER_OPTIONS, RENDER_OPTIONS } from './props-specs';
 import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
@@ -109,6 +110,7 @@ export class ReachabilityAnalyzer {
   private readonly engine: Engine;
   private readonly istio: IstioLayer;
   private _rows?: Row[];
+  private readonly ambient: AmbientModel;
   private readonly byName = new Map<string, Workload>();
 
   private constructor(res: ParsedResources, options: AnalyzerOptions) {
@@ -122,6 +124,7 @@ export class ReachabilityAnalyzer {
       hostNetworkAsNode,
     });
     this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
+    this.ambient = new AmbientModel(res);
     for (const w of this.engine.workloads) this.byName.set(w.id, w);
   }
 
@@ -185,6 +188,44 @@ export class ReachabilityAnalyzer {
     return this.engine.workloads;
   }
 
+  /**
+   * The Istio verdict on an L4 result, ambient included: a HBONE pair carries TCP only if the
+   * NetworkPolicies admit 15008 on it; through a waypoint, both hops need 15008, the waypoint
+   * enforces its targetRefs policies with the caller's identity and the destination's ztunnel the
+   * selector policies with the waypoint's.
+   */
+  private meshVerdict(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
+    const from = src.pod;
+    if (from === undefined || !this.istio.active || !this.ambient.hbone(from, dst, (p) => this.istio.inMesh(p))) {
+      return this.istio.apply(src, dst, l4);
+    }
+    const wp = this.ambient.waypointFor(from, dst);
+    if (wp === undefined) {
+      const tunnelled = AmbientModel.tunnel(l4);
+      const v = this.istio.apply(src, dst, tunnelled);
+      const note = hboneNote(tunnelled, `${from.ns}/${from.name}`, `${dst.ns}/${dst.name}`);
+      return { ...v, reasons: [note, ...v.reasons] };
+    }
+    const wpw = this.engine.workloads.find((w) => w.rep === wp.pod);
+    const hop = (a: PodInfo, b: PodInfo): ConnSet => {
+      const aw = this.engine.workloads.find((w) => w.rep === a);
+      const bw = this.engine.workloads.find((w) => w.rep === b);
+      return aw && bw ? this.engine.podToPod(aw.cls, bw.cls) : ConnSet.NONE;
+    };
+    const viaWp = wpw ? AmbientModel.tunnel(hop(from, wp.pod)).intersect(AmbientModel.tunnel(hop(wp.pod, dst))) : ConnSet.NONE;
+    const tcp = viaWp.intersect(ConnSet.of('TCP'));
+    const atWaypoint = this.istio.apply(src, dst, tcp, this.ambient.waypointPolicies(dst, wp.pod, wp.services));
+    const atZtunnel = this.istio.apply({ pod: wp.pod, inMesh: true }, dst, atWaypoint.conns);
+    const other = l4.subtract(ConnSet.of('TCP'));
+    const conns = atZtunnel.conns.union(other);
+    const reasons = [
+      `ambient: ${from.ns}/${from.name} -> waypoint ${wp.pod.ns}/${wp.pod.name} -> ${dst.ns}/${dst.name} over HBONE (15008 ${tcp.isEmpty ? 'not admitted on both hops by NetworkPolicy' : 'admitted on both hops'})`,
+      ...atWaypoint.reasons.map((r) => `waypoint: ${r}`),
+      ...atZtunnel.reasons.map((r) => `ztunnel (waypoint identity): ${r}`),
+    ];
+    return { conns, l7: [...atWaypoint.l7, ...atZtunnel.l7], l7Short: [...atWaypoint.l7Short, ...atZtunnel.l7Short], reasons };
+  }
+
   private controllerSource(): IstioSource {
     return { inMesh: false };
   }
@@ -198,7 +239,7 @@ export class ReachabilityAnalyzer {
       let l7: string[] = [];
       let l7Short: string[] = [];
       if ((this.istio.active || this.istio.routing) && dstW && istioSrc) {
-        const v = this.istio.apply(istioSrc, dstW.rep, conns);
+        const v = this.meshVerdict(istioSrc, dstW.rep, conns);
         conns = v.conns;
         l7 = v.l7;
         l7Short = v.l7Short;
@@ -592,7 +633,7 @@ export class ReachabilityAnalyzer {
       const l4 = s.w ? e.podToPod(s.w.cls, d.w.cls) : s.atom !== undefined ? e.atomToPod(s.atom, d.w.cls) : ConnSet.ALL;
       const atom = s.atom !== undefined ? e.atomsIn[s.atom] : undefined;
       const isrc = s.w ? { pod: s.w.rep, inMesh: this.istio.active && this.istio.inMesh(s.w.rep) } : { inMesh: false, atom };
-      const v = this.istio.apply(isrc, d.w.rep, l4);
+      const v = this.meshVerdict(isrc, d.w.rep, l4);
       for (const x of v.reasons) reasons.push(`istio: ${x}`);
       for (const x of v.l7) reasons.push(`istio L7: ${x}`);
       const other = v.conns.subtract(ConnSet.of('TCP'));

@@ -5,3 +5,4 @@ export * from './cidr';
 export * from './tunable';
 export * from './enforcement';
 export * from './apply-order';
+export * from './data-plane';

@@ -14,3 +14,29 @@ export function setIstioCni(chart: object, cni: boolean): void {
 export function istioCniOf(chart: object): boolean | undefined {
   return ISTIO_CNI.get(chart);
 }
+
+/** Whether the chart's MeshCluster installs ztunnel (profile ambient), keyed by the chart object. */
+const AMBIENT_INSTALL = new WeakMap<object, boolean>();
+
+/** Records whether the chart's Istio install runs the ambient data plane (ztunnel + CNI). */
+export function setAmbientInstall(chart: object, ambient: boolean): void {
+  AMBIENT_INSTALL.set(chart, ambient);
+}
+
+/** Whether the chart's Istio install runs ztunnel, or undefined if no MeshCluster in the chart says. */
+export function ambientInstallOf(chart: object): boolean | undefined {
+  return AMBIENT_INSTALL.get(chart);
+}
+
+/** The charts with an MtlsMesh (which declares the HBONE hops of ambient namespaces), keyed by the chart object. */
+const MESHES = new WeakSet<object>();
+
+/** Records that the chart has an MtlsMesh. */
+export function setMeshPresent(chart: object): void {
+  MESHES.add(chart);
+}
+
+/** True if the chart has an MtlsMesh. */
+export function meshPresent(chart: object): boolean {
+  return MESHES.has(chart);
+}

@@ -67,6 +67,7 @@ export class Flows extends Construct {
   private readonly _namespaces = new Set<string>();
   private readonly _renderers: IFlowRenderer[] = [];
   private readonly _contributors: IFlowContributor[] = [];
+  private readonly _lateContributors: IFlowContributor[] = [];
   private _rendered = false;
   private _contributing = false;
   private _sorted?: Flow[];
@@ -146,6 +147,21 @@ export class Flows extends Construct {
   }
 
   /**
+   * Registers a contributor that runs after every other contributor (it sees every declared flow
+   * and may add flows derived from them).
+   *
+   * @param contributor the contributor
+   * @internal
+   */
+  public _addLateContributor(contributor: IFlowContributor): void {
+    this.checkOpen('addContributor');
+    if (this._contributing) {
+      fail(this.node.path, 'addContributor', 'addContributor', 'a call before synthesis: the contributors are running');
+    }
+    this._lateContributors.push(contributor);
+  }
+
+  /**
    * Every declared flow, without duplicates, in deterministic order (sorted by source,
    * destination and ports). (Named `all`, not `flows`: a member named like its class is renamed
    * in C#.)
@@ -198,6 +214,10 @@ export class Flows extends Construct {
     this._contributing = true;
     try {
       for (const c of this._contributors) {
+        c.contributeFlows(this);
+      }
+      // after every contributor: they derive flows from the complete set (e.g. HBONE hops of ambient)
+      for (const c of this._lateContributors) {
         c.contributeFlows(this);
       }
     } finally {

@@ -26,7 +26,8 @@ function flowLabel(f: Flow): string {
 }
 
 
-function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: UnknownIdentity): RenderedSource[] {
+/** The AuthorizationPolicy sources of a flow's caller. */
+export function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: UnknownIdentity): RenderedSource[] {
   const p = f.from;
   const field = `flows[${flowLabel(f)}].from`;
   switch (p.peerKind) {
@@ -97,11 +98,12 @@ function portsOf(path: string, f: Flow): string[] | undefined {
  * into a protected namespace (except NETWORK_ONLY flows), one rule per flow.
  */
 export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
-  trustDomains: string[], unknown: UnknownIdentity): void {
+  trustDomains: string[], unknown: UnknownIdentity, atWaypoint?: (f: Flow) => boolean): void {
   const groups = new Map<string, Group>();
   for (const f of flows.all) {
     const to = f.to;
-    if (!f.meshLayer || to.peerKind === PeerKind.IP_BLOCKS) {
+    // a flow through a waypoint is authorized there (targetRefs); the ztunnel sees the waypoint's identity
+    if (!f.meshLayer || to.peerKind === PeerKind.IP_BLOCKS || atWaypoint?.(f)) {
       continue;
     }
     const ns = f._toNamespace;

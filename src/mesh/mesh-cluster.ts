@@ -7,8 +7,9 @@ import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
 import { EAST_WEST_GATEWAY_FLOW_OPTIONS, MESH_CLUSTER_PROPS } from './props-specs';
 import { Cidr } from '../core/cidr';
+import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
-import { setIstioCni } from '../core/mesh-install';
+import { setAmbientInstall, setIstioCni } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
@@ -112,6 +113,24 @@ export interface MeshClusterProps {
    * @default - none: no cross-network flow may be declared
    */
   readonly gatewaySourceRanges?: string[];
+
+  /**
+   * The data plane the install runs. `DataPlane.AMBIENT`: `profile: ambient` (Istio 1.30; ambient
+   * is GA since 1.24): istiod, the CNI node agent and ztunnel (both privileged DaemonSets in the
+   * root namespace, so it is labelled Pod Security `privileged`), templated gateways and waypoints
+   * with the `RuntimeDefault` seccomp profile (so a waypoint is admitted in a `restricted`
+   * namespace). Sidecar injection still works in namespaces labelled for it (mixed data planes).
+   *
+   * Multi-network: `values.global.network` and the pilot's `AMBIENT_ENABLE_MULTI_NETWORK`; ambient
+   * multi-primary multi-network is **beta** in Istio 1.29/1.30 (single-network multicluster in
+   * ambient is alpha). Ambient crosses networks through an east-west gateway of class
+   * `istio-east-west` (HBONE on 15008), which this construct does not synthesize yet: the classic
+   * `istio-eastwestgateway` (15443, AUTO_PASSTHROUGH) is not installed, and
+   * {@link MeshCluster.allowFromEastWestGateway} is refused.
+   *
+   * @default DataPlane.SIDECAR
+   */
+  readonly dataPlane?: DataPlane;
 }
 
 /**
@@ -193,6 +212,9 @@ export class MeshCluster extends Construct {
   /** True if the IstioOperator installs the Istio CNI node agent (see `MeshClusterProps.istioCni`). */
   public readonly istioCni: boolean;
 
+  /** The data plane the install runs (see `MeshClusterProps.dataPlane`). */
+  public readonly dataPlane: DataPlane;
+
   private readonly revision?: string;
   private readonly gatewaySourceRanges: string[];
   private readonly crossNetworkFlows: Array<{ flow: Flow; hosts?: string[] }> = [];
@@ -228,6 +250,13 @@ export class MeshCluster extends Construct {
     if (props.istioCni !== undefined && typeof props.istioCni !== 'boolean') {
       fail(path, 'istioCni', props.istioCni, 'true or false');
     }
+    const dataPlane = props.dataPlane ?? DataPlane.SIDECAR;
+    if (!Object.values(DataPlane).includes(dataPlane)) {
+      fail(path, 'dataPlane', dataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)');
+    }
+    if (dataPlane === DataPlane.AMBIENT && props.istioCni === false) {
+      fail(path, 'istioCni', false, 'true (or unset) with dataPlane: DataPlane.AMBIENT: the CNI node agent is what redirects ambient pods\' traffic to ztunnel');
+    }
     const chart = Chart.of(this);
     const other = props.mesh.clusters.find((c) => Chart.of(c) === chart);
     if (other !== undefined) {
@@ -240,9 +269,11 @@ export class MeshCluster extends Construct {
     this.caSecretName = props.caSecret.name;
     this.revision = props.revision;
     this.istioCni = props.istioCni ?? true;
+    this.dataPlane = dataPlane;
     this.gatewaySourceRanges = sourceRanges(path, props.gatewaySourceRanges);
     props.mesh._register(path, this);
     setIstioCni(chart, this.istioCni);
+    setAmbientInstall(chart, dataPlane === DataPlane.AMBIENT);
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
@@ -283,6 +314,11 @@ export class MeshCluster extends Construct {
     checkOptions(path, 'options', 'EastWestGatewayFlowOptions', options, EAST_WEST_GATEWAY_FLOW_OPTIONS, false, false);
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'options with the destination ports (e.g. { ports: [Port.tcp(8080)] })');
+    }
+    if (this.dataPlane === DataPlane.AMBIENT) {
+      fail(path, 'allowFromEastWestGateway', Peer._resolve(path, 'to', to).peerName,
+        'a sidecar install: an ambient cluster (dataPlane: DataPlane.AMBIENT) crosses networks through a Gateway of class istio-east-west (HBONE 15008, beta in Istio 1.30), '
+        + 'which this library does not synthesize yet; the classic east-west gateway (15443) is not installed');
     }
     const dest = Peer._resolve(path, 'to', to);
     if (dest.peerKind === PeerKind.IP_BLOCKS) {
@@ -386,7 +422,11 @@ export class MeshCluster extends Construct {
       meshConfig.trustDomainAliases = [...mesh.trustDomainAliases];
     }
     meshConfig.outboundTrafficPolicy = { mode: mesh.outboundTrafficPolicy };
+    const ambient = this.dataPlane === DataPlane.AMBIENT;
     const spec: any = {};
+    if (ambient) {
+      spec.profile = 'ambient';
+    }
     if (this.revision !== undefined) {
       spec.revision = this.revision;
     }
@@ -399,24 +439,12 @@ export class MeshCluster extends Construct {
       },
       // injection templates read pilot.cni.enabled: istio-validation instead of istio-init
       ...(this.istioCni ? { pilot: { cni: { enabled: true } }, cni: { excludeNamespaces: ['kube-system'] } } : {}),
+      // waypoints run in the application namespaces: RuntimeDefault seccomp for Pod Security restricted
+      ...(ambient ? { gateways: { seccompProfile: { type: 'RuntimeDefault' } } } : {}),
     };
-    spec.components = {
+    spec.components = ambient ? this.ambientComponents() : {
       ...(this.istioCni ? { cni: { enabled: true, namespace: mesh.rootNamespace } } : {}),
-      ingressGateways: [{
-        name: 'istio-eastwestgateway',
-        enabled: true,
-        label: { ...EW_LABELS, [NETWORK_LABEL]: this.network },
-        k8s: {
-          env: [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: this.network }],
-          service: {
-            ...(this.gatewaySourceRanges.length > 0 ? { loadBalancerSourceRanges: [...this.gatewaySourceRanges] } : {}),
-            ports: [
-              { name: 'status-port', port: 15021, targetPort: 15021 },
-              { name: 'tls', port: 15443, targetPort: 15443 },
-            ],
-          },
-        },
-      }],
+      ingressGateways: [this.eastWestGateway()],
     };
     // the binding's IstioOperatorProps has no spec (the CRD's schema preserves unknown fields),
     // so only its GVK is used; the object is returned, not added to the chart
@@ -424,6 +452,35 @@ export class MeshCluster extends Construct {
       ...IstioOperator.GVK,
       metadata: { name: this.clusterName, namespace: mesh.rootNamespace },
       spec,
+    };
+  }
+
+  /** The components of an ambient install: CNI and ztunnel in the root namespace, istiod with multi-network ambient. */
+  private ambientComponents(): any {
+    const root = this.mesh.rootNamespace;
+    return {
+      pilot: { k8s: { env: [{ name: 'AMBIENT_ENABLE_MULTI_NETWORK', value: 'true' }] } },
+      cni: { enabled: true, namespace: root },
+      ztunnel: { enabled: true, namespace: root },
+    };
+  }
+
+  /** The classic east-west gateway of a sidecar install (15443, AUTO_PASSTHROUGH). */
+  private eastWestGateway(): any {
+    return {
+      name: 'istio-eastwestgateway',
+      enabled: true,
+      label: { ...EW_LABELS, [NETWORK_LABEL]: this.network },
+      k8s: {
+        env: [{ name: 'ISTIO_META_REQUESTED_NETWORK_VIEW', value: this.network }],
+        service: {
+          ...(this.gatewaySourceRanges.length > 0 ? { loadBalancerSourceRanges: [...this.gatewaySourceRanges] } : {}),
+          ports: [
+            { name: 'status-port', port: 15021, targetPort: 15021 },
+            { name: 'tls', port: 15443, targetPort: 15443 },
+          ],
+        },
+      },
     };
   }
 

@@ -21,6 +21,8 @@ export interface MeshFacts {
   readonly protectedNamespaces: string[];
   /** Namespaces declared to have sidecars (`meshedNamespaces`). */
   readonly declaredMeshed: string[];
+  /** Namespaces in the ambient data plane (ztunnel enforces their policies and mTLS). */
+  readonly ambientNamespaces: string[];
 }
 
 /** The chart's Namespace objects' labels, by name. */
@@ -77,7 +79,7 @@ export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
   const isProtected = new Set(facts.protectedNamespaces);
   /** true / false when the chart says whether the namespace has sidecars; undefined when it cannot tell. */
   const hasSidecars = (ns: string): boolean | undefined => {
-    if (facts.declaredMeshed.includes(ns)) return true;
+    if (facts.declaredMeshed.includes(ns) || facts.ambientNamespaces.includes(ns)) return true;
     const l = labels.get(ns);
     if (l === undefined) return undefined;
     return l[INJECTION_LABEL] !== undefined ? l[INJECTION_LABEL] === 'enabled' : l[REVISION_LABEL] !== undefined;

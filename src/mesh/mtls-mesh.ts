@@ -1,7 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { renderFlowAuthorization } from './flow-authorization';
+import { AmbientPlan } from './ambient';
+import { renderFlowAuthorization, sourceOf } from './flow-authorization';
 import { trustDomains } from './internal';
 import { MeshAuthorization } from './mesh-authorization';
 import { MeshCluster } from './mesh-cluster';
@@ -10,7 +11,10 @@ import { MtlsMode } from './mtls-mode';
 import { MtlsPolicy, PortMtls } from './mtls-policy';
 import { MTLS_MESH_PROPS, PROTECT_NAMESPACE_OPTIONS, WORKLOAD_MTLS_OPTIONS } from './props-specs';
 import { UnknownIdentity } from './unknown-identity';
+import { DATAPLANE_MODE_LABEL } from '../core/ambient';
+import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
+import { setMeshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { toKubeName } from '../core/strings';
@@ -125,6 +129,27 @@ export interface ProtectNamespaceOptions {
    * @default - the mesh's `allowIstiod` (true)
    */
   readonly allowIstiod?: boolean;
+
+  /**
+   * The data plane of the namespace's pods, for a namespace this chart does not label (a
+   * `ZeroTrustNamespace` with `dataPlane` or a Namespace labelled `istio.io/dataplane-mode: ambient`
+   * is found in the chart). In an ambient namespace the policies of flows without HTTP rules are
+   * enforced by ztunnel (L4), flows with HTTP rules go through a waypoint, and no flow to istiod
+   * is declared (ztunnel fetches the certificates).
+   *
+   * @default - as the chart labels the namespace, else DataPlane.SIDECAR
+   */
+  readonly dataPlane?: DataPlane;
+
+  /**
+   * In an ambient namespace, create the waypoint (Gateway `waypoint`, class `istio-waypoint`) that
+   * enforces the HTTP rules of the flows into it, and label the Services of those flows
+   * `istio.io/use-waypoint: waypoint`. False: an HTTP rule into the namespace is a synthesis
+   * error (ztunnel cannot enforce it).
+   *
+   * @default true
+   */
+  readonly waypoint?: boolean;
 }
 
 /**
@@ -161,6 +186,14 @@ export interface WorkloadMtlsOptions {
  * policies to be enforced; AuthorizationPolicy ports are container (target) ports. Every
  * namespace with sidecars (labelled for injection in the chart, listed in `meshedNamespaces`, or
  * protected) gets the flow to istiod (TCP 15012), declared at synthesis.
+ *
+ * Ambient namespaces (Istio 1.30; `ZeroTrustNamespace` `dataPlane: DataPlane.AMBIENT`, or
+ * `protectNamespace(ns, { dataPlane })`): the flows' policies without HTTP rules are enforced by
+ * ztunnel; every flow with an ambient end between meshed pods also admits HBONE (TCP 15008) in the
+ * NetworkPolicies; flows with HTTP rules from ambient callers go through a waypoint (Gateway
+ * `waypoint`, class `istio-waypoint`) with `targetRefs` AuthorizationPolicies on the destination's
+ * Services, which are labelled `istio.io/use-waypoint`. An HTTP rule no waypoint would enforce
+ * fails synthesis. Ambient namespaces get no flow to istiod.
  */
 export class MtlsMesh extends Construct {
   /** The trust domain. */
@@ -183,6 +216,12 @@ export class MtlsMesh extends Construct {
   private readonly allowIstiod: boolean;
   /** Namespaces whose istiod flow was declined (`protectNamespace(ns, { allowIstiod: false })`). */
   private readonly noIstiodNs = new Set<string>();
+  /** Namespaces declared ambient or sidecar with `protectNamespace(ns, { dataPlane })`. */
+  private readonly declaredPlane = new Map<string, DataPlane>();
+  /** Protected namespaces whose istiod flow was asked for (`allowIstiod`, the mesh's or the namespace's). */
+  private readonly istiodNs = new Set<string>();
+  private readonly noWaypointNs = new Set<string>();
+  private ambientPlan?: AmbientPlan;
 
   /**
    * @param scope parent (inside a cdk8s Chart: one chart = one cluster)
@@ -236,6 +275,8 @@ export class MtlsMesh extends Construct {
     });
     Flows.of(this).addRenderer({ renderFlows: (flows) => this.renderAuthorization(flows) });
     Flows.of(this).addContributor({ contributeFlows: (flows) => this.contributeIstiodFlows(flows) });
+    setMeshPresent(Chart.of(this));
+    Flows.of(this)._addLateContributor({ contributeFlows: (flows) => this.contributeAmbientFlows(flows) });
     // --- what the mesh makes of the chart (issue 18): consistency with MeshCluster, flow checks ---
     this.node.addValidation({
       validate: () => [...this.clusterMismatches(), ...meshFlowErrors(this, {
@@ -244,6 +285,7 @@ export class MtlsMesh extends Construct {
         rootNamespace: this.rootNamespace,
         protectedNamespaces: this.protectedNamespaces,
         declaredMeshed: this.meshedNs,
+        ambientNamespaces: this.ambientNamespaces,
       })],
     });
   }
@@ -260,6 +302,16 @@ export class MtlsMesh extends Construct {
         value: this.trustDomain,
         expected: `the trust domain of the chart's MeshCluster ${cluster.node.path} ("${cluster.mesh.trustDomain}"): istiod signs identities `
           + `in that domain, so every ALLOW principal in "${this.trustDomain}" would never match (trustDomain: istio.trustDomain)`,
+      }).message);
+    }
+    const ambient = this.ambientNamespaces;
+    if (ambient.length > 0 && cluster.dataPlane !== DataPlane.AMBIENT) {
+      out.push(new ValidationError({
+        path: this.node.path,
+        field: 'ambientNamespaces',
+        value: ambient.join(', '),
+        expected: `namespaces the chart's MeshCluster ${cluster.node.path} can serve: it installs the sidecar data plane only (no ztunnel), `
+          + 'so ambient pods would get neither mTLS nor AuthorizationPolicy enforcement. Fix: MeshCluster dataPlane: DataPlane.AMBIENT (sidecar injection keeps working)',
       }).message);
     }
     if (cluster.mesh.rootNamespace !== this.rootNamespace) {
@@ -289,6 +341,7 @@ export class MtlsMesh extends Construct {
     if (namespace === this.rootNamespace) {
       fail(path, 'namespace', namespace, `a namespace other than the Istio root namespace (${this.rootNamespace}): policies there apply mesh-wide`);
     }
+    this.declareDataPlane(namespace, options);
     const existing = this.protectedNs.get(namespace);
     if (existing !== undefined && options.mode === undefined) {
       return existing;
@@ -306,11 +359,55 @@ export class MtlsMesh extends Construct {
     });
     this.protectedNs.set(namespace, authz);
     if (options.allowIstiod ?? this.allowIstiod) {
-      this.allowIstiodFrom(namespace);
+      // declared at synthesis for the namespaces with sidecars (contributeIstiodFlows): an ambient
+      // namespace's pods never talk to istiod (ztunnel does)
+      this.istiodNs.add(namespace);
     } else {
       this.noIstiodNs.add(namespace);
     }
     return authz;
+  }
+
+  /** Records the data plane and waypoint options of `protectNamespace`. */
+  private declareDataPlane(namespace: string, options: ProtectNamespaceOptions): void {
+    const path = this.node.path;
+    if (options.dataPlane !== undefined) {
+      if (!Object.values(DataPlane).includes(options.dataPlane)) {
+        fail(path, 'options.dataPlane', options.dataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)');
+      }
+      const before = this.declaredPlane.get(namespace);
+      if (before !== undefined && before !== options.dataPlane) {
+        fail(path, 'options.dataPlane', options.dataPlane, `${before}, as namespace ${namespace} was protected with before (one data plane per namespace)`);
+      }
+      this.declaredPlane.set(namespace, options.dataPlane);
+    }
+    if (options.waypoint === false) {
+      this.noWaypointNs.add(namespace);
+    }
+  }
+
+  /**
+   * The namespaces in the ambient data plane the mesh knows of, sorted: labelled
+   * `istio.io/dataplane-mode: ambient` by a Namespace object of the chart (e.g. a
+   * `ZeroTrustNamespace` with `dataPlane: DataPlane.AMBIENT`), or protected with
+   * `dataPlane: DataPlane.AMBIENT`.
+   */
+  public get ambientNamespaces(): string[] {
+    const names = new Set<string>();
+    for (const [ns, plane] of this.declaredPlane) {
+      if (plane === DataPlane.AMBIENT) names.add(ns);
+    }
+    for (const o of Chart.of(this).node.findAll()) {
+      if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined && o.metadata.getLabel(DATAPLANE_MODE_LABEL) === 'ambient') {
+        const declared = this.declaredPlane.get(o.metadata.name);
+        if (declared === DataPlane.SIDECAR) {
+          fail(this.node.path, 'protectNamespace.options.dataPlane', declared,
+            `the data plane the chart gives namespace ${o.metadata.name}: its Namespace ${o.node.path} is labelled istio.io/dataplane-mode: ambient`);
+        }
+        names.add(o.metadata.name);
+      }
+    }
+    return Array.from(names).sort();
   }
 
   /**
@@ -326,7 +423,8 @@ export class MtlsMesh extends Construct {
       }
     }
     names.delete(this.rootNamespace);
-    return Array.from(names).sort();
+    const ambient = new Set(this.ambientNamespaces);
+    return Array.from(names).filter((n) => !ambient.has(n)).sort();
   }
 
   /**
@@ -336,15 +434,15 @@ export class MtlsMesh extends Construct {
    * @param flows the chart's flows
    */
   private contributeIstiodFlows(flows: Flows): void {
-    if (!this.allowIstiod) {
-      return;
-    }
-    for (const ns of this.meshedNamespaces) {
+    const sidecar = this.meshedNamespaces;
+    const wanted = this.allowIstiod ? sidecar : sidecar.filter((ns) => this.istiodNs.has(ns));
+    for (const ns of wanted) {
       if (!this.noIstiodNs.has(ns)) {
         this.allowIstiodFrom(ns, flows);
       }
     }
   }
+
 
   /**
    * Sets the namespace-wide mTLS mode (PeerAuthentication `default` in the namespace).
@@ -407,7 +505,31 @@ export class MtlsMesh extends Construct {
    * @param flows the chart's flows
    */
   private renderAuthorization(flows: Flows): void {
-    renderFlowAuthorization(this.node.path, flows, this.protectedNs, this.trustDomains, this.unknownIdentity);
+    const plan = this.ambientPlan;
+    if (plan !== undefined) {
+      plan.renderWaypoints(flows, (ns) => this.protectedNs.has(ns),
+        (f) => sourceOf(this.node.path, f, this.trustDomains, this.unknownIdentity));
+    }
+    renderFlowAuthorization(this.node.path, flows, this.protectedNs, this.trustDomains, this.unknownIdentity,
+      plan === undefined ? undefined : (f) => plan.viaWaypoint(f));
+  }
+
+  /**
+   * Declares the HBONE hops (TCP 15008) of the flows with an ambient end, and the waypoints' flows
+   * (called by `Flows` at synthesis, after every other contributor).
+   */
+  private contributeAmbientFlows(flows: Flows): void {
+    const ambient = this.ambientNamespaces;
+    if (ambient.length === 0) return;
+    const plan = new AmbientPlan(this, {
+      path: this.node.path,
+      ambient: new Set(ambient),
+      sidecar: new Set(this.meshedNamespaces),
+      noWaypoint: this.noWaypointNs,
+      istiod: Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
+    });
+    plan.contribute(flows);
+    this.ambientPlan = plan;
   }
 }
 

@@ -7,6 +7,7 @@ import { IstioMultiCluster, OutboundTrafficPolicy } from './istio-multi-cluster'
 import { MeshSource } from './mesh-source';
 import { MtlsMode } from './mtls-mode';
 import { UnknownIdentity } from './unknown-identity';
+import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { ENFORCEMENT_EXPECTED, PropsSpec, t } from '../core/props-check';
@@ -71,6 +72,8 @@ export const MTLS_MESH_PROPS: PropsSpec = {
 export const PROTECT_NAMESPACE_OPTIONS: PropsSpec = {
   mode: t.enumOf('MtlsMode', () => MtlsMode, 'an mTLS mode, one of STRICT, PERMISSIVE, DISABLE, UNSET'),
   allowIstiod: t.bool(),
+  dataPlane: t.enumOf('DataPlane', () => DataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)'),
+  waypoint: t.bool(),
 };
 
 /** {@link WorkloadMtlsOptions} (mesh/mtls-mesh.ts). */
@@ -90,6 +93,7 @@ export const MESH_CLUSTER_PROPS: PropsSpec = {
   revision: t.str(),
   istioCni: t.bool(),
   gatewaySourceRanges: t.arrayOf(t.str()),
+  dataPlane: t.enumOf('DataPlane', () => DataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)'),
 };
 
 /** {@link EastWestGatewayFlowOptions} (mesh/mesh-cluster.ts). */

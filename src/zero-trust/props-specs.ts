@@ -6,6 +6,7 @@ import { DefaultDenyMechanism, GuardrailAction } from './admission-guardrails';
 import { GuardrailException } from './guardrail-exception';
 import { NetworkPolicyApiVersion } from './policy-tier';
 import { PodSecurityLevel } from './zero-trust-namespace';
+import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { ENFORCEMENT_EXPECTED, PropsSpec, t } from '../core/props-check';
@@ -52,6 +53,7 @@ export const ZERO_TRUST_NAMESPACE_PROPS: PropsSpec = {
   kubeApiServerCidrs: t.arrayOf(t.str()),
   kubeApiServerPorts: t.arrayOf(t.instanceOf('Port', () => Port)),
   istioInjection: t.bool(),
+  dataPlane: t.enumOf('DataPlane', () => DataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)'),
   quota: t.struct('NamespaceQuota', () => NAMESPACE_QUOTA),
   limits: t.struct('NamespaceLimits', () => NAMESPACE_LIMITS),
   hardenWorkloads: t.bool(),

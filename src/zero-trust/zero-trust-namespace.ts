@@ -8,15 +8,55 @@ import { HardeningOptions } from './hardening-options';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { podPaths, podSecurityViolations } from './pod-security';
 import { HARDENING_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
+import { DATAPLANE_MODE_LABEL, KUBELET_PROBE_SNAT_CIDR } from '../core/ambient';
 import { Cidr } from '../core/cidr';
+import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
-import { istioCniOf } from '../core/mesh-install';
+import { ambientInstallOf, istioCniOf, meshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkArgs, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
-import { DnsPeerOptions, Flow, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
+import { DnsPeerOptions, Flow, FlowLayers, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
+
+/** The TCP ports the kubelet probes of a pod connect to (httpGet, tcpSocket, grpc), numbered or named. */
+function probePorts(pod: any): Port[] {
+  const out: Port[] = [];
+  for (const c of [...(pod?.spec?.containers ?? []), ...(pod?.spec?.initContainers ?? [])]) {
+    for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+      const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port ?? probe?.grpc?.port;
+      if (typeof port === 'number') out.push(Port.tcp(port));
+      else if (typeof port === 'string' && /^[0-9]+$/.test(port)) out.push(Port.tcp(Number(port)));
+      else if (typeof port === 'string') out.push(Port.named(port));
+    }
+  }
+  return out;
+}
+
+/** The checked data plane of a namespace (ambient excludes injection and the labels it sets itself). */
+function checkDataPlane(path: string, props: ZeroTrustNamespaceProps): DataPlane {
+  const dataPlane = props.dataPlane ?? DataPlane.SIDECAR;
+  if (!Object.values(DataPlane).includes(dataPlane)) {
+    fail(path, 'dataPlane', dataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)');
+  }
+  if (props.labels !== undefined && DATAPLANE_MODE_LABEL in props.labels) {
+    fail(path, `labels[${JSON.stringify(DATAPLANE_MODE_LABEL)}]`, props.labels[DATAPLANE_MODE_LABEL],
+      'no such label: set dataPlane: DataPlane.AMBIENT (ZeroTrustNamespace sets the label, and the mesh and NetworkPolicies follow it)');
+  }
+  if (dataPlane !== DataPlane.AMBIENT) return dataPlane;
+  if (props.istioInjection === true) {
+    fail(path, 'istioInjection', true,
+      'false with dataPlane: DataPlane.AMBIENT: a namespace is either injected with sidecars or in the ambient data plane '
+      + '(Istio gives an injected pod its sidecar and ztunnel skips it, so the namespace would not be what it says)');
+  }
+  if (props.labels !== undefined && ('istio-injection' in props.labels || 'istio.io/rev' in props.labels)) {
+    const key = 'istio-injection' in props.labels ? 'istio-injection' : 'istio.io/rev';
+    fail(path, `labels[${JSON.stringify(key)}]`, props.labels[key],
+      'no injection label on an ambient namespace (dataPlane: DataPlane.AMBIENT): injected pods get sidecars and leave the ambient data plane');
+  }
+  return dataPlane;
+}
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
 interface ChartIndex {
@@ -184,6 +224,18 @@ export interface ZeroTrustNamespaceProps {
   readonly istioInjection?: boolean;
 
   /**
+   * The Istio data plane of the namespace's pods. `DataPlane.AMBIENT` labels the namespace
+   * `istio.io/dataplane-mode: ambient` (Istio 1.30 ambient, GA): no sidecar is injected, so Pod
+   * Security stays as set (restricted by default); the NetworkPolicies admit the HBONE tunnel
+   * (TCP 15008) from meshed callers (declared by `MtlsMesh`) and the kubelet probes, which ambient
+   * SNATs to 169.254.7.127, on each workload's probe ports. Refused together with
+   * `istioInjection`, and when the chart's `MeshCluster` installs Istio without ztunnel.
+   *
+   * @default DataPlane.SIDECAR (sidecars if `istioInjection`)
+   */
+  readonly dataPlane?: DataPlane;
+
+  /**
    * ResourceQuota of the namespace.
    *
    * @default - the NamespaceQuota defaults
@@ -263,6 +315,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   /** True if egress outside the cluster is refused. */
   public readonly internalOnly: boolean;
 
+  /** The Istio data plane of the namespace's pods. */
+  public readonly dataPlane: DataPlane;
+
   private readonly hardening = new Map<kplus.AbstractPod, HardeningOptions>();
   private hardened = false;
   private readonly props: ZeroTrustNamespaceProps;
@@ -294,6 +349,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     if (props.enforcement !== undefined && !Object.values(EnforcementMode).includes(props.enforcement)) {
       fail(path, 'enforcement', props.enforcement, 'EnforcementMode.ENFORCE (Enforce) or EnforcementMode.AUDIT (Audit)');
     }
+    const dataPlane = checkDataPlane(path, props);
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     if (!Object.values(PodSecurityLevel).includes(level)) {
       fail(path, 'podSecurity', level, 'one of privileged, baseline, restricted');
@@ -372,6 +428,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     this.name = props.name;
     this.podSecurity = level;
     this.internalOnly = props.internalOnly ?? false;
+    this.dataPlane = dataPlane;
     this.props = props;
 
     const labels: { [key: string]: string } = { ...(props.labels ?? {}) };
@@ -381,6 +438,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
     if (props.istioInjection) {
       labels['istio-injection'] = 'enabled';
+    }
+    if (dataPlane === DataPlane.AMBIENT) {
+      labels[DATAPLANE_MODE_LABEL] = 'ambient';
     }
     labels[ZeroTrustNamespace.MANAGED_LABEL] = 'true';
     this.namespaceObject = new kplus.Namespace(this, 'Namespace', {
@@ -413,6 +473,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
     flows.manageNamespace(this.name);
     flows.addRenderer({ renderFlows: (f) => this.renderLate(f) });
+    if (dataPlane === DataPlane.AMBIENT) {
+      flows.addContributor({ contributeFlows: (f) => this.allowKubeletProbes(f) });
+    }
     chartNamespaces(flows).namespaces.push(this);
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
     flows.allow(this, dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
@@ -556,6 +619,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     for (const ns of chartNamespaces(flows).namespaces) {
       ns.applyHardening(flows);
     }
+    this.checkAmbient();
     this.checkPodSecurity(index);
     if (!(this.props.allowLoadBalancers ?? false)) {
       for (const s of index.services.get(this.name) ?? []) {
@@ -587,6 +651,22 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
         sa = account.name;
       }
       hardenWorkload(w, sa, this.hardening.get(w) ?? {});
+    }
+  }
+
+  /** An ambient namespace needs ztunnel on the cluster and the mesh's HBONE flows. */
+  private checkAmbient(): void {
+    if (this.dataPlane === DataPlane.AMBIENT && ambientInstallOf(Chart.of(this)) === false) {
+      fail(this.node.path, 'dataPlane', DataPlane.AMBIENT,
+        'a data plane the chart\'s Istio install runs: its MeshCluster installs the sidecar data plane only (no ztunnel), so pods labelled '
+        + 'istio.io/dataplane-mode: ambient would have no mTLS and no AuthorizationPolicy enforcement. Fix: MeshCluster dataPlane: DataPlane.AMBIENT, '
+        + 'or istioInjection: true on this namespace');
+    }
+    if (this.dataPlane === DataPlane.AMBIENT && !meshPresent(Chart.of(this))) {
+      fail(this.node.path, 'dataPlane', DataPlane.AMBIENT,
+        'an ambient namespace in a chart with an MtlsMesh: between ambient pods traffic arrives as HBONE on TCP 15008, which the '
+        + 'MtlsMesh adds to the NetworkPolicies of the flows (and ztunnel enforces its AuthorizationPolicies); without it these '
+        + 'NetworkPolicies admit only the application ports and every meshed connection is dropped. Fix: new MtlsMesh(chart, \'mesh\')');
     }
   }
 
@@ -625,6 +705,28 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
           + `(Pod Security "${this.podSecurity}", "${iv.level}" check) would be rejected. Fix the workload, or opt it out of injection `
           + '(label sidecar.istio.io/inject: "false")');
       }
+    }
+  }
+
+  /**
+   * Ambient's CNI SNATs the kubelet's probes of ambient pods to 169.254.7.127 (ztunnel lets them
+   * through without mTLS): the NetworkPolicies must admit that address on each workload's probe
+   * ports, or every probe times out and the pods never become ready.
+   */
+  private allowKubeletProbes(flows: Flows): void {
+    const kubelet = Peer.cidr(KUBELET_PROBE_SNAT_CIDR, { name: 'kubelet-probes' });
+    const chart = Chart.of(this);
+    const objects = chart.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.metadata.namespace === this.name && podPaths(c.kind) !== undefined)
+      .sort((a, b) => (a.node.path < b.node.path ? -1 : 1));
+    for (const o of objects) {
+      const pod = podOf(o.toJson());
+      const ports = probePorts(pod);
+      const labels = pod?.metadata?.labels ?? {};
+      if (ports.length === 0 || Object.keys(labels).length === 0) continue;
+      flows.allow(kubelet, Peer.pods(labels, { namespace: this.name, name: o.name }), {
+        ports, layers: FlowLayers.NETWORK_ONLY, description: 'kubelet probes (SNAT to 169.254.7.127 in ambient)',
+      });
     }
   }
 

@@ -1,0 +1,123 @@
+/**
+ * Istio ambient as the analyzer sees it (internal; Istio 1.30):
+ *
+ * - a pod is ambient when its namespace (or the pod) is labelled `istio.io/dataplane-mode: ambient`
+ *   and it has no sidecar (a pod label `none` opts out);
+ * - between two meshed pods with an ambient end, TCP travels as HBONE to the destination pod's port
+ *   15008: the NetworkPolicies must admit TCP 15008 on the pair (then any TCP port passes them, and
+ *   ztunnel's AuthorizationPolicies decide), the application port alone carries nothing;
+ * - an ambient caller of a Service labelled `istio.io/use-waypoint` (or in a namespace so labelled)
+ *   goes through that waypoint: caller -> waypoint:15008 -> destination:15008; the waypoint
+ *   enforces the policies with `targetRefs` to the Service (caller identity, L7), the destination's
+ *   ztunnel the selector policies with the waypoint's identity.
+ *
+ * The waypoint's pods are not in the manifests: they are modelled from the Gateway of class
+ * `istio-waypoint` as Istio 1.30's waypoint template deploys them.
+ */
+import { ConnSet } from './conn-set';
+import { ParsedResources, PodInfo } from './model';
+
+const MODE_LABEL = 'istio.io/dataplane-mode';
+const USE_WAYPOINT = 'istio.io/use-waypoint';
+const WAYPOINT_CLASS = 'istio-waypoint';
+/** The controller label istiod puts on the waypoints it deploys. */
+export const WAYPOINT_CONTROLLER = 'istio.io-mesh-controller';
+const HBONE = ConnSet.of('TCP', 15008);
+
+/** The pod Istio deploys for a Gateway of class `istio-waypoint` (Deployment and service account `<name>`), or undefined. */
+export function waypointPod(o: any): PodInfo | undefined {
+  const name = o?.metadata?.name;
+  if (o?.kind !== 'Gateway' || !String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/')) return undefined;
+  if (o.spec?.gatewayClassName !== WAYPOINT_CLASS || typeof name !== 'string') return undefined;
+  return {
+    ns: o.metadata.namespace ?? 'default',
+    name,
+    labels: {
+      'gateway.istio.io/managed': WAYPOINT_CONTROLLER,
+      'gateway.networking.k8s.io/gateway-class-name': WAYPOINT_CLASS,
+      'gateway.networking.k8s.io/gateway-name': name,
+      [MODE_LABEL]: 'none',
+      'sidecar.istio.io/inject': 'false',
+    },
+    ports: [{ port: 15008, protocol: 'TCP' }, { port: 15021, protocol: 'TCP' }],
+    serviceAccount: name,
+    ownerKind: 'Deployment',
+    ownerName: name,
+    annotations: {},
+    hostNetwork: false,
+  };
+}
+
+/** The ambient data plane of a set of manifests. */
+export class AmbientModel {
+  /** The L4 result of a HBONE pair: its TCP is only what the tunnel port (15008) lets through. */
+  public static tunnel(l4: ConnSet): ConnSet {
+    const other = l4.subtract(ConnSet.of('TCP'));
+    return HBONE.intersect(l4).isEmpty ? other : other.union(ConnSet.of('TCP'));
+  }
+
+  constructor(private readonly res: ParsedResources) {}
+
+  /** True if the pod gets a sidecar (injection labels of the pod or its namespace): sidecars take precedence over ambient. */
+  private sidecar(pod: PodInfo): boolean {
+    const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
+    if (inject === 'false') return false;
+    if (inject === 'true' || pod.annotations['sidecar.istio.io/status'] !== undefined) return true;
+    const ns = this.res.namespaces.get(pod.ns) ?? {};
+    return ns['istio-injection'] === 'enabled' || (ns['istio-injection'] === undefined && ns['istio.io/rev'] !== undefined);
+  }
+
+  /** True if ztunnel carries the pod's traffic. */
+  public isAmbient(pod: PodInfo): boolean {
+    if (pod.hostNetwork || pod.labels['gateway.istio.io/managed'] !== undefined) return false;
+    const own = pod.labels[MODE_LABEL];
+    if (own === 'none') return false;
+    const ns = this.res.namespaces.get(pod.ns) ?? {};
+    if (own !== 'ambient' && ns[MODE_LABEL] !== 'ambient') return false;
+    return !this.sidecar(pod);
+  }
+
+  /** True if the pair talks HBONE: both ends meshed, one of them ambient. */
+  public hbone(src: PodInfo, dst: PodInfo, inMesh: (p: PodInfo) => boolean): boolean {
+    return inMesh(src) && inMesh(dst) && (this.isAmbient(src) || this.isAmbient(dst));
+  }
+
+  /** The waypoint an ambient caller's traffic to `dst` goes through (Service or namespace `istio.io/use-waypoint`), or undefined. */
+  public waypointFor(src: PodInfo, dst: PodInfo): { pod: PodInfo; services: string[] } | undefined {
+    if (!this.isAmbient(src) || !this.isAmbient(dst)) return undefined;
+    const services = this.servicesOf(dst);
+    const nsWaypoint = (this.res.namespaces.get(dst.ns) ?? {})[USE_WAYPOINT];
+    const svc = services.find((s) => s.metadata?.labels?.[USE_WAYPOINT] !== undefined);
+    const name = svc?.metadata?.labels?.[USE_WAYPOINT] ?? (services.length > 0 ? nsWaypoint : undefined);
+    if (name === undefined || name === 'none') return undefined;
+    const pod = this.res.pods.find((p) => p.ns === dst.ns && p.labels['gateway.istio.io/managed'] === WAYPOINT_CONTROLLER && p.name === name);
+    if (pod === undefined) return undefined;
+    return { pod, services: services.map((s) => s.metadata?.name).filter((n) => typeof n === 'string').sort() };
+  }
+
+  /** The AuthorizationPolicies the waypoint enforces for `dst`: `targetRefs` to a Service that selects it, or to the waypoint Gateway. */
+  public waypointPolicies(dst: PodInfo, waypoint: PodInfo, services: string[]): any[] {
+    return this.res.authorizationPolicies.filter((p) => (p.metadata?.namespace ?? 'default') === dst.ns && refsOf(p).some((r) =>
+      (r.kind === 'Service' && services.includes(r.name)) || (r.kind === 'Gateway' && r.name === waypoint.name)));
+  }
+
+  private servicesOf(dst: PodInfo): any[] {
+    return this.res.services.filter((svc) => {
+      if ((svc.metadata?.namespace ?? 'default') !== dst.ns) return false;
+      const sel = svc.spec?.selector;
+      return !!sel && Object.keys(sel).length > 0 && Object.keys(sel).every((k) => dst.labels[k] === String(sel[k]));
+    });
+  }
+}
+
+/** The explanation line of a HBONE pair. */
+export function hboneNote(tunnelled: ConnSet, src: string, dst: string): string {
+  return `ambient: ${src} -> ${dst} is HBONE: NetworkPolicy must admit TCP 15008 on the pair (${tunnelled.intersect(ConnSet.of('TCP')).isEmpty
+    ? 'it does not: no TCP passes, whatever the application ports' : 'it does: every TCP port passes it, ztunnel decides'})`;
+}
+
+/** The `targetRefs` (and the older `targetRef`) of a policy. */
+export function refsOf(p: any): Array<{ kind: string; name: string }> {
+  const refs = [...(p?.spec?.targetRefs ?? []), ...(p?.spec?.targetRef ? [p.spec.targetRef] : [])];
+  return refs.filter((r: any) => r && typeof r.kind === 'string' && typeof r.name === 'string');
+}

@@ -1,0 +1,129 @@
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { DataPlane, MtlsMesh, Peer, Port, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
+import { validateManifests } from '../util';
+
+const ns = (name: string, labels: { [k: string]: string } = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+const AMBIENT = { 'istio.io/dataplane-mode': 'ambient' };
+const deploy = (namespace: string, name: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { serviceAccountName: name, containers: [{ name: 'c', image: name, ports: [{ containerPort: 8080 }] }] } },
+  },
+});
+const ingressTo = (ports: number[]) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name: 'server', namespace: 'b' },
+  spec: {
+    podSelector: { matchLabels: { app: 'server' } },
+    policyTypes: ['Ingress'],
+    ingress: [{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'a' } }, podSelector: { matchLabels: { app: 'client' } } }],
+      ports: ports.map((port) => ({ protocol: 'TCP', port })),
+    }],
+  },
+});
+const base = (bLabels = AMBIENT) => [ns('a', AMBIENT), ns('b', bLabels), deploy('a', 'client'), deploy('a', 'other'), deploy('b', 'server')];
+const CLIENT = 'a/client[Deployment]';
+const SERVER = 'b/server[Deployment]';
+
+describe('analyzer: Istio ambient', () => {
+  test('ambient -> ambient travels as HBONE: NetworkPolicy must admit 15008, the application port alone carries nothing', () => {
+    // Istio is active (a PeerAuthentication): the pair is HBONE
+    const active = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } };
+    expect(ReachabilityAnalyzer.fromObjects([...base(), ingressTo([8080]), active]).isAllowed(CLIENT, SERVER, '8080')).toBe(false);
+    const hbone = ReachabilityAnalyzer.fromObjects([...base(), ingressTo([15008]), active]);
+    expect(hbone.isAllowed(CLIENT, SERVER, '8080')).toBe(true);
+    expect(hbone.explain(CLIENT, SERVER).reasons.join('\n')).toMatch(/HBONE: NetworkPolicy must admit TCP 15008.*it does/);
+    // the same policy between two sidecar namespaces: the application port is what counts
+    const sidecars = ReachabilityAnalyzer.fromObjects([ns('a', { 'istio-injection': 'enabled' }), ns('b', { 'istio-injection': 'enabled' }),
+      deploy('a', 'client'), deploy('b', 'server'), ingressTo([8080]), active]);
+    expect(sidecars.isAllowed(CLIENT, SERVER, '8080')).toBe(true);
+  });
+
+  test('through a waypoint: the targetRefs policy decides with the caller identity and L7, ztunnel sees the waypoint', () => {
+    const waypoint = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'waypoint', namespace: 'b' },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    };
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'server', namespace: 'b', labels: { 'istio.io/use-waypoint': 'waypoint' } },
+      spec: { selector: { app: 'server' }, ports: [{ port: 80, targetPort: 8080 }] },
+    };
+    const l7 = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l7', namespace: 'b' },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: 'server' }],
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/a/sa/client'] } }], to: [{ operation: { methods: ['GET'] } }] }],
+      },
+    };
+    const ztunnel = (principal: string) => ({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l4', namespace: 'b' },
+      spec: { selector: { matchLabels: { app: 'server' } }, rules: [{ from: [{ source: { principals: [principal] } }], to: [{ operation: { ports: ['8080'] } }] }] },
+    });
+    const objs = [...base(), waypoint, svc, l7];
+    const ok = ReachabilityAnalyzer.fromObjects([...objs, ztunnel('cluster.local/ns/b/sa/waypoint')]);
+    expect(ok.isAllowed(CLIENT, SERVER, '8080')).toBe(true);
+    expect(ok.connections().find((c) => c.src === CLIENT && c.dst === SERVER)!.l7.join(' ')).toMatch(/GET/);
+    expect(ok.isAllowed('a/other[Deployment]', SERVER, '8080')).toBe(false);
+    expect(ok.isAllowed(CLIENT, SERVER, '9090')).toBe(false);
+    // a ztunnel policy that admits the caller but not the waypoint: the waypoint's hop is refused
+    const callerOnly = ReachabilityAnalyzer.fromObjects([...objs, ztunnel('cluster.local/ns/a/sa/client')]);
+    expect(callerOnly.isAllowed(CLIENT, SERVER, '8080')).toBe(false);
+    expect(callerOnly.explain(CLIENT, SERVER).reasons.join('\n')).toMatch(/waypoint b\/waypoint/);
+  });
+
+  test('the same declarations allow the same flows in the sidecar and the ambient data plane (library output)', () => {
+    const build = (dataPlane: DataPlane) => {
+      const chart = new Chart(new App(), 'c');
+      const side = dataPlane === DataPlane.SIDECAR;
+      for (const n of ['shop', 'pay']) new ZeroTrustNamespace(chart, n, { name: n, dataPlane, istioInjection: side });
+      const sa = (n: string, name: string) => new kplus.ServiceAccount(chart, `${n}-${name}`, { metadata: { name, namespace: n } });
+      const dep = (n: string, name: string) => new kplus.Deployment(chart, name, {
+        metadata: { namespace: n, name }, serviceAccount: sa(n, name), containers: [{ image: name, portNumber: 8080 }],
+      });
+      const frontend = dep('shop', 'frontend');
+      const other = dep('shop', 'other');
+      const payment = dep('pay', 'payment');
+      const ledger = dep('pay', 'ledger');
+      payment.exposeViaService({ name: 'payment', ports: [{ port: 80, targetPort: 8080 }] });
+      ledger.exposeViaService({ name: 'ledger', ports: [{ port: 80, targetPort: 8080 }] });
+      const mesh = new MtlsMesh(chart, 'mesh');
+      mesh.protectNamespace('pay');
+      mesh.protectNamespace('shop');
+      mesh.allow(Peer.workload(frontend), Peer.workload(payment), { ports: [Port.tcp(8080)], http: { methods: ['POST'], paths: ['/pay'] } });
+      mesh.allow(Peer.workload(payment), Peer.workload(ledger), { ports: [Port.tcp(8080)] });
+      expect(other).toBeDefined();
+      const objs = Testing.synth(chart);
+      validateManifests(objs);
+      return ReachabilityAnalyzer.fromObjects(objs);
+    };
+    const sidecar = build(DataPlane.SIDECAR);
+    const ambient = build(DataPlane.AMBIENT);
+    const apps = (a: ReachabilityAnalyzer) => a.connections()
+      .filter((c) => /^(shop|pay)\/(frontend|other|payment|ledger)\[/.test(c.src) && /^(shop|pay)\/(frontend|other|payment|ledger)\[/.test(c.dst))
+      .map((c) => `${c.src} -> ${c.dst}: ${c.l7.length > 0 ? 'L7' : 'L4'}`).sort();
+    expect(apps(ambient)).toEqual(apps(sidecar));
+    expect(apps(ambient)).toEqual([
+      'pay/payment[Deployment] -> pay/ledger[Deployment]: L4',
+      'shop/frontend[Deployment] -> pay/payment[Deployment]: L7',
+    ]);
+    for (const a of [sidecar, ambient]) {
+      expect(a.isAllowed('shop/frontend[Deployment]', 'pay/payment[Deployment]', '8080')).toBe(true);
+      expect(a.isAllowed('shop/other[Deployment]', 'pay/payment[Deployment]', '8080')).toBe(false);
+      expect(a.isAllowed('shop/frontend[Deployment]', 'pay/ledger[Deployment]', '8080')).toBe(false);
+    }
+  });
+});

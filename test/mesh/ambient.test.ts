@@ -1,0 +1,240 @@
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { DataPlane, HttpMatch, IstioMultiCluster, MeshCluster, MtlsMesh, Peer, Port, ZeroTrustNamespace } from '../../src';
+import { errorOf, expectValid, synthAndValidate } from '../util';
+import { isAllowed } from './authz-eval';
+import { NetpolEvaluator } from '../zero-trust/netpol-eval';
+
+const FRONTEND = 'cluster.local/ns/shop/sa/frontend';
+const LEGACY = 'cluster.local/ns/legacy/sa/legacy-client';
+const WAYPOINT = 'cluster.local/ns/pay/sa/waypoint';
+
+interface Options {
+  readonly service?: boolean;
+  readonly waypoint?: boolean;
+}
+
+function shop(opts: Options = {}) {
+  const app = new App();
+  const chart = new Chart(app, 'c');
+  new ZeroTrustNamespace(chart, 'shop', { name: 'shop', dataPlane: DataPlane.AMBIENT });
+  new ZeroTrustNamespace(chart, 'pay', { name: 'pay', dataPlane: DataPlane.AMBIENT });
+  new ZeroTrustNamespace(chart, 'legacy', { name: 'legacy', istioInjection: true });
+  const sa = (ns: string, name: string) => new kplus.ServiceAccount(chart, `${ns}-${name}-sa`, { metadata: { name, namespace: ns } });
+  const frontend = new kplus.Deployment(chart, 'frontend', {
+    metadata: { namespace: 'shop' }, serviceAccount: sa('shop', 'frontend'), containers: [{ image: 'frontend', portNumber: 8080 }],
+  });
+  const other = new kplus.Deployment(chart, 'other', {
+    metadata: { namespace: 'shop' }, serviceAccount: sa('shop', 'other'), containers: [{ image: 'other', portNumber: 8080 }],
+  });
+  const legacy = new kplus.Deployment(chart, 'legacy-client', {
+    metadata: { namespace: 'legacy' }, serviceAccount: sa('legacy', 'legacy-client'), containers: [{ image: 'legacy', portNumber: 8080 }],
+  });
+  const payment = new kplus.Deployment(chart, 'payment', {
+    metadata: { namespace: 'pay' },
+    serviceAccount: sa('pay', 'payment'),
+    containers: [{
+      image: 'payment',
+      portNumber: 8080,
+      readiness: kplus.Probe.fromHttpGet('/ready', { port: 8081 }),
+    }],
+  });
+  if (opts.service ?? true) {
+    payment.exposeViaService({ name: 'payment', ports: [{ port: 80, targetPort: 8080 }] });
+  }
+  const mesh = new MtlsMesh(chart, 'mesh');
+  mesh.protectNamespace('pay', { waypoint: opts.waypoint });
+  mesh.protectNamespace('shop');
+  return { chart, mesh, frontend, other, legacy, payment };
+}
+
+const pod = (ns: string, d: kplus.Deployment) => ({ namespace: ns, labels: d.matchLabels });
+const waypointPod = { namespace: 'pay', labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' } };
+
+function l4(x: ReturnType<typeof shop>, from: kplus.Deployment, http?: HttpMatch) {
+  x.mesh.allow(Peer.workload(from), Peer.workload(x.payment), { ports: [Port.tcp(8080)], http });
+}
+
+describe('ZeroTrustNamespace dataPlane', () => {
+  test('AMBIENT labels the namespace istio.io/dataplane-mode: ambient, no injection, Pod Security stays restricted', () => {
+    const objs = synthAndValidate(shop().chart);
+    const ns = objs.find((o) => o.kind === 'Namespace' && o.metadata.name === 'pay');
+    expect(ns.metadata.labels['istio.io/dataplane-mode']).toBe('ambient');
+    expect(ns.metadata.labels['istio-injection']).toBeUndefined();
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('refused together with istioInjection or an injection label, naming the field and value', () => {
+    const chart = new Chart(new App(), 'c');
+    expect(errorOf(() => new ZeroTrustNamespace(chart, 'a', { name: 'a', dataPlane: DataPlane.AMBIENT, istioInjection: true })).message)
+      .toMatch(/istioInjection.*true.*injected with sidecars or in the ambient data plane/s);
+    expect(errorOf(() => new ZeroTrustNamespace(chart, 'b', { name: 'b', dataPlane: DataPlane.AMBIENT, labels: { 'istio.io/rev': 'canary' } })).message)
+      .toMatch(/labels\["istio.io\/rev"\].*canary/s);
+    expect(errorOf(() => new ZeroTrustNamespace(chart, 'c', { name: 'c', labels: { 'istio.io/dataplane-mode': 'ambient' } })).message)
+      .toMatch(/dataplane-mode.*set dataPlane: DataPlane.AMBIENT/s);
+    expect(errorOf(() => new ZeroTrustNamespace(chart, 'd', { name: 'd', dataPlane: 'ztunnel' as DataPlane })).message)
+      .toMatch(/dataPlane.*ztunnel.*DataPlane.SIDECAR/s);
+  });
+
+  test('refused in a chart without an MtlsMesh (nothing would admit HBONE 15008)', () => {
+    const chart = new Chart(new App(), 'c');
+    new ZeroTrustNamespace(chart, 'a', { name: 'a', dataPlane: DataPlane.AMBIENT });
+    expect(errorOf(() => synthAndValidate(chart)).message).toMatch(/dataPlane.*ambient.*HBONE on TCP 15008.*new MtlsMesh/s);
+  });
+
+  test('kubelet probes, SNAT to 169.254.7.127 in ambient, are admitted on the probe ports only', () => {
+    const x = shop();
+    const np = new NetpolEvaluator(synthAndValidate(x.chart));
+    // readiness on 8081; cdk8s-plus adds a startup probe on the container port (8080)
+    expect(np.allowed({ ip: '169.254.7.127' }, pod('pay', x.payment), 'TCP', 8081)).toBe(true);
+    expect(np.allowed({ ip: '169.254.7.127' }, pod('pay', x.payment), 'TCP', 8080)).toBe(true);
+    expect(np.allowed({ ip: '169.254.7.127' }, pod('pay', x.payment), 'TCP', 9090)).toBe(false);
+    expect(np.allowed({ ip: '169.254.7.128' }, pod('pay', x.payment), 'TCP', 8081)).toBe(false);
+  });
+});
+
+describe('MtlsMesh on ambient: L4 flows', () => {
+  test('ambient -> ambient: NetworkPolicies admit HBONE 15008 and the app port from the caller only; ztunnel ALLOW by identity and port', () => {
+    const x = shop();
+    l4(x, x.frontend);
+    const objs = synthAndValidate(x.chart);
+    const np = new NetpolEvaluator(objs);
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', x.payment), 'TCP', 15008)).toBe(true);
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', x.payment), 'TCP', 8080)).toBe(true);
+    expect(np.allowed(pod('shop', x.other), pod('pay', x.payment), 'TCP', 15008)).toBe(false);
+    const req = { namespace: 'pay', labels: x.payment.matchLabels, port: 8080 };
+    expect(isAllowed(objs, { ...req, principal: FRONTEND, sourceNamespace: 'shop' })).toBe(true);
+    expect(isAllowed(objs, { ...req, principal: FRONTEND, sourceNamespace: 'shop', port: 9090 })).toBe(false);
+    expect(isAllowed(objs, { ...req, principal: 'cluster.local/ns/shop/sa/other', sourceNamespace: 'shop' })).toBe(false);
+    // ztunnel enforces L4 only: no policy of the chart carries HTTP fields or a waypoint
+    const aps = objs.filter((o) => o.kind === 'AuthorizationPolicy');
+    const ops = aps.flatMap((a) => a.spec?.rules ?? []).flatMap((r: any) => r.to ?? []);
+    expect(ops.filter((t: any) => t.operation.methods || t.operation.paths)).toEqual([]);
+    expect(objs.filter((o) => o.kind === 'Gateway')).toEqual([]);
+  });
+
+  test('ambient pods get no flow to istiod (ztunnel fetches their certificates); sidecar namespaces keep theirs', () => {
+    const x = shop();
+    const np = new NetpolEvaluator(synthAndValidate(x.chart));
+    const istiod = { namespace: 'istio-system', labels: { app: 'istiod' } };
+    expect(np.allowed(pod('pay', x.payment), istiod, 'TCP', 15012)).toBe(false);
+    expect(np.allowed(pod('legacy', x.legacy), istiod, 'TCP', 15012)).toBe(true);
+  });
+
+  test('mixed: a sidecar caller reaches an ambient pod over HBONE 15008, authorized by its own identity', () => {
+    const x = shop();
+    l4(x, x.legacy);
+    const objs = synthAndValidate(x.chart);
+    const np = new NetpolEvaluator(objs);
+    expect(np.allowed(pod('legacy', x.legacy), pod('pay', x.payment), 'TCP', 15008)).toBe(true);
+    expect(isAllowed(objs, { namespace: 'pay', labels: x.payment.matchLabels, port: 8080, principal: LEGACY, sourceNamespace: 'legacy' })).toBe(true);
+  });
+
+  test('mixed: an ambient caller reaches a sidecar pod over HBONE 15008 (Istio: sidecar receivers admit 15008)', () => {
+    const x = shop();
+    x.mesh.protectNamespace('legacy');
+    x.mesh.allow(Peer.workload(x.frontend), Peer.workload(x.legacy), { ports: [Port.tcp(8080)] });
+    const np = new NetpolEvaluator(synthAndValidate(x.chart));
+    expect(np.allowed(pod('shop', x.frontend), pod('legacy', x.legacy), 'TCP', 15008)).toBe(true);
+    expect(np.allowed(pod('shop', x.other), pod('legacy', x.legacy), 'TCP', 15008)).toBe(false);
+  });
+});
+
+describe('MtlsMesh on ambient: HTTP rules at the waypoint', () => {
+  test('a waypoint Gateway, the Service enrolled, an L7 policy with targetRefs, and ztunnel allowing only the waypoint', () => {
+    const x = shop();
+    l4(x, x.frontend, { methods: ['POST'], paths: ['/api/pay'] });
+    const objs = synthAndValidate(x.chart);
+    const gw = objs.find((o) => o.kind === 'Gateway');
+    expect(gw.metadata).toMatchObject({ name: 'waypoint', namespace: 'pay' });
+    expect(gw.spec).toEqual({ gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] });
+    const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === 'payment');
+    expect(svc.metadata.labels['istio.io/use-waypoint']).toBe('waypoint');
+    const l7 = objs.find((o) => o.kind === 'AuthorizationPolicy' && o.spec.targetRefs);
+    expect(l7.spec.targetRefs).toEqual([{ group: '', kind: 'Service', name: 'payment' }]);
+    expect(l7.spec.rules).toEqual([{
+      from: [{ source: { principals: [FRONTEND] } }],
+      to: [{ operation: { methods: ['POST'], paths: ['/api/pay'] } }],
+    }]);
+    // the destination's ztunnel sees the waypoint's identity: it, and not the caller, is allowed there
+    const req = { namespace: 'pay', labels: x.payment.matchLabels, port: 8080 };
+    expect(isAllowed(objs.filter((o) => !o.spec?.targetRefs), { ...req, principal: WAYPOINT, sourceNamespace: 'pay' })).toBe(true);
+    expect(isAllowed(objs.filter((o) => !o.spec?.targetRefs), { ...req, principal: FRONTEND, sourceNamespace: 'shop' })).toBe(false);
+    // HBONE: caller -> waypoint -> destination, and the waypoint to istiod; not the caller straight to the pod
+    const np = new NetpolEvaluator(objs);
+    expect(np.allowed(pod('shop', x.frontend), waypointPod, 'TCP', 15008)).toBe(true);
+    expect(np.allowed(waypointPod, pod('pay', x.payment), 'TCP', 15008)).toBe(true);
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', x.payment), 'TCP', 15008)).toBe(false);
+    expect(np.allowed(pod('shop', x.other), waypointPod, 'TCP', 15008)).toBe(false);
+    expect(np.allowed(waypointPod, { namespace: 'istio-system', labels: { app: 'istiod' } }, 'TCP', 15012)).toBe(true);
+  });
+
+  test('an L7 rule with no waypoint to enforce it is a synthesis error, never dropped', () => {
+    const off = shop({ waypoint: false });
+    l4(off, off.frontend, { methods: ['POST'] });
+    expect(errorOf(() => synthAndValidate(off.chart)).message).toMatch(/http.*POST.*no waypoint.*ztunnel enforces L4 only/s);
+
+    const noSvc = shop({ service: false });
+    l4(noSvc, noSvc.frontend, { methods: ['POST'] });
+    expect(errorOf(() => synthAndValidate(noSvc.chart)).message).toMatch(/http.*a destination selected by a Service.*istio.io\/use-waypoint/s);
+
+    const sidecar = shop();
+    l4(sidecar, sidecar.legacy, { methods: ['POST'] });
+    expect(errorOf(() => synthAndValidate(sidecar.chart)).message).toMatch(/http.*an ambient caller.*namespace legacy.*never passes the waypoint/s);
+  });
+
+  test('protectNamespace refuses a second, different data plane for a namespace', () => {
+    const x = shop();
+    x.mesh.protectNamespace('ext', { dataPlane: DataPlane.AMBIENT });
+    expect(errorOf(() => x.mesh.protectNamespace('ext', { dataPlane: DataPlane.SIDECAR })).message).toMatch(/options.dataPlane.*sidecar.*ambient/s);
+    expect(x.mesh.ambientNamespaces).toEqual(['ext', 'pay', 'shop']);
+    expect(x.mesh.meshedNamespaces).toEqual(['legacy']);
+  });
+});
+
+describe('MeshCluster dataPlane: AMBIENT', () => {
+  const install = (chart: Chart, dataPlane?: DataPlane, istioCni?: boolean) => new MeshCluster(chart, 'istio', {
+    mesh: new IstioMultiCluster({ meshId: 'shop' }),
+    clusterName: 'asia',
+    network: 'net-asia',
+    caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+    dataPlane,
+    istioCni,
+  });
+
+  test('IstioOperator: profile ambient, CNI and ztunnel in the root namespace, RuntimeDefault seccomp for waypoints, multi-network ambient; no classic east-west gateway', () => {
+    const x = shop();
+    const cluster = install(x.chart, DataPlane.AMBIENT);
+    l4(x, x.frontend, { methods: ['POST'] });
+    const objs = synthAndValidate(x.chart);
+    const iop = cluster.istioOperator();
+    expectValid([iop]);
+    expect(iop.spec.profile).toBe('ambient');
+    expect(iop.spec.components.cni).toEqual({ enabled: true, namespace: 'istio-system' });
+    expect(iop.spec.components.ztunnel).toEqual({ enabled: true, namespace: 'istio-system' });
+    expect(iop.spec.components.pilot.k8s.env).toContainEqual({ name: 'AMBIENT_ENABLE_MULTI_NETWORK', value: 'true' });
+    expect(iop.spec.components.ingressGateways).toBeUndefined();
+    expect(iop.spec.values.gateways.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(iop.spec.values.global.network).toBe('net-asia');
+    // ztunnel and the CNI agent are privileged DaemonSets in the root namespace
+    const root = objs.find((o) => o.kind === 'Namespace' && o.metadata.name === 'istio-system');
+    expect(root.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(errorOf(() => cluster.allowFromEastWestGateway(Peer.workload(x.payment), { ports: [Port.tcp(8080)] })).message)
+      .toMatch(/allowFromEastWestGateway.*istio-east-west.*beta in Istio 1.30/s);
+  });
+
+  test('the sidecar install keeps its IstioOperator (no profile, classic east-west gateway)', () => {
+    const chart = new Chart(new App(), 'c');
+    const iop = install(chart).istioOperator();
+    expect(iop.spec.profile).toBeUndefined();
+    expect(iop.spec.components.ztunnel).toBeUndefined();
+    expect(iop.spec.components.ingressGateways[0].name).toBe('istio-eastwestgateway');
+  });
+
+  test('ambient without ztunnel or without CNI is refused', () => {
+    const sidecarInstall = shop();
+    install(sidecarInstall.chart);
+    expect(errorOf(() => synthAndValidate(sidecarInstall.chart)).message).toMatch(/dataPlane.*ambient.*installs the sidecar data plane only \(no ztunnel\)/s);
+    expect(errorOf(() => install(new Chart(new App(), 'c'), DataPlane.AMBIENT, false)).message).toMatch(/istioCni.*false.*CNI node agent/s);
+  });
+});

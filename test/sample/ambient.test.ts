@@ -1,0 +1,53 @@
+/**
+ * The sample built with `dataPlane: DataPlane.AMBIENT` (`npm run sample -- --ambient`): every
+ * object valid, and the same declarations give the same allowed flows between the shop's
+ * workloads as the sidecar build (the S14 cross-network flow aside: ambient's east-west gateway is
+ * not synthesized yet).
+ */
+import { App } from 'cdk8s';
+import { APP_NAMESPACES, buildEcommerce, CLUSTERS } from '../../sample/ecommerce';
+import { ANALYZER_OPTIONS, platformStandIns } from '../../sample/platform';
+import { DataPlane, ReachabilityAnalyzer } from '../../src';
+import { formatIssues, validateObjects } from '../util';
+
+const analyzers = (dataPlane: DataPlane) => {
+  const sample = buildEcommerce(new App(), { dataPlane });
+  const out = new Map<string, { objs: any[]; analyzer: ReachabilityAnalyzer }>();
+  for (const c of sample.clusters) {
+    const objs = c.chart.toJson();
+    out.set(c.cluster.name, { objs, analyzer: ReachabilityAnalyzer.fromObjects([...objs, ...platformStandIns()], ANALYZER_OPTIONS) });
+  }
+  return out;
+};
+
+let sidecar: ReturnType<typeof analyzers>;
+let ambient: ReturnType<typeof analyzers>;
+beforeAll(() => {
+  sidecar = analyzers(DataPlane.SIDECAR);
+  ambient = analyzers(DataPlane.AMBIENT);
+});
+
+const APP = new RegExp(`^(${APP_NAMESPACES.join('|')})/[^\\[]+\\[`);
+/** The connections between the shop's own workloads (not the waypoint, istiod, the gateways or external addresses). */
+const shopFlows = (a: ReachabilityAnalyzer): string[] => a.connections()
+  .filter((c) => APP.test(c.src) && APP.test(c.dst) && !c.src.includes('/waypoint[') && !c.dst.includes('/waypoint['))
+  .map((c) => `${c.src} => ${c.dst} : ${c.conns}${c.l7.length > 0 ? ` (L7 ${c.l7.join('; ')})` : ''}`)
+  .sort();
+
+describe.each(CLUSTERS)('ambient sample, cluster %s', (cluster) => {
+  test('every object is valid (Kubernetes schemas, Istio and Gateway API CRDs); the meshed namespaces are ambient', () => {
+    const { objs } = ambient.get(cluster)!;
+    expect(formatIssues(validateObjects(objs))).toBe('');
+    const meshed = objs.filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['istio.io/dataplane-mode'] === 'ambient').map((o) => o.metadata.name).sort();
+    expect(meshed).toEqual(['auth', 'frontend', 'order', 'payment']);
+    expect(objs.filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['istio-injection'])).toEqual([]);
+    expect(objs.find((o) => o.kind === 'Gateway' && o.spec?.gatewayClassName === 'istio-waypoint')?.metadata).toMatchObject({ name: 'waypoint', namespace: 'payment' });
+  });
+
+  test('the same declarations allow the same flows between the shop\'s workloads as with sidecars (S17 L7 through the waypoint)', () => {
+    const a = ambient.get(cluster)!.analyzer;
+    expect(shopFlows(a).map((l) => l.replace(/ \(L7 .*\)$/, ''))).toEqual(shopFlows(sidecar.get(cluster)!.analyzer).map((l) => l.replace(/ \(L7 .*\)$/, '')));
+    const s17 = shopFlows(a).find((l) => l.startsWith('order/order-service[Deployment] => payment/payment-service'));
+    expect(s17).toMatch(/TCP 8080 \(L7 .*POST.*\/api\/payments/);
+  });
+});
