@@ -14,3 +14,15 @@ export function setIstioCni(chart: object, cni: boolean): void {
 export function istioCniOf(chart: object): boolean | undefined {
   return ISTIO_CNI.get(chart);
 }
+
+const GATEWAY_SECCOMP = new WeakMap<object, boolean>();
+
+/** Records whether the chart's istiod gives its Gateway API gateways the RuntimeDefault seccomp profile. */
+export function setIstioGatewaySeccomp(chart: object, seccomp: boolean): void {
+  GATEWAY_SECCOMP.set(chart, seccomp);
+}
+
+/** Whether the chart's istiod gives its Gateway API gateways a seccomp profile, or undefined if no MeshCluster in the chart says. */
+export function istioGatewaySeccompOf(chart: object): boolean | undefined {
+  return GATEWAY_SECCOMP.get(chart);
+}

@@ -7,12 +7,48 @@ import { FleetCluster } from './fleet-cluster';
 import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
 import { GLOBAL_SERVICE_PROPS } from './props-specs';
 import {
-  fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
+  fail, validateDns1123Label, validateDns1123Subdomain, validateHostname, validateLabels, validatePort, validatePortName,
 } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 import { Gslb } from '../imports/k8gb.io';
 import { ServiceExport } from '../imports/multicluster.x-k8s.io';
-import { IngressBackend, IngressCertificate, IngressController, SecureIngress } from '../ingress';
+import {
+  GatewayCertificate, GatewayImplementation, IngressBackend, IngressCertificate, IngressController, SecureGateway, SecureIngress,
+} from '../ingress';
+
+/**
+ * The Gateway API entry point of a {@link GlobalService} (`GlobalDnsOptions.gateway`): a
+ * {@link SecureGateway} in each cluster.
+ */
+export interface GlobalGatewayOptions {
+  /** Namespace of the Gateway (with Istio, also of the gateway's pods and their LoadBalancer Service). */
+  readonly namespace: string;
+
+  /** Certificate of the HTTPS listeners (it must cover the global host, and `<cluster>.<host>` with `clusterHostnames`). */
+  readonly certificate: GatewayCertificate;
+
+  /**
+   * The Gateway API implementation.
+   *
+   * @default GatewayImplementation.istio()
+   */
+  readonly implementation?: GatewayImplementation;
+
+  /**
+   * Name of the Gateway in each cluster.
+   *
+   * @default - the service's name
+   */
+  readonly name?: string;
+
+  /**
+   * Also serve `<cluster>.<hostname>` on each cluster's Gateway (a regional name, to reach one
+   * cluster directly; k8gb does not balance it: its Gslb references the global host's HTTPRoute only).
+   *
+   * @default false
+   */
+  readonly clusterHostnames?: boolean;
+}
 
 /**
  * Global DNS for a {@link GlobalService}.
@@ -82,7 +118,20 @@ export interface GlobalDnsOptions {
   readonly certificate?: IngressCertificate;
 
   /**
-   * With `certificate`: require the namespace to be managed (default-deny) by a
+   * Serve the host through the Kubernetes Gateway API instead of an Ingress (k8gb only): a
+   * {@link SecureGateway} in each cluster (HTTPS only, HTTP redirected, HSTS; with Istio the
+   * service's pods admit only the gateway's mesh identity) and a `Gslb` whose `resourceRef` names
+   * the HTTPRoute of the global host. k8gb (0.17 and later, so 0.20) resolves an HTTPRoute in the
+   * Gslb's namespace, takes the host from its `hostnames`, the addresses from the status of the one
+   * Gateway in its `parentRefs` and the health from its backend Services. Needs `serviceType`
+   * ClusterIP; exclusive with `certificate`, `ingressController`, `ingressClassName` and `tlsSecretName`.
+   *
+   * @default - an Ingress (a SecureIngress with `certificate`)
+   */
+  readonly gateway?: GlobalGatewayOptions;
+
+  /**
+   * With `certificate` or `gateway`: require the namespace to be managed (default-deny) by a
    * ZeroTrustNamespace in each cluster's chart (see `SecureIngressProps.requireZeroTrustNamespace`).
    *
    * @default true
@@ -172,10 +221,15 @@ export interface GlobalServiceProps {
 
 /**
  * One service in several clusters behind one global name (S15): in each cluster a Service
- * (LoadBalancer, or ClusterIP behind k8gb's Ingress) and an MCS `ServiceExport` (instead of the
- * non-standard `multicluster.kubernetes.io/service-name` annotation), and global DNS through
- * k8gb (`Gslb` referencing an Ingress, a {@link SecureIngress} with `dns.certificate`) and/or
- * external-dns annotations.
+ * (LoadBalancer, or ClusterIP behind k8gb's entry point) and an MCS `ServiceExport` (instead of
+ * the non-standard `multicluster.kubernetes.io/service-name` annotation), and global DNS through
+ * k8gb and/or external-dns annotations.
+ *
+ * k8gb's `Gslb` references the entry point it balances: with `dns.gateway`, the HTTPRoute of a
+ * {@link SecureGateway} (Kubernetes Gateway API; k8gb 0.20 resolves `resourceRef` kind
+ * HTTPRoute through its one parent Gateway), the recommended form now that ingress-nginx is
+ * retired; otherwise an Ingress (a {@link SecureIngress} with `dns.certificate`), for clusters
+ * that still run an Ingress controller.
  */
 export class GlobalService extends Construct {
   /**
@@ -215,6 +269,7 @@ export class GlobalService extends Construct {
 
   private readonly services = new Map<string, kplus.Service>();
   private readonly ingresses = new Map<string, SecureIngress>();
+  private readonly gateways = new Map<string, SecureGateway>();
 
   constructor(fleet: Fleet, id: string, props: GlobalServiceProps) {
     super(fleet, id);
@@ -297,6 +352,9 @@ export class GlobalService extends Construct {
           fail(p, 'dns.certificate', dns.certificate.source, 'no certificate without k8gb (only k8gb balances an Ingress; external-dns points at the Service)');
         }
       }
+      if (dns.gateway !== undefined) {
+        this.validateGateway(dns);
+      }
     }
 
     const defaultType = this.usesK8gb && !useExternalDns ? kplus.ServiceType.CLUSTER_IP : kplus.ServiceType.LOAD_BALANCER;
@@ -307,9 +365,10 @@ export class GlobalService extends Construct {
     if (useExternalDns && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
       fail(p, 'serviceType', serviceType, 'LoadBalancer with externalDns (external-dns publishes the Service\'s load-balancer address)');
     }
-    if (dns?.certificate !== undefined && serviceType !== kplus.ServiceType.CLUSTER_IP) {
+    if ((dns?.certificate !== undefined || dns?.gateway !== undefined) && serviceType !== kplus.ServiceType.CLUSTER_IP) {
+      const via = dns.gateway !== undefined ? 'gateway (the SecureGateway' : 'certificate (the SecureIngress';
       fail(p, 'serviceType', serviceType,
-        'ClusterIP with dns.certificate (the SecureIngress is the only way in: a LoadBalancer would bypass its TLS; external-dns needs one, so drop externalDns)');
+        `ClusterIP with dns.${via} is the only way in: a LoadBalancer would bypass its TLS; external-dns needs one, so drop externalDns)`);
     }
     this.serviceType = serviceType;
     const controller = dns?.ingressController ?? IngressController.nginx({ className: dns?.ingressClassName ?? 'nginx' });
@@ -343,7 +402,9 @@ export class GlobalService extends Construct {
         });
         exp.addDependency(svc);
       }
-      if (this.usesK8gb) {
+      if (this.usesK8gb && dns!.gateway !== undefined) {
+        this.gatewayIn(scope, c, svc, dns!, ttlSeconds);
+      } else if (this.usesK8gb) {
         let ingress: Construct;
         if (dns!.certificate !== undefined) {
           const secure = new SecureIngress(scope, 'secure-ingress', {
@@ -405,6 +466,64 @@ export class GlobalService extends Construct {
   public secureIngressIn(cluster: string): SecureIngress | undefined {
     this.kplusServiceIn(cluster);
     return this.ingresses.get(cluster);
+  }
+
+  /**
+   * The SecureGateway of the global host in a cluster (k8gb with `dns.gateway` only), e.g. to
+   * read its Gateway or routes.
+   *
+   * @param cluster cluster name
+   * @returns the SecureGateway, or undefined without `dns.gateway`
+   */
+  public secureGatewayIn(cluster: string): SecureGateway | undefined {
+    this.kplusServiceIn(cluster);
+    return this.gateways.get(cluster);
+  }
+
+  private validateGateway(dns: GlobalDnsOptions): void {
+    const p = this.node.path;
+    const g = dns.gateway!;
+    for (const other of ['certificate', 'ingressController', 'ingressClassName', 'tlsSecretName'] as const) {
+      if (dns[other] !== undefined) {
+        fail(p, `dns.${other}`, String(dns[other]), 'no value with dns.gateway (the SecureGateway is the entry point k8gb balances: its certificate is dns.gateway.certificate)');
+      }
+    }
+    if (!this.usesK8gb) {
+      fail(p, 'dns.gateway', 'k8gb: false', 'k8gb (only k8gb balances a Gateway API route; external-dns points at the Service)');
+    }
+    validateDns1123Label(p, 'dns.gateway.namespace', g.namespace);
+    if (g.name !== undefined) {
+      validateDns1123Subdomain(p, 'dns.gateway.name', g.name);
+    }
+  }
+
+  /** The cluster's SecureGateway for the global host and the Gslb on its HTTPRoute. */
+  private gatewayIn(scope: Construct, c: FleetCluster, svc: kplus.Service, dns: GlobalDnsOptions, ttlSeconds: number): void {
+    const g = dns.gateway!;
+    const backend = IngressBackend.fromService(svc);
+    const routes = [{ host: dns.hostname, backend }];
+    if (g.clusterHostnames ?? false) {
+      routes.push({ host: `${c.name}.${dns.hostname}`, backend });
+    }
+    const gateway = new SecureGateway(scope, 'secure-gateway', {
+      name: g.name ?? this.name,
+      namespace: g.namespace,
+      implementation: g.implementation,
+      routes,
+      certificate: g.certificate,
+      requireZeroTrustNamespace: dns.requireZeroTrustNamespace ?? true,
+    });
+    this.gateways.set(c.name, gateway);
+    // k8gb resolves the HTTPRoute in the Gslb's namespace: the one of the global host there
+    const route = gateway.routesFor(dns.hostname).find((r) => r.metadata.namespace === this.namespace)!;
+    const gslb = new Gslb(scope, 'gslb', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        resourceRef: { apiVersion: route.apiVersion, kind: route.kind, name: route.name },
+        strategy: { type: this.strategy!.type, primaryGeoTag: this.strategy!.primaryGeoTag, dnsTtlSeconds: ttlSeconds },
+      },
+    });
+    gslb.node.addDependency(gateway);
   }
 
   private plainIngress(scope: Construct, name: string, namespace: string, portName: string,

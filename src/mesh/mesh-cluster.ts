@@ -8,7 +8,7 @@ import { IstioMultiCluster } from './istio-multi-cluster';
 import { EAST_WEST_GATEWAY_FLOW_OPTIONS, MESH_CLUSTER_PROPS } from './props-specs';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
-import { setIstioCni } from '../core/mesh-install';
+import { setIstioCni, setIstioGatewaySeccomp } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
@@ -103,6 +103,17 @@ export interface MeshClusterProps {
   readonly istioCni?: boolean;
 
   /**
+   * Give the gateways istiod deploys for Kubernetes Gateway API Gateways (class `istio`) the
+   * seccomp profile `RuntimeDefault` (`values.gateways.seccompProfile`). Istio's gateway template
+   * sets none otherwise, so Pod Security `restricted` (the ZeroTrustNamespace default) and the
+   * seccomp guardrail refuse those pods: a SecureGateway's namespace in this chart then needs
+   * Pod Security baseline.
+   *
+   * @default true
+   */
+  readonly gatewaySeccompProfile?: boolean;
+
+  /**
    * The address ranges the other networks reach this cluster's east-west gateway from (the
    * remote clusters' node or NAT egress ranges): the gateway's LoadBalancer Service gets them as
    * `loadBalancerSourceRanges`, so nobody else can open a connection to port 15443. Required
@@ -193,6 +204,9 @@ export class MeshCluster extends Construct {
   /** True if the IstioOperator installs the Istio CNI node agent (see `MeshClusterProps.istioCni`). */
   public readonly istioCni: boolean;
 
+  /** True if istiod gives its Gateway API gateways the `RuntimeDefault` seccomp profile (see `MeshClusterProps.gatewaySeccompProfile`). */
+  public readonly gatewaySeccompProfile: boolean;
+
   private readonly revision?: string;
   private readonly gatewaySourceRanges: string[];
   private readonly crossNetworkFlows: Array<{ flow: Flow; hosts?: string[] }> = [];
@@ -240,9 +254,11 @@ export class MeshCluster extends Construct {
     this.caSecretName = props.caSecret.name;
     this.revision = props.revision;
     this.istioCni = props.istioCni ?? true;
+    this.gatewaySeccompProfile = props.gatewaySeccompProfile ?? true;
     this.gatewaySourceRanges = sourceRanges(path, props.gatewaySourceRanges);
     props.mesh._register(path, this);
     setIstioCni(chart, this.istioCni);
+    setIstioGatewaySeccomp(chart, this.gatewaySeccompProfile);
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
@@ -398,6 +414,8 @@ export class MeshCluster extends Construct {
       },
       // injection templates read pilot.cni.enabled: istio-validation instead of istio-init
       ...(this.istioCni ? { pilot: { cni: { enabled: true } }, cni: { excludeNamespaces: ['kube-system'] } } : {}),
+      // the kube-gateway template sets no seccomp profile otherwise: Pod Security restricted refuses the pods
+      ...(this.gatewaySeccompProfile ? { gateways: { seccompProfile: { type: 'RuntimeDefault' } } } : {}),
     };
     spec.components = {
       ...(this.istioCni ? { cni: { enabled: true, namespace: mesh.rootNamespace } } : {}),

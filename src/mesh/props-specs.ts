@@ -88,6 +88,7 @@ export const MESH_CLUSTER_PROPS: PropsSpec = {
   createNamespace: t.bool(),
   revision: t.str(),
   istioCni: t.bool(),
+  gatewaySeccompProfile: t.bool(),
   gatewaySourceRanges: t.arrayOf(t.str()),
 };
 
