@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { injectSidecar, INJECTION_LABEL, isInjected, podOf } from './deployment-model';
+import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, podOf } from './deployment-model';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
@@ -10,7 +10,7 @@ import { podPaths, podSecurityViolations } from './pod-security';
 import { HARDENING_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
 import { Cidr } from '../core/cidr';
 import { EnforcementMode } from '../core/enforcement';
-import { istioCniOf } from '../core/mesh-install';
+import { istioCniOf, istioGatewaySeccompOf, istioGatewaysOf } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
@@ -548,6 +548,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       ns.applyHardening(flows);
     }
     this.checkPodSecurity(index);
+    this.checkGatewayPods();
     if (!(this.props.allowLoadBalancers ?? false)) {
       for (const s of index.services.get(this.name) ?? []) {
         if (s.type !== kplus.ServiceType.CLUSTER_IP) {
@@ -615,6 +616,22 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
           `${iv.expected}: ${c.kind} ${c.name} as Istio's sidecar injection admits it in ZeroTrustNamespace ${this.name} `
           + `(Pod Security "${this.podSecurity}", "${iv.level}" check) would be rejected. Fix the workload, or opt it out of injection `
           + '(label sidecar.istio.io/inject: "false")');
+      }
+    }
+  }
+
+  /** The pods istiod deploys here for the chart's Gateway API Gateways must meet the level too. */
+  private checkGatewayPods(): void {
+    const chart = Chart.of(this);
+    for (const gw of istioGatewaysOf(chart).filter((g) => g.namespace === this.name)) {
+      const dep = istioGatewayDeployment(gw, istioGatewaySeccompOf(chart) ?? gw.seccompClaimed);
+      const v = podSecurityViolations(dep, this.podSecurity)[0];
+      if (v !== undefined) {
+        fail(gw.path, 'namespace', this.name,
+          `a namespace whose Pod Security level admits the pods istiod deploys for Gateway ${gw.name} (Deployment ${dep.metadata.name}: ${v.field} ${JSON.stringify(v.value)}, `
+          + `${v.expected}; ZeroTrustNamespace ${this.name} enforces "${this.podSecurity}"): MeshCluster gatewaySeccompProfile: true in the chart `
+          + '(or, with istiod installed elsewhere with values.gateways.seccompProfile, GatewayImplementation.istio({ seccompProfileConfigured: true })), '
+          + 'or podSecurity: PodSecurityLevel.BASELINE');
       }
     }
   }
