@@ -74,7 +74,8 @@ export interface GlobalDnsOptions {
   readonly ttl?: Duration;
 
   /**
-   * Emit a k8gb `Gslb` (k8gb.io/v1beta1) per cluster, with an Ingress it references.
+   * Emit a k8gb `Gslb` (k8gb.io/v1beta1) per cluster, with the entry point it references: the
+   * HTTPRoute of a SecureGateway (`gateway`) or an Ingress.
    *
    * @default true
    */
@@ -100,14 +101,16 @@ export interface GlobalDnsOptions {
   /**
    * The ingress controller of the Ingress k8gb balances (class, namespace and pod labels: with
    * `certificate`, only these pods may reach the service's pods). Exclusive with
-   * `ingressClassName`; Istio gateways are not supported (k8gb's `resourceRef` names an Ingress).
+   * `ingressClassName`; an Istio ingress gateway is refused here (k8gb would reference an Ingress
+   * it does not serve): use `gateway` (Gateway API, Istio by default).
    *
    * @default IngressController.nginx({ className: ingressClassName })
    */
   readonly ingressController?: IngressController;
 
   /**
-   * Certificate of the global host (k8gb only). With it, the Ingress k8gb references is a
+   * Certificate of the global host on an Ingress (k8gb only; for clusters that still run an
+   * Ingress controller: prefer `gateway`). With it, the Ingress k8gb references is a
    * {@link SecureIngress} in each cluster: TLS only (forced redirect, HSTS), the certificate
    * from a Secret or cert-manager, and a flow so that the service's pods accept traffic only
    * from the controller's pods, on `targetPort` only. Needs `serviceType` ClusterIP (the
