@@ -430,7 +430,10 @@ describe('the pods istiod deploys for an Istio Gateway (deployment model: kube-g
     new AdmissionGuardrails(s.chart, 'guardrails');
     if (options.meshCluster) {
       new MeshCluster(s.chart, 'istio', {
-        mesh: new IstioMultiCluster({ meshId: 'm' }), clusterName: 'c', network: 'n', caSecret: kplus.Secret.fromSecretName(s.chart, 'ca', 'cacerts'),
+        mesh: new IstioMultiCluster({ meshId: 'm' }),
+        clusterName: 'c',
+        network: 'n',
+        caSecret: kplus.Secret.fromSecretName(s.chart, 'ca', 'cacerts'),
         gatewaySeccompProfile: options.gatewaySeccompProfile,
       });
     }
@@ -465,7 +468,8 @@ describe('the pods istiod deploys for an Istio Gateway (deployment model: kube-g
     expect(e.message).toMatch(/"edge".*seccomp.*gatewaySeccompProfile: true/);
     const op = deployed(PodSecurityLevel.BASELINE, { meshCluster: true, gatewaySeccompProfile: false });
     expect((op.node.findAll().find((c) => c instanceof MeshCluster) as MeshCluster).istioOperator().spec.values.gateways).toBeUndefined();
-    const claimed = errorOf(() => synthAndValidate(deployed(PodSecurityLevel.BASELINE, { meshCluster: true, gatewaySeccompProfile: false, claimed: true })));
+    const contradicted = deployed(PodSecurityLevel.BASELINE, { meshCluster: true, gatewaySeccompProfile: false, claimed: true });
+    const claimed = errorOf(() => synthAndValidate(contradicted));
     expect(claimed.field).toBe('implementation.seccompProfileConfigured');
     expect(claimed.message).toContain('values.gateways.seccompProfile');
   });
