@@ -4,10 +4,11 @@
  * `sample/cdk8s-app.ts` (`cdk8s synth`) and by the snapshot tests in `test/sample/`.
  *
  * Per cluster (`asia-east`, `europe-west`, `us-east`):
- * - zero-trust namespaces frontend, auth, order, payment, database, observability, logging
- *   (default-deny, DNS allowed, Pod Security `restricted`, hardened workloads);
- * - the shop: frontend (behind a TLS-only ingress and a global name), auth-service, order-service,
- *   payment-service and the user database (primary in asia-east, replicas elsewhere);
+ * - zero-trust namespaces gateway, frontend, auth, order, payment, database, observability,
+ *   logging (default-deny, DNS allowed, Pod Security `restricted`, hardened workloads);
+ * - the shop: frontend (behind a TLS-only Gateway API gateway, Istio, and a global name),
+ *   auth-service, order-service, payment-service and the user database (primary in asia-east,
+ *   replicas elsewhere);
  * - one Istio mesh (STRICT mTLS, deny by default, S17's L7 rule) over three networks;
  * - a WireGuard gateway joining the three pod networks (S16), used by the database replication;
  * - an OpenTelemetry collector and Fluentd (S19, S20); Kyverno guardrails (S18);
@@ -32,22 +33,19 @@ import {
   Fleet,
   FleetCluster,
   Flows,
+  GatewayCertificate,
   GlobalService,
   GslbStrategy,
   GuardrailException,
-  IngressBackend,
-  IngressCertificate,
   IstioMultiCluster,
   MeshCluster,
   MeshSidecar,
   MtlsMesh,
-  MtlsMode,
   ObservabilityStack,
   Peer,
   PodSecurityLevel,
   Port,
   ReplicationPolicy,
-  SecureIngress,
   SyncWaves,
   Tunable,
   WireguardGateway,
@@ -64,11 +62,14 @@ export const PRIMARY = 'asia-east';
 /** The global host name of the shop. */
 export const SHOP_HOST = 'shop.example.com';
 
-/** Labels of the ingress-nginx controller pods (as its Helm chart sets them). */
-export const INGRESS_CONTROLLER_LABELS = {
-  'app.kubernetes.io/name': 'ingress-nginx',
-  'app.kubernetes.io/component': 'controller',
-};
+/**
+ * The namespace of the shop's Gateway (Kubernetes Gateway API, class `istio`): istiod deploys the
+ * gateway's pods there, in the mesh as `<trust-domain>/ns/gateway/sa/shop-istio`.
+ */
+export const GATEWAY_NAMESPACE = 'gateway';
+
+/** The name of the shop's Gateway in each cluster. */
+export const GATEWAY_NAME = 'shop';
 
 /** Labels of the Jaeger collector pods (installed by the Jaeger chart, not by the sample). */
 export const JAEGER_LABELS = { 'app.kubernetes.io/name': 'jaeger', 'app.kubernetes.io/component': 'collector' };
@@ -77,21 +78,19 @@ export const JAEGER_LABELS = { 'app.kubernetes.io/name': 'jaeger', 'app.kubernet
 export const ELASTICSEARCH_LABELS = { 'app.kubernetes.io/name': 'elasticsearch' };
 
 /** The namespaces of the sample that are ours (zero-trust: default-deny, explicit flows). */
-export const APP_NAMESPACES = ['frontend', 'auth', 'order', 'payment', 'database', 'observability', 'logging'];
+export const APP_NAMESPACES = [GATEWAY_NAMESPACE, 'frontend', 'auth', 'order', 'payment', 'database', 'observability', 'logging'];
 
 /** Namespaces the guardrails leave alone: the platform's (always excluded by AdmissionGuardrails). */
 export const GUARDRAIL_EXCLUDED = AdmissionGuardrails.PLATFORM_NAMESPACES;
 
 /**
  * Namespaces where the guardrails loosen only what the component needs (every other rule applies):
- * the WireGuard gateway (hostNetwork, NET_ADMIN, root) and the ingress-nginx controller (writable
- * root filesystem for nginx; its chart owns the namespace's NetworkPolicies, so none is generated
- * there: install it with `controller.networkPolicy.enabled=true`, the guardrails require one), and
- * the Fluentd log shipper (read-only hostPath volumes under the node's /var/log).
+ * the WireGuard gateway (hostNetwork, NET_ADMIN, root) and the Fluentd log shipper (read-only
+ * hostPath volumes under the node's /var/log). The Gateway's pods need none: istiod deploys them
+ * unprivileged, read-only, and (MeshCluster `gatewaySeccompProfile`) with a seccomp profile.
  */
 export const GUARDRAIL_EXCEPTIONS = [
   GuardrailException.vpnGateway('wireguard'),
-  GuardrailException.ingressController('ingress-nginx'),
   GuardrailException.logShipper('logging'),
 ];
 
@@ -202,7 +201,9 @@ export function buildEcommerce(app: App, options: EcommerceOptions = {}): Ecomme
   const istio = new IstioMultiCluster({ meshId: 'shop-mesh' });
 
   // --- S15: the frontend behind one global name, failing over to asia-east first (S24): in each
-  // cluster a ClusterIP Service and a TLS-only SecureIngress (cert-manager) that k8gb balances ---
+  // cluster a ClusterIP Service and a TLS-only Gateway (Gateway API, Istio; cert-manager) serving
+  // the global host and the cluster's own `<cluster>.shop.example.com`; k8gb balances the global
+  // host's HTTPRoute ---
   const frontend = new GlobalService(fleet, 'frontend', {
     name: 'frontend',
     namespace: 'frontend',
@@ -213,11 +214,16 @@ export function buildEcommerce(app: App, options: EcommerceOptions = {}): Ecomme
       hostname: SHOP_HOST,
       strategy: GslbStrategy.failover('asia'),
       ttl: Duration.seconds(30),
-      certificate: IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+      gateway: {
+        name: GATEWAY_NAME,
+        namespace: GATEWAY_NAMESPACE,
+        certificate: GatewayCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+        clusterHostnames: true,
+      },
     },
   });
 
-  const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio, frontend,
+  const clusters = fleet.clusters.map((c, i) => buildCluster(fleet, c, REGIONS[i], wireguard, istio,
     options.dataPlane === DataPlane.AMBIENT));
   if (options.policyTiers ?? true) {
     policyTiers(fleet.cluster(TIERS_CLUSTER).chart);
@@ -267,7 +273,7 @@ export function buildEcommerce(app: App, options: EcommerceOptions = {}): Ecomme
 
 /** One cluster: namespaces, workloads, flows, mesh, VPN, telemetry, guardrails. */
 function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireguard: WireguardMesh, istio: IstioMultiCluster,
-  globalFrontend: GlobalService, ambient: boolean): SampleCluster {
+  ambient: boolean): SampleCluster {
   const chart = cluster.chart;
   const flows = Flows.of(chart);
   const primary = cluster.name === PRIMARY;
@@ -288,20 +294,10 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
       // S3: the database has no way out of the cluster network (the other regions' pod
       // networks are in-cluster peers: they are routed through the WireGuard tunnels)
       internalOnly: name === 'database',
+      // the Gateway's LoadBalancer Service (istiod creates it with the gateway's pods)
+      allowLoadBalancers: name === GATEWAY_NAMESPACE,
     });
   }
-  // not ours: installed by the ingress-nginx chart; its policies are the chart's business
-  new kplus.Namespace(chart, 'ns-ingress-nginx', {
-    metadata: {
-      name: 'ingress-nginx',
-      // the controller's Helm release lives there: GitOps never prunes or deletes it
-      annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
-      labels: {
-        'pod-security.kubernetes.io/enforce': 'baseline',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-      },
-    },
-  });
 
   // --- the shop's workloads (hardened by their ZeroTrustNamespace) ---
   // (the frontend's Service is the GlobalService's ClusterIP Service)
@@ -327,29 +323,22 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
     gatewaySourceRanges: REGIONS.filter((r) => r.name !== region.name).map((r) => r.apiServer),
     dataPlane: ambient ? DataPlane.AMBIENT : undefined,
   });
-  // --- S9/S17: mesh-wide STRICT mTLS, deny by default in the backend namespaces ---
+  // --- S9/S17: mesh-wide STRICT mTLS, deny by default in the shop's namespaces (the frontend
+  // admits only the Gateway's identity) ---
   const mesh = new MtlsMesh(chart, 'mesh', { trustDomain: istio.trustDomain });
-  for (const name of ['auth', 'order', 'payment']) {
+  for (const name of ['frontend', 'auth', 'order', 'payment']) {
     mesh.protectNamespace(name);
   }
   // sidecars reach only the namespaces their flows go to (REGISTRY_ONLY)
   for (const name of ambient ? [] : meshed) {
     new MeshSidecar(chart, `sidecar-${name}`, { namespace: name });
   }
-  // (every namespace labelled for injection, the frontend too, which is not protected because the
-  // ingress controller has no mesh identity, gets the flow to istiod from the mesh: S9)
-  // the ingress controller has no sidecar: the frontend accepts plain TCP on its HTTP port only
-  mesh.workloadMtls(frontend.workload, { portModes: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] });
+  // (every namespace labelled for injection gets the flow to istiod from the mesh: S9)
 
   // --- the flows of the shop (one declaration: NetworkPolicies and AuthorizationPolicies) ---
-  // S10: a TLS-only ingress for the regional host, to the GlobalService's Service (the global
-  // host's SecureIngress is the GlobalService's, for k8gb); both declare the same and only flow
-  // into the frontend: the controller's
-  new SecureIngress(chart, 'ingress', {
-    name: 'frontend-regional',
-    rules: [{ host: `${cluster.name}.${SHOP_HOST}`, backend: IngressBackend.fromService(globalFrontend.kplusServiceIn(cluster.name)) }],
-    certificate: IngressCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')),
-  });
+  // S10: the only flow into the frontend is the GlobalService's Gateway's (TLS-only, global and
+  // regional host): its pods are in the mesh, so the frontend keeps STRICT mTLS and admits only
+  // the gateway's identity, on port 8080
   // S22: the frontend calls auth-service (Service port 443 -> container port 8443)
   mesh.allow(Peer.workload(frontend.workload), Peer.workload(auth.workload), { ports: [Port.tcp(8443)], description: 'S22: frontend -> auth-service' });
   mesh.allow(Peer.workload(frontend.workload), Peer.workload(order.workload), { ports: [Port.tcp(8080)], description: 'frontend -> order-service' });

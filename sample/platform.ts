@@ -4,10 +4,11 @@
  * the OpenTelemetry operator creates, Jaeger, Elasticsearch), as stand-in Deployments with the
  * labels, service accounts and ports those installers use. They are never written to the
  * manifests; the analyzer judges our NetworkPolicies and AuthorizationPolicies against them.
- * The ingress-nginx controller is modelled by the analyzer itself (AnalyzerOptions).
+ * The Gateway's pods (istiod deploys them for the Gateway API Gateway of class `istio`) are
+ * modelled by the analyzer itself from the Gateway.
  */
 import { AnalyzerOptions, OtelCollector, ReachabilityAnalyzer, RenderOptions } from '../src';
-import { ELASTICSEARCH_LABELS, INGRESS_CONTROLLER_LABELS, JAEGER_LABELS } from './ecommerce';
+import { APP_NAMESPACES, ELASTICSEARCH_LABELS, JAEGER_LABELS } from './ecommerce';
 
 interface StandIn {
   readonly namespace: string;
@@ -106,13 +107,11 @@ const KIND_NODE_NETWORK = '172.18.0.0/16';
  * it is node traffic from the kind node network (`nodeCidrs`), not a pod NetworkPolicies select.
  */
 export const ANALYZER_OPTIONS: AnalyzerOptions = {
-  ingressControllerNamespace: 'ingress-nginx',
-  ingressControllerLabels: INGRESS_CONTROLLER_LABELS,
   nodeCidrs: [KIND_NODE_NETWORK],
 };
 
 /** The namespaces whose flows the sample declares (ours). */
-const OUR_NAMESPACES = ['frontend', 'auth', 'order', 'payment', 'database', 'observability', 'logging'];
+const OUR_NAMESPACES = [...APP_NAMESPACES];
 const OURS = new Set(OUR_NAMESPACES);
 
 /**
@@ -122,7 +121,6 @@ const OURS = new Set(OUR_NAMESPACES);
 export const FOCUS: RenderOptions = { namespaces: OUR_NAMESPACES };
 
 function touchesOurs(endpoint: string): boolean {
-  if (endpoint === '{ingress-controller}') return true;
   if (endpoint.endsWith('[External]')) return false;
   return OURS.has(endpoint.split('/')[0]);
 }

@@ -1,4 +1,5 @@
 import { namespaceLabels, peerSelects, policiesOf } from './platform';
+import { istioGatewayPod } from '../analysis/gateway-api';
 import { PeerSpec, PolicySpec, PortSpec } from '../analysis/model';
 
 /** A NetworkPolicy rule peer that selects pods of which none is modelled (internal). */
@@ -24,13 +25,16 @@ function peerText(pol: PolicySpec, peer: PeerSpec): string {
 
 /**
  * The rule peers of the NetworkPolicies in `objects` that name pods (a non-empty selector) of which
- * no workload, stand-in or the ingress controller is modelled: what the policy allows there cannot
+ * no workload, stand-in, Istio Gateway API gateway or the ingress controller is modelled: what the policy allows there cannot
  * be checked (a missing platform stand-in, or a typo in a selector).
  */
 export function unmodelledPeers(objects: any[], ingressController: { namespace: string; labels: { [k: string]: string } }): UnmodelledPeer[] {
   const nsLabels = namespaceLabels(objects);
   const pods: Array<{ ns: string; labels: { [k: string]: string } }> = [ingressController].map((c) => ({ ns: c.namespace, labels: c.labels }));
   for (const o of objects) {
+    // the pods istiod deploys for a Gateway API Gateway are modelled by the analyzer too
+    const gatewayPod = istioGatewayPod(o);
+    if (gatewayPod) pods.push({ ns: gatewayPod.ns, labels: gatewayPod.labels });
     const tpl = o.kind === 'Pod' ? o : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
     if (!tpl || !['Pod', 'Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(o.kind)) continue;
     pods.push({ ns: o.metadata?.namespace ?? 'default', labels: { ...(tpl.metadata?.labels ?? {}) } });

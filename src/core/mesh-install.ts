@@ -40,3 +40,38 @@ export function setMeshPresent(chart: object): void {
 export function meshPresent(chart: object): boolean {
   return MESHES.has(chart);
 }
+
+const GATEWAY_SECCOMP = new WeakMap<object, boolean>();
+
+/** Records whether the chart's istiod gives its Gateway API gateways the RuntimeDefault seccomp profile. */
+export function setIstioGatewaySeccomp(chart: object, seccomp: boolean): void {
+  GATEWAY_SECCOMP.set(chart, seccomp);
+}
+
+/** Whether the chart's istiod gives its Gateway API gateways a seccomp profile, or undefined if no MeshCluster in the chart says. */
+export function istioGatewaySeccompOf(chart: object): boolean | undefined {
+  return GATEWAY_SECCOMP.get(chart);
+}
+
+/** A Gateway API Gateway of the chart that istiod deploys (its Deployment is not in the chart). */
+export interface IstioGatewayDeployment {
+  /** Construct path of the Gateway's construct (for errors). */
+  readonly path: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly className: string;
+  /** What the Gateway's implementation claims about `values.gateways.seccompProfile` (used when no MeshCluster in the chart says). */
+  readonly seccompClaimed: boolean;
+}
+
+const ISTIO_GATEWAYS = new WeakMap<object, IstioGatewayDeployment[]>();
+
+/** Records a Gateway istiod will deploy pods for. */
+export function addIstioGateway(chart: object, gateway: IstioGatewayDeployment): void {
+  ISTIO_GATEWAYS.set(chart, [...(ISTIO_GATEWAYS.get(chart) ?? []), gateway]);
+}
+
+/** The Gateways istiod deploys pods for in the chart's cluster, in the order they were added. */
+export function istioGatewaysOf(chart: object): IstioGatewayDeployment[] {
+  return ISTIO_GATEWAYS.get(chart) ?? [];
+}

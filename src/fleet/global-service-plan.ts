@@ -5,10 +5,10 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Fleet } from './fleet';
 import { FleetCluster } from './fleet-cluster';
-import type { GlobalDnsOptions, GlobalServiceProps } from './global-service';
+import type { GlobalDnsOptions, GlobalGatewayOptions, GlobalServiceProps } from './global-service';
 import { GslbStrategy, GslbStrategyType } from './gslb-strategy';
 import {
-  fail, validateDns1123Label, validateHostname, validateLabels, validatePort, validatePortName,
+  fail, validateDns1123Label, validateDns1123Subdomain, validateHostname, validateLabels, validatePort, validatePortName,
 } from '../core/validate';
 import { IngressCertificate, IngressController } from '../ingress';
 
@@ -23,6 +23,8 @@ export interface GlobalDnsPlan {
   readonly certificate?: IngressCertificate;
   readonly tlsSecretName?: string;
   readonly requireZeroTrustNamespace: boolean;
+  /** A SecureGateway per cluster with the Gslb on its HTTPRoute (instead of an Ingress). */
+  readonly gateway?: GlobalGatewayOptions;
 }
 
 /** A GlobalService's props, checked, defaults applied. */
@@ -110,6 +112,7 @@ function planDns(path: string, dns: GlobalDnsOptions, clusters: FleetCluster[]):
   if (dns.tlsSecretName !== undefined) validateDns1123Label(path, 'dns.tlsSecretName', dns.tlsSecretName);
   checkIngressController(path, dns);
   checkCertificate(path, dns, k8gb);
+  checkGateway(path, dns, k8gb);
   return {
     hostname: dns.hostname,
     strategy,
@@ -120,7 +123,25 @@ function planDns(path: string, dns: GlobalDnsOptions, clusters: FleetCluster[]):
     certificate: dns.certificate,
     tlsSecretName: dns.tlsSecretName,
     requireZeroTrustNamespace: dns.requireZeroTrustNamespace ?? true,
+    gateway: dns.gateway,
   };
+}
+
+function checkGateway(path: string, dns: GlobalDnsOptions, k8gb: boolean): void {
+  const g = dns.gateway;
+  if (g === undefined) return;
+  for (const other of ['certificate', 'ingressController', 'ingressClassName', 'tlsSecretName'] as const) {
+    if (dns[other] !== undefined) {
+      fail(path, `dns.${other}`, String(dns[other]), 'no value with dns.gateway (the SecureGateway is the entry point k8gb balances: its certificate is dns.gateway.certificate)');
+    }
+  }
+  if (!k8gb) {
+    fail(path, 'dns.gateway', 'k8gb: false', 'k8gb (only k8gb balances a Gateway API route; external-dns points at the Service)');
+  }
+  validateDns1123Label(path, 'dns.gateway.namespace', g.namespace);
+  if (g.name !== undefined) {
+    validateDns1123Subdomain(path, 'dns.gateway.name', g.name);
+  }
 }
 
 function checkIngressController(path: string, dns: GlobalDnsOptions): void {
@@ -160,9 +181,10 @@ function planServiceType(path: string, requested: kplus.ServiceType | undefined,
   if (externalDns && serviceType !== kplus.ServiceType.LOAD_BALANCER) {
     fail(path, 'serviceType', serviceType, 'LoadBalancer with externalDns (external-dns publishes the Service\'s load-balancer address)');
   }
-  if (dns?.certificate !== undefined && serviceType !== kplus.ServiceType.CLUSTER_IP) {
+  if ((dns?.certificate !== undefined || dns?.gateway !== undefined) && serviceType !== kplus.ServiceType.CLUSTER_IP) {
+    const via = dns.gateway !== undefined ? 'gateway (the SecureGateway' : 'certificate (the SecureIngress';
     fail(path, 'serviceType', serviceType,
-      'ClusterIP with dns.certificate (the SecureIngress is the only way in: a LoadBalancer would bypass its TLS; external-dns needs one, so drop externalDns)');
+      `ClusterIP with dns.${via} is the only way in: a LoadBalancer would bypass its TLS; external-dns needs one, so drop externalDns)`);
   }
   return serviceType;
 }

@@ -11,7 +11,43 @@ import { fail } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 import { Gslb } from '../imports/k8gb.io';
 import { ServiceExport } from '../imports/multicluster.x-k8s.io';
-import { IngressBackend, IngressCertificate, IngressController, SecureIngress } from '../ingress';
+import {
+  GatewayCertificate, GatewayImplementation, IngressBackend, IngressCertificate, IngressController, SecureGateway, SecureIngress,
+} from '../ingress';
+
+/**
+ * The Gateway API entry point of a {@link GlobalService} (`GlobalDnsOptions.gateway`): a
+ * {@link SecureGateway} in each cluster.
+ */
+export interface GlobalGatewayOptions {
+  /** Namespace of the Gateway (with Istio, also of the gateway's pods and their LoadBalancer Service). */
+  readonly namespace: string;
+
+  /** Certificate of the HTTPS listeners (it must cover the global host, and `<cluster>.<host>` with `clusterHostnames`). */
+  readonly certificate: GatewayCertificate;
+
+  /**
+   * The Gateway API implementation.
+   *
+   * @default GatewayImplementation.istio()
+   */
+  readonly implementation?: GatewayImplementation;
+
+  /**
+   * Name of the Gateway in each cluster.
+   *
+   * @default - the service's name
+   */
+  readonly name?: string;
+
+  /**
+   * Also serve `<cluster>.<hostname>` on each cluster's Gateway (a regional name, to reach one
+   * cluster directly; k8gb does not balance it: its Gslb references the global host's HTTPRoute only).
+   *
+   * @default false
+   */
+  readonly clusterHostnames?: boolean;
+}
 
 /**
  * Global DNS for a {@link GlobalService}.
@@ -37,7 +73,8 @@ export interface GlobalDnsOptions {
   readonly ttl?: Duration;
 
   /**
-   * Emit a k8gb `Gslb` (k8gb.io/v1beta1) per cluster, with an Ingress it references.
+   * Emit a k8gb `Gslb` (k8gb.io/v1beta1) per cluster, with the entry point it references: the
+   * HTTPRoute of a SecureGateway (`gateway`) or an Ingress.
    *
    * @default true
    */
@@ -63,14 +100,16 @@ export interface GlobalDnsOptions {
   /**
    * The ingress controller of the Ingress k8gb balances (class, namespace and pod labels: with
    * `certificate`, only these pods may reach the service's pods). Exclusive with
-   * `ingressClassName`; Istio gateways are not supported (k8gb's `resourceRef` names an Ingress).
+   * `ingressClassName`; an Istio ingress gateway is refused here (k8gb would reference an Ingress
+   * it does not serve): use `gateway` (Gateway API, Istio by default).
    *
    * @default IngressController.nginx({ className: ingressClassName })
    */
   readonly ingressController?: IngressController;
 
   /**
-   * Certificate of the global host (k8gb only). With it, the Ingress k8gb references is a
+   * Certificate of the global host on an Ingress (k8gb only; for clusters that still run an
+   * Ingress controller: prefer `gateway`). With it, the Ingress k8gb references is a
    * {@link SecureIngress} in each cluster: TLS only (forced redirect, HSTS), the certificate
    * from a Secret or cert-manager, and a flow so that the service's pods accept traffic only
    * from the controller's pods, on `targetPort` only. Needs `serviceType` ClusterIP (the
@@ -81,7 +120,20 @@ export interface GlobalDnsOptions {
   readonly certificate?: IngressCertificate;
 
   /**
-   * With `certificate`: require the namespace to be managed (default-deny) by a
+   * Serve the host through the Kubernetes Gateway API instead of an Ingress (k8gb only): a
+   * {@link SecureGateway} in each cluster (HTTPS only, HTTP redirected, HSTS; with Istio the
+   * service's pods admit only the gateway's mesh identity) and a `Gslb` whose `resourceRef` names
+   * the HTTPRoute of the global host. k8gb (0.17 and later, so 0.20) resolves an HTTPRoute in the
+   * Gslb's namespace, takes the host from its `hostnames`, the addresses from the status of the one
+   * Gateway in its `parentRefs` and the health from its backend Services. Needs `serviceType`
+   * ClusterIP; exclusive with `certificate`, `ingressController`, `ingressClassName` and `tlsSecretName`.
+   *
+   * @default - an Ingress (a SecureIngress with `certificate`)
+   */
+  readonly gateway?: GlobalGatewayOptions;
+
+  /**
+   * With `certificate` or `gateway`: require the namespace to be managed (default-deny) by a
    * ZeroTrustNamespace in each cluster's chart (see `SecureIngressProps.requireZeroTrustNamespace`).
    *
    * @default true
@@ -171,10 +223,15 @@ export interface GlobalServiceProps {
 
 /**
  * One service in several clusters behind one global name (S15): in each cluster a Service
- * (LoadBalancer, or ClusterIP behind k8gb's Ingress) and an MCS `ServiceExport` (instead of the
- * non-standard `multicluster.kubernetes.io/service-name` annotation), and global DNS through
- * k8gb (`Gslb` referencing an Ingress, a {@link SecureIngress} with `dns.certificate`) and/or
- * external-dns annotations.
+ * (LoadBalancer, or ClusterIP behind k8gb's entry point) and an MCS `ServiceExport` (instead of
+ * the non-standard `multicluster.kubernetes.io/service-name` annotation), and global DNS through
+ * k8gb and/or external-dns annotations.
+ *
+ * k8gb's `Gslb` references the entry point it balances: with `dns.gateway`, the HTTPRoute of a
+ * {@link SecureGateway} (Kubernetes Gateway API; k8gb 0.20 resolves `resourceRef` kind
+ * HTTPRoute through its one parent Gateway), the recommended form now that ingress-nginx is
+ * retired; otherwise an Ingress (a {@link SecureIngress} with `dns.certificate`), for clusters
+ * that still run an Ingress controller.
  */
 export class GlobalService extends Construct {
   /**
@@ -214,6 +271,7 @@ export class GlobalService extends Construct {
 
   private readonly services = new Map<string, kplus.Service>();
   private readonly ingresses = new Map<string, SecureIngress>();
+  private readonly gateways = new Map<string, SecureGateway>();
 
   /**
    * @param scope the fleet, or a construct inside it
@@ -235,7 +293,9 @@ export class GlobalService extends Construct {
     for (const c of this.clusters) {
       const holder = new Construct(c.chart, `global-service-${objectId}`);
       const svc = this.renderService(holder, c, plan);
-      if (plan.dns?.k8gb) {
+      if (plan.dns?.k8gb && plan.dns.gateway !== undefined) {
+        this.gatewayIn(holder, c, svc, plan, plan.dns, plan.dns.gateway);
+      } else if (plan.dns?.k8gb) {
         this.renderGslb(holder, c, plan, plan.dns, svc);
       }
     }
@@ -334,6 +394,46 @@ export class GlobalService extends Construct {
       },
     });
     gslb.node.addDependency(ingress);
+  }
+
+  /**
+   * The SecureGateway of the global host in a cluster (k8gb with `dns.gateway` only), e.g. to
+   * read its Gateway or routes.
+   *
+   * @param cluster cluster name
+   * @returns the SecureGateway, or undefined without `dns.gateway`
+   */
+  public secureGatewayIn(cluster: string): SecureGateway | undefined {
+    this.kplusServiceIn(cluster);
+    return this.gateways.get(cluster);
+  }
+
+  /** The cluster's SecureGateway for the global host and the Gslb on its HTTPRoute. */
+  private gatewayIn(scope: Construct, c: FleetCluster, svc: kplus.Service, plan: GlobalServicePlan, dns: GlobalDnsPlan, g: GlobalGatewayOptions): void {
+    const backend = IngressBackend.fromService(svc);
+    const routes = [{ host: dns.hostname, backend }];
+    if (g.clusterHostnames ?? false) {
+      routes.push({ host: `${c.name}.${dns.hostname}`, backend });
+    }
+    const gateway = new SecureGateway(scope, 'secure-gateway', {
+      name: g.name ?? plan.name,
+      namespace: g.namespace,
+      implementation: g.implementation,
+      routes,
+      certificate: g.certificate,
+      requireZeroTrustNamespace: dns.requireZeroTrustNamespace,
+    });
+    this.gateways.set(c.name, gateway);
+    // k8gb resolves the HTTPRoute in the Gslb's namespace: the one of the global host there
+    const route = gateway.routesFor(dns.hostname).find((r) => r.metadata.namespace === plan.namespace)!;
+    const gslb = new Gslb(scope, 'gslb', {
+      metadata: { name: plan.name, namespace: plan.namespace },
+      spec: {
+        resourceRef: { apiVersion: route.apiVersion, kind: route.kind, name: route.name },
+        strategy: { type: dns.strategy.type, primaryGeoTag: dns.strategy.primaryGeoTag, dnsTtlSeconds: dns.ttlSeconds },
+      },
+    });
+    gslb.node.addDependency(gateway);
   }
 
   private plainIngress(scope: Construct, name: string, namespace: string, portName: string,

@@ -8,6 +8,8 @@ import { GlobalService } from './global-service';
 import { GslbStrategy } from './gslb-strategy';
 import { Cidr } from '../core/cidr';
 import { PropsSpec, t } from '../core/props-check';
+import { GatewayCertificate } from '../ingress/gateway-certificate';
+import { GatewayImplementation } from '../ingress/gateway-implementation';
 import { IngressCertificate } from '../ingress/ingress-certificate';
 import { IngressController } from '../ingress/ingress-controller';
 
@@ -42,6 +44,16 @@ export const GLOBAL_DNS_OPTIONS: PropsSpec = {
   certificate: t.instanceOf('IngressCertificate', () => IngressCertificate),
   requireZeroTrustNamespace: t.bool(),
   tlsSecretName: t.str(),
+  gateway: t.struct('GlobalGatewayOptions', () => GLOBAL_GATEWAY_OPTIONS),
+};
+
+/** {@link GlobalGatewayOptions} (fleet/global-service.ts). */
+export const GLOBAL_GATEWAY_OPTIONS: PropsSpec = {
+  namespace: t.required(t.str()),
+  certificate: t.required(t.instanceOf('GatewayCertificate', () => GatewayCertificate)),
+  implementation: t.instanceOf('GatewayImplementation', () => GatewayImplementation),
+  name: t.str(),
+  clusterHostnames: t.bool(),
 };
 
 /** {@link GlobalServiceProps} (fleet/global-service.ts). */

@@ -34,7 +34,9 @@ export interface IstioGatewayImplementationOptions {
    * istiod is installed with `values.gateways.seccompProfile: { type: RuntimeDefault }`. Istio's
    * gateway pods have no seccomp profile otherwise, so Pod Security `restricted` (the
    * ZeroTrustNamespace default) and the seccomp guardrail reject them: without this, a gateway
-   * namespace of the chart that enforces `restricted` is refused at synthesis.
+   * namespace of the chart that enforces `restricted` is refused at synthesis. For istiod
+   * installed elsewhere: when the chart has a MeshCluster, its `gatewaySeccompProfile` (default
+   * true) decides, and claiming the profile against it is an error.
    *
    * @default false
    */

@@ -6,6 +6,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedBackend } from './internal';
+import { istioGatewaySeccompOf } from '../core/mesh-install';
 import { shortHash } from '../core/strings';
 import { fail } from '../core/validate';
 
@@ -31,7 +32,15 @@ export interface GatewayDataPlane {
  * with one), or the Namespace enforces Pod Security `restricted` on pods without a seccomp profile.
  */
 export function checkDataPlaneNamespace(scope: Construct, path: string, dp: GatewayDataPlane): void {
-  for (const c of Chart.of(scope).node.findAll()) {
+  const chart = Chart.of(scope);
+  // the chart's MeshCluster installs istiod: its values decide, not the implementation's claim
+  const installed = istioGatewaySeccompOf(chart);
+  if (dp.istiod && installed === false && !dp.unconfinedSeccomp) {
+    fail(path, 'implementation.seccompProfileConfigured', true,
+      'false, or gatewaySeccompProfile: true on the chart\'s MeshCluster: it installs istiod without values.gateways.seccompProfile, so the gateway pods get no seccomp profile');
+  }
+  const unconfined = dp.istiod !== undefined && (installed === undefined ? dp.unconfinedSeccomp === true : !installed);
+  for (const c of chart.node.findAll()) {
     if (!(c instanceof ApiObject) || (c.metadata.namespace !== dp.namespace && c.metadata.name !== dp.namespace)) {
       continue;
     }
@@ -41,9 +50,9 @@ export function checkDataPlaneNamespace(scope: Construct, path: string, dp: Gate
         fail(path, 'namespace', dp.namespace, `a namespace whose ResourceQuota ${c.name} allows LoadBalancer Services (the Gateway's data plane is exposed by one): allowLoadBalancers: true on its ZeroTrustNamespace`);
       }
     }
-    if (c.kind === 'Namespace' && c.name === dp.namespace && dp.unconfinedSeccomp
+    if (c.kind === 'Namespace' && c.name === dp.namespace && unconfined
       && c.metadata.getLabel('pod-security.kubernetes.io/enforce') === 'restricted') {
-      fail(path, 'namespace', dp.namespace, 'a namespace that does not enforce Pod Security restricted (podSecurity: PodSecurityLevel.BASELINE), or GatewayImplementation.istio({ seccompProfileConfigured: true }) with istiod installed with values.gateways.seccompProfile.type RuntimeDefault: Istio\'s gateway pods have no seccomp profile by default');
+      fail(path, 'namespace', dp.namespace, 'a namespace that does not enforce Pod Security restricted (podSecurity: PodSecurityLevel.BASELINE), or MeshCluster gatewaySeccompProfile: true in the chart (or, with istiod installed elsewhere, GatewayImplementation.istio({ seccompProfileConfigured: true }) with values.gateways.seccompProfile.type RuntimeDefault): Istio\'s gateway pods have no seccomp profile by default');
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { GatewayCertificate } from './gateway-certificate';
@@ -8,6 +8,7 @@ import { IngressBackend } from './ingress-backend';
 import { CertificateSource } from './ingress-certificate';
 import { ResolvedBackend, serviceSelector, tlsCovers } from './internal';
 import { SECURE_GATEWAY_PROPS } from './props-specs';
+import { addIstioGateway } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArgs, t as types } from '../core/props-check';
 import { shortHash, toKubeName } from '../core/strings';
@@ -215,6 +216,12 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
     this.name = props.name ?? toKubeName([this.node.id, this.node.addr.slice(0, 8)], 50);
     validateLabels(path, 'labels', props.labels);
     this.dataPlane = implementation._dataPlane(path, this.name, this.namespace);
+    if (this.dataPlane.istiod) {
+      // istiod deploys the pods: the zero-trust checks judge them as it will create them
+      addIstioGateway(Chart.of(this), {
+        path, name: this.name, namespace: this.namespace, className: implementation.className, seccompClaimed: !this.dataPlane.unconfinedSeccomp,
+      });
+    }
     this.clients = props.clients ?? Peer.anyIpv4();
     this.requireManaged = props.requireZeroTrustNamespace ?? true;
     const hsts = props.hsts ?? 'max-age=31536000; includeSubDomains';

@@ -142,6 +142,14 @@ const CONTROLLER_PEER_NAME = 'controller';
  * Services or workloads, a TLS entry covering every host (existing Secret or cert-manager), the
  * controller's forced-redirect annotations, optional HTTPS to the backend, and a flow so that
  * the backend pods accept traffic only from the controller's pods, on the pod port only.
+ *
+ * Kept for clusters that still run an Ingress controller (ingress-nginx, retired upstream in
+ * March 2026 with no more releases or security fixes, or a maintained fork); it keeps working
+ * and is tested, but new entry points belong on the Gateway API.
+ *
+ * @deprecated use {@link SecureGateway} (Kubernetes Gateway API; with Istio the backends keep
+ * STRICT mTLS and admit only the gateway's identity, no PERMISSIVE port). ingress-nginx was
+ * retired upstream in March 2026.
  */
 export class SecureIngress extends Construct {
   /**

@@ -9,7 +9,7 @@ import { EAST_WEST_GATEWAY_FLOW_OPTIONS, MESH_CLUSTER_PROPS } from './props-spec
 import { Cidr } from '../core/cidr';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
-import { setAmbientInstall, setIstioCni } from '../core/mesh-install';
+import { setAmbientInstall, setIstioCni, setIstioGatewaySeccomp } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
@@ -102,6 +102,17 @@ export interface MeshClusterProps {
    * @default true
    */
   readonly istioCni?: boolean;
+
+  /**
+   * Give the gateways istiod deploys for Kubernetes Gateway API Gateways (class `istio`) the
+   * seccomp profile `RuntimeDefault` (`values.gateways.seccompProfile`). Istio's gateway template
+   * sets none otherwise, so Pod Security `restricted` (the ZeroTrustNamespace default) and the
+   * seccomp guardrail refuse those pods: a SecureGateway's namespace in this chart then needs
+   * Pod Security baseline.
+   *
+   * @default true
+   */
+  readonly gatewaySeccompProfile?: boolean;
 
   /**
    * The address ranges the other networks reach this cluster's east-west gateway from (the
@@ -214,6 +225,8 @@ export class MeshCluster extends Construct {
 
   /** The data plane the install runs (see `MeshClusterProps.dataPlane`). */
   public readonly dataPlane: DataPlane;
+  /** True if istiod gives its Gateway API gateways the `RuntimeDefault` seccomp profile (see `MeshClusterProps.gatewaySeccompProfile`). */
+  public readonly gatewaySeccompProfile: boolean;
 
   private readonly revision?: string;
   private readonly gatewaySourceRanges: string[];
@@ -270,10 +283,12 @@ export class MeshCluster extends Construct {
     this.revision = props.revision;
     this.istioCni = props.istioCni ?? true;
     this.dataPlane = dataPlane;
+    this.gatewaySeccompProfile = props.gatewaySeccompProfile ?? true;
     this.gatewaySourceRanges = sourceRanges(path, props.gatewaySourceRanges);
     props.mesh._register(path, this);
     setIstioCni(chart, this.istioCni);
     setAmbientInstall(chart, dataPlane === DataPlane.AMBIENT);
+    setIstioGatewaySeccomp(chart, this.gatewaySeccompProfile);
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
@@ -439,8 +454,9 @@ export class MeshCluster extends Construct {
       },
       // injection templates read pilot.cni.enabled: istio-validation instead of istio-init
       ...(this.istioCni ? { pilot: { cni: { enabled: true } }, cni: { excludeNamespaces: ['kube-system'] } } : {}),
-      // waypoints run in the application namespaces: RuntimeDefault seccomp for Pod Security restricted
-      ...(ambient ? { gateways: { seccompProfile: { type: 'RuntimeDefault' } } } : {}),
+      // the kube-gateway template sets no seccomp profile otherwise: Pod Security restricted refuses
+      // the gateway pods, and ambient's waypoints run in the application namespaces
+      ...(this.gatewaySeccompProfile || ambient ? { gateways: { seccompProfile: { type: 'RuntimeDefault' } } } : {}),
     };
     spec.components = ambient ? this.ambientComponents() : {
       ...(this.istioCni ? { cni: { enabled: true, namespace: mesh.rootNamespace } } : {}),

@@ -92,6 +92,7 @@ export const MESH_CLUSTER_PROPS: PropsSpec = {
   createNamespace: t.bool(),
   revision: t.str(),
   istioCni: t.bool(),
+  gatewaySeccompProfile: t.bool(),
   gatewaySourceRanges: t.arrayOf(t.str()),
   dataPlane: t.enumOf('DataPlane', () => DataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)'),
 };

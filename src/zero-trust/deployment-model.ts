@@ -1,10 +1,12 @@
 /**
  * The deployment model (internal): what the cluster does to a pod the chart creates before it
  * runs. Istio's sidecar injection (modelled on Istio 1.30.3's `injection-template.yaml` with the
- * chart defaults: proxy UID/GID 1337, not privileged, REDIRECT interception), and the Kyverno
- * validate rules of the chart's own ClusterPolicies as Kyverno evaluates them on the pod.
+ * chart defaults: proxy UID/GID 1337, not privileged, REDIRECT interception), the Deployment
+ * istiod creates for a Gateway API Gateway (`kube-gateway.yaml`), and the Kyverno validate rules
+ * of the chart's own ClusterPolicies as Kyverno evaluates them on the pod.
  */
 import { podPaths } from './pod-security';
+import { IstioGatewayDeployment } from '../core/mesh-install';
 
 /** The Istio sidecar proxy's user and group (`.ProxyUID`/`.ProxyGID` default). */
 const PROXY_UID = 1337;
@@ -230,4 +232,72 @@ export function kyvernoRefusals(policies: any[], pod: any): KyvernoRefusal[] {
     }
   }
   return out;
+}
+
+/**
+ * The Deployment istiod 1.30 creates for a Gateway API Gateway of an Istio class (its
+ * `kube-gateway.yaml` template with the chart defaults: no `values.gateways.securityContext`,
+ * so the pod sets only the `net.ipv4.ip_unprivileged_port_start` sysctl and, if istiod is
+ * installed with `values.gateways.seccompProfile`, that profile; the `istio-proxy` container
+ * runs as 1337, read-only, without capabilities; `global.proxy.resources` defaults).
+ *
+ * @param gw the Gateway
+ * @param seccomp true if istiod sets `values.gateways.seccompProfile: { type: RuntimeDefault }`
+ */
+export function istioGatewayDeployment(gw: IstioGatewayDeployment, seccomp: boolean): any {
+  const name = `${gw.name}-${gw.className}`;
+  const labels = {
+    'gateway.istio.io/managed': 'istio.io-gateway-controller',
+    'gateway.networking.k8s.io/gateway-class-name': gw.className,
+    'gateway.networking.k8s.io/gateway-name': gw.name,
+    'service.istio.io/canonical-name': name,
+    'service.istio.io/canonical-revision': 'latest',
+    'sidecar.istio.io/inject': 'false',
+  };
+  const emptyDirs = ['workload-socket', 'credential-socket', 'workload-certs', 'istio-data'].map((v) => ({ name: v, emptyDir: {} }));
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: gw.namespace, labels: { 'gateway.networking.k8s.io/gateway-name': gw.name } },
+    spec: {
+      selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': gw.name } },
+      template: {
+        metadata: { labels },
+        spec: {
+          securityContext: {
+            sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }],
+            ...(seccomp ? { seccompProfile: { type: 'RuntimeDefault' } } : {}),
+          },
+          serviceAccountName: name,
+          containers: [{
+            name: 'istio-proxy',
+            image: 'proxyv2',
+            args: ['proxy', 'router'],
+            resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+            securityContext: {
+              capabilities: { drop: ['ALL'] },
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              runAsUser: PROXY_UID,
+              runAsGroup: PROXY_UID,
+              runAsNonRoot: true,
+            },
+            ports: [
+              { containerPort: 15020, name: 'metrics', protocol: 'TCP' },
+              { containerPort: 15021, name: 'status-port', protocol: 'TCP' },
+              { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' },
+            ],
+          }],
+          volumes: [
+            ...emptyDirs,
+            { name: 'istio-envoy', emptyDir: { medium: 'Memory' } },
+            { name: 'istio-podinfo', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+            { name: 'istio-token', projected: { sources: [{ serviceAccountToken: { path: 'istio-token', expirationSeconds: 43200, audience: 'istio-ca' } }] } },
+            { name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert' } },
+          ],
+        },
+      },
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { injectSidecar, INJECTION_LABEL, isInjected, kyvernoRefusals, podOf } from './deployment-model';
-import { istioCniOf } from '../core/mesh-install';
+import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, kyvernoRefusals, podOf } from './deployment-model';
+import { istioCniOf, istioGatewaySeccompOf, istioGatewaysOf } from '../core/mesh-install';
 import { ValidationError } from '../core/validation-error';
 import { Flows } from '../flows/flows';
 
@@ -59,5 +59,22 @@ export function guardrailAdmissionErrors(scope: IConstruct, policies: ApiObject[
       }).message);
     }
   }
-  return errors;
+  return [...errors, ...gatewayPodErrors(chart, rendered)];
+}
+
+/** The chart's own Kyverno rules against the pods istiod deploys for the chart's Gateway API Gateways. */
+function gatewayPodErrors(chart: Chart, rendered: any[]): string[] {
+  const installed = istioGatewaySeccompOf(chart);
+  return istioGatewaysOf(chart).flatMap((gw) => {
+    const dep = istioGatewayDeployment(gw, installed ?? gw.seccompClaimed);
+    const pod = podOf(dep);
+    return kyvernoRefusals(rendered, pod).map((r) => new ValidationError({
+      path: gw.path,
+      field: 'namespace',
+      value: `Deployment ${gw.namespace}/${dep.metadata.name} (istiod deploys it for Gateway ${gw.name})`,
+      expected: `a pod the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"): `
+        + (r.rule.includes('seccomp') ? 'MeshCluster gatewaySeccompProfile: true (istiod gives its gateways the RuntimeDefault profile), or ' : '')
+        + `an AdmissionGuardrails exception for namespace ${gw.namespace}`,
+    }).message);
+  });
 }

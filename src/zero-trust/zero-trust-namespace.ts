@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { injectSidecar, INJECTION_LABEL, isInjected, podOf } from './deployment-model';
+import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, podOf } from './deployment-model';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
@@ -12,7 +12,7 @@ import { DATAPLANE_MODE_LABEL, KUBELET_PROBE_SNAT_CIDR } from '../core/ambient';
 import { Cidr } from '../core/cidr';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
-import { ambientInstallOf, istioCniOf, meshPresent } from '../core/mesh-install';
+import { ambientInstallOf, istioCniOf, istioGatewaySeccompOf, istioGatewaysOf, meshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkArgs, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
@@ -621,6 +621,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
     this.checkAmbient();
     this.checkPodSecurity(index);
+    this.checkGatewayPods();
     if (!(this.props.allowLoadBalancers ?? false)) {
       for (const s of index.services.get(this.name) ?? []) {
         if (s.type !== kplus.ServiceType.CLUSTER_IP) {
@@ -727,6 +728,22 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       flows.allow(kubelet, Peer.pods(labels, { namespace: this.name, name: o.name }), {
         ports, layers: FlowLayers.NETWORK_ONLY, description: 'kubelet probes (SNAT to 169.254.7.127 in ambient)',
       });
+    }
+  }
+
+  /** The pods istiod deploys here for the chart's Gateway API Gateways must meet the level too. */
+  private checkGatewayPods(): void {
+    const chart = Chart.of(this);
+    for (const gw of istioGatewaysOf(chart).filter((g) => g.namespace === this.name)) {
+      const dep = istioGatewayDeployment(gw, istioGatewaySeccompOf(chart) ?? gw.seccompClaimed);
+      const v = podSecurityViolations(dep, this.podSecurity)[0];
+      if (v !== undefined) {
+        fail(gw.path, 'namespace', this.name,
+          `a namespace whose Pod Security level admits the pods istiod deploys for Gateway ${gw.name} (Deployment ${dep.metadata.name}: ${v.field} ${JSON.stringify(v.value)}, `
+          + `${v.expected}; ZeroTrustNamespace ${this.name} enforces "${this.podSecurity}"): MeshCluster gatewaySeccompProfile: true in the chart `
+          + '(or, with istiod installed elsewhere with values.gateways.seccompProfile, GatewayImplementation.istio({ seccompProfileConfigured: true })), '
+          + 'or podSecurity: PodSecurityLevel.BASELINE');
+      }
     }
   }
 

@@ -68,10 +68,12 @@ describe('the CLI on the sample\'s output tree (subprocess)', () => {
     expect(r.out).toContain(`name="unexpected: ${dropped.replace(/>/g, '&gt;')}"`);
   }, 120_000);
 
-  test('without a platform file: the ingress controller reaches the frontend, DNS is modelled, the missing stand-ins are listed', () => {
+  test('without a platform file: the Gateway\'s pods (istiod\'s, modelled from the Gateway) reach the frontend, DNS is modelled, the missing stand-ins are listed', () => {
     const r = cliProcess(['analyze', 'dist', '--cluster', 'asia-east']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('{ingress-controller} => frontend/frontend[Deployment] : TCP 8080\n');
+    expect(r.out).toContain('gateway/shop-istio[Deployment] => frontend/frontend[Deployment] : TCP 8080 [L7: HTTPRoute ');
+    expect(r.out).toContain('HTTPRoute frontend/shop-shop-example-com: shop.example.com PathPrefix /]\n');
+    expect(r.out).not.toContain('gateway.networking.k8s.io/gateway-name=shop');
     expect(r.out).toContain('frontend/frontend[Deployment] => kube-system/coredns[Deployment] : TCP 53,UDP 53\n');
     expect(r.out).toContain('# 7 policy rule peers select pods that are not modelled');
     expect(r.out).toContain('#   logging/allow-to-elasticsearch-from-fluentd egress rule 0 peer 0: pods app.kubernetes.io/name=elasticsearch in namespace logging (TCP 9200)');

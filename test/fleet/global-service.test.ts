@@ -1,9 +1,10 @@
 import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CertIssuer, Fleet, GlobalService, GlobalServiceProps, GslbStrategy, GslbStrategyType, IngressCertificate, IngressController,
-  ReachabilityAnalyzer, ZeroTrustNamespace,
+  CertIssuer, Fleet, GatewayCertificate, GatewayImplementation, GlobalService, GlobalServiceProps, GslbStrategy, GslbStrategyType,
+  IngressCertificate, IngressController, MtlsMesh, PodSecurityLevel, ReachabilityAnalyzer, ZeroTrustNamespace,
 } from '../../src';
+import { isAllowed } from '../mesh/authz-eval';
 import { errorOf, synthAndValidate } from '../util';
 import { seedFleet } from './fixtures';
 
@@ -246,5 +247,124 @@ describe('GlobalService (S15)', () => {
     expect(e.field).toBe('dns.ingressController');
     e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', ingressController: IngressController.nginx(), ingressClassName: 'nginx' } }));
     expect(e.field).toBe('dns.ingressClassName');
+  });
+
+  describe('dns.gateway (Kubernetes Gateway API, k8gb resourceRef HTTPRoute)', () => {
+    /** Each cluster: ZeroTrustNamespace frontend (meshed, protected) with the frontend pods, gateway namespace edge. */
+    function gatewayFleet(edgeLevel: PodSecurityLevel = PodSecurityLevel.BASELINE): Fleet {
+      const fleet = seedFleet(new App());
+      for (const c of fleet.clusters) {
+        new ZeroTrustNamespace(c.chart, 'ns', { name: 'frontend', istioInjection: true });
+        new ZeroTrustNamespace(c.chart, 'ns-edge', { name: 'edge', allowLoadBalancers: true, podSecurity: edgeLevel });
+        new MtlsMesh(c.chart, 'mesh').protectNamespace('frontend');
+        const sa = new kplus.ServiceAccount(c.chart, 'sa', { metadata: { name: 'frontend', namespace: 'frontend' } });
+        const web = new kplus.Deployment(c.chart, 'web', {
+          metadata: { name: 'frontend', namespace: 'frontend' },
+          serviceAccount: sa,
+          select: false,
+          podMetadata: { labels: { app: 'frontend' } },
+          containers: [{ image: 'shop/frontend:1', ports: [{ number: 8080 }, { number: 9000 }] }],
+        });
+        web.select(kplus.LabelSelector.of({ labels: { app: 'frontend' } }));
+      }
+      return fleet;
+    }
+
+    test('a SecureGateway per cluster; the Gslb references the global host\'s HTTPRoute; only the gateway\'s identity reaches the pods', () => {
+      const fleet = gatewayFleet();
+      const gs = new GlobalService(fleet, 'frontend', {
+        ...base,
+        dns: {
+          hostname: 'shop.example.com',
+          strategy: GslbStrategy.failover('asia'),
+          gateway: { namespace: 'edge', certificate: GatewayCertificate.certManager(CertIssuer.clusterIssuer('letsencrypt')), clusterHostnames: true },
+        },
+      });
+      for (const c of fleet.clusters) {
+        const objs = synthAndValidate(c.chart);
+        expect(byKind(objs, 'Ingress')).toEqual([]);
+        expect(byKind(objs, 'Service').find((s) => s.metadata.name === 'frontend').spec.type).toBe('ClusterIP');
+        const [gw] = byKind(objs, 'Gateway');
+        expect(gw.metadata).toEqual({ name: 'frontend', namespace: 'edge' });
+        expect(gw.spec.listeners.map((l: any) => l.hostname ?? l.name).sort()).toEqual([`${c.name}.shop.example.com`, 'http', 'shop.example.com'].sort());
+        const [gslb] = byKind(objs, 'Gslb');
+        expect(gslb.metadata).toEqual({ name: 'frontend', namespace: 'frontend' });
+        // k8gb resolves the HTTPRoute in the Gslb's namespace, with one host and one parent Gateway
+        const route = byKind(objs, 'HTTPRoute').find((r) => r.metadata.name === gslb.spec.resourceRef.name && r.metadata.namespace === 'frontend');
+        expect(gslb.spec).toEqual({
+          resourceRef: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', name: 'frontend-shop-example-com' },
+          strategy: { type: 'failover', primaryGeoTag: 'asia', dnsTtlSeconds: 30 },
+        });
+        expect(route.spec.hostnames).toEqual(['shop.example.com']);
+        expect(route.spec.parentRefs).toHaveLength(1);
+        expect(route.spec.parentRefs[0]).toMatchObject({ kind: 'Gateway', name: 'frontend', namespace: 'edge' });
+        expect(route.spec.rules.map((r: any) => r.backendRefs)).toEqual([[{ name: 'frontend', port: 80 }]]);
+        expect(objs.indexOf(gslb)).toBeGreaterThan(objs.indexOf(route));
+        const [cert] = byKind(objs, 'Certificate');
+        expect(cert.spec.dnsNames).toEqual([`${c.name}.shop.example.com`, 'shop.example.com'].sort());
+        // STRICT mTLS kept: the pods admit the gateway's identity on 8080 only
+        expect(objs.some((o) => o.kind === 'PeerAuthentication' && o.spec?.mtls?.mode === 'PERMISSIVE')).toBe(false);
+        const req = (principal: string, port: number) => ({
+          principal, sourceNamespace: principal.split('/')[2], namespace: 'frontend', labels: { app: 'frontend' }, port, method: 'GET', path: '/',
+        });
+        expect(isAllowed(objs, req('cluster.local/ns/edge/sa/frontend-istio', 8080))).toBe(true);
+        expect(isAllowed(objs, req('cluster.local/ns/edge/sa/frontend-istio', 9000))).toBe(false);
+        expect(isAllowed(objs, req('cluster.local/ns/edge/sa/other-istio', 8080))).toBe(false);
+        const an = ReachabilityAnalyzer.fromObjects(objs);
+        expect(an.isAllowed('edge/frontend-istio', 'frontend/frontend', '8080')).toBe(true);
+        expect(an.isAllowed('edge/frontend-istio', 'frontend/frontend', '9000')).toBe(false);
+        expect(an.isAllowed('8.8.8.8', 'frontend/frontend')).toBe(false);
+        expect(gs.secureGatewayIn(c.name)?.gateway.name).toBe('frontend');
+        expect(gs.secureIngressIn(c.name)).toBeUndefined();
+      }
+      expect(errorOf(() => gs.secureGatewayIn('mars')).field).toBe('cluster');
+    });
+
+    test('the gateway\'s namespace must admit its pods: restricted needs the seccomp profile of istiod\'s gateways', () => {
+      const restricted = gatewayFleet(PodSecurityLevel.RESTRICTED);
+      new GlobalService(restricted, 'frontend', {
+        ...base, clusters: ['us-east'], dns: { hostname: 'shop.example.com', gateway: { namespace: 'edge', certificate: GatewayCertificate.fromSecret('shop-tls') } },
+      });
+      const e = errorOf(() => restricted.cluster('us-east').chart.toJson());
+      expect(e.field).toBe('namespace');
+      expect(e.message).toMatch(/"edge".*restricted.*seccomp/);
+      const confined = gatewayFleet(PodSecurityLevel.RESTRICTED);
+      new GlobalService(confined, 'frontend', {
+        ...base,
+        clusters: ['us-east'],
+        dns: {
+          hostname: 'shop.example.com',
+          gateway: { namespace: 'edge', name: 'shop', certificate: GatewayCertificate.fromSecret('shop-tls'), implementation: GatewayImplementation.istio({ seccompProfileConfigured: true }) },
+        },
+      });
+      const objs = synthAndValidate(confined.cluster('us-east').chart);
+      expect(byKind(objs, 'Gateway')[0].metadata.name).toBe('shop');
+      expect(byKind(objs, 'Gslb')[0].spec.resourceRef.name).toBe('shop-shop-example-com');
+    });
+
+    test('combinations k8gb would not serve are refused, naming the field', () => {
+      const cert = GatewayCertificate.fromSecret('shop-tls');
+      const gateway = { namespace: 'edge', certificate: cert };
+      const f = (): Fleet => seedFleet(new App());
+      let e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', gateway, certificate: IngressCertificate.fromSecret('t') } }));
+      expect(e.field).toBe('dns.certificate');
+      expect(e.message).toContain('dns.gateway');
+      e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', gateway, ingressClassName: 'nginx' } }));
+      expect(e.field).toBe('dns.ingressClassName');
+      e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', gateway, k8gb: false, externalDns: true } }));
+      expect(e.field).toBe('dns.gateway');
+      expect(e.message).toContain('k8gb');
+      e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', gateway, externalDns: true } }));
+      expect(e.field).toBe('serviceType');
+      expect(e.message).toContain('dns.gateway');
+      e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', gateway: { namespace: 'Edge', certificate: cert } } }));
+      expect(e.field).toBe('dns.gateway.namespace');
+      expect(e.message).toContain('"Edge"');
+      e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', gateway: { namespace: 'edge', certificate: 'shop-tls' as any } } }));
+      expect(e.message).toContain('certificate');
+      expect(e.message).toContain('"shop-tls"');
+      e = errorOf(() => new GlobalService(f(), 'x', { ...base, dns: { hostname: 'x.example.com', gateway: { namespace: 'edge' } as any } }));
+      expect(e.message).toContain('certificate');
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  CertIssuer, GatewayCertificate, GatewayImplementation, GatewayPathMatch, IngressBackend, MtlsMesh, PodSecurityLevel,
-  ReachabilityAnalyzer, SecureGateway, SecureGatewayProps, ValidationError, ZeroTrustNamespace,
+  AdmissionGuardrails, CertIssuer, GatewayCertificate, GatewayImplementation, GatewayPathMatch, IngressBackend, IstioMultiCluster, MeshCluster,
+  MtlsMesh, PodSecurityLevel, ReachabilityAnalyzer, SecureGateway, SecureGatewayProps, ValidationError, ZeroTrustNamespace,
 } from '../../src';
 import { isAllowed } from '../mesh/authz-eval';
 import { errorOf, synthAndValidate } from '../util';
@@ -420,4 +420,57 @@ test('workload backends get a ClusterIP Service in their namespace', () => {
   expect(svc.metadata.namespace).toBe('shop');
   expect(svc.spec.ports).toEqual([{ port: 80, targetPort: 8080, protocol: 'TCP' }]);
   expect(kinds(objs, 'HTTPRoute').find((r) => r.metadata.namespace === 'shop').spec.rules[0].backendRefs).toEqual([{ name: 'web-gw', port: 80 }]);
+});
+
+describe('the pods istiod deploys for an Istio Gateway (deployment model: kube-gateway template)', () => {
+  /** The shop, Gateway `shop` in namespace edge (baseline or restricted), the chart's guardrails, optionally a MeshCluster. */
+  function deployed(level: PodSecurityLevel, options: { meshCluster?: boolean; gatewaySeccompProfile?: boolean; claimed?: boolean } = {}) {
+    const s = shop();
+    new ZeroTrustNamespace(s.chart, 'ns-edge', { name: 'edge', allowLoadBalancers: true, podSecurity: level });
+    new AdmissionGuardrails(s.chart, 'guardrails');
+    if (options.meshCluster) {
+      new MeshCluster(s.chart, 'istio', {
+        mesh: new IstioMultiCluster({ meshId: 'm' }),
+        clusterName: 'c',
+        network: 'n',
+        caSecret: kplus.Secret.fromSecretName(s.chart, 'ca', 'cacerts'),
+        gatewaySeccompProfile: options.gatewaySeccompProfile,
+      });
+    }
+    new SecureGateway(s.chart, 'gw', {
+      name: 'shop',
+      namespace: 'edge',
+      routes: [{ host: 'shop.example.com', backend: IngressBackend.fromService(s.webSvc) }],
+      certificate: GatewayCertificate.fromSecret('shop-tls'),
+      implementation: GatewayImplementation.istio({ seccompProfileConfigured: options.claimed }),
+    });
+    return s.chart;
+  }
+
+  test('without a seccomp profile the chart\'s own guardrails would refuse the gateway pods: an error naming the Deployment and the rule', () => {
+    expect(() => synthAndValidate(deployed(PodSecurityLevel.BASELINE)))
+      .toThrow(/namespace.*Deployment edge\/shop-istio \(istiod deploys it for Gateway shop\).*require-seccomp-runtime-default.*gatewaySeccompProfile: true/);
+  });
+
+  test('with the chart\'s MeshCluster (values.gateways.seccompProfile RuntimeDefault, the default) the gateway pods pass restricted and the guardrails', () => {
+    const chart = deployed(PodSecurityLevel.RESTRICTED, { meshCluster: true });
+    const objs = synthAndValidate(chart);
+    expect(objs.filter((o) => o.kind === 'Gateway' && o.apiVersion === 'gateway.networking.k8s.io/v1').map((o) => o.metadata.name)).toEqual(['shop']);
+    const op = (chart.node.findAll().find((c) => c instanceof MeshCluster) as MeshCluster).istioOperator();
+    expect(op.spec.values.gateways).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+    // istiod installed elsewhere with the profile: the implementation says so
+    expect(() => synthAndValidate(deployed(PodSecurityLevel.RESTRICTED, { claimed: true }))).not.toThrow();
+  });
+
+  test('a MeshCluster without the profile: restricted refuses the gateway pods; claiming the profile contradicts the chart\'s istiod', () => {
+    const e = errorOf(() => synthAndValidate(deployed(PodSecurityLevel.RESTRICTED, { meshCluster: true, gatewaySeccompProfile: false })));
+    expect(e.field).toBe('namespace');
+    expect(e.message).toMatch(/"edge".*seccomp.*gatewaySeccompProfile: true/);
+    const op = deployed(PodSecurityLevel.BASELINE, { meshCluster: true, gatewaySeccompProfile: false });
+    expect((op.node.findAll().find((c) => c instanceof MeshCluster) as MeshCluster).istioOperator().spec.values.gateways).toBeUndefined();
+    const contradicted = deployed(PodSecurityLevel.BASELINE, { meshCluster: true, gatewaySeccompProfile: false, claimed: true });
+    const claimed = errorOf(() => synthAndValidate(contradicted));
+    expect(claimed.field).toBe('implementation.seccompProfileConfigured');
+    expect(claimed.message).toContain('values.gateways.seccompProfile');
+  });
 });

@@ -128,6 +128,8 @@ describe('MeshCluster (S14 multi-primary, multi-network)', () => {
     expect(iop.spec.components.cni).toEqual({ enabled: true, namespace: 'istio-system' });
     expect(iop.spec.values.pilot).toEqual({ cni: { enabled: true } });
     expect(iop.spec.values.cni).toEqual({ excludeNamespaces: ['kube-system'] });
+    // the pods istiod deploys for Gateway API Gateways get a seccomp profile (Pod Security restricted)
+    expect(iop.spec.values.gateways).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
     expect(iop.spec.meshConfig).toEqual({
       trustDomain: 'cluster.local', trustDomainAliases: ['old.example.com'], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
     });

@@ -100,7 +100,7 @@ describe.each(CLUSTERS)('ordering in %s', (cluster) => {
     }
     // every default-deny of our namespaces goes with the policies
     const denies = split.policies.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny');
-    expect(denies.map((o) => o.metadata.namespace).sort()).toEqual(['auth', 'database', 'frontend', 'logging', 'observability', 'order', 'payment']);
+    expect(denies.map((o) => o.metadata.namespace).sort()).toEqual(['auth', 'database', 'frontend', 'gateway', 'logging', 'observability', 'order', 'payment']);
     expect(split.apps.filter((o) => o.kind === 'NetworkPolicy' || o.kind === 'AuthorizationPolicy')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The flows the sample's architecture needs, per cluster, and nothing more: every connection
- * the reachability analysis finds that starts or ends in one of our namespaces (or at the
- * ingress controller) must be listed here, in netpol-analyzer text format
+ * the reachability analysis finds that starts or ends in one of our namespaces (the Gateway's
+ * namespace included) must be listed here, in netpol-analyzer text format
  * (`src => dst : conns`). Opening any other flow fails `test/sample/sample.test.ts`.
  *
  * Connections among the platform's own pods (kube-system, istio-system, the hostNetwork
@@ -14,10 +14,19 @@ const DNS = 'kube-system/coredns[Deployment] : TCP 53,UDP 53';
 /** The OpenTelemetry collector pods the operator creates (stand-in). */
 const COLLECTOR = 'observability/cluster-collector-collector[Deployment]';
 
+/** The pods istiod deploys for the shop's Gateway (Gateway API, class istio), modelled by the analyzer. */
+const GATEWAY = 'gateway/shop-istio[Deployment]';
+
 /** The flows of every cluster. */
 const COMMON: string[] = [
-  // S10: only the ingress controller reaches the frontend (TLS ends at the controller)
-  '{ingress-controller} => frontend/frontend[Deployment] : TCP 8080',
+  // S10: only the Gateway's pods reach the frontend (TLS ends at the gateway, which calls the
+  // frontend over mTLS with its own identity: STRICT everywhere, no PERMISSIVE port)
+  `${GATEWAY} => frontend/frontend[Deployment] : TCP 8080`,
+  // the gateway's proxies fetch their configuration and certificates from istiod
+  `${GATEWAY} => istio-system/istiod[Deployment] : TCP 15012`,
+  // S20 + S12: the WireGuard gateway has a node's address, which the Gateway's clients (any
+  // address: load balancers and node ports present any source) include
+  `wireguard/wireguard-gateway[Deployment] => ${GATEWAY} : TCP 80,443`,
   // S22: frontend -> auth-service (Service port 443, container port 8443)
   'frontend/frontend[Deployment] => auth/auth-service[Deployment] : TCP 8443',
   // the shop: frontend places orders
@@ -54,6 +63,7 @@ const COMMON: string[] = [
   'logging/fluentd[DaemonSet] => wireguard/wireguard-gateway[Deployment] : TCP 443,6443',
 
   // S22 fix: DNS from every pod of our namespaces
+  `${GATEWAY} => ${DNS}`,
   `frontend/frontend[Deployment] => ${DNS}`,
   `auth/auth-service[Deployment] => ${DNS}`,
   `order/order-service[Deployment] => ${DNS}`,
@@ -69,6 +79,12 @@ const COMMON: string[] = [
 export const EXPECTED_FLOWS: { [cluster: string]: string[] } = {
   'asia-east': [
     ...COMMON,
+    // S10: the listeners (80 redirects to 443) take any client outside the cluster; the other
+    // regions' pod networks are in-cluster peers here (the replication's), hence the split
+    `0.0.0.0-10.1.255.255[External] => ${GATEWAY} : TCP 80,443`,
+    `10.2.0.0-10.2.255.255[External] => ${GATEWAY} : TCP 80,443`,
+    `10.3.0.0-10.3.255.255[External] => ${GATEWAY} : TCP 80,443`,
+    `10.4.0.0-255.255.255.255[External] => ${GATEWAY} : TCP 80,443`,
     // S23 over S16: the replicas in europe-west and us-east pull from the primary user-db
     '10.2.0.0-10.2.255.255[External] => database/user-db[Deployment] : TCP 5432',
     '10.3.0.0-10.3.255.255[External] => database/user-db[Deployment] : TCP 5432',
@@ -77,6 +93,8 @@ export const EXPECTED_FLOWS: { [cluster: string]: string[] } = {
   ],
   'europe-west': [
     ...COMMON,
+    // S10: the listeners (80 redirects to 443) take any client
+    `0.0.0.0-255.255.255.255[External] => ${GATEWAY} : TCP 80,443`,
     // S23 over S16: the replica pulls from the primary in asia-east (10.1.0.0/16)
     'database/user-db[Deployment] => 10.1.0.0-10.1.255.255[External] : TCP 5432',
     // S20: the API server
@@ -84,6 +102,8 @@ export const EXPECTED_FLOWS: { [cluster: string]: string[] } = {
   ],
   'us-east': [
     ...COMMON,
+    // S10: the listeners (80 redirects to 443) take any client
+    `0.0.0.0-255.255.255.255[External] => ${GATEWAY} : TCP 80,443`,
     // S23 over S16: the replica pulls from the primary in asia-east (10.1.0.0/16)
     'database/user-db[Deployment] => 10.1.0.0-10.1.255.255[External] : TCP 5432',
     // S20: the API server

@@ -105,20 +105,37 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
       .toBe('TCP 8080 [mTLS, L7: passthrough: cluster.local/ns/order/sa/order-service POST /api/payments]');
   });
 
-  test('S10/S15: the internet reaches the frontend only through the ingress controller', () => {
+  test('S10/S15: the internet reaches the frontend only through the Gateway (Gateway API, Istio), over STRICT mTLS with its identity', () => {
     const an = analyzers.get(cluster)!;
-    expect(an.isAllowed('{ingress-controller}', 'frontend/frontend', '8080')).toBe(true);
+    const gw = 'gateway/shop-istio';
+    expect(an.isAllowed('8.8.8.8', gw, '443')).toBe(true);
+    expect(an.isAllowed('8.8.8.8', gw, '15021')).toBe(false);
+    expect(an.isAllowed(gw, 'frontend/frontend', '8080')).toBe(true);
+    const c = an.connections().find((x) => x.src === `${gw}[Deployment]` && x.dst === 'frontend/frontend[Deployment]')!;
+    expect(c.mtls).toBe(true);
+    expect(an.isAllowed(gw, 'auth/auth-service')).toBe(false);
     expect(an.isAllowed('8.8.8.8', 'frontend/frontend')).toBe(false);
     expect(an.isAllowed('frontend/frontend', 'payment/payment-service')).toBe(false);
     expect(an.isAllowed('frontend/frontend', 'database/user-db')).toBe(false);
     expect(an.isAllowed('frontend/frontend', '8.8.8.8')).toBe(false);
-    const ingresses = ofKind(cluster, 'Ingress');
-    for (const ing of ingresses) {
-      const hosts = ing.spec.rules.map((r: any) => r.host);
-      expect(ing.spec.tls.flatMap((t: any) => t.hosts)).toEqual(expect.arrayContaining(hosts));
-      expect(ing.metadata.annotations['nginx.ingress.kubernetes.io/force-ssl-redirect']).toBe('true');
-    }
-    expect(ingresses.map((i) => i.spec.rules[0].host).sort()).toEqual([`${cluster}.shop.example.com`, 'shop.example.com'].sort());
+    // no Ingress, no PERMISSIVE port: the frontend admits only the gateway's principal
+    expect(ofKind(cluster, 'Ingress')).toEqual([]);
+    expect(ofKind(cluster, 'PeerAuthentication').filter((p) => JSON.stringify(p.spec).includes('PERMISSIVE'))).toEqual([]);
+    const allows = ofKind(cluster, 'AuthorizationPolicy').filter((p) => p.metadata.namespace === 'frontend' && p.spec.action !== 'DENY' && p.spec.rules);
+    expect(allows.flatMap((p) => p.spec.rules.flatMap((r: any) => r.from.flatMap((f: any) => f.source.principals)))).toEqual(['cluster.local/ns/gateway/sa/shop-istio']);
+    // TLS on every host: one HTTPS listener per host (global and regional), HTTP only redirects
+    const [gateway] = ofKind(cluster, 'Gateway').filter((g) => g.apiVersion === 'gateway.networking.k8s.io/v1');
+    const https = gateway.spec.listeners.filter((l: any) => l.protocol === 'HTTPS');
+    expect(https.map((l: any) => l.hostname).sort()).toEqual([`${cluster}.shop.example.com`, 'shop.example.com'].sort());
+    for (const l of https) expect(l.tls.certificateRefs).toEqual([{ group: '', kind: 'Secret', name: 'shop-tls' }]);
+    const routes = ofKind(cluster, 'HTTPRoute');
+    const plain = routes.filter((r) => r.spec.parentRefs.some((p: any) => p.sectionName === 'http'));
+    expect(plain.flatMap((r) => r.spec.rules.map((x: any) => x.filters[0].type))).toEqual(['RequestRedirect']);
+    // k8gb balances the global host's HTTPRoute (in the Gslb's namespace, one parent Gateway)
+    const [gslb] = ofKind(cluster, 'Gslb');
+    const ref = routes.find((r) => r.metadata.name === gslb.spec.resourceRef.name && r.metadata.namespace === gslb.metadata.namespace);
+    expect(gslb.spec.resourceRef.kind).toBe('HTTPRoute');
+    expect(ref.spec.hostnames).toEqual(['shop.example.com']);
   });
 
   test('S3/S7/S22: the database is reached by auth-service only, never leaves the cluster network', () => {

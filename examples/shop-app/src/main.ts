@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  HelmChart, IngressBackend, IngressCertificate, MtlsMesh, MtlsMode, ObservabilityStack, Peer, Port,
-  SecureIngress, WireguardGateway, WireguardMesh, ZeroTrustNamespace,
+  GatewayCertificate, GatewayImplementation, HelmChart, IngressBackend, MtlsMesh, ObservabilityStack, Peer, Port,
+  SecureGateway, WireguardGateway, WireguardMesh, ZeroTrustNamespace,
 } from 'cdk8s-zero-trust';
 
 const app = new App();
@@ -12,6 +12,8 @@ const chart = new Chart(app, 'shop');
 const web = new ZeroTrustNamespace(chart, 'ns-web', { name: 'web', istioInjection: true });
 const api = new ZeroTrustNamespace(chart, 'ns-api', { name: 'api', istioInjection: true });
 new ZeroTrustNamespace(chart, 'ns-observability', { name: 'observability' });
+// the Gateway's namespace: istiod deploys the gateway's pods and their LoadBalancer Service there
+new ZeroTrustNamespace(chart, 'ns-gateway', { name: 'gateway', allowLoadBalancers: true });
 
 // each workload runs as its own ServiceAccount: its mesh identity, which mesh.allow needs
 function service(namespace: string, name: string): kplus.Deployment {
@@ -26,14 +28,19 @@ const frontend = service('web', 'frontend');
 const catalog = service('api', 'catalog');
 
 const mesh = new MtlsMesh(chart, 'mesh');   // STRICT mTLS mesh-wide
-mesh.protectNamespace('api');               // allow-nothing, then only the declared flows
+mesh.protectNamespace('web');               // allow-nothing, then only the declared flows
+mesh.protectNamespace('api');
 mesh.allow(Peer.workload(frontend), Peer.workload(catalog), { ports: [Port.tcp(8080)], http: { methods: ['GET'] } });
-// the ingress controller has no sidecar: the frontend accepts plain TCP on its HTTP port
-mesh.workloadMtls(frontend, { portModes: [{ port: 8080, mode: MtlsMode.PERMISSIVE }] });
 
-new SecureIngress(chart, 'ingress', {   // TLS only; only the ingress controller reaches the frontend
-  rules: [{ host: 'shop.example.com', backend: IngressBackend.fromService(frontend.exposeViaService({ name: 'frontend', ports: [{ port: 80, targetPort: 8080 }] })) }],
-  certificate: IngressCertificate.fromSecret('shop-tls'),
+// Gateway API (Istio): HTTPS only; the gateway's pods are in the mesh, so the frontend keeps
+// STRICT mTLS and admits only the gateway's identity (istiod installed with
+// values.gateways.seccompProfile RuntimeDefault, so its pods pass Pod Security restricted)
+new SecureGateway(chart, 'gateway', {
+  name: 'shop',
+  namespace: 'gateway',
+  routes: [{ host: 'shop.example.com', backend: IngressBackend.fromService(frontend.exposeViaService({ name: 'frontend', ports: [{ port: 80, targetPort: 8080 }] })) }],
+  certificate: GatewayCertificate.fromSecret('shop-tls'),
+  implementation: GatewayImplementation.istio({ seccompProfileConfigured: true }),
 });
 
 const wireguard = new WireguardMesh({ sites: [   // this cluster (eu) and the us cluster's pod network
