@@ -154,7 +154,7 @@ export class ReachabilityAnalyzer {
     const isrc: IstioSource = s
       ? { pod: s.rep, inMesh: this.istio.active ? this.istio.inMesh(s.rep) : false }
       : { inMesh: false, atom: src.atom === undefined ? undefined : e.atomsIn[src.atom] };
-    return { l4, mesh: this.istio.apply(isrc, d.rep, base).conns };
+    return { l4, mesh: this.meshVerdict(isrc, d.rep, base).conns };
   }
 
   /**
