@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Yaml } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplyOrder, Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
+import { ManifestYaml } from './manifest-yaml';
 import { FLEET_PROPS } from './props-specs';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
@@ -228,12 +229,12 @@ export class Fleet extends Construct {
     }
     networking.podSubnet = c.podCidr;
     networking.serviceSubnet = c.serviceCidr;
-    return Yaml.stringify({
+    return ManifestYaml.stringify([{
       kind: 'Cluster',
       apiVersion: 'kind.x-k8s.io/v1alpha4',
       name: c.name,
       networking,
-    });
+    }]);
   }
 
   /**
@@ -271,9 +272,10 @@ export class Fleet extends Construct {
   /**
    * The YAML of these clusters' charts, each synthesized by cdk8s (`chart.toJson()`: the app's
    * dependencies resolved, the app validated, which renders the late objects, then the chart's
-   * objects in dependency order).
+   * objects in dependency order), written by {@link ManifestYaml} (the bytes `Yaml.stringify`
+   * writes).
    */
   private render(clusters: FleetCluster[]): string[] {
-    return clusters.map((c) => Yaml.stringify(...ApplyOrder.sort(c.chart.toJson())));
+    return clusters.map((c) => ManifestYaml.stringify(ApplyOrder.sort(c.chart.toJson())));
   }
 }

@@ -9,6 +9,7 @@ import { checkProps } from '../core/props-check';
 import { Tunable, TunableBinding } from '../core/tunable';
 import { renderTunableFormat } from '../core/tunable-format';
 import { ValidationError } from '../core/validation-error';
+import { YamlWriter } from '../core/yaml-writer';
 
 /**
  * Metadata of a generated Helm chart.
@@ -146,6 +147,8 @@ export class HelmChart {
   private readonly chartYamlText: string;
   private readonly notesText: string;
   private readonly extraCrds: { [file: string]: string } = {};
+  /** One writer for every file: scalar renderings are shared across objects. */
+  private readonly yaml = new YamlWriter((d) => Yaml.stringify(d));
 
   private constructor(chart: Chart, name: string, props: HelmChartProps) {
     const where = chart.node.path || chart.node.id;
@@ -193,7 +196,7 @@ export class HelmChart {
         if (Tunable._bindingsOf(obj).length > 0) {
           this.warnings.push(`${obj.node.path}: CRDs are not templated by Helm; tunables ${Tunable._bindingsOf(obj).map(b => b.pointer).join(', ')} keep their defaults`);
         }
-        this.entries.push({ file: `crds/${file}`, text: Yaml.stringify(manifest), crd: true });
+        this.entries.push({ file: `crds/${file}`, text: this.yaml.stringify(manifest), crd: true });
         return;
       }
       this.entries.push({ file: `templates/${file}`, text: this.renderTemplate(obj, manifest, withTokens.has(obj), values), crd: false });
@@ -314,7 +317,7 @@ export class HelmChart {
     const bindings = Tunable._bindingsOf(obj);
     if (!hasTokens && bindings.length === 0) {
       // nothing to template: the plain manifest, serialized once
-      return escapeTemplateText(Yaml.stringify(plain));
+      return escapeTemplateText(this.yaml.stringify(plain));
     }
     // the sentinel is alphanumeric: it occurs in the YAML text iff it occurs in the JSON text,
     // which is ~30x cheaper to produce than a second YAML rendering
@@ -370,7 +373,7 @@ export class HelmChart {
     // added after toJson(): an error thrown inside it would be rewrapped as a plain Error by cdk8s
     used.forEach(t => values.add(t));
 
-    const escaped = escapeTemplateText(Yaml.stringify(json));
+    const escaped = escapeTemplateText(this.yaml.stringify(json));
     if (actions.length === 0) {
       return escaped;
     }
