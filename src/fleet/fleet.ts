@@ -8,7 +8,7 @@ import { FleetCluster } from './fleet-cluster';
 import { ManifestYaml } from './manifest-yaml';
 import { FLEET_PROPS } from './props-specs';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
-import { checkConstruct } from '../flows/chart-checks';
+import { checkConstruct, synthesizeCheckedChart } from '../flows/chart-checks';
 
 /**
  * One cluster of a fleet, as declared.
@@ -248,6 +248,16 @@ export class Fleet extends Construct {
   }
 
   /**
+   * The objects of one cluster (its chart, validated and checked), in {@link ApplyOrder}: what
+   * {@link manifests} writes as YAML.
+   *
+   * @param name cluster name
+   */
+  public objects(name: string): any[] {
+    return this.synthesize(this.cluster(name));
+  }
+
+  /**
    * Writes each cluster's output to `<outdir>/<cluster>/`: `manifests.k8s.yaml` (the cluster's
    * chart) and `kind-config.yaml`. Everything is rendered before anything is written.
    *
@@ -276,6 +286,15 @@ export class Fleet extends Construct {
    * writes).
    */
   private render(clusters: FleetCluster[]): string[] {
-    return clusters.map((c) => ManifestYaml.stringify(ApplyOrder.sort(c.chart.toJson())));
+    return clusters.map((c) => ManifestYaml.stringify(this.synthesize(c)));
+  }
+
+  /**
+   * One cluster's objects in apply order. The app is validated (as by every `chart.toJson()`),
+   * and the chart checks run on this chart's output only: the others are checked when they are
+   * written, so writing every cluster renders each chart once.
+   */
+  private synthesize(c: FleetCluster): any[] {
+    return ApplyOrder.sort(synthesizeCheckedChart(c.chart));
   }
 }

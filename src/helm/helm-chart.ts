@@ -5,7 +5,9 @@ import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
 import { HELM_CHART_PROPS } from './props-specs';
 import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
+import { checkOutput, identityOf } from '../core/output-checks';
 import { checkProps } from '../core/props-check';
+import { synthesizingChart } from '../core/synthesis-scope';
 import { Tunable, TunableBinding } from '../core/tunable';
 import { renderTunableFormat } from '../core/tunable-format';
 import { ValidationError } from '../core/validation-error';
@@ -180,13 +182,19 @@ export class HelmChart {
         }
       },
     };
-    const plain = withResolver(chart, tokenFinder, () => chart.toJson());
+    // the chart checks run for this chart only (see synthesizingChart)
+    const plain = withResolver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
     const apiObjects = new DependencyGraph(chart.node).topology()
       .filter((x): x is ApiObject => x instanceof ApiObject)
       .filter(x => Chart.of(x) === chart);
     if (apiObjects.length !== plain.length) {
       throw new Error(`${where}: internal error: ${apiObjects.length} objects but ${plain.length} manifests`);
     }
+    // the chart checks, on the output (the validation skipped them inside synthesizingChart)
+    checkOutput({
+      path: chart.node.path,
+      pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
+    }, plain);
     const usedNames = new Set<string>();
     apiObjects.forEach((obj, i) => {
       const manifest = plain[i];
