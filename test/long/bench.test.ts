@@ -19,7 +19,8 @@ test('bench smoke: 3 clusters x 10 services, analyzer at 100 pods', () => {
     expect(f.objects).toBeGreaterThan(3 * 31);
     expect(f.yamlBytes).toBeGreaterThan(0);
     for (const v of [f.ours.construct, f.ours.objects, f.ours.yaml, f.ours.total, f.raw.total, f.oursOverRaw,
-      f.oursOverRawObjects, f.floorYaml, f.floorJsYaml, f.floorJson, f.oursOverFloor, f.helmWrite, f.plainWrite, f.helmOverPlain, f.helmTemplate, f.helmOverOurs, f.peakRssMiB]) {
+      f.oursOverRawObjects, f.floorYaml, f.floorJsYaml, f.floorJson, f.oursOverFloor, f.helmWrite, f.plainWrite, f.helmOverPlain,
+      f.helmTemplate, f.helmOverOurs, f.peakRssMiB]) {
       expect(Number.isFinite(v)).toBe(true);
       expect(v).toBeGreaterThan(0);
     }
