@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import * as jsYaml from 'js-yaml';
 import { buildFleet } from './fleet-model';
 import { gc, median, peakRssMiB, rssMiB, timed } from './measure';
-import { HelmChart } from '../src';
+import { HelmChart, ManifestYaml } from '../src';
 
 /** Durations of one pipeline, in ms. */
 export interface Phases {
@@ -41,6 +41,13 @@ export interface FleetResult {
   readonly oursOverFloor: number;
   /** HelmChart.fromChart + write, every cluster (ms); NaN if skipped. */
   readonly helmWrite: number;
+  /**
+   * The plain output of the same built app: `Fleet.synthClusters` (validation, every chart's
+   * objects, YAML, files), ms; NaN if Helm is skipped.
+   */
+  readonly plainWrite: number;
+  /** Median of helmWrite / plainWrite per repetition. */
+  readonly helmOverPlain: number;
   /** `helm template`, every cluster (ms); NaN if helm is unavailable. */
   readonly helmTemplate: number;
   /** Median of helmTemplate / ours.total. */
@@ -67,21 +74,35 @@ function validate(charts: Construct[]): void {
   }
 }
 
+/** Writes one cluster's objects as multi-document YAML. */
+type Writer = (objs: any[]) => string;
+
+/** cdk8s's writer, what `App.synth()` writes with. */
+const CDK8S_YAML: Writer = (objs) => Yaml.stringify(...objs);
+
+/** Ours, what `Fleet.manifests()` / `synthClusters()` and `HelmChart` write with (the same bytes). */
+const OUR_YAML: Writer = (objs) => ManifestYaml.stringify(objs);
+
 /** validate + toJson + YAML, the way App.synth turns charts into files (without the disk). */
 function synth(charts: Chart[]): { objects: any[][]; yaml: string[]; objectsMs: number; yamlMs: number } {
   const o = timed(() => {
     validate(charts);
     return charts.map((c) => c.toJson());
   });
-  const y = timed(() => o.value.map((objs) => Yaml.stringify(...objs)));
+  const y = timed(() => o.value.map(CDK8S_YAML));
   return { objects: o.value, yaml: y.value, objectsMs: o.ms, yamlMs: y.ms };
 }
 
 function runOurs(clusters: number, services: number) {
   const c = timed(() => buildFleet(clusters, services));
-  const s = synth(c.value.charts);
+  // what Fleet.manifests() / synthClusters() do: every cluster's objects (app validated, each
+  // chart checked once), then our writer
+  const fleet = c.value.fleet;
+  const o = timed(() => fleet.clusters.map((k) => fleet.objects(k.name)));
+  const y = timed(() => o.value.map(OUR_YAML));
+  const s = { objects: o.value, yaml: y.value, objectsMs: o.ms, yamlMs: y.ms };
   const phases: Phases = { construct: c.ms, objects: s.objectsMs, yaml: s.yamlMs, total: c.ms + s.objectsMs + s.yamlMs };
-  return { phases, charts: c.value.charts, objects: s.objects, yaml: s.yaml };
+  return { phases, charts: c.value.charts, fleet: c.value.fleet, objects: s.objects, yaml: s.yaml };
 }
 
 /** The same manifests as raw ApiObjects in a fresh App (input cloned before timing). */
@@ -130,6 +151,8 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
   const floorRatios: number[] = [];
   const floors = { yaml: [] as number[], jsYaml: [] as number[], json: [] as number[] };
   const helmWrite: number[] = [];
+  const plainWrite: number[] = [];
+  const helmOverPlain: number[] = [];
   const helmTemplate: number[] = [];
   const helmRatios: number[] = [];
   let peak = NaN;
@@ -162,8 +185,13 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
     if (o.helm) {
       gc();
       const helm = o.helm;
+      const pw = timed(() => a.fleet.synthClusters(path.join(o.workDir, 'plain')));
+      plainWrite.push(pw.ms);
+      fs.rmSync(path.join(o.workDir, 'plain'), { recursive: true, force: true });
+      gc();
       const hw = timed(() => a.charts.map((c, i) => HelmChart.fromChart(c, { name: `cluster-${i}` }).write(path.join(o.workDir, `cluster-${i}`))));
       helmWrite.push(hw.ms);
+      helmOverPlain.push(hw.ms / pw.ms);
       const ht = timed(() => hw.value.map((dir) => execFileSync(helm, ['template', path.basename(dir), dir], {
         maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
       })));
@@ -188,6 +216,8 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
     floorJson: median(floors.json),
     oursOverFloor: median(floorRatios),
     helmWrite: median(helmWrite),
+    plainWrite: median(plainWrite),
+    helmOverPlain: median(helmOverPlain),
     helmTemplate: median(helmTemplate),
     helmOverOurs: median(helmRatios),
     helmBytes,

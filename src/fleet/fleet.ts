@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Yaml } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplyOrder, Cidr, IpVersion, Names } from '../core';
 import { planCidrs } from './cidr-plan';
 import { FleetCluster } from './fleet-cluster';
+import { ManifestYaml } from './manifest-yaml';
 import { FLEET_PROPS } from './props-specs';
 import { checkArgs, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabelValue } from '../core/validate';
-import { checkConstruct } from '../flows/chart-checks';
+import { checkConstruct, synthesizeCheckedChart } from '../flows/chart-checks';
 
 /**
  * One cluster of a fleet, as declared.
@@ -232,12 +233,12 @@ export class Fleet extends Construct {
     }
     networking.podSubnet = c.podCidr;
     networking.serviceSubnet = c.serviceCidr;
-    return Yaml.stringify({
+    return ManifestYaml.stringify([{
       kind: 'Cluster',
       apiVersion: 'kind.x-k8s.io/v1alpha4',
       name: c.name,
       networking,
-    });
+    }]);
   }
 
   /**
@@ -248,6 +249,16 @@ export class Fleet extends Construct {
    */
   public manifests(name: string): string {
     return this.render([this.cluster(name)])[0];
+  }
+
+  /**
+   * The objects of one cluster (its chart, validated and checked), in {@link ApplyOrder}: what
+   * {@link manifests} writes as YAML.
+   *
+   * @param name cluster name
+   */
+  public objects(name: string): any[] {
+    return this.synthesize(this.cluster(name));
   }
 
   /**
@@ -275,9 +286,19 @@ export class Fleet extends Construct {
   /**
    * The YAML of these clusters' charts, each synthesized by cdk8s (`chart.toJson()`: the app's
    * dependencies resolved, the app validated, which renders the late objects, then the chart's
-   * objects in dependency order).
+   * objects in dependency order), written by {@link ManifestYaml} (the bytes `Yaml.stringify`
+   * writes).
    */
   private render(clusters: FleetCluster[]): string[] {
-    return clusters.map((c) => Yaml.stringify(...ApplyOrder.sort(c.chart.toJson())));
+    return clusters.map((c) => ManifestYaml.stringify(this.synthesize(c)));
+  }
+
+  /**
+   * One cluster's objects in apply order. The app is validated (as by every `chart.toJson()`),
+   * and the chart checks run on this chart's output only: the others are checked when they are
+   * written, so writing every cluster renders each chart once.
+   */
+  private synthesize(c: FleetCluster): any[] {
+    return ApplyOrder.sort(synthesizeCheckedChart(c.chart));
   }
 }

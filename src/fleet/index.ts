@@ -5,3 +5,4 @@ export * from './global-service';
 export * from './fleet-crds';
 export * from './failover-policy';
 export * from './replication-policy';
+export * from './manifest-yaml';

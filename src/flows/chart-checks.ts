@@ -13,21 +13,12 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flows } from './flows';
-import { Names } from '../core/names';
-import { checkProps, MAX_ANNOTATION_BYTES, PropsSpec } from '../core/props-check';
-import { fail, LABEL_KEY_EXPECTED } from '../core/validate';
+import { checkOutput, identityOf } from '../core/output-checks';
+import { checkProps, PropsSpec } from '../core/props-check';
+import { isWriterChecking, synthesizingChart } from '../core/synthesis-scope';
 import { ValidationError } from '../core/validation-error';
 
-/**
- * Largest object (JSON bytes) we emit. etcd refuses requests over 1.5 MiB (`--max-request-bytes`
- * default 1572864) and the API server answers "etcdserver: request is too large"; objects are
- * stored as protobuf (smaller than JSON), but a client-side `kubectl apply` adds a copy of the
- * object as an annotation, so the JSON size is the honest bound.
- */
-export const MAX_OBJECT_BYTES = 1_572_864;
-
-
-export { MAX_ANNOTATION_BYTES };
+export { MAX_ANNOTATION_BYTES, MAX_OBJECT_BYTES } from '../core/output-checks';
 
 const CHECKED = Symbol.for('cdk8s-zero-trust.chart-checks');
 const CHECKING = Symbol.for('cdk8s-zero-trust.chart-checks.running');
@@ -42,68 +33,31 @@ export function checkIdentityOnly(obj: ApiObject): void {
   Object.defineProperty(obj, SUMMARY_ONLY, { value: true });
 }
 
-/** The identity the API server keys objects by. */
-function identity(o: any): string | undefined {
-  if (o === null || typeof o !== 'object' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') return undefined;
-  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-  return `${group}/${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
-
-function describe(o: any): string {
-  const ns = o.metadata?.namespace;
-  return `${o.kind} ${ns === undefined ? '' : `${ns}/`}${o.metadata?.name}`;
-}
-
 /** The construct paths of the ApiObjects of `chart` that render an object with identity `id`. */
 function pathsOf(chart: Chart, id: string): string[] {
   const out: string[] = [];
   for (const c of chart.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const o = c as ApiObject;
-    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-    if (`${group}/${o.kind} ${o.metadata.namespace ?? ''}/${o.name}` === id) out.push(o.node.path);
+    if (identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id) out.push(o.node.path);
   }
   return out;
 }
 
-function checkDuplicates(chart: Chart, objs: any[]): void {
-  const seen = new Set<string>();
-  for (const o of objs) {
-    const id = identity(o);
-    if (id === undefined) continue;
-    if (seen.has(id)) {
-      const paths = pathsOf(chart, id);
-      fail(paths[1] ?? chart.node.path, 'metadata.name', o.metadata.name,
-        `a name no other object of the chart has: ${describe(o)} is emitted twice (${paths.join(' and ')}); the API server keeps only one`);
-    }
-    seen.add(id);
-  }
-}
-
-function checkObject(chart: Chart, o: any): void {
-  const id = identity(o);
-  const where = (id === undefined ? undefined : pathsOf(chart, id)[0]) ?? chart.node.path;
-  const annotations = o?.metadata?.annotations;
-  if (annotations !== null && typeof annotations === 'object') {
-    let total = 0;
-    for (const k of Object.keys(annotations).sort()) {
-      if (!Names.isLabelKey(k)) fail(where, `${describe(o)} metadata.annotations key`, k, LABEL_KEY_EXPECTED);
-      total += k.length + String(annotations[k]).length;
-    }
-    if (total > MAX_ANNOTATION_BYTES) {
-      fail(where, `${describe(o)} metadata.annotations`, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit)`);
-    }
-  }
-  const size = Buffer.byteLength(JSON.stringify(o), 'utf8');
-  if (size > MAX_OBJECT_BYTES) {
-    fail(where, describe(o), `${size} bytes`, `an object of at most ${MAX_OBJECT_BYTES} bytes (etcd's request limit): split it`);
-  }
+/**
+ * `chart.toJson()` for a writer (Fleet): the chart's objects, with the chart checks run on them
+ * instead of in the validation (one rendering instead of two; see synthesizingChart). A failed
+ * check throws its ValidationError.
+ */
+export function synthesizeCheckedChart(chart: Chart): any[] {
+  const objs = synthesizingChart(chart.node.root, chart, () => chart.toJson());
+  checkChartOutput(chart, objs);
+  return objs;
 }
 
 /** Runs the chart checks on a synthesized chart (its objects, in output order). */
 export function checkChartOutput(chart: Chart, objs: any[]): void {
-  checkDuplicates(chart, objs);
-  for (const o of objs) checkObject(chart, o);
+  checkOutput({ path: chart.node.path, pathsOf: (id) => pathsOf(chart, id) }, objs);
 }
 
 /**
@@ -115,6 +69,9 @@ function chartCheckErrors(chart: Chart): string[] {
   // an object whose spec synthesizes other charts (an Argo CD AppProject reads the clusters'
   // output) validates the app again from inside this check: the chart is being checked already
   if (c[CHECKING]) return [];
+  // a writer synthesizing a chart of the app (Fleet, HelmChart) checks its output itself, and
+  // each other chart when it is written
+  if (isWriterChecking(chart.node.root)) return [];
   Object.defineProperty(c, CHECKING, { value: true, configurable: true });
   try {
     return chartCheckErrorsOnce(chart);

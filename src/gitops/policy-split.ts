@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { ApplyOrder } from '../core';
+import { YamlWriter } from '../core/yaml-writer';
 import { Fleet } from '../fleet';
 import { DeliveryOrder, DeliveryTier } from './delivery-order';
 import { manifestsOf } from './internal';
@@ -83,14 +84,14 @@ export class PolicySplit {
    * The policies half as multi-document YAML.
    */
   public policiesYaml(): string {
-    return Yaml.stringify(...this.policies);
+    return new YamlWriter((d) => Yaml.stringify(d)).stringify(...this.policies);
   }
 
   /**
    * The apps half as multi-document YAML.
    */
   public appsYaml(): string {
-    return Yaml.stringify(...this.apps);
+    return new YamlWriter((d) => Yaml.stringify(d)).stringify(...this.apps);
   }
 
   /**

@@ -5,10 +5,13 @@ import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
 import { HELM_CHART_PROPS } from './props-specs';
 import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
+import { checkOutput, identityOf } from '../core/output-checks';
 import { checkArgs, checkProps, t as types } from '../core/props-check';
+import { synthesizingChart } from '../core/synthesis-scope';
 import { Tunable, TunableBinding } from '../core/tunable';
 import { renderTunableFormat } from '../core/tunable-format';
 import { ValidationError } from '../core/validation-error';
+import { YamlWriter } from '../core/yaml-writer';
 
 /**
  * Metadata of a generated Helm chart.
@@ -149,6 +152,8 @@ export class HelmChart {
   private readonly chartYamlText: string;
   private readonly notesText: string;
   private readonly extraCrds: { [file: string]: string } = {};
+  /** One writer for every file: scalar renderings are shared across objects. */
+  private readonly yaml = new YamlWriter((d) => Yaml.stringify(d));
 
   private constructor(chart: Chart, name: string, props: HelmChartProps) {
     const where = chart.node.path || chart.node.id;
@@ -180,13 +185,19 @@ export class HelmChart {
         }
       },
     };
-    const plain = withResolver(chart, tokenFinder, () => chart.toJson());
+    // the chart checks run for this chart only (see synthesizingChart)
+    const plain = withResolver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
     const apiObjects = new DependencyGraph(chart.node).topology()
       .filter((x): x is ApiObject => x instanceof ApiObject)
       .filter(x => Chart.of(x) === chart);
     if (apiObjects.length !== plain.length) {
       throw new Error(`${where}: internal error: ${apiObjects.length} objects but ${plain.length} manifests`);
     }
+    // the chart checks, on the output (the validation skipped them inside synthesizingChart)
+    checkOutput({
+      path: chart.node.path,
+      pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
+    }, plain);
     const usedNames = new Set<string>();
     apiObjects.forEach((obj, i) => {
       const manifest = plain[i];
@@ -202,7 +213,7 @@ export class HelmChart {
             expected: 'no tunable bound into a CustomResourceDefinition (Helm installs crds/ as they are, without templating)',
           });
         }
-        this.entries.push({ file: `crds/${file}`, text: Yaml.stringify(manifest), crd: true });
+        this.entries.push({ file: `crds/${file}`, text: this.yaml.stringify(manifest), crd: true });
         return;
       }
       this.entries.push({ file: `templates/${file}`, text: this.renderTemplate(obj, manifest, withTokens.has(obj), values), crd: false });
@@ -323,7 +334,7 @@ export class HelmChart {
     const bindings = Tunable._bindingsOf(obj);
     if (!hasTokens && bindings.length === 0) {
       // nothing to template: the plain manifest, serialized once
-      return escapeTemplateText(Yaml.stringify(plain));
+      return escapeTemplateText(this.yaml.stringify(plain));
     }
     // the sentinel is alphanumeric: it occurs in the YAML text iff it occurs in the JSON text,
     // which is ~30x cheaper to produce than a second YAML rendering
@@ -379,7 +390,7 @@ export class HelmChart {
     // added after toJson(): an error thrown inside it would be rewrapped as a plain Error by cdk8s
     used.forEach(t => values.add(t));
 
-    const escaped = escapeTemplateText(Yaml.stringify(json));
+    const escaped = escapeTemplateText(this.yaml.stringify(json));
     if (actions.length === 0) {
       return escaped;
     }

@@ -3,6 +3,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { isChartBeingWritten } from '../core/synthesis-scope';
 import { ValidationError } from '../core/validation-error';
 import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
@@ -71,6 +72,8 @@ function describe(f: Flow): string {
 export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
   const chart = Chart.of(scope);
   if (OPT_OUT.has(chart)) return [];
+  // checked when its chart is written (Fleet and HelmChart write one chart at a time)
+  if (!isChartBeingWritten(chart.node.root, chart)) return [];
   const flows = chart.node.children.find((c): c is Flows => c instanceof Flows);
   if (!flows) return [];
   flows.render();

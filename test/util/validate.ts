@@ -1,5 +1,5 @@
 import { ErrorObject, ValidateFunction } from 'ajv';
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { CrdIndex, CrdVersion, crdVersionsOf } from './crd-index';
 import { K8sSchema } from './k8s-schema';
 import {
@@ -7,6 +7,7 @@ import {
 } from './meta-rules';
 import { K8S_VERSIONS } from './paths';
 import { workerCached } from './worker-cache';
+import { stringifyYaml } from '../../src/core/yaml-writer';
 
 /** One problem found in one object. */
 export interface ValidationIssue {
@@ -221,6 +222,9 @@ export function validateObjects(objs: any[], opts: ValidateOptions = {}): Valida
     const push = (path: string, message: string) => issues.push({ object: id, path, message });
     if (o === null || typeof o !== 'object' || Array.isArray(o)) { push('', `not an object: ${short(o)}`); return; }
     if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') { push('', 'apiVersion and kind are required strings'); return; }
+    // our YAML writer (Fleet, HelmChart, PolicySplit) must write what cdk8s writes, for every object
+    const cdk8sYaml = Yaml.stringify(o);
+    if (stringifyYaml([o], (d) => Yaml.stringify(d)) !== cdk8sYaml) push('', 'src/core/yaml-writer.ts writes other bytes than cdk8s Yaml.stringify for this object');
 
     const served = versions.map((v) => ({ v, schema: K8sSchema.of(v), def: K8sSchema.of(v).definitionOf(o.apiVersion, o.kind) }));
     if (served.some((s) => s.def)) {

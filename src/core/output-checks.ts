@@ -1,0 +1,97 @@
+/**
+ * Checks of a chart's output (internal): what no single construct can see.
+ *
+ * - two objects with one identity (API group, kind, namespace, name): the API server keeps one
+ *   (create fails, apply overwrites), so the output silently loses the other;
+ * - an object over the size the API server stores;
+ * - annotation keys the API server refuses and annotations over its total size limit.
+ *
+ * Run as a chart validation (src/flows/chart-checks.ts) or, by a writer that has the output at
+ * hand (Fleet, HelmChart), on that output. Plain TypeScript: the caller locates objects.
+ */
+import { Names } from './names';
+import { fail, LABEL_KEY_EXPECTED } from './validate';
+import { MAX_ANNOTATION_BYTES } from './props-check';
+
+/**
+ * Largest object (JSON bytes) we emit. etcd refuses requests over 1.5 MiB (`--max-request-bytes`
+ * default 1572864) and the API server answers "etcdserver: request is too large"; objects are
+ * stored as protobuf (smaller than JSON), but a client-side `kubectl apply` adds a copy of the
+ * object as an annotation, so the JSON size is the honest bound.
+ */
+export const MAX_OBJECT_BYTES = 1_572_864;
+
+export { MAX_ANNOTATION_BYTES };
+
+/** The identity the API server keys objects by, from an object's parts. */
+export function identityOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return `${group}/${kind} ${namespace ?? ''}/${name}`;
+}
+
+/** The identity of a rendered object (undefined without apiVersion or name). */
+function identity(o: any): string | undefined {
+  if (o === null || typeof o !== 'object' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') return undefined;
+  return identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+}
+
+function describe(o: any): string {
+  const ns = o.metadata?.namespace;
+  return `${o.kind} ${ns === undefined ? '' : `${ns}/`}${o.metadata?.name}`;
+}
+
+/** Where the objects of an output come from. */
+export interface OutputLocator {
+  /** The path of the whole output (the chart). */
+  readonly path: string;
+  /** The construct paths of the objects with this identity (for an error only). */
+  pathsOf(id: string): string[];
+}
+
+function checkDuplicates(at: OutputLocator, objs: any[]): void {
+  const seen = new Set<string>();
+  for (const o of objs) {
+    const id = identity(o);
+    if (id === undefined) continue;
+    if (seen.has(id)) {
+      const paths = at.pathsOf(id);
+      fail(paths[1] ?? at.path, 'metadata.name', o.metadata.name,
+        `a name no other object of the chart has: ${describe(o)} is emitted twice (${paths.join(' and ')}); the API server keeps only one`);
+    }
+    seen.add(id);
+  }
+}
+
+function checkObject(at: OutputLocator, o: any): void {
+  // the construct path is looked up (a walk of the chart) only for an error
+  const where = () => {
+    const id = identity(o);
+    return (id === undefined ? undefined : at.pathsOf(id)[0]) ?? at.path;
+  };
+  const annotations = o?.metadata?.annotations;
+  if (annotations !== null && typeof annotations === 'object') {
+    let total = 0;
+    for (const k of Object.keys(annotations).sort()) {
+      if (!Names.isLabelKey(k)) fail(where(), `${describe(o)} metadata.annotations key`, k, LABEL_KEY_EXPECTED);
+      total += k.length + String(annotations[k]).length;
+    }
+    if (total > MAX_ANNOTATION_BYTES) {
+      fail(where(), `${describe(o)} metadata.annotations`, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit)`);
+    }
+  }
+  const size = Buffer.byteLength(JSON.stringify(o), 'utf8');
+  if (size > MAX_OBJECT_BYTES) {
+    fail(where(), describe(o), `${size} bytes`, `an object of at most ${MAX_OBJECT_BYTES} bytes (etcd's request limit): split it`);
+  }
+}
+
+/**
+ * Runs the output checks on one chart's objects (in output order); throws a ValidationError.
+ *
+ * @param at where the objects come from
+ * @param objs the rendered objects
+ */
+export function checkOutput(at: OutputLocator, objs: any[]): void {
+  checkDuplicates(at, objs);
+  for (const o of objs) checkObject(at, o);
+}

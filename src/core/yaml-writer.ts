@@ -1,0 +1,169 @@
+/**
+ * A fast writer for the JSON-shaped documents we synthesize, byte-identical to cdk8s's
+ * `Yaml.stringify` (the `yaml` package, YAML 1.1, `lineWidth: 0`).
+ *
+ * The layout of block maps and sequences is simple; the hard part is the scalars (which strings
+ * need quotes, how numbers print). So every scalar that is not trivially plain is written by the
+ * reference stringifier itself, once per distinct value and position (key or value), and a whole
+ * document falls back to the reference when it holds anything this writer does not lay out
+ * (multi-line strings, which become block scalars, explicit keys, non-JSON values).
+ *
+ * Plain TypeScript (no cdk8s import): the caller passes the reference stringifier.
+ */
+
+/** The reference stringifier of one document (cdk8s `Yaml.stringify`). */
+export type YamlStringify = (doc: any) => string;
+
+/** Thrown inside a document this writer does not lay out: the reference writes it. */
+class Unsupported extends Error {}
+
+// Strings that are plain in any position unless they are one of YAML 1.1's reserved words.
+const PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
+const RESERVED = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+
+/**
+ * A writer: its caches of scalar renderings live as long as it does (use one per output, e.g. a
+ * cluster's manifests or a Helm chart's templates).
+ */
+export class YamlWriter {
+  private readonly values = new Map<string, string>();
+  private readonly keys = new Map<string, string>();
+
+  constructor(private readonly reference: YamlStringify) {}
+
+  /**
+   * Multi-document YAML of these documents, byte for byte what `reference(doc)` joined with
+   * `---\n` gives (cdk8s `Yaml.stringify(...docs)`).
+   */
+  public stringify(...docs: any[]): string {
+    return docs.map((d) => (d === undefined ? '\n' : this.document(d))).join('---\n');
+  }
+
+  private document(doc: any): string {
+    if (doc === null || typeof doc !== 'object') {
+      return this.reference(doc);
+    }
+    try {
+      const out: string[] = [];
+      if (Array.isArray(doc)) {
+        if (doc.length === 0) return '[]\n';
+        this.seq(doc, '', out, false);
+      } else {
+        if (!isPlainObject(doc)) throw new Unsupported();
+        const keys = Object.keys(doc);
+        if (keys.length === 0) return '{}\n';
+        this.map(doc, keys, '', out, false);
+      }
+      return out.join('');
+    } catch (e) {
+      if (e instanceof Unsupported) return this.reference(doc);
+      throw e;
+    }
+  }
+
+  /** A block map at `indent`; `inline`: the first pair follows a `- ` already written. */
+  private map(obj: any, keys: string[], indent: string, out: string[], inline: boolean): void {
+    const inner = indent + '  ';
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = obj[k];
+      if (v === undefined) throw new Unsupported();
+      out.push(inline && i === 0 ? '' : indent, this.key(k), ':');
+      this.value(v, inner, out);
+    }
+  }
+
+  /** A block sequence at `indent`; `inline`: the first item follows a `- ` already written. */
+  private seq(arr: any[], indent: string, out: string[], inline: boolean): void {
+    const inner = indent + '  ';
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      out.push(inline && i === 0 ? '- ' : indent + '- ');
+      if (v !== null && typeof v === 'object') {
+        if (Array.isArray(v)) {
+          if (v.length === 0) { out.push('[]\n'); continue; }
+          this.seq(v, inner, out, true);
+          continue;
+        }
+        if (!isPlainObject(v)) throw new Unsupported();
+        const keys = Object.keys(v);
+        if (keys.length === 0) { out.push('{}\n'); continue; }
+        this.map(v, keys, inner, out, true);
+        continue;
+      }
+      out.push(this.scalar(v), '\n');
+    }
+  }
+
+  /** The value of a map pair, after its `key:`; nested collections start on the next line. */
+  private value(v: any, inner: string, out: string[]): void {
+    if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) {
+        if (v.length === 0) { out.push(' []\n'); return; }
+        out.push('\n');
+        this.seq(v, inner, out, false);
+        return;
+      }
+      if (!isPlainObject(v)) throw new Unsupported();
+      const keys = Object.keys(v);
+      if (keys.length === 0) { out.push(' {}\n'); return; }
+      out.push('\n');
+      this.map(v, keys, inner, out, false);
+      return;
+    }
+    out.push(' ', this.scalar(v), '\n');
+  }
+
+  private scalar(v: any): string {
+    switch (typeof v) {
+      case 'string':
+        if (PLAIN.test(v) && !RESERVED.test(v)) return v;
+        return this.cached(this.values, v, () => this.reference({ k: v }), 'k: ');
+      case 'number':
+        if (Number.isSafeInteger(v) && !Object.is(v, -0)) return String(v);
+        return this.cached(this.values, `\u0000n${v}`, () => this.reference({ k: v }), 'k: ');
+      case 'boolean':
+        return v ? 'true' : 'false';
+      default:
+        if (v === null) return 'null';
+        throw new Unsupported();
+    }
+  }
+
+  private key(k: string): string {
+    // the `yaml` package writes a key of more than 1024 characters as an explicit key (`? k`)
+    if (k.length <= 1000 && PLAIN.test(k) && !RESERVED.test(k)) return k;
+    return this.cached(this.keys, k, () => this.reference({ [k]: 0 }), '', ': 0\n');
+  }
+
+  /**
+   * The reference rendering of one scalar, cut out of a one-pair map; only a one-line rendering
+   * is layout-independent (a block scalar or an explicit key is not).
+   */
+  private cached(cache: Map<string, string>, id: string, render: () => string, prefix: string, suffix = '\n'): string {
+    let s = cache.get(id);
+    if (s === undefined) {
+      const text = render();
+      if (!text.startsWith(prefix) || !text.endsWith(suffix)) throw new Unsupported();
+      s = text.slice(prefix.length, text.length - suffix.length);
+      if (s.includes('\n') || s.startsWith('? ')) throw new Unsupported();
+      cache.set(id, s);
+    }
+    return s;
+  }
+}
+
+function isPlainObject(v: any): boolean {
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+/**
+ * Multi-document YAML of these documents with a writer of their own (see {@link YamlWriter}).
+ *
+ * @param docs the documents (JSON values)
+ * @param reference the stringifier of one document (cdk8s `Yaml.stringify`)
+ */
+export function stringifyYaml(docs: readonly any[], reference: YamlStringify): string {
+  return new YamlWriter(reference).stringify(...docs);
+}
