@@ -379,6 +379,7 @@ export class ReachabilityAnalyzer {
    * Baseline-tier rule, else the default (allow).
    */
   public decisions(src: string, dst: string): Decision[] {
+    checkArgs('ReachabilityAnalyzer.decisions', ['src', src, t.required(t.str())], ['dst', dst, t.required(t.str())]);
     return this.pairDecisions(this.resolve(src, true), this.resolve(dst, false)).map((x) => ({
       direction: x.dir, tier: x.d.tier, policy: policyLabel(x.d), action: x.d.action, conns: x.d.conns.toString(),
     }));

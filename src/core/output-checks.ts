@@ -10,8 +10,8 @@
  * hand (Fleet, HelmChart), on that output. Plain TypeScript: the caller locates objects.
  */
 import { Names } from './names';
-import { fail, LABEL_KEY_EXPECTED } from './validate';
 import { MAX_ANNOTATION_BYTES } from './props-check';
+import { fail, LABEL_KEY_EXPECTED } from './validate';
 
 /**
  * Largest object (JSON bytes) we emit. etcd refuses requests over 1.5 MiB (`--max-request-bytes`
@@ -91,7 +91,30 @@ function checkObject(at: OutputLocator, o: any): void {
  * @param at where the objects come from
  * @param objs the rendered objects
  */
-export function checkOutput(at: OutputLocator, objs: any[]): void {
+export function checkOutput(at: OutputLocator, objs: any[], chart?: object): void {
   checkDuplicates(at, objs);
   for (const o of objs) checkObject(at, o);
+  const errors = chart === undefined ? [] : ((chart as any)[OUTPUT_CHECKS] ?? []).flatMap((c: OutputCheck) => c(objs));
+  if (errors.length > 0) {
+    // the same text cdk8s gives for a failed validation (these checks are skipped there for a writer)
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+}
+
+/** A check a writer runs on the objects of one chart (returns error texts, empty if none). */
+export type OutputCheck = (objs: any[]) => string[];
+
+const OUTPUT_CHECKS = Symbol.for('cdk8s-zero-trust.output-checks');
+
+/**
+ * Registers a check of a chart's output that a writer (Fleet, HelmChart) runs on the objects it
+ * wrote, since the validation skips it then (e.g. the flow proof): one rendering, not two.
+ *
+ * @param chart the chart
+ * @param check the check
+ */
+export function addOutputCheck(chart: object, check: OutputCheck): void {
+  const c = chart as any;
+  if (c[OUTPUT_CHECKS] === undefined) Object.defineProperty(c, OUTPUT_CHECKS, { value: [], configurable: true });
+  c[OUTPUT_CHECKS].push(check);
 }

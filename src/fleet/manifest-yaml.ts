@@ -19,6 +19,11 @@ export class ManifestYaml {
     if (!Array.isArray(docs)) {
       throw new ValidationError({ path: 'ManifestYaml.stringify', field: 'docs', value: docs, expected: 'an array of JSON documents, e.g. chart.toJson()' });
     }
+    docs.forEach((d, i) => {
+      if (d === null || typeof d !== 'object' || Array.isArray(d)) {
+        throw new ValidationError({ path: 'ManifestYaml.stringify', field: `docs[${i}]`, value: d, expected: 'a JSON object (a Kubernetes manifest)' });
+      }
+    });
     return new YamlWriter((d) => Yaml.stringify(d)).stringify(...docs);
   }
 

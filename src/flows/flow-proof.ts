@@ -43,6 +43,7 @@ export class FlowProof {
    * @param chart the chart
    */
   public static optOutReason(chart: Chart): string | undefined {
+    if (!Chart.isChart(chart)) fail('FlowProof.optOutReason', 'chart', String(chart), 'a cdk8s Chart');
     return (chart as any)?.[OPT_OUT];
   }
 

@@ -5,7 +5,9 @@ import { flowProofErrors } from './flow-proof-check';
 import { joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer, Peer } from './peer';
+import { addOutputCheck } from '../core/output-checks';
 import { checkArgs, t } from '../core/props-check';
+import { isWriterChecking } from '../core/synthesis-scope';
 import { fail, validateDns1123Label } from '../core/validate';
 
 const FLOWS_ID = 'zero-trust-flows';
@@ -84,7 +86,17 @@ export class Flows extends Construct {
     // Testing.synth) before it collects a chart's objects, so the registry renders from its own,
     // once, then proves the declared flows on the chart's objects (FlowProof). No cdk8s function
     // is replaced (see ARCHITECTURE.md).
-    this.node.addValidation({ validate: () => { this.render(); return this._proofErrors(); } });
+    this.node.addValidation({
+      validate: () => {
+        this.render();
+        // a writer (Fleet, HelmChart) proves the flows on the objects it writes (addOutputCheck)
+        return isWriterChecking(chart.node.root) ? [] : this._proofErrors();
+      },
+    });
+    addOutputCheck(chart, (objs) => {
+      this.render();
+      return flowProofErrors(this, objs);
+    });
   }
 
   /**

@@ -197,7 +197,7 @@ export class HelmChart {
     checkOutput({
       path: chart.node.path,
       pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
-    }, plain);
+    }, plain, chart);
     const usedNames = new Set<string>();
     apiObjects.forEach((obj, i) => {
       const manifest = plain[i];

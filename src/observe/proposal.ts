@@ -133,9 +133,13 @@ export function propose(blocked: Group[], ctx: ProposalContext): Proposal[] {
     const ports: Array<[string, number]> = groups.map((g) => [g.protocol, g.port]);
     const mesh = ctx.underAuthorization(dst.pod!);
     const seenBy = [...new Set(groups.flatMap((g) => [...g.seenBy]))].sort().join(', ');
-    if (mesh && src.kind !== 'external' && !(src.kind === 'workload' && ctx.inMesh(src.pod!))) {
-      const why = `${src.id} has no Istio sidecar and ${dst.id} admits mesh identities only (AuthorizationPolicy): `
-        + 'no flow can allow it; give the source a sidecar (ZeroTrustNamespace istioInjection) and observe again, or stop the traffic';
+    if (mesh && !(src.kind === 'workload' && ctx.inMesh(src.pod!))) {
+      // an address outside the cluster presents no mesh identity either: a STRICT destination refuses it
+      const why = src.kind === 'external'
+        ? `${src.id} is outside the cluster and ${dst.id} admits mesh identities only (AuthorizationPolicy, mTLS): `
+          + 'no flow can allow it; expose the workload through a SecureGateway (its pods call it with their identity), or stop the traffic'
+        : `${src.id} has no Istio sidecar and ${dst.id} admits mesh identities only (AuthorizationPolicy): `
+          + 'no flow can allow it; give the source a sidecar (ZeroTrustNamespace istioInjection) and observe again, or stop the traffic';
       out.push({
         flow: { src: src.id, dst: dst.id, ports: ports.map(([p, n]) => `${p} ${n}`), methods: [], paths: [], code: `// not proposed: ${why}` },
         notProposed: why,

@@ -49,7 +49,10 @@ describe('the CLI on the sample\'s output tree (subprocess)', () => {
     const r = cliProcess(['analyze', 'dist', '--platform', platformFile(), ...CLUSTERS.flatMap((c) => ['--cluster', c]), '--expect', 'expected.txt']);
     expect(r.err).not.toContain('error');
     expect(r.code).toBe(0);
-    expect(r.out).toBe(expected.replace(/\n+$/, '\n'));
+    // the CLI adds comment lines (who decided each flow) for the cluster with policy tiers
+    const flowsOnly = (t: string) => t.split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    expect(flowsOnly(r.out)).toBe(flowsOnly(expected.replace(/\n+$/, '\n')));
+    expect(r.out.match(/# decided by/g)).toHaveLength(1);
     expect(r.out).not.toContain('not modelled');
     // the cluster folders' other renderings are read once, the Helm charts skipped (no helm on PATH)
     expect(r.err).toContain('notice: cluster asia-east: read dist/asia-east; skipped apps/, chart/, policies/');

@@ -90,7 +90,7 @@ describe('ArgoCdDelivery AppProject at synthesis', () => {
       const project = objs.find((o) => o.kind === 'AppProject');
       expect(project.spec.destinations).toEqual(expect.arrayContaining([{ name: 'eu', namespace: 'shop' }, { name: 'us', namespace: 'shop' }]));
       expect(project.spec.namespaceResourceWhitelist).toEqual(expect.arrayContaining([{ group: '', kind: 'ConfigMap' }]));
-      expect(project.spec.clusterResourceWhitelist).toEqual(expect.arrayContaining([{ group: '', kind: 'Namespace' }]));
+      expect(project.spec.clusterResourceWhitelist).toEqual(expect.arrayContaining([{ group: '', kind: 'Namespace', name: 'shop' }]));
       expect(project.spec.sourceRepos).toEqual(['https://git.example.com/fleet.git']);
     } finally {
       synthChart.mockRestore();
