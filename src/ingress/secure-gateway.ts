@@ -15,7 +15,7 @@ import { shortHash, toKubeName } from '../core/strings';
 import {
   fail, validateDns1123Label, validateDns1123Subdomain, validateHostname, validateLabelKey, validateLabels,
 } from '../core/validate';
-import { Flows, IFlowContributor, IFlowRenderer, IPeer, Peer } from '../flows';
+import { Flows, IPeer, Peer } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
 import { Certificate } from '../imports/cert-manager.io';
 import {
@@ -163,7 +163,7 @@ const ISTIO_NAMING_ANNOTATIONS = ['gateway.istio.io/name-override', 'gateway.ist
  * certificates in other namespaces, and flows so that the backends accept traffic only from the
  * Gateway's data-plane pods (with Istio, only from its mesh identity), on the pod port only.
  */
-export class SecureGateway extends Construct implements IFlowRenderer, IFlowContributor {
+export class SecureGateway extends Construct {
   /** The Gateway. */
   public readonly gateway: ApiObject;
 
@@ -243,8 +243,8 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
     this.renderCertificates(certs);
 
     const flows = Flows.of(this);
-    flows.addContributor(this);
-    flows.addRenderer(this);
+    flows.addContributor({ contributeFlows: (f) => this.contributeGatewayFlows(f) });
+    flows.addRenderer({ renderFlows: (f) => this.renderGatewayFlows(f) });
   }
 
   /**
@@ -265,7 +265,7 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
    *
    * @param flows the chart's registry
    */
-  public contributeFlows(flows: Flows): void {
+  private contributeGatewayFlows(flows: Flows): void {
     const dp = this.dataPlane;
     const gatewayPeer = Peer.pods(dp.podLabels, {
       namespace: dp.namespace, serviceAccountName: dp.serviceAccountName, name: toKubeName(['gateway', this.name], 40),
@@ -314,7 +314,7 @@ export class SecureGateway extends Construct implements IFlowRenderer, IFlowCont
    *
    * @param flows the chart's registry
    */
-  public renderFlows(flows: Flows): void {
+  private renderGatewayFlows(flows: Flows): void {
     checkDataPlaneNamespace(this, this.node.path, this.dataPlane);
     if (!this.requireManaged) {
       return;

@@ -259,8 +259,6 @@ const SKIPPED: Record<string, string> = {
   'Flows#addContributor': 'plumbing for your own renderers: an interface implemented by you',
   'Flows#addRenderer': 'plumbing for your own renderers: an interface implemented by you',
   'OtelCollector#addPipeline': 'its struct is checked by the props specs (COLLECTOR_PIPELINE)',
-  'SecureGateway#contributeFlows': 'IFlowContributor plumbing, called by Flows',
-  'SecureGateway#renderFlows': 'IFlowRenderer plumbing, called by Flows',
 };
 
 /**
