@@ -19,7 +19,8 @@ class Unsupported extends Error {}
 
 // Strings that are plain in any position unless they are one of YAML 1.1's reserved words.
 const PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
-const RESERVED = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+// YAML 1.1 booleans and null, and its exponent-only floats (`e4`: the digits before `e` are optional there)
+const RESERVED = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE][0-9]+)$/;
 
 /**
  * A writer: its caches of scalar renderings live as long as it does (use one per output, e.g. a
@@ -28,6 +29,8 @@ const RESERVED = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FA
 export class YamlWriter {
   private readonly values = new Map<string, string>();
   private readonly keys = new Map<string, string>();
+  /** The collections of the document being written: `yaml` writes a repeated one as an anchor and alias. */
+  private seen = new Set<object>();
 
   constructor(private readonly reference: YamlStringify) {}
 
@@ -44,7 +47,9 @@ export class YamlWriter {
       return this.reference(doc);
     }
     try {
+      this.seen = new Set();
       const out: string[] = [];
+      this.enter(doc);
       if (Array.isArray(doc)) {
         if (doc.length === 0) return '[]\n';
         this.seq(doc, '', out, false);
@@ -59,6 +64,12 @@ export class YamlWriter {
       if (e instanceof Unsupported) return this.reference(doc);
       throw e;
     }
+  }
+
+  /** Marks a collection as written; one written before means the reference writes an alias. */
+  private enter(o: object): void {
+    if (this.seen.has(o)) throw new Unsupported();
+    this.seen.add(o);
   }
 
   /** A block map at `indent`; `inline`: the first pair follows a `- ` already written. */
@@ -80,6 +91,7 @@ export class YamlWriter {
       const v = arr[i];
       out.push(inline && i === 0 ? '- ' : indent + '- ');
       if (v !== null && typeof v === 'object') {
+        this.enter(v);
         if (Array.isArray(v)) {
           if (v.length === 0) { out.push('[]\n'); continue; }
           this.seq(v, inner, out, true);
@@ -98,6 +110,7 @@ export class YamlWriter {
   /** The value of a map pair, after its `key:`; nested collections start on the next line. */
   private value(v: any, inner: string, out: string[]): void {
     if (v !== null && typeof v === 'object') {
+      this.enter(v);
       if (Array.isArray(v)) {
         if (v.length === 0) { out.push(' []\n'); return; }
         out.push('\n');

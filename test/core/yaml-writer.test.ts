@@ -86,3 +86,20 @@ describe('YamlWriter', () => {
     }), runs(300));
   });
 });
+
+describe('YamlWriter: what the property tests found at merge', () => {
+  const reference = (d: any) => Yaml.stringify(d);
+  test('a collection used twice in one document is written as the reference writes it (anchor and alias)', () => {
+    const labels = { app: 'web' };
+    const doc = { spec: { selector: { matchLabels: labels }, template: { metadata: { labels } } } };
+    expect(stringifyYaml([doc], reference)).toEqual(Yaml.stringify(doc));
+    expect(stringifyYaml([doc], reference)).toContain('*a1');
+  });
+
+  test('YAML 1.1 exponent-only floats (e4, E12) are quoted, as the reference does', () => {
+    for (const v of ['e4', 'E12', 'e0']) {
+      const doc = { metadata: { name: v, labels: { [v]: v } } };
+      expect(stringifyYaml([doc], reference)).toEqual(Yaml.stringify(doc));
+    }
+  });
+});
