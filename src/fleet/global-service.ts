@@ -409,7 +409,8 @@ export class GlobalService extends Construct {
   }
 
   /** The cluster's SecureGateway for the global host and the Gslb on its HTTPRoute. */
-  private gatewayIn(scope: Construct, c: FleetCluster, svc: kplus.Service, plan: GlobalServicePlan, dns: GlobalDnsPlan, g: GlobalGatewayOptions): void {
+  private gatewayIn(scope: Construct, c: FleetCluster, svc: kplus.Service, plan: GlobalServicePlan, dns: GlobalDnsPlan,
+    g: GlobalGatewayOptions): void {
     const backend = IngressBackend.fromService(svc);
     const routes = [{ host: dns.hostname, backend }];
     if (g.clusterHostnames ?? false) {

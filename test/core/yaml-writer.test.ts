@@ -88,7 +88,6 @@ describe('YamlWriter', () => {
 });
 
 describe('YamlWriter: what the property tests found at merge', () => {
-  const reference = (d: any) => Yaml.stringify(d);
   test('a collection used twice in one document is written as the reference writes it (anchor and alias)', () => {
     const labels = { app: 'web' };
     const doc = { spec: { selector: { matchLabels: labels }, template: { metadata: { labels } } } };
