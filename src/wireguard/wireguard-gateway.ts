@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DEFAULT_PRIVATE_KEY_FILE, DEFAULT_WIREGUARD_IMAGE, WIREGUARD_GATEWAY_NODE_LABEL } from './constants';
+import { DEFAULT_PRIVATE_KEY_FILE } from './constants';
 import { WIREGUARD_GATEWAY_PROPS } from './props-specs';
+import { planWireguardGateway, splitImageTag, WireguardGatewayPlan } from './wireguard-gateway-plan';
 import { WireguardMesh } from './wireguard-mesh';
 import { Tunable } from '../core/tunable';
-import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 
-
+const NAME = 'wireguard-gateway';
 const CONFIG_DIR = '/etc/wireguard/config';
 const KEY_DIR = '/etc/wireguard/keys';
 
@@ -121,51 +121,34 @@ export class WireguardGateway extends Construct {
    */
   constructor(scope: Construct, id: string, props: WireguardGatewayProps) {
     super(scope, id);
-    const path = this.node.path;
     checkConstruct(this, 'WireguardGatewayProps', props, WIREGUARD_GATEWAY_PROPS);
-    if (!(props?.mesh instanceof WireguardMesh)) {
-      fail(path, 'mesh', props?.mesh, 'a WireguardMesh');
-    }
-    const mesh = props.mesh;
-    if (!mesh.siteNames.includes(props.site)) {
-      fail(path, 'site', props.site, `one of the mesh's sites: ${mesh.siteNames.join(', ')}`);
-    }
-    const site = props.site;
-    this.namespace = props.namespace ?? 'wireguard';
-    validateDns1123Label(path, 'namespace', this.namespace);
-    const image = props.image ?? DEFAULT_WIREGUARD_IMAGE;
-    if (!isPinnedImage(image)) {
-      fail(path, 'image', image, 'an image reference pinned by a tag other than latest or by a sha256 digest, e.g. linuxserver/wireguard:1.0.20210914');
-    }
-    const nodeSelector = props.nodeSelector ?? { [WIREGUARD_GATEWAY_NODE_LABEL]: 'true' };
-    validateLabels(path, 'nodeSelector', nodeSelector);
-    if (props.priorityClassName !== undefined) {
-      validateDns1123Label(path, 'priorityClassName', props.priorityClassName);
-    }
-    const loadModule = props.loadKernelModule ?? false;
-
-    const name = 'wireguard-gateway';
+    const plan = planWireguardGateway(this.node.path, props);
+    this.namespace = plan.namespace;
     this.configMapName = 'wireguard-config';
-    this.deploymentName = name;
-    const ifname = mesh.interfaceName;
-    // the config file name is a ConfigMap key: [-._a-zA-Z0-9]+, not starting with '..'
-    if (!/^[-._a-zA-Z0-9]+$/.test(ifname)) {
-      fail(path, 'mesh.interfaceName', ifname, 'an interface name usable as a ConfigMap key (file name): 1 to 15 characters from [a-zA-Z0-9_.-] (no \'+\' or \'=\')');
-    }
-    const confFile = `${CONFIG_DIR}/${ifname}.conf`;
+    this.deploymentName = NAME;
     const labels = {
       'app.kubernetes.io/name': 'wireguard',
-      'app.kubernetes.io/instance': name,
+      'app.kubernetes.io/instance': NAME,
       'app.kubernetes.io/component': 'gateway',
       'app.kubernetes.io/part-of': 'cdk8s-zero-trust',
-      'zero-trust.cdk8s.io/wireguard-site': site,
+      'zero-trust.cdk8s.io/wireguard-site': plan.site,
     };
-    const selector = { 'app.kubernetes.io/name': 'wireguard', 'app.kubernetes.io/instance': name };
-    const namespace = this.namespace;
+    this.renderNamespace();
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: NAME, namespace: this.namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: this.configMapName, namespace: this.namespace, labels },
+      data: { [`${plan.interfaceName}.conf`]: plan.mesh.renderConfig(plan.site, { privateKeyFile: DEFAULT_PRIVATE_KEY_FILE }) },
+    });
+    this.renderDeployment(plan, labels);
+  }
 
+  private renderNamespace(): void {
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
-        name: namespace,
+        name: this.namespace,
         labels: {
           'pod-security.kubernetes.io/enforce': 'privileged',
           'pod-security.kubernetes.io/audit': 'privileged',
@@ -178,103 +161,33 @@ export class WireguardGateway extends Construct {
         },
       },
     });
+  }
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name, namespace, labels },
-      automountServiceAccountToken: false,
-    });
-
-    new k8s.KubeConfigMap(this, 'Config', {
-      metadata: { name: this.configMapName, namespace, labels },
-      data: { [`${ifname}.conf`]: mesh.renderConfig(site, { privateKeyFile: DEFAULT_PRIVATE_KEY_FILE }) },
-    });
-
-    const script = [
-      'set -eu',
-      ...(loadModule ? ['modprobe wireguard'] : []),
-      // a crashed predecessor on this node may have left the interface behind
-      `ip link del ${ifname} 2>/dev/null || true`,
-      `wg-quick up ${confFile}`,
-      `trap 'wg-quick down ${confFile}; exit 0' TERM INT`,
-      'while true; do sleep 3600 & wait $!; done',
-    ].join('\n');
-
-    const probe = (period: number): k8s.Probe => ({
-      exec: { command: ['wg', 'show', ifname] },
-      periodSeconds: period,
-      timeoutSeconds: 5,
-      failureThreshold: 3,
-    });
-
+  private renderDeployment(plan: WireguardGatewayPlan, labels: { [key: string]: string }): void {
     const deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name, namespace, labels },
+      metadata: { name: NAME, namespace: this.namespace, labels },
       spec: {
         replicas: 1,
         strategy: { type: 'Recreate' },
-        selector: { matchLabels: selector },
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'wireguard', 'app.kubernetes.io/instance': NAME } },
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: name,
+            serviceAccountName: NAME,
             automountServiceAccountToken: false,
             hostNetwork: true,
             dnsPolicy: 'Default',
-            nodeSelector,
-            ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
+            nodeSelector: plan.nodeSelector,
+            ...(plan.priorityClassName ? { priorityClassName: plan.priorityClassName } : {}),
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name: 'wireguard',
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['/bin/bash', '-c', script],
-              ports: [{ name: 'wireguard', containerPort: mesh.listenPort(site), protocol: 'UDP' }],
-              securityContext: {
-                privileged: false,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsUser: 0,
-                runAsNonRoot: false,
-                seccompProfile: { type: 'RuntimeDefault' },
-                capabilities: {
-                  add: loadModule ? ['NET_ADMIN', 'SYS_MODULE'] : ['NET_ADMIN'],
-                  drop: ['ALL'],
-                },
-              },
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('32Mi') },
-                limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('128Mi') },
-              },
-              livenessProbe: probe(30),
-              readinessProbe: probe(10),
-              volumeMounts: [
-                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                { name: 'private-key', mountPath: KEY_DIR, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-                { name: 'run', mountPath: '/run' },
-                ...(loadModule ? [{ name: 'modules', mountPath: '/lib/modules', readOnly: true }] : []),
-              ],
-            }],
-            volumes: [
-              { name: 'config', configMap: { name: this.configMapName, defaultMode: 0o400 } },
-              {
-                name: 'private-key',
-                secret: {
-                  secretName: mesh.privateKeySecretName(site),
-                  items: [{ key: mesh.privateKeySecretKey(site), path: 'privatekey' }],
-                  defaultMode: 0o400,
-                },
-              },
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
-              { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
-              ...(loadModule ? [{ name: 'modules', hostPath: { path: '/lib/modules', type: 'Directory' } }] : []),
-            ],
+            containers: [renderContainer(plan)],
+            volumes: renderVolumes(plan, this.configMapName),
           },
         },
       },
     });
-
     // Helm values: the image (a digest stays pinned: a tag value would unpin it)
-    const split = splitImageTag(image);
+    const split = splitImageTag(plan.image);
     if (split !== undefined) {
       Tunable.bindFormat(deployment, '/spec/template/spec/containers/0/image', '%s:%s', [
         Tunable.string('wireguard.image.repository', split.repository, { description: 'WireGuard gateway image repository (needs bash, wg, wg-quick, ip)' }),
@@ -284,23 +197,82 @@ export class WireguardGateway extends Construct {
   }
 }
 
-/** `repository:tag` split at the tag's colon; undefined for a digest reference. */
-function splitImageTag(image: string): { repository: string; tag: string } | undefined {
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  return image.includes('@') || colon <= slash ? undefined : { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+/** The gateway container: `wg-quick up` and wait, root with NET_ADMIN only (see the class doc). */
+function renderContainer(plan: WireguardGatewayPlan): k8s.Container {
+  const loadModule = plan.loadKernelModule;
+  return {
+    name: 'wireguard',
+    image: plan.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['/bin/bash', '-c', renderScript(plan)],
+    ports: [{ name: 'wireguard', containerPort: plan.mesh.listenPort(plan.site), protocol: 'UDP' }],
+    securityContext: {
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsUser: 0,
+      runAsNonRoot: false,
+      seccompProfile: { type: 'RuntimeDefault' },
+      capabilities: {
+        add: loadModule ? ['NET_ADMIN', 'SYS_MODULE'] : ['NET_ADMIN'],
+        drop: ['ALL'],
+      },
+    },
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('32Mi') },
+      limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString('128Mi') },
+    },
+    livenessProbe: renderProbe(plan.interfaceName, 30),
+    readinessProbe: renderProbe(plan.interfaceName, 10),
+    volumeMounts: [
+      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+      { name: 'private-key', mountPath: KEY_DIR, readOnly: true },
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'run', mountPath: '/run' },
+      ...(loadModule ? [{ name: 'modules', mountPath: '/lib/modules', readOnly: true }] : []),
+    ],
+  };
 }
 
-/** True if `image` is `[registry/]repo:tag` (tag not `latest`) or has a sha256 digest. */
-function isPinnedImage(image: unknown): boolean {
-  if (typeof image !== 'string' || /\s/.test(image) || image.length === 0) {
-    return false;
-  }
-  const at = image.indexOf('@');
-  if (at !== -1) {
-    return /^@sha256:[0-9a-f]{64}$/.test(image.slice(at));
-  }
-  const last = image.split('/').pop()!;
-  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
-  return /^[\w][\w.-]{0,127}$/.test(tag) && tag !== 'latest';
+/** The container's script: bring the tunnel up, take it down on SIGTERM. */
+function renderScript(plan: WireguardGatewayPlan): string {
+  const ifname = plan.interfaceName;
+  const confFile = `${CONFIG_DIR}/${ifname}.conf`;
+  return [
+    'set -eu',
+    ...(plan.loadKernelModule ? ['modprobe wireguard'] : []),
+    // a crashed predecessor on this node may have left the interface behind
+    `ip link del ${ifname} 2>/dev/null || true`,
+    `wg-quick up ${confFile}`,
+    `trap 'wg-quick down ${confFile}; exit 0' TERM INT`,
+    'while true; do sleep 3600 & wait $!; done',
+  ].join('\n');
+}
+
+function renderProbe(ifname: string, period: number): k8s.Probe {
+  return {
+    exec: { command: ['wg', 'show', ifname] },
+    periodSeconds: period,
+    timeoutSeconds: 5,
+    failureThreshold: 3,
+  };
+}
+
+/** The config (no key), the private key (mode 0400), scratch dirs and, if asked, the host's modules. */
+function renderVolumes(plan: WireguardGatewayPlan, configMapName: string): k8s.Volume[] {
+  const mesh = plan.mesh;
+  return [
+    { name: 'config', configMap: { name: configMapName, defaultMode: 0o400 } },
+    {
+      name: 'private-key',
+      secret: {
+        secretName: mesh.privateKeySecretName(plan.site),
+        items: [{ key: mesh.privateKeySecretKey(plan.site), path: 'privatekey' }],
+        defaultMode: 0o400,
+      },
+    },
+    { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+    { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+    ...(plan.loadKernelModule ? [{ name: 'modules', hostPath: { path: '/lib/modules', type: 'Directory' } }] : []),
+  ];
 }
