@@ -1,13 +1,11 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { FluxDeliveryPlan, planFluxDelivery } from './flux-delivery-plan';
 import { FluxSourceKind, GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
-import {
-  clusterPaths, fluxDuration, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
-} from './internal';
 import { FLUX_DELIVERY_PROPS } from './props-specs';
 import { toKubeName } from '../core/strings';
-import { fail } from '../core/validate';
+import { FleetCluster } from '../fleet';
 import { checkConstruct } from '../flows/chart-checks';
 
 /**
@@ -112,125 +110,92 @@ export class FluxDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
-    const p = this.node.path;
     checkConstruct(this, 'FluxDeliveryProps', props, FLUX_DELIVERY_PROPS);
-    if (!props || typeof props !== 'object') fail(p, 'props', props, 'FluxDeliveryProps');
-    const clusters = selectClusters(p, props.fleet, props.clusters);
-    validateOutsideClusters(this, props.fleet);
-    const sourceKind = props.sourceKind ?? FluxSourceKind.GIT;
-    if (!Object.values(FluxSourceKind).includes(sourceKind)) fail(p, 'sourceKind', sourceKind, 'a FluxSourceKind');
-    const packaging = props.packaging ?? GitOpsPackaging.MANIFESTS;
-    if (!Object.values(GitOpsPackaging).includes(packaging)) fail(p, 'packaging', packaging, 'a GitOpsPackaging');
-    if (packaging === GitOpsPackaging.HELM && sourceKind === FluxSourceKind.OCI) {
-      fail(p, 'sourceKind', sourceKind, 'FluxSourceKind.GIT with GitOpsPackaging.HELM (a HelmRelease reads an OCIRepository only as one chart artifact)');
-    }
-    if (sourceKind === FluxSourceKind.GIT) {
-      validateRepoUrl(p, props.repoUrl, ['https', 'http', 'ssh'], false);
-    } else {
-      validateRepoUrl(p, props.repoUrl, ['oci'], false);
-    }
-    const revision = props.revision ?? (sourceKind === FluxSourceKind.OCI ? 'latest' : 'main');
-    validateRevision(p, revision);
-    const name = props.name ?? 'fleet';
-    validateName(p, 'name', name);
-    const namespace = props.namespace ?? 'flux-system';
-    validateName(p, 'namespace', namespace);
-    const interval = fluxDuration(p, 'interval', props.interval ?? Duration.minutes(10));
-    const timeout = fluxDuration(p, 'timeout', props.timeout ?? Duration.minutes(5));
-    const secrets = props.kubeConfigSecrets;
-    if (secrets !== undefined) {
-      if (secrets === null || typeof secrets !== 'object' || Array.isArray(secrets)) fail(p, 'kubeConfigSecrets', secrets, 'a map of cluster name to Secret name');
-      const names = new Set(clusters.map((c) => c.name));
-      for (const k of Object.keys(secrets).sort()) {
-        if (!names.has(k)) fail(p, 'kubeConfigSecrets key', k, `the name of a delivered cluster: ${[...names].map((n) => JSON.stringify(n)).join(', ')}`);
-        validateName(p, `kubeConfigSecrets[${JSON.stringify(k)}]`, secrets[k]);
-      }
-      for (const c of clusters) {
-        if (secrets[c.name] === undefined) fail(p, 'kubeConfigSecrets', secrets, `a Secret for every delivered cluster (or none), but "${c.name}" has none`);
-      }
-    }
-    this.paths = clusterPaths(p, props.pathTemplate ?? 'clusters/{cluster}', clusters);
-    const prune = props.prune ?? true;
-    if (props.verifySecretName !== undefined) validateName(p, 'verifySecretName', props.verifySecretName);
-    if (props.serviceAccountName !== undefined) validateName(p, 'serviceAccountName', props.serviceAccountName);
-    const verify = props.verifySecretName === undefined ? {}
-      : {
-        verify: sourceKind === FluxSourceKind.OCI
-          ? { provider: 'cosign', secretRef: { name: props.verifySecretName } }
-          : { mode: 'HEAD', secretRef: { name: props.verifySecretName } },
-      };
-    const impersonate = props.serviceAccountName === undefined ? {} : { serviceAccountName: props.serviceAccountName };
-
-    let ref: any;
-    if (sourceKind === FluxSourceKind.OCI) {
-      ref = { tag: revision };
-    } else if (/^[0-9a-f]{40}$/.test(revision)) {
-      ref = { commit: revision };
-    } else if (revision.startsWith('refs/')) {
-      ref = { name: revision };
-    } else {
-      ref = { branch: revision };
-    }
-    this.source = new ApiObject(this, 'source', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: sourceKind,
-      metadata: { name, namespace },
-      spec: { interval, url: props.repoUrl, ref, ...verify },
-    });
-    const sourceRef = { kind: sourceKind, name };
-
+    const plan = planFluxDelivery(this, props);
+    this.paths = plan.paths;
+    this.source = this.renderSource(plan);
     this.policies = [];
     this.apps = [];
-    clusters.forEach((c, i) => {
-      const kubeConfig = secrets ? { kubeConfig: { secretRef: { name: secrets[c.name] } } } : {};
-      // cluster names are DNS-1123 labels already: use them as they are (toKubeName would collapse
-      // `a--b` into `a-b` and make two clusters share objects); hash only past Helm's 53 characters
-      const objName = (half: string) => (c.name.length + half.length + 1 <= 53 ? `${c.name}-${half}` : toKubeName([c.name, half], 53));
-      const make = (half: 'policies' | 'apps', dependsOn: string | undefined): ApiObject => {
-        const path = `./${this.paths[i]}/${half}`;
-        const deps = dependsOn ? { dependsOn: [{ name: dependsOn }] } : {};
-        if (packaging === GitOpsPackaging.MANIFESTS) {
-          return new ApiObject(this, `${c.name}-${half}`, {
-            apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-            kind: 'Kustomization',
-            metadata: { name: objName(half), namespace },
-            spec: {
-              ...deps,
-              interval,
-              retryInterval: '1m',
-              timeout,
-              path,
-              prune,
-              wait: true,
-              force: false,
-              sourceRef,
-              ...impersonate,
-              ...kubeConfig,
-            },
-          });
-        }
-        const remediation = { retries: 3 };
-        return new ApiObject(this, `${c.name}-${half}`, {
-          apiVersion: 'helm.toolkit.fluxcd.io/v2',
-          kind: 'HelmRelease',
-          metadata: { name: objName(half), namespace },
-          spec: {
-            ...deps,
-            interval,
-            timeout,
-            releaseName: objName(half),
-            chart: { spec: { chart: path, sourceRef, reconcileStrategy: 'Revision' } },
-            install: { crds: 'CreateReplace', remediation },
-            upgrade: { crds: 'CreateReplace', remediation, cleanupOnFail: true },
-            uninstall: { keepHistory: false },
-            ...impersonate,
-            ...kubeConfig,
-          },
-        });
-      };
-      const policies = make('policies', undefined);
+    plan.clusters.forEach((c, i) => {
+      const policies = this.renderHalf(plan, c, this.paths[i], 'policies', undefined);
       this.policies.push(policies);
-      this.apps.push(make('apps', policies.name));
+      this.apps.push(this.renderHalf(plan, c, this.paths[i], 'apps', policies.name));
     });
   }
+
+  /** The GitRepository or OCIRepository, verified if asked. */
+  private renderSource(plan: FluxDeliveryPlan): ApiObject {
+    const verify = plan.verifySecretName === undefined ? {}
+      : {
+        verify: plan.sourceKind === FluxSourceKind.OCI
+          ? { provider: 'cosign', secretRef: { name: plan.verifySecretName } }
+          : { mode: 'HEAD', secretRef: { name: plan.verifySecretName } },
+      };
+    return new ApiObject(this, 'source', {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: plan.sourceKind,
+      metadata: { name: plan.name, namespace: plan.namespace },
+      spec: { interval: plan.interval, url: plan.repoUrl, ref: sourceRef(plan), ...verify },
+    });
+  }
+
+  /** One half of a cluster's folder: a Kustomization or a HelmRelease over `<path>/<half>`. */
+  private renderHalf(plan: FluxDeliveryPlan, c: FleetCluster, folder: string, half: 'policies' | 'apps', dependsOn: string | undefined): ApiObject {
+    // cluster names are DNS-1123 labels already: use them as they are (toKubeName would collapse
+    // `a--b` into `a-b` and make two clusters share objects); hash only past Helm's 53 characters
+    const objName = c.name.length + half.length + 1 <= 53 ? `${c.name}-${half}` : toKubeName([c.name, half], 53);
+    const path = `./${folder}/${half}`;
+    const sourceRefSpec = { kind: plan.sourceKind, name: plan.name };
+    const deps = dependsOn ? { dependsOn: [{ name: dependsOn }] } : {};
+    const impersonate = plan.serviceAccountName === undefined ? {} : { serviceAccountName: plan.serviceAccountName };
+    const secrets = plan.kubeConfigSecrets;
+    const kubeConfig = secrets ? { kubeConfig: { secretRef: { name: secrets[c.name] } } } : {};
+    const metadata = { name: objName, namespace: plan.namespace };
+    if (plan.packaging === GitOpsPackaging.MANIFESTS) {
+      return new ApiObject(this, `${c.name}-${half}`, {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata,
+        spec: {
+          ...deps,
+          interval: plan.interval,
+          retryInterval: '1m',
+          timeout: plan.timeout,
+          path,
+          prune: plan.prune,
+          wait: true,
+          force: false,
+          sourceRef: sourceRefSpec,
+          ...impersonate,
+          ...kubeConfig,
+        },
+      });
+    }
+    const remediation = { retries: 3 };
+    return new ApiObject(this, `${c.name}-${half}`, {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata,
+      spec: {
+        ...deps,
+        interval: plan.interval,
+        timeout: plan.timeout,
+        releaseName: objName,
+        chart: { spec: { chart: path, sourceRef: sourceRefSpec, reconcileStrategy: 'Revision' } },
+        install: { crds: 'CreateReplace', remediation },
+        upgrade: { crds: 'CreateReplace', remediation, cleanupOnFail: true },
+        uninstall: { keepHistory: false },
+        ...impersonate,
+        ...kubeConfig,
+      },
+    });
+  }
+}
+
+/** The source's `ref`: an OCI tag, a commit SHA, a full ref name, or a branch. */
+function sourceRef(plan: FluxDeliveryPlan): { [key: string]: string } {
+  if (plan.sourceKind === FluxSourceKind.OCI) return { tag: plan.revision };
+  if (/^[0-9a-f]{40}$/.test(plan.revision)) return { commit: plan.revision };
+  if (plan.revision.startsWith('refs/')) return { name: plan.revision };
+  return { branch: plan.revision };
 }
