@@ -22,13 +22,13 @@ interface Group {
 }
 
 function flowLabel(f: Flow): string {
-  return `${f.from.peerName} -> ${f.to.peerName}`;
+  return `${f.source.peerName} -> ${f.destination.peerName}`;
 }
 
 
 /** The AuthorizationPolicy sources of a flow's caller. */
 export function sourceOf(path: string, f: Flow, trustDomains: string[], unknown: UnknownIdentity): RenderedSource[] {
-  const p = f.from;
+  const p = f.source;
   const field = `flows[${flowLabel(f)}].from`;
   switch (p.peerKind) {
     case PeerKind.IP_BLOCKS:
@@ -101,7 +101,7 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
   trustDomains: string[], unknown: UnknownIdentity, atWaypoint?: (f: Flow) => boolean): void {
   const groups = new Map<string, Group>();
   for (const f of flows.all) {
-    const to = f.to;
+    const to = f.destination;
     // a flow through a waypoint is authorized there (targetRefs); the ztunnel sees the waypoint's identity
     if (!f.meshLayer || to.peerKind === PeerKind.IP_BLOCKS || atWaypoint?.(f)) {
       continue;

@@ -411,7 +411,7 @@ export class MeshCluster extends Construct {
         }],
       },
     };
-    const audit = [root, ...this.crossNetworkFlows.map((f) => f.flow.to.namespace ?? root)]
+    const audit = [root, ...this.crossNetworkFlows.map((f) => f.flow.destination.namespace ?? root)]
       .filter((ns) => Enforcement.resolve(this, { namespace: ns }) === EnforcementMode.AUDIT);
     if (audit.length > 0) {
       Enforcement.holdBack(this, {

@@ -59,7 +59,7 @@ function acceptsPlaintext(pas: any[], root: string, ns: string, port: number | u
 
 function describe(f: Flow): string {
   const ports = f.allPorts ? 'all ports' : f.ports.map((p) => p.toString()).join(', ');
-  return `${f.from.peerName} -> ${f.to.peerName} (${ports})${f.description ? ` "${f.description}"` : ''}`;
+  return `${f.source.peerName} -> ${f.destination.peerName} (${ports})${f.description ? ` "${f.description}"` : ''}`;
 }
 
 /**
@@ -106,13 +106,13 @@ export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
         + `Fix: istioInjection: true on ZeroTrustNamespace ${dst} (or list it in MtlsMesh meshedNamespaces if its pods get sidecars another way)`);
     }
     if (dstSidecars !== true) continue;
-    const src = f.from.peerKind === PeerKind.IP_BLOCKS ? undefined : f._fromNamespace;
+    const src = f.source.peerKind === PeerKind.IP_BLOCKS ? undefined : f._fromNamespace;
     // a caller is in the mesh only if the chart knows its namespace has sidecars (or it is a gateway of the root namespace)
-    const outside = f.from.peerKind === PeerKind.IP_BLOCKS
-      || (src !== undefined && src !== facts.rootNamespace && hasSidecars(src) !== true && !flows._isMeshProxy(f.from, src));
+    const outside = f.source.peerKind === PeerKind.IP_BLOCKS
+      || (src !== undefined && src !== facts.rootNamespace && hasSidecars(src) !== true && !flows._isMeshProxy(f.source, src));
     const ports = f.allPorts ? [undefined] : f.ports.map((p) => p.portNumber);
     if (outside && ports.some((p) => !acceptsPlaintext(pas, facts.rootNamespace, dst, p))) {
-      err(f, `caller ${f.from.peerName} outside the mesh`,
+      err(f, `caller ${f.source.peerName} outside the mesh`,
         `a caller the destination's sidecar accepts: namespace ${dst} has sidecars under STRICT mTLS, which refuse the plaintext of a caller without a sidecar, `
         + 'so the flow synthesizes but never connects (blocking layer: Istio PeerAuthentication). Fix: put the caller in the mesh (istioInjection on its namespace, '
           + 'or MtlsMesh meshedNamespaces if its pods get sidecars another way), '

@@ -107,11 +107,12 @@ export class MeshSidecar extends Construct {
     const hosts = new Set<string>(['./*', `${this.rootNamespace}/*`, ...this.hosts]);
     if (this.fromFlows) {
       for (const f of flows.all) {
-        const fromNs = f.from.namespace ?? (f.from.peerKind === PeerKind.PODS && f.from.namespaceLabels === undefined ? f.to.namespace : undefined);
-        if (fromNs !== this.namespace || f.to.peerKind === PeerKind.IP_BLOCKS) {
+        const src = f.source;
+        const fromNs = src.namespace ?? (src.peerKind === PeerKind.PODS && src.namespaceLabels === undefined ? f.destination.namespace : undefined);
+        if (fromNs !== this.namespace || f.destination.peerKind === PeerKind.IP_BLOCKS) {
           continue;
         }
-        const toNs = f.to.namespace ?? (f.to.namespaceLabels === undefined ? this.namespace : undefined);
+        const toNs = f.destination.namespace ?? (f.destination.namespaceLabels === undefined ? this.namespace : undefined);
         if (toNs !== undefined && toNs !== this.namespace) {
           hosts.add(`${toNs}/*`);
         }

@@ -609,8 +609,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   private renderLate(flows: Flows): void {
     if (this.internalOnly) {
       flows.all.forEach((f) => {
-        if (f.from.namespace === this.name && (f.from.peerKind === PeerKind.PODS || f.from.peerKind === PeerKind.NAMESPACE)) {
-          this.checkEgress('flows', f.to);
+        if (f.source.namespace === this.name && (f.source.peerKind === PeerKind.PODS || f.source.peerKind === PeerKind.NAMESPACE)) {
+          this.checkEgress('flows', f.destination);
         }
       });
     }
