@@ -9,9 +9,11 @@ import { k8s } from 'cdk8s-plus-27';
 import {
   AdmissionGuardrails, EnforcementMode, Flows, MeshAuthorization, MeshIdentity, MeshSource, Peer, Port, ZeroTrustNamespace,
 } from '../../src';
+import { HelmChart } from '../../src/helm';
 import { allowAllFields } from '../../src/zero-trust/allow-all-policies';
 import { kyvernoRefusals } from '../../src/zero-trust/deployment-model';
 import { synthAndValidate, validateManifests } from '../util';
+import { helmTemplate, splitRendered, tmp } from '../helm/helm-run';
 
 const netpol = (spec: any, namespace = 'shop') => ({
   apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np', namespace }, spec: { podSelector: {}, ...spec },
@@ -73,6 +75,17 @@ describe('the Kyverno rules', () => {
     const labelled = netpol({ ingress: [{}] });
     (labelled.metadata as any).labels = { [ZeroTrustNamespace.MANAGED_LABEL]: 'true', 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' };
     expect(kyvernoRefusals(rendered, labelled)).toHaveLength(1);
+  });
+
+  test('Helm renders the rules\' Kyverno variables verbatim', () => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'guardrails');
+    const direct = synthAndValidate(chart).find((o) => o.metadata.name === 'zero-trust-network-policies');
+    const docs = splitRendered(helmTemplate(HelmChart.fromChart(chart).write(tmp('allow-all'))));
+    const viaHelm = docs.map((d) => d.object).find((o: any) => o?.metadata?.name === 'zero-trust-network-policies');
+    const allowAll = (p: any) => p.spec.rules.filter((r: any) => r.name.startsWith('disallow-allow-all'));
+    expect(allowAll(viaHelm)).toEqual(allowAll(direct));
+    expect(allowAll(viaHelm)).toHaveLength(2);
   });
 
   test('AUDIT: the rules audit instead of refusing', () => {
