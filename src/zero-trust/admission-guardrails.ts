@@ -209,6 +209,13 @@ const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRules
  *
  * The deny/foreach rules carry upstream's DELETE guard (`request.operation != DELETE`), so they
  * never block deleting a pod.
+ *
+ * Allow-all policies: `disallow-allow-all-network-policy` and
+ * `disallow-allow-all-authorization-policy` (action `networkPolicyAction`) refuse, in every
+ * namespace that is not excluded, a NetworkPolicy rule with no ports whose peers are none, an
+ * empty peer or an ipBlock `0.0.0.0/0` / `::/0` without except, and an ALLOW AuthorizationPolicy
+ * rule without `from`, `to` and `when`. No label exempts an object (whoever may write a policy
+ * may write its labels); the chart's own policies are checked against these rules at synthesis.
  */
 export class AdmissionGuardrails extends Construct {
   /**
