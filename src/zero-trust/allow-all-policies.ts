@@ -8,9 +8,9 @@
 const EVERY_ADDRESS = ['0.0.0.0/0', '::/0'];
 
 // JMESPath (Kyverno): an empty list, object or null is false, so `!ports` is "no ports" (all ports),
-// `!@` on a peer is the empty peer, `!ipBlock.except` is "no exception".
+// `!@` on a peer is the empty peer, `!(ipBlock.except)` is "no exception" (`!` binds tighter than `.`).
 const everyPeer = (peers: string): string =>
-  `!${peers} || ${peers}[?!@ || (contains(\`${JSON.stringify(EVERY_ADDRESS)}\`, ipBlock.cidr) && !ipBlock.except)]`;
+  `!${peers} || ${peers}[?!@ || (contains(\`${JSON.stringify(EVERY_ADDRESS)}\`, ipBlock.cidr) && !(ipBlock.except))]`;
 
 /** How many ingress (egress) rules of the NetworkPolicy allow every source (destination) on every port. */
 export const NETPOL_ALLOW_ALL_KEY = (direction: 'ingress' | 'egress'): string =>
