@@ -12,8 +12,8 @@ import {
 import { HelmChart } from '../../src/helm';
 import { allowAllFields } from '../../src/zero-trust/allow-all-policies';
 import { kyvernoRefusals } from '../../src/zero-trust/deployment-model';
-import { synthAndValidate, validateManifests } from '../util';
 import { helmTemplate, splitRendered, tmp } from '../helm/helm-run';
+import { synthAndValidate, validateManifests } from '../util';
 
 const netpol = (spec: any, namespace = 'shop') => ({
   apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np', namespace }, spec: { podSelector: {}, ...spec },
