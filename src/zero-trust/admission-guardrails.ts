@@ -1,8 +1,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AUTHZ_ALLOW_ALL_KEY, AUTHZ_ALLOW_ALL_MESSAGE, NETPOL_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_MESSAGE } from './allow-all-policies';
 import { ClusterBaseline } from './cluster-baseline';
-import { guardrailAdmissionErrors } from './guardrail-admission-check';
+import { guardrailAdmissionErrors, policyAdmissionErrors } from './guardrail-admission-check';
 import { GuardrailException } from './guardrail-exception';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { NetworkPolicyApiVersion } from './policy-tier';
@@ -208,6 +209,13 @@ const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRules
  *
  * The deny/foreach rules carry upstream's DELETE guard (`request.operation != DELETE`), so they
  * never block deleting a pod.
+ *
+ * Allow-all policies: `disallow-allow-all-network-policy` and
+ * `disallow-allow-all-authorization-policy` (action `networkPolicyAction`) refuse, in every
+ * namespace that is not excluded, a NetworkPolicy rule with no ports whose peers are none, an
+ * empty peer or an ipBlock `0.0.0.0/0` / `::/0` without except, and an ALLOW AuthorizationPolicy
+ * rule without `from`, `to` and `when`. No label exempts an object (whoever may write a policy
+ * may write its labels); the chart's own policies are checked against these rules at synthesis.
  */
 export class AdmissionGuardrails extends Construct {
   /**
@@ -459,6 +467,7 @@ export class AdmissionGuardrails extends Construct {
             deny: { conditions: { any: [{ key: '{{netpolCount}}', operator: 'Equals', value: 0 }] } },
           },
         },
+        ...allowAllRules(actionOf(npAction, r), podExclude([])),
       ];
     };
 
@@ -633,6 +642,7 @@ export class AdmissionGuardrails extends Construct {
     });
     // --- deployment model: the chart's own pods against these rules (issue 18) ---
     this.node.addValidation({ validate: () => guardrailAdmissionErrors(this, [this.podHardeningPolicy]) });
+    this.node.addValidation({ validate: () => policyAdmissionErrors(this, [this.networkPolicy]) });
     // --- end deployment model ---
 
     // Kyverno's background controller needs RBAC to generate NetworkPolicies
@@ -651,6 +661,30 @@ export class AdmissionGuardrails extends Construct {
       }],
     });
   }
+}
+
+/**
+ * The rules that refuse a tenant's allow-all NetworkPolicy or AuthorizationPolicy (SECURITY.md
+ * finding 12), on CREATE and UPDATE. No label exempts an object: whoever may write a policy may
+ * write its labels, and the chart's own policies never open everything (checked at synthesis).
+ */
+function allowAllRules(action: Pick<ClusterPolicySpecRulesValidate, 'failureAction' | 'failureActionOverrides'>,
+  exclude: { exclude?: ClusterPolicySpecRulesExclude }): ClusterPolicySpecRules[] {
+  const rule = (name: string, kind: string, message: string, keys: string[]): ClusterPolicySpecRules => ({
+    name,
+    match: { any: [{ resources: { kinds: [kind] } }] },
+    ...exclude,
+    preconditions: NOT_DELETE,
+    validate: {
+      ...action,
+      message,
+      deny: { conditions: { any: keys.map((key) => ({ key, operator: 'GreaterThan', value: 0 })) } },
+    },
+  });
+  return [
+    rule('disallow-allow-all-network-policy', 'networking.k8s.io/v1/NetworkPolicy', NETPOL_ALLOW_ALL_MESSAGE, [NETPOL_ALLOW_ALL_KEY('ingress'), NETPOL_ALLOW_ALL_KEY('egress')]),
+    rule('disallow-allow-all-authorization-policy', 'security.istio.io/*/AuthorizationPolicy', AUTHZ_ALLOW_ALL_MESSAGE, [AUTHZ_ALLOW_ALL_KEY]),
+  ];
 }
 
 function sorted(labels: { [key: string]: string }): { [key: string]: string } {

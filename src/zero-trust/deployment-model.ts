@@ -5,6 +5,7 @@
  * istiod creates for a Gateway API Gateway (`kube-gateway.yaml`), and the Kyverno validate rules
  * of the chart's own ClusterPolicies as Kyverno evaluates them on the pod.
  */
+import { allowAllFields, AUTHZ_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_KEY } from './allow-all-policies';
 import { podPaths } from './pod-security';
 import { IstioGatewayDeployment } from '../core/mesh-install';
 
@@ -134,13 +135,21 @@ export interface KyvernoRefusal {
 function selects(block: any, obj: any): boolean {
   return (block?.any ?? []).some((f: any) => {
     const r = f.resources ?? {};
-    if (r.kinds && !r.kinds.includes(obj.kind)) return false;
+    if (r.kinds && !r.kinds.some((k: string) => kindSelects(k, obj))) return false;
     if (r.names && !r.names.includes(obj.metadata?.name)) return false;
     if (r.namespaces && !r.namespaces.includes(obj.metadata?.namespace)) return false;
     const ml = r.selector?.matchLabels;
     if (ml && !Object.entries(ml).every(([k, v]) => obj.metadata?.labels?.[k] === v)) return false;
     return true;
   });
+}
+
+/** Does one Kyverno `kinds` entry (`Kind`, `Version/Kind` or `Group/Version/Kind`, `*` for a part) select `obj`? */
+function kindSelects(entry: string, obj: any): boolean {
+  const parts = entry.split('/');
+  const [group, version] = String(obj.apiVersion ?? '').includes('/') ? String(obj.apiVersion).split('/') : ['', String(obj.apiVersion ?? '')];
+  const want = parts.length === 3 ? [group, version, obj.kind] : parts.length === 2 ? [version, obj.kind] : [obj.kind];
+  return parts.every((p, i) => p === '*' || p === want[i]);
 }
 
 /** Does a Kyverno validate pattern (`=(key)`, `X(key)` anchors, `a | b` alternatives, arrays: every element) accept `value`? */
@@ -179,6 +188,9 @@ function wildcard(pattern: string, value: string): boolean {
   return new RegExp(`^${re}$`).test(value);
 }
 
+/** The deny keys of the "no allow-all policy" rules, which the model judges with `allowAllFields`. */
+const ALLOW_ALL_KEYS = [NETPOL_ALLOW_ALL_KEY('ingress'), NETPOL_ALLOW_ALL_KEY('egress'), AUTHZ_ALLOW_ALL_KEY];
+
 /** True / false when the rule's shape is one the model knows; undefined otherwise (not judged). */
 function ruleRefuses(r: any, pod: any): boolean | undefined {
   for (const p of r.preconditions?.all ?? []) {
@@ -188,6 +200,8 @@ function ruleRefuses(r: any, pod: any): boolean | undefined {
     if ((pod.spec.hostNetwork ?? false) !== p.value) return false;
   }
   if (r.preconditions?.any) return undefined;
+  const denyKeys = (r.validate?.deny?.conditions?.any ?? []).map((c: any) => c.key);
+  if (denyKeys.length > 0 && denyKeys.every((k: string) => ALLOW_ALL_KEYS.includes(k))) return allowAllFields(pod).length > 0;
   if (r.validate?.pattern) return !matchesPattern(r.validate.pattern, pod);
   if (Array.isArray(r.validate?.anyPattern)) return !r.validate.anyPattern.some((p: any) => matchesPattern(p, pod));
   const each = r.validate?.foreach?.[0];

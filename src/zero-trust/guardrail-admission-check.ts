@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { allowAllFields } from './allow-all-policies';
 import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, kyvernoRefusals, podOf } from './deployment-model';
 import { istioCniOf, istioGatewaySeccompOf, istioGatewaysOf } from '../core/mesh-install';
 import { ValidationError } from '../core/validation-error';
@@ -77,4 +78,32 @@ function gatewayPodErrors(chart: Chart, rendered: any[]): string[] {
         + `an AdmissionGuardrails exception for namespace ${gw.namespace}`,
     }).message);
   });
+}
+
+/**
+ * The errors of the chart's own Kyverno guardrails refusing the chart's own NetworkPolicies and
+ * AuthorizationPolicies (the "no allow-all policy" rules): the chart must not write what it
+ * forbids its tenants to write.
+ *
+ * @param scope the guardrails construct (its chart is checked)
+ * @param policies the guardrails' ClusterPolicy constructs
+ */
+export function policyAdmissionErrors(scope: IConstruct, policies: ApiObject[]): string[] {
+  const chart = Chart.of(scope);
+  chart.node.children.filter((c): c is Flows => c instanceof Flows).forEach((f) => f.render());
+  const rendered = policies.map((p) => p.toJson());
+  return chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && (c.kind === 'NetworkPolicy' || c.kind === 'AuthorizationPolicy'))
+    .flatMap((o) => {
+      const obj = o.toJson();
+      const ns = String(obj.metadata?.namespace ?? 'default');
+      obj.metadata = { ...obj.metadata, namespace: ns };
+      return kyvernoRefusals(rendered, obj).map((r) => new ValidationError({
+        path: o.node.path,
+        field: allowAllFields(obj).join(', '),
+        value: `${o.kind} ${ns}/${o.name} allows everything`,
+        expected: `a policy the chart's own Kyverno rule ${r.policy}/${r.rule} admits: name the peers or ports (sources or operations), `
+          + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
+      }).message);
+    });
 }

@@ -11,6 +11,8 @@ import { TierEvaluator } from './tier-eval';
 const GEN = { [AdmissionGuardrails.GENERATE_LABEL]: 'true' };
 const rulesOf = (objs: any[]) => objs.filter((o) => o.kind === 'ClusterPolicy' && o.metadata.name === 'zero-trust-network-policies').flatMap((o) => o.spec.rules);
 const tiers = (objs: any[]) => objs.filter((o) => o.apiVersion.startsWith('policy.networking.k8s.io/'));
+// the allow-all rules stay whatever the default-deny mechanism (review finding 12)
+const ALLOW_ALL_RULES = ['disallow-allow-all-network-policy', 'disallow-allow-all-authorization-policy'];
 
 function build(props: any = {}, mode?: EnforcementMode) {
   const chart = Testing.chart();
@@ -25,12 +27,12 @@ describe('AdmissionGuardrails defaultDeny', () => {
   test('default: Kyverno generate rules only (works on every CNI that enforces NetworkPolicy), no tier policy', () => {
     const { objs } = build();
     expect(tiers(objs)).toEqual([]);
-    expect(rulesOf(objs).map((r: any) => r.name)).toEqual(['generate-default-deny', 'generate-allow-dns', 'require-network-policy']);
+    expect(rulesOf(objs).map((r: any) => r.name)).toEqual(['generate-default-deny', 'generate-allow-dns', 'require-network-policy', ...ALLOW_ALL_RULES]);
   });
 
   test.each([NetworkPolicyApiVersion.V1ALPHA2, NetworkPolicyApiVersion.V1ALPHA1])('BASELINE_TIER (%s): the opted-in namespaces are default-deny by the Baseline tier, DNS open, no generate rule', (policyApiVersion) => {
     const { objs } = build({ defaultDeny: DefaultDenyMechanism.BASELINE_TIER, policyApiVersion, excludedNamespaces: ['batch'] });
-    expect(rulesOf(objs).map((r: any) => r.name)).toEqual(['require-network-policy']);
+    expect(rulesOf(objs).map((r: any) => r.name)).toEqual(['require-network-policy', ...ALLOW_ALL_RULES]);
     const [baseline] = tiers(objs);
     expect(baseline.apiVersion).toBe(`policy.networking.k8s.io/${policyApiVersion}`);
     const ns = { 'legacy': GEN, 'tenant': GEN, 'batch': GEN, 'kube-system': GEN, 'other': {} };
@@ -50,7 +52,7 @@ describe('AdmissionGuardrails defaultDeny', () => {
 
   test('BOTH: the generate rules and the baseline', () => {
     const { objs } = build({ defaultDeny: DefaultDenyMechanism.BOTH });
-    expect(rulesOf(objs).map((r: any) => r.name)).toEqual(['generate-default-deny', 'generate-allow-dns', 'require-network-policy']);
+    expect(rulesOf(objs).map((r: any) => r.name)).toEqual(['generate-default-deny', 'generate-allow-dns', 'require-network-policy', ...ALLOW_ALL_RULES]);
     expect(tiers(objs).map((o) => o.kind)).toEqual(['ClusterNetworkPolicy']);
     expect(rulesOf(objs).find((r: any) => r.name === 'require-network-policy').exclude.any).not.toContainEqual({ resources: { namespaceSelector: { matchLabels: GEN } } });
   });
