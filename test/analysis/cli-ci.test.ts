@@ -1,29 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { deploy, istio, netpol, ns } from './fixtures';
 import { generatedFile, OUT_FILE } from '../../scripts/analysis-schemas';
-import { run } from '../../src/cli/main';
 import { expectValid } from '../util';
-
-function cli(args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
+import { cli, writeManifests } from './cli-run';
 
 let tmp: string;
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-cli-ci-')); });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function write(rel: string, objs: any[] | string): string {
-  const f = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, typeof objs === 'string' ? objs : objs.map((o) => yaml.dump(o)).join('---\n'));
-  return f;
-}
+const write = (rel: string, objs: any[] | string): string => writeManifests(tmp, rel, objs);
 
 /** shop: web -> api on TCP 8080, everything else denied (ingress and egress). */
 function shop(): any[] {

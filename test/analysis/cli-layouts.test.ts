@@ -3,26 +3,14 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { deploy, netpol, ns } from './fixtures';
-import { run } from '../../src/cli/main';
 import { expectValid, helmPath } from '../util';
-
-function cli(args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
+import { cli, writeManifests } from './cli-run';
 
 let tmp: string;
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-cli-layouts-')); });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function write(rel: string, objs: any[] | string): string {
-  const f = path.join(tmp, rel);
-  fs.mkdirSync(path.dirname(f), { recursive: true });
-  fs.writeFileSync(f, typeof objs === 'string' ? objs : objs.map((o) => yaml.dump(o)).join('---\n'));
-  return f;
-}
+const write = (rel: string, objs: any[] | string): string => writeManifests(tmp, rel, objs);
 
 /** A cluster: web -> api on `port`, everything else denied. */
 function policies(port: number): any[] {

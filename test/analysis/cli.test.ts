@@ -1,17 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { cli } from './cli-run';
 import { dotEdges } from './fixtures';
-import { run } from '../../src/cli/main';
 
 const CASES = path.join(__dirname, '..', 'fixtures', 'netpol-cases');
-
-function cli(args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
 
 /** The flow lines of a txt report (comments left out). */
 function flows(out: string): string {

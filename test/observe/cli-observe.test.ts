@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { hubbleEndpoint, hubbleLine, WORLD } from './records';
-import { run } from '../../src/cli/main';
+import { cli } from '../analysis/cli-run';
 
 const MAIN = path.join(__dirname, '../../src/cli/main.ts');
 
@@ -42,13 +42,6 @@ beforeAll(() => {
   fs.writeFileSync(path.join(tmp, 'bad.jsonl'), `${hubbleLine(web, api, 8080)}\nnot json\n`);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function cli(args: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = run(args, (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err };
-}
 
 describe('cdk8s-zero-trust observe', () => {
   test('as a separate process: exit 1 when enforcing would block observed traffic, the proposal on stdout', () => {
