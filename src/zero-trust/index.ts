@@ -1,6 +1,7 @@
 export * from './hardening-options';
 export * from './zero-trust-namespace';
 export * from './guardrail-exception';
+export * from './guardrail-action';
 export * from './admission-guardrails';
 export * from './policy-tier';
 export * from './cluster-baseline';

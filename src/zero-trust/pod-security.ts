@@ -30,27 +30,11 @@ export function podPaths(kind: string): { spec: string[]; meta: string[] } | und
   }
 }
 
-/**
- * The violations of `obj` (a pod-bearing object as JSON) at `level` (baseline checks also apply
- * to restricted), in field order.
- */
-export function podSecurityViolations(obj: any, level: string): PodSecurityViolation[] {
-  const paths = podPaths(obj?.kind);
-  if (!paths || level === 'privileged') return [];
-  const get = (p: string[]) => p.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
-  const spec = get(paths.spec) ?? {};
-  const meta = get(paths.meta) ?? {};
-  const at = paths.spec.join('.');
-  const out: PodSecurityViolation[] = [];
-  const bad = (lvl: 'baseline' | 'restricted', field: string, value: unknown, expected: string) => {
-    if (lvl === 'baseline' || level === 'restricted') out.push({ field, value, expected, level: lvl });
-  };
+type Bad = (lvl: 'baseline' | 'restricted', field: string, value: unknown, expected: string) => void;
+
+/** Host namespaces, HostProcess, volumes and sysctls of the pod spec at `at`. */
+function podLevelChecks(spec: any, at: string, level: string, bad: Bad): void {
   const psc = spec.securityContext ?? {};
-  const containers: Array<{ c: any; f: string }> = [];
-  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
-    (spec[list] ?? []).forEach((c: any, i: number) => containers.push({ c, f: `${at}.${list}[${i}]` }));
-  }
-  // --- baseline ---
   for (const h of ['hostNetwork', 'hostPID', 'hostIPC']) {
     if (spec[h] === true) bad('baseline', `${at}.${h}`, true, 'false or unset (host namespaces)');
   }
@@ -66,60 +50,97 @@ export function podSecurityViolations(obj: any, level: string): PodSecurityViola
   (psc.sysctls ?? []).forEach((s: any, i: number) => {
     if (!SAFE_SYSCTLS.includes(s.name)) bad('baseline', `${at}.securityContext.sysctls[${i}].name`, s.name, `a safe sysctl (${SAFE_SYSCTLS.join(', ')})`);
   });
-  const seLinux = (sc: any, f: string) => {
-    const o = sc?.seLinuxOptions;
-    if (!o) return;
-    if (!SELINUX_TYPES.includes(o.type ?? '')) bad('baseline', `${f}.seLinuxOptions.type`, o.type, 'unset or container_t, container_init_t, container_kvm_t, container_engine_t');
-    for (const k of ['user', 'role']) if ((o[k] ?? '') !== '') bad('baseline', `${f}.seLinuxOptions.${k}`, o[k], 'unset');
-  };
-  const appArmor = (sc: any, f: string) => {
-    const t = sc?.appArmorProfile?.type;
-    if (t !== undefined && t !== 'RuntimeDefault' && t !== 'Localhost') bad('baseline', `${f}.appArmorProfile.type`, t, 'RuntimeDefault, Localhost or unset');
-  };
-  const seccompType = (sc: any) => sc?.seccompProfile?.type;
-  seLinux(psc, `${at}.securityContext`);
-  appArmor(psc, `${at}.securityContext`);
+}
+
+/** SELinux options of a securityContext at `f`. */
+function seLinuxChecks(sc: any, f: string, bad: Bad): void {
+  const o = sc?.seLinuxOptions;
+  if (!o) return;
+  if (!SELINUX_TYPES.includes(o.type ?? '')) bad('baseline', `${f}.seLinuxOptions.type`, o.type, 'unset or container_t, container_init_t, container_kvm_t, container_engine_t');
+  for (const k of ['user', 'role']) if ((o[k] ?? '') !== '') bad('baseline', `${f}.seLinuxOptions.${k}`, o[k], 'unset');
+}
+
+/** The AppArmor profile field of a securityContext at `f`. */
+function appArmorChecks(sc: any, f: string, bad: Bad): void {
+  const t = sc?.appArmorProfile?.type;
+  if (t !== undefined && t !== 'RuntimeDefault' && t !== 'Localhost') bad('baseline', `${f}.appArmorProfile.type`, t, 'RuntimeDefault, Localhost or unset');
+}
+
+const seccompType = (sc: any) => sc?.seccompProfile?.type;
+
+/** The pod securityContext at `at` and the AppArmor annotations of the pod metadata at `metaAt`. */
+function podContextChecks(psc: any, meta: any, at: string, metaAt: string, bad: Bad): void {
+  seLinuxChecks(psc, `${at}.securityContext`, bad);
+  appArmorChecks(psc, `${at}.securityContext`, bad);
   if (seccompType(psc) === 'Unconfined') bad('baseline', `${at}.securityContext.seccompProfile.type`, 'Unconfined', 'RuntimeDefault or Localhost');
   for (const [k, v] of Object.entries(meta.annotations ?? {})) {
     if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && v !== 'runtime/default' && !String(v).startsWith('localhost/')) {
-      bad('baseline', `${paths.meta.join('.')}.annotations[${JSON.stringify(k)}]`, v, 'runtime/default or localhost/<profile>');
+      bad('baseline', `${metaAt}.annotations[${JSON.stringify(k)}]`, v, 'runtime/default or localhost/<profile>');
     }
   }
-  const windows = spec.os?.name === 'windows';
-  const podNonRoot = psc.runAsNonRoot === true;
-  const podSeccomp = ['RuntimeDefault', 'Localhost'].includes(seccompType(psc));
   if (psc.runAsUser === 0) bad('restricted', `${at}.securityContext.runAsUser`, 0, 'a non-zero user id');
-  for (const { c, f } of containers) {
-    const sc = c.securityContext ?? {};
-    const scf = `${f}.securityContext`;
-    if (sc.privileged === true) bad('baseline', `${scf}.privileged`, true, 'false or unset');
-    if (sc.windowsOptions?.hostProcess === true) bad('baseline', `${scf}.windowsOptions.hostProcess`, true, 'false or unset');
-    const add: string[] = (sc.capabilities?.add ?? []).map((x: string) => String(x));
-    for (const cap of add) {
-      if (!BASELINE_CAPS.includes(cap)) bad('baseline', `${scf}.capabilities.add`, cap, `only ${BASELINE_CAPS.join(', ')}`);
-    }
-    (c.ports ?? []).forEach((p: any, i: number) => {
-      if (p.hostPort !== undefined && p.hostPort !== 0) bad('baseline', `${f}.ports[${i}].hostPort`, p.hostPort, 'unset or 0 (expose the port with a Service)');
+}
+
+/** The baseline checks of one container at `f`. */
+function containerBaselineChecks(c: any, f: string, bad: Bad): void {
+  const sc = c.securityContext ?? {};
+  const scf = `${f}.securityContext`;
+  if (sc.privileged === true) bad('baseline', `${scf}.privileged`, true, 'false or unset');
+  if (sc.windowsOptions?.hostProcess === true) bad('baseline', `${scf}.windowsOptions.hostProcess`, true, 'false or unset');
+  for (const cap of (sc.capabilities?.add ?? []).map((x: string) => String(x))) {
+    if (!BASELINE_CAPS.includes(cap)) bad('baseline', `${scf}.capabilities.add`, cap, `only ${BASELINE_CAPS.join(', ')}`);
+  }
+  (c.ports ?? []).forEach((p: any, i: number) => {
+    if (p.hostPort !== undefined && p.hostPort !== 0) bad('baseline', `${f}.ports[${i}].hostPort`, p.hostPort, 'unset or 0 (expose the port with a Service)');
+  });
+  seLinuxChecks(sc, scf, bad);
+  appArmorChecks(sc, scf, bad);
+  if (sc.procMount !== undefined && sc.procMount !== 'Default') bad('baseline', `${scf}.procMount`, sc.procMount, 'Default or unset');
+  if (seccompType(sc) === 'Unconfined') bad('baseline', `${scf}.seccompProfile.type`, 'Unconfined', 'RuntimeDefault or Localhost');
+}
+
+/** The restricted checks of one container at `f`, given the pod securityContext and OS. */
+function containerRestrictedChecks(c: any, f: string, psc: any, windows: boolean, bad: Bad): void {
+  const sc = c.securityContext ?? {};
+  const scf = `${f}.securityContext`;
+  if (sc.runAsUser === 0) bad('restricted', `${scf}.runAsUser`, 0, 'a non-zero user id');
+  if (sc.runAsNonRoot === false || (psc.runAsNonRoot !== true && sc.runAsNonRoot !== true)) {
+    bad('restricted', `${scf}.runAsNonRoot`, sc.runAsNonRoot, 'true (here or in the pod securityContext)');
+  }
+  if (windows) return;
+  if (sc.allowPrivilegeEscalation !== false) bad('restricted', `${scf}.allowPrivilegeEscalation`, sc.allowPrivilegeEscalation, 'false');
+  if (!['RuntimeDefault', 'Localhost'].includes(seccompType(psc)) && !['RuntimeDefault', 'Localhost'].includes(seccompType(sc))) {
+    bad('restricted', `${scf}.seccompProfile.type`, seccompType(sc), 'RuntimeDefault or Localhost (here or in the pod securityContext)');
+  }
+  const drop: string[] = (sc.capabilities?.drop ?? []).map((x: string) => String(x));
+  if (!drop.includes('ALL')) bad('restricted', `${scf}.capabilities.drop`, drop, 'a list containing ALL');
+  for (const cap of (sc.capabilities?.add ?? []).map((x: string) => String(x))) {
+    if (cap !== 'NET_BIND_SERVICE' && BASELINE_CAPS.includes(cap)) bad('restricted', `${scf}.capabilities.add`, cap, 'only NET_BIND_SERVICE');
+  }
+}
+
+/**
+ * The violations of `obj` (a pod-bearing object as JSON) at `level` (baseline checks also apply
+ * to restricted), in field order.
+ */
+export function podSecurityViolations(obj: any, level: string): PodSecurityViolation[] {
+  const paths = podPaths(obj?.kind);
+  if (!paths || level === 'privileged') return [];
+  const get = (p: string[]) => p.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
+  const spec = get(paths.spec) ?? {};
+  const at = paths.spec.join('.');
+  const out: PodSecurityViolation[] = [];
+  const bad: Bad = (lvl, field, value, expected) => {
+    if (lvl === 'baseline' || level === 'restricted') out.push({ field, value, expected, level: lvl });
+  };
+  const psc = spec.securityContext ?? {};
+  podLevelChecks(spec, at, level, bad);
+  podContextChecks(psc, get(paths.meta) ?? {}, at, paths.meta.join('.'), bad);
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
+    (spec[list] ?? []).forEach((c: any, i: number) => {
+      containerBaselineChecks(c, `${at}.${list}[${i}]`, bad);
+      containerRestrictedChecks(c, `${at}.${list}[${i}]`, psc, spec.os?.name === 'windows', bad);
     });
-    seLinux(sc, scf);
-    appArmor(sc, scf);
-    if (sc.procMount !== undefined && sc.procMount !== 'Default') bad('baseline', `${scf}.procMount`, sc.procMount, 'Default or unset');
-    if (seccompType(sc) === 'Unconfined') bad('baseline', `${scf}.seccompProfile.type`, 'Unconfined', 'RuntimeDefault or Localhost');
-    // --- restricted ---
-    if (sc.runAsUser === 0) bad('restricted', `${scf}.runAsUser`, 0, 'a non-zero user id');
-    if (sc.runAsNonRoot === false || (!podNonRoot && sc.runAsNonRoot !== true)) {
-      bad('restricted', `${scf}.runAsNonRoot`, sc.runAsNonRoot, 'true (here or in the pod securityContext)');
-    }
-    if (windows) continue;
-    if (sc.allowPrivilegeEscalation !== false) bad('restricted', `${scf}.allowPrivilegeEscalation`, sc.allowPrivilegeEscalation, 'false');
-    if (!podSeccomp && !['RuntimeDefault', 'Localhost'].includes(seccompType(sc))) {
-      bad('restricted', `${scf}.seccompProfile.type`, seccompType(sc), 'RuntimeDefault or Localhost (here or in the pod securityContext)');
-    }
-    const drop: string[] = (sc.capabilities?.drop ?? []).map((x: string) => String(x));
-    if (!drop.includes('ALL')) bad('restricted', `${scf}.capabilities.drop`, drop, 'a list containing ALL');
-    for (const cap of add) {
-      if (cap !== 'NET_BIND_SERVICE' && BASELINE_CAPS.includes(cap)) bad('restricted', `${scf}.capabilities.add`, cap, 'only NET_BIND_SERVICE');
-    }
   }
   return out;
 }

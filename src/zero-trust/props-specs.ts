@@ -2,7 +2,7 @@
  * Runtime type specs of the props of zero-trust's public API (checked by `checkProps`; the property
  * tests compare them with the TypeScript interfaces, so a new prop without a spec fails a test).
  */
-import { DefaultDenyMechanism, GuardrailAction } from './admission-guardrails';
+import { DefaultDenyMechanism, GuardrailAction } from './guardrail-action';
 import { GuardrailException } from './guardrail-exception';
 import { NetworkPolicyApiVersion } from './policy-tier';
 import { PodSecurityLevel } from './zero-trust-namespace';
