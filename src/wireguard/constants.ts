@@ -6,5 +6,8 @@ export const DEFAULT_PRIVATE_KEY_FILE = '/etc/wireguard/keys/privatekey';
 /** Default gateway image: the seed's image, pinned by tag. */
 export const DEFAULT_WIREGUARD_IMAGE = 'linuxserver/wireguard:1.0.20210914';
 
-/** Node label that marks the nodes allowed to run a site's gateway. */
-export const WIREGUARD_GATEWAY_NODE_LABEL = 'zero-trust.cdk8s.io/wireguard-gateway';
+/**
+ * Node label (and taint key) that marks the nodes allowed to run a site's gateway: under
+ * `node-restriction.kubernetes.io/`, which NodeRestriction forbids kubelets to set on themselves.
+ */
+export const WIREGUARD_GATEWAY_NODE_LABEL = 'node-restriction.kubernetes.io/wireguard-gateway';

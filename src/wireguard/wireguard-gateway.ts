@@ -1,11 +1,15 @@
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DEFAULT_PRIVATE_KEY_FILE } from './constants';
+import { DEFAULT_PRIVATE_KEY_FILE, WIREGUARD_GATEWAY_NODE_LABEL } from './constants';
 import { WIREGUARD_GATEWAY_PROPS } from './props-specs';
+import { forwardRules, renderForwardFilter } from './wireguard-forward';
 import { planWireguardGateway, splitImageTag, WireguardGatewayPlan } from './wireguard-gateway-plan';
 import { WireguardMesh } from './wireguard-mesh';
+import { shortHash } from '../core/strings';
 import { Tunable } from '../core/tunable';
 import { checkConstruct } from '../flows/chart-checks';
+import { Flows } from '../flows/flows';
 
 const NAME = 'wireguard-gateway';
 const CONFIG_DIR = '/etc/wireguard/config';
@@ -42,8 +46,15 @@ export interface WireguardGatewayProps {
 
   /**
    * Load the `wireguard` kernel module at start (`modprobe wireguard`), which adds the
-   * `SYS_MODULE` capability. Only for kernels that ship WireGuard as a module that is not
-   * auto-loaded (Linux 5.6+ has it built in or auto-loads it on `ip link add type wireguard`).
+   * `SYS_MODULE` capability and mounts the host's `/lib/modules`. Only for kernels that ship
+   * WireGuard as a module that is not auto-loaded (Linux 5.6+ has it built in or auto-loads it on
+   * `ip link add type wireguard`).
+   *
+   * `SYS_MODULE` is node root: under the RuntimeDefault seccomp profile it permits
+   * `init_module`/`finit_module` of any module file, including one written to the container's
+   * `/tmp`, i.e. running code in the kernel; the read-only `/lib/modules` mount does not prevent
+   * that. Prefer loading the module when the node is provisioned (`modprobe wireguard` and
+   * `/etc/modules-load.d/wireguard.conf` in the node image or its bootstrap) and leave this off.
    *
    * @default false
    */
@@ -52,7 +63,17 @@ export interface WireguardGatewayProps {
   /**
    * Node selector of the gateway pod: the nodes that hold the site's public endpoint.
    *
-   * @default { 'zero-trust.cdk8s.io/wireguard-gateway': 'true' }
+   * The default label is under `node-restriction.kubernetes.io/`, which the NodeRestriction
+   * admission plugin forbids kubelets to set on their own Node: a compromised node cannot label
+   * itself to attract the gateway pod and its private key. A label outside that prefix (e.g. the
+   * `zero-trust.cdk8s.io/wireguard-gateway` of earlier versions) can be set by any kubelet.
+   * Label the gateway nodes as an administrator:
+   * `kubectl label node <node> node-restriction.kubernetes.io/wireguard-gateway=true`, and taint
+   * them so that nothing else runs there:
+   * `kubectl taint node <node> node-restriction.kubernetes.io/wireguard-gateway=true:NoSchedule`
+   * (the gateway pod tolerates that taint).
+   *
+   * @default { 'node-restriction.kubernetes.io/wireguard-gateway': 'true' }
    */
   readonly nodeSelector?: { [key: string]: string };
 
@@ -86,7 +107,22 @@ export interface WireguardGatewayProps {
  * - The linuxserver image's s6 init (which runs as root and writes to `/config`) is not used: the
  *   command runs `wg-quick up` on the mounted config and waits; `wg-quick down` on SIGTERM.
  * - The private key comes from the site's Secret, mounted read-only (mode 0400) at
- *   `/etc/wireguard/keys/privatekey` and loaded by the config's `PostUp = wg set %i private-key`.
+ *   `/etc/wireguard/keys/privatekey` and loaded by the container's script (`wg set <if>
+ *   private-key <file>` after `wg-quick up`), never by a wg-quick hook: the script refuses a
+ *   config with `PreUp`/`PostUp`/`PreDown`/`PostDown`/`SaveConfig`/`DNS` (wg-quick runs hooks as
+ *   root in the node's network namespace, so a config that may carry them is code). The ConfigMap
+ *   is `immutable` and its name ends with a hash of its content: a changed mesh is a new
+ *   ConfigMap and a new pod template (a rollout), and the running one cannot be edited.
+ * - A forwarding filter: before the tunnel comes up, the script installs iptables chains that let
+ *   through only the flows of this chart that cross the tunnel (one end an IP block inside another
+ *   site's CIDRs, the other end in this cluster: direction, source and destination blocks,
+ *   protocol, ports), the replies by conntrack, and drop every other packet that enters or leaves
+ *   the tunnel, and every packet from the tunnel to the node itself. Without a declared flow
+ *   nothing crosses. The allowed packets continue through the node's own FORWARD rules (RETURN,
+ *   not ACCEPT), and the NetworkPolicies of both ends still apply. The image needs `iptables`
+ *   (`ip6tables` for an IPv6 mesh); the linuxserver image has it.
+ * - Node placement: `nodeSelector` (default: the `node-restriction.kubernetes.io/wireguard-gateway`
+ *   label, which kubelets cannot set on themselves) and a toleration of the taint of that key.
  *
  * Polaris checks the job fails by design: `hostNetworkSet`, `dangerousCapabilities` (NET_ADMIN)
  * and `runAsRootAllowed` (danger); `deploymentMissingReplicas`, `missingPodDisruptionBudget`,
@@ -124,7 +160,9 @@ export class WireguardGateway extends Construct {
     checkConstruct(this, 'WireguardGatewayProps', props, WIREGUARD_GATEWAY_PROPS);
     const plan = planWireguardGateway(this.node.path, props);
     this.namespace = plan.namespace;
-    this.configMapName = 'wireguard-config';
+    const conf = plan.mesh.renderConfig(plan.site, { privateKeyFile: DEFAULT_PRIVATE_KEY_FILE });
+    // content-hashed: a changed config is a new ConfigMap, hence a new pod template (rollout)
+    this.configMapName = `wireguard-config-${shortHash(conf, 10)}`;
     this.deploymentName = NAME;
     const labels = {
       'app.kubernetes.io/name': 'wireguard',
@@ -140,7 +178,8 @@ export class WireguardGateway extends Construct {
     });
     new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: this.configMapName, namespace: this.namespace, labels },
-      data: { [`${plan.interfaceName}.conf`]: plan.mesh.renderConfig(plan.site, { privateKeyFile: DEFAULT_PRIVATE_KEY_FILE }) },
+      immutable: true,
+      data: { [`${plan.interfaceName}.conf`]: conf },
     });
     this.renderDeployment(plan, labels);
   }
@@ -178,9 +217,10 @@ export class WireguardGateway extends Construct {
             hostNetwork: true,
             dnsPolicy: 'Default',
             nodeSelector: plan.nodeSelector,
+            tolerations: [{ key: WIREGUARD_GATEWAY_NODE_LABEL, operator: 'Exists', effect: 'NoSchedule' }],
             ...(plan.priorityClassName ? { priorityClassName: plan.priorityClassName } : {}),
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [renderContainer(plan)],
+            containers: [renderContainer(plan, Flows.of(this))],
             volumes: renderVolumes(plan, this.configMapName),
           },
         },
@@ -198,13 +238,14 @@ export class WireguardGateway extends Construct {
 }
 
 /** The gateway container: `wg-quick up` and wait, root with NET_ADMIN only (see the class doc). */
-function renderContainer(plan: WireguardGatewayPlan): k8s.Container {
+function renderContainer(plan: WireguardGatewayPlan, flows: Flows): k8s.Container {
   const loadModule = plan.loadKernelModule;
   return {
     name: 'wireguard',
     image: plan.image,
     imagePullPolicy: 'IfNotPresent',
-    command: ['/bin/bash', '-c', renderScript(plan)],
+    // the flows are read at synthesis (they may be declared after the gateway)
+    command: ['/bin/bash', '-c', Lazy.any({ produce: () => renderScript(plan, flows) }) as unknown as string],
     ports: [{ name: 'wireguard', containerPort: plan.mesh.listenPort(plan.site), protocol: 'UDP' }],
     securityContext: {
       privileged: false,
@@ -234,16 +275,30 @@ function renderContainer(plan: WireguardGatewayPlan): k8s.Container {
   };
 }
 
-/** The container's script: bring the tunnel up, take it down on SIGTERM. */
-function renderScript(plan: WireguardGatewayPlan): string {
+/**
+ * The container's script: refuse a config with wg-quick hooks, install the forwarding filter,
+ * bring the tunnel up, load the private key, take the tunnel down on SIGTERM.
+ */
+function renderScript(plan: WireguardGatewayPlan, flows: Flows): string {
   const ifname = plan.interfaceName;
   const confFile = `${CONFIG_DIR}/${ifname}.conf`;
+  const mesh = plan.mesh;
+  const site = (name: string) => ({ name, cidrs: mesh.allowedIps(name).slice(0, -1) });
+  const rules = forwardRules(flows.all, site(plan.site), mesh.siteNames.filter((n) => n !== plan.site).map(site));
+  const v6 = mesh.siteNames.some((n) => mesh.allowedIps(n).some((c) => c.includes(':')));
   return [
     'set -eu',
     ...(plan.loadKernelModule ? ['modprobe wireguard'] : []),
+    // the config is data: wg-quick would run hooks as root in the node's network namespace
+    `if grep -qiE '^[[:space:]]*(PreUp|PostUp|PreDown|PostDown|SaveConfig|DNS)[[:space:]]*=' ${confFile}; then`,
+    `  echo "refusing ${confFile}: wg-quick hooks (PreUp/PostUp/PreDown/PostDown), SaveConfig and DNS are not allowed" >&2; exit 1`,
+    'fi',
+    ...renderForwardFilter(ifname, rules.filter((r) => !r.source.includes(':'))),
+    ...(v6 ? renderForwardFilter(ifname, rules.filter((r) => r.source.includes(':')), 'ip6tables -w') : []),
     // a crashed predecessor on this node may have left the interface behind
     `ip link del ${ifname} 2>/dev/null || true`,
     `wg-quick up ${confFile}`,
+    `wg set ${ifname} private-key ${DEFAULT_PRIVATE_KEY_FILE}`,
     `trap 'wg-quick down ${confFile}; exit 0' TERM INT`,
     'while true; do sleep 3600 & wait $!; done',
   ].join('\n');

@@ -53,8 +53,9 @@ export interface WireguardMeshProps {
  *
  * Every site gets every other site as a peer: `PublicKey`, `Endpoint`, `AllowedIPs` = that site's
  * CIDRs plus its tunnel address (/32 or /128), `PersistentKeepalive`. wg-quick adds a route for
- * each AllowedIPs entry. The private key is never part of a config: `PostUp = wg set %i
- * private-key <file>` loads it from the mounted Secret.
+ * each AllowedIPs entry. The private key is never part of a config, nor is a wg-quick hook:
+ * after `wg-quick up`, `wg set <interface> private-key <file>` loads it from the mounted Secret
+ * ({@link WireguardGateway}'s script does).
  *
  * Validated in the constructor (each a {@link ValidationError}): site names, endpoints (host:port),
  * ports (1-65535), keys (32 bytes of base64), duplicate public keys, CIDRs, overlapping CIDRs
@@ -147,12 +148,13 @@ export class WireguardMesh {
   }
 
   /**
-   * Renders the site's wg-quick config: `[Interface]` with the tunnel address, `ListenPort` and
-   * `PostUp = wg set %i private-key <file>` (never the private key itself), then one `[Peer]` per
-   * other site in site order. Deterministic; usable outside Kubernetes (`wg-quick up <file>`).
+   * Renders the site's wg-quick config: `[Interface]` with the tunnel address and `ListenPort`
+   * (neither the private key nor a hook: a comment says how to load the key), then one `[Peer]`
+   * per other site in site order. Deterministic; usable outside Kubernetes (`wg-quick up <file>`,
+   * then `wg set <interface> private-key <file>`).
    *
    * @param site the site name
-   * @param options where the private key file is
+   * @param options where the private key file is (named in the comment)
    */
   public renderConfig(site: string, options?: WireguardConfigOptions): string {
     checkOptions(this.path, 'options', 'WireguardConfigOptions', options, WIREGUARD_CONFIG_OPTIONS, true, false);
@@ -164,11 +166,11 @@ export class WireguardMesh {
     const prefix = parseCidr(this.tunnelCidr)!.prefixLength;
     const lines = [
       `# WireGuard config of site ${s.name}, rendered by cdk8s-zero-trust WireguardMesh.`,
-      '# No private key here: PostUp loads it from the file the Secret is mounted at.',
+      '# No private key and no hook here: after wg-quick up, load the key from the mounted Secret:',
+      `#   wg set ${this.interfaceName} private-key ${keyFile}`,
       '[Interface]',
       `Address = ${s.tunnelAddress}/${prefix}`,
       `ListenPort = ${s.listenPort}`,
-      `PostUp = wg set %i private-key ${keyFile}`,
     ];
     for (const p of this.sites) {
       if (p === s) {

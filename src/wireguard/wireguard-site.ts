@@ -29,7 +29,7 @@ export interface WireguardSite {
   /**
    * Name of the Secret (in the gateway's namespace, created outside this library, e.g. by
    * sealed-secrets or an external secret store) that holds the site's private key. The key is
-   * mounted read-only as a file and loaded with `wg set %i private-key <file>`; it never appears
+   * mounted read-only as a file and loaded with `wg set <interface> private-key <file>`; it never appears
    * in a synthesized manifest.
    */
   readonly privateKeySecretName: string;
@@ -63,7 +63,8 @@ export interface WireguardSite {
  */
 export interface WireguardConfigOptions {
   /**
-   * Path of the private key file the config's `PostUp` loads.
+   * Path of the private key file, named in the config's comment (`wg set <interface>
+   * private-key <file>` after `wg-quick up`).
    *
    * @default '/etc/wireguard/keys/privatekey' (where {@link WireguardGateway} mounts the Secret)
    */

@@ -1,5 +1,10 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { ValidationError, WireguardGateway, WireguardGatewayProps } from '../../src';
+import * as kplus from 'cdk8s-plus-27';
+import { Flows, Peer, Port, ValidationError, WireguardGateway, WireguardGatewayProps } from '../../src';
 import { synthAndValidate } from '../util';
 import { threeSiteMesh } from './fixtures';
 import { polarisChecksOf } from '../util/polaris';
@@ -20,7 +25,7 @@ describe('WireguardGateway', () => {
     expect(objs.map((o) => `${o.kind}/${o.metadata.namespace ?? '-'}/${o.metadata.name}`)).toEqual([
       'Namespace/-/wireguard',
       'ServiceAccount/wireguard/wireguard-gateway',
-      'ConfigMap/wireguard/wireguard-config',
+      expect.stringMatching(/^ConfigMap\/wireguard\/wireguard-config-[0-9a-f]{10}$/),
       'Deployment/wireguard/wireguard-gateway',
     ]);
   });
@@ -32,15 +37,18 @@ describe('WireguardGateway', () => {
     expect(JSON.stringify(objs)).not.toMatch(/PrivateKey/);
     expect(byKind('Secret')).toEqual([]);
 
-    // config mounted where the command reads it; Secret item mounted where PostUp reads it
+    // config mounted where the command reads it; Secret item mounted where the script reads it
     const mounts = Object.fromEntries(container.volumeMounts.map((m: any) => [m.name, m]));
     const vols = Object.fromEntries(pod.volumes.map((v: any) => [v.name, v]));
-    expect(vols.config.configMap).toEqual({ name: 'wireguard-config', defaultMode: 0o400 });
+    expect(vols.config.configMap).toEqual({ name: cm.metadata.name, defaultMode: 0o400 });
     expect(mounts.config).toEqual({ name: 'config', mountPath: '/etc/wireguard/config', readOnly: true });
     expect(container.command[2]).toContain('wg-quick up /etc/wireguard/config/wg0.conf');
     expect(vols['private-key'].secret).toEqual({ secretName: 'wg-europe-west', items: [{ key: 'privatekey', path: 'privatekey' }], defaultMode: 0o400 });
     expect(mounts['private-key']).toEqual({ name: 'private-key', mountPath: '/etc/wireguard/keys', readOnly: true });
-    expect(cm.data['wg0.conf']).toContain('PostUp = wg set %i private-key /etc/wireguard/keys/privatekey');
+    // finding 13: no wg-quick hook in a ConfigMap; the script loads the key after wg-quick up
+    expect(cm.data['wg0.conf']).not.toMatch(/^\s*(PreUp|PostUp|PreDown|PostDown)\s*=/m);
+    expect(container.command[2]).toMatch(/\nwg-quick up \/etc\/wireguard\/config\/wg0\.conf\nwg set wg0 private-key \/etc\/wireguard\/keys\/privatekey\n/);
+    expect(cm.immutable).toBe(true);
   });
 
   test('least privilege: NET_ADMIN only, all else dropped, not privileged, read-only root, seccomp RuntimeDefault', () => {
@@ -77,7 +85,11 @@ describe('WireguardGateway', () => {
     expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
     expect(pod.nodeSelector).toEqual({ 'node-role/vpn': 'asia' });
     expect(pod.priorityClassName).toBe('system-node-critical');
-    expect(synthSite('asia-east').pod.nodeSelector).toEqual({ 'zero-trust.cdk8s.io/wireguard-gateway': 'true' });
+    // finding 13: the default label is one kubelets cannot set on themselves (NodeRestriction),
+    // and the pod tolerates the taint that keeps other pods off the gateway nodes
+    const dflt = synthSite('asia-east').pod;
+    expect(dflt.nodeSelector).toEqual({ 'node-restriction.kubernetes.io/wireguard-gateway': 'true' });
+    expect(dflt.tolerations).toEqual([{ key: 'node-restriction.kubernetes.io/wireguard-gateway', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 
   test('the namespace is Pod Security privileged (hostNetwork + NET_ADMIN are outside baseline), and says why', () => {
@@ -145,5 +157,96 @@ describe('WireguardGateway', () => {
   test('digest-pinned images are accepted', () => {
     const image = `linuxserver/wireguard@sha256:${'a'.repeat(64)}`;
     expect(synthSite('asia-east', { image }).container.image).toBe(image);
+  });
+});
+
+/** The gateway's iptables lines (without the `iptables -w` prefix) of `site`, after `declare` adds flows. */
+function filterOf(site: string, declare: (chart: Chart) => void): string[] {
+  const chart = Testing.chart();
+  new WireguardGateway(chart, 'wg', { mesh: threeSiteMesh(), site });
+  declare(chart);
+  const dep = synthAndValidate(chart).find((o) => o.kind === 'Deployment');
+  return (dep.spec.template.spec.containers[0].command[2] as string).split('\n')
+    .filter((l) => l.startsWith('iptables -w ')).map((l) => l.slice('iptables -w '.length));
+}
+
+describe('WireguardGateway forwarding filter (finding 8)', () => {
+  const db = (chart: Chart) => new kplus.Deployment(chart, 'db', {
+    metadata: { name: 'db', namespace: 'database' },
+    containers: [{ image: 'postgres:16.4', portNumber: 5432 }],
+  });
+
+  test('without a declared cross-site flow nothing crosses: conntrack replies, then DROP, in both directions and to the node', () => {
+    const lines = filterOf('asia-east', () => undefined);
+    expect(lines.filter((l) => l.startsWith('-A ZT-WG-FORWARD'))).toEqual([
+      '-A ZT-WG-FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN',
+      '-A ZT-WG-FORWARD -j DROP',
+    ]);
+    expect(lines).toEqual(expect.arrayContaining([
+      '-C FORWARD -i wg0 -j ZT-WG-FORWARD 2>/dev/null || iptables -w -I FORWARD 1 -i wg0 -j ZT-WG-FORWARD',
+      '-C FORWARD -o wg0 -j ZT-WG-FORWARD 2>/dev/null || iptables -w -I FORWARD 1 -o wg0 -j ZT-WG-FORWARD',
+      '-A ZT-WG-INPUT -j DROP',
+      '-C INPUT -i wg0 -j ZT-WG-INPUT 2>/dev/null || iptables -w -I INPUT 1 -i wg0 -j ZT-WG-INPUT',
+    ]));
+  });
+
+  test('replication as the sample declares it: the primary admits the replicas\' pod CIDRs on 5432 only; the replica may send there only', () => {
+    const primary = filterOf('asia-east', (chart) => {
+      const d = db(chart);
+      for (const [name, cidr] of [['europe-west', '10.2.0.0/16'], ['us-east', '10.3.0.0/16']]) {
+        Flows.of(chart).allow(Peer.cidr(cidr, { inCluster: true, name }), Peer.workload(d), { ports: [Port.tcp(5432)] });
+      }
+    }).filter((l) => / -j RETURN$/.test(l) && !l.includes('conntrack'));
+    expect(primary.map((l) => l.replace(/ -m comment --comment '[^']*'/, ''))).toEqual([
+      '-A ZT-WG-FORWARD -i wg0 -s 10.2.0.0/16 -d 10.1.0.0/16 -p tcp --dport 5432 -j RETURN',
+      '-A ZT-WG-FORWARD -i wg0 -s 10.3.0.0/16 -d 10.1.0.0/16 -p tcp --dport 5432 -j RETURN',
+    ]);
+    const replica = filterOf('us-east', (chart) => {
+      Flows.of(chart).allow(Peer.workload(db(chart)), Peer.cidr('10.1.0.0/16', { inCluster: true }), { ports: [Port.tcp(5432)], description: 'S23' });
+    }).filter((l) => / -j RETURN$/.test(l) && !l.includes('conntrack'));
+    expect(replica).toEqual(["-A ZT-WG-FORWARD -o wg0 -s 10.3.0.0/16 -d 10.1.0.0/16 -p tcp --dport 5432 -m comment --comment 'S23' -j RETURN"]);
+  });
+
+  test('blocks are clipped to the remote sites\' CIDRs; flows outside the mesh add nothing', () => {
+    const lines = filterOf('europe-west', (chart) => {
+      const d = db(chart);
+      Flows.of(chart).allow(Peer.workload(d), Peer.cidr('10.0.0.0/8', { inCluster: true }), { ports: [Port.udp(53)] });
+      Flows.of(chart).allow(Peer.workload(d), Peer.cidr('10.1.2.0/24', { inCluster: true }), { ports: [Port.tcpRange(8000, 8010)] });
+      Flows.of(chart).allow(Peer.workload(d), Peer.cidr('172.16.0.0/12', { inCluster: true }), { ports: [Port.tcp(443)] });
+    }).filter((l) => / -j RETURN$/.test(l) && !l.includes('conntrack')).map((l) => l.replace(/ -m comment --comment '[^']*'/, ''));
+    expect(lines).toEqual([
+      '-A ZT-WG-FORWARD -o wg0 -s 10.2.0.0/16 -d 10.1.0.0/16 -p udp --dport 53 -j RETURN',
+      '-A ZT-WG-FORWARD -o wg0 -s 10.2.0.0/16 -d 10.1.2.0/24 -p tcp --dport 8000:8010 -j RETURN',
+      '-A ZT-WG-FORWARD -o wg0 -s 10.2.0.0/16 -d 10.3.0.0/16 -p udp --dport 53 -j RETURN',
+    ]);
+  });
+
+  test('the script refuses a config with wg-quick hooks (run with bash)', () => {
+    const { container } = synthSite('asia-east');
+    const script: string = container.command[2];
+    const guard = script.split('\n').slice(1, 4).join('\n').replace(/\/etc\/wireguard\/config\/wg0\.conf/g, '"$1"');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wg-guard-'));
+    try {
+      const run = (conf: string) => {
+        fs.writeFileSync(path.join(dir, 'wg0.conf'), conf);
+        return spawnSync('bash', ['-c', `set -eu\n${guard}\necho PASSED`, 'x', path.join(dir, 'wg0.conf')], { encoding: 'utf8' });
+      };
+      expect(run(threeSiteMesh().renderConfig('asia-east')).stdout).toBe('PASSED\n');
+      for (const hook of ['PostUp = id > /tmp/x', '  preup=sh -c x', 'PreDown = x', 'PostDown = x', 'SaveConfig = true', 'DNS = 1.1.1.1']) {
+        const r = run(`[Interface]\nAddress = 10.255.0.1/24\n${hook}\n`);
+        expect({ hook, status: r.status, out: r.stdout }).toEqual({ hook, status: 1, out: '' });
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the ConfigMap name follows its content: another mesh, another name (a rollout)', () => {
+    const names = [threeSiteMesh(), threeSiteMesh({ persistentKeepalive: 10 })].map((mesh) => {
+      const chart = Testing.chart();
+      return new WireguardGateway(chart, 'wg', { mesh, site: 'asia-east' }).configMapName;
+    });
+    expect(names[0]).toMatch(/^wireguard-config-[0-9a-f]{10}$/);
+    expect(names[1]).not.toBe(names[0]);
   });
 });
