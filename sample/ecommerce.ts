@@ -157,8 +157,8 @@ export interface EcommerceOptions {
   /**
    * The Istio data plane of the meshed namespaces (`npm run sample -- --ambient`): AMBIENT labels
    * them `istio.io/dataplane-mode: ambient` and installs `profile: ambient`; the cross-network
-   * failover flow through the classic east-west gateway (S14) is left out (ambient's `istio-east-west`
-   * gateway is not synthesized yet), and no Sidecar resources are made (they configure sidecars only).
+   * failover flow (S14) goes through the ambient east-west gateway (class `istio-east-west`, double
+   * HBONE on 15008), and no Sidecar resources are made (they configure sidecars only).
    *
    * @default DataPlane.SIDECAR
    */
@@ -353,14 +353,12 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
 
   // S14: another region's order-service fails over to this payment-service through the
   // east-west gateway: a network-only flow (the packets come from the gateway's pods), no ALLOW
-  // rule for the gateway's identity (AUTO_PASSTHROUGH keeps mTLS end to end: the
-  // AuthorizationPolicy sees the remote order-service, allowed by the S17 flow above)
-  if (!ambient) {
-    meshCluster.allowFromEastWestGateway(Peer.workload(payment.workload), {
-      ports: [Port.tcp(8080)],
-      description: 'S14: cross-cluster payments through the east-west gateway',
-    });
-  }
+  // rule for the gateway's identity (AUTO_PASSTHROUGH, or ambient's double HBONE, keeps mTLS end
+  // to end: the AuthorizationPolicy sees the remote caller, allowed by the S17 flow above)
+  meshCluster.allowFromEastWestGateway(Peer.workload(payment.workload), {
+    ports: [Port.tcp(8080)],
+    description: 'S14: cross-cluster payments through the east-west gateway',
+  });
 
   // S23 over S16: the replicas pull from the primary through the WireGuard tunnels
   const primaryCluster = fleet.cluster(PRIMARY);

@@ -126,11 +126,11 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
     }
   }
   // the platform stand-ins on both sides: connections to and from CoreDNS, istiod, the collectors, ... are reported too
-  const report = EnforcementReport.of(audit.fleet, { extraObjects: platformStandIns(), analyzerOptions: ANALYZER_OPTIONS });
+  const report = EnforcementReport.of(audit.fleet, { extraObjects: platformStandIns(dataPlane), analyzerOptions: ANALYZER_OPTIONS });
   const reportJson = report.toJson();
   const reportMarkdown = report.toMarkdown();
   const blocked = (JSON.parse(reportJson).clusters as any[]).reduce((n, c) => n + c.wouldBlock.length, 0);
-  const observed = observeClusters(sample.clusters);
+  const observed = observeClusters(sample.clusters, dataPlane);
 
   // 2. write each cluster's folder
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -144,7 +144,7 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
     for (const [file, text] of Object.entries(c.extraFiles)) {
       write(path.join(dir, file), text);
     }
-    reports.push(analyze(c));
+    reports.push(analyze(c, dataPlane));
   }
   const ddir = path.join(outDir, 'delivery');
   write(path.join(ddir, 'argocd.yaml'), Yaml.stringify(...argoObjects));
@@ -236,14 +236,14 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
   return { summary, flowFailures, objects, rollout: report };
 }
 
-/** The reachability of one cluster: its manifests plus the platform stand-ins. */
-export function analyze(c: SampleCluster): ClusterReport {
+/** The reachability of one cluster: its manifests plus the platform stand-ins (of the sample's data plane). */
+export function analyze(c: SampleCluster, dataPlane: DataPlane = DataPlane.SIDECAR): ClusterReport {
   const objects = c.chart.toJson();
   const kinds: { [kind: string]: number } = {};
   for (const o of objects) {
     kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
   }
-  const analyzer = ReachabilityAnalyzer.fromObjects([...objects, ...platformStandIns()], ANALYZER_OPTIONS);
+  const analyzer = ReachabilityAnalyzer.fromObjects([...objects, ...platformStandIns(dataPlane)], ANALYZER_OPTIONS);
   const platform = platformOnlyConnections(analyzer).length;
   return {
     name: c.cluster.name,

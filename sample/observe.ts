@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SampleCluster } from './ecommerce';
 import { ANALYZER_OPTIONS, platformStandIns } from './platform';
-import { ObserveReport } from '../src';
+import { DataPlane, ObserveReport } from '../src';
 
 /** The records of each cluster that has some. */
 export const OBSERVED_DIR = path.join(__dirname, 'observed');
@@ -21,8 +21,8 @@ const WORKLOAD_NAMES = {
   'database/user-db': 'db',
 };
 
-/** One ObserveReport per cluster with records in `sample/observed/<cluster>/`. */
-export function observeClusters(clusters: SampleCluster[]): Map<string, ObserveReport> {
+/** One ObserveReport per cluster with records in `sample/observed/<cluster>/` (stand-ins of the sample's data plane). */
+export function observeClusters(clusters: SampleCluster[], dataPlane: DataPlane = DataPlane.SIDECAR): Map<string, ObserveReport> {
   const out = new Map<string, ObserveReport>();
   for (const c of clusters) {
     const dir = path.join(OBSERVED_DIR, c.cluster.name);
@@ -33,7 +33,7 @@ export function observeClusters(clusters: SampleCluster[]): Map<string, ObserveR
     for (const f of files) texts[path.relative(path.join(__dirname, '..'), f)] = fs.readFileSync(f, 'utf8');
     out.set(c.cluster.name, ObserveReport.fromTexts(texts, c.chart.toJson(), {
       analyzerOptions: ANALYZER_OPTIONS,
-      extraObjects: platformStandIns(),
+      extraObjects: platformStandIns(dataPlane),
       workloadNames: WORKLOAD_NAMES,
     }));
   }

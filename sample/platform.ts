@@ -7,7 +7,7 @@
  * The Gateway's pods (istiod deploys them for the Gateway API Gateway of class `istio`) are
  * modelled by the analyzer itself from the Gateway.
  */
-import { AnalyzerOptions, OtelCollector, ReachabilityAnalyzer, RenderOptions } from '../src';
+import { AnalyzerOptions, DataPlane, OtelCollector, ReachabilityAnalyzer, RenderOptions } from '../src';
 import { APP_NAMESPACES, ELASTICSEARCH_LABELS, JAEGER_LABELS } from './ecommerce';
 
 interface StandIn {
@@ -73,10 +73,14 @@ const STAND_INS: StandIn[] = [
 ];
 
 /**
- * The stand-in pods of one cluster (plain objects, for the analyzer only).
+ * The stand-in pods of one cluster (plain objects, for the analyzer only). Ambient: no classic
+ * east-west gateway (istiod deploys the ambient one for the chart's `istio-east-west` Gateway,
+ * which the analyzer models itself, under the same name).
+ *
+ * @param dataPlane the data plane of the sample's meshed namespaces
  */
-export function platformStandIns(): any[] {
-  return STAND_INS.map((s) => ({
+export function platformStandIns(dataPlane: DataPlane = DataPlane.SIDECAR): any[] {
+  return STAND_INS.filter((s) => dataPlane === DataPlane.SIDECAR || s.name !== 'istio-eastwestgateway').map((s) => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: s.name, namespace: s.namespace },

@@ -13,6 +13,12 @@
  *
  * The waypoint's pods are not in the manifests: they are modelled from the Gateway of class
  * `istio-waypoint` as Istio 1.30's waypoint template deploys them.
+ *
+ * Multi-network (Istio 1.29/1.30, beta): a Gateway of class `istio-east-west` is deployed with the
+ * same template (controller label `istio.io-eastwest-controller`). Remote callers reach it with
+ * double HBONE and it opens HBONE to the destination pod's 15008; the inner tunnel is end to end,
+ * so the destination's AuthorizationPolicies see the remote callers' identities (as through a
+ * classic AUTO_PASSTHROUGH gateway), and it routes only to Services labelled `istio.io/global: "true"`.
  */
 import { ConnSet } from './conn-set';
 import { ParsedResources, PodInfo } from './model';
@@ -20,24 +26,35 @@ import { ParsedResources, PodInfo } from './model';
 const MODE_LABEL = 'istio.io/dataplane-mode';
 const USE_WAYPOINT = 'istio.io/use-waypoint';
 const WAYPOINT_CLASS = 'istio-waypoint';
+const EAST_WEST_CLASS = 'istio-east-west';
 /** The controller label istiod puts on the waypoints it deploys. */
 export const WAYPOINT_CONTROLLER = 'istio.io-mesh-controller';
+/** The controller label istiod puts on the ambient east-west gateways it deploys. */
+export const EAST_WEST_CONTROLLER = 'istio.io-eastwest-controller';
+const GLOBAL_LABEL = 'istio.io/global';
+const NETWORK_LABEL = 'topology.istio.io/network';
 const HBONE = ConnSet.of('TCP', 15008);
 
-/** The pod Istio deploys for a Gateway of class `istio-waypoint` (Deployment and service account `<name>`), or undefined. */
+/**
+ * The pod Istio deploys for a Gateway of class `istio-waypoint` or `istio-east-west` (the waypoint
+ * template: Deployment and service account `<name>`), or undefined.
+ */
 export function waypointPod(o: any): PodInfo | undefined {
   const name = o?.metadata?.name;
   if (o?.kind !== 'Gateway' || !String(o.apiVersion ?? '').startsWith('gateway.networking.k8s.io/')) return undefined;
-  if (o.spec?.gatewayClassName !== WAYPOINT_CLASS || typeof name !== 'string') return undefined;
+  const cls = o.spec?.gatewayClassName;
+  if ((cls !== WAYPOINT_CLASS && cls !== EAST_WEST_CLASS) || typeof name !== 'string') return undefined;
+  const network = o.metadata?.labels?.[NETWORK_LABEL];
   return {
     ns: o.metadata.namespace ?? 'default',
     name,
     labels: {
-      'gateway.istio.io/managed': WAYPOINT_CONTROLLER,
-      'gateway.networking.k8s.io/gateway-class-name': WAYPOINT_CLASS,
+      'gateway.istio.io/managed': cls === WAYPOINT_CLASS ? WAYPOINT_CONTROLLER : EAST_WEST_CONTROLLER,
+      'gateway.networking.k8s.io/gateway-class-name': cls,
       'gateway.networking.k8s.io/gateway-name': name,
       [MODE_LABEL]: 'none',
       'sidecar.istio.io/inject': 'false',
+      ...(typeof network === 'string' ? { [NETWORK_LABEL]: network } : {}),
     },
     ports: [{ port: 15008, protocol: 'TCP' }, { port: 15021, protocol: 'TCP' }],
     serviceAccount: name,
@@ -120,4 +137,29 @@ export function hboneNote(tunnelled: ConnSet, src: string, dst: string): string 
 export function refsOf(p: any): Array<{ kind: string; name: string }> {
   const refs = [...(p?.spec?.targetRefs ?? []), ...(p?.spec?.targetRef ? [p.spec.targetRef] : [])];
   return refs.filter((r: any) => r && typeof r.kind === 'string' && typeof r.name === 'string');
+}
+
+/** True for the pod of an ambient east-west gateway (class `istio-east-west`). */
+export function isAmbientEastWest(pod: PodInfo): boolean {
+  return pod.labels['gateway.istio.io/managed'] === EAST_WEST_CONTROLLER;
+}
+
+/** `ns/name` of the ambient east-west Gateway whose pod this is, or undefined. */
+export function ambientEastWestGateway(pod: PodInfo): string | undefined {
+  return isAmbientEastWest(pod) ? `${pod.ns}/${pod.labels['gateway.networking.k8s.io/gateway-name'] ?? pod.name}` : undefined;
+}
+
+/**
+ * Why an ambient east-west gateway routes nothing to `dst` (no Service labelled
+ * `istio.io/global: "true"` selects it: the other clusters do not see it), or undefined if it does.
+ */
+export function ambientEastWestUnroutable(services: any[], dst: PodInfo): string | undefined {
+  const selecting = services.filter((svc) => {
+    if ((svc.metadata?.namespace ?? 'default') !== dst.ns) return false;
+    const sel = svc.spec?.selector;
+    return !!sel && typeof sel === 'object' && Object.keys(sel).length > 0 && Object.keys(sel).every((k) => dst.labels[k] === String(sel[k]));
+  });
+  if (selecting.some((svc) => svc.metadata?.labels?.[GLOBAL_LABEL] === 'true')) return undefined;
+  const names = selecting.map((svc) => String(svc.metadata?.name)).sort();
+  return `no Service selecting ${dst.ns}/${dst.name} is labelled ${GLOBAL_LABEL}: "true"${names.length ? ` (${names.join(', ')})` : ''}: the other clusters never route to it`;
 }

@@ -1,4 +1,4 @@
-import { refsOf, WAYPOINT_CONTROLLER } from './ambient';
+import { ambientEastWestGateway, ambientEastWestUnroutable, isAmbientEastWest, refsOf, WAYPOINT_CONTROLLER } from './ambient';
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { IpInterval, parseCidr } from './ip-range';
@@ -111,7 +111,7 @@ export class IstioLayer {
    */
   public inMesh(pod: PodInfo): boolean {
     if (pod.hostNetwork && this.hostNetworkAsNode) return false; // Istio never injects a sidecar into a hostNetwork pod
-    if (this.isGatewayProxy(pod) || pod.labels['gateway.istio.io/managed'] === WAYPOINT_CONTROLLER) return true;
+    if (this.isGatewayProxy(pod) || pod.labels['gateway.istio.io/managed'] === WAYPOINT_CONTROLLER || isAmbientEastWest(pod)) return true;
     const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
     if (inject === 'false') return false;
     if (inject === 'true' || pod.annotations['sidecar.istio.io/status'] !== undefined) return true;
@@ -154,6 +154,7 @@ export class IstioLayer {
    */
   public passthroughGateway(pod: PodInfo): string | undefined {
     if (this.passthroughBy.has(pod)) return this.passthroughBy.get(pod);
+    if (isAmbientEastWest(pod)) return ambientEastWestGateway(pod); // double HBONE: the inner tunnel is end to end
     const gws = this.res.gateways.filter((g) => {
       const sel = g.spec?.selector;
       if (!sel || typeof sel !== 'object' || !Object.keys(sel).length) return false;
@@ -189,6 +190,7 @@ export class IstioLayer {
    * hosts. Returns the reason when it does not.
    */
   private unroutable(gw: PodInfo, dst: PodInfo): string | undefined {
+    if (isAmbientEastWest(gw)) return ambientEastWestUnroutable(this.res.services, dst);
     const hosts = this.passthroughHosts(gw);
     const services = this.res.services.filter((svc) => {
       if ((svc.metadata?.namespace ?? 'default') !== dst.ns) return false;
@@ -325,11 +327,11 @@ export class IstioLayer {
     let allowedTcp = tcp;
     const via = src.pod ? this.passthroughGateway(src.pod) : undefined;
     if (via) {
-      reasons.push(`Gateway ${via}: AUTO_PASSTHROUGH forwards remote callers' mTLS end to end: AuthorizationPolicies see their principals, not the gateway's`);
+      reasons.push(`Gateway ${via}: ${isAmbientEastWest(src.pod!) ? 'double HBONE' : 'AUTO_PASSTHROUGH'} forwards remote callers' mTLS end to end: AuthorizationPolicies see their principals, not the gateway's`);
     }
     const matchOf = (from: any[] | undefined): { match: boolean; who?: string } =>
       (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) });
-    const gwDst = this.passthroughGateway(dst);
+    const gwDst = isAmbientEastWest(dst) ? undefined : this.passthroughGateway(dst);
     if (gwDst && !src.inMesh) {
       reasons.push(`Gateway ${gwDst}: the east-west gateway terminates no mTLS on its AUTO_PASSTHROUGH listener (PeerAuthentication does not apply): any TLS client that reaches it is forwarded by SNI`);
     }

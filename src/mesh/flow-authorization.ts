@@ -93,55 +93,40 @@ function portsOf(path: string, f: Flow): string[] | undefined {
   return Array.from(new Set(out)).sort((a, b) => a - b).map(String);
 }
 
-/**
- * Renders one ALLOW policy per destination (workload selector or whole namespace) of every flow
- * into a protected namespace (except NETWORK_ONLY flows), one rule per flow.
- */
-export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
-  trustDomains: string[], unknown: UnknownIdentity, atWaypoint?: (f: Flow) => boolean): void {
-  const groups = new Map<string, Group>();
-  for (const f of flows.all) {
-    const to = f.destination;
-    // a flow through a waypoint is authorized there (targetRefs); the ztunnel sees the waypoint's identity
-    if (!f.meshLayer || to.peerKind === PeerKind.IP_BLOCKS || atWaypoint?.(f)) {
-      continue;
-    }
-    const ns = f._toNamespace;
-    if (ns === undefined || !protectedNs.has(ns)) {
-      continue;
-    }
-    const ports = portsOf(path, f);
-    if (ports !== undefined && ports.length === 0) {
-      continue; // only UDP/SCTP: not mesh traffic
-    }
-    const selector = to.peerKind === PeerKind.PODS && to.podLabels !== undefined && Object.keys(to.podLabels).length > 0
-      ? sortedLabels(to.podLabels) : undefined;
-    const key = stableStringify({ ns, selector: selector ?? null });
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = { namespace: ns, selector, peerName: selector === undefined ? 'namespace' : to.peerName, rules: [] };
-      groups.set(key, g);
-    }
-    const op: { -readonly [K in keyof RenderedOperation]: RenderedOperation[K] } = {};
-    if (ports !== undefined) {
-      op.ports = ports;
-    }
-    if (f.http?.methods !== undefined && f.http.methods.length > 0) {
-      op.methods = [...f.http.methods];
-    }
-    if (f.http?.paths !== undefined && f.http.paths.length > 0) {
-      op.paths = [...f.http.paths];
-    }
-    const rule: RenderedRule = {
-      from: sourceOf(path, f, trustDomains, unknown).map((source) => ({ source })),
-      to: Object.keys(op).length > 0 ? [{ operation: op }] : undefined,
-    };
-    const rk = stableStringify(rule);
-    if (!g.rules.some((r) => stableStringify(r) === rk)) {
-      g.rules.push(rule);
-    }
+/** The rule of one flow: its callers and, when it has any, the operation (ports, HTTP methods and paths). */
+function ruleOf(path: string, f: Flow, ports: string[] | undefined, trustDomains: string[], unknown: UnknownIdentity): RenderedRule {
+  const op: { -readonly [K in keyof RenderedOperation]: RenderedOperation[K] } = {};
+  if (ports !== undefined) {
+    op.ports = ports;
   }
-  // names: allow-to-<peer>, with a hash of the selector when two destinations of a namespace share a peer name
+  if (f.http?.methods !== undefined && f.http.methods.length > 0) {
+    op.methods = [...f.http.methods];
+  }
+  if (f.http?.paths !== undefined && f.http.paths.length > 0) {
+    op.paths = [...f.http.paths];
+  }
+  return {
+    from: sourceOf(path, f, trustDomains, unknown).map((source) => ({ source })),
+    to: Object.keys(op).length > 0 ? [{ operation: op }] : undefined,
+  };
+}
+
+/** The group (namespace, workload selector) of a flow's destination, created on first use. */
+function groupOf(groups: Map<string, Group>, f: Flow, ns: string): Group {
+  const to = f.destination;
+  const selector = to.peerKind === PeerKind.PODS && to.podLabels !== undefined && Object.keys(to.podLabels).length > 0
+    ? sortedLabels(to.podLabels) : undefined;
+  const key = stableStringify({ ns, selector: selector ?? null });
+  let g = groups.get(key);
+  if (g === undefined) {
+    g = { namespace: ns, selector, peerName: selector === undefined ? 'namespace' : to.peerName, rules: [] };
+    groups.set(key, g);
+  }
+  return g;
+}
+
+/** Adds each group's policy: allow-to-<peer>, with a hash of the selector when two destinations of a namespace share a peer name. */
+function addGroupPolicies(groups: Map<string, Group>, protectedNs: Map<string, MeshAuthorization>): void {
   const byName = new Map<string, Group[]>();
   for (const g of groups.values()) {
     const key = `${g.namespace}/${toKubeName(['allow-to', g.peerName])}`;
@@ -160,4 +145,34 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
       protectedNs.get(g.namespace)!._addRendered(name, MeshAction.ALLOW, g.selector, rules);
     }
   }
+}
+
+/**
+ * Renders one ALLOW policy per destination (workload selector or whole namespace) of every flow
+ * into a protected namespace (except NETWORK_ONLY flows), one rule per flow.
+ */
+export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
+  trustDomains: string[], unknown: UnknownIdentity, atWaypoint?: (f: Flow) => boolean): void {
+  const groups = new Map<string, Group>();
+  for (const f of flows.all) {
+    // a flow through a waypoint is authorized there (targetRefs); the ztunnel sees the waypoint's identity
+    if (!f.meshLayer || f.destination.peerKind === PeerKind.IP_BLOCKS || atWaypoint?.(f)) {
+      continue;
+    }
+    const ns = f._toNamespace;
+    if (ns === undefined || !protectedNs.has(ns)) {
+      continue;
+    }
+    const ports = portsOf(path, f);
+    if (ports !== undefined && ports.length === 0) {
+      continue; // only UDP/SCTP: not mesh traffic
+    }
+    const g = groupOf(groups, f, ns);
+    const rule = ruleOf(path, f, ports, trustDomains, unknown);
+    const rk = stableStringify(rule);
+    if (!g.rules.some((r) => stableStringify(r) === rk)) {
+      g.rules.push(rule);
+    }
+  }
+  addGroupPolicies(groups, protectedNs);
 }

@@ -3,9 +3,13 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as jsyaml from 'js-yaml';
+import {
+  AMBIENT_EW_NAME, ambientEastWestGatewayProps, ambientEastWestOptions, ambientEastWestPeer, ambientEastWestPolicySpec, GLOBAL_SERVICE_LABEL,
+} from './ambient-east-west';
 import { NETWORK_LABEL } from './internal';
 import { IstioMultiCluster } from './istio-multi-cluster';
 import { EAST_WEST_GATEWAY_FLOW_OPTIONS, MESH_CLUSTER_PROPS } from './props-specs';
+import { DATAPLANE_MODE_LABEL, HBONE_PORT } from '../core/ambient';
 import { Cidr } from '../core/cidr';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
@@ -18,6 +22,7 @@ import { Enforcement } from '../flows/enforcement';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
+import { Gateway as KubeGateway } from '../imports/gateway.networking.k8s.io';
 import { IstioOperator } from '../imports/install.istio.io';
 import { Gateway, GatewaySpecServersTlsMode } from '../imports/networking.istio.io';
 
@@ -133,11 +138,11 @@ export interface MeshClusterProps {
    * namespace). Sidecar injection still works in namespaces labelled for it (mixed data planes).
    *
    * Multi-network: `values.global.network` and the pilot's `AMBIENT_ENABLE_MULTI_NETWORK`; ambient
-   * multi-primary multi-network is **beta** in Istio 1.29/1.30 (single-network multicluster in
-   * ambient is alpha). Ambient crosses networks through an east-west gateway of class
-   * `istio-east-west` (HBONE on 15008), which this construct does not synthesize yet: the classic
-   * `istio-eastwestgateway` (15443, AUTO_PASSTHROUGH) is not installed, and
-   * {@link MeshCluster.allowFromEastWestGateway} is refused.
+   * multi-primary multi-network is **beta** in Istio 1.29/1.30 (single-network multicluster and
+   * primary-remote are not supported in ambient). Ambient crosses networks through a Gateway API
+   * Gateway of class `istio-east-west` (double HBONE on 15008), which
+   * {@link MeshCluster.allowFromEastWestGateway} creates; the classic `istio-eastwestgateway`
+   * (15443, AUTO_PASSTHROUGH) is not installed. Ambient east-west gateways cannot expose istiod.
    *
    * @default DataPlane.SIDECAR
    */
@@ -184,6 +189,15 @@ export interface EastWestGatewayFlowOptions {
  *   cross-network flow there is no Gateway, so port 15443 routes nothing. In AUDIT (the
  *   destination's NetworkPolicies held back) the Gateway is held back too and listed in the
  *   EnforcementReport: the exposure never outlives its guard.
+ * - ambient (`dataPlane: DataPlane.AMBIENT`, Istio 1.29/1.30, beta), once a cross-network flow is
+ *   declared: the Gateway API Gateway `istio-eastwestgateway` of class `istio-east-west` (listener
+ *   `mesh`, 15008, HBONE, TLS terminated with ISTIO_MUTUAL: double HBONE, the inner tunnel end to
+ *   end), labelled with the network (held back in AUDIT like the sidecar Gateway); the ConfigMap
+ *   its `infrastructure.parametersRef` names, which gives istiod's generated LoadBalancer Service
+ *   `loadBalancerSourceRanges` and `externalTrafficPolicy: Local`; the NetworkPolicy
+ *   `istio-eastwestgateway-hbone` admitting TCP 15008 to the gateway's pods from
+ *   `gatewaySourceRanges` only; and the label `istio.io/global: "true"` on the chart's Services
+ *   that select a flow's destination (only those are reachable from the other networks).
  *
  * Not in the chart: the IstioOperator ({@link MeshCluster.istioOperator}), the input of
  * `istioctl install -f` (Istio 1.24 removed the in-cluster operator, so the IstioOperator is no
@@ -307,6 +321,9 @@ export class MeshCluster extends Construct {
    * a destination pod from them (for NetworkPolicies).
    */
   public get eastWestGatewayPeer(): Peer {
+    if (this.dataPlane === DataPlane.AMBIENT) {
+      return ambientEastWestPeer(this.mesh.rootNamespace);
+    }
     return Peer.pods({ istio: EW_LABELS.istio }, {
       namespace: this.mesh.rootNamespace, name: 'eastwestgateway', serviceAccountName: 'istio-eastwestgateway',
     });
@@ -330,11 +347,6 @@ export class MeshCluster extends Construct {
     if (options === undefined || options === null) {
       fail(path, 'options', options, 'options with the destination ports (e.g. { ports: [Port.tcp(8080)] })');
     }
-    if (this.dataPlane === DataPlane.AMBIENT) {
-      fail(path, 'allowFromEastWestGateway', Peer._resolve(path, 'to', to).peerName,
-        'a sidecar install: an ambient cluster (dataPlane: DataPlane.AMBIENT) crosses networks through a Gateway of class istio-east-west (HBONE 15008, beta in Istio 1.30), '
-        + 'which this library does not synthesize yet; the classic east-west gateway (15443) is not installed');
-    }
     const dest = Peer._resolve(path, 'to', to);
     if (dest.peerKind === PeerKind.IP_BLOCKS) {
       fail(path, 'to', dest.peerName, 'pods or a namespace of this cluster: the east-west gateway forwards to mesh workloads, not to IP blocks');
@@ -348,11 +360,21 @@ export class MeshCluster extends Construct {
     if (hosts !== undefined && hosts.length === 0) {
       fail(path, 'options.hosts', '[]', 'at least one service host, or leave it unset to use the Services that select the destination');
     }
+    if (hosts !== undefined && this.dataPlane === DataPlane.AMBIENT) {
+      fail(path, 'options.hosts', hosts.join(', '), `unset on an ambient cluster: the ambient east-west gateway reaches the Services labelled ${GLOBAL_SERVICE_LABEL}: "true", `
+        + 'which are the Services of this chart that select the destination');
+    }
     const flow = Flows.of(this).allow(this.eastWestGatewayPeer, dest, {
       ports: options.ports,
       layers: FlowLayers.NETWORK_ONLY,
       description: options.description,
     });
+    if (this.dataPlane === DataPlane.AMBIENT) {
+      // double HBONE: the gateway opens HBONE to the destination pod's 15008 (ztunnel)
+      Flows.of(this).allow(this.eastWestGatewayPeer, dest, {
+        ports: [Port.tcp(HBONE_PORT)], layers: FlowLayers.NETWORK_ONLY, description: 'HBONE (ambient mTLS tunnel) from the east-west gateway',
+      });
+    }
     if (this.crossNetworkFlows.length === 0) {
       Flows.of(this).addRenderer({ renderFlows: () => this.renderGateway() });
     }
@@ -374,6 +396,17 @@ export class MeshCluster extends Construct {
   /** The FQDNs of the chart's Services that select some of `to`'s pods. */
   private hostsSelecting(to: Peer): string[] {
     const ns = to.namespace ?? this.mesh.rootNamespace;
+    const hosts = this.servicesSelecting(to).map((svc) => `${svc.metadata.name}.${ns}.svc.cluster.local`);
+    if (hosts.length === 0) {
+      fail(this.node.path, 'allowFromEastWestGateway.to', `${ns}/${to.peerName}`,
+        'a destination selected by a Service of this chart, or options.hosts naming the service hosts the east-west gateway may route to');
+    }
+    return hosts;
+  }
+
+  /** The chart's Services that select some of `to`'s pods. */
+  private servicesSelecting(to: Peer): ApiObject[] {
+    const ns = to.namespace ?? this.mesh.rootNamespace;
     const want = to.podLabels ?? {};
     const objs = Chart.of(this).node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject && c.metadata.namespace === ns);
@@ -383,22 +416,20 @@ export class MeshCluster extends Construct {
     const pods = objs.filter((o) => POD_KINDS.includes(o.kind))
       .map((o) => { const j = o.toJson(); return (o.kind === 'Pod' ? j.metadata?.labels : j.spec?.template?.metadata?.labels) ?? {}; })
       .filter((labels) => subset(want, labels));
-    const hosts = objs.filter((o) => o.kind === 'Service')
+    return objs.filter((o) => o.kind === 'Service')
       .filter((svc) => {
         const sel: { [k: string]: string } = svc.toJson().spec?.selector ?? {};
         if (Object.keys(sel).length === 0) return false;
         return pods.some((labels) => subset(sel, labels)) || subset(sel, want);
-      })
-      .map((svc) => `${svc.metadata.name}.${ns}.svc.cluster.local`);
-    if (hosts.length === 0) {
-      fail(this.node.path, 'allowFromEastWestGateway.to', `${ns}/${to.peerName}`,
-        'a destination selected by a Service of this chart, or options.hosts naming the service hosts the east-west gateway may route to');
-    }
-    return hosts;
+      });
   }
 
   /** Emits the cross-network Gateway, or holds it back while a destination is in AUDIT. */
   private renderGateway(): void {
+    if (this.dataPlane === DataPlane.AMBIENT) {
+      this.renderAmbientGateway();
+      return;
+    }
     const root = this.mesh.rootNamespace;
     const props = {
       metadata: { name: 'cross-network-gateway', namespace: root },
@@ -411,19 +442,69 @@ export class MeshCluster extends Construct {
         }],
       },
     };
-    const audit = [root, ...this.crossNetworkFlows.map((f) => f.flow.destination.namespace ?? root)]
-      .filter((ns) => Enforcement.resolve(this, { namespace: ns }) === EnforcementMode.AUDIT);
+    const audit = this.auditNamespaces();
     if (audit.length > 0) {
       Enforcement.holdBack(this, {
         namespace: root,
         kind: 'Gateway',
         name: 'cross-network-gateway',
-        reason: `exposes ${props.spec.servers[0].hosts.join(', ')} to the other networks while the NetworkPolicies of ${Array.from(new Set(audit)).sort().join(', ')} are held back (AUDIT)`,
+        reason: `exposes ${props.spec.servers[0].hosts.join(', ')} to the other networks while the NetworkPolicies of ${audit.join(', ')} are held back (AUDIT)`,
         manifest: Gateway.manifest(props),
       });
       return;
     }
     new Gateway(this, 'cross-network-gateway', props);
+  }
+
+  /** The namespaces of the cross-network flows' destinations (and the root namespace) in AUDIT. */
+  private auditNamespaces(): string[] {
+    const root = this.mesh.rootNamespace;
+    const audit = [root, ...this.crossNetworkFlows.map((f) => f.flow.destination.namespace ?? root)]
+      .filter((ns) => Enforcement.resolve(this, { namespace: ns }) === EnforcementMode.AUDIT);
+    return Array.from(new Set(audit)).sort();
+  }
+
+  /**
+   * Ambient: labels the destinations' Services `istio.io/global: "true"`, then emits the
+   * `istio-east-west` Gateway (held back in AUDIT), its Service options and its NetworkPolicy.
+   */
+  private renderAmbientGateway(): void {
+    const root = this.mesh.rootNamespace;
+    const ambient = new Set(Chart.of(this).node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.metadata.getLabel(DATAPLANE_MODE_LABEL) === 'ambient')
+      .map((o) => o.metadata.name));
+    for (const f of this.crossNetworkFlows) {
+      const to = f.flow.destination;
+      const ns = to.namespace ?? root;
+      if (!ambient.has(ns)) {
+        fail(this.node.path, 'allowFromEastWestGateway.to', `${ns}/${to.peerName}`,
+          `a destination in an ambient namespace of this chart: the ambient east-west gateway (class istio-east-west) forwards HBONE to ztunnel, and Istio documents ambient multi-network for ambient workloads only; namespace ${ns} is not labelled ${DATAPLANE_MODE_LABEL}: ambient`);
+      }
+      const services = this.servicesSelecting(to);
+      if (services.length === 0) {
+        fail(this.node.path, 'allowFromEastWestGateway.to', `${ns}/${to.peerName}`,
+          `a destination selected by a Service of this chart: the other clusters reach it through a Service labelled ${GLOBAL_SERVICE_LABEL}: "true"`);
+      }
+      services.forEach((svc) => svc.metadata.addLabel(GLOBAL_SERVICE_LABEL, 'true'));
+    }
+    const gateway = ambientEastWestGatewayProps(root, this.network);
+    const audit = this.auditNamespaces();
+    if (audit.length > 0) {
+      Enforcement.holdBack(this, {
+        namespace: root,
+        kind: 'Gateway',
+        name: AMBIENT_EW_NAME,
+        reason: `exposes ${this.exposedHosts.join(', ')} to the other networks while the NetworkPolicies of ${audit.join(', ')} are held back (AUDIT)`,
+        manifest: KubeGateway.manifest(gateway),
+      });
+    } else {
+      new KubeGateway(this, 'ambient-east-west-gateway', gateway);
+    }
+    new k8s.KubeConfigMap(this, 'ambient-east-west-options', ambientEastWestOptions(root, this.gatewaySourceRanges));
+    new k8s.KubeNetworkPolicy(this, 'ambient-east-west-policy', {
+      metadata: { name: `${AMBIENT_EW_NAME}-hbone`, namespace: root },
+      spec: ambientEastWestPolicySpec(this.gatewaySourceRanges),
+    });
   }
 
   /**

@@ -85,6 +85,51 @@ describe('analyzer: Istio ambient', () => {
     expect(callerOnly.explain(CLIENT, SERVER).reasons.join('\n')).toMatch(/waypoint b\/waypoint/);
   });
 
+  test('ambient east-west gateway (class istio-east-west): 15008 on the NetworkPolicy, routes only to istio.io/global Services, remote identities decide', () => {
+    const ew = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'istio-eastwestgateway', namespace: 'istio-system', labels: { 'topology.istio.io/network': 'net1' } },
+      spec: { gatewayClassName: 'istio-east-west', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    };
+    const svc = (global: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'server', namespace: 'b', labels: global ? { 'istio.io/global': 'true' } : {} },
+      spec: { selector: { app: 'server' }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const fromEw = (port: number) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'from-ew', namespace: 'b' },
+      spec: {
+        podSelector: { matchLabels: { app: 'server' } },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'istio-eastwestgateway' } } }],
+          ports: [{ protocol: 'TCP', port }],
+        }],
+      },
+    });
+    const authz = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server', namespace: 'b' },
+      spec: { selector: { matchLabels: { app: 'server' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/a/sa/client'] } }], to: [{ operation: { ports: ['8080'] } }] }] },
+    };
+    const EW = 'istio-system/istio-eastwestgateway[Deployment]';
+    const objs = [...base(), ns('istio-system'), ew, authz];
+    const ok = ReachabilityAnalyzer.fromObjects([...objs, svc(true), fromEw(15008)]);
+    expect(ok.isAllowed(EW, SERVER, '8080')).toBe(true);
+    expect(ok.isAllowed(EW, SERVER, '9090')).toBe(false);
+    expect(ok.connections().find((c) => c.src === EW && c.dst === SERVER)!.l7.join(' ')).toContain('passthrough: cluster.local/ns/a/sa/client');
+    // the application port alone carries nothing (HBONE), and a Service that is not global is never routed to
+    expect(ReachabilityAnalyzer.fromObjects([...objs, svc(true), fromEw(8080)]).isAllowed(EW, SERVER, '8080')).toBe(false);
+    const local = ReachabilityAnalyzer.fromObjects([...objs, svc(false), fromEw(15008)]);
+    expect(local.isAllowed(EW, SERVER, '8080')).toBe(false);
+    expect(local.explain(EW, SERVER).reasons.join('\n')).toMatch(/no Service selecting b\/server.* is labelled istio.io\/global: "true" \(server\)/);
+  });
+
   test('the same declarations allow the same flows in the sidecar and the ambient data plane (library output)', () => {
     const build = (dataPlane: DataPlane) => {
       const chart = new Chart(new App(), 'c');

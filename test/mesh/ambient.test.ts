@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { DataPlane, HttpMatch, IstioMultiCluster, MeshCluster, MtlsMesh, Peer, Port, ZeroTrustNamespace } from '../../src';
+import * as jsyaml from 'js-yaml';
+import { DataPlane, Enforcement, EnforcementMode, HttpMatch, IstioMultiCluster, MeshCluster, MtlsMesh, Peer, Port, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
 import { errorOf, expectValid, synthAndValidate } from '../util';
 import { isAllowed } from './authz-eval';
 import { NetpolEvaluator } from '../zero-trust/netpol-eval';
@@ -193,13 +194,67 @@ describe('MtlsMesh on ambient: HTTP rules at the waypoint', () => {
 });
 
 describe('MeshCluster dataPlane: AMBIENT', () => {
-  const install = (chart: Chart, dataPlane?: DataPlane, istioCni?: boolean) => new MeshCluster(chart, 'istio', {
+  const install = (chart: Chart, dataPlane?: DataPlane, istioCni?: boolean, gatewaySourceRanges?: string[]) => new MeshCluster(chart, 'istio', {
     mesh: new IstioMultiCluster({ meshId: 'shop' }),
     clusterName: 'asia',
     network: 'net-asia',
     caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
     dataPlane,
     istioCni,
+    gatewaySourceRanges,
+  });
+  const REMOTE = ['172.18.0.3/32', '172.18.0.4/32'];
+  const EW = 'istio-system/istio-eastwestgateway[Deployment]';
+
+  test('multi-network: allowFromEastWestGateway creates the istio-east-west Gateway (double HBONE 15008), its Service options, its NetworkPolicy; the Service is global', () => {
+    const x = shop();
+    const cluster = install(x.chart, DataPlane.AMBIENT, undefined, REMOTE);
+    l4(x, x.frontend);
+    cluster.allowFromEastWestGateway(Peer.workload(x.payment), { ports: [Port.tcp(8080)] });
+    const objs = synthAndValidate(x.chart);
+    const gw = objs.find((o) => o.kind === 'Gateway' && o.spec.gatewayClassName === 'istio-east-west');
+    expect(gw.metadata).toMatchObject({ name: 'istio-eastwestgateway', namespace: 'istio-system', labels: { 'topology.istio.io/network': 'net-asia' } });
+    expect(gw.spec.listeners).toEqual([{
+      name: 'mesh', port: 15008, protocol: 'HBONE', tls: { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } },
+    }]);
+    // the generated LoadBalancer Service: remote ranges only, client address kept for the NetworkPolicy
+    const options = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === gw.spec.infrastructure.parametersRef.name);
+    expect(options.metadata.namespace).toBe('istio-system');
+    expect(jsyaml.load(options.data.service)).toEqual({ spec: { externalTrafficPolicy: 'Local', loadBalancerSourceRanges: REMOTE } });
+    const np = new NetpolEvaluator(objs);
+    const ewPod = { namespace: 'istio-system', labels: { 'gateway.networking.k8s.io/gateway-name': 'istio-eastwestgateway' } };
+    expect(np.allowed({ ip: '172.18.0.3' }, ewPod, 'TCP', 15008)).toBe(true);
+    expect(np.allowed({ ip: '172.18.0.9' }, ewPod, 'TCP', 15008)).toBe(false);
+    expect(np.allowed({ ip: '172.18.0.3' }, ewPod, 'TCP', 15443)).toBe(false);
+    // the gateway reaches the destination over HBONE; only the destination's Service is global
+    expect(np.allowed(ewPod, pod('pay', x.payment), 'TCP', 15008)).toBe(true);
+    expect(np.allowed(ewPod, pod('shop', x.frontend), 'TCP', 15008)).toBe(false);
+    expect(objs.filter((o) => o.kind === 'Service' && o.metadata.labels?.['istio.io/global'] === 'true').map((o) => o.metadata.name)).toEqual(['payment']);
+    // the analyzer: the remote callers' identities (double HBONE is end to end) decide, not the gateway's
+    const a = ReachabilityAnalyzer.fromObjects(objs);
+    const payment = `pay/${x.payment.name}[Deployment]`;
+    expect(a.isAllowed(EW, payment, '8080')).toBe(true);
+    expect(a.explain(EW, payment).reasons.join('\n')).toMatch(/double HBONE forwards remote callers' mTLS end to end/);
+    expect(a.connections().find((c) => c.src === EW && c.dst === payment)?.l7.join(' ')).toContain(`passthrough: ${FRONTEND}`);
+    expect(a.isAllowed(EW, `shop/${x.frontend.name}[Deployment]`, '8080')).toBe(false);
+  });
+
+  test('multi-network: refused with hosts, for a destination that is not ambient or has no Service; held back in AUDIT', () => {
+    const x = shop();
+    const cluster = install(x.chart, DataPlane.AMBIENT, undefined, REMOTE);
+    expect(errorOf(() => cluster.allowFromEastWestGateway(Peer.workload(x.payment), { ports: [Port.tcp(8080)], hosts: ['payment.pay.svc.cluster.local'] })).message)
+      .toMatch(/options.hosts.*payment.pay.svc.cluster.local.*unset on an ambient cluster.*istio.io\/global/s);
+    cluster.allowFromEastWestGateway(Peer.workload(x.legacy), { ports: [Port.tcp(8080)] });
+    expect(errorOf(() => synthAndValidate(x.chart)).message).toMatch(/allowFromEastWestGateway.to.*legacy.*ambient namespace.*not labelled istio.io\/dataplane-mode: ambient/s);
+    const y = shop({ service: false });
+    install(y.chart, DataPlane.AMBIENT, undefined, REMOTE).allowFromEastWestGateway(Peer.workload(y.payment), { ports: [Port.tcp(8080)] });
+    expect(errorOf(() => synthAndValidate(y.chart)).message).toMatch(/allowFromEastWestGateway.to.*pay.*selected by a Service of this chart.*istio.io\/global/s);
+    const z = shop();
+    Enforcement.set(z.chart, EnforcementMode.AUDIT);
+    install(z.chart, DataPlane.AMBIENT, undefined, REMOTE).allowFromEastWestGateway(Peer.workload(z.payment), { ports: [Port.tcp(8080)] });
+    const objs = synthAndValidate(z.chart);
+    expect(objs.filter((o) => o.kind === 'Gateway' && o.spec.gatewayClassName === 'istio-east-west')).toEqual([]);
+    expect(Enforcement.heldBack(z.chart).find((h) => h.kind === 'Gateway')?.name).toBe('istio-eastwestgateway');
   });
 
   test('IstioOperator: profile ambient, CNI and ztunnel in the root namespace, RuntimeDefault seccomp for waypoints, multi-network ambient; no classic east-west gateway', () => {
@@ -219,8 +274,8 @@ describe('MeshCluster dataPlane: AMBIENT', () => {
     // ztunnel and the CNI agent are privileged DaemonSets in the root namespace
     const root = objs.find((o) => o.kind === 'Namespace' && o.metadata.name === 'istio-system');
     expect(root.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
-    expect(errorOf(() => cluster.allowFromEastWestGateway(Peer.workload(x.payment), { ports: [Port.tcp(8080)] })).message)
-      .toMatch(/allowFromEastWestGateway.*istio-east-west.*beta in Istio 1.30/s);
+    // no cross-network flow: no east-west gateway
+    expect(objs.filter((o) => o.kind === 'Gateway' && o.spec.gatewayClassName === 'istio-east-west')).toEqual([]);
   });
 
   test('the sidecar install keeps its IstioOperator (no profile, classic east-west gateway)', () => {

@@ -15,7 +15,7 @@ const analyzers = (dataPlane: DataPlane) => {
   const out = new Map<string, { objs: any[]; analyzer: ReachabilityAnalyzer }>();
   for (const c of sample.clusters) {
     const objs = c.chart.toJson();
-    out.set(c.cluster.name, { objs, analyzer: ReachabilityAnalyzer.fromObjects([...objs, ...platformStandIns()], ANALYZER_OPTIONS) });
+    out.set(c.cluster.name, { objs, analyzer: ReachabilityAnalyzer.fromObjects([...objs, ...platformStandIns(dataPlane)], ANALYZER_OPTIONS) });
   }
   return out;
 };
