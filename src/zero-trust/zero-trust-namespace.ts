@@ -5,17 +5,18 @@ import { Construct } from 'constructs';
 import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, podOf } from './deployment-model';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
-import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { podPaths, podSecurityViolations } from './pod-security';
 import { HARDENING_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
-import { DATAPLANE_MODE_LABEL, KUBELET_PROBE_SNAT_CIDR } from '../core/ambient';
+import { planZeroTrustNamespace, ZeroTrustNamespacePlan } from './zero-trust-namespace-plan';
+import { renderLimitRange, renderNamespaceLabels, renderQuota } from './zero-trust-namespace-render';
+import { KUBELET_PROBE_SNAT_CIDR } from '../core/ambient';
 import { Cidr } from '../core/cidr';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
 import { ambientInstallOf, istioCniOf, istioGatewaySeccompOf, istioGatewaysOf, meshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkArgs, checkOptions, t } from '../core/props-check';
-import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQuantities } from '../core/validate';
+import { fail } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowLayers, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
@@ -32,30 +33,6 @@ function probePorts(pod: any): Port[] {
     }
   }
   return out;
-}
-
-/** The checked data plane of a namespace (ambient excludes injection and the labels it sets itself). */
-function checkDataPlane(path: string, props: ZeroTrustNamespaceProps): DataPlane {
-  const dataPlane = props.dataPlane ?? DataPlane.SIDECAR;
-  if (!Object.values(DataPlane).includes(dataPlane)) {
-    fail(path, 'dataPlane', dataPlane, 'DataPlane.SIDECAR (sidecar) or DataPlane.AMBIENT (ambient)');
-  }
-  if (props.labels !== undefined && DATAPLANE_MODE_LABEL in props.labels) {
-    fail(path, `labels[${JSON.stringify(DATAPLANE_MODE_LABEL)}]`, props.labels[DATAPLANE_MODE_LABEL],
-      'no such label: set dataPlane: DataPlane.AMBIENT (ZeroTrustNamespace sets the label, and the mesh and NetworkPolicies follow it)');
-  }
-  if (dataPlane !== DataPlane.AMBIENT) return dataPlane;
-  if (props.istioInjection === true) {
-    fail(path, 'istioInjection', true,
-      'false with dataPlane: DataPlane.AMBIENT: a namespace is either injected with sidecars or in the ambient data plane '
-      + '(Istio gives an injected pod its sidecar and ztunnel skips it, so the namespace would not be what it says)');
-  }
-  if (props.labels !== undefined && ('istio-injection' in props.labels || 'istio.io/rev' in props.labels)) {
-    const key = 'istio-injection' in props.labels ? 'istio-injection' : 'istio.io/rev';
-    fail(path, `labels[${JSON.stringify(key)}]`, props.labels[key],
-      'no injection label on an ambient namespace (dataPlane: DataPlane.AMBIENT): injected pods get sidecars and leave the ambient data plane');
-  }
-  return dataPlane;
 }
 
 /** The workloads and Services of a chart, by namespace, in tree order (internal). */
@@ -287,8 +264,6 @@ export interface ZeroTrustNamespaceProps {
   readonly enforcement?: EnforcementMode;
 }
 
-const PSA_LEVEL_KEYS = ['enforce', 'audit', 'warn'];
-
 /**
  * A namespace that denies everything by default: the Namespace (Pod Security Admission labels),
  * a default-deny NetworkPolicy for ingress and egress, DNS always reachable, explicit typed
@@ -324,168 +299,51 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
-    const path = this.node.path;
     checkConstruct(this, 'ZeroTrustNamespaceProps', props, ZERO_TRUST_NAMESPACE_PROPS);
-    if (props === undefined || props === null) {
-      fail(path, 'props', props, 'ZeroTrustNamespaceProps with a name');
-    }
-    validateDns1123Label(path, 'name', props.name);
-    if (PLATFORM_NAMESPACES.includes(props.name)) {
-      fail(path, 'name', props.name, `a namespace of your own, not a platform namespace (${PLATFORM_NAMESPACES.join(', ')}): `
-        + 'their components need network access only their installers know, and a default-deny there cuts off the cluster');
-    }
-    validateLabels(path, 'labels', props.labels);
-    if (props.annotations !== undefined) {
-      for (const k of Object.keys(props.annotations)) {
-        if (typeof props.annotations[k] !== 'string') {
-          fail(path, `annotations[${JSON.stringify(k)}]`, props.annotations[k], 'a string');
-        }
-      }
-    }
-    if (props.labels !== undefined && ZeroTrustNamespace.MANAGED_LABEL in props.labels) {
-      fail(path, `labels[${JSON.stringify(ZeroTrustNamespace.MANAGED_LABEL)}]`, props.labels[ZeroTrustNamespace.MANAGED_LABEL],
-        'no such label: ZeroTrustNamespace sets it (value "true")');
-    }
-    if (props.enforcement !== undefined && !Object.values(EnforcementMode).includes(props.enforcement)) {
-      fail(path, 'enforcement', props.enforcement, 'EnforcementMode.ENFORCE (Enforce) or EnforcementMode.AUDIT (Audit)');
-    }
-    const dataPlane = checkDataPlane(path, props);
-    const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
-    if (!Object.values(PodSecurityLevel).includes(level)) {
-      fail(path, 'podSecurity', level, 'one of privileged, baseline, restricted');
-    }
-    if (props.kubeApiServerPorts !== undefined) {
-      if (!Array.isArray(props.kubeApiServerPorts) || props.kubeApiServerPorts.length === 0) {
-        fail(path, 'kubeApiServerPorts', props.kubeApiServerPorts, 'at least one port');
-      }
-      props.kubeApiServerPorts.forEach((p, i) => {
-        if (!(p instanceof Port)) {
-          fail(path, `kubeApiServerPorts[${i}]`, p, 'a Port (Port.tcp(443), ...)');
-        }
-      });
-    }
-    const allowLb = props.allowLoadBalancers ?? false;
-    const q = props.quota ?? {};
-    const hard: Array<[string, string, string, boolean]> = [
-      // [quota field, ResourceQuota key, value, whole number]
-      ['requestsCpu', 'requests.cpu', q.requestsCpu ?? '4', false],
-      ['requestsMemory', 'requests.memory', q.requestsMemory ?? '8Gi', false],
-      ['limitsCpu', 'limits.cpu', q.limitsCpu ?? '8', false],
-      ['limitsMemory', 'limits.memory', q.limitsMemory ?? '16Gi', false],
-      ['pods', 'pods', q.pods ?? '50', true],
-      ['servicesLoadBalancers', 'services.loadbalancers', q.servicesLoadBalancers ?? (allowLb ? '10' : '0'), true],
-      ['servicesNodePorts', 'services.nodeports', q.servicesNodePorts ?? (allowLb ? '10' : '0'), true],
-    ];
-    for (const [field, , value, integer] of hard) {
-      validateQuantity(path, `quota.${field}`, value, { nonNegative: true, integer });
-    }
-    const l = props.limits ?? {};
-    const limits = {
-      defaultRequestCpu: l.defaultRequestCpu ?? '100m',
-      defaultRequestMemory: l.defaultRequestMemory ?? '128Mi',
-      defaultLimitCpu: l.defaultLimitCpu ?? '500m',
-      defaultLimitMemory: l.defaultLimitMemory ?? '512Mi',
-    };
-    for (const [field, value] of Object.entries(limits)) {
-      validateQuantity(path, `limits.${field}`, value, { nonNegative: true });
-    }
-    // the API server refuses a LimitRange whose default request is above its default limit
-    for (const r of ['Cpu', 'Memory'] as const) {
-      const req = limits[`defaultRequest${r}`];
-      const lim = limits[`defaultLimit${r}`];
-      if (compareQuantities(req, lim) === 1) {
-        fail(path, `limits.defaultRequest${r}`, req, `a quantity <= limits.defaultLimit${r} (${lim})`);
-      }
-    }
-    // the peers are built (and so validated) before any child or flow exists: no partial output
-    if (props.dns !== undefined) {
-      if (props.dns === null || typeof props.dns !== 'object') {
-        fail(path, 'dns', props.dns, 'DnsPeerOptions (namespace and pod labels of the cluster DNS pods)');
-      }
-      if (props.dns.namespace !== undefined) validateDns1123Label(path, 'dns.namespace', props.dns.namespace);
-      validateLabels(path, 'dns.podLabels', props.dns.podLabels);
-    }
-    const dnsPeer = Peer.dns(props.dns);
-    let apiServerPeer: Peer | undefined;
-    if (props.kubeApiServerCidrs !== undefined) {
-      const cidrs = props.kubeApiServerCidrs;
-      if (!Array.isArray(cidrs) || cidrs.length === 0) {
-        fail(path, 'kubeApiServerCidrs', cidrs, 'a non-empty list of CIDR blocks (the API server endpoint addresses)');
-      }
-      cidrs.forEach((c, i) => {
-        try {
-          Cidr.of(c);
-        } catch (e) {
-          fail(path, `kubeApiServerCidrs[${i}]`, c, (e as { expected?: string }).expected ?? 'a CIDR block, e.g. 10.0.0.1/32');
-        }
-      });
-      apiServerPeer = Peer.kubeApiServer(cidrs);
-    }
+    const plan = planZeroTrustNamespace(this.node.path, props);
     const flows = Flows.of(this);
     if (flows.rendered) {
-      fail(path, 'scope', this.node.path, 'a chart whose flows are not rendered yet (add namespaces before synthesis)');
+      fail(this.node.path, 'scope', this.node.path, 'a chart whose flows are not rendered yet (add namespaces before synthesis)');
     }
-    this.name = props.name;
-    this.podSecurity = level;
-    this.internalOnly = props.internalOnly ?? false;
-    this.dataPlane = dataPlane;
+    this.name = plan.name;
+    this.podSecurity = plan.podSecurity;
+    this.internalOnly = plan.internalOnly;
+    this.dataPlane = plan.dataPlane;
     this.props = props;
 
-    const labels: { [key: string]: string } = { ...(props.labels ?? {}) };
-    for (const k of PSA_LEVEL_KEYS) {
-      labels[`pod-security.kubernetes.io/${k}`] = level;
-      labels[`pod-security.kubernetes.io/${k}-version`] = 'latest';
-    }
-    if (props.istioInjection) {
-      labels['istio-injection'] = 'enabled';
-    }
-    if (dataPlane === DataPlane.AMBIENT) {
-      labels[DATAPLANE_MODE_LABEL] = 'ambient';
-    }
-    labels[ZeroTrustNamespace.MANAGED_LABEL] = 'true';
+    const labels = renderNamespaceLabels(plan, props.labels, props.istioInjection === true, ZeroTrustNamespace.MANAGED_LABEL);
     this.namespaceObject = new kplus.Namespace(this, 'Namespace', {
       metadata: { name: this.name, labels, annotations: props.annotations },
     });
-
-    new k8s.KubeResourceQuota(this, 'Quota', {
-      metadata: { name: 'default-quota', namespace: this.name },
-      spec: { hard: Object.fromEntries(hard.map(([, key, value]) => [key, k8s.Quantity.fromString(value)])) },
-    });
-    new k8s.KubeLimitRange(this, 'Limits', {
-      metadata: { name: 'default-limits', namespace: this.name },
-      spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: {
-            cpu: k8s.Quantity.fromString(limits.defaultRequestCpu),
-            memory: k8s.Quantity.fromString(limits.defaultRequestMemory),
-          },
-          default: {
-            cpu: k8s.Quantity.fromString(limits.defaultLimitCpu),
-            memory: k8s.Quantity.fromString(limits.defaultLimitMemory),
-          },
-        }],
-      },
-    });
+    new k8s.KubeResourceQuota(this, 'Quota', renderQuota(plan));
+    new k8s.KubeLimitRange(this, 'Limits', renderLimitRange(plan));
 
     if (props.enforcement !== undefined) {
       Enforcement.set(this, props.enforcement);
     }
+    this.register(flows);
+    this.declareFlows(flows, plan);
+  }
+
+  /** Joins the chart's registry: a managed namespace, rendered late (and its kubelet probes, in ambient). */
+  private register(flows: Flows): void {
     flows.manageNamespace(this.name);
     flows.addRenderer({ renderFlows: (f) => this.renderLate(f) });
-    if (dataPlane === DataPlane.AMBIENT) {
+    if (this.dataPlane === DataPlane.AMBIENT) {
       flows.addContributor({ contributeFlows: (f) => this.allowKubeletProbes(f) });
     }
     chartNamespaces(flows).namespaces.push(this);
+  }
+
+  /** The namespace's own flows: DNS, within the namespace if asked, the API server if given. */
+  private declareFlows(flows: Flows, plan: ZeroTrustNamespacePlan): void {
     // DNS is always reachable: a namespace that cannot resolve names is broken, not secure
-    flows.allow(this, dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
-    if (props.allowIntraNamespace) {
+    flows.allow(this, plan.dnsPeer, { ports: [Port.udp(53), Port.tcp(53)] });
+    if (this.props.allowIntraNamespace) {
       flows.allow(this, this, { ports: [], allPorts: true });
     }
-    if (apiServerPeer !== undefined) {
-      flows.allow(this, apiServerPeer, {
-        ports: props.kubeApiServerPorts ?? [Port.tcp(443), Port.tcp(6443)],
-      });
+    if (plan.apiServerPeer !== undefined) {
+      flows.allow(this, plan.apiServerPeer, { ports: plan.apiServerPorts });
     }
   }
 
