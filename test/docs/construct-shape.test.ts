@@ -40,4 +40,22 @@ describe('construct shape', () => {
       expect([file, PLAN_OR_RENDER.test(path.basename(file, '.ts'))]).toEqual([file, true]);
     }
   });
+
+  test('state lives in the construct tree: no module-level WeakMap/WeakSet keyed by constructs in src/', () => {
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'imports') walk(p);
+        } else if (e.name.endsWith('.ts')) {
+          fs.readFileSync(p, 'utf8').split('\n').forEach((line, i) => {
+            if (/^(export )?(const|let|var) \w+\b[^=]*= new Weak(Map|Set)\b/.test(line)) found.push(`${path.relative(SRC, p)}:${i + 1}`);
+          });
+        }
+      }
+    };
+    walk(SRC);
+    expect(found).toEqual([]);
+  });
 });
