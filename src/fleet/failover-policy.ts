@@ -1,14 +1,14 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { planFailoverPolicy, renderFailoverPolicySpec } from './failover-policy-plan';
 import { FleetCluster } from './fleet-cluster';
 import { FleetCrdKind, FleetCrds } from './fleet-crds';
 import { fleetScope } from './fleet-scope';
 import { GlobalService } from './global-service';
-import { GslbStrategyType } from './gslb-strategy';
 import { FAILOVER_POLICY_PROPS } from './props-specs';
 import { checkArgs, t } from '../core/props-check';
-import { fail, validateDns1123Label, validatePort } from '../core/validate';
+import { validatePort } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 
 /**
@@ -122,83 +122,23 @@ export class FailoverPolicy extends Construct {
   constructor(scope: Construct, id: string, props: FailoverPolicyProps) {
     super(scope, id);
     const { fleet, id: objectId } = fleetScope(this);
-    const p = this.node.path;
     checkConstruct(this, 'FailoverPolicyProps', props, FAILOVER_POLICY_PROPS);
-    validateDns1123Label(p, 'name', props.name);
-    const namespace = props.namespace ?? 'default';
-    validateDns1123Label(p, 'namespace', namespace);
-    this.primary = fleet.cluster(props.primaryCluster, 'primaryCluster');
-    if (!Array.isArray(props.secondaryClusters) || props.secondaryClusters.length === 0) {
-      fail(p, 'secondaryClusters', props.secondaryClusters, 'a non-empty list of cluster names of the fleet');
-    }
-    props.secondaryClusters.forEach((n, i) => {
-      if (n === props.primaryCluster) {
-        fail(p, `secondaryClusters[${i}]`, n, `a cluster other than the primary "${props.primaryCluster}" (a primary cannot be its own secondary)`);
-      }
-      if (props.secondaryClusters.indexOf(n) !== i) {
-        fail(p, `secondaryClusters[${i}]`, n, 'a cluster not listed before');
-      }
-    });
-    this.secondaries = props.secondaryClusters.map((n, i) => fleet.cluster(n, `secondaryClusters[${i}]`));
+    const plan = planFailoverPolicy(this.node.path, fleet, props);
+    this.primary = plan.primary;
+    this.secondaries = plan.secondaries;
+    this.healthCheckPath = plan.healthCheckPath;
+    this.intervalSeconds = plan.intervalSeconds;
+    this.timeoutSeconds = plan.timeoutSeconds;
+    this.failureThreshold = plan.failureThreshold;
 
-    this.healthCheckPath = props.healthCheckPath ?? '/healthz';
-    if (typeof this.healthCheckPath !== 'string' || !/^\/[^\s]*$/.test(this.healthCheckPath) || this.healthCheckPath.length > 1024) {
-      fail(p, 'healthCheckPath', this.healthCheckPath, 'an HTTP path starting with \'/\' without spaces, e.g. /healthz');
-    }
-    const seconds = (field: string, d: Duration): number => {
-      const s = d.toMilliseconds() / 1000;
-      if (!Number.isInteger(s) || s < 1 || s > 3600) fail(p, field, `${s}s`, 'a whole number of seconds from 1 to 3600');
-      return s;
-    };
-    this.intervalSeconds = seconds('interval', props.interval ?? Duration.seconds(30));
-    this.timeoutSeconds = seconds('timeout', props.timeout ?? Duration.seconds(10));
-    if (this.timeoutSeconds > this.intervalSeconds) {
-      fail(p, 'timeout', `${this.timeoutSeconds}s`, `at most the interval (${this.intervalSeconds}s)`);
-    }
-    this.failureThreshold = props.failureThreshold ?? 3;
-    if (!Number.isInteger(this.failureThreshold) || this.failureThreshold < 1 || this.failureThreshold > 100) {
-      fail(p, 'failureThreshold', props.failureThreshold, 'an integer from 1 to 100');
-    }
-    if (props.slackChannel !== undefined && !/^#?[a-z0-9][a-z0-9_-]{0,79}$/.test(props.slackChannel)) {
-      fail(p, 'slackChannel', props.slackChannel, 'a Slack channel name: optional \'#\', then up to 80 lowercase letters, digits, \'-\' or \'_\', e.g. #ops-alerts');
-    }
-
-    const gs = props.globalService;
-    if (gs) {
-      const s = gs.strategy;
-      if (!gs.usesK8gb || !s || s.type !== GslbStrategyType.FAILOVER || s.primaryGeoTag !== this.primary.geoTag) {
-        fail(p, 'globalService', gs.node.path,
-          `a global service with k8gb DNS strategy GslbStrategy.failover(${JSON.stringify(this.primary.geoTag)}) (the primary's geo tag), `
-          + `but it has ${s ? (s.type + (s.primaryGeoTag ? ` ${JSON.stringify(s.primaryGeoTag)}` : '')) : 'no DNS'}${gs.usesK8gb ? '' : ' without k8gb'}`);
-      }
-      for (const c of [this.primary, ...this.secondaries]) {
-        if (!gs.clusters.includes(c)) {
-          fail(p, 'globalService', gs.node.path, `a global service running in every cluster of the policy, but it does not run in "${c.name}"`);
-        }
-      }
-    }
-
-    const spec: any = {
-      primaryCluster: this.primary.name,
-      secondaryClusters: this.secondaries.map((c) => c.name),
-      healthCheck: {
-        endpoint: this.healthCheckPath,
-        interval: `${this.intervalSeconds}s`,
-        timeout: `${this.timeoutSeconds}s`,
-        failureThreshold: this.failureThreshold,
-      },
-      autoFailover: props.autoFailover ?? true,
-    };
-    if (props.slackChannel !== undefined) {
-      spec.notifications = { slack: { channel: props.slackChannel } };
-    }
+    const spec = renderFailoverPolicySpec(plan);
     const involved = fleet.clusters.filter((c) => c === this.primary || this.secondaries.includes(c));
     for (const c of involved) {
       const crd = FleetCrds.ensure(c.chart, FleetCrdKind.FAILOVER_POLICY);
       const obj = new ApiObject(c.chart, `failover-policy-${objectId}`, {
         apiVersion: 'failover.k8s/v1',
         kind: 'FailoverPolicy',
-        metadata: { name: props.name, namespace },
+        metadata: { name: plan.name, namespace: plan.namespace },
         spec,
       });
       obj.addDependency(crd);

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { OPT_OUT } from './mesh-flow-checks';
+import { meshChecksOptOut, setMeshChecksOptOut } from './mesh-flow-checks';
 import { fail } from '../core/validate';
 
 /**
@@ -21,7 +21,7 @@ export class MeshChecks {
     if (typeof reason !== 'string' || reason.trim() === '') {
       fail('MeshChecks.optOut', 'reason', reason, 'a non-empty reason (why the flows work although the checks cannot prove it)');
     }
-    OPT_OUT.set(chart, reason);
+    setMeshChecksOptOut(chart, reason);
   }
 
   /**
@@ -31,7 +31,7 @@ export class MeshChecks {
    */
   public static optOutReason(chart: Chart): string | undefined {
     if (!(chart instanceof Chart)) fail('MeshChecks.optOutReason', 'chart', String(chart), 'a cdk8s Chart');
-    return OPT_OUT.get(chart);
+    return meshChecksOptOut(chart);
   }
 
   private constructor() {}

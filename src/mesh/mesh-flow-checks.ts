@@ -9,8 +9,18 @@ import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { PeerKind } from '../flows/peer';
 
-/** The charts that opted out of the flow checks, with the reason (see MeshChecks.optOut). */
-export const OPT_OUT = new WeakMap<Chart, string>();
+/** A chart that opted out of the flow checks keeps the reason here (see MeshChecks.optOut): state on the chart, not in a module map. */
+const OPT_OUT = Symbol.for('cdk8s-zero-trust.MeshChecks.opt-out');
+
+/** Records that `chart` opted out of the flow checks, and why (a later call replaces the reason). */
+export function setMeshChecksOptOut(chart: Chart, reason: string): void {
+  Object.defineProperty(chart, OPT_OUT, { value: reason, enumerable: false, configurable: true });
+}
+
+/** The reason `chart` opted out of the flow checks, or undefined. */
+export function meshChecksOptOut(chart: Chart): string | undefined {
+  return (chart as any)[OPT_OUT];
+}
 const INJECTION_LABEL = 'istio-injection';
 const REVISION_LABEL = 'istio.io/rev';
 
@@ -71,7 +81,7 @@ function describe(f: Flow): string {
  */
 export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
   const chart = Chart.of(scope);
-  if (OPT_OUT.has(chart)) return [];
+  if (meshChecksOptOut(chart) !== undefined) return [];
   // checked when its chart is written (Fleet and HelmChart write one chart at a time)
   if (!isChartBeingWritten(chart.node.root, chart)) return [];
   const flows = chart.node.children.find((c): c is Flows => c instanceof Flows);
