@@ -5,6 +5,7 @@ import { MESH_SIDECAR_PROPS } from './props-specs';
 import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
+import { relaxInAudit } from '../flows/enforcement-relax';
 import { Flows } from '../flows/flows';
 import { PeerKind } from '../flows/peer';
 import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
@@ -96,10 +97,11 @@ export class MeshSidecar extends Construct {
     this.fromFlows = props.fromFlows ?? true;
     // created now, as cdk8s-plus does; its hosts are read from the flows at synthesis
     const flows = Flows.of(this);
-    new Sidecar(this, 'Resource', {
+    const sidecar = new Sidecar(this, 'Resource', {
       metadata: { name: 'default', namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpec(flows) }),
     });
+    if (this.policy === OutboundTrafficPolicy.REGISTRY_ONLY) relaxInAudit(this, sidecar, 'outboundTrafficPolicy REGISTRY_ONLY -> ALLOW_ANY', [{ path: '/spec/outboundTrafficPolicy/mode', value: 'ALLOW_ANY' }]);
   }
 
   /** The Sidecar's spec, once every flow is known. */

@@ -19,6 +19,7 @@ import { fail, validateDns1123Label, validateLabels, validateQuantity, compareQu
 import { DnsPeerOptions, Flow, FlowLayers, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
+import { pointer, relaxInAudit } from '../flows/enforcement-relax';
 
 /** The TCP ports the kubelet probes of a pod connect to (httpGet, tcpSocket, grpc), numbered or named. */
 function probePorts(pod: any): Port[] {
@@ -447,10 +448,12 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       metadata: { name: this.name, labels, annotations: props.annotations },
     });
 
-    new k8s.KubeResourceQuota(this, 'Quota', {
+    const quota = new k8s.KubeResourceQuota(this, 'Quota', {
       metadata: { name: 'default-quota', namespace: this.name },
       spec: { hard: Object.fromEntries(hard.map(([, key, value]) => [key, k8s.Quantity.fromString(value)])) },
     });
+    relaxInAudit(this, quota, 'constrains nothing (spec.hard: {})', [{ path: '/spec/hard', value: {} }], this.name);
+    if (level !== 'privileged') relaxInAudit(this, ApiObject.of(this.namespaceObject), `Pod Security enforce ${level} -> privileged (audit, warn: ${level})`, [{ path: pointer('metadata', 'labels', 'pod-security.kubernetes.io/enforce'), value: 'privileged' }], this.name);
     new k8s.KubeLimitRange(this, 'Limits', {
       metadata: { name: 'default-limits', namespace: this.name },
       spec: {
