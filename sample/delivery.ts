@@ -21,6 +21,12 @@ export const FLEET_PATH_TEMPLATE = 'dist/sample/{cluster}';
 /** Name of the delivery objects (ApplicationSet, AppProject, GitRepository). */
 export const DELIVERY_NAME = 'shop';
 
+/**
+ * The ServiceAccount Argo CD and Flux impersonate in each cluster: it can apply exactly what the
+ * cluster's output contains (`reconcilerManifests`), never act as the controller (cluster-admin).
+ */
+export const RECONCILER = 'shop-reconciler';
+
 /** The delivery objects of the sample. */
 export interface SampleDelivery {
   /** The chart holding the Argo CD objects (applied to the cluster Argo CD runs in). */
@@ -43,11 +49,11 @@ export interface SampleDelivery {
 export function buildDelivery(app: App, fleet: Fleet): SampleDelivery {
   const argoChart = new Chart(app, 'delivery-argocd', { disableResourceNameHashes: true });
   const argo = new ArgoCdDelivery(argoChart, 'argocd', {
-    fleet, repoUrl: FLEET_REPO, pathTemplate: FLEET_PATH_TEMPLATE, name: DELIVERY_NAME,
+    fleet, repoUrl: FLEET_REPO, pathTemplate: FLEET_PATH_TEMPLATE, name: DELIVERY_NAME, serviceAccountName: RECONCILER,
   });
   const fluxChart = new Chart(app, 'delivery-flux', { disableResourceNameHashes: true });
   const flux = new FluxDelivery(fluxChart, 'flux', {
-    fleet, repoUrl: FLEET_REPO, pathTemplate: FLEET_PATH_TEMPLATE, name: DELIVERY_NAME,
+    fleet, repoUrl: FLEET_REPO, pathTemplate: FLEET_PATH_TEMPLATE, name: DELIVERY_NAME, serviceAccountName: RECONCILER,
   });
   return { argoChart, argo, fluxChart, flux };
 }

@@ -10,7 +10,8 @@
  *   dist/sample/<cluster>/istio/remote-secrets.sh  the istioctl commands that join the clusters
  *   dist/sample/reachability/<cluster>.{txt,md,mmd,dot,svg}  what may talk to what
  *   dist/sample/delivery/argocd.yaml           Argo CD ApplicationSet + AppProject over the cluster folders
- *   dist/sample/delivery/flux/<cluster>/       Flux GitRepository + the cluster's two Kustomizations
+ *   dist/sample/delivery/flux/<cluster>/       Flux GitRepository + the cluster's two Kustomizations + reconciler.yaml
+ *   dist/sample/delivery/argocd-reconciler/    per cluster the identity Argo CD's syncs impersonate (apply to that cluster)
  *   dist/sample/rollout/<cluster>/manifests.k8s.yaml  the same fleet in AUDIT (deploy first on a running system)
  *   dist/sample/rollout/audit-report.{md,json} what AUDIT holds back and what enforcing would block
  *   dist/sample/rollout/observe-<cluster>.{md,json}, proposal-<cluster>.ts  what AUDIT observed
@@ -96,8 +97,12 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
   // the delivery objects (Argo CD, Flux) against the CRD schemas too
   const argoObjects = delivery.argoChart.toJson();
   const fluxObjects = new Map(sample.clusters.map((c) => [c.cluster.name, fluxObjectsOf(delivery, c.cluster.name)]));
+  const reconcilers = new Map(sample.clusters.map((c) => [c.cluster.name, {
+    flux: delivery.flux.reconcilerManifests(c.cluster.name), argo: delivery.argo.reconcilerManifests(c.cluster.name),
+  }]));
   let deliveryCount = 0;
-  for (const [name, objs] of [['argocd', argoObjects], ['flux', delivery.fluxChart.toJson()]] as Array<[string, any[]]>) {
+  const reconcilerObjects = [...reconcilers.values()].flatMap((r) => [...r.flux, ...r.argo]);
+  for (const [name, objs] of [['argocd', argoObjects], ['flux', delivery.fluxChart.toJson()], ['reconciler', reconcilerObjects]] as Array<[string, any[]]>) {
     deliveryCount += objs.length;
     const issues = validateObjects(objs);
     if (issues.length > 0) {
@@ -150,6 +155,11 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
   write(path.join(ddir, 'argocd.yaml'), Yaml.stringify(...argoObjects));
   for (const [name, objs] of fluxObjects) {
     write(path.join(ddir, 'flux', name, 'shop.yaml'), Yaml.stringify(...objs));
+  }
+  // the least-privilege identity each cluster's sync impersonates, applied before the first sync
+  for (const [name, objs] of reconcilers) {
+    write(path.join(ddir, 'flux', name, 'reconciler.yaml'), Yaml.stringify(...objs.flux));
+    write(path.join(ddir, 'argocd-reconciler', `${name}.yaml`), Yaml.stringify(...objs.argo));
   }
   const rollout = path.join(outDir, 'rollout');
   for (const [name, text] of auditManifests) {

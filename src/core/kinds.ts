@@ -31,6 +31,9 @@ export const POLICY_KINDS: ReadonlyArray<[string, string]> = [
   ['security.istio.io', 'PeerAuthentication'],
   ['security.istio.io', 'AuthorizationPolicy'],
   ['security.istio.io', 'RequestAuthentication'],
+  // the sidecars' egress scope and the east-west Gateway's exposure are in place before any pod starts (review finding 20)
+  ['networking.istio.io', 'Sidecar'],
+  ['networking.istio.io', 'Gateway'],
   ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicy'],
   ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicyBinding'],
   ['', 'ResourceQuota'],

@@ -7,7 +7,11 @@ import { fail, validateDns1123Label } from '../core/validate';
 
 /**
  * A policy that AUDIT mode did not emit (Kubernetes NetworkPolicies and Kyverno generate rules
- * have no audit mode): it is listed in the {@link EnforcementReport} instead, never dropped.
+ * have no audit mode): it is listed in the {@link EnforcementReport} instead, never dropped. Also
+ * an object AUDIT emits relaxed so that it neither breaks nor enforces (reason `relaxed in AUDIT:
+ * ...`: a STRICT PeerAuthentication as PERMISSIVE, a namespace's Pod Security `enforce` label as
+ * `privileged`, a Sidecar's REGISTRY_ONLY as ALLOW_ANY, a ResourceQuota without limits); its
+ * manifest is then the enforced object.
  */
 export interface HeldBackPolicy {
   /** Namespace the policy would live in (`*` for a cluster-wide rule that applies to every namespace). */

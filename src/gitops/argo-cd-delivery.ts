@@ -1,10 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { planArgoCdDelivery, renderApplicationSetSpec, renderProjectSpec } from './argo-cd-plan';
+import { ArgoCdDeliveryPlan, planArgoCdDelivery, renderApplicationSetSpec, renderProjectSpec } from './argo-cd-plan';
 import { GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
 import { inventoryOf } from './internal';
 import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
+import { reconcilerManifests } from './reconciler-rbac';
+import { fail } from '../core/validate';
 import { checkConstruct, checkIdentityOnly } from '../flows/chart-checks';
 
 /**
@@ -70,6 +72,21 @@ export interface ArgoCdDeliveryProps extends GitOpsSourceOptions {
    * @default - no verification: whoever can push to the repository controls the clusters
    */
   readonly signatureKeys?: string[];
+
+  /**
+   * Sync as this ServiceAccount instead of the application controller (Argo CD "application sync
+   * using impersonation", 2.13+): the AppProject maps each delivered cluster's destination to
+   * `<namespace>:<serviceAccountName>` (`destinationServiceAccounts`), and
+   * {@link ArgoCdDelivery.reconcilerManifests} gives, per cluster, the account and a role that can
+   * manage exactly what the cluster's output contains. Enable the feature in `argocd-cm`
+   * (`application.sync.impersonation.enabled: "true"`; without it Argo CD ignores the mapping and
+   * syncs as the controller) and apply each cluster's reconciler manifests to that cluster
+   * before the first sync. Needs `serverSideApply` (a client-side apply creates objects by a
+   * request without a name, which a role limited by name cannot allow).
+   *
+   * @default - none: syncs run as the application controller (cluster-admin in a default install)
+   */
+  readonly serviceAccountName?: string;
 }
 
 const ANNOTATION_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -111,10 +128,13 @@ export class ArgoCdDelivery extends Construct {
    */
   public readonly paths: string[];
 
+  private readonly plan: ArgoCdDeliveryPlan;
+
   constructor(scope: Construct, id: string, props: ArgoCdDeliveryProps) {
     super(scope, id);
     checkConstruct(this, 'ArgoCdDeliveryProps', props, ARGO_CD_DELIVERY_PROPS);
     const plan = planArgoCdDelivery(this, props);
+    this.plan = plan;
     this.paths = plan.paths;
     this.applicationSet = new ApiObject(this, 'application-set', {
       apiVersion: 'argoproj.io/v1alpha1',
@@ -134,5 +154,33 @@ export class ArgoCdDelivery extends Construct {
       }),
     });
     checkIdentityOnly(this.project);
+  }
+
+  /**
+   * The least-privilege identity Argo CD impersonates to sync one cluster (with
+   * `serviceAccountName`), as manifests to apply to that cluster before its first sync (the
+   * identity cannot grant itself its rights, so it is not part of the delivered output): the
+   * Namespace `namespace` and the ServiceAccount in it, a ClusterRole over exactly the
+   * cluster-scoped objects of the cluster's output by name, and in each namespace the output
+   * manages a Role over exactly the kinds it holds there, with the verbs of server-side apply,
+   * health and diff (get, list, watch) and pruning (get, list, watch, create, update, patch,
+   * delete; `escalate`/`bind` only on the output's own roles), and the output's Namespaces (a
+   * RoleBinding needs its namespace). Empty without `serviceAccountName`. Synthesizes the
+   * cluster's chart.
+   *
+   * @param cluster name of a delivered cluster
+   */
+  public reconcilerManifests(cluster: string): any[] {
+    const plan = this.plan;
+    const i = plan.clusters.findIndex((c) => c.name === cluster);
+    if (i < 0) fail(this.node.path, 'cluster', cluster, `the name of a delivered cluster: ${plan.clusters.map((c) => JSON.stringify(c.name)).join(', ')}`);
+    if (plan.serviceAccountName === undefined) return [];
+    return reconcilerManifests(plan.clusters[i].chart.toJson(), plan.defaultNamespace, {
+      serviceAccountName: plan.serviceAccountName,
+      namespace: plan.namespace,
+      roleName: `${plan.name}-reconciler`,
+      withNamespace: true,
+      labels: { 'app.kubernetes.io/part-of': plan.name, 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' },
+    });
   }
 }

@@ -31,6 +31,7 @@ export interface ArgoCdDeliveryPlan {
   readonly prune: boolean;
   readonly selfHeal: boolean;
   readonly serverSideApply: boolean;
+  readonly serviceAccountName?: string;
 }
 
 /**
@@ -63,6 +64,11 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
   }
   const signatureKeys = validateSignatureKeys(p, props.signatureKeys ?? []);
   const paths = clusterPaths(p, props.pathTemplate ?? 'clusters/{cluster}', clusters);
+  const serverSideApply = props.serverSideApply ?? true;
+  if (props.serviceAccountName !== undefined) {
+    validateName(p, 'serviceAccountName', props.serviceAccountName);
+    if (!serverSideApply) fail(p, 'serverSideApply', serverSideApply, 'true with serviceAccountName (the impersonated role allows objects by name, which only a server-side apply names when it creates them)');
+  }
   return {
     clusters,
     paths,
@@ -77,7 +83,8 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     signatureKeys,
     prune: props.prune ?? true,
     selfHeal: props.selfHeal ?? true,
-    serverSideApply: props.serverSideApply ?? true,
+    serverSideApply,
+    serviceAccountName: props.serviceAccountName,
   };
 }
 
@@ -171,11 +178,25 @@ export function renderProjectSpec(plan: ArgoCdDeliveryPlan, invs: ClusterInvento
     // ClusterRoleBinding to cluster-admin or replace another CRD
     clusterResourceWhitelist: sortNamed(invs.flatMap((i) => i.clusterObjects)),
     namespaceResourceWhitelist: unionKinds(invs.flatMap((i) => i.namespacedKinds)),
+    ...(plan.serviceAccountName !== undefined ? { destinationServiceAccounts: destinationServiceAccounts(plan) } : {}),
     orphanedResources: { warn: true },
     ...(keys.length > 0 ? {
       sourceIntegrity: { git: { policies: [{ repos: [{ url: plan.repoUrl }], gpg: { mode: 'head', keys } }] } },
     } : {}),
   };
+}
+
+/**
+ * Argo CD matches an Application's destination (the cluster's server URL and the Application's
+ * namespace) against these, first match wins; clusters addressed by name have no URL here, and
+ * the account has the same name in each cluster, so one entry matches them all.
+ */
+function destinationServiceAccounts(plan: ArgoCdDeliveryPlan): any[] {
+  const defaultServiceAccount = `${plan.namespace}:${plan.serviceAccountName}`;
+  const servers = plan.servers;
+  return servers
+    ? plan.clusters.map((c) => ({ server: servers[c.name], namespace: plan.defaultNamespace, defaultServiceAccount }))
+    : [{ server: '*', namespace: plan.defaultNamespace, defaultServiceAccount }];
 }
 
 function unionKinds(kinds: GroupKind[]): GroupKind[] {

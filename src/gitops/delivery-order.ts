@@ -10,7 +10,8 @@ export enum DeliveryTier {
   FOUNDATION = 'foundation',
   /**
    * Policies and guardrails: NetworkPolicies, Kyverno policies, Istio PeerAuthentication /
-   * AuthorizationPolicy / RequestAuthentication, admission policies, quotas and limit ranges,
+   * AuthorizationPolicy / RequestAuthentication, Istio Sidecars (egress scope) and Istio
+   * Gateways (the east-west gateway's exposure), admission policies, quotas and limit ranges,
    * and RBAC (ServiceAccounts, Roles, bindings).
    */
   POLICY = 'policy',

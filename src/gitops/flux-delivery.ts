@@ -4,7 +4,9 @@ import { FluxDeliveryPlan, planFluxDelivery } from './flux-delivery-plan';
 import { FluxSourceKind, GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
 import { FLUX_DELIVERY_PROPS } from './props-specs';
+import { reconcilerManifests } from './reconciler-rbac';
 import { toKubeName } from '../core/strings';
+import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
 import { checkConstruct } from '../flows/chart-checks';
 
@@ -68,8 +70,11 @@ export interface FluxDeliveryProps extends GitOpsSourceOptions {
   /**
    * The ServiceAccount (in `namespace`) the Kustomizations and HelmReleases impersonate
    * (`spec.serviceAccountName`), so that they can do only what its RBAC grants instead of
-   * acting as the controller (cluster-admin). Give it a role that can manage exactly the kinds
-   * the output contains; with `kubeConfigSecrets`, the account lives in the remote clusters.
+   * acting as the controller (cluster-admin): it can then manage exactly the kinds the output
+   * contains, in the namespaces it manages, and the cluster-scoped objects it contains by name;
+   * with `kubeConfigSecrets`, the account lives in the remote clusters.
+   *
+   * {@link FluxDelivery.reconcilerManifests} gives, per cluster, the account and that role.
    *
    * @default - none: the controller's own identity (cluster-admin in a default install)
    */
@@ -108,10 +113,13 @@ export class FluxDelivery extends Construct {
    */
   public readonly paths: string[];
 
+  private readonly plan: FluxDeliveryPlan;
+
   constructor(scope: Construct, id: string, props: FluxDeliveryProps) {
     super(scope, id);
     checkConstruct(this, 'FluxDeliveryProps', props, FLUX_DELIVERY_PROPS);
     const plan = planFluxDelivery(this, props);
+    this.plan = plan;
     this.paths = plan.paths;
     this.source = this.renderSource(plan);
     this.policies = [];
@@ -120,6 +128,40 @@ export class FluxDelivery extends Construct {
       const policies = this.renderHalf(plan, c, this.paths[i], 'policies', undefined);
       this.policies.push(policies);
       this.apps.push(this.renderHalf(plan, c, this.paths[i], 'apps', policies.name));
+    });
+  }
+
+  /**
+   * The least-privilege identity the Kustomizations (or HelmReleases) of one cluster impersonate,
+   * as manifests to apply to that cluster before its first reconciliation (the identity cannot
+   * grant itself its rights, so it is not part of the delivered output): the ServiceAccount
+   * `serviceAccountName` in `namespace`, a ClusterRole over exactly the cluster-scoped objects of
+   * the cluster's output by name, and in each namespace the output manages a Role over exactly the
+   * kinds it holds there (with a HelmRelease, also Secrets in `namespace`: Helm's release
+   * storage), with the verbs of server-side apply, health checks and pruning (get, list, watch,
+   * create, update, patch, delete; `escalate`/`bind` only on the output's own roles), and the
+   * output's Namespaces (a RoleBinding needs its namespace). A commit that adds a kind, a
+   * namespace or a cluster-scoped object fails to apply instead of running as cluster-admin.
+   * Empty without `serviceAccountName`. Synthesizes the cluster's chart.
+   *
+   * @param cluster name of a delivered cluster
+   */
+  public reconcilerManifests(cluster: string): any[] {
+    const plan = this.plan;
+    const i = plan.clusters.findIndex((c) => c.name === cluster);
+    if (i < 0) fail(this.node.path, 'cluster', cluster, `the name of a delivered cluster: ${plan.clusters.map((c) => JSON.stringify(c.name)).join(', ')}`);
+    if (plan.serviceAccountName === undefined) return [];
+    const objs = [...plan.clusters[i].chart.toJson()];
+    if (plan.packaging === GitOpsPackaging.HELM) {
+      // Helm keeps each release's state in Secrets in the HelmRelease's namespace
+      objs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'helm-release-storage', namespace: plan.namespace } });
+    }
+    return reconcilerManifests(objs, 'default', {
+      serviceAccountName: plan.serviceAccountName,
+      namespace: plan.namespace,
+      roleName: `${plan.name}-reconciler`,
+      withNamespace: plan.kubeConfigSecrets !== undefined,
+      labels: { 'app.kubernetes.io/part-of': plan.name, 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' },
     });
   }
 

@@ -35,6 +35,7 @@ export const ARGO_CD_DELIVERY_PROPS: PropsSpec = {
   name: t.str(),
   prune: t.bool(),
   signatureKeys: t.arrayOf(t.str()),
+  serviceAccountName: t.str(),
 };
 
 /** {@link FluxDeliveryProps} (gitops/flux-delivery.ts). */

@@ -7,7 +7,7 @@ import {
   AMBIENT_EW_NAME, ambientEastWestGatewayProps, ambientEastWestOptions, ambientEastWestPeer, ambientEastWestPolicySpec, GLOBAL_SERVICE_LABEL,
 } from './ambient-east-west';
 import { NETWORK_LABEL } from './internal';
-import { IstioMultiCluster } from './istio-multi-cluster';
+import { IstioMultiCluster, OutboundTrafficPolicy } from './istio-multi-cluster';
 import { EAST_WEST_GATEWAY_FLOW_OPTIONS, MESH_CLUSTER_PROPS } from './props-specs';
 import { DATAPLANE_MODE_LABEL, HBONE_PORT } from '../core/ambient';
 import { Cidr } from '../core/cidr';
@@ -19,6 +19,7 @@ import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
+import { auditValue } from '../flows/enforcement-relax';
 import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
@@ -517,7 +518,7 @@ export class MeshCluster extends Construct {
     if (mesh.trustDomainAliases.length > 0) {
       meshConfig.trustDomainAliases = [...mesh.trustDomainAliases];
     }
-    meshConfig.outboundTrafficPolicy = { mode: mesh.outboundTrafficPolicy };
+    meshConfig.outboundTrafficPolicy = { mode: auditValue(this, mesh.outboundTrafficPolicy, OutboundTrafficPolicy.ALLOW_ANY, { kind: 'IstioOperator', name: this.node.id, what: `meshConfig.outboundTrafficPolicy ${mesh.outboundTrafficPolicy} -> ALLOW_ANY` }) };
     const ambient = this.dataPlane === DataPlane.AMBIENT;
     const spec: any = {};
     if (ambient) {

@@ -5,6 +5,8 @@ import { MESH_SIDECAR_PROPS } from './props-specs';
 import { Names } from '../core/names';
 import { fail, validateDns1123Label } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
+import { relaxInAudit } from '../flows/enforcement-relax';
+import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { PeerKind } from '../flows/peer';
 import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../imports/networking.istio.io';
@@ -28,7 +30,10 @@ export interface MeshSidecarProps {
   readonly hosts?: string[];
 
   /**
-   * Add `<namespace>/*` for every namespace a flow from this namespace goes to.
+   * Add `<namespace>/*` for every namespace a flow from this namespace goes to; a flow to the
+   * cluster DNS (`Peer.dns()`) on port 53 only adds the `kube-dns` Service alone
+   * (`kube-system/kube-dns.kube-system.svc.cluster.local`: UDP DNS bypasses Envoy, DNS over TCP
+   * needs only that Service in the proxy's registry).
    *
    * @default true
    */
@@ -96,10 +101,11 @@ export class MeshSidecar extends Construct {
     this.fromFlows = props.fromFlows ?? true;
     // created now, as cdk8s-plus does; its hosts are read from the flows at synthesis
     const flows = Flows.of(this);
-    new Sidecar(this, 'Resource', {
+    const sidecar = new Sidecar(this, 'Resource', {
       metadata: { name: 'default', namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderSpec(flows) }),
     });
+    if (this.policy === OutboundTrafficPolicy.REGISTRY_ONLY) relaxInAudit(this, sidecar, 'outboundTrafficPolicy REGISTRY_ONLY -> ALLOW_ANY', [{ path: '/spec/outboundTrafficPolicy/mode', value: 'ALLOW_ANY' }]);
   }
 
   /** The Sidecar's spec, once every flow is known. */
@@ -114,7 +120,7 @@ export class MeshSidecar extends Construct {
         }
         const toNs = f.destination.namespace ?? (f.destination.namespaceLabels === undefined ? this.namespace : undefined);
         if (toNs !== undefined && toNs !== this.namespace) {
-          hosts.add(`${toNs}/*`);
+          hosts.add(dnsOnly(f) ? `${toNs}/kube-dns.${toNs}.svc.cluster.local` : `${toNs}/*`);
         }
       }
     }
@@ -127,6 +133,17 @@ export class MeshSidecar extends Construct {
       },
     };
   }
+}
+
+/**
+ * A flow to the cluster DNS on port 53 only. Its Sidecar host is the DNS Service alone, not the
+ * DNS namespace: UDP DNS bypasses the sidecar (Istio redirects only TCP, or, with DNS capture, the
+ * agent's DNS proxy answers and forwards outside Envoy); only DNS over TCP without DNS capture
+ * goes through Envoy to the `kube-dns` Service, which REGISTRY_ONLY would otherwise blackhole.
+ */
+function dnsOnly(f: Flow): boolean {
+  return f.destination.peerKind === PeerKind.PODS && f.destination.peerName === 'dns' && !f.allPorts
+    && f.ports.length > 0 && f.ports.every((p) => p.portNumber === 53 && p.endPort === undefined);
 }
 
 function isSidecarHost(h: unknown): boolean {

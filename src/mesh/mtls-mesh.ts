@@ -100,7 +100,8 @@ export interface MtlsMeshProps {
   readonly allowIstiod?: boolean;
 
   /**
-   * The staged-rollout mode of the mesh's AuthorizationPolicies (AUDIT: `istio.io/dry-run`).
+   * The staged-rollout mode of the mesh's AuthorizationPolicies (AUDIT: `istio.io/dry-run`) and
+   * of its STRICT PeerAuthentications (AUDIT: PERMISSIVE).
    * A namespace's own mode (`Enforcement.setNamespace`, or set on its `ZeroTrustNamespace`)
    * still wins, as does a mode set on one `MeshAuthorization`.
    *

@@ -6,6 +6,7 @@ import { MTLS_POLICY_PROPS } from './props-specs';
 import { toKubeName } from '../core/strings';
 import { fail, isPort, PORT_EXPECTED, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
+import { relaxStrictMtls } from '../flows/enforcement-relax';
 import {
   PeerAuthentication, PeerAuthenticationSpecMtlsMode, PeerAuthenticationSpecPortLevelMtls, PeerAuthenticationSpecPortLevelMtlsMode,
 } from '../imports/security.istio.io';
@@ -160,14 +161,14 @@ export class MtlsPolicy extends Construct {
     this.namespace = ns;
     this.name = name;
     this.mode = mode;
-    new PeerAuthentication(this, 'Resource', {
+    relaxStrictMtls(this, mode === MtlsMode.STRICT, new PeerAuthentication(this, 'Resource', {
       metadata: { name, namespace: ns },
       spec: {
         selector: selector === undefined ? undefined : { matchLabels: selector },
         mtls: { mode: MODE[mode] },
         portLevelMtls: portLevel,
       },
-    });
+    }));
   }
 }
 

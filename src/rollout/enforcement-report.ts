@@ -7,6 +7,7 @@ import { AnalyzerOptions } from '../analysis/types';
 import { checkArgs, checkOptions, t } from '../core/props-check';
 import { fail } from '../core/validate';
 import { Enforcement, HeldBackPolicy } from '../flows/enforcement';
+import { RELAXED_PREFIX } from '../flows/enforcement-relax';
 
 const ISTIO_DRY_RUN_ANNOTATION = Enforcement.ISTIO_DRY_RUN_ANNOTATION;
 
@@ -85,6 +86,10 @@ function isDryRun(o: any): boolean {
 }
 
 /** The object as ENFORCE emits it (an AuthorizationPolicy without its dry-run annotation). */
+function objectKey(o: any): string {
+  return `${o.apiVersion}\0${o.kind}\0${o.metadata?.namespace ?? ''}\0${o.metadata?.name}`;
+}
+
 function enforcedForm(o: any): any {
   if (!isDryRun(o)) return o;
   const annotations = { ...o.metadata.annotations };
@@ -220,7 +225,10 @@ export class EnforcementReport {
     const tiers = new Map<string, any>();
     for (const p of c.heldBack.filter((x) => TIER_KINDS.includes(x.kind))) tiers.set(`${p.kind}/${p.name}`, p.manifest);
     const objects = c.objects.filter((o) => !tiers.has(`${o.kind}/${o.metadata?.name}`) || !TIER_KINDS.includes(o.kind));
-    return [...objects.map(enforcedForm), ...held, ...tiers.values()];
+    // relaxed in AUDIT (PeerAuthentication, Pod Security labels, Sidecar, ResourceQuota): the enforced object replaces the emitted one
+    const relaxed = new Map(c.heldBack.filter((p) => p.reason.startsWith(RELAXED_PREFIX) && p.manifest?.metadata !== undefined)
+      .map((p) => [objectKey(p.manifest), p.manifest]));
+    return [...objects.map((o) => relaxed.get(objectKey(o)) ?? enforcedForm(o)), ...held, ...tiers.values()];
   }
 
   /**

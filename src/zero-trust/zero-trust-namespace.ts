@@ -20,6 +20,7 @@ import { fail } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowLayers, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
+import { pointer, relaxInAudit } from '../flows/enforcement-relax';
 
 /** The TCP ports the kubelet probes of a pod connect to (httpGet, tcpSocket, grpc), numbered or named. */
 function probePorts(pod: any): Port[] {
@@ -297,6 +298,14 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   private hardened = false;
   private readonly props: ZeroTrustNamespaceProps;
 
+  /** AUDIT: the quota constrains nothing and Pod Security enforces nothing (audit and warn keep the level) */
+  private relaxInAudit(quota: ApiObject, level: PodSecurityLevel) {
+    relaxInAudit(this, quota, 'constrains nothing (spec.hard: {})', [{ path: '/spec/hard', value: {} }], this.name);
+    if (level === 'privileged') return;
+    relaxInAudit(this, ApiObject.of(this.namespaceObject), `Pod Security enforce ${level} -> privileged (audit, warn: ${level})`,
+      [{ path: pointer('metadata', 'labels', 'pod-security.kubernetes.io/enforce'), value: 'privileged' }], this.name);
+  }
+
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
     checkConstruct(this, 'ZeroTrustNamespaceProps', props, ZERO_TRUST_NAMESPACE_PROPS);
@@ -315,8 +324,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     this.namespaceObject = new kplus.Namespace(this, 'Namespace', {
       metadata: { name: this.name, labels, annotations: props.annotations },
     });
-    new k8s.KubeResourceQuota(this, 'Quota', renderQuota(plan));
+    const quota = new k8s.KubeResourceQuota(this, 'Quota', renderQuota(plan));
     new k8s.KubeLimitRange(this, 'Limits', renderLimitRange(plan));
+    this.relaxInAudit(quota, plan.podSecurity);
 
     if (props.enforcement !== undefined) {
       Enforcement.set(this, props.enforcement);

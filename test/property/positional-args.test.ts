@@ -85,6 +85,8 @@ const ROWS: Record<string, Row> = {
   'Enforcement.resolve': { args: () => [chart()] },
   'Enforcement.set': { args: () => [chart(), lib.EnforcementMode.AUDIT] },
   'Enforcement.setNamespace': { args: () => [chart(), 'shop', lib.EnforcementMode.AUDIT] },
+  'ArgoCdDelivery#reconcilerManifests': { self: () => { const f = fleet(); return new lib.ArgoCdDelivery(new Chart(f.node.root as App, 'g'), 'd', { fleet: f, repoUrl: 'https://g.example/r.git', serviceAccountName: 'r' }); }, args: () => ['a'] },
+  'FluxDelivery#reconcilerManifests': { self: () => { const f = fleet(); return new lib.FluxDelivery(new Chart(f.node.root as App, 'g'), 'd', { fleet: f, repoUrl: 'https://g.example/r.git', serviceAccountName: 'r' }); }, args: () => ['a'] },
   'EnforcementReport.compare': { args: () => ['a', [], []] },
   'EnforcementReport.of': { args: () => [chart()] },
   'Fleet.of': { args: () => [fleet()] },

@@ -135,7 +135,14 @@ test('the summary names every cluster and reports the checks; the flows are the 
     expect(text).toMatch(new RegExp(`${c}\\s+${run.objects[c]} objects`));
   }
   expect(text).toMatch(/allowed flows == declared flows in 3\/3 clusters/);
-  expect(text).toMatch(/(\d+)\/\1 objects schema-valid \(Kubernetes 1.27 \+ 1.33, CRDs\) \+ 9 delivery \+ \d+ AUDIT objects/);
+  // delivery: the Argo CD ApplicationSet and AppProject, the Flux source and 2 Kustomizations per
+  // cluster, and per cluster the reconciler identity of each engine (review finding 2)
+  const reconcilers = CLUSTERS.flatMap((c) => [
+    ...readYaml(path.join(out, 'delivery', 'flux', c, 'reconciler.yaml')),
+    ...readYaml(path.join(out, 'delivery', 'argocd-reconciler', `${c}.yaml`)),
+  ]);
+  expect(reconcilers.filter((o) => o.kind === 'ClusterRole').length).toBe(2 * CLUSTERS.length);
+  expect(text).toMatch(new RegExp(`(\\d+)/\\1 objects schema-valid \\(Kubernetes 1.27 \\+ 1.33, CRDs\\) \\+ ${9 + reconcilers.length} delivery \\+ \\d+ AUDIT objects`));
   expect(text).toMatch(/delivery: .*argocd.yaml/);
 });
 

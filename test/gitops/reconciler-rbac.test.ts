@@ -1,0 +1,154 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import * as yaml from 'yaml';
+import { ArgoCdDelivery, DeliveryOrder, FluxDelivery, GitOpsPackaging } from '../../src';
+import { RECONCILER_VERBS, resourceOf } from '../../src/gitops/reconciler-rbac';
+import { CRDS_DIR, errorOf, expectValid, synthAndValidate } from '../util';
+import { gitopsSample } from './fixtures';
+
+const REPO = 'https://github.com/example/platform.git';
+const RBAC = 'rbac.authorization.k8s.io';
+
+/** Kubernetes RBAC: does one of the rules allow `verb` on (group, resource, name)? */
+function allows(rules: any[], verb: string, group: string, resource: string, name: string): boolean {
+  return rules.some((r) => r.verbs.includes(verb) && r.apiGroups.includes(group) && r.resources.includes(resource)
+    && (r.resourceNames === undefined || r.resourceNames.includes(name)));
+}
+
+/** What the identity may do on an object: its ClusterRole's rules, plus its Role's in the object's namespace. */
+function rulesFor(manifests: any[], namespace: string | undefined): any[] {
+  const cr = manifests.filter((o) => o.kind === 'ClusterRole').flatMap((o) => o.rules);
+  const roles = namespace === undefined ? [] : manifests.filter((o) => o.kind === 'Role' && o.metadata.namespace === namespace).flatMap((o) => o.rules);
+  return [...cr, ...roles];
+}
+
+function crdPlurals(objs: any[]): Map<string, string> {
+  return new Map(objs.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => [`${o.spec.group}/${o.spec.names.kind}`, o.spec.names.plural]));
+}
+
+/** Every object of the output can be applied and pruned; returns the number checked. */
+function expectCovers(manifests: any[], output: any[]): number {
+  const plurals = crdPlurals(output);
+  const clusterCrds = new Set(output.filter((o) => o.kind === 'CustomResourceDefinition' && o.spec.scope === 'Cluster').map((o) => `${o.spec.group}/${o.spec.names.kind}`));
+  for (const o of output) {
+    const group = DeliveryOrder.groupOf(o.apiVersion);
+    const cluster = DeliveryOrder.isClusterScoped(o.apiVersion, o.kind) || clusterCrds.has(`${group}/${o.kind}`);
+    const rules = rulesFor(manifests, cluster ? undefined : o.metadata.namespace ?? 'default');
+    for (const verb of RECONCILER_VERBS) {
+      if (!allows(rules, verb, group, resourceOf(o.kind, plurals, group), o.metadata.name)) {
+        throw new Error(`${verb} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name} is not granted`);
+      }
+    }
+  }
+  return output.length;
+}
+
+function expectNoWildcards(manifests: any[]): void {
+  for (const r of manifests.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').flatMap((o) => o.rules)) {
+    for (const f of ['verbs', 'resources', 'apiGroups', 'resourceNames']) {
+      expect((r[f] ?? []).filter((x: string) => x.includes('*'))).toEqual([]);
+    }
+  }
+}
+
+describe('reconciler identity (review finding 2: least privilege)', () => {
+  test('Flux: ServiceAccount, ClusterRole by name and per-namespace Roles cover the whole output and nothing else', () => {
+    const s = gitopsSample();
+    const gitops = new Chart(s.app, 'gitops');
+    const flux = new FluxDelivery(gitops, 'flux', { fleet: s.fleet, repoUrl: REPO, serviceAccountName: 'fleet-reconciler' });
+    const objs = synthAndValidate(gitops);
+    expect(objs.filter((o) => o.kind === 'Kustomization').every((k) => k.spec.serviceAccountName === 'fleet-reconciler')).toBe(true);
+    const c = s.fleet.clusters[0];
+    const output = c.chart.toJson();
+    const m = flux.reconcilerManifests(c.name);
+    expectValid(m);
+    const sa = m.find((o) => o.kind === 'ServiceAccount');
+    expect(sa.metadata).toMatchObject({ name: 'fleet-reconciler', namespace: 'flux-system' });
+    // every binding binds exactly that account
+    for (const b of m.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'fleet-reconciler', namespace: 'flux-system' }]);
+    }
+    expect(expectCovers(m, output)).toBe(output.length);
+    expectNoWildcards(m);
+    // Roles only in the namespaces the output has objects in
+    const outNs = [...new Set(output.filter((o) => o.metadata.namespace !== undefined).map((o) => o.metadata.namespace))].sort();
+    expect(m.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace)).toEqual(outNs);
+    // what the output does not contain is not granted
+    const all = rulesFor(m, 'frontend');
+    expect(allows(all, 'create', '', 'secrets', 'x')).toBe(false);
+    expect(allows(all, 'create', 'apps', 'statefulsets', 'x')).toBe(false);
+    expect(allows(rulesFor(m, 'kube-system'), 'patch', 'apps', 'deployments', 'coredns')).toBe(false);
+    expect(allows(rulesFor(m, undefined), 'patch', RBAC, 'clusterrolebindings', 'repo-admin')).toBe(false);
+    expect(allows(rulesFor(m, undefined), 'patch', 'apiextensions.k8s.io', 'customresourcedefinitions', 'applications.argoproj.io')).toBe(false);
+    expect(allows(rulesFor(m, undefined), 'delete', '', 'namespaces', 'kube-system')).toBe(false);
+    // the output's ClusterRoles: escalate on their names only (the API server refuses a role granting more than its creator holds)
+    const ownRoles = output.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name).sort();
+    expect(ownRoles.length).toBeGreaterThan(0);
+    const escalate = rulesFor(m, undefined).filter((r) => r.verbs.includes('escalate'));
+    expect(escalate).toEqual([{ apiGroups: [RBAC], resources: ['clusterroles'], resourceNames: ownRoles, verbs: ['escalate'] }]);
+  });
+
+  test('Flux: without serviceAccountName nothing; with Helm packaging the release storage Secrets; unknown cluster refused', () => {
+    const s = gitopsSample();
+    const gitops = new Chart(s.app, 'gitops');
+    const plain = new FluxDelivery(gitops, 'plain', { fleet: s.fleet, repoUrl: REPO });
+    expect(plain.reconcilerManifests('us-east')).toEqual([]);
+    const helm = new FluxDelivery(gitops, 'helm', {
+      fleet: s.fleet, repoUrl: REPO, name: 'helm', serviceAccountName: 'r', packaging: GitOpsPackaging.HELM, kubeConfigSecrets: { 'asia-east': 'a', 'europe-west': 'e', 'us-east': 'u' },
+    });
+    const m = helm.reconcilerManifests('us-east');
+    expect(allows(rulesFor(m, 'flux-system'), 'create', '', 'secrets', 'sh.helm.release.v1.x.v1')).toBe(true);
+    // remote cluster: the account's namespace is created too
+    expect(m[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'flux-system' } });
+    expect(errorOf(() => helm.reconcilerManifests('nope')).message).toContain('cluster');
+  });
+
+  test('Argo CD: destinationServiceAccounts in the AppProject, the same least-privilege identity per cluster', () => {
+    const s = gitopsSample();
+    const gitops = new Chart(s.app, 'gitops');
+    const argo = new ArgoCdDelivery(gitops, 'argo', { fleet: s.fleet, repoUrl: REPO, serviceAccountName: 'fleet-sync' });
+    const project = synthAndValidate(gitops).find((o) => o.kind === 'AppProject');
+    expect(project.spec.destinationServiceAccounts).toEqual([{ server: '*', namespace: 'default', defaultServiceAccount: 'argocd:fleet-sync' }]);
+    for (const c of s.fleet.clusters) {
+      const m = argo.reconcilerManifests(c.name);
+      expectValid(m);
+      expect(m.slice(0, 2).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/argocd', 'ServiceAccount/fleet-sync']);
+      expectCovers(m, c.chart.toJson());
+      expectNoWildcards(m);
+    }
+    // by server: one entry per cluster
+    const s2 = gitopsSample();
+    const g2 = new Chart(s2.app, 'gitops');
+    const servers = { 'asia-east': 'https://a.example', 'europe-west': 'https://e.example', 'us-east': 'https://u.example' };
+    new ArgoCdDelivery(g2, 'argo', { fleet: s2.fleet, repoUrl: REPO, serviceAccountName: 'fleet-sync', clusterServers: servers });
+    const p2 = synthAndValidate(g2).find((o) => o.kind === 'AppProject');
+    expect(p2.spec.destinationServiceAccounts.map((d: any) => d.server)).toEqual(Object.values(servers));
+    // a client-side apply creates objects without a name in the request: refused
+    expect(errorOf(() => new ArgoCdDelivery(g2, 'csa', { fleet: s2.fleet, repoUrl: REPO, serviceAccountName: 'x', serverSideApply: false })).message)
+      .toContain('serverSideApply');
+  });
+
+  test('the resource names of kinds are the plurals their CRDs declare', () => {
+    const files: string[] = [];
+    const walk = (d: string) => fs.readdirSync(d).forEach((f) => {
+      const p = path.join(d, f);
+      if (fs.statSync(p).isDirectory()) {
+        if (f !== 'examples') walk(p);
+      } else if (/\.ya?ml$/.test(f)) {
+        files.push(p);
+      }
+    });
+    walk(CRDS_DIR);
+    let n = 0;
+    for (const f of files) {
+      for (const doc of yaml.parseAllDocuments(fs.readFileSync(f, 'utf8'))) {
+        const o = doc.toJSON();
+        if (o?.kind !== 'CustomResourceDefinition') continue;
+        expect(`${o.spec.names.kind} -> ${resourceOf(o.spec.names.kind, new Map(), o.spec.group)}`).toBe(`${o.spec.names.kind} -> ${o.spec.names.plural}`);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(20);
+  });
+});
