@@ -15,6 +15,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HBONE_PORT, USE_WAYPOINT_LABEL } from '../core/ambient';
 import { EnforcementMode } from '../core/enforcement';
+import { addIstioGateway } from '../core/mesh-install';
 import { Port, Protocol } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
@@ -48,6 +49,8 @@ export interface AmbientFacts {
   /** Ambient namespaces that must get no waypoint. */
   readonly noWaypoint: Set<string>;
   readonly istiod: IPeer;
+  /** Whether a namespace is protected by the mesh (its waypoint is created). */
+  readonly isProtected: (ns: string) => boolean;
 }
 
 /** True if the flow carries an HTTP restriction (methods or paths). */
@@ -115,6 +118,10 @@ export class AmbientPlan {
       flows.allow(waypointPeer(ns), this.facts.istiod, {
         ports: [Port.tcp(15012)], description: 'waypoint configuration and certificates from istiod',
       });
+      // its pods are judged like a SecureGateway's: Pod Security, the chart's Kyverno rules, the quota
+      if (this.facts.isProtected(ns)) {
+        addIstioGateway(this.chart, { path: this.facts.path, name: WAYPOINT_NAME, namespace: ns, className: 'istio-waypoint', seccompClaimed: true });
+      }
     }
   }
 

@@ -13,7 +13,7 @@ import { DATAPLANE_MODE_LABEL, HBONE_PORT } from '../core/ambient';
 import { Cidr } from '../core/cidr';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
-import { setAmbientInstall, setIstioCni, setIstioGatewaySeccomp } from '../core/mesh-install';
+import { addIstioGateway, setAmbientInstall, setIstioCni, setIstioGatewaySeccomp } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
@@ -302,7 +302,8 @@ export class MeshCluster extends Construct {
     props.mesh._register(path, this);
     setIstioCni(chart, this.istioCni);
     setAmbientInstall(chart, dataPlane === DataPlane.AMBIENT);
-    setIstioGatewaySeccomp(chart, this.gatewaySeccompProfile);
+    // the ambient install always gives templated gateways and waypoints RuntimeDefault (istioOperator)
+    setIstioGatewaySeccomp(chart, this.gatewaySeccompProfile || dataPlane === DataPlane.AMBIENT);
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
@@ -499,6 +500,7 @@ export class MeshCluster extends Construct {
       });
     } else {
       new KubeGateway(this, 'ambient-east-west-gateway', gateway);
+      addIstioGateway(Chart.of(this), { path: this.node.path, name: AMBIENT_EW_NAME, namespace: root, className: 'istio-east-west', seccompClaimed: true });
     }
     new k8s.KubeConfigMap(this, 'ambient-east-west-options', ambientEastWestOptions(root, this.gatewaySourceRanges));
     new k8s.KubeNetworkPolicy(this, 'ambient-east-west-policy', {

@@ -527,6 +527,7 @@ export class MtlsMesh extends Construct {
       sidecar: new Set(this.meshedNamespaces),
       noWaypoint: this.noWaypointNs,
       istiod: Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
+      isProtected: (ns) => this.protectedNs.has(ns),
     });
     plan.contribute(flows);
     this.ambientPlan = plan;
