@@ -85,6 +85,19 @@ describe('analyzer: Istio ambient', () => {
     expect(callerOnly.explain(CLIENT, SERVER).reasons.join('\n')).toMatch(/waypoint b\/waypoint/);
   });
 
+  test('a pod labelled istio.io/dataplane-mode: none in an ambient namespace is plaintext: the application port counts, its selector policies are not enforced', () => {
+    const optedOut = deploy('b', 'server');
+    optedOut.spec.template.metadata.labels = { app: 'server', 'istio.io/dataplane-mode': 'none' } as any;
+    const denyAll = {
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-nothing', namespace: 'b' }, spec: {},
+    };
+    const objs = [ns('a', AMBIENT), ns('b', AMBIENT), deploy('a', 'client'), optedOut, denyAll];
+    const app = ReachabilityAnalyzer.fromObjects([...objs, ingressTo([8080])]);
+    expect(app.isAllowed(CLIENT, SERVER, '8080')).toBe(true);
+    expect(app.explain(CLIENT, SERVER).reasons.join('\n')).not.toMatch(/HBONE/);
+    expect(ReachabilityAnalyzer.fromObjects([...objs, ingressTo([15008])]).isAllowed(CLIENT, SERVER, '8080')).toBe(false);
+  });
+
   test('ambient east-west gateway (class istio-east-west): 15008 on the NetworkPolicy, routes only to istio.io/global Services, remote identities decide', () => {
     const ew = {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -134,7 +147,8 @@ describe('analyzer: Istio ambient', () => {
     const build = (dataPlane: DataPlane) => {
       const chart = new Chart(new App(), 'c');
       const side = dataPlane === DataPlane.SIDECAR;
-      for (const n of ['shop', 'pay']) new ZeroTrustNamespace(chart, n, { name: n, dataPlane, istioInjection: side });
+      // pay's two Deployments request 4 CPUs (cdk8s-plus defaults): the waypoint needs room in the quota too
+      for (const n of ['shop', 'pay']) new ZeroTrustNamespace(chart, n, { name: n, dataPlane, istioInjection: side, quota: { requestsCpu: '8' } });
       const sa = (n: string, name: string) => new kplus.ServiceAccount(chart, `${n}-${name}`, { metadata: { name, namespace: n } });
       const dep = (n: string, name: string) => new kplus.Deployment(chart, name, {
         metadata: { namespace: n, name }, serviceAccount: sa(n, name), containers: [{ image: name, portNumber: 8080 }],

@@ -197,6 +197,55 @@ describe('MtlsMesh on ambient: HTTP rules at the waypoint', () => {
   });
 });
 
+describe('MtlsMesh.excludeWorkload: istio.io/dataplane-mode: none in an ambient namespace', () => {
+  const batchOf = (x: ReturnType<typeof shop>) => new kplus.Deployment(x.chart, 'batch', {
+    metadata: { namespace: 'pay' },
+    serviceAccount: new kplus.ServiceAccount(x.chart, 'batch-sa', { metadata: { name: 'batch', namespace: 'pay' } }),
+    containers: [{ image: 'batch', portNumber: 9000 }],
+  });
+
+  test('the pod is labelled none; flows to it carry the app port only (no HBONE), get no ALLOW rule; the analyzer sees plaintext', () => {
+    const x = shop();
+    const batch = batchOf(x);
+    x.mesh.excludeWorkload(batch);
+    x.mesh.allow(Peer.workload(x.frontend), Peer.workload(batch), { ports: [Port.tcp(9000)] });
+    l4(x, x.frontend);
+    const objs = synthAndValidate(x.chart);
+    const dep = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === batch.name);
+    expect(dep.spec.template.metadata.labels['istio.io/dataplane-mode']).toBe('none');
+    const np = new NetpolEvaluator(objs);
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', batch), 'TCP', 9000)).toBe(true);
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', batch), 'TCP', 15008)).toBe(false);
+    // the ambient payment keeps its HBONE
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', x.payment), 'TCP', 15008)).toBe(true);
+    const policies = objs.filter((o) => o.kind === 'AuthorizationPolicy' && o.metadata.namespace === 'pay').map((o) => o.metadata.name).sort();
+    expect(policies.some((n) => n.includes('batch'))).toBe(false);
+    const a = ReachabilityAnalyzer.fromObjects(objs);
+    const from = `shop/${x.frontend.name}[Deployment]`;
+    expect(a.isAllowed(from, `pay/${batch.name}[Deployment]`, '9000')).toBe(true);
+    expect(a.explain(from, `pay/${batch.name}[Deployment]`).reasons.join('\n')).not.toMatch(/HBONE/);
+    expect(a.isAllowed(from, `pay/${x.payment.name}[Deployment]`, '8080')).toBe(true);
+  });
+
+  test('refused: a flow from it to a meshed pod (no identity, plaintext), an HTTP rule to it, an opt-out outside ambient', () => {
+    const x = shop();
+    const batch = batchOf(x);
+    x.mesh.excludeWorkload(batch);
+    x.mesh.allow(Peer.workload(batch), Peer.workload(x.payment), { ports: [Port.tcp(8080)] });
+    expect(errorOf(() => synthAndValidate(x.chart)).message)
+      .toMatch(/flows\[batch -> payment\].*opted out of ambient.*plaintext with no mesh identity.*STRICT mTLS of pay/s);
+    const y = shop();
+    const b2 = batchOf(y);
+    y.mesh.excludeWorkload(b2);
+    y.mesh.allow(Peer.workload(y.frontend), Peer.workload(b2), { ports: [Port.tcp(9000)], http: { methods: ['GET'] } });
+    expect(errorOf(() => synthAndValidate(y.chart)).message).toMatch(/flows\[frontend -> batch\].http.*GET.*neither ztunnel nor a waypoint enforces/s);
+    const z = shop();
+    z.mesh.excludeWorkload(z.legacy);
+    expect(errorOf(() => synthAndValidate(z.chart)).message).toMatch(/excludeWorkload.*legacy.*not ambient/s);
+    expect(errorOf(() => z.mesh.excludeWorkload('batch' as any)).message).toMatch(/workload.*AbstractPod/s);
+  });
+});
+
 describe('waypoint pods vs the chart\'s Pod Security, guardrails and quota', () => {
   test('the waypoint istiod deploys passes restricted, the guardrails and the default quota', () => {
     const x = shop({ guardrails: true });
