@@ -87,7 +87,7 @@ describe('analyzer: Istio ambient', () => {
 
   test('a pod labelled istio.io/dataplane-mode: none in an ambient namespace is plaintext: the application port counts, its selector policies are not enforced', () => {
     const optedOut = deploy('b', 'server');
-    optedOut.spec.template.metadata.labels = { app: 'server', 'istio.io/dataplane-mode': 'none' } as any;
+    optedOut.spec.template.metadata.labels = { 'app': 'server', 'istio.io/dataplane-mode': 'none' } as any;
     const denyAll = {
       apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-nothing', namespace: 'b' }, spec: {},
     };
