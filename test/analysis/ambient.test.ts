@@ -117,24 +117,33 @@ describe('analyzer: Istio ambient', () => {
 
   test('an Istio ingress gateway goes through the waypoint only with istio.io/ingress-use-waypoint', () => {
     const gw = {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'edge', namespace: 'a' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'edge', namespace: 'a' },
       spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
     };
     const waypoint = {
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'waypoint', namespace: 'b' },
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'waypoint', namespace: 'b' },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
     };
     const svc = (ingress: boolean) => ({
-      apiVersion: 'v1', kind: 'Service',
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: 'server', namespace: 'b', labels: { 'istio.io/use-waypoint': 'waypoint', ...(ingress ? { 'istio.io/ingress-use-waypoint': 'true' } : {}) } },
       spec: { selector: { app: 'server' }, ports: [{ port: 80, targetPort: 8080 }] },
     });
     const l7 = {
-      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'server-l7', namespace: 'b' },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l7', namespace: 'b' },
       spec: { targetRefs: [{ group: '', kind: 'Service', name: 'server' }], rules: [{ from: [{ source: { principals: ['cluster.local/ns/a/sa/edge-istio'] } }], to: [{ operation: { methods: ['GET'] } }] }] },
     };
     const l4 = {
-      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'server-l4', namespace: 'b' },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l4', namespace: 'b' },
       spec: { selector: { matchLabels: { app: 'server' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/b/sa/waypoint'] } }] }] },
     };
     const EDGE = 'a/edge-istio[Deployment]';
