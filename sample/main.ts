@@ -29,6 +29,7 @@ import { observeClusters } from './observe';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, FOCUS, platformOnlyConnections, platformStandIns } from './platform';
 import { DataPlane, EnforcementMode, EnforcementReport, HelmChart, PolicySplit, ReachabilityAnalyzer } from '../src';
 import { EXPECTED_FLOWS } from '../test/sample/expected-flows';
+import { ambientExpectedFlows, mergeExternal } from '../test/sample/expected-flows-ambient';
 import { formatIssues, validateObjects } from '../test/util';
 
 interface ClusterReport {
@@ -176,9 +177,8 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
   const flowFailures: string[] = [];
   for (const r of reports) {
     try {
-      // ambient: the shop's flows are compared with the sidecar build by test/sample/ambient.test.ts
-      // (the list below names the sidecars' istiod flows and the classic east-west gateway)
       if (dataPlane === DataPlane.SIDECAR) assertDeclaredFlows(r.analyzer, EXPECTED_FLOWS[r.name] ?? []);
+      else assertAmbientFlows(r.analyzer, r.name);
     } catch (e) {
       flowFailures.push(`${r.name}: ${(e as Error).message}`);
     }
@@ -226,8 +226,8 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
   }
   const declared = reports.length - flowFailures.length;
   summary.push(`  checks: ${objectCount}/${objectCount} objects schema-valid (Kubernetes 1.27 + 1.33, CRDs) + ${deliveryCount} delivery + ${auditCount} AUDIT objects; `
-    + `${charts.size} Helm charts; ${dataPlane === DataPlane.SIDECAR ? `allowed flows == declared flows in ${declared}/${reports.length} clusters`
-      : 'flows: the same as with sidecars (test/sample/ambient.test.ts)'}`);
+    + `${charts.size} Helm charts; allowed flows == declared flows in ${declared}/${reports.length} clusters`
+    + `${dataPlane === DataPlane.SIDECAR ? '' : ' (the sidecar list with ambient\'s own differences: test/sample/expected-flows-ambient.ts)'}`);
   const half = (c: string) => splits.get(c)!;
   summary.push(`  delivery: Argo CD ${rel}/delivery/argocd.yaml (sync waves -2/-1/0); `
     + `Flux ${rel}/delivery/flux/<cluster>/ (policies/ ${sample.clusters.map((c) => half(c.cluster.name).policies.length).join('/')} objects before apps/ ${sample.clusters.map((c) => half(c.cluster.name).apps.length).join('/')} objects)`);
@@ -244,6 +244,15 @@ export function runSample(outDir: string, dataPlane: DataPlane = DataPlane.SIDEC
     objects[r.name] = r.objects;
   }
   return { summary, flowFailures, objects, rollout: report };
+}
+
+/** Throws unless the ambient build's allowed flows are exactly its expected ones (external ranges merged). */
+function assertAmbientFlows(analyzer: ReachabilityAnalyzer, cluster: string): void {
+  const platform = new Set(platformOnlyConnections(analyzer));
+  const ours = mergeExternal(analyzer.connections().filter((c) => !platform.has(`${c.src} => ${c.dst}`)).map((c) => `${c.src} => ${c.dst} : ${c.conns}`));
+  const expected = ambientExpectedFlows(cluster);
+  const diff = [...ours.filter((l) => !expected.includes(l)).map((l) => `+ ${l}`), ...expected.filter((l) => !ours.includes(l)).map((l) => `- ${l}`)];
+  if (diff.length > 0) throw new Error(`allowed connections differ from the declared set:\n${diff.join('\n')}`);
 }
 
 /** The reachability of one cluster: its manifests plus the platform stand-ins (of the sample's data plane). */

@@ -21,6 +21,8 @@
  * classic AUTO_PASSTHROUGH gateway), and it routes only to Services labelled `istio.io/global: "true"`.
  */
 import { ConnSet } from './conn-set';
+import { parseIpAddress } from './ip-range';
+import type { IstioSource } from './istio';
 import { ParsedResources, PodInfo } from './model';
 
 const MODE_LABEL = 'istio.io/dataplane-mode';
@@ -32,6 +34,9 @@ export const WAYPOINT_CONTROLLER = 'istio.io-mesh-controller';
 /** The controller label istiod puts on the ambient east-west gateways it deploys. */
 export const EAST_WEST_CONTROLLER = 'istio.io-eastwest-controller';
 const GLOBAL_LABEL = 'istio.io/global';
+const INGRESS_USE_WAYPOINT = 'istio.io/ingress-use-waypoint';
+/** The address istio-cni SNATs the kubelet's probes of ambient pods to (Istio 1.30). */
+const KUBELET_PROBE_IP = parseIpAddress('169.254.7.127')!.value;
 const NETWORK_LABEL = 'topology.istio.io/network';
 const HBONE = ConnSet.of('TCP', 15008);
 
@@ -99,17 +104,38 @@ export class AmbientModel {
     return inMesh(src) && inMesh(dst) && (this.isAmbient(src) || this.isAmbient(dst));
   }
 
-  /** The waypoint an ambient caller's traffic to `dst` goes through (Service or namespace `istio.io/use-waypoint`), or undefined. */
+  /**
+   * The waypoint an ambient caller's traffic to `dst` goes through (Service or namespace
+   * `istio.io/use-waypoint`), or undefined. An Istio ingress gateway's traffic goes through it
+   * only where the Service (or its namespace) is also labelled `istio.io/ingress-use-waypoint: "true"`
+   * (otherwise the gateway sends straight to the pod, past the waypoint and its L7 rules).
+   */
   public waypointFor(src: PodInfo, dst: PodInfo): { pod: PodInfo; services: string[] } | undefined {
-    if (!this.isAmbient(src) || !this.isAmbient(dst)) return undefined;
+    const ingress = src.labels['gateway.istio.io/managed'] === 'istio.io-gateway-controller';
+    if (!(this.isAmbient(src) || ingress) || !this.isAmbient(dst)) return undefined;
     const services = this.servicesOf(dst);
-    const nsWaypoint = (this.res.namespaces.get(dst.ns) ?? {})[USE_WAYPOINT];
+    const nsLabels = this.res.namespaces.get(dst.ns) ?? {};
+    const ingressOptIn = nsLabels[INGRESS_USE_WAYPOINT] === 'true' || services.some((s) => s.metadata?.labels?.[INGRESS_USE_WAYPOINT] === 'true');
+    if (ingress && !ingressOptIn) return undefined;
+    const nsWaypoint = nsLabels[USE_WAYPOINT];
     const svc = services.find((s) => s.metadata?.labels?.[USE_WAYPOINT] !== undefined);
     const name = svc?.metadata?.labels?.[USE_WAYPOINT] ?? (services.length > 0 ? nsWaypoint : undefined);
     if (name === undefined || name === 'none') return undefined;
     const pod = this.res.pods.find((p) => p.ns === dst.ns && p.labels['gateway.istio.io/managed'] === WAYPOINT_CONTROLLER && p.name === name);
     if (pod === undefined) return undefined;
     return { pod, services: services.map((s) => s.metadata?.name).filter((n) => typeof n === 'string').sort() };
+  }
+
+  /**
+   * The kubelet's health probe of an ambient pod: istio-cni SNATs it to 169.254.7.127 and ztunnel
+   * lets it through unencrypted, so no PeerAuthentication or AuthorizationPolicy applies: only the
+   * NetworkPolicies decide (they must admit 169.254.7.127 on the probe ports). Undefined otherwise.
+   */
+  public kubeletProbe(src: IstioSource, dst: PodInfo): string | undefined {
+    const a = src.atom;
+    if (src.pod !== undefined || a === undefined || a.v6 || a.lo !== KUBELET_PROBE_IP || a.hi !== KUBELET_PROBE_IP) return undefined;
+    if (!this.isAmbient(dst)) return undefined;
+    return 'ambient: 169.254.7.127 is the kubelet\'s health probes (SNAT by istio-cni): ztunnel passes them unencrypted, no PeerAuthentication or AuthorizationPolicy applies, the NetworkPolicies decide';
   }
 
   /** The AuthorizationPolicies the waypoint enforces for `dst`: `targetRefs` to a Service that selects it, or to the waypoint Gateway. */

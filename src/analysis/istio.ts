@@ -116,7 +116,8 @@ export class IstioLayer {
     if (inject === 'false') return false;
     if (inject === 'true' || pod.annotations['sidecar.istio.io/status'] !== undefined) return true;
     const nsl = this.res.namespaces.get(pod.ns) ?? {};
-    if (nsl['istio-injection'] === 'enabled' || nsl['istio.io/rev'] !== undefined || nsl['istio.io/dataplane-mode'] === 'ambient') return true;
+    if (nsl['istio-injection'] === 'enabled' || nsl['istio.io/rev'] !== undefined) return true;
+    if (nsl['istio.io/dataplane-mode'] === 'ambient') return pod.labels['istio.io/dataplane-mode'] !== 'none'; // opted out of ambient
     return this.meshAll;
   }
 

@@ -195,6 +195,8 @@ export class ReachabilityAnalyzer {
    * selector policies with the waypoint's.
    */
   private meshVerdict(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
+    const probe = this.istio.active ? this.ambient.kubeletProbe(src, dst) : undefined;
+    if (probe !== undefined) return { conns: l4, l7: [], l7Short: [], reasons: [probe] };
     const from = src.pod;
     if (from === undefined || !this.istio.active || !this.ambient.hbone(from, dst, (p) => this.istio.inMesh(p))) {
       return this.istio.apply(src, dst, l4);

@@ -13,8 +13,10 @@
  */
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AmbientExclusions } from './ambient-exclusion';
 import { HBONE_PORT, USE_WAYPOINT_LABEL } from '../core/ambient';
 import { EnforcementMode } from '../core/enforcement';
+import { addIstioGateway } from '../core/mesh-install';
 import { Port, Protocol } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
@@ -48,6 +50,10 @@ export interface AmbientFacts {
   /** Ambient namespaces that must get no waypoint. */
   readonly noWaypoint: Set<string>;
   readonly istiod: IPeer;
+  /** Whether a namespace is protected by the mesh (its waypoint is created). */
+  readonly isProtected: (ns: string) => boolean;
+  /** The workloads opted out of ambient (`istio.io/dataplane-mode: none`). */
+  readonly excluded: AmbientExclusions;
 }
 
 /** True if the flow carries an HTTP restriction (methods or paths). */
@@ -77,7 +83,7 @@ export class AmbientPlan {
   public callerMeshed(f: Flow, flows: Flows): boolean {
     if (f.source.peerKind === PeerKind.IP_BLOCKS) return false;
     const src = f._fromNamespace;
-    if (src === undefined) return false;
+    if (src === undefined || this.facts.excluded.has(f.source, src)) return false;
     return this.facts.ambient.has(src) || this.facts.sidecar.has(src) || flows._isMeshProxy(f.source, src);
   }
 
@@ -85,7 +91,8 @@ export class AmbientPlan {
   public viaWaypoint(f: Flow): boolean {
     const src = f.source.peerKind === PeerKind.IP_BLOCKS ? undefined : f._fromNamespace;
     const fromWaypoint = f.source.podLabels?.[GATEWAY_NAME_LABEL] === WAYPOINT_NAME;
-    return src !== undefined && !fromWaypoint && this.facts.ambient.has(src) && this.servicesOf(f).length > 0;
+    return src !== undefined && !fromWaypoint && this.facts.ambient.has(src) && !this.facts.excluded.has(f.source, src)
+      && this.servicesOf(f).length > 0;
   }
 
   /** The enrolled Services that select the flow's destination pods. */
@@ -102,6 +109,7 @@ export class AmbientPlan {
     for (const f of all) {
       const dst = f._toNamespace;
       if (!f.meshLayer || !isL7(f) || dst === undefined || !this.facts.ambient.has(dst) || this.facts.noWaypoint.has(dst)) continue;
+      if (this.facts.excluded.toExcluded(f)) continue; // refused by AmbientExclusions.check
       const services = this.services(dst).filter((s) => this.selects(s, f.destination, dst));
       if (services.length === 0) continue; // refused at render (renderWaypoints)
       const map = this.enrolled.get(dst) ?? new Map<string, ChartService>();
@@ -115,6 +123,10 @@ export class AmbientPlan {
       flows.allow(waypointPeer(ns), this.facts.istiod, {
         ports: [Port.tcp(15012)], description: 'waypoint configuration and certificates from istiod',
       });
+      // its pods are judged like a SecureGateway's: Pod Security, the chart's Kyverno rules, the quota
+      if (this.facts.isProtected(ns)) {
+        addIstioGateway(this.chart, { path: this.facts.path, name: WAYPOINT_NAME, namespace: ns, className: 'istio-waypoint', seccompClaimed: true });
+      }
     }
   }
 
@@ -122,7 +134,7 @@ export class AmbientPlan {
   private hbone(f: Flow, flows: Flows): void {
     const dst = f._toNamespace;
     const src = f.source.peerKind === PeerKind.IP_BLOCKS ? undefined : f._fromNamespace;
-    if (!f.networkLayer || dst === undefined || f.destination.peerKind === PeerKind.IP_BLOCKS) return;
+    if (!f.networkLayer || dst === undefined || f.destination.peerKind === PeerKind.IP_BLOCKS || this.facts.excluded.touches(f)) return;
     const ambientEnd = this.facts.ambient.has(dst) || (src !== undefined && this.facts.ambient.has(src));
     const dstMeshed = this.facts.ambient.has(dst) || this.facts.sidecar.has(dst);
     if (!ambientEnd || !dstMeshed || !this.callerMeshed(f, flows)) return;

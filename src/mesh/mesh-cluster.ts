@@ -13,7 +13,7 @@ import { DATAPLANE_MODE_LABEL, HBONE_PORT } from '../core/ambient';
 import { Cidr } from '../core/cidr';
 import { DataPlane } from '../core/data-plane';
 import { EnforcementMode } from '../core/enforcement';
-import { setAmbientInstall, setIstioCni, setIstioGatewaySeccomp } from '../core/mesh-install';
+import { addIstioGateway, setAmbientInstall, setIstioCni, setIstioGatewaySeccomp } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateHostname } from '../core/validate';
@@ -123,7 +123,8 @@ export interface MeshClusterProps {
   /**
    * The address ranges the other networks reach this cluster's east-west gateway from (the
    * remote clusters' node or NAT egress ranges): the gateway's LoadBalancer Service gets them as
-   * `loadBalancerSourceRanges`, so nobody else can open a connection to port 15443. Required
+   * `loadBalancerSourceRanges`, so nobody else can open a connection to port 15443 (ambient: 15008,
+   * also admitted by a NetworkPolicy on the gateway's pods from these ranges only). Required
    * before the gateway exposes anything ({@link MeshCluster.allowFromEastWestGateway}); never
    * `0.0.0.0/0` or `::/0`.
    *
@@ -164,7 +165,8 @@ export interface EastWestGatewayFlowOptions {
    * the destination: the only names the cross-network Gateway exposes for this flow.
    *
    * @default - the Services of this chart, in the destination's namespace, whose selector selects
-   * the destination's pods (a synthesis error if there is none)
+   * the destination's pods (a synthesis error if there is none); always so on an ambient cluster,
+   * where `hosts` is refused (the ambient gateway reaches the Services labelled `istio.io/global`)
    */
   readonly hosts?: string[];
 
@@ -303,7 +305,8 @@ export class MeshCluster extends Construct {
     props.mesh._register(path, this);
     setIstioCni(chart, this.istioCni);
     setAmbientInstall(chart, dataPlane === DataPlane.AMBIENT);
-    setIstioGatewaySeccomp(chart, this.gatewaySeccompProfile);
+    // the ambient install always gives templated gateways and waypoints RuntimeDefault (istioOperator)
+    setIstioGatewaySeccomp(chart, this.gatewaySeccompProfile || dataPlane === DataPlane.AMBIENT);
 
     const root = props.mesh.rootNamespace;
     if (props.createNamespace ?? true) {
@@ -319,7 +322,9 @@ export class MeshCluster extends Construct {
 
   /**
    * The pods of this cluster's east-west gateway, as a flow peer: cross-cluster traffic reaches
-   * a destination pod from them (for NetworkPolicies).
+   * a destination pod from them (for NetworkPolicies). Ambient: the pods istiod deploys for the
+   * Gateway `istio-eastwestgateway` of class `istio-east-west` (label
+   * `gateway.networking.k8s.io/gateway-name`).
    */
   public get eastWestGatewayPeer(): Peer {
     if (this.dataPlane === DataPlane.AMBIENT) {
@@ -337,6 +342,13 @@ export class MeshCluster extends Construct {
    * AUTO_PASSTHROUGH the mTLS session is end to end: the destination's AuthorizationPolicy sees
    * the original caller's principal, which the caller's own flow (declared in its cluster and in
    * this one, same trust domain) allows.
+   *
+   * Ambient (`dataPlane: DataPlane.AMBIENT`): the flow also admits HBONE (TCP 15008) from the
+   * gateway, which forwards the remote callers' double HBONE end to end (the AuthorizationPolicy
+   * sees them, or their cluster's waypoint); the chart's Services that select `to` are labelled
+   * `istio.io/global: "true"` (only those are reachable across networks, so `hosts` is refused),
+   * and the `istio-east-west` Gateway, its Service options and its NetworkPolicy are created.
+   * `to` must be in an ambient namespace of this chart.
    *
    * @param to the destination pods (in this cluster)
    * @param options target ports and description
@@ -384,7 +396,8 @@ export class MeshCluster extends Construct {
   }
 
   /**
-   * The service hosts the cross-network Gateway exposes, sorted (known at synthesis).
+   * The service hosts the cross-network Gateway exposes, sorted (known at synthesis). Ambient:
+   * the Services labelled `istio.io/global: "true"` for the cross-network flows.
    */
   public get exposedHosts(): string[] {
     const out = new Set<string>();
@@ -500,6 +513,7 @@ export class MeshCluster extends Construct {
       });
     } else {
       new KubeGateway(this, 'ambient-east-west-gateway', gateway);
+      addIstioGateway(Chart.of(this), { path: this.node.path, name: AMBIENT_EW_NAME, namespace: root, className: 'istio-east-west', seccompClaimed: true });
     }
     new k8s.KubeConfigMap(this, 'ambient-east-west-options', ambientEastWestOptions(root, this.gatewaySourceRanges));
     new k8s.KubeNetworkPolicy(this, 'ambient-east-west-policy', {

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AmbientPlan } from './ambient';
+import { AmbientExclusions } from './ambient-exclusion';
 import { renderFlowAuthorization, sourceOf } from './flow-authorization';
 import { trustDomains } from './internal';
 import { MeshAuthorization } from './mesh-authorization';
@@ -222,6 +223,7 @@ export class MtlsMesh extends Construct {
   /** Protected namespaces whose istiod flow was asked for (`allowIstiod`, the mesh's or the namespace's). */
   private readonly istiodNs = new Set<string>();
   private readonly noWaypointNs = new Set<string>();
+  private readonly excluded = new AmbientExclusions();
   private ambientPlan?: AmbientPlan;
 
   /**
@@ -478,6 +480,23 @@ export class MtlsMesh extends Construct {
   }
 
   /**
+   * Opts one workload of an ambient namespace out of the mesh: its pods are labelled
+   * `istio.io/dataplane-mode: none`, so no ztunnel carries their traffic. They talk plaintext:
+   * flows to or from them are admitted on the application port only (no HBONE 15008); no
+   * AuthorizationPolicy is enforced for them (their flows get no ALLOW rule, and the namespace's
+   * allow-nothing policy does not cover them: only NetworkPolicies do). Refused at synthesis: a
+   * flow from an opted-out workload to a meshed pod (it has no mesh identity, and STRICT mTLS
+   * refuses plaintext), an HTTP rule to one, and an opt-out outside an ambient namespace.
+   *
+   * @param workload a cdk8s-plus workload or pod in an ambient namespace of this chart
+   * @returns the workload as a flow peer
+   */
+  public excludeWorkload(workload: kplus.AbstractPod): Peer {
+    checkArg(this.node.path, 'workload', workload, t.required(t.instanceOf('AbstractPod', () => kplus.AbstractPod)));
+    return this.excluded.add(workload);
+  }
+
+  /**
    * Declares a flow (delegates to `Flows.of(this).allow`): NetworkPolicies in the
    * ZeroTrustNamespaces of both ends, and an ALLOW rule if the destination namespace is protected.
    *
@@ -507,12 +526,15 @@ export class MtlsMesh extends Construct {
    */
   private renderAuthorization(flows: Flows): void {
     const plan = this.ambientPlan;
+    const meshed = new Set([...this.ambientNamespaces, ...this.meshedNamespaces]);
+    this.excluded.check(this.node.path, flows, new Set(this.ambientNamespaces), (ns) => meshed.has(ns));
     if (plan !== undefined) {
       plan.renderWaypoints(flows, (ns) => this.protectedNs.has(ns),
         (f) => sourceOf(this.node.path, f, this.trustDomains, this.unknownIdentity));
     }
+    // through a waypoint: authorized there; to an opted-out pod: no ztunnel enforces anything
     renderFlowAuthorization(this.node.path, flows, this.protectedNs, this.trustDomains, this.unknownIdentity,
-      plan === undefined ? undefined : (f) => plan.viaWaypoint(f));
+      plan === undefined ? undefined : (f) => plan.viaWaypoint(f) || this.excluded.toExcluded(f));
   }
 
   /**
@@ -528,6 +550,8 @@ export class MtlsMesh extends Construct {
       sidecar: new Set(this.meshedNamespaces),
       noWaypoint: this.noWaypointNs,
       istiod: Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
+      isProtected: (ns) => this.protectedNs.has(ns),
+      excluded: this.excluded,
     });
     plan.contribute(flows);
     this.ambientPlan = plan;

@@ -7,6 +7,7 @@
  */
 import { allowAllFields, AUTHZ_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_KEY } from './allow-all-policies';
 import { podPaths } from './pod-security';
+import { isWaypointClass, waypointDeployment } from './waypoint-model';
 import { IstioGatewayDeployment } from '../core/mesh-install';
 
 /** The Istio sidecar proxy's user and group (`.ProxyUID`/`.ProxyGID` default). */
@@ -259,6 +260,7 @@ export function kyvernoRefusals(policies: any[], pod: any): KyvernoRefusal[] {
  * @param seccomp true if istiod sets `values.gateways.seccompProfile: { type: RuntimeDefault }`
  */
 export function istioGatewayDeployment(gw: IstioGatewayDeployment, seccomp: boolean): any {
+  if (isWaypointClass(gw.className)) return waypointDeployment(gw, seccomp);
   const name = `${gw.name}-${gw.className}`;
   const labels = {
     'gateway.istio.io/managed': 'istio.io-gateway-controller',

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, podOf } from './deployment-model';
+import { checkWaypointQuota } from './gateway-quota';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
 import { podPaths, podSecurityViolations } from './pod-security';
@@ -599,9 +600,10 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
   }
 
-  /** The pods istiod deploys here for the chart's Gateway API Gateways must meet the level too. */
+  /** The pods istiod deploys here for the chart's Gateway API Gateways must meet the level too (waypoints: and the quota). */
   private checkGatewayPods(): void {
     const chart = Chart.of(this);
+    checkWaypointQuota(chart, this.name);
     for (const gw of istioGatewaysOf(chart).filter((g) => g.namespace === this.name)) {
       const dep = istioGatewayDeployment(gw, istioGatewaySeccompOf(chart) ?? gw.seccompClaimed);
       const v = podSecurityViolations(dep, this.podSecurity)[0];

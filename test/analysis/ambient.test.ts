@@ -85,6 +85,77 @@ describe('analyzer: Istio ambient', () => {
     expect(callerOnly.explain(CLIENT, SERVER).reasons.join('\n')).toMatch(/waypoint b\/waypoint/);
   });
 
+  test('a pod labelled istio.io/dataplane-mode: none in an ambient namespace is plaintext: the application port counts, its selector policies are not enforced', () => {
+    const optedOut = deploy('b', 'server');
+    optedOut.spec.template.metadata.labels = { 'app': 'server', 'istio.io/dataplane-mode': 'none' } as any;
+    const denyAll = {
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'allow-nothing', namespace: 'b' }, spec: {},
+    };
+    const objs = [ns('a', AMBIENT), ns('b', AMBIENT), deploy('a', 'client'), optedOut, denyAll];
+    const app = ReachabilityAnalyzer.fromObjects([...objs, ingressTo([8080])]);
+    expect(app.isAllowed(CLIENT, SERVER, '8080')).toBe(true);
+    expect(app.explain(CLIENT, SERVER).reasons.join('\n')).not.toMatch(/HBONE/);
+    expect(ReachabilityAnalyzer.fromObjects([...objs, ingressTo([15008])]).isAllowed(CLIENT, SERVER, '8080')).toBe(false);
+  });
+
+  test('kubelet probes of ambient pods come from 169.254.7.127: ztunnel passes them, STRICT mTLS does not apply, the NetworkPolicy decides', () => {
+    const strict = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } };
+    const probes = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'kubelet', namespace: 'b' },
+      spec: { podSelector: { matchLabels: { app: 'server' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '169.254.7.127/32' } }], ports: [{ protocol: 'TCP', port: 8080 }] }] },
+    };
+    const a = ReachabilityAnalyzer.fromObjects([...base(), strict, probes]);
+    expect(a.isAllowed('169.254.7.127', SERVER, '8080')).toBe(true);
+    expect(a.isAllowed('169.254.7.127', SERVER, '9090')).toBe(false);
+    expect(a.explain('169.254.7.127', SERVER).reasons.join('\n')).toMatch(/kubelet's health probes.*NetworkPolicies decide/);
+    // the same address into a sidecar pod: STRICT refuses the plaintext (the kubelet's probes there are rewritten by the sidecar, not modelled)
+    const sidecar = ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), ns('b', { 'istio-injection': 'enabled' }), deploy('a', 'client'), deploy('b', 'server'), strict, probes]);
+    expect(sidecar.isAllowed('169.254.7.127', SERVER, '8080')).toBe(false);
+  });
+
+  test('an Istio ingress gateway goes through the waypoint only with istio.io/ingress-use-waypoint', () => {
+    const gw = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'edge', namespace: 'a' },
+      spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
+    };
+    const waypoint = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'waypoint', namespace: 'b' },
+      spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+    };
+    const svc = (ingress: boolean) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'server', namespace: 'b', labels: { 'istio.io/use-waypoint': 'waypoint', ...(ingress ? { 'istio.io/ingress-use-waypoint': 'true' } : {}) } },
+      spec: { selector: { app: 'server' }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const l7 = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l7', namespace: 'b' },
+      spec: { targetRefs: [{ group: '', kind: 'Service', name: 'server' }], rules: [{ from: [{ source: { principals: ['cluster.local/ns/a/sa/edge-istio'] } }], to: [{ operation: { methods: ['GET'] } }] }] },
+    };
+    const l4 = {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'server-l4', namespace: 'b' },
+      spec: { selector: { matchLabels: { app: 'server' } }, rules: [{ from: [{ source: { principals: ['cluster.local/ns/b/sa/waypoint'] } }] }] },
+    };
+    const EDGE = 'a/edge-istio[Deployment]';
+    const via = ReachabilityAnalyzer.fromObjects([...base(), gw, waypoint, svc(true), l7, l4]);
+    expect(via.isAllowed(EDGE, SERVER, '8080')).toBe(true);
+    expect(via.explain(EDGE, SERVER).reasons.join('\n')).toMatch(/waypoint b\/waypoint/);
+    expect(via.connections().find((c) => c.src === EDGE && c.dst === SERVER)!.l7.join(' ')).toMatch(/GET/);
+    // without the label the gateway goes straight to the pod: ztunnel sees the gateway's identity, which only the waypoint may use
+    const direct = ReachabilityAnalyzer.fromObjects([...base(), gw, waypoint, svc(false), l7, l4]);
+    expect(direct.isAllowed(EDGE, SERVER, '8080')).toBe(false);
+  });
+
   test('ambient east-west gateway (class istio-east-west): 15008 on the NetworkPolicy, routes only to istio.io/global Services, remote identities decide', () => {
     const ew = {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -134,7 +205,8 @@ describe('analyzer: Istio ambient', () => {
     const build = (dataPlane: DataPlane) => {
       const chart = new Chart(new App(), 'c');
       const side = dataPlane === DataPlane.SIDECAR;
-      for (const n of ['shop', 'pay']) new ZeroTrustNamespace(chart, n, { name: n, dataPlane, istioInjection: side });
+      // pay's two Deployments request 4 CPUs (cdk8s-plus defaults): the waypoint needs room in the quota too
+      for (const n of ['shop', 'pay']) new ZeroTrustNamespace(chart, n, { name: n, dataPlane, istioInjection: side, quota: { requestsCpu: '8' } });
       const sa = (n: string, name: string) => new kplus.ServiceAccount(chart, `${n}-${name}`, { metadata: { name, namespace: n } });
       const dep = (n: string, name: string) => new kplus.Deployment(chart, name, {
         metadata: { namespace: n, name }, serviceAccount: sa(n, name), containers: [{ image: name, portNumber: 8080 }],

@@ -1,7 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as jsyaml from 'js-yaml';
-import { DataPlane, Enforcement, EnforcementMode, HttpMatch, IstioMultiCluster, MeshCluster, MtlsMesh, Peer, Port, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
+import { AdmissionGuardrails, DataPlane, Enforcement, EnforcementMode, HttpMatch, IstioMultiCluster, MeshCluster, MtlsMesh, Peer, Port, NamespaceQuota, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
+import { addIstioGateway } from '../../src/core/mesh-install';
 import { errorOf, expectValid, synthAndValidate } from '../util';
 import { isAllowed } from './authz-eval';
 import { NetpolEvaluator } from '../zero-trust/netpol-eval';
@@ -13,13 +14,16 @@ const WAYPOINT = 'cluster.local/ns/pay/sa/waypoint';
 interface Options {
   readonly service?: boolean;
   readonly waypoint?: boolean;
+  readonly payQuota?: NamespaceQuota;
+  readonly guardrails?: boolean;
 }
 
 function shop(opts: Options = {}) {
   const app = new App();
   const chart = new Chart(app, 'c');
   new ZeroTrustNamespace(chart, 'shop', { name: 'shop', dataPlane: DataPlane.AMBIENT });
-  new ZeroTrustNamespace(chart, 'pay', { name: 'pay', dataPlane: DataPlane.AMBIENT });
+  new ZeroTrustNamespace(chart, 'pay', { name: 'pay', dataPlane: DataPlane.AMBIENT, quota: opts.payQuota });
+  if (opts.guardrails) new AdmissionGuardrails(chart, 'guardrails');
   new ZeroTrustNamespace(chart, 'legacy', { name: 'legacy', istioInjection: true });
   const sa = (ns: string, name: string) => new kplus.ServiceAccount(chart, `${ns}-${name}-sa`, { metadata: { name, namespace: ns } });
   const frontend = new kplus.Deployment(chart, 'frontend', {
@@ -190,6 +194,88 @@ describe('MtlsMesh on ambient: HTTP rules at the waypoint', () => {
     expect(errorOf(() => x.mesh.protectNamespace('ext', { dataPlane: DataPlane.SIDECAR })).message).toMatch(/options.dataPlane.*sidecar.*ambient/s);
     expect(x.mesh.ambientNamespaces).toEqual(['ext', 'pay', 'shop']);
     expect(x.mesh.meshedNamespaces).toEqual(['legacy']);
+  });
+});
+
+describe('MtlsMesh.excludeWorkload: istio.io/dataplane-mode: none in an ambient namespace', () => {
+  const batchOf = (x: ReturnType<typeof shop>) => new kplus.Deployment(x.chart, 'batch', {
+    metadata: { namespace: 'pay' },
+    serviceAccount: new kplus.ServiceAccount(x.chart, 'batch-sa', { metadata: { name: 'batch', namespace: 'pay' } }),
+    containers: [{ image: 'batch', portNumber: 9000 }],
+  });
+
+  test('the pod is labelled none; flows to it carry the app port only (no HBONE), get no ALLOW rule; the analyzer sees plaintext', () => {
+    const x = shop();
+    const batch = batchOf(x);
+    x.mesh.excludeWorkload(batch);
+    x.mesh.allow(Peer.workload(x.frontend), Peer.workload(batch), { ports: [Port.tcp(9000)] });
+    l4(x, x.frontend);
+    const objs = synthAndValidate(x.chart);
+    const dep = objs.find((o) => o.kind === 'Deployment' && o.metadata.name === batch.name);
+    expect(dep.spec.template.metadata.labels['istio.io/dataplane-mode']).toBe('none');
+    const np = new NetpolEvaluator(objs);
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', batch), 'TCP', 9000)).toBe(true);
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', batch), 'TCP', 15008)).toBe(false);
+    // the ambient payment keeps its HBONE
+    expect(np.allowed(pod('shop', x.frontend), pod('pay', x.payment), 'TCP', 15008)).toBe(true);
+    const policies = objs.filter((o) => o.kind === 'AuthorizationPolicy' && o.metadata.namespace === 'pay').map((o) => o.metadata.name).sort();
+    expect(policies.some((n) => n.includes('batch'))).toBe(false);
+    const a = ReachabilityAnalyzer.fromObjects(objs);
+    const from = `shop/${x.frontend.name}[Deployment]`;
+    expect(a.isAllowed(from, `pay/${batch.name}[Deployment]`, '9000')).toBe(true);
+    expect(a.explain(from, `pay/${batch.name}[Deployment]`).reasons.join('\n')).not.toMatch(/HBONE/);
+    expect(a.isAllowed(from, `pay/${x.payment.name}[Deployment]`, '8080')).toBe(true);
+  });
+
+  test('refused: a flow from it to a meshed pod (no identity, plaintext), an HTTP rule to it, an opt-out outside ambient', () => {
+    const x = shop();
+    const batch = batchOf(x);
+    x.mesh.excludeWorkload(batch);
+    x.mesh.allow(Peer.workload(batch), Peer.workload(x.payment), { ports: [Port.tcp(8080)] });
+    expect(errorOf(() => synthAndValidate(x.chart)).message)
+      .toMatch(/flows\[batch -> payment\].*opted out of ambient.*plaintext with no mesh identity.*STRICT mTLS of pay/s);
+    const y = shop();
+    const b2 = batchOf(y);
+    y.mesh.excludeWorkload(b2);
+    y.mesh.allow(Peer.workload(y.frontend), Peer.workload(b2), { ports: [Port.tcp(9000)], http: { methods: ['GET'] } });
+    expect(errorOf(() => synthAndValidate(y.chart)).message).toMatch(/flows\[frontend -> batch\].http.*GET.*neither ztunnel nor a waypoint enforces/s);
+    const z = shop();
+    z.mesh.excludeWorkload(z.legacy);
+    expect(errorOf(() => synthAndValidate(z.chart)).message).toMatch(/excludeWorkload.*legacy.*not ambient/s);
+    expect(errorOf(() => z.mesh.excludeWorkload('batch' as any)).message).toMatch(/workload.*AbstractPod/s);
+  });
+});
+
+describe('waypoint pods vs the chart\'s Pod Security, guardrails and quota', () => {
+  test('the waypoint istiod deploys passes restricted, the guardrails and the default quota', () => {
+    const x = shop({ guardrails: true });
+    l4(x, x.frontend, { methods: ['POST'] });
+    const objs = synthAndValidate(x.chart);
+    expect(objs.find((o) => o.kind === 'Gateway' && o.spec.gatewayClassName === 'istio-waypoint')?.metadata.namespace).toBe('pay');
+  });
+
+  test('a quota too small for the waypoint (limits 2 CPUs) is a synthesis error naming the quota key', () => {
+    // payment: 2 replicas with cdk8s-plus's default limit of 1500m each fit in 4 CPUs; the waypoint's 2 CPUs do not
+    const x = shop({ payQuota: { limitsCpu: '4' } });
+    l4(x, x.frontend, { methods: ['POST'] });
+    const e = errorOf(() => synthAndValidate(x.chart));
+    expect(e.field).toBe('namespace');
+    expect(e.message).toMatch(/Gateway waypoint.*ResourceQuota pay\/default-quota limits.cpu: 5000m needed.*4 allowed.*raise the ZeroTrustNamespace quota/s);
+    // the same declarations without an L7 rule: no waypoint, the quota fits
+    const y = shop({ payQuota: { limitsCpu: '4' } });
+    l4(y, y.frontend);
+    expect(() => synthAndValidate(y.chart)).not.toThrow();
+    const pods = shop({ payQuota: { pods: '2' } });
+    l4(pods, pods.frontend, { methods: ['POST'] });
+    expect(errorOf(() => synthAndValidate(pods.chart)).message).toMatch(/ResourceQuota pay\/default-quota pods: 3 needed.*2 allowed/);
+  });
+
+  test('a waypoint without the RuntimeDefault seccomp profile: Pod Security restricted and the guardrails refuse it', () => {
+    const x = shop({ guardrails: true });
+    // istiod installed elsewhere without values.gateways.seccompProfile (internal registry: what MtlsMesh records)
+    addIstioGateway(x.chart, { path: 'c/mesh', name: 'waypoint-2', namespace: 'pay', className: 'istio-waypoint', seccompClaimed: false });
+    const e = errorOf(() => synthAndValidate(x.chart));
+    expect(e.message).toMatch(/Deployment waypoint-2.*seccompProfile/s);
   });
 });
 

@@ -160,6 +160,7 @@ const ROWS: Record<string, Row> = {
   'MeshSource.serviceAccount': { args: () => [new kplus.ServiceAccount(chart(), 'sa', { metadata: { namespace: 'shop' } })] },
   'MeshSource.workload': { args: () => [withSa()] },
   'MtlsMesh#allow': { self: () => new lib.MtlsMesh(chart(), 'm'), args: () => [pods('x'), pods('y'), opts] },
+  'MtlsMesh#excludeWorkload': { self: () => new lib.MtlsMesh(chart(), 'm'), args: () => [deployment()] },
   'MtlsMesh#namespaceMtls': { self: () => new lib.MtlsMesh(chart(), 'm'), args: () => ['shop', lib.MtlsMode.STRICT] },
   'MtlsMesh#protectNamespace': { self: () => new lib.MtlsMesh(chart(), 'm'), args: () => ['shop'] },
   'MtlsMesh#workloadMtls': { self: () => new lib.MtlsMesh(chart(), 'm'), args: () => [deployment()] },

@@ -1,14 +1,16 @@
 /**
  * The sample built with `dataPlane: DataPlane.AMBIENT` (`npm run sample -- --ambient`): every
- * object valid, and the same declarations give the same allowed flows between the shop's
- * workloads as the sidecar build (the S14 cross-network flow aside: ambient's east-west gateway is
- * not synthesized yet).
+ * object valid, the allowed flows are exactly the declared ones (the sidecar build's list with the
+ * data plane's own differences, `expected-flows-ambient.ts`), and the same declarations give the
+ * same allowed flows between the shop's workloads as the sidecar build, S14's cross-network
+ * failover included (through the ambient east-west gateway).
  */
 import { App } from 'cdk8s';
 import { APP_NAMESPACES, buildEcommerce, CLUSTERS } from '../../sample/ecommerce';
-import { ANALYZER_OPTIONS, platformStandIns } from '../../sample/platform';
+import { ANALYZER_OPTIONS, platformOnlyConnections, platformStandIns } from '../../sample/platform';
 import { DataPlane, ReachabilityAnalyzer } from '../../src';
 import { formatIssues, validateObjects } from '../util';
+import { ambientExpectedFlows, mergeExternal, sidecarExpectedFlows } from './expected-flows-ambient';
 
 const analyzers = (dataPlane: DataPlane) => {
   const sample = buildEcommerce(new App(), { dataPlane });
@@ -49,5 +51,21 @@ describe.each(CLUSTERS)('ambient sample, cluster %s', (cluster) => {
     expect(shopFlows(a).map((l) => l.replace(/ \(L7 .*\)$/, ''))).toEqual(shopFlows(sidecar.get(cluster)!.analyzer).map((l) => l.replace(/ \(L7 .*\)$/, '')));
     const s17 = shopFlows(a).find((l) => l.startsWith('order/order-service[Deployment] => payment/payment-service'));
     expect(s17).toMatch(/TCP 8080 \(L7 .*POST.*\/api\/payments/);
+  });
+
+  test('allowed == declared: exactly the expected flows (S14 through the ambient east-west gateway included); a dropped flow fails', () => {
+    const a = ambient.get(cluster)!.analyzer;
+    const platform = new Set(platformOnlyConnections(a));
+    const ours = mergeExternal(a.connections().filter((c) => !platform.has(`${c.src} => ${c.dst}`)).map((c) => `${c.src} => ${c.dst} : ${c.conns}`));
+    expect(ours).toEqual(ambientExpectedFlows(cluster));
+    expect(ours).toContain('istio-system/istio-eastwestgateway[Deployment] => payment/payment-service[Deployment] : TCP 8080');
+    // the sidecar build holds its own list, merged the same way
+    const s = sidecar.get(cluster)!.analyzer;
+    const sp = new Set(platformOnlyConnections(s));
+    expect(mergeExternal(s.connections().filter((c) => !sp.has(`${c.src} => ${c.dst}`)).map((c) => `${c.src} => ${c.dst} : ${c.conns}`)))
+      .toEqual(sidecarExpectedFlows(cluster));
+    // S14 in ambient: the remote callers' identity reaches payment through the waypoint's (double HBONE is end to end)
+    const s14 = a.connections().find((c) => c.src === 'istio-system/istio-eastwestgateway[Deployment]' && c.dst.startsWith('payment/payment-service'));
+    expect(s14?.l7.join(' ')).toContain('passthrough: cluster.local/ns/payment/sa/waypoint');
   });
 });
