@@ -163,7 +163,7 @@ const NOT_DELETE = { all: [{ key: '{{ request.operation || \'BACKGROUND\' }}', o
 const AUDIT_OVERRIDE = GuardrailAction.AUDIT as string as ClusterPolicySpecRulesValidateFailureActionOverridesAction;
 
 /**
- * Kyverno ClusterPolicies that keep the fleet's namespaces zero-trust (S18, done with real Kyverno
+ * Kyverno ClusterPolicies that keep the fleet's namespaces zero-trust (with Kyverno's own
  * mechanisms): generate a default-deny NetworkPolicy and an allow-dns NetworkPolicy, check with an
  * apiCall that a pod's namespace has a NetworkPolicy, and enforce the pod hardening rules.
  *
