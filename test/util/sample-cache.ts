@@ -3,7 +3,8 @@
  * 24: it was rebuilt in five test files). `builtSample()` returns the output of
  * `buildEcommerce(new App())` with `buildDelivery` on the same app, as JSON: per cluster its
  * objects, YAML, apply-ordered manifests, kind config and Helm chart files, and the Argo CD and
- * Flux objects.
+ * Flux objects. `sampleRun()` does the same for the main job (`runSample`: the dist/sample folder
+ * and its summary), which test/sample/sample-output.test.ts and the CLI tests read.
  *
  * The output is kept in a file under `node_modules/.cache/cdk8s-zero-trust/`, named by a hash of
  * everything it is made from (src/, sample/, crds/cdk8s-zero-trust/, this file, the lock file),
@@ -23,6 +24,7 @@ import { REPO_ROOT } from './paths';
 import { workerCached } from './worker-cache';
 import { buildDelivery, fluxObjectsOf } from '../../sample/delivery';
 import { buildEcommerce } from '../../sample/ecommerce';
+import { runSample } from '../../sample/main';
 import { HelmChart } from '../../src';
 
 /** One cluster of the built sample. */
@@ -97,7 +99,7 @@ export function buildSampleOutput(): BuiltSample {
  * The sample's output, built once (see the file comment). Fresh objects on every call.
  */
 export function builtSample(): BuiltSample {
-  const text = workerCached('sample-cache:text', () => readOrBuild());
+  const text = workerCached('sample-cache:text', () => readOrBuild('sample', () => JSON.stringify(buildSampleOutput())));
   return JSON.parse(text);
 }
 
@@ -108,9 +110,48 @@ export function builtCluster(name: string): BuiltCluster {
   return c;
 }
 
-/** The cache file's text: read, or built under a lock (other workers wait for it). */
-function readOrBuild(): string {
-  const file = path.join(CACHE_DIR, `sample-${inputHash()}.json`);
+/** What `runSample` returned, as data. */
+export interface SampleRunResult {
+  /** The summary lines `npm run sample` prints. */
+  readonly summary: string[];
+  /** Clusters whose allowed flows differ from the declared ones. */
+  readonly flowFailures: string[];
+  /** Objects per cluster. */
+  readonly objects: { [cluster: string]: number };
+  /** The AUDIT report's counts. */
+  readonly rollout: { readonly heldBack: number; readonly auditOnly: number };
+}
+
+/**
+ * The main job's output (`runSample`, what `npm run sample` writes to dist/sample), written once
+ * into the cache like `builtSample()`: the folder (read only: a test that writes copies it or
+ * writes elsewhere) and what `runSample` returned.
+ */
+export function sampleRun(): { readonly dir: string; readonly run: SampleRunResult } {
+  const hash = inputHash();
+  const text = workerCached('sample-cache:run', () => readOrBuild('run', () => {
+    const final = path.join(CACHE_DIR, `run-${hash}`);
+    const tmp = `${final}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    // the layout the job writes in the repository (dist/sample): the delivery's paths resolve from the root
+    const r = runSample(path.join(tmp, 'dist', 'sample'));
+    fs.rmSync(final, { recursive: true, force: true });
+    fs.renameSync(tmp, final);
+    const result: SampleRunResult = {
+      summary: r.summary,
+      flowFailures: r.flowFailures,
+      objects: r.objects,
+      rollout: { heldBack: r.rollout.heldBack.length, auditOnly: r.rollout.auditOnly.length },
+    };
+    return JSON.stringify(result);
+  }));
+  return { dir: path.join(CACHE_DIR, `run-${hash}`, 'dist', 'sample'), run: JSON.parse(text) };
+}
+
+/** The cache file `<name>-<hash>.json`: read, or built under a lock (other workers wait for it). */
+function readOrBuild(name: string, build: () => string): string {
+  const hash = inputHash();
+  const file = path.join(CACHE_DIR, `${name}-${hash}.json`);
   const lock = `${file}.lock`;
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -124,11 +165,11 @@ function readOrBuild(): string {
     }
     if (fd !== undefined) {
       try {
-        const text = JSON.stringify(buildSampleOutput());
+        const text = build();
         const tmp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, text);
         fs.renameSync(tmp, file);
-        prune(file);
+        prune(name, hash);
         return text;
       } finally {
         fs.closeSync(fd);
@@ -143,8 +184,12 @@ function readOrBuild(): string {
   }
 }
 
-/** sha256 over the relative path and content of every input file, in a fixed order. */
+/** sha256 over the relative path and content of every input file, in a fixed order (once per worker). */
 function inputHash(): string {
+  return workerCached('sample-cache:hash', hashInputs);
+}
+
+function hashInputs(): string {
   const h = crypto.createHash('sha256');
   for (const input of INPUTS) {
     const abs = path.join(REPO_ROOT, input);
@@ -160,13 +205,16 @@ function inputHash(): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/** Keeps the newest few cache files (worktrees of other branches share node_modules). */
-function prune(keep: string): void {
-  const files = fs.readdirSync(CACHE_DIR).filter((f) => /^sample-[0-9a-f]+\.json$/.test(f))
+/** Keeps the newest few entries of `name` (worktrees of other branches share node_modules). */
+function prune(name: string, keepHash: string): void {
+  const entries = fs.readdirSync(CACHE_DIR).filter((f) => new RegExp(`^${name}-[0-9a-f]+\\.json$`).test(f))
+    .filter((f) => f !== `${name}-${keepHash}.json`)
     .map((f) => path.join(CACHE_DIR, f))
-    .filter((f) => f !== keep)
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  for (const f of files.slice(7)) fs.rmSync(f, { force: true });
+  for (const f of entries.slice(7)) {
+    fs.rmSync(f, { force: true });
+    fs.rmSync(f.replace(/\.json$/, ''), { recursive: true, force: true });
+  }
 }
 
 function ageMs(file: string): number {
