@@ -26,6 +26,9 @@ beforeAll(() => {
   json = JSON.parse(report.toJson(ANALYZER_OPTIONS));
 });
 
+/** The fleet built with ENFORCE set explicitly (built once, on first use). */
+let enforced: EcommerceSample | undefined;
+const enforceBuild = (): EcommerceSample => enforced ??= buildEcommerce(new App(), { enforcement: EnforcementMode.ENFORCE });
 /** The normal sample's objects of one cluster (built once per run). */
 const normalObjects = (cluster: string): any[] => builtCluster(cluster).objects;
 const chartOf = (s: EcommerceSample, cluster: string) => s.clusters.find((c) => c.cluster.name === cluster)!.chart;
@@ -105,7 +108,7 @@ describe.each(CLUSTERS)('AUDIT in %s', (cluster) => {
   });
 
   test('ENFORCE is the normal sample, object for object', () => {
-    const enforce = buildEcommerce(new App(), { enforcement: EnforcementMode.ENFORCE });
+    const enforce = enforceBuild();
     expect(chartOf(enforce, cluster).toJson()).toEqual(normalObjects(cluster));
     expect(EnforcementReport.of(chartOf(enforce, cluster)).isEmpty).toBe(true);
   });
