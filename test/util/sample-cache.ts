@@ -7,9 +7,10 @@
  * and its summary), which test/sample/sample-output.test.ts and the CLI tests read.
  *
  * The output is kept in a file under `node_modules/.cache/cdk8s-zero-trust/`, named by a hash of
- * everything it is made from (src/, sample/, crds/cdk8s-zero-trust/, this file, the lock file),
- * so a test run builds the sample at most once (the first test that asks builds it; the others,
- * in any worker, wait for the file) and a run on an unchanged tree builds it not at all. A test
+ * everything it is made from (src/, sample/, crds/cdk8s-zero-trust/, this file, the lock file, the
+ * Node version), so a test run builds the sample at most once (the first test that asks builds it;
+ * the others, in any worker, wait for the file) and a run on an unchanged tree builds it not at
+ * all. A test
  * that needs the constructs, another variant (AUDIT, ambient, no tiers) or a second build of its
  * own (test/sample/determinism.test.ts compares one fresh build with this output, byte for byte)
  * still calls `buildEcommerce` itself. Every call returns fresh objects: a test may change what it
@@ -191,6 +192,8 @@ function inputHash(): string {
 
 function hashInputs(): string {
   const h = crypto.createHash('sha256');
+  // the Node version too: each Node line of .ci/run builds the sample itself
+  h.update(`${process.version}\0`);
   for (const input of INPUTS) {
     const abs = path.join(REPO_ROOT, input);
     if (!fs.existsSync(abs)) continue;
