@@ -145,11 +145,13 @@ testTask.reset('tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache
 testTask.exec('node scripts/run-tests.js', { receiveArgs: true });
 testTask.spawn(project.tasks.tryFind('eslint')!);
 project.tasks.tryFind('test:update')?.reset('jest --ci --updateSnapshot', { receiveArgs: true });
-// the slow end-to-end checks (bench smoke run, WireGuard tunnels): not in `npm test`, run by .ci/run
+// the slow end-to-end checks (bench smoke run, WireGuard tunnels) and the full case counts of the
+// slow properties (`slowRuns` in test/property/arbitraries.ts): not in `npm test`, run by .ci/run
+const SLOW_PROPERTIES = ['helm', 'gitops', 'zero-trust', 'fleet'].map((f) => `test/property/${f}.test.ts`);
 project.addTask('test:long', {
-  description: 'The long tests (test/long: bench smoke run, WireGuard end-to-end); ends with "N passed, N failed"',
-  exec: 'node scripts/run-tests.js test/long --testPathIgnorePatterns=/node_modules/',
-  env: { JEST_RESULTS: 'test-reports/jest-long-results.json', JEST_JUNIT_OUTPUT_NAME: 'junit-long.xml' },
+  description: 'The long tests (test/long: bench smoke run, WireGuard end-to-end; the slow properties at full case counts); ends with "N passed, N failed"',
+  exec: `node scripts/run-tests.js test/long ${SLOW_PROPERTIES.join(' ')} --testPathIgnorePatterns=/node_modules/`,
+  env: { JEST_RESULTS: 'test-reports/jest-long-results.json', JEST_JUNIT_OUTPUT_NAME: 'junit-long.xml', FC_LONG: '1' },
   receiveArgs: true,
 });
 project.addTask('test:property:long', {

@@ -7,7 +7,7 @@
  * The Gateway's pods (istiod deploys them for the Gateway API Gateway of class `istio`) are
  * modelled by the analyzer itself from the Gateway.
  */
-import { AnalyzerOptions, DataPlane, OtelCollector, ReachabilityAnalyzer, RenderOptions } from '../src';
+import { AnalyzerOptions, DataPlane, OtelCollector, ReachabilityAnalyzer, ReachabilityAssertions, RenderOptions } from '../src';
 import { APP_NAMESPACES, ELASTICSEARCH_LABELS, JAEGER_LABELS } from './ecommerce';
 
 interface StandIn {
@@ -149,5 +149,5 @@ export function platformOnlyConnections(analyzer: ReachabilityAnalyzer): string[
  * @param declared the declared flows (`src => dst : conns`)
  */
 export function assertDeclaredFlows(analyzer: ReachabilityAnalyzer, declared: string[]): void {
-  analyzer.assertExactly([...declared, ...platformOnlyConnections(analyzer)]);
+  new ReachabilityAssertions(analyzer).assertExactly([...declared, ...platformOnlyConnections(analyzer)]);
 }

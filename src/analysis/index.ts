@@ -1,3 +1,4 @@
 export * from './analysis-error';
 export * from './types';
 export * from './reachability-analyzer';
+export * from './reachability-assertions';

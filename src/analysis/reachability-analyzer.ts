@@ -1,6 +1,5 @@
 import { AmbientModel, hboneNote } from './ambient';
 import { AnalysisError } from './analysis-error';
-import { cutLine, splitAssertionLine } from './assertion-line';
 import { ConnSet } from './conn-set';
 import { Engine, EnginePeer, INGRESS_CONTROLLER, Workload } from './engine';
 import { routeNotes } from './gateway-api';
@@ -547,50 +546,31 @@ export class ReachabilityAnalyzer {
     return r.conns.contains(m[1] ?? 'TCP', Number(m[2]));
   }
 
-  /** Throws if `src` cannot connect to `dst` (on `port`). */
-  public assertAllowed(src: string, dst: string, port?: string): void {
-    if (!this.isAllowed(src, dst, port)) {
-      const r = this.row(this.resolve(src, true).name, this.resolve(dst, false).name);
-      throw new AnalysisError(`expected ${src} => ${dst}${port ? ` on ${port}` : ''} to be allowed, but ${r ? `only ${r.conns} is` : 'nothing is'} allowed`);
-    }
-  }
-
-  /** Throws if `src` can connect to `dst` (on `port`; any port when omitted). */
-  public assertDenied(src: string, dst: string, port?: string): void {
-    if (this.isAllowed(src, dst, port)) {
-      const r = this.row(this.resolve(src, true).name, this.resolve(dst, false).name)!;
-      throw new AnalysisError(`expected ${src} => ${dst}${port ? ` on ${port}` : ''} to be denied, but ${r.conns} is allowed`);
-    }
+  /**
+   * The connections allowed from `src` to `dst` in netpol-analyzer's text, undefined if none.
+   *
+   * @internal
+   */
+  public _allowedConns(src: string, dst: string): string | undefined {
+    return this.row(this.resolve(src, true).name, this.resolve(dst, false).name)?.conns.toString();
   }
 
   /**
-   * Throws unless the allowed set is exactly `expected`: lines `src => dst : conns` or `src => dst`
-   * (any connections). The error lists what is unexpectedly open (+) and what is missing (-).
+   * A peer's name as the output names it (`ns/name` becomes `ns/name[Kind]`, an IP its range).
+   *
+   * @internal
    */
-  public assertExactly(expected: string[]): void {
-    checkArgs('ReachabilityAnalyzer.assertExactly', ['expected', expected, t.required(t.arrayOf(t.str()))]);
-    const actual = this.rows.map((r) => ({ pair: `${r.src} => ${r.dst}`, line: `${r.src} => ${r.dst} : ${r.conns}` }));
-    const exp = expected.map((l) => l.trim()).filter((l) => l).map((l) => {
-      const m = splitAssertionLine(l);
-      if (!m) throw new AnalysisError(`assertExactly: cannot read "${cutLine(l)}" (expected "src => dst : conns" or "src => dst")`);
-      const s = this.resolve(m.src, true).name;
-      const d = this.resolve(m.dst, false).name;
-      return { pair: `${s} => ${d}`, line: m.conns ? `${s} => ${d} : ${m.conns}` : undefined };
-    });
-    const extra: string[] = [];
-    const wrong: string[] = [];
-    const byPair = new Map<string, { pair: string; line?: string }>();
-    for (const e of exp) if (!byPair.has(e.pair)) byPair.set(e.pair, e);
-    const actualPairs = new Set(actual.map((a) => a.pair));
-    for (const a of actual) {
-      const e = byPair.get(a.pair);
-      if (!e) extra.push(`+ ${a.line}`);
-      else if (e.line && e.line !== a.line) wrong.push(`~ ${a.line} (expected ${e.line})`);
-    }
-    const missing = exp.filter((e) => !actualPairs.has(e.pair)).map((e) => `- ${e.line ?? e.pair}`);
-    if (extra.length || wrong.length || missing.length) {
-      throw new AnalysisError(`allowed connections differ from the declared set (+ unexpectedly allowed, - missing, ~ different ports):\n${[...extra, ...wrong, ...missing].join('\n')}`);
-    }
+  public _peerName(peer: string, asSource: boolean): string {
+    return this.resolve(peer, asSource).name;
+  }
+
+  /**
+   * Every allowed pair with its connections, without the per-tier decisions of `connections()`.
+   *
+   * @internal
+   */
+  public _pairs(): Array<{ readonly src: string; readonly dst: string; readonly conns: string }> {
+    return this.rows.map((r) => ({ src: r.src, dst: r.dst, conns: r.conns.toString() }));
   }
 
   /** Explains which policies allow or deny `src => dst`, and why. */

@@ -89,7 +89,7 @@ export interface FailoverPolicyProps {
 }
 
 /**
- * A typed `FailoverPolicy` (`failover.k8s/v1`, S24), emitted with its CRD into the chart of every
+ * A typed `FailoverPolicy` (`failover.k8s/v1`), emitted with its CRD into the chart of every
  * cluster it names. The same intent is expressed through real engines: a k8gb failover strategy
  * on the given global service (checked), and {@link FailoverPolicy.readinessProbe} for the
  * workloads (k8gb sees a cluster as unhealthy when its Service has no ready endpoints).

@@ -216,13 +216,13 @@ export interface GlobalServiceProps {
    * controller's addresses, so the Service behind its Ingress needs no exposure of its own.
    *
    * @default - ClusterIP with k8gb and without external-dns (the Ingress is the only way in);
-   * LoadBalancer otherwise (external-dns, or no global DNS: S15)
+   * LoadBalancer otherwise (external-dns, or no global DNS)
    */
   readonly serviceType?: kplus.ServiceType;
 }
 
 /**
- * One service in several clusters behind one global name (S15): in each cluster a Service
+ * One service in several clusters behind one global name: in each cluster a Service
  * (LoadBalancer, or ClusterIP behind k8gb's entry point) and an MCS `ServiceExport` (instead of
  * the non-standard `multicluster.kubernetes.io/service-name` annotation), and global DNS through
  * k8gb and/or external-dns annotations.
@@ -354,7 +354,7 @@ export class GlobalService extends Construct {
     for (const k of Object.keys(plan.selector).sort()) {
       svc.selectLabel(k, plan.selector[k]);
     }
-    // cdk8s-plus always writes an empty externalIPs: keep the Service as it was (S15)
+    // cdk8s-plus always writes an empty externalIPs: keep the Service as it was
     ApiObject.of(svc).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
     this.services.set(c.name, svc);
     if (plan.exportService) {

@@ -82,7 +82,7 @@ export interface ReplicationPolicyProps {
 }
 
 /**
- * A typed `ReplicationPolicy` (`replication.database/v1`, S23), emitted with its CRD into the
+ * A typed `ReplicationPolicy` (`replication.database/v1`), emitted with its CRD into the
  * chart of the source and of every destination cluster.
  *
  * Intent only: no controller ships with this library, so nothing acts on the object. Its

@@ -151,7 +151,7 @@ export interface FluentdLogShipperProps {
 }
 
 /**
- * Fluentd as a DaemonSet that ships every container's logs to Elasticsearch (S20, fixed):
+ * Fluentd as a DaemonSet that ships every container's logs to Elasticsearch:
  * ServiceAccount + ClusterRole for the kubernetes_metadata filter, tail of the container log
  * files with read-only host mounts, logstash-format indices per namespace (`k8s-<namespace>`),
  * a file buffer with exponential back-off retries, credentials from a Secret.

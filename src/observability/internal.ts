@@ -8,7 +8,7 @@ import { Peer } from '../flows/peer';
 export const OTLP_GRPC_PORT = 4317;
 /** OTLP over HTTP. */
 export const OTLP_HTTP_PORT = 4318;
-/** Default Jaeger endpoint (S19). */
+/** Default Jaeger endpoint (the Jaeger collector's OTLP gRPC port). */
 export const DEFAULT_JAEGER_ENDPOINT = 'jaeger-collector.observability:4317';
 
 /**

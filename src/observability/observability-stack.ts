@@ -24,7 +24,7 @@ export interface ObservabilityStackProps {
 }
 
 /**
- * The per-cluster observability of S19 and S20: an OpenTelemetry Collector exporting traces to
+ * The per-cluster observability: an OpenTelemetry Collector exporting traces to
  * Jaeger and, optionally, Fluentd shipping container logs to Elasticsearch, with their flows.
  */
 export class ObservabilityStack extends Construct {

@@ -172,7 +172,7 @@ export class OtelCollector extends Construct {
   public static readonly OTLP_GRPC_PORT = OTLP_GRPC_PORT;
   /** OTLP over HTTP. */
   public static readonly OTLP_HTTP_PORT = OTLP_HTTP_PORT;
-  /** The default Jaeger endpoint (S19). */
+  /** The default Jaeger endpoint: `jaeger-collector.observability:4317` (the collector's OTLP gRPC port). */
   public static readonly DEFAULT_JAEGER_ENDPOINT = DEFAULT_JAEGER_ENDPOINT;
   /** The built-in OTLP receiver id. */
   public static readonly OTLP_RECEIVER = 'otlp';

@@ -119,7 +119,7 @@ export interface AdmissionGuardrailsProps {
 }
 
 /**
- * Kyverno ClusterPolicies that keep the fleet's namespaces zero-trust (S18, done with real Kyverno
+ * Kyverno ClusterPolicies that keep the fleet's namespaces zero-trust (with Kyverno's own
  * mechanisms): generate a default-deny NetworkPolicy and an allow-dns NetworkPolicy, check with an
  * apiCall that a pod's namespace has a NetworkPolicy, and enforce the pod hardening rules.
  *

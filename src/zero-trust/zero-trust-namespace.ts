@@ -299,14 +299,6 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   private hardened = false;
   private readonly props: ZeroTrustNamespaceProps;
 
-  /** AUDIT: the quota constrains nothing and Pod Security enforces nothing (audit and warn keep the level) */
-  private relaxInAudit(quota: ApiObject, level: PodSecurityLevel) {
-    relaxInAudit(this, quota, 'constrains nothing (spec.hard: {})', [{ path: '/spec/hard', value: {} }], this.name);
-    if (level === 'privileged') return;
-    relaxInAudit(this, ApiObject.of(this.namespaceObject), `Pod Security enforce ${level} -> privileged (audit, warn: ${level})`,
-      [{ path: pointer('metadata', 'labels', 'pod-security.kubernetes.io/enforce'), value: 'privileged' }], this.name);
-  }
-
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps) {
     super(scope, id);
     checkConstruct(this, 'ZeroTrustNamespaceProps', props, ZERO_TRUST_NAMESPACE_PROPS);
@@ -334,6 +326,14 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     }
     this.register(flows);
     this.declareFlows(flows, plan);
+  }
+
+  /** AUDIT: the quota constrains nothing and Pod Security enforces nothing (audit and warn keep the level) */
+  private relaxInAudit(quota: ApiObject, level: PodSecurityLevel) {
+    relaxInAudit(this, quota, 'constrains nothing (spec.hard: {})', [{ path: '/spec/hard', value: {} }], this.name);
+    if (level === 'privileged') return;
+    relaxInAudit(this, ApiObject.of(this.namespaceObject), `Pod Security enforce ${level} -> privileged (audit, warn: ${level})`,
+      [{ path: pointer('metadata', 'labels', 'pod-security.kubernetes.io/enforce'), value: 'privileged' }], this.name);
   }
 
   /** Joins the chart's registry: a managed namespace, rendered late (and its kubelet probes, in ambient). */

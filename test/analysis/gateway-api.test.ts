@@ -1,4 +1,4 @@
-import { ReachabilityAnalyzer } from '../../src';
+import { ReachabilityAnalyzer, ReachabilityAssertions } from '../../src';
 
 const gateway = (gatewayClassName: string) => ({
   apiVersion: 'gateway.networking.k8s.io/v1',
@@ -18,9 +18,10 @@ const STRICT = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication',
 describe('analyzer: Gateway API gateways', () => {
   test('an Istio Gateway is modelled as the pods istiod deploys: <name>-istio, in the mesh, its listeners open to the outside under STRICT mTLS', () => {
     const a = ReachabilityAnalyzer.fromObjects([gateway('istio'), STRICT]);
+    const reach = new ReachabilityAssertions(a);
     expect(a.peers()).toContain('edge/shop-istio[Deployment]');
-    a.assertAllowed('203.0.113.9', 'edge/shop-istio[Deployment]', '443');
-    a.assertAllowed('203.0.113.9', 'edge/shop-istio[Deployment]', '80');
+    reach.assertAllowed('203.0.113.9', 'edge/shop-istio[Deployment]', '443');
+    reach.assertAllowed('203.0.113.9', 'edge/shop-istio[Deployment]', '80');
     expect(a.explain('203.0.113.9', 'edge/shop-istio[Deployment]').reasons.join('\n')).toMatch(/gateway proxy/);
   });
 

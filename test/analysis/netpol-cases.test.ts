@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ReachabilityAnalyzer } from '../../src/analysis';
+import { ReachabilityAnalyzer, ReachabilityAssertions } from '../../src/analysis';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'netpol-cases');
 const OUT = path.join(ROOT, 'test_outputs/connlist');
@@ -33,7 +33,7 @@ describe('netpol-analyzer connlist cases', () => {
     const actual = an.toText().split('\n').filter((l) => l.length);
     expect(actual).toEqual(expected);
     // the framework-neutral assertion accepts the same list
-    expect(() => an.assertExactly(expected)).not.toThrow();
+    expect(() => new ReachabilityAssertions(an).assertExactly(expected)).not.toThrow();
   });
 
   test('IPv6 networks of an AdminNetworkPolicy apply (netpol-analyzer ignores them): IPv4 lines as expected, IPv6 by the rules', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { deploy, dotEdges, netpol, ns } from './fixtures';
-import { ReachabilityAnalyzer } from '../../src/analysis';
+import { ReachabilityAnalyzer, ReachabilityAssertions } from '../../src/analysis';
 
 const EXT = '0.0.0.0-255.255.255.255[External]';
 
@@ -91,13 +91,21 @@ describe('NetworkPolicy semantics', () => {
 
 describe('assertions', () => {
   const an = ReachabilityAnalyzer.fromObjects(app());
+  const reach = new ReachabilityAssertions(an);
   test('assertAllowed / assertDenied', () => {
-    expect(() => an.assertAllowed('shop/web', 'shop/api', '8080')).not.toThrow();
-    expect(() => an.assertAllowed('shop/web', 'shop/api', '9000')).toThrow('expected shop/web => shop/api on 9000 to be allowed, but only TCP 8080 is allowed');
-    expect(() => an.assertDenied('shop/api', 'shop/web')).not.toThrow();
-    expect(() => an.assertDenied('ops/prom', 'shop/api')).toThrow('to be denied, but TCP 9000-9010 is allowed');
+    expect(() => reach.assertAllowed('shop/web', 'shop/api', '8080')).not.toThrow();
+    expect(() => reach.assertAllowed('shop/web', 'shop/api', '9000')).toThrow('expected shop/web => shop/api on 9000 to be allowed, but only TCP 8080 is allowed');
+    expect(() => reach.assertDenied('shop/api', 'shop/web')).not.toThrow();
+    expect(() => reach.assertDenied('ops/prom', 'shop/api')).toThrow('to be denied, but TCP 9000-9010 is allowed');
     expect(() => an.isAllowed('nope/x', 'shop/api')).toThrow('unknown peer "nope/x"');
     expect(() => an.isAllowed('shop/web', 'shop/api', 'http')).toThrow('invalid port "http"');
+  });
+
+  test('the assertions take an analyzer and name a peer the analysis does not have', () => {
+    expect(() => new ReachabilityAssertions({} as ReachabilityAnalyzer)).toThrow(/analyzer/);
+    expect(() => reach.assertAllowed('nope/x', 'shop/api')).toThrow('unknown peer "nope/x"');
+    expect(() => reach.assertDenied('shop/web', 'nope/y', '8080')).toThrow('unknown peer "nope/y"');
+    expect(() => reach.assertAllowed('ops/prom', 'shop/web')).toThrow('expected ops/prom => shop/web to be allowed, but nothing is allowed');
   });
 
   test('assertExactly fails with a readable diff when anything extra opens', () => {
@@ -111,10 +119,10 @@ describe('assertions', () => {
       'shop/web => shop/api : TCP 8080',
     ];
     let err = '';
-    try { an.assertExactly(spec); } catch (e) { err = (e as Error).message; }
+    try { reach.assertExactly(spec); } catch (e) { err = (e as Error).message; }
     expect(err).toContain('+ ops/prom[Deployment] => shop/api[Deployment] : TCP 9000-9010');
-    expect(() => an.assertExactly([...spec, 'ops/prom => shop/api : TCP 9000-9010'])).not.toThrow();
-    expect(() => an.assertExactly([...spec, 'ops/prom => shop/api : TCP 9000', 'shop/api => shop/web'])).toThrow(/~ ops\/prom.*\n- shop\/api\[Deployment\] => shop\/web\[Deployment\]/);
+    expect(() => reach.assertExactly([...spec, 'ops/prom => shop/api : TCP 9000-9010'])).not.toThrow();
+    expect(() => reach.assertExactly([...spec, 'ops/prom => shop/api : TCP 9000', 'shop/api => shop/web'])).toThrow(/~ ops\/prom.*\n- shop\/api\[Deployment\] => shop\/web\[Deployment\]/);
   });
 });
 

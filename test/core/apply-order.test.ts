@@ -2,11 +2,10 @@
  * ApplyOrder: the order in which one `kubectl apply -f` creates every object (Namespaces and
  * CRDs first, then cluster-scoped objects, then namespaced ones).
  */
-import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { buildEcommerce } from '../../sample/ecommerce';
 import { ApplyOrder } from '../../src';
 import { validateManifests } from '../util';
+import { builtSample } from '../util/sample-cache';
 
 const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 const cm = (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: {} });
@@ -84,17 +83,13 @@ describe('ApplyOrder.sort', () => {
 });
 
 describe('the sample', () => {
-  let sample: ReturnType<typeof buildEcommerce>;
-  beforeAll(() => {
-    sample = buildEcommerce(new App());
-  });
-
   test('construct order (what App.synth writes) fails a first kubectl apply; Fleet.manifests does not', () => {
-    for (const c of sample.clusters) {
-      const raw = (c.chart as Chart).toJson();
+    // the sample built once per run (test/util/sample-cache): chart.toJson() and fleet.manifests(name)
+    for (const c of builtSample().clusters) {
+      const raw = c.objects;
       // before: dozens of objects precede their Namespace
       expect(ApplyOrder.problems(raw).length).toBeGreaterThan(10);
-      const yaml = sample.fleet.manifests(c.cluster.name);
+      const yaml = c.manifests;
       const objs = parseAllDocuments(yaml).map((d) => d.toJS());
       expect(objs.length).toBe(raw.length);
       expect(ApplyOrder.problems(objs)).toEqual([]);

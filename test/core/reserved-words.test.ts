@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Flows, MeshAuthorization, MeshIdentity, MeshSource, Peer, Port, ReachabilityAnalyzer, ZeroTrustNamespace,
+  Flows, MeshAuthorization, MeshIdentity, MeshSource, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, ZeroTrustNamespace,
 } from '../../src';
 import { isAllowed, Req } from '../mesh/authz-eval';
 import { errorOf, synthAndValidate } from '../util';
@@ -33,8 +33,9 @@ describe('names that read well in every binding', () => {
     const np = objs.find((o) => o.kind === 'NetworkPolicy' && o.spec.ingress?.[0]?.from?.[0]?.ipBlock);
     expect(np.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }]);
     const an = ReachabilityAnalyzer.fromObjects(objs);
-    an.assertAllowed('10.2.0.1', 'shop/web[Deployment]', '8080');
-    an.assertDenied('10.1.0.1', 'shop/web[Deployment]', '8080');
+    const reach = new ReachabilityAssertions(an);
+    reach.assertAllowed('10.2.0.1', 'shop/web[Deployment]', '8080');
+    reach.assertDenied('10.1.0.1', 'shop/web[Deployment]', '8080');
     expect(render({ except: ['10.1.0.0/16'] })).toEqual(objs);
     expect(Peer.cidr('10.0.0.0/8', { exceptCidrs: ['10.1.0.0/16'] }).ipBlocks)
       .toEqual([{ cidr: '10.0.0.0/8', exceptCidrs: ['10.1.0.0/16'], except: ['10.1.0.0/16'] }]);

@@ -3,15 +3,15 @@
  * sample, on the benchmark's fleet, on the scalars whose quoting YAML 1.1 decides, and on random
  * JSON. (`validateObjects` in test/util checks it again on every object the suite validates.)
  */
-import { App, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { buildFleet } from '../../bench/fleet-model';
-import { buildEcommerce } from '../../sample/ecommerce';
 import { ApplyOrder } from '../../src';
 import { stringifyYaml, YamlWriter } from '../../src/core/yaml-writer';
 import { runs } from '../property/arbitraries';
 import { expectValid } from '../util';
+import { builtSample } from '../util/sample-cache';
 
 const reference = (d: any) => Yaml.stringify(d);
 
@@ -26,12 +26,12 @@ function expectSameAsCdk8s(docs: any[]): void {
 
 describe('YamlWriter', () => {
   test('the sample: every cluster\'s manifests are the bytes cdk8s writes, and Fleet.manifests uses it', () => {
-    const sample = buildEcommerce(new App());
-    for (const c of sample.clusters) {
-      const objs = c.chart.toJson();
+    // the sample built once per run (test/util/sample-cache): chart.toJson() and fleet.manifests(name)
+    for (const c of builtSample().clusters) {
+      const objs = c.objects;
       expectValid(objs);
       expectSameAsCdk8s(objs);
-      expect(sample.fleet.manifests(c.cluster.name)).toEqual(Yaml.stringify(...ApplyOrder.sort(objs)));
+      expect(c.manifests).toEqual(Yaml.stringify(...ApplyOrder.sort(objs)));
     }
   });
 

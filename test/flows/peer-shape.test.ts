@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
-import { Flows, IPeer, Peer, PeerKind, Port, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
+import { Flows, IPeer, Peer, PeerKind, Port, ReachabilityAnalyzer, ReachabilityAssertions, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 
 /** Three namespaces with one Deployment each (a/web, b/api, evil/x); only b is managed. */
@@ -34,8 +34,9 @@ function fromCustomPeer(from: unknown): Error {
   try {
     flows.allow(from as IPeer, Peer.pods({ app: 'api' }, { namespace: 'b' }), { ports: [Port.tcp(8080)] });
     const an = ReachabilityAnalyzer.fromObjects(synthAndValidate(chart));
-    an.assertDenied('evil/x[Deployment]', 'b/api[Deployment]', '8080');
-    an.assertDenied('203.0.113.7', 'b/api[Deployment]', '8080');
+    const reach = new ReachabilityAssertions(an);
+    reach.assertDenied('evil/x[Deployment]', 'b/api[Deployment]', '8080');
+    reach.assertDenied('203.0.113.7', 'b/api[Deployment]', '8080');
   } catch (e) {
     if ((e as Error).name === 'ValidationError') return e as Error;
     throw e;
@@ -79,9 +80,10 @@ describe('a peer is read only through toPeer(): hand-built objects never widen a
     flows.allow(custom, Peer.pods({ app: 'api' }, { namespace: 'b' }), { ports: [Port.tcp(8080)] });
     flows.allow(Peer.cidr('203.0.113.0/24'), Peer.pods({ app: 'api' }, { namespace: 'b' }), { ports: [Port.tcp(8080)] });
     const an = ReachabilityAnalyzer.fromObjects(synthAndValidate(chart));
-    an.assertAllowed('a/web[Deployment]', 'b/api[Deployment]', '8080');
-    an.assertAllowed('203.0.113.7', 'b/api[Deployment]', '8080');
-    an.assertDenied('evil/x[Deployment]', 'b/api[Deployment]', '8080');
+    const reach = new ReachabilityAssertions(an);
+    reach.assertAllowed('a/web[Deployment]', 'b/api[Deployment]', '8080');
+    reach.assertAllowed('203.0.113.7', 'b/api[Deployment]', '8080');
+    reach.assertDenied('evil/x[Deployment]', 'b/api[Deployment]', '8080');
     expect(flows.all.map((f) => [f.source.peerName, f.destination.peerName]).sort()).toEqual([['a', 'api'], ['cidr-203-0-113-0-24', 'api']]);
     const ns = new ZeroTrustNamespace(Testing.chart(), 'ns', { name: 'shop' });
     expect([ns.toPeer().peerKind, ns.toPeer().namespace]).toEqual([PeerKind.NAMESPACE, 'shop']);

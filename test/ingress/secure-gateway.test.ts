@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   AdmissionGuardrails, CertIssuer, GatewayCertificate, GatewayImplementation, GatewayPathMatch, IngressBackend, IstioMultiCluster, MeshCluster,
-  MtlsMesh, PodSecurityLevel, ReachabilityAnalyzer, SecureGateway, SecureGatewayProps, ValidationError, ZeroTrustNamespace,
+  MtlsMesh, PodSecurityLevel, ReachabilityAnalyzer, ReachabilityAssertions, SecureGateway, SecureGatewayProps, ValidationError, ZeroTrustNamespace,
 } from '../../src';
 import { isAllowed } from '../mesh/authz-eval';
 import { errorOf, synthAndValidate } from '../util';
@@ -125,10 +125,11 @@ describe('SecureGateway (Gateway API, Istio)', () => {
     standIns(chart);
     // the analyzer models the pods istiod deploys for the Gateway (edge/shop-istio, in the mesh, sa shop-istio)
     const a = ReachabilityAnalyzer.fromObjects(synthAndValidate(chart));
+    const reach = new ReachabilityAssertions(a);
     expect(a.peers()).toContain('edge/shop-istio[Deployment]');
-    a.assertAllowed('edge/shop-istio[Deployment]', 'shop/web[Deployment]', '8080');
-    a.assertAllowed('edge/shop-istio[Deployment]', 'shop/api[Deployment]', '9090');
-    a.assertDenied('edge/shop-istio[Deployment]', 'shop/web[Deployment]', '9090');
+    reach.assertAllowed('edge/shop-istio[Deployment]', 'shop/web[Deployment]', '8080');
+    reach.assertAllowed('edge/shop-istio[Deployment]', 'shop/api[Deployment]', '9090');
+    reach.assertDenied('edge/shop-istio[Deployment]', 'shop/web[Deployment]', '9090');
     // the HTTPRoute matches the gateway forwards, as L7 notes on the flows they carry
     const l7 = (dst: string) => a.connections().find((c) => c.src === 'edge/shop-istio[Deployment]' && c.dst === dst)!.l7;
     expect(l7('shop/web[Deployment]')).toEqual(['HTTPRoute shop/shop-shop-example-com: shop.example.com PathPrefix /']);
@@ -137,14 +138,14 @@ describe('SecureGateway (Gateway API, Istio)', () => {
       'HTTPRoute shop/shop-shop-example-com: shop.example.com PathPrefix /api',
     ]);
     for (const stranger of ['evil/impostor[Deployment]', 'edge/other-gateway[Deployment]']) {
-      a.assertDenied(stranger, 'shop/web[Deployment]');
-      a.assertDenied(stranger, 'shop/api[Deployment]');
+      reach.assertDenied(stranger, 'shop/web[Deployment]');
+      reach.assertDenied(stranger, 'shop/api[Deployment]');
     }
-    a.assertAllowed('203.0.113.7', 'edge/shop-istio[Deployment]', '443');
-    a.assertAllowed('203.0.113.7', 'edge/shop-istio[Deployment]', '80');
-    a.assertDenied('203.0.113.7', 'edge/shop-istio[Deployment]', '15021');
-    a.assertDenied('203.0.113.7', 'edge/other-gateway[Deployment]');
-    a.assertDenied('203.0.113.7', 'shop/web[Deployment]');
+    reach.assertAllowed('203.0.113.7', 'edge/shop-istio[Deployment]', '443');
+    reach.assertAllowed('203.0.113.7', 'edge/shop-istio[Deployment]', '80');
+    reach.assertDenied('203.0.113.7', 'edge/shop-istio[Deployment]', '15021');
+    reach.assertDenied('203.0.113.7', 'edge/other-gateway[Deployment]');
+    reach.assertDenied('203.0.113.7', 'shop/web[Deployment]');
     const egress = kinds(synthAndValidate(istioShop().chart), 'NetworkPolicy').find((p) => p.metadata.name === 'allow-to-istio-system-istiod-from-gateway-shop');
     expect(egress.spec.podSelector).toEqual({ matchLabels: { [GW_LABEL]: 'shop' } });
     expect(egress.spec.egress).toEqual([{

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { hubbleEndpoint, hubbleLine, inboundEntry, WORLD } from './records';
-import { Flows, MtlsMesh, MtlsMode, ObserveReport, Peer, Port, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
+import { Flows, MtlsMesh, MtlsMode, ObserveReport, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate, validateObjects, formatIssues } from '../util';
 
 interface Shop {
@@ -143,7 +143,7 @@ describe('ObserveReport on a small shop', () => {
     for (const a of [real, proof]) {
       expect(a.connections().find((c) => c.dst === 'api/orders[Deployment]' && c.src === 'web/frontend[Deployment]')!.l7.join(' ')).toMatch(/GET.*\/orders\/7/);
     }
-    real.assertAllowed('web/frontend[Deployment]', 'api/orders[Deployment]', 'TCP/8080');
+    new ReachabilityAssertions(real).assertAllowed('web/frontend[Deployment]', 'api/orders[Deployment]', 'TCP/8080');
     expect(real.explain('web/frontend[Deployment]', 'api/orders[Deployment]').reasons.join('\n')).toContain('/orders/7');
   });
 

@@ -32,6 +32,15 @@ export function runs(defaultRuns: number): fc.Parameters<unknown> {
   return { numRuns, seed };
 }
 
+/**
+ * Cases of a property whose every case is slow (a whole app synthesized and schema-validated, or
+ * `helm template` run): `quick` in `npm test`, `full` in `npx projen test:long` (FC_LONG=1; .ci/run
+ * runs it), so the full count is still run by CI. `FC_RUNS` overrides both.
+ */
+export function slowRuns(full: number, quick: number): fc.Parameters<unknown> {
+  return runs(process.env.FC_LONG === '1' ? full : quick);
+}
+
 /** Jest timeout for a property of `defaultRuns` cases taking up to `msPerCase` each. */
 export function timeoutFor(defaultRuns: number, msPerCase: number): number {
   const n = runs(defaultRuns).numRuns ?? defaultRuns;

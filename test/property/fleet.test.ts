@@ -2,9 +2,7 @@ import { App } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
-import {
-  badCidr, badDnsLabel, disjointCidrs, dnsLabel, expectValidationError, hostname, labelMap, portNumber, runs, timeoutFor,
-} from './arbitraries';
+import { badCidr, badDnsLabel, disjointCidrs, dnsLabel, expectValidationError, hostname, labelMap, portNumber, runs, slowRuns, timeoutFor } from './arbitraries';
 import {
   CertIssuer, Cidr, FailoverPolicy, Fleet, GlobalService, IngressCertificate, IngressController, ReplicationPolicy, ZeroTrustNamespace,
 } from '../../src';
@@ -299,7 +297,7 @@ describe('GlobalService serviceType / dns.certificate / dns.ingressController co
           expect(of('Certificate')).toEqual([]);
         }
       }
-    }), runs(30));
+    }), slowRuns(30, 10));
   }, timeoutFor(30, 1500));
 
   test('refused combinations (externalDns + ClusterIP, certificate + LoadBalancer, certificate without k8gb, an Istio controller) name the field and the value', () => {

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
-import { badDnsLabel, dnsLabel, expectValidationError, runs, timeoutFor } from './arbitraries';
+import { badDnsLabel, dnsLabel, expectValidationError, runs, slowRuns, timeoutFor } from './arbitraries';
 import { ArgoCdDelivery, Fleet, FluxDelivery, FluxSourceKind, GitOpsPackaging, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 
@@ -118,7 +118,7 @@ describe('ArgoCdDelivery / FluxDelivery valid input (property)', () => {
           expect(apps.spec.dependsOn).toEqual([{ name: policies.metadata.name }]);
         }
       }
-    }), runs(25));
+    }), slowRuns(25, 8));
   }, timeoutFor(25, 1500));
 });
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { buildApp, genApp } from './apps';
-import { badDnsLabel, dnsLabel, expectValidationError, listTree, runs, timeoutFor, tmpDir } from './arbitraries';
+import { badDnsLabel, dnsLabel, expectValidationError, listTree, runs, slowRuns, timeoutFor, tmpDir } from './arbitraries';
 import { HelmChart } from '../../src';
 import { byKey, helmTemplate, splitRendered } from '../helm/helm-run';
 import { expectValid } from '../util';
@@ -25,7 +25,7 @@ describe('HelmChart (property)', () => {
       }
       const rendered = splitRendered(helmTemplate(dirA)).map((d) => d.object);
       expect(byKey(rendered)).toEqual(byKey(objects));
-    }), runs(15));
+    }), slowRuns(15, 4));
   }, timeoutFor(15, 3000));
 
   test('bad chart name or version: a ValidationError naming the field and value, nothing written', () => {

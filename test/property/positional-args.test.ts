@@ -48,6 +48,12 @@ const analyzer2 = () => {
   deployment(c);
   return lib.ReachabilityAnalyzer.fromObjects(Testing.synth(c));
 };
+/** No policy: shop/web may reach anything. */
+const openAnalyzer = () => {
+  const c = chart();
+  deployment(c);
+  return lib.ReachabilityAnalyzer.fromObjects(Testing.synth(c));
+};
 const nsOf = () => new lib.ZeroTrustNamespace(chart(), 'ns', { name: 'shop' });
 const meshCluster = () => new lib.MeshCluster(chart(), 'mc', {
   mesh: new lib.IstioMultiCluster({ meshId: 'm' }),
@@ -198,11 +204,13 @@ const ROWS: Record<string, Row> = {
   'ReachabilityAnalyzer.fromObjects': { args: () => [[]] },
   'ReachabilityAnalyzer#explain': { self: analyzer2, args: () => ['shop/web', 'shop/web'] },
   'ReachabilityAnalyzer#isAllowed': { self: analyzer2, args: () => ['shop/web', 'shop/web'] },
-  'ReachabilityAnalyzer#assertExactly': { self: analyzer, args: () => [[]] },
   'ReachabilityAnalyzer#toDot': { self: analyzer, args: () => [{}] },
   'ReachabilityAnalyzer#toJsonSummary': { self: analyzer, args: () => [{}] },
   'ReachabilityAnalyzer#toMarkdown': { self: analyzer, args: () => [{}] },
   'ReachabilityAnalyzer#toMermaid': { self: analyzer, args: () => [{}] },
+  'ReachabilityAssertions#assertAllowed': { self: () => new lib.ReachabilityAssertions(openAnalyzer()), args: () => ['shop/web', '203.0.113.7'] },
+  'ReachabilityAssertions#assertDenied': { self: () => new lib.ReachabilityAssertions(analyzer2()), args: () => ['203.0.113.7', 'shop/web'] },
+  'ReachabilityAssertions#assertExactly': { self: () => new lib.ReachabilityAssertions(analyzer()), args: () => [[]] },
   'SecureGateway#routesFor': {
     self: () => new lib.SecureGateway(chart(), 'gw', {
       name: 'shop',
@@ -251,8 +259,6 @@ const SKIPPED: Record<string, string> = {
   'PolicySplit.writeFleet': 'writes files: test/rollout covers it',
   'PolicySplit#write': 'writes files: test/rollout covers it',
   'SyncWaves.apply': 'takes a Chart: the wrong-instance case is the same check as Flows.of',
-  'ReachabilityAnalyzer#assertAllowed': 'test assertions: their argument checks are in test/analysis',
-  'ReachabilityAnalyzer#assertDenied': 'test assertions: their argument checks are in test/analysis',
   'EnforcementReport#auditObjects': 'needs a synthesized fleet: test/rollout',
   'EnforcementReport#enforcedObjects': 'needs a synthesized fleet: test/rollout',
   'EnforcementReport#toJson': 'options are AnalyzerOptions, checked in ReachabilityAnalyzer.fromObjects',

@@ -1,9 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { genApp, synthApp } from './apps';
-import {
-  badCidr, badDnsLabel, badQuantity, dnsLabel, expectValidationError, labelMap, quantity, runs, timeoutFor,
-} from './arbitraries';
+import { badCidr, badDnsLabel, badQuantity, dnsLabel, expectValidationError, labelMap, quantity, runs, slowRuns, timeoutFor } from './arbitraries';
 import { Flows, Peer, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 
@@ -34,7 +32,7 @@ describe('ZeroTrustNamespace + Flows (property)', () => {
         // never open to the internet
         expect(an.isAllowed('8.8.8.8', id(a))).toBe(false);
       }
-    }), runs(40));
+    }), slowRuns(40, 12));
   }, timeoutFor(40, 1500));
 
   test('bad namespace props: a ValidationError naming the field and value, and nothing synthesized', () => {

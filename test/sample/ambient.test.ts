@@ -11,13 +11,16 @@ import { ANALYZER_OPTIONS, platformOnlyConnections, platformStandIns } from '../
 import { DataPlane, ReachabilityAnalyzer } from '../../src';
 import { formatIssues, validateObjects } from '../util';
 import { ambientExpectedFlows, mergeExternal, sidecarExpectedFlows } from './expected-flows-ambient';
+import { builtSample } from '../util/sample-cache';
 
 const analyzers = (dataPlane: DataPlane) => {
-  const sample = buildEcommerce(new App(), { dataPlane });
+  // the sidecar sample is the one built once per run (test/util/sample-cache)
+  const clusters = dataPlane === DataPlane.SIDECAR
+    ? builtSample().clusters.map((c) => ({ name: c.name, objs: c.objects }))
+    : buildEcommerce(new App(), { dataPlane }).clusters.map((c) => ({ name: c.cluster.name, objs: c.chart.toJson() }));
   const out = new Map<string, { objs: any[]; analyzer: ReachabilityAnalyzer }>();
-  for (const c of sample.clusters) {
-    const objs = c.chart.toJson();
-    out.set(c.cluster.name, { objs, analyzer: ReachabilityAnalyzer.fromObjects([...objs, ...platformStandIns(dataPlane)], ANALYZER_OPTIONS) });
+  for (const { name, objs } of clusters) {
+    out.set(name, { objs, analyzer: ReachabilityAnalyzer.fromObjects([...objs, ...platformStandIns(dataPlane)], ANALYZER_OPTIONS) });
   }
   return out;
 };

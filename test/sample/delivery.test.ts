@@ -3,27 +3,30 @@
  * valid, point at the folders `npm run sample` writes, and deliver every cluster in a safe order:
  * no workload before the namespaces, policies and guardrails of its cluster.
  */
-import { App } from 'cdk8s';
-import { buildDelivery, DELIVERY_NAME, FLEET_REPO, fluxObjectsOf, SampleDelivery } from '../../sample/delivery';
-import { buildEcommerce, CLUSTERS, EcommerceSample } from '../../sample/ecommerce';
+import { DELIVERY_NAME, FLEET_REPO } from '../../sample/delivery';
+import { CLUSTERS } from '../../sample/ecommerce';
 import { DeliveryOrder, DeliveryTier, PolicySplit, SyncWaves } from '../../src';
-import { synthAndValidate } from '../util';
+import { formatIssues, validateObjects } from '../util';
+import { builtCluster, builtSample } from '../util/sample-cache';
 
-let sample: EcommerceSample;
-let delivery: SampleDelivery;
 let argo: any[];
 let flux: any[];
 const manifests = new Map<string, any[]>();
 
 beforeAll(() => {
-  const app = new App();
-  sample = buildEcommerce(app);
-  delivery = buildDelivery(app, sample.fleet);
-  argo = synthAndValidate(delivery.argoChart);
-  flux = synthAndValidate(delivery.fluxChart);
+  // the sample and its delivery, built once per run (test/util/sample-cache: buildEcommerce + buildDelivery)
+  const sample = builtSample();
+  argo = sample.argo;
+  flux = sample.flux;
   for (const c of sample.clusters) {
-    manifests.set(c.cluster.name, c.chart.toJson());
+    manifests.set(c.name, c.objects);
   }
+});
+
+test('the Argo CD and Flux objects pass their CRD schemas', () => {
+  expect(argo.length).toBeGreaterThan(0);
+  expect(flux.length).toBeGreaterThan(0);
+  expect(formatIssues(validateObjects([...argo, ...flux]))).toBe(formatIssues([]));
 });
 
 const tierOf = (o: any): DeliveryTier => DeliveryOrder.tierOf(o.apiVersion, o.kind);
@@ -57,7 +60,7 @@ test('Argo CD: one Application per cluster folder of dist/sample, from the fleet
 test('Flux: per cluster the source and two Kustomizations, apps after policies', () => {
   expect(flux.filter((o) => o.kind === 'GitRepository').map((o) => [o.metadata.name, o.spec.url])).toEqual([[DELIVERY_NAME, FLEET_REPO]]);
   for (const c of CLUSTERS) {
-    const objs = fluxObjectsOf(delivery, c);
+    const objs = builtCluster(c).flux;
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`GitRepository/${DELIVERY_NAME}`, `Kustomization/${c}-policies`, `Kustomization/${c}-apps`]);
     const [, policies, apps] = objs;
     expect(policies.spec.path).toBe(`./dist/sample/${c}/policies`);

@@ -7,18 +7,19 @@ import { App } from 'cdk8s';
 import { buildEcommerce, CLUSTERS, EcommerceSample, TIERS_CLUSTER } from '../../sample/ecommerce';
 import { ANALYZER_OPTIONS, platformStandIns } from '../../sample/platform';
 import { ReachabilityAnalyzer } from '../../src';
+import { builtCluster } from '../util/sample-cache';
 
-let sample: EcommerceSample;
-const analyzerOf = (s: EcommerceSample, cluster: string) =>
-  ReachabilityAnalyzer.fromObjects([...s.fleet.cluster(cluster).chart.toJson(), ...platformStandIns()], ANALYZER_OPTIONS);
-
-beforeAll(() => {
-  sample = buildEcommerce(new App());
-});
+/** The normal sample (built once per run: test/util/sample-cache), per cluster. */
+const sample = { objects: (cluster: string): any[] => builtCluster(cluster).objects };
+/** One cluster's objects, of the normal sample or of a build of this file. */
+type Built = typeof sample;
+const fromBuild = (s: EcommerceSample): Built => ({ objects: (cluster) => s.fleet.cluster(cluster).chart.toJson() });
+const analyzerOf = (s: Built, cluster: string) =>
+  ReachabilityAnalyzer.fromObjects([...s.objects(cluster), ...platformStandIns()], ANALYZER_OPTIONS);
 
 test('only the tiers cluster holds the tier policies: a Baseline default-deny of the shop namespaces and the Admin metadata deny', () => {
   for (const c of CLUSTERS) {
-    const tiers = sample.fleet.cluster(c).chart.toJson().filter((o) => o.apiVersion === 'policy.networking.k8s.io/v1alpha2');
+    const tiers = sample.objects(c).filter((o) => o.apiVersion === 'policy.networking.k8s.io/v1alpha2');
     expect([c, tiers.map((o) => `${o.spec.tier} ${o.spec.priority} ${o.metadata.name}`)])
       .toEqual([c, c === TIERS_CLUSTER ? ['Baseline 1000 zero-trust-baseline', 'Admin 10 deny-cloud-metadata'] : []]);
   }
@@ -44,7 +45,7 @@ test('the analyzer names the tier that denied: every pod is denied the metadata 
 });
 
 test('the tiers change no connection between pods: europe-west with and without them', () => {
-  const without = buildEcommerce(new App(), { policyTiers: false });
+  const without = fromBuild(buildEcommerce(new App(), { policyTiers: false }));
   const podPairs = (an: ReachabilityAnalyzer) => an.connections()
     .filter((c) => !c.src.endsWith('[External]') && !c.dst.endsWith('[External]'))
     .map((c) => `${c.src} => ${c.dst} : ${c.conns}`);

@@ -4,23 +4,23 @@
  */
 import { App } from 'cdk8s';
 import { EXPECTED_FLOWS } from './expected-flows';
-import { APP_NAMESPACES, buildEcommerce, CLUSTERS, EcommerceSample, GUARDRAIL_EXCEPTIONS, GUARDRAIL_EXCLUDED } from '../../sample/ecommerce';
+import { APP_NAMESPACES, buildEcommerce, CLUSTERS, GUARDRAIL_EXCEPTIONS, GUARDRAIL_EXCLUDED } from '../../sample/ecommerce';
 import { ANALYZER_OPTIONS, assertDeclaredFlows, platformOnlyConnections, platformStandIns } from '../../sample/platform';
 import { Flows, Peer, Port, ReachabilityAnalyzer } from '../../src';
 import { formatIssues, validateObjects } from '../util';
 import { podSpecOf, polarisFindings } from '../util/polaris';
+import { builtSample, BuiltSample } from '../util/sample-cache';
 import { byObjectKey } from '../util/snapshot';
 
-let sample: EcommerceSample;
+let sample: BuiltSample;
 const objects = new Map<string, any[]>();
 const analyzers = new Map<string, ReachabilityAnalyzer>();
 
 beforeAll(() => {
-  sample = buildEcommerce(new App());
+  sample = builtSample();
   for (const c of sample.clusters) {
-    const objs = c.chart.toJson();
-    objects.set(c.cluster.name, objs);
-    analyzers.set(c.cluster.name, ReachabilityAnalyzer.fromObjects([...objs, ...platformStandIns()], ANALYZER_OPTIONS));
+    objects.set(c.name, c.objects);
+    analyzers.set(c.name, ReachabilityAnalyzer.fromObjects([...c.objects, ...platformStandIns()], ANALYZER_OPTIONS));
   }
 });
 
@@ -157,7 +157,7 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
     expect(pa.spec.mtls.mode).toBe('STRICT');
     const root = ofKind(cluster, 'Namespace').find((n) => n.metadata.name === 'istio-system');
     expect(root.metadata.labels['topology.istio.io/network']).toBe(`${cluster}-network`);
-    const sc = sample.clusters.find((c) => c.cluster.name === cluster)!;
+    const sc = sample.clusters.find((c) => c.name === cluster)!;
     const op = sc.extraFiles['istio/operator.yaml'];
     expect(op).toContain('meshID: shop-mesh');
     expect(op).toContain(`clusterName: ${cluster}`);
@@ -221,9 +221,9 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
     expect(conf).not.toMatch(/PrivateKey\s*=\s*[A-Za-z0-9+/]{43}=/); // the private key stays in its Secret
     // review finding 8: each peer routes only its pod CIDR and tunnel address, no service CIDR
     const allowed = [...conf.matchAll(/AllowedIPs = (.*)/g)].flatMap((m) => m[1].split(', '));
-    const others = sample.clusters.filter((c) => c.cluster.name !== cluster);
-    expect(allowed.filter((a) => !a.endsWith('/32')).sort()).toEqual(others.map((c) => c.cluster.podCidr).sort());
-    expect(allowed.some((a) => sample.clusters.some((c) => c.cluster.serviceCidr === a))).toBe(false);
+    const others = sample.clusters.filter((c) => c.name !== cluster);
+    expect(allowed.filter((a) => !a.endsWith('/32')).sort()).toEqual(others.map((c) => c.podCidr).sort());
+    expect(allowed.some((a) => sample.clusters.some((c) => c.serviceCidr === a))).toBe(false);
     expect(ofKind(cluster, 'ClusterPolicy').length).toBeGreaterThanOrEqual(2);
     expect(ofKind(cluster, 'OpenTelemetryCollector')[0].spec.config.processors.memory_limiter.check_interval).toBeDefined();
     expect(ofKind(cluster, 'DaemonSet')[0].metadata.namespace).toBe('logging');
@@ -233,8 +233,8 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
 });
 
 test('kind configs follow the seed CIDR plan (S13)', () => {
-  expect(sample.clusters.map((c) => sample.fleet.kindConfig(c.cluster.name))).toMatchSnapshot();
-  expect(sample.fleet.podCidrs).toEqual(['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16']);
+  expect(sample.clusters.map((c) => c.kindConfig)).toMatchSnapshot();
+  expect(sample.podCidrs).toEqual(['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16']);
 });
 
 test('opening one more flow fails the declared-flows check', () => {
