@@ -234,6 +234,9 @@ export class HelmChart {
         made.add(dir);
       }
     };
+    // templates/ and crds/ listed once: files of an earlier write that the chart no longer has
+    // are deleted, and only the files listed there can exist (no stat per new file)
+    const listed = new Set<string>();
     for (const sub of ['templates', 'crds']) {
       const dir = path.join(outdir, sub);
       const st = fs.statSync(dir, { throwIfNoEntry: false });
@@ -247,13 +250,16 @@ export class HelmChart {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         if (!e.isFile() || !Object.prototype.hasOwnProperty.call(files, `${sub}/${e.name}`)) {
           fs.rmSync(path.join(dir, e.name), { recursive: true, force: true });
+        } else {
+          listed.add(`${sub}/${e.name}`);
         }
       }
     }
     for (const [rel, text] of Object.entries(files)) {
       const full = path.join(outdir, rel);
       mkdir(path.dirname(full));
-      const st = fs.statSync(full, { throwIfNoEntry: false });
+      const known = rel.startsWith('templates/') || rel.startsWith('crds/');
+      const st = known && !listed.has(rel) ? undefined : fs.statSync(full, { throwIfNoEntry: false });
       if (st !== undefined && !st.isFile()) {
         fs.rmSync(full, { recursive: true, force: true });
       } else if (st !== undefined && st.size === Buffer.byteLength(text, 'utf8') && fs.readFileSync(full, 'utf8') === text) {
