@@ -47,7 +47,7 @@ describe('Pod Security check on the written output', () => {
     const renders = fleet.clusters.map((c) => countRenders(new kplus.Deployment(c.chart, 'web', {
       metadata: { namespace: 'shop' },
       containers: [{ image: 'nginx:1.27', portNumber: 8080 }],
-    }).apiObject));
+    }).node.defaultChild as ApiObject));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-writer-psa-'));
     try {
       fleet.synthClusters(dir);
