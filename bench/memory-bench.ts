@@ -55,8 +55,16 @@ export function runMemoryBench(variant: 'ours' | 'raw', clusters: number, servic
     const yaml = objects.map((o) => ManifestYaml.stringify(o));
     const heap = heapMiB();
     const count = objects.reduce((n, x) => n + x.length, 0);
-    return { variant, clusters, services, objects: count, baseRssMiB: base, peakRssMiB: peakRssMiB(), heapUsedMiB: heap,
-      yamlChars: yaml.reduce((n, y) => n + y.length, 0) };
+    return {
+      variant,
+      clusters,
+      services,
+      objects: count,
+      baseRssMiB: base,
+      peakRssMiB: peakRssMiB(),
+      heapUsedMiB: heap,
+      yamlChars: yaml.reduce((n, y) => n + y.length, 0),
+    };
   }
   const input = JSON.parse(fs.readFileSync(file, 'utf8')) as any[][];
   gc();
@@ -75,6 +83,14 @@ export function runMemoryBench(variant: 'ours' | 'raw', clusters: number, servic
   const yaml = charts.map((c) => Yaml.stringify(...c.toJson()));
   const heap = heapMiB();
   const count = input.reduce((n, x) => n + x.length, 0);
-  return { variant, clusters, services, objects: count, baseRssMiB: base, peakRssMiB: peakRssMiB(), heapUsedMiB: heap,
-    yamlChars: yaml.reduce((n, y) => n + y.length, 0) };
+  return {
+    variant,
+    clusters,
+    services,
+    objects: count,
+    baseRssMiB: base,
+    peakRssMiB: peakRssMiB(),
+    heapUsedMiB: heap,
+    yamlChars: yaml.reduce((n, y) => n + y.length, 0),
+  };
 }
