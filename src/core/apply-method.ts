@@ -18,7 +18,8 @@ export enum ApplyMethod {
   /**
    * Server-side apply: `kubectl apply --server-side`, Argo CD's `ServerSideApply=true` sync
    * option (ArgoCdDelivery's default), Flux (always). No annotation copy: objects up to etcd's
-   * request limit (1.5 MiB).
+   * request limit (1.5 MiB). Declare it too for a chart only installed with Helm, which never
+   * writes the annotation (Helm 3 patches against its release record, Helm 4 applies server-side).
    */
   SERVER_SIDE = 'ServerSide',
 }
