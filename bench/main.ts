@@ -5,12 +5,14 @@
  *   --sizes 10,100        services per cluster (default 10,100,1000)
  *   --clusters 3          clusters per fleet
  *   --reps 5              repetitions per fleet size (default 5; 3 for sizes >= 1000)
+ *   --memory 1000         services/cluster of the peak-memory comparison, ours vs raw in processes of their own (default 1000; none with --quick)
  *   --analyzer 100,1000   analyzer pod counts (default 100,1000,5000)
  *   --analyzer-reps 5     repetitions per analyzer size
  *   --no-helm             skip the `helm template` baseline
  *   --profile             run the children with --cpu-prof (profiles in bench/out/prof)
  *   --out FILE            markdown output (default bench/results.md; '-' for none)
  *   --from-json FILE      only re-render the report of a saved bench/out/results.json
+ *   --no-memory           skip the peak-memory comparison
  *   --no-adversarial      skip the adversarial sizes (bench/adversarial-bench.ts: 4n/n ratios)
  */
 import * as fs from 'fs';
@@ -39,6 +41,7 @@ export function main(argv: string[]): number {
   const quick = argv.includes('--quick');
   const sizes = numbers(arg(argv, '--sizes'), quick ? [10] : [10, 100, 1000]);
   const analyzerSizes = numbers(arg(argv, '--analyzer'), quick ? [100] : [100, 1000, 5000]);
+  const memorySizes = argv.includes('--no-memory') ? [] : numbers(arg(argv, '--memory'), quick ? [] : [1000]);
   const reps = numbers(arg(argv, '--reps'), [quick ? 1 : 5])[0];
   const largeReps = arg(argv, '--reps') === undefined ? Math.min(reps, 3) : reps;
   const analyzerReps = numbers(arg(argv, '--analyzer-reps'), [quick ? 1 : 5])[0];
@@ -59,6 +62,7 @@ export function main(argv: string[]): number {
     clusters,
     reps,
     largeReps,
+    memorySizes,
     analyzerSizes,
     analyzerReps,
     helm,

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AnalyzerResult } from './analyzer-bench';
 import { FleetResult } from './fleet-bench';
+import { MemoryResult } from './memory-bench';
 import type { Job } from './worker';
 
 /** What to run. */
@@ -24,6 +25,13 @@ export interface BenchOptions {
    * @default reps
    */
   readonly largeReps?: number;
+  /**
+   * Services per cluster of the peak-memory comparison (ours and raw cdk8s, each in a child
+   * process of its own).
+   *
+   * @default none
+   */
+  readonly memorySizes?: number[];
   /** Pods per analyzer run. */
   readonly analyzerSizes: number[];
   /** Repetitions per analyzer size. */
@@ -45,6 +53,8 @@ export interface BenchResults {
   readonly loadAfter: number[];
   readonly fleet: FleetResult[];
   readonly analyzer: AnalyzerResult[];
+  /** Peak memory, ours and raw per size (absent in older results). */
+  readonly memory?: Array<{ ours: MemoryResult; raw: MemoryResult }>;
   readonly wallMs: number;
 }
 
@@ -87,6 +97,16 @@ export function runBenchmark(o: BenchOptions): BenchResults {
     log(`  ours ${r.ours.total.toFixed(0)} ms, raw ${r.raw.total.toFixed(0)} ms, ratio ${r.oursOverRaw.toFixed(2)}, peak ${r.peakRssMiB.toFixed(0)} MiB`);
     fleet.push(r);
   }
+  const memory: Array<{ ours: MemoryResult; raw: MemoryResult }> = [];
+  for (const services of o.memorySizes ?? []) {
+    const file = path.join(o.workDir, `memory-${services}.json`);
+    log(`memory: ${o.clusters} clusters x ${services} services, ours and raw in processes of their own...`);
+    runJob({ kind: 'memory-input', clusters: o.clusters, services, file }, o);
+    const ours = runJob<MemoryResult>({ kind: 'memory', variant: 'ours', clusters: o.clusters, services, file }, o);
+    const raw = runJob<MemoryResult>({ kind: 'memory', variant: 'raw', clusters: o.clusters, services, file }, o);
+    log(`  peak RSS ours ${ours.peakRssMiB.toFixed(0)} MiB (base ${ours.baseRssMiB.toFixed(0)}), raw ${raw.peakRssMiB.toFixed(0)} MiB (base ${raw.baseRssMiB.toFixed(0)})`);
+    memory.push({ ours, raw });
+  }
   const analyzer: AnalyzerResult[] = [];
   for (const pods of o.analyzerSizes) {
     const file = path.join(o.workDir, `analyzer-${pods}.json`);
@@ -96,5 +116,5 @@ export function runBenchmark(o: BenchOptions): BenchResults {
     log(`  ${r.analyze.toFixed(0)} ms + ${r.report.toFixed(0)} ms, ${r.connections} connections, peak ${r.peakRssMiB.toFixed(0)} MiB`);
     analyzer.push(r);
   }
-  return { machine: describeMachine(), loadBefore, loadAfter: os.loadavg(), fleet, analyzer, wallMs: Date.now() - t0 };
+  return { machine: describeMachine(), loadBefore, loadAfter: os.loadavg(), fleet, analyzer, memory, wallMs: Date.now() - t0 };
 }

@@ -4,12 +4,15 @@
  */
 import { runAnalyzerBench, writeAnalyzerInput } from './analyzer-bench';
 import { runFleetBench } from './fleet-bench';
+import { runMemoryBench, writeMemoryInput } from './memory-bench';
 
 /** A job for a child process. */
 export type Job =
   | { kind: 'fleet'; clusters: number; services: number; reps: number; helm?: string; workDir: string }
   | { kind: 'analyzer-input'; pods: number; file: string }
-  | { kind: 'analyzer'; pods: number; file: string; reps: number };
+  | { kind: 'analyzer'; pods: number; file: string; reps: number }
+  | { kind: 'memory-input'; clusters: number; services: number; file: string }
+  | { kind: 'memory'; variant: 'ours' | 'raw'; clusters: number; services: number; file: string };
 
 function run(job: Job): unknown {
   switch (job.kind) {
@@ -19,6 +22,10 @@ function run(job: Job): unknown {
       return { objects: writeAnalyzerInput(job.pods, job.file) };
     case 'analyzer':
       return runAnalyzerBench(job.pods, job.file, job.reps);
+    case 'memory-input':
+      return { objects: writeMemoryInput(job.clusters, job.services, job.file) };
+    case 'memory':
+      return runMemoryBench(job.variant, job.clusters, job.services, job.file);
     default:
       throw new Error(`unknown job ${JSON.stringify(job)}`);
   }

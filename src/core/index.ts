@@ -6,3 +6,4 @@ export * from './tunable';
 export * from './enforcement';
 export * from './apply-order';
 export * from './data-plane';
+export * from './apply-method';

@@ -9,6 +9,7 @@
  * Run as a chart validation (src/flows/chart-checks.ts) or, by a writer that has the output at
  * hand (Fleet, HelmChart), on that output. Plain TypeScript: the caller locates objects.
  */
+import { ApplyMethod, applyMethodOf } from './apply-method';
 import { Names } from './names';
 import { MAX_ANNOTATION_BYTES } from './props-check';
 import { fail, LABEL_KEY_EXPECTED } from './validate';
@@ -22,6 +23,13 @@ import { fail, LABEL_KEY_EXPECTED } from './validate';
 export const MAX_OBJECT_BYTES = 1_572_864;
 
 export { MAX_ANNOTATION_BYTES };
+
+/**
+ * The annotation client-side `kubectl apply` (and Argo CD's default sync) copies the object into,
+ * as compact JSON: it counts against the API server's {@link MAX_ANNOTATION_BYTES} limit on all
+ * of an object's annotations.
+ */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** The identity the API server keys objects by, from an object's parts. */
 export function identityOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
@@ -44,6 +52,8 @@ function describe(o: any): string {
 export interface OutputLocator {
   /** The path of the whole output (the chart). */
   readonly path: string;
+  /** The chart (its `ChartApplyMethod`); undefined: client-side apply. */
+  readonly chart?: object;
   /** The construct paths of the objects with this identity (for an error only). */
   pathsOf(id: string): string[];
 }
@@ -62,18 +72,20 @@ function checkDuplicates(at: OutputLocator, objs: any[]): void {
   }
 }
 
-function checkObject(at: OutputLocator, o: any): void {
+function checkObject(at: OutputLocator, o: any, method: ApplyMethod): void {
   // the construct path is looked up (a walk of the chart) only for an error
   const where = () => {
     const id = identity(o);
     return (id === undefined ? undefined : at.pathsOf(id)[0]) ?? at.path;
   };
   const annotations = o?.metadata?.annotations;
+  let annotationBytes = 0;
   if (annotations !== null && typeof annotations === 'object') {
     let total = 0;
     for (const k of Object.keys(annotations).sort()) {
       if (!Names.isLabelKey(k)) fail(where(), `${describe(o)} metadata.annotations key`, k, LABEL_KEY_EXPECTED);
       total += k.length + String(annotations[k]).length;
+      annotationBytes += Buffer.byteLength(k, 'utf8') + Buffer.byteLength(String(annotations[k]), 'utf8');
     }
     if (total > MAX_ANNOTATION_BYTES) {
       fail(where(), `${describe(o)} metadata.annotations`, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit)`);
@@ -83,6 +95,21 @@ function checkObject(at: OutputLocator, o: any): void {
   if (size > MAX_OBJECT_BYTES) {
     fail(where(), describe(o), `${size} bytes`, `an object of at most ${MAX_OBJECT_BYTES} bytes (etcd's request limit): split it`);
   }
+  if (method === ApplyMethod.CLIENT_SIDE) checkClientSideApply(where, o, size, annotationBytes);
+}
+
+/**
+ * Client-side apply copies the object into an annotation: its JSON, the annotation's key and the
+ * other annotations must fit the API server's annotation limit.
+ */
+function checkClientSideApply(where: () => string, o: any, size: number, annotationBytes: number): void {
+  const total = annotationBytes + LAST_APPLIED_ANNOTATION.length + size;
+  if (total <= MAX_ANNOTATION_BYTES) return;
+  fail(where(), describe(o), `${size} bytes of JSON (${total} bytes of annotations with its ${LAST_APPLIED_ANNOTATION} copy)`,
+    'an object client-side apply can apply: kubectl apply (without --server-side) and Argo CD\'s default sync copy the object into '
+    + `its ${LAST_APPLIED_ANNOTATION} annotation, and the API server refuses more than ${MAX_ANNOTATION_BYTES} bytes of annotations `
+    + '("metadata.annotations: Too long"). Fix: shrink or split the object, or, if this chart is applied server-side '
+    + '(kubectl apply --server-side, Argo CD ServerSideApply=true, Flux), declare it: ChartApplyMethod.set(chart, ApplyMethod.SERVER_SIDE)');
 }
 
 /**
@@ -93,7 +120,8 @@ function checkObject(at: OutputLocator, o: any): void {
  */
 export function checkOutput(at: OutputLocator, objs: any[], chart?: object): void {
   checkDuplicates(at, objs);
-  for (const o of objs) checkObject(at, o);
+  const method = applyMethodOf(at.chart ?? chart);
+  for (const o of objs) checkObject(at, o, method);
   const errors = chart === undefined ? [] : ((chart as any)[OUTPUT_CHECKS] ?? []).flatMap((c: OutputCheck) => c(objs));
   if (errors.length > 0) {
     // the same text cdk8s gives for a failed validation (these checks are skipped there for a writer)

@@ -52,13 +52,13 @@ function pathsOf(chart: Chart, id: string): string[] {
 export function synthesizeCheckedChart(chart: Chart): any[] {
   const objs = synthesizingChart(chart.node.root, chart, () => chart.toJson());
   // the output checks the validation skipped for a writer (the flow proof) run here, on the same objects
-  checkOutput({ path: chart.node.path, pathsOf: (id) => pathsOf(chart, id) }, objs, chart);
+  checkOutput({ path: chart.node.path, pathsOf: (id) => pathsOf(chart, id), chart }, objs, chart);
   return objs;
 }
 
 /** Runs the chart checks on a synthesized chart (its objects, in output order). */
 export function checkChartOutput(chart: Chart, objs: any[]): void {
-  checkOutput({ path: chart.node.path, pathsOf: (id) => pathsOf(chart, id) }, objs);
+  checkOutput({ path: chart.node.path, pathsOf: (id) => pathsOf(chart, id), chart }, objs);
 }
 
 /**

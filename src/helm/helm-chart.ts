@@ -3,13 +3,13 @@ import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, IResolver, ResolutionContext, Yaml } from 'cdk8s';
 import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
+import { TemplateContext, renderTemplate, withResolver } from './helm-template';
 import { HELM_CHART_PROPS } from './props-specs';
-import { ValuesCollector, isInteger, valueExpression, valuesSchema, valuesTree, valuesYaml } from './values';
+import { ValuesCollector, valuesSchema, valuesTree, valuesYaml } from './values';
 import { checkOutput, identityOf } from '../core/output-checks';
 import { checkArgs, checkProps, t as types } from '../core/props-check';
 import { synthesizingChart } from '../core/synthesis-scope';
-import { Tunable, TunableBinding } from '../core/tunable';
-import { renderTunableFormat } from '../core/tunable-format';
+import { Tunable } from '../core/tunable';
 import { ValidationError } from '../core/validation-error';
 import { YamlWriter } from '../core/yaml-writer';
 
@@ -77,7 +77,6 @@ interface Entry {
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 const CHART_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SENTINEL_BASE = 'cdk8sZtTunable';
 
 /**
  * A Helm chart directory generated from a cdk8s chart: `Chart.yaml`, `values.yaml`,
@@ -151,93 +150,34 @@ export class HelmChart {
   private readonly tunables: Tunable[];
   private readonly chartYamlText: string;
   private readonly notesText: string;
-  private readonly extraCrds: { [file: string]: string } = {};
+  private readonly extraCrds: { [file: string]: string };
   /** One writer for every file: scalar renderings are shared across objects. */
   private readonly yaml = new YamlWriter((d) => Yaml.stringify(d));
 
   private constructor(chart: Chart, name: string, props: HelmChartProps) {
     const where = chart.node.path || chart.node.id;
-    if (!CHART_NAME.test(name) || name.length > 53) {
-      throw new ValidationError({ path: where, field: 'name', value: name, expected: 'a Helm chart name: at most 53 lowercase alphanumerics or \'-\', starting and ending with an alphanumeric' });
-    }
-    const version = props.version ?? '0.1.0';
-    if (!SEMVER.test(version)) {
-      throw new ValidationError({ path: where, field: 'version', value: version, expected: 'a SemVer 2 version such as 1.2.3' });
-    }
-    checkKubeVersion(where, props.kubeVersion);
-    const appVersion = props.appVersion ?? version;
-    if (typeof appVersion !== 'string' || appVersion.length === 0) {
-      throw new ValidationError({ path: where, field: 'appVersion', value: appVersion, expected: 'a non-empty string' });
-    }
+    const { version, appVersion } = checkMetadata(where, name, props);
     this.name = name;
     this.version = version;
     this.warnings = [];
-
     const values = new ValuesCollector(where);
-    // Plain synth, exactly as App.synth() produces it (also runs validations and dependencies),
-    // rendered once: a resolver in front of the app's notes which objects hold Tunables directly
-    // in their props (implicit tokens), the only objects whose template needs a second rendering.
-    const withTokens = new Set<ApiObject>();
-    const tokenFinder: IResolver = {
-      resolve(context: ResolutionContext) {
-        if (Tunable.isTunable(context.value)) {
-          withTokens.add(context.obj);
-        }
-      },
-    };
-    // the chart checks run for this chart only (see synthesizingChart)
-    const plain = withResolver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
-    const apiObjects = new DependencyGraph(chart.node).topology()
-      .filter((x): x is ApiObject => x instanceof ApiObject)
-      .filter(x => Chart.of(x) === chart);
-    if (apiObjects.length !== plain.length) {
-      throw new Error(`${where}: internal error: ${apiObjects.length} objects but ${plain.length} manifests`);
-    }
-    // the chart checks, on the output (the validation skipped them inside synthesizingChart)
-    checkOutput({
-      path: chart.node.path,
-      pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
-    }, plain, chart);
+    const ctx: TemplateContext = { yaml: this.yaml, values, warnings: this.warnings };
+    const { apiObjects, plain, withTokens } = synthesizeChart(chart, where);
     const usedNames = new Set<string>();
     apiObjects.forEach((obj, i) => {
       const manifest = plain[i];
       const crd = manifest.kind === 'CustomResourceDefinition' && String(manifest.apiVersion).startsWith('apiextensions.k8s.io/');
       const file = uniqueFileName(manifest, usedNames);
       if (crd) {
-        if (Tunable._bindingsOf(obj).length > 0) {
-          // Helm installs crds/ verbatim and never templates them: the values key would do nothing
-          throw new ValidationError({
-            path: obj.node.path,
-            field: 'tunable binding',
-            value: Tunable._bindingsOf(obj).map(b => b.pointer).join(', '),
-            expected: 'no tunable bound into a CustomResourceDefinition (Helm installs crds/ as they are, without templating)',
-          });
-        }
+        checkNoCrdBinding(obj);
         this.entries.push({ file: `crds/${file}`, text: this.yaml.stringify(manifest), crd: true });
         return;
       }
-      this.entries.push({ file: `templates/${file}`, text: this.renderTemplate(obj, manifest, withTokens.has(obj), values), crd: false });
+      this.entries.push({ file: `templates/${file}`, text: renderTemplate(ctx, obj, manifest, withTokens.has(obj)), crd: false });
     });
-    for (const f of props.crdFiles ?? []) {
-      if (!fs.existsSync(f)) {
-        throw new ValidationError({ path: where, field: 'crdFiles', value: f, expected: 'paths of existing CRD YAML files' });
-      }
-      checkCrdFile(where, 'crdFiles', f);
-      this.extraCrds[`crds/${path.basename(f)}`] = fs.readFileSync(f, 'utf8');
-    }
+    this.extraCrds = readCrdFiles(where, props.crdFiles ?? []);
     this.tunables = values.sorted();
-
-    const chartYaml: any = {
-      apiVersion: 'v2',
-      name,
-      description: props.description ?? `Zero-trust manifests of ${chart.node.id}, generated by cdk8s-zero-trust`,
-      type: 'application',
-      version,
-      appVersion,
-      kubeVersion: props.kubeVersion ?? '>=1.27.0-0',
-      keywords: [...(props.keywords ?? ['cdk8s', 'kubernetes', 'zero-trust'])],
-    };
-    this.chartYamlText = '# Generated by cdk8s-zero-trust: do not edit, regenerate.\n' + Yaml.stringify(chartYaml);
+    this.chartYamlText = chartYamlText(chart, name, version, appVersion, props);
     this.notesText = this.renderNotes(chart);
   }
 
@@ -294,6 +234,9 @@ export class HelmChart {
         made.add(dir);
       }
     };
+    // templates/ and crds/ listed once: files of an earlier write that the chart no longer has
+    // are deleted, and only the files listed there can exist (no stat per new file)
+    const listed = new Set<string>();
     for (const sub of ['templates', 'crds']) {
       const dir = path.join(outdir, sub);
       const st = fs.statSync(dir, { throwIfNoEntry: false });
@@ -307,13 +250,16 @@ export class HelmChart {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         if (!e.isFile() || !Object.prototype.hasOwnProperty.call(files, `${sub}/${e.name}`)) {
           fs.rmSync(path.join(dir, e.name), { recursive: true, force: true });
+        } else {
+          listed.add(`${sub}/${e.name}`);
         }
       }
     }
     for (const [rel, text] of Object.entries(files)) {
       const full = path.join(outdir, rel);
       mkdir(path.dirname(full));
-      const st = fs.statSync(full, { throwIfNoEntry: false });
+      const known = rel.startsWith('templates/') || rel.startsWith('crds/');
+      const st = known && !listed.has(rel) ? undefined : fs.statSync(full, { throwIfNoEntry: false });
       if (st !== undefined && !st.isFile()) {
         fs.rmSync(full, { recursive: true, force: true });
       } else if (st !== undefined && st.size === Buffer.byteLength(text, 'utf8') && fs.readFileSync(full, 'utf8') === text) {
@@ -322,80 +268,6 @@ export class HelmChart {
       fs.writeFileSync(full, text, 'utf8');
     }
     return outdir;
-  }
-
-  /**
-   * Renders one object's template: escaped manifest text with tunable fields as actions.
-   *
-   * @param plain the object's plain manifest (modified: bound fields become placeholders)
-   * @param hasTokens whether the object holds Tunables in its props (rendered again, as placeholders)
-   */
-  private renderTemplate(obj: ApiObject, plain: any, hasTokens: boolean, values: ValuesCollector): string {
-    const bindings = Tunable._bindingsOf(obj);
-    if (!hasTokens && bindings.length === 0) {
-      // nothing to template: the plain manifest, serialized once
-      return escapeTemplateText(this.yaml.stringify(plain));
-    }
-    // the sentinel is alphanumeric: it occurs in the YAML text iff it occurs in the JSON text,
-    // which is ~30x cheaper to produce than a second YAML rendering
-    const plainText = JSON.stringify(plain);
-    let sentinel = SENTINEL_BASE;
-    while (plainText.includes(sentinel)) {
-      sentinel += 'X';
-    }
-    const actions: string[] = [];
-    const placeholder = (action: string) => {
-      actions.push(action);
-      return `${sentinel}${actions.length - 1}Z`;
-    };
-    const used: Tunable[] = [];
-    const single = (t: Tunable) => {
-      used.push(t);
-      return isInteger(t) ? `{{ ${valueExpression(t)} | int64 }}` : `{{ ${valueExpression(t)} | toJson }}`;
-    };
-
-    // Tunables placed directly in props (implicit tokens): a resolver in front of the app's
-    // resolvers turns them into placeholders while this object is rendered again. Without them,
-    // the plain manifest is the object's rendering.
-    let json: any = plain;
-    if (hasTokens) {
-      const tokenResolver: IResolver = {
-        resolve(context: ResolutionContext) {
-          if (Tunable.isTunable(context.value)) {
-            context.replaceValue(placeholder(single(context.value)));
-          }
-        },
-      };
-      json = withResolver(obj, tokenResolver, () => obj.toJson());
-    }
-
-    for (const b of bindings) {
-      const tokens = parsePointer(b.pointer);
-      const found = getAt(json, tokens);
-      if (!found.exists) {
-        // a binding to a field the object does not render would silently never reach the values
-        throw new ValidationError({
-          path: obj.node.path,
-          field: `tunable binding ${b.pointer}`,
-          value: b.tunables.map(t => t.key).join(', '),
-          expected: `a JSON pointer to a field ${obj.kind} ${obj.name} renders (the binding's default ${JSON.stringify(b.expected)} is nowhere in the object)`,
-        });
-      }
-      if (found.value !== b.expected) {
-        this.warnings.push(`${obj.node.path}: ${b.pointer} is ${found.exists ? JSON.stringify(found.value) : 'absent'}, not the default ${JSON.stringify(b.expected)} of ${b.tunables.map(t => t.key).join(', ')}: kept as is`);
-        continue;
-      }
-      setAt(json, tokens, placeholder(b.format === undefined ? single(b.tunables[0]) : formatAction(b, used)));
-    }
-    // added after toJson(): an error thrown inside it would be rewrapped as a plain Error by cdk8s
-    used.forEach(t => values.add(t));
-
-    const escaped = escapeTemplateText(this.yaml.stringify(json));
-    if (actions.length === 0) {
-      return escaped;
-    }
-    const re = new RegExp(`${sentinel}(\\d+)Z`, 'g');
-    return escaped.replace(re, (_m, n) => actions[Number(n)]);
   }
 
   private renderNotes(chart: Chart): string {
@@ -418,28 +290,92 @@ export class HelmChart {
   }
 }
 
-/** Runs `fn` with `resolver` in front of the resolvers of `scope`'s app. */
-function withResolver<T>(scope: ApiObject | Chart, resolver: IResolver, fn: () => T): T {
-  const resolvers = App.of(scope).resolvers;
-  resolvers.unshift(resolver);
-  try {
-    return fn();
-  } finally {
-    const at = resolvers.indexOf(resolver);
-    if (at >= 0) {
-      resolvers.splice(at, 1);
-    }
+/** Checks the chart metadata; returns the versions. */
+function checkMetadata(where: string, name: string, props: HelmChartProps): { version: string; appVersion: string } {
+  if (!CHART_NAME.test(name) || name.length > 53) {
+    throw new ValidationError({ path: where, field: 'name', value: name, expected: 'a Helm chart name: at most 53 lowercase alphanumerics or \'-\', starting and ending with an alphanumeric' });
+  }
+  const version = props.version ?? '0.1.0';
+  if (!SEMVER.test(version)) {
+    throw new ValidationError({ path: where, field: 'version', value: version, expected: 'a SemVer 2 version such as 1.2.3' });
+  }
+  checkKubeVersion(where, props.kubeVersion);
+  const appVersion = props.appVersion ?? version;
+  if (typeof appVersion !== 'string' || appVersion.length === 0) {
+    throw new ValidationError({ path: where, field: 'appVersion', value: appVersion, expected: 'a non-empty string' });
+  }
+  return { version, appVersion };
+}
+
+/**
+ * Plain synth of `chart`, exactly as App.synth() produces it (also runs validations and
+ * dependencies), rendered once, with the chart checks run on its output; the chart's ApiObjects
+ * in the same order, and those holding Tunables directly in their props (implicit tokens), the
+ * only objects whose template needs a second rendering.
+ */
+function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]; plain: any[]; withTokens: Set<ApiObject> } {
+  const withTokens = new Set<ApiObject>();
+  const tokenFinder: IResolver = {
+    resolve(context: ResolutionContext) {
+      if (Tunable.isTunable(context.value)) {
+        withTokens.add(context.obj);
+      }
+    },
+  };
+  // the chart checks run for this chart only (see synthesizingChart)
+  const plain = withResolver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
+  const apiObjects = new DependencyGraph(chart.node).topology()
+    .filter((x): x is ApiObject => x instanceof ApiObject)
+    .filter(x => Chart.of(x) === chart);
+  if (apiObjects.length !== plain.length) {
+    throw new Error(`${where}: internal error: ${apiObjects.length} objects but ${plain.length} manifests`);
+  }
+  // the chart checks, on the output (the validation skipped them inside synthesizingChart)
+  checkOutput({
+    path: chart.node.path,
+    pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
+  }, plain, chart);
+  return { apiObjects, plain, withTokens };
+}
+
+/** Helm installs crds/ verbatim and never templates them: a values key would do nothing. */
+function checkNoCrdBinding(obj: ApiObject): void {
+  if (Tunable._bindingsOf(obj).length > 0) {
+    throw new ValidationError({
+      path: obj.node.path,
+      field: 'tunable binding',
+      value: Tunable._bindingsOf(obj).map(b => b.pointer).join(', '),
+      expected: 'no tunable bound into a CustomResourceDefinition (Helm installs crds/ as they are, without templating)',
+    });
   }
 }
 
-/** The action of a `Tunable.bindFormat` binding: `printf` of the parts, as a JSON string. */
-function formatAction(b: TunableBinding, used: Tunable[]): string {
-  const goFormat = renderTunableFormat(b.format!.replace(/%%/g, '%%%%'), b.tunables.map(() => '%v'));
-  const args = b.tunables.map(t => {
-    used.push(t);
-    return isInteger(t) ? `(${valueExpression(t)} | int64)` : valueExpression(t);
-  });
-  return `{{ printf ${JSON.stringify(goFormat)} ${args.join(' ')} | toJson }}`;
+/** The extra CRD files, by chart path (`crds/<basename>`). */
+function readCrdFiles(where: string, files: string[]): { [file: string]: string } {
+  const out: { [file: string]: string } = {};
+  for (const f of files) {
+    if (!fs.existsSync(f)) {
+      throw new ValidationError({ path: where, field: 'crdFiles', value: f, expected: 'paths of existing CRD YAML files' });
+    }
+    checkCrdFile(where, 'crdFiles', f);
+    out[`crds/${path.basename(f)}`] = fs.readFileSync(f, 'utf8');
+  }
+  return out;
+}
+
+/** The text of `Chart.yaml`. */
+function chartYamlText(chart: Chart, name: string, version: string, appVersion: string, props: HelmChartProps): string {
+  const chartYaml: any = {
+    apiVersion: 'v2',
+    name,
+    description: props.description ?? `Zero-trust manifests of ${chart.node.id}, generated by cdk8s-zero-trust`,
+    type: 'application',
+    version,
+    appVersion,
+    kubeVersion: props.kubeVersion ?? '>=1.27.0-0',
+    keywords: [...(props.keywords ?? ['cdk8s', 'kubernetes', 'zero-trust'])],
+  };
+  return '# Generated by cdk8s-zero-trust: do not edit, regenerate.\n' + Yaml.stringify(chartYaml);
 }
 
 /** The chart id as a Helm chart name (lowercase, invalid characters as '-'). */
@@ -457,27 +393,4 @@ function uniqueFileName(manifest: any, used: Set<string>): string {
   }
   used.add(name);
   return `${name}.yaml`;
-}
-
-function parsePointer(pointer: string): string[] {
-  return pointer.split('/').slice(1).map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-function getAt(json: any, tokens: string[]): { exists: boolean; value?: any } {
-  let node = json;
-  for (const t of tokens) {
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, t)) {
-      return { exists: false };
-    }
-    node = node[t];
-  }
-  return { exists: true, value: node };
-}
-
-function setAt(json: any, tokens: string[], value: any): void {
-  let node = json;
-  for (const t of tokens.slice(0, -1)) {
-    node = node[t];
-  }
-  node[tokens[tokens.length - 1]] = value;
 }

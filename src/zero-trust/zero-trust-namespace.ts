@@ -6,6 +6,7 @@ import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, pod
 import { checkWaypointQuota } from './gateway-quota';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
+import { checkPodObjects } from './pod-output-check';
 import { podPaths, podSecurityViolations } from './pod-security';
 import { HARDENING_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
 import { planZeroTrustNamespace, ZeroTrustNamespacePlan } from './zero-trust-namespace-plan';
@@ -556,8 +557,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
         + 'every injected pod would carry istio-init (NET_ADMIN, NET_RAW, runAsUser 0), which Pod Security baseline and restricted refuse. '
         + 'Fix: MeshCluster istioCni: true (the default), or istioInjection: false');
     }
-    for (const c of index.podObjects.get(this.name) ?? []) {
-      const obj = c.toJson();
+    checkPodObjects(Chart.of(this), index.podObjects.get(this.name) ?? [], (c, obj) => {
       const v = podSecurityViolations(obj, this.podSecurity)[0];
       if (v !== undefined) {
         fail(c.node.path, v.field, v.value,
@@ -567,7 +567,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
           + 'with the reason in an annotation)');
       }
       const pod = podOf(obj);
-      if (!injected || !isInjected(pod, { [INJECTION_LABEL]: 'enabled' })) continue;
+      if (!injected || !isInjected(pod, { [INJECTION_LABEL]: 'enabled' })) return;
       const iv = podSecurityViolations(injectSidecar(pod, cni), this.podSecurity)[0];
       if (iv !== undefined) {
         fail(c.node.path, `(injected) ${iv.field}`, iv.value,
@@ -575,7 +575,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
           + `(Pod Security "${this.podSecurity}", "${iv.level}" check) would be rejected. Fix the workload, or opt it out of injection `
           + '(label sidecar.istio.io/inject: "false")');
       }
-    }
+    });
   }
 
   /**
