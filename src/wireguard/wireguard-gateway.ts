@@ -141,7 +141,8 @@ export class WireguardGateway extends Construct {
   public readonly namespace: string;
 
   /**
-   * Name of the ConfigMap with the wg-quick config.
+   * Name of the (immutable) ConfigMap with the wg-quick config: `wireguard-config-<hash>`, the
+   * first 10 hex digits of the SHA-256 of the config.
    */
   public readonly configMapName: string;
 
