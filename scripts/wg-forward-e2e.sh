@@ -113,9 +113,11 @@ for _ in $(seq 50); do
   ip netns exec "$C" ping -c 1 -W 1 -I "$CLIENT_POD" "$SERVER_POD" >/dev/null 2>&1 && break
 done
 probe 0
+# a CNI's blanket ACCEPT at the top of the filter table's FORWARD must not bypass the filter
+ip netns exec "$S" iptables -w -I FORWARD 1 -j ACCEPT
 # the filter exactly as the gateway's script installs it (its interface name is this test's)
 sed "s/\bwg0\b/${IFN[server]}/g" "$DIR/server.filter" > "$WORK/filter.sh"
 ip netns exec "$S" bash -c "set -eu; source '$WORK/filter.sh'"
 probe 1
-ip netns exec "$S" iptables -w -vnL ZT-WG-FORWARD
+ip netns exec "$S" iptables -w -t mangle -vnL ZT-WG-FORWARD
 echo "E2E DONE"

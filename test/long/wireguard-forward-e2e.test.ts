@@ -85,7 +85,7 @@ e2e('forwarding filter: through the tunnel only the declared flow (TCP 5432) rea
     expect(results).toEqual([
       // without the filter, the tunnel carries anything to the pod network
       'PROBE 0 5432 OPEN', 'PROBE 0 5433 OPEN', 'PING 0 PASS',
-      // with it, only the declared flow
+      // with it, only the declared flow (even behind a blanket ACCEPT in the filter table's FORWARD)
       'PROBE 1 5432 OPEN', 'PROBE 1 5433 BLOCKED', 'PING 1 FAIL',
     ]);
   } finally {
