@@ -103,13 +103,19 @@ interface Region {
   readonly wgPublicKey: string;
   /** Address of the API server endpoints (`kubectl get endpoints kubernetes`): kind's control plane. */
   readonly apiServer: string;
+  /**
+   * The LoadBalancer address of the region's east-west gateway (15443), which the other regions'
+   * sidecars dial for cross-network calls: pinned in the kind setup (a MetalLB pool on the kind
+   * network, one address per cluster), so that the callers' egress can name it.
+   */
+  readonly eastWestGateway: string;
 }
 
 /** The seed's CIDR plan (S13): pods 10.N.0.0/16, services 10.10N.0.0/16. */
 const REGIONS: Region[] = [
-  { name: 'asia-east', geoTag: 'asia', podCidr: '10.1.0.0/16', serviceCidr: '10.101.0.0/16', wgPublicKey: '0qIEFd/G/1d9aGS/dSjRx/sNvKmzs6ARkDulsZ8ht3s=', apiServer: '172.18.0.2/32' },
-  { name: 'europe-west', geoTag: 'eu', podCidr: '10.2.0.0/16', serviceCidr: '10.102.0.0/16', wgPublicKey: 'gVrB2J0DTZFsD5RvDouZtJRlvD0emGgrGdRz2eTN7lc=', apiServer: '172.18.0.3/32' },
-  { name: 'us-east', geoTag: 'us', podCidr: '10.3.0.0/16', serviceCidr: '10.103.0.0/16', wgPublicKey: 'D0Pc2dwKSe9LLSVl1V9IwSO6abFgAO/L34Lcyd7ySRg=', apiServer: '172.18.0.4/32' },
+  { name: 'asia-east', geoTag: 'asia', podCidr: '10.1.0.0/16', serviceCidr: '10.101.0.0/16', wgPublicKey: '0qIEFd/G/1d9aGS/dSjRx/sNvKmzs6ARkDulsZ8ht3s=', apiServer: '172.18.0.2/32', eastWestGateway: '172.18.255.201/32' },
+  { name: 'europe-west', geoTag: 'eu', podCidr: '10.2.0.0/16', serviceCidr: '10.102.0.0/16', wgPublicKey: 'gVrB2J0DTZFsD5RvDouZtJRlvD0emGgrGdRz2eTN7lc=', apiServer: '172.18.0.3/32', eastWestGateway: '172.18.255.202/32' },
+  { name: 'us-east', geoTag: 'us', podCidr: '10.3.0.0/16', serviceCidr: '10.103.0.0/16', wgPublicKey: 'D0Pc2dwKSe9LLSVl1V9IwSO6abFgAO/L34Lcyd7ySRg=', apiServer: '172.18.0.4/32', eastWestGateway: '172.18.255.203/32' },
 ];
 
 /** What the sample built in one cluster (for main.ts and the tests). */
@@ -359,6 +365,15 @@ function buildCluster(fleet: Fleet, cluster: FleetCluster, region: Region, wireg
     ports: [Port.tcp(8080)],
     description: 'S14: cross-cluster payments through the east-west gateway',
   });
+  // S14, the calling side (security review finding 25): this region's order-service reaches
+  // another region's payment-service through that region's east-west gateway, i.e. its
+  // LoadBalancer address: TCP 15443 (mTLS passthrough) with sidecars, 15008 (HBONE) in ambient
+  for (const other of REGIONS.filter((r) => r.name !== region.name)) {
+    flows.allow(Peer.workload(order.workload), Peer.cidr(other.eastWestGateway, { name: `${other.name}-east-west-gateway` }), {
+      ports: [Port.tcp(ambient ? 15008 : 15443)],
+      description: `S14: order-service -> the ${other.name} east-west gateway (cross-cluster payments)`,
+    });
+  }
 
   // S23 over S16: the replicas pull from the primary through the WireGuard tunnels
   const primaryCluster = fleet.cluster(PRIMARY);

@@ -101,10 +101,11 @@ export function platformStandIns(dataPlane: DataPlane = DataPlane.SIDECAR): any[
 }
 
 /**
- * The kind nodes' network (the docker network `kind` puts every node on; the API servers of
- * the plan are its 172.18.0.x addresses).
+ * The kind nodes' addresses (the docker network `kind` puts every node on, 172.18.0.0/16: the
+ * nodes and API servers of the plan are its 172.18.0.x addresses; the east-west gateways'
+ * LoadBalancer addresses, 172.18.255.20x, come from a pool at the other end and are not nodes).
  */
-const KIND_NODE_NETWORK = '172.18.0.0/16';
+const KIND_NODE_NETWORK = '172.18.0.0/24';
 
 /**
  * How the analyzer sees the sample's clusters. The WireGuard gateway runs with hostNetwork, so

@@ -8,7 +8,7 @@
 #                      eth0 in 192.0.2.0/24; pod-ip: an address from the site's CIDRs, put on
 #                      a dummy "pod0" interface and used as the ping source/destination)
 #   <dir>/<name>.conf the site's wg-quick config, exactly as rendered by the library
-#                     (no PrivateKey; PostUp = wg set %i private-key <file>)
+#                     (no PrivateKey, no hook; a comment names the key file for `wg set`)
 #   <dir2>            optional second phase: the same sites with other configs; every
 #                     interface is reconfigured from <dir2>/<name>.conf (wg syncconf) and
 #                     the pings are repeated (used for the wrong-public-key negative proof)
@@ -90,7 +90,7 @@ done
 log "underlay up"
 
 # ---- wg interfaces, in two phases like wg-quick minus the timing trap -------------------
-# A) [Interface] (+ PostUp: the private key from its file) and Address; B) every [Peer] and a
+# A) [Interface] (+ the private key from the file the config names) and Address; B) every [Peer] and a
 # route per AllowedIPs (wg-quick's Table = auto). Peers go in only once every side has its key,
 # otherwise wireguard-go handshakes from a key-less device and retries only after 5 s.
 split_conf() { # <conf> <out-prefix>: wg-quick strip, then interface / peers halves
@@ -110,10 +110,12 @@ for s in "${SITES[@]}"; do
   fi
   split_conf "$conf" "$WORK/$s"
   ip netns exec "$n" wg setconf "$ifc" "$WORK/$s.iface"
-  while IFS= read -r cmd; do
-    ip netns exec "$n" bash -c "${cmd//%i/$ifc}"
-  done < <(sed -n 's/^[[:space:]]*PostUp[[:space:]]*=[[:space:]]*//p' "$conf")
-  [[ "$(ip netns exec "$n" wg show "$ifc" private-key)" != "(none)" ]] || { log "FAIL: $s has no private key after PostUp"; exit 1; }
+  # the key file the config names (no hook: `#   wg set <if> private-key <file>`), loaded as the
+  # gateway's script does it after wg-quick up
+  keyfile=$(sed -n 's/^#[[:space:]]*wg set [^[:space:]]* private-key[[:space:]]*//p' "$conf" | head -1)
+  [[ -n "$keyfile" ]] || { log "FAIL: $s's config names no private key file"; exit 1; }
+  ip netns exec "$n" wg set "$ifc" private-key "$keyfile"
+  [[ "$(ip netns exec "$n" wg show "$ifc" private-key)" != "(none)" ]] || { log "FAIL: $s has no private key"; exit 1; }
   while read -r addr; do
     ip -n "$n" addr add "$addr" dev "$ifc"
   done < <(sed -n 's/^[[:space:]]*Address[[:space:]]*=[[:space:]]*//p' "$conf" | tr ',' '\n' | tr -d ' ')

@@ -4,8 +4,8 @@
  * The pipeline: tail the container log files (CRI format) -> `kubernetes_metadata` filter (a
  * filter, not a source) -> Elasticsearch, logstash format, index prefix `k8s-<namespace>` via a
  * record-accessor placeholder whose key is a buffer chunk key, a file buffer with exponential
- * back-off retries. Credentials come from environment variables (filled from a Secret), never
- * inline. The text contains Fluentd's `${...}` and `#{...}` but never `{{` (Helm-safe).
+ * back-off retries. Credentials are read from the files the Secret is mounted as (embedded Ruby
+ * at config load), never inline nor from environment variables. The text contains Fluentd's `${...}` and `#{...}` but never `{{` (Helm-safe).
  */
 
 /** Inputs of {@link renderFluentdConfig}. */
@@ -34,10 +34,12 @@ export interface FluentdConfigInput {
   readonly monitorPort: number;
 }
 
-/** Environment variable that holds the Elasticsearch user (from the credentials Secret). */
-export const ES_USER_ENV = 'ES_USER';
-/** Environment variable that holds the Elasticsearch password (from the credentials Secret). */
-export const ES_PASSWORD_ENV = 'ES_PASSWORD';
+/** Directory the credentials Secret is mounted at (read-only, mode 0440). */
+export const CREDENTIALS_DIR = '/etc/fluentd/es-credentials';
+/** File (in {@link CREDENTIALS_DIR}) that holds the Elasticsearch user. */
+export const ES_USER_FILE = 'username';
+/** File (in {@link CREDENTIALS_DIR}) that holds the Elasticsearch password. */
+export const ES_PASSWORD_FILE = 'password';
 
 /** Container log directories read by the shipper. */
 export const CONTAINER_LOG_DIR = '/var/log/containers';
@@ -109,8 +111,8 @@ function renderEsConnection(c: FluentdConfigInput): string[] {
     }
   }
   lines.push(
-    `  user "#{ENV['${ES_USER_ENV}']}"`,
-    `  password "#{ENV['${ES_PASSWORD_ENV}']}"`,
+    `  user "#{File.read('${CREDENTIALS_DIR}/${ES_USER_FILE}').strip}"`,
+    `  password "#{File.read('${CREDENTIALS_DIR}/${ES_PASSWORD_FILE}').strip}"`,
   );
   return lines;
 }

@@ -119,11 +119,18 @@ export interface FluentdLogShipperProps {
   readonly bufferLimitMib?: number;
 
   /**
-   * User id of the fluentd process. Container log files are `root:root 0640` (containerd), so
-   * the default is root (with every capability dropped). A non-zero id runs non-root with
-   * supplemental group 0, which reads them where the runtime makes them group-readable.
+   * User id of the fluentd process. It runs non-root (`runAsNonRoot`) with supplemental group 0:
+   * containerd writes the container log files `root:root 0640` under directories that are
+   * world-searchable (`/var/log/pods/<pod>/<container>/`), so group 0 reads them without root. The
+   * state and buffer directory is an emptyDir (writable by any user); with `stateHostPath` the node
+   * directory must be writable by this user (create it at node provisioning).
    *
-   * @default 0
+   * `0` runs fluentd as root (every capability still dropped). Only needed where the runtime
+   * writes the log files unreadable for the group: CRI-O (conmon creates them `0600`). Root
+   * fails the `restricted` Pod Security level and the guardrails' non-root check: the namespace
+   * needs an exception for the log shipper.
+   *
+   * @default 1000 (an unprivileged id; the image needs no passwd entry for it)
    */
   readonly runAsUser?: number;
 
@@ -162,7 +169,7 @@ export interface FluentdLogShipperProps {
  * `app.kubernetes.io/name` + `app.kubernetes.io/component`: a selector is immutable, so adding the
  * label there would break upgrades of an existing DaemonSet). Polaris findings
  * its job needs: `hostPathSet` (warning: the node's log directories), `runAsRootAllowed`
- * (danger, unless runAsUser is set: the log files are root-owned) and
+ * (danger, only with `runAsUser: 0`) and
  * `automountServiceAccountToken` (warning: the metadata filter calls the API). Other Polaris
  * warnings: `missingNetworkPolicy` (unless a ZeroTrustNamespace manages the namespace, the
  * declared flows render no NetworkPolicy), `priorityClassNotSet` (unless `priorityClassName` is

@@ -3,7 +3,7 @@
  * of the fluent.conf input (not exported from the package index).
  */
 import * as kplus from 'cdk8s-plus-27';
-import { CONTAINER_LOG_DIR, ES_PASSWORD_ENV, ES_USER_ENV, FluentdConfigInput, POD_LOG_DIR } from './fluentd-config';
+import { CONTAINER_LOG_DIR, CREDENTIALS_DIR, ES_PASSWORD_FILE, ES_USER_FILE, FluentdConfigInput, POD_LOG_DIR } from './fluentd-config';
 import type { FluentdLogShipperProps } from './fluentd-log-shipper';
 import { validateValuesPrefix } from './internal';
 import { validatePinnedImage } from '../core/image-ref';
@@ -17,6 +17,8 @@ const CONFIG_DIR = '/etc/fluentd';
 const STATE_DIR = '/var/lib/fluentd-state';
 const BUFFER_DIR = `${STATE_DIR}/buffer`;
 const CA_DIR = '/etc/fluentd/es-ca';
+/** Non-root by default: group 0 (supplemental) reads containerd's 0640 log files. */
+const DEFAULT_RUN_AS_USER = 1000;
 
 
 /** A FluentdLogShipper's props, checked, defaults applied. */
@@ -120,7 +122,7 @@ Pick<FluentdPlan, 'stateHostPath' | 'bufferLimitMib' | 'runAsUser' | 'resources'
   if (!Number.isSafeInteger(bufferLimitMib) || bufferLimitMib < 64) {
     fail(path, 'bufferLimitMib', bufferLimitMib, 'an integer number of MiB, at least 64');
   }
-  const runAsUser = props.runAsUser ?? 0;
+  const runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_USER;
   if (!Number.isSafeInteger(runAsUser) || runAsUser < 0 || runAsUser > 2147483647) {
     fail(path, 'runAsUser', runAsUser, 'a user id from 0 to 2147483647');
   }
@@ -168,6 +170,17 @@ function fluentdVolumes(plan: FluentdPlan, configMapName: string): { volumes: kp
     { name: 'state', mountPath: STATE_DIR },
     { name: 'tmp', mountPath: '/tmp' },
   ];
+  // the credentials as files (not environment variables: those leak into /proc/<pid>/environ,
+  // crash dumps and `kubectl describe`-style tooling); readable by the pod's group 0 only
+  volumes.push({
+    name: 'es-credentials',
+    secret: {
+      secretName: plan.credentialsSecret,
+      items: [{ key: plan.usernameKey, path: ES_USER_FILE }, { key: plan.passwordKey, path: ES_PASSWORD_FILE }],
+      defaultMode: 0o440,
+    },
+  });
+  mounts.push({ name: 'es-credentials', mountPath: CREDENTIALS_DIR, readOnly: true });
   if (plan.caSecret !== undefined) {
     volumes.push({ name: 'es-ca', secret: { secretName: plan.caSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
     mounts.push({ name: 'es-ca', mountPath: CA_DIR, readOnly: true });
@@ -188,8 +201,6 @@ function fluentdContainer(plan: FluentdPlan, mounts: kplus.k8s.VolumeMount[]): k
     imagePullPolicy: 'Always',
     command: ['fluentd', '-c', `${CONFIG_DIR}/fluent.conf`, '--no-supervisor'],
     env: [
-      { name: ES_USER_ENV, valueFrom: { secretKeyRef: { name: plan.credentialsSecret, key: plan.usernameKey } } },
-      { name: ES_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: plan.credentialsSecret, key: plan.passwordKey } } },
       { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
     ],
     ports: [{ name: 'monitor', containerPort: MONITOR_PORT, protocol: 'TCP' }],

@@ -9,7 +9,7 @@ import { DEFAULT_JAEGER_ENDPOINT, validateValuesPrefix } from './internal';
 import type { OtelCollectorProps } from './otel-collector';
 import { CollectorMode } from './otel-collector-mode';
 import { validatePinnedImage } from '../core/image-ref';
-import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
+import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
 import {
   OpenTelemetryCollectorSpec, OpenTelemetryCollectorSpecConfig, OpenTelemetryCollectorSpecManagementState,
   OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
@@ -29,6 +29,8 @@ export interface OtelCollectorPlan {
   readonly endpoint: string;
   readonly insecure: boolean;
   readonly jaegerCaFile?: string;
+  /** The receivers' `kubernetes.io/tls` Secret, if any. */
+  readonly receiverTlsSecret?: string;
   readonly resources: OpenTelemetryCollectorSpecResources;
   readonly containerLimitMib: number;
 }
@@ -83,6 +85,7 @@ export function planOtelCollector(path: string, props: OtelCollectorProps): Otel
     endpoint,
     insecure,
     jaegerCaFile: props.jaegerCaFile,
+    receiverTlsSecret: planReceiverTls(path, props),
     resources,
     containerLimitMib,
   };
@@ -117,8 +120,30 @@ export function collectorSelector(namespace: string, name: string): { [key: stri
  * The OpenTelemetryCollector spec of `plan` with `config` (the typed class of imports/ maps the
  * resolved spec field by field, in the CRD's key order, which is the sorted order cdk8s writes).
  */
-export function collectorSpec(plan: OtelCollectorPlan, config: OpenTelemetryCollectorSpecConfig): OpenTelemetryCollectorSpec {
+/** Where the receivers' TLS Secret is mounted in the collector container. */
+export const RECEIVER_TLS_DIR = '/etc/otelcol/tls';
+
+function planReceiverTls(path: string, props: OtelCollectorProps): string | undefined {
+  const s = props.receiverTls;
+  if (s === undefined) {
+    return undefined;
+  }
+  if (s === null || typeof s.name !== 'string') {
+    fail(path, 'receiverTls', s, 'a kubernetes.io/tls Secret (kplus.Secret.fromSecretName(...))');
+  }
+  validateDns1123Subdomain(path, 'receiverTls.name', s.name);
+  return s.name;
+}
+
+/** The operator's spec: hardened pods, our ServiceAccount (no token), the config, TLS volume. */
+export function collectorSpec(plan: OtelCollectorPlan, serviceAccount: string, config: OpenTelemetryCollectorSpecConfig): OpenTelemetryCollectorSpec {
+  const tls = plan.receiverTlsSecret;
   return {
+    serviceAccount,
+    ...(tls === undefined ? {} : {
+      volumes: [{ name: 'receiver-tls', secret: { secretName: tls, defaultMode: 0o440 } }],
+      volumeMounts: [{ name: 'receiver-tls', mountPath: RECEIVER_TLS_DIR, readOnly: true }],
+    }),
     mode: plan.mode === CollectorMode.DAEMONSET ? OpenTelemetryCollectorSpecMode.DAEMONSET : OpenTelemetryCollectorSpecMode.DEPLOYMENT,
     managementState: OpenTelemetryCollectorSpecManagementState.MANAGED,
     upgradeStrategy: OpenTelemetryCollectorSpecUpgradeStrategy.NONE,
@@ -129,6 +154,8 @@ export function collectorSpec(plan: OtelCollectorPlan, config: OpenTelemetryColl
       runAsNonRoot: true,
       runAsUser: 10001,
       runAsGroup: 10001,
+      // the TLS Secret's files (0440) belong to this group
+      ...(tls === undefined ? {} : { fsGroup: 10001 }),
       seccompProfile: { type: 'RuntimeDefault' },
     },
     securityContext: {

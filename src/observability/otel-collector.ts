@@ -7,7 +7,7 @@ import {
 import { CollectorPipeline, TelemetrySignal } from './collector-pipeline';
 import { DEFAULT_JAEGER_ENDPOINT, defaultPeerFor, OTLP_GRPC_PORT, OTLP_HTTP_PORT, splitImageTag } from './internal';
 import { CollectorMode } from './otel-collector-mode';
-import { collectorSelector, collectorSpec, OtelCollectorPlan, planOtelCollector } from './otel-collector-plan';
+import { collectorSelector, collectorSpec, OtelCollectorPlan, planOtelCollector, RECEIVER_TLS_DIR } from './otel-collector-plan';
 import { OTEL_COLLECTOR_PROPS } from './props-specs';
 import { Port } from '../core/port';
 import { checkArgs, t } from '../core/props-check';
@@ -145,6 +145,18 @@ export interface OtelCollectorProps {
    * @default 'observability.collector'
    */
   readonly valuesPrefix?: string;
+
+  /**
+   * Serve the OTLP receivers (gRPC 4317, HTTP 4318) over TLS with the certificate of this
+   * `kubernetes.io/tls` Secret (keys `tls.crt` and `tls.key`, in the collector's namespace), e.g.
+   * one a cert-manager Certificate issues for `<name>-collector.<namespace>.svc`. The Secret is
+   * mounted read-only at `/etc/otelcol/tls`; the collector reloads a renewed certificate. The
+   * applications then send OTLP over TLS (`https://` for HTTP) and must trust the issuer.
+   *
+   * @default - plaintext OTLP receivers (traces cross the network in cleartext unless the
+   * collector and its clients are in the mesh with STRICT mTLS)
+   */
+  readonly receiverTls?: kplus.ISecret;
 }
 
 
@@ -157,6 +169,15 @@ export interface OtelCollectorProps {
  *
  * Declares its flows: each telemetry source -> collector on 4317/4318, collector -> Jaeger on
  * the endpoint's port, collector -> cluster DNS.
+ *
+ * The collector runs as its own ServiceAccount (`<name>-collector`, emitted here with
+ * `automountServiceAccountToken: false` and named in `spec.serviceAccount`, so the operator does
+ * not create one that mounts a token): the default pipelines call no Kubernetes API. A pipeline
+ * that does (e.g. the `k8sattributes` processor) needs its own ServiceAccount and RBAC.
+ *
+ * Encryption in transit: the export to Jaeger is TLS by default (`jaegerInsecure`); the OTLP
+ * receivers are plaintext unless `receiverTls` is given (or the collector and its clients are
+ * in the mesh with STRICT mTLS).
  *
  * Helm values (tunables, keys under `valuesPrefix`, default `observability.collector`):
  * `image.repository` and `image.tag` (only when `image` is given with a tag: without it the field
@@ -191,7 +212,7 @@ export class OtelCollector extends Construct {
   public readonly serviceAccountName: string;
   /** OTLP gRPC endpoint for applications, `<service>.<namespace>:4317`. */
   public readonly otlpGrpcEndpoint: string;
-  /** OTLP HTTP endpoint for applications, `http://<service>.<namespace>:4318`. */
+  /** OTLP HTTP endpoint for applications, `http://<service>.<namespace>:4318` (`https://` with `receiverTls`). */
   public readonly otlpHttpEndpoint: string;
   /** The collector pods (selector labels set by the operator), as a flow peer. */
   public readonly peer: Peer;
@@ -217,7 +238,8 @@ export class OtelCollector extends Construct {
     this.serviceName = `${name}-collector`;
     this.serviceAccountName = `${name}-collector`;
     this.otlpGrpcEndpoint = `${this.serviceName}.${namespace}:${OTLP_GRPC_PORT}`;
-    this.otlpHttpEndpoint = `http://${this.serviceName}.${namespace}:${OTLP_HTTP_PORT}`;
+    const httpScheme = plan.receiverTlsSecret === undefined ? 'http' : 'https';
+    this.otlpHttpEndpoint = `${httpScheme}://${this.serviceName}.${namespace}:${OTLP_HTTP_PORT}`;
     this.jaegerPort = Number(plan.endpoint.slice(plan.endpoint.lastIndexOf(':') + 1));
     this.jaegerPeer = props.jaeger !== undefined
       ? Peer._resolve(path, 'jaeger', props.jaeger)
@@ -225,13 +247,19 @@ export class OtelCollector extends Construct {
     this.peer = Peer.pods(collectorSelector(namespace, name),
       { namespace, serviceAccountName: this.serviceAccountName, name: toKubeName([name], 40) });
 
+    new kplus.k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, namespace },
+      // the default pipelines call no Kubernetes API: no token in the pods
+      automountServiceAccountToken: false,
+    });
     this.addDefaultComponents(plan);
     (props.pipelines ?? []).forEach((p, i) => this.addPipelineAt(`pipelines[${i}]`, p));
     this.apiObject = new OpenTelemetryCollector(this, 'Resource', {
       metadata: { name, namespace },
       // rendered at synth (components and pipelines may be added after construction); the typed
       // class resolves tokens before mapping, so a Lazy is fine at run time (cast for the type only)
-      spec: collectorSpec(plan, Lazy.any({ produce: () => this.renderConfig() }) as unknown as OpenTelemetryCollectorSpecConfig),
+      spec: collectorSpec(plan, this.serviceAccountName,
+        Lazy.any({ produce: () => this.renderConfig() }) as unknown as OpenTelemetryCollectorSpecConfig),
     });
     this.declareTunables(props, plan);
 
@@ -310,10 +338,11 @@ export class OtelCollector extends Construct {
   /** Binds the tunable fields of the OpenTelemetryCollector (plain synth is unchanged). */
   /** The OTLP receiver, memory_limiter and batch processors, the Jaeger exporter and the traces pipeline. */
   private addDefaultComponents(plan: OtelCollectorPlan): void {
+    const receiverTls = plan.receiverTlsSecret === undefined ? {} : { tls: { cert_file: `${RECEIVER_TLS_DIR}/tls.crt`, key_file: `${RECEIVER_TLS_DIR}/tls.key` } };
     this.receivers.set(OtelCollector.OTLP_RECEIVER, {
       protocols: {
-        grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}` },
-        http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}` },
+        grpc: { endpoint: `0.0.0.0:${OTLP_GRPC_PORT}`, ...receiverTls },
+        http: { endpoint: `0.0.0.0:${OTLP_HTTP_PORT}`, ...receiverTls },
       },
     });
     const memoryLimiter: any = { check_interval: plan.checkInterval, limit_mib: plan.limitMib };

@@ -33,6 +33,7 @@ export const OTEL_COLLECTOR_PROPS: PropsSpec = {
   resources: t.object('ContainerResources', 'kplus.ContainerResources (cpu and memory requests and limits)'),
   pipelines: t.arrayOf(t.struct('CollectorPipeline', () => COLLECTOR_PIPELINE)),
   valuesPrefix: t.str(),
+  receiverTls: t.object('ISecret', 'a Secret (kplus.Secret or kplus.Secret.fromSecretName)'),
 };
 
 /** {@link FluentdLogShipperProps} (observability/fluentd-log-shipper.ts). */

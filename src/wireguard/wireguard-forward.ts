@@ -118,10 +118,15 @@ function ruleArgs(ifname: string, r: ForwardRule): string {
 
 /**
  * Shell lines that (re)install the filter: the chains are created or flushed, the jumps from
- * FORWARD and INPUT inserted first once. `ipt` is the iptables command (`iptables -w` or
- * `ip6tables -w`); an IPv6 mesh gets the same rules with `ip6tables`.
+ * FORWARD and INPUT inserted first once. `iptables` is the command (`iptables` or `ip6tables`);
+ * an IPv6 mesh gets the same rules with `ip6tables`.
+ *
+ * The chains live in the `mangle` table: every table's FORWARD hook sees the packet and an
+ * ACCEPT in one table does not skip another, so the filter holds whatever the CNI or kube-proxy
+ * put (or later re-insert) ahead of it in the `filter` table's FORWARD chain.
  */
-export function renderForwardFilter(ifname: string, rules: ForwardRule[], ipt: string = 'iptables -w'): string[] {
+export function renderForwardFilter(ifname: string, rules: ForwardRule[], iptables: string = 'iptables'): string[] {
+  const ipt = `${iptables} -w -t mangle`;
   const lines = [
     `# forwarding filter: only the declared cross-site flows pass ${ifname} (${rules.length} rule${rules.length === 1 ? '' : 's'})`,
     `${ipt} -N ${FORWARD_CHAIN} 2>/dev/null || ${ipt} -F ${FORWARD_CHAIN}`,

@@ -113,7 +113,8 @@ export interface WireguardGatewayProps {
  *   root in the node's network namespace, so a config that may carry them is code). The ConfigMap
  *   is `immutable` and its name ends with a hash of its content: a changed mesh is a new
  *   ConfigMap and a new pod template (a rollout), and the running one cannot be edited.
- * - A forwarding filter: before the tunnel comes up, the script installs iptables chains that let
+ * - A forwarding filter: before the tunnel comes up, the script installs iptables chains (in the
+ *   `mangle` table, so that no ACCEPT the CNI or kube-proxy put in the `filter` table skips them) that let
  *   through only the flows of this chart that cross the tunnel (one end an IP block inside another
  *   site's CIDRs, the other end in this cluster: direction, source and destination blocks,
  *   protocol, ports), the replies by conntrack, and drop every other packet that enters or leaves
@@ -141,7 +142,8 @@ export class WireguardGateway extends Construct {
   public readonly namespace: string;
 
   /**
-   * Name of the ConfigMap with the wg-quick config.
+   * Name of the (immutable) ConfigMap with the wg-quick config: `wireguard-config-<hash>`, the
+   * first 10 hex digits of the SHA-256 of the config.
    */
   public readonly configMapName: string;
 
@@ -294,7 +296,7 @@ function renderScript(plan: WireguardGatewayPlan, flows: Flows): string {
     `  echo "refusing ${confFile}: wg-quick hooks (PreUp/PostUp/PreDown/PostDown), SaveConfig and DNS are not allowed" >&2; exit 1`,
     'fi',
     ...renderForwardFilter(ifname, rules.filter((r) => !r.source.includes(':'))),
-    ...(v6 ? renderForwardFilter(ifname, rules.filter((r) => r.source.includes(':')), 'ip6tables -w') : []),
+    ...(v6 ? renderForwardFilter(ifname, rules.filter((r) => r.source.includes(':')), 'ip6tables') : []),
     // a crashed predecessor on this node may have left the interface behind
     `ip link del ${ifname} 2>/dev/null || true`,
     `wg-quick up ${confFile}`,

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { platformStandIns } from '../../sample/platform';
+import { ANALYZER_OPTIONS, platformStandIns } from '../../sample/platform';
 import { sampleRun } from '../util/sample-cache';
 
 const CLUSTERS = ['asia-east', 'europe-west', 'us-east'];
@@ -21,7 +21,7 @@ function cliProcess(args: string[]): { code: number; out: string; err: string } 
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-/** The platform file for the sample: the stand-ins beyond the defaults and the kind node network. */
+/** The platform file for the sample: the stand-ins beyond the defaults and the kind nodes (as the sample's analyzer sees them). */
 function platformFile(): string {
   const standIns = platformStandIns().filter((d) => !DEFAULTS.includes(d.metadata.name)).map((d) => ({
     namespace: d.metadata.namespace,
@@ -31,7 +31,7 @@ function platformFile(): string {
     ports: d.spec.template.spec.containers[0].ports.map((p: any) => `${p.protocol ?? 'TCP'}/${p.containerPort}`),
   }));
   const f = path.join(tmp, 'platform.yaml');
-  fs.writeFileSync(f, yaml.dump({ nodeCidrs: ['172.18.0.0/16'], standIns }));
+  fs.writeFileSync(f, yaml.dump({ nodeCidrs: ANALYZER_OPTIONS.nodeCidrs, standIns }));
   return f;
 }
 

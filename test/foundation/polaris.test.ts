@@ -51,7 +51,7 @@ describe('Polaris on the library\'s workloads', () => {
     ]);
   });
 
-  test('FluentdLogShipper DaemonSet: runAsRootAllowed by default, none with runAsUser', () => {
+  test('FluentdLogShipper DaemonSet: runAsRootAllowed only with runAsUser 0', () => {
     const chart = Testing.chart();
     new FluentdLogShipper(chart, 'logs', { credentials: kplus.Secret.fromSecretName(chart, 'creds', 'es-credentials') });
     const objs = synthAndValidate(chart);
@@ -65,7 +65,11 @@ describe('Polaris on the library\'s workloads', () => {
       'DaemonSet/logging/fluentd: priorityClassNotSet (warning)',
       'DaemonSet/logging/fluentd: topologySpreadConstraint (warning)',
     ];
-    expect(all(objs)).toEqual([...documented, 'DaemonSet/logging/fluentd: runAsRootAllowed (danger)'].sort()); // root-owned log files
+    // non-root by default (finding 18): group 0 reads the log files
+    expect(all(objs)).toEqual(documented);
+    const chart0 = Testing.chart();
+    new FluentdLogShipper(chart0, 'logs', { credentials: kplus.Secret.fromSecretName(chart0, 'creds', 'es-credentials'), runAsUser: 0 });
+    expect(all(synthAndValidate(chart0))).toEqual([...documented, 'DaemonSet/logging/fluentd: runAsRootAllowed (danger)'].sort()); // root only when asked
     const chart2 = Testing.chart();
     new FluentdLogShipper(chart2, 'logs', { credentials: kplus.Secret.fromSecretName(chart2, 'creds', 'es-credentials'), runAsUser: 1000 });
     const objs2 = synthAndValidate(chart2);

@@ -38,15 +38,24 @@ describe('FluentdLogShipper', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+    });
+    // finding 18: non-root by default; group 0 reads containerd's root:root 0640 log files
+    expect(pod.securityContext).toEqual({
+      runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, supplementalGroups: [0], seccompProfile: { type: 'RuntimeDefault' },
     });
     const hostPaths = pod.volumes.filter((v: any) => v.hostPath).map((v: any) => v.name);
     expect(hostPaths.sort()).toEqual(['varlogcontainers', 'varlogpods']);
     for (const m of c.volumeMounts.filter((x: any) => hostPaths.includes(x.name))) expect(m.readOnly).toBe(true);
     expect(pod.volumes.find((v: any) => v.name === 'state').emptyDir).toBeDefined();
-    expect(c.env.filter((e: any) => e.name.startsWith('ES_'))).toEqual([
-      { name: 'ES_USER', valueFrom: { secretKeyRef: { name: 'es-credentials', key: 'username' } } },
-      { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: 'es-credentials', key: 'password' } } },
-    ]);
+    // finding 18: the credentials are files (mode 0440, group 0), never environment variables
+    expect(c.env.filter((e: any) => e.valueFrom?.secretKeyRef !== undefined)).toEqual([]);
+    expect(pod.volumes.find((v: any) => v.name === 'es-credentials').secret).toEqual({
+      secretName: 'es-credentials',
+      items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }],
+      defaultMode: 0o440,
+    });
+    expect(c.volumeMounts.find((m: any) => m.name === 'es-credentials')).toEqual({ name: 'es-credentials', mountPath: '/etc/fluentd/es-credentials', readOnly: true });
     expect(c.env.every((e: any) => e.value === undefined)).toBe(true);
     expect(objs).toMatchSnapshot();
   });
@@ -55,7 +64,7 @@ describe('FluentdLogShipper', () => {
     const { objs } = setup();
     const conf: string = objs.find((o) => o.kind === 'ConfigMap').data['fluent.conf'];
     expect(conf).not.toContain('{{');
-    expect(conf).not.toMatch(/password\s+(?!"#\{ENV)/);
+    expect(conf).not.toMatch(/password\s+(?!"#\{File\.read)/);
     const top = parseFluentd(conf);
     const tail = top.filter((d) => d.name === 'source' && d.params['@type'] === 'tail');
     expect(tail).toHaveLength(1);
@@ -73,8 +82,8 @@ describe('FluentdLogShipper', () => {
       'port': '9200',
       'scheme': 'https',
       'ssl_verify': 'true',
-      'user': '"#{ENV[\'ES_USER\']}"',
-      'password': '"#{ENV[\'ES_PASSWORD\']}"',
+      'user': '"#{File.read(\'/etc/fluentd/es-credentials/username\').strip}"',
+      'password': '"#{File.read(\'/etc/fluentd/es-credentials/password\').strip}"',
       'logstash_format': 'true',
       'logstash_prefix': 'k8s-${$.kubernetes.namespace_name}',
     });
@@ -153,6 +162,11 @@ describe('FluentdLogShipper', () => {
       expect(() => new FluentdLogShipper(Testing.chart(), 'l', { credentials: creds(), indexPrefix: 'K8S' })).toThrow(/invalid indexPrefix "K8S"/);
       expect(() => new FluentdLogShipper(Testing.chart(), 'l', { credentials: creds(), stateHostPath: '/var/log/fluentd' })).toThrow(/invalid stateHostPath "\/var\/log\/fluentd"/);
       expect(() => new FluentdLogShipper(Testing.chart(), 'l', { credentials: creds(), runAsUser: -1 })).toThrow(/invalid runAsUser -1/);
+      // root only when asked for: the container then drops runAsNonRoot
+      const root = synthAndValidate((() => { const ch = Testing.chart(); new FluentdLogShipper(ch, 'l', { credentials: kplus.Secret.fromSecretName(ch, 'c', 'es'), runAsUser: 0 }); return ch; })())
+        .find((o) => o.kind === 'DaemonSet').spec.template.spec;
+      expect(root.securityContext.runAsUser).toBe(0);
+      expect(root.containers[0].securityContext.runAsNonRoot).toBeUndefined();
       expect(() => new FluentdLogShipper(Testing.chart(), 'l', { credentials: creds(), image: 'fluentd:latest' })).toThrow(/invalid image "fluentd:latest"/);
     });
     test('a managed namespace without an API server peer fails at synthesis', () => {

@@ -36,7 +36,34 @@ describe('OtelCollector', () => {
     expect(cr.spec.podSecurityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
     expect(cr.spec.networkPolicy).toEqual({ enabled: false });
     expect(cr.spec.resources.limits.memory).toBe('2048Mi');
+    // finding 18: our ServiceAccount, without a token (the operator would create one that mounts it)
+    expect(cr.spec.serviceAccount).toBe('cluster-collector-collector');
+    expect(objs.filter((o) => o.kind === 'ServiceAccount')).toEqual([{
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'cluster-collector-collector', namespace: 'observability' },
+      automountServiceAccountToken: false,
+    }]);
+    // finding 7: plaintext receivers unless receiverTls is given
+    expect(c.receivers.otlp.protocols.grpc.tls).toBeUndefined();
+    expect(cr.spec.volumes).toBeUndefined();
     expect(objs).toMatchSnapshot();
+  });
+
+  test('receiverTls: both OTLP receivers serve the Secret\'s certificate, mounted read-only, readable by the collector\'s group', () => {
+    const chart = Testing.chart();
+    const otel = new OtelCollector(chart, 'otel', { receiverTls: kplus.Secret.fromSecretName(chart, 'tls', 'otlp-tls') });
+    const cr = collectorOf(synthAndValidate(chart));
+    const tls = { cert_file: '/etc/otelcol/tls/tls.crt', key_file: '/etc/otelcol/tls/tls.key' };
+    expect(cr.spec.config.receivers.otlp.protocols).toEqual({
+      grpc: { endpoint: '0.0.0.0:4317', tls },
+      http: { endpoint: '0.0.0.0:4318', tls },
+    });
+    expect(cr.spec.volumes).toEqual([{ name: 'receiver-tls', secret: { secretName: 'otlp-tls', defaultMode: 0o440 } }]);
+    expect(cr.spec.volumeMounts).toEqual([{ name: 'receiver-tls', mountPath: '/etc/otelcol/tls', readOnly: true }]);
+    expect(cr.spec.podSecurityContext.fsGroup).toBe(10001);
+    expect(otel.otlpHttpEndpoint).toBe('https://cluster-collector-collector.observability:4318');
+    expect(() => new OtelCollector(Testing.chart(), 'o', { receiverTls: { name: 'Bad_Name' } as any })).toThrow(/invalid receiverTls.name "Bad_Name"/);
   });
 
   test('props: daemonset mode, limits, insecure only when asked, CA file, resources', () => {

@@ -34,7 +34,9 @@ const AMBIENT_ONLY = [
 /** The expected flows of a cluster in the ambient build (external ranges merged). */
 export function ambientExpectedFlows(cluster: string): string[] {
   const sidecar = EXPECTED_FLOWS[cluster] ?? [];
-  return mergeExternal([...sidecar.filter((l) => !SIDECAR_ONLY.includes(l)), ...AMBIENT_ONLY]);
+  // the calling side of S14 reaches the other regions' ambient east-west gateways on HBONE
+  const hbone = (l: string) => l.startsWith('order/order-service[Deployment] => ') && l.endsWith('[External] : TCP 15443') ? l.replace(/TCP 15443$/, 'TCP 15008') : l;
+  return mergeExternal([...sidecar.filter((l) => !SIDECAR_ONLY.includes(l)).map(hbone), ...AMBIENT_ONLY]);
 }
 
 /** The sidecar build's expected flows (external ranges merged). */

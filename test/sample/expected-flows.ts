@@ -90,6 +90,9 @@ export const EXPECTED_FLOWS: { [cluster: string]: string[] } = {
     '10.3.0.0-10.3.255.255[External] => database/user-db[Deployment] : TCP 5432',
     // S20: Fluentd's kubernetes_metadata filter reads the API server (kind control plane)
     'logging/fluentd[DaemonSet] => 172.18.0.2-172.18.0.2[External] : TCP 443,6443',
+    // S14: cross-cluster payments leave through the other regions' east-west gateways
+    'order/order-service[Deployment] => 172.18.255.202-172.18.255.202[External] : TCP 15443',
+    'order/order-service[Deployment] => 172.18.255.203-172.18.255.203[External] : TCP 15443',
   ],
   'europe-west': [
     ...COMMON,
@@ -99,6 +102,9 @@ export const EXPECTED_FLOWS: { [cluster: string]: string[] } = {
     'database/user-db[Deployment] => 10.1.0.0-10.1.255.255[External] : TCP 5432',
     // S20: the API server
     'logging/fluentd[DaemonSet] => 172.18.0.3-172.18.0.3[External] : TCP 443,6443',
+    // S14: cross-cluster payments leave through the other regions' east-west gateways
+    'order/order-service[Deployment] => 172.18.255.201-172.18.255.201[External] : TCP 15443',
+    'order/order-service[Deployment] => 172.18.255.203-172.18.255.203[External] : TCP 15443',
   ],
   'us-east': [
     ...COMMON,
@@ -108,5 +114,8 @@ export const EXPECTED_FLOWS: { [cluster: string]: string[] } = {
     'database/user-db[Deployment] => 10.1.0.0-10.1.255.255[External] : TCP 5432',
     // S20: the API server
     'logging/fluentd[DaemonSet] => 172.18.0.4-172.18.0.4[External] : TCP 443,6443',
+    // S14: cross-cluster payments leave through the other regions' east-west gateways
+    'order/order-service[Deployment] => 172.18.255.201-172.18.255.201[External] : TCP 15443',
+    'order/order-service[Deployment] => 172.18.255.202-172.18.255.202[External] : TCP 15443',
   ],
 };

@@ -167,7 +167,7 @@ function filterOf(site: string, declare: (chart: Chart) => void): string[] {
   declare(chart);
   const dep = synthAndValidate(chart).find((o) => o.kind === 'Deployment');
   return (dep.spec.template.spec.containers[0].command[2] as string).split('\n')
-    .filter((l) => l.startsWith('iptables -w ')).map((l) => l.slice('iptables -w '.length));
+    .filter((l) => l.startsWith('iptables -w -t mangle ')).map((l) => l.slice('iptables -w -t mangle '.length));
 }
 
 describe('WireguardGateway forwarding filter (finding 8)', () => {
@@ -183,10 +183,10 @@ describe('WireguardGateway forwarding filter (finding 8)', () => {
       '-A ZT-WG-FORWARD -j DROP',
     ]);
     expect(lines).toEqual(expect.arrayContaining([
-      '-C FORWARD -i wg0 -j ZT-WG-FORWARD 2>/dev/null || iptables -w -I FORWARD 1 -i wg0 -j ZT-WG-FORWARD',
-      '-C FORWARD -o wg0 -j ZT-WG-FORWARD 2>/dev/null || iptables -w -I FORWARD 1 -o wg0 -j ZT-WG-FORWARD',
+      '-C FORWARD -i wg0 -j ZT-WG-FORWARD 2>/dev/null || iptables -w -t mangle -I FORWARD 1 -i wg0 -j ZT-WG-FORWARD',
+      '-C FORWARD -o wg0 -j ZT-WG-FORWARD 2>/dev/null || iptables -w -t mangle -I FORWARD 1 -o wg0 -j ZT-WG-FORWARD',
       '-A ZT-WG-INPUT -j DROP',
-      '-C INPUT -i wg0 -j ZT-WG-INPUT 2>/dev/null || iptables -w -I INPUT 1 -i wg0 -j ZT-WG-INPUT',
+      '-C INPUT -i wg0 -j ZT-WG-INPUT 2>/dev/null || iptables -w -t mangle -I INPUT 1 -i wg0 -j ZT-WG-INPUT',
     ]));
   });
 
