@@ -169,9 +169,13 @@ export interface AdmissionGuardrailsProps {
  * Allow-all policies: `disallow-allow-all-network-policy` and
  * `disallow-allow-all-authorization-policy` (action `networkPolicyAction`) refuse, in every
  * namespace that is not excluded, a NetworkPolicy rule with no ports whose peers are none, an
- * empty peer or an ipBlock `0.0.0.0/0` / `::/0` without except, and an ALLOW AuthorizationPolicy
- * rule without `from`, `to` and `when`. No label exempts an object (whoever may write a policy
- * may write its labels); the chart's own policies are checked against these rules at synthesis.
+ * empty peer, an ipBlock `/0` (any spelling) or both `/1` halves without except, or
+ * `namespaceSelector: {}` without a podSelector (every pod of the cluster); and an ALLOW
+ * AuthorizationPolicy rule without `when` whose `from` is absent (or only an ipBlock `/0`) and
+ * whose `to` is absent or restricts nothing (`paths: ['*']`, `notPaths` alone, no hosts, ports or
+ * methods). Finer splits of the address space (four `/2`, ...) are not recognised. No label
+ * exempts an object (whoever may write a policy may write its labels); the chart's own policies
+ * are checked against these rules at synthesis.
  */
 export class AdmissionGuardrails extends Construct {
   /**
