@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterBaseline } from './cluster-baseline';
 import { DefaultDenyMechanism, GuardrailAction } from './guardrail-action';
-import { guardrailAdmissionErrors, policyAdmissionErrors } from './guardrail-admission-check';
+import { guardrailAdmissionErrors, policyAdmissionErrors, serviceAdmissionErrors } from './guardrail-admission-check';
 import { GuardrailException } from './guardrail-exception';
 import { GuardrailPlan, guardrailPlan } from './guardrail-plan';
 import { Rollout } from './guardrail-rules-common';
@@ -196,6 +196,13 @@ export class AdmissionGuardrails extends Construct {
   /** The pod hardening ClusterPolicy. */
   public readonly podHardeningPolicy: ApiObject;
 
+  /**
+   * The pod hardening rules of the label-scoped exceptions (`GuardrailException` with
+   * `podLabels`, the presets' default), in their own ClusterPolicy: Kyverno generates no
+   * controller rules for a policy that selects by labels, and the main policy keeps them.
+   */
+  public readonly podExceptionsPolicy?: ApiObject;
+
   /** The Baseline-tier default-deny (`defaultDeny` BASELINE_TIER or BOTH). */
   public readonly baseline?: ClusterBaseline;
 
@@ -244,6 +251,18 @@ export class AdmissionGuardrails extends Construct {
       },
       spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout()) }) },
     });
+    if (plan.exceptions.some((e) => e.podLabels !== undefined)) {
+      this.podExceptionsPolicy = new ClusterPolicy(this, 'PodHardeningExceptions', {
+        metadata: {
+          name: 'zero-trust-pod-hardening-exceptions',
+          annotations: {
+            'policies.kyverno.io/title': 'Zero-trust pod hardening: component-scoped exceptions',
+            'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
+          },
+        },
+        spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout(), true) }) },
+      });
+    }
     this.addValidations(plan);
     generateRbac(this);
   }
@@ -262,8 +281,10 @@ export class AdmissionGuardrails extends Construct {
       },
     });
     // --- deployment model: the chart's own pods against these rules (issue 18) ---
-    this.node.addValidation({ validate: () => guardrailAdmissionErrors(this, [this.podHardeningPolicy]) });
+    const podPolicies = () => [this.podHardeningPolicy, ...(this.podExceptionsPolicy ? [this.podExceptionsPolicy] : [])];
+    this.node.addValidation({ validate: () => guardrailAdmissionErrors(this, podPolicies()) });
     this.node.addValidation({ validate: () => policyAdmissionErrors(this, [this.networkPolicy]) });
+    this.node.addValidation({ validate: () => serviceAdmissionErrors(this, [this.networkPolicy]) });
     // --- end deployment model ---
   }
 

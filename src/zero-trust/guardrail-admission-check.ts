@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { allowAllFields } from './allow-all-policies';
 import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, kyvernoRefusals, podOf } from './deployment-model';
+import { serviceGuardrailFields } from './guardrail-service-rules';
 import { istioCniOf, istioGatewaySeccompOf, istioGatewaysOf } from '../core/mesh-install';
 import { ValidationError } from '../core/validation-error';
 import { Flows } from '../flows/flows';
@@ -18,7 +19,8 @@ function fixFor(rule: string, namespace: string, byInjection: boolean): string {
         : rule.includes('host-path') ? 'allowHostPath with allowedHostPaths'
           : rule.includes('host') ? 'allowHostNetwork' : undefined;
   return `fix the workload's securityContext${exception ? `, or give namespace ${namespace} the exception it needs `
-    + `(AdmissionGuardrails exceptions: GuardrailException.of({ namespace: '${namespace}', ${exception} }), or a preset such as vpnGateway / logShipper)` : ''}`;
+    + `(AdmissionGuardrails exceptions: GuardrailException.of({ namespace: '${namespace}', podLabels: { ...the workload's labels }, ${exception} }), `
+    + 'or a preset such as vpnGateway / logShipper; a preset applies only to pods with its component\'s labels)' : ''}`;
 }
 
 /**
@@ -103,6 +105,32 @@ export function policyAdmissionErrors(scope: IConstruct, policies: ApiObject[]):
         field: allowAllFields(obj).join(', '),
         value: `${o.kind} ${ns}/${o.name} allows everything`,
         expected: `a policy the chart's own Kyverno rule ${r.policy}/${r.rule} admits: name the peers or ports (sources or operations), `
+          + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
+      }).message);
+    });
+}
+
+/**
+ * The errors of the chart's own Kyverno guardrails refusing the chart's own Services (no
+ * externalIPs, no ExternalName): the chart must not write what it forbids its tenants to write.
+ *
+ * @param scope the guardrails construct (its chart is checked)
+ * @param policies the guardrails' ClusterPolicy constructs
+ */
+export function serviceAdmissionErrors(scope: IConstruct, policies: ApiObject[]): string[] {
+  const chart = Chart.of(scope);
+  const rendered = policies.map((p) => p.toJson());
+  return chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1')
+    .flatMap((o) => {
+      const obj = o.toJson();
+      const ns = String(obj.metadata?.namespace ?? 'default');
+      obj.metadata = { ...obj.metadata, namespace: ns };
+      return kyvernoRefusals(rendered, obj).map((r) => new ValidationError({
+        path: o.node.path,
+        field: serviceGuardrailFields(obj).join(', '),
+        value: `Service ${ns}/${o.name}`,
+        expected: `a Service the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"), `
           + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
       }).message);
     });
