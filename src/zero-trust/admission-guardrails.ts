@@ -264,7 +264,7 @@ export class AdmissionGuardrails extends Construct {
       });
     }
     this.addValidations(plan);
-    generateRbac(this);
+    kyvernoRbac(this, plan.useKyverno);
   }
 
   /** The chart's own unmanaged namespaces opt in to generation (issue 18); the chart's own objects against these rules. */
@@ -339,20 +339,34 @@ export class AdmissionGuardrails extends Construct {
   }
 }
 
-/** Kyverno's background controller needs RBAC to generate NetworkPolicies. */
-function generateRbac(scope: Construct): void {
-  new k8s.KubeClusterRole(scope, 'GenerateRbac', {
+/**
+ * Kyverno's RBAC for these rules, least privilege (SECURITY.md finding 19): the background
+ * controller, which runs the generate rules, may write NetworkPolicies (none without generation);
+ * the admission and reports controllers, which run the `require-network-policy` apiCall, may
+ * only list them.
+ */
+function kyvernoRbac(scope: Construct, generate: boolean): void {
+  if (generate) {
+    new k8s.KubeClusterRole(scope, 'GenerateRbac', {
+      metadata: {
+        name: 'kyverno-zero-trust-generate-networkpolicies',
+        labels: { 'rbac.kyverno.io/aggregate-to-background-controller': 'true' },
+      },
+      rules: [{
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      }],
+    });
+  }
+  new k8s.KubeClusterRole(scope, 'ListRbac', {
     metadata: {
-      name: 'kyverno-zero-trust-generate-networkpolicies',
+      name: 'kyverno-zero-trust-list-networkpolicies',
       labels: {
-        'rbac.kyverno.io/aggregate-to-background-controller': 'true',
         'rbac.kyverno.io/aggregate-to-admission-controller': 'true',
+        'rbac.kyverno.io/aggregate-to-reports-controller': 'true',
       },
     },
-    rules: [{
-      apiGroups: ['networking.k8s.io'],
-      resources: ['networkpolicies'],
-      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    }],
+    rules: [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list'] }],
   });
 }

@@ -13,7 +13,7 @@ function fixFor(rule: string, namespace: string, byInjection: boolean): string {
     return 'install Istio with the CNI plugin (MeshCluster istioCni: true, the default), so injection adds istio-validation instead of istio-init, '
       + 'or opt the workload out of injection (label sidecar.istio.io/inject: "false")';
   }
-  const exception = rule.startsWith('restrict-capabilities') ? 'allowNetAdmin / allowSysModule'
+  const exception = rule.startsWith('restrict-capabilities') ? 'allowNetAdmin / allowSysModule (no exception admits NET_RAW: drop HardeningOptions.allowNetRaw)'
     : rule.startsWith('require-run-as-non-root') ? 'allowRoot'
       : rule === 'require-read-only-root-filesystem' ? 'allowWritableRootFilesystem'
         : rule.includes('host-path') ? 'allowHostPath with allowedHostPaths'

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AdmissionGuardrails, EnforcementMode, FluentdLogShipper, GuardrailAction, GuardrailException, WireguardGateway, ZeroTrustNamespace } from '../../src';
+import { AdmissionGuardrails, DefaultDenyMechanism, EnforcementMode, FluentdLogShipper, GuardrailAction, GuardrailException, WireguardGateway, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 import { threeSiteMesh } from '../wireguard/fixtures';
 
@@ -436,5 +436,33 @@ describe('AdmissionGuardrails', () => {
     const chart = Testing.chart();
     expect(() => new AdmissionGuardrails(chart, 'a', { excludedNamespaces: ['Kube_System'] })).toThrow(/invalid excludedNamespaces\[0\] "Kube_System"/);
     expect(() => new AdmissionGuardrails(chart, 'b', { networkPolicyAction: 'enforce' as any })).toThrow(/invalid networkPolicyAction "enforce": expected Enforce or Audit/);
+  });
+});
+
+describe('Kyverno RBAC (SECURITY.md finding 19)', () => {
+  const roles = (defaultDeny?: DefaultDenyMechanism) => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', { defaultDeny });
+    return synthAndValidate(chart).filter((o) => o.kind === 'ClusterRole')
+      .map((r) => ({ name: r.metadata.name, to: Object.keys(r.metadata.labels).sort(), verbs: r.rules.flatMap((x: any) => x.verbs) }));
+  };
+
+  test('only the background controller may write NetworkPolicies; the admission and reports controllers may only list them', () => {
+    expect(roles()).toEqual([
+      {
+        name: 'kyverno-zero-trust-generate-networkpolicies',
+        to: ['rbac.kyverno.io/aggregate-to-background-controller'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      },
+      {
+        name: 'kyverno-zero-trust-list-networkpolicies',
+        to: ['rbac.kyverno.io/aggregate-to-admission-controller', 'rbac.kyverno.io/aggregate-to-reports-controller'],
+        verbs: ['list'],
+      },
+    ]);
+  });
+
+  test('without Kyverno generation (Baseline tier), no write access at all', () => {
+    expect(roles(DefaultDenyMechanism.BASELINE_TIER).map((r) => r.name)).toEqual(['kyverno-zero-trust-list-networkpolicies']);
   });
 });
