@@ -22,7 +22,7 @@ export function checkHardeningCapabilities(path: string, namespace: string | und
       fail(path, `hardening.${option}`, true,
         `false in namespace ${namespace}, whose Pod Security level "${podSecurity}" refuses ${cap} (baseline and restricted admit neither NET_RAW `
         + 'nor NET_ADMIN): the workload would never get a pod. Drop the option (ping: net.ipv4.ping_group_range gives unprivileged ICMP sockets), '
-        + `or run the workload in a namespace with podSecurity PRIVILEGED and, with AdmissionGuardrails, a GuardrailException scoped to its pods`
+        + 'or run the workload in a namespace with podSecurity PRIVILEGED and, with AdmissionGuardrails, a GuardrailException scoped to its pods'
         + (cap === 'NET_ADMIN' ? ' (allowNetAdmin)' : ' (none admits NET_RAW: the guardrails refuse it everywhere)'));
     }
   }
