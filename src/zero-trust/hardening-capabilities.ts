@@ -15,7 +15,9 @@ import { fail } from '../core/validate';
  * @param options the hardening options
  * @param podSecurity the namespace's Pod Security level (undefined: not known here, not checked)
  */
-export function checkHardeningCapabilities(path: string, namespace: string | undefined, options: HardeningOptions, podSecurity: string | undefined): void {
+export function checkHardeningCapabilities(
+  path: string, namespace: string | undefined, options: HardeningOptions, podSecurity: string | undefined,
+): void {
   if (podSecurity === undefined || podSecurity === 'privileged') return;
   for (const [option, cap] of [['allowNetRaw', 'NET_RAW'], ['allowNetAdmin', 'NET_ADMIN']] as const) {
     if (options[option] === true) {

@@ -63,7 +63,9 @@ describe('NET_RAW / NET_ADMIN against the namespace\'s Pod Security level (SECUR
     if (exception) new AdmissionGuardrails(chart, 'g', { exceptions: [exception] });
     const ns = new ZeroTrustNamespace(chart, 'ns', { name: 'vpn', podSecurity });
     const w = new kplus.Deployment(chart, 'w', {
-      metadata: { namespace: 'vpn' }, podMetadata: { labels: { 'app.kubernetes.io/name': 'tunnel' } }, containers: [{ image: 'x:1.0', securityContext: { user: 1000 } }],
+      metadata: { namespace: 'vpn' },
+      podMetadata: { labels: { 'app.kubernetes.io/name': 'tunnel' } },
+      containers: [{ image: 'x:1.0', securityContext: { user: 1000 } }],
     });
     ns.harden(w, options);
     return () => synthAndValidate(chart);
