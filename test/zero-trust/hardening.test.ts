@@ -58,7 +58,8 @@ describe('workload hardening', () => {
 });
 
 describe('NET_RAW / NET_ADMIN against the namespace\'s Pod Security level (SECURITY.md finding 26)', () => {
-  const build = (podSecurity: PodSecurityLevel | undefined, options: { allowNetRaw?: boolean; allowNetAdmin?: boolean }, exception?: GuardrailException) => {
+  type CapOptions = { allowNetRaw?: boolean; allowNetAdmin?: boolean };
+  const build = (podSecurity: PodSecurityLevel | undefined, options: CapOptions, exception?: GuardrailException) => {
     const chart = Testing.chart();
     if (exception) new AdmissionGuardrails(chart, 'g', { exceptions: [exception] });
     const ns = new ZeroTrustNamespace(chart, 'ns', { name: 'vpn', podSecurity });
