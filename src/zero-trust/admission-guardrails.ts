@@ -50,8 +50,9 @@ export interface AdmissionGuardrailsProps {
   readonly netAdminNamespaces?: string[];
 
   /**
-   * Per-namespace exceptions: each loosens only the rules it names in its namespace (e.g.
-   * `GuardrailException.vpnGateway('wireguard')`), every other rule still applies there. Prefer
+   * Exceptions: each loosens only the rules it names, in its namespace, for the pods with its
+   * `podLabels` (e.g. `GuardrailException.vpnGateway('wireguard')`, scoped to the gateway's pods);
+   * every other rule still applies there, and every rule to the namespace's other pods. Prefer
    * them to `excludedNamespaces`.
    *
    * @default - none
@@ -176,6 +177,22 @@ export interface AdmissionGuardrailsProps {
  * methods). Finer splits of the address space (four `/2`, ...) are not recognised. No label
  * exempts an object (whoever may write a policy may write its labels); the chart's own policies
  * are checked against these rules at synthesis.
+ *
+ * Exceptions are scoped to their component: a `GuardrailException` with `podLabels` (the presets
+ * default to their component's labels) loosens its rules only for the pods of its namespace that
+ * carry those labels; every other pod there gets every rule. Those rules are in their own
+ * ClusterPolicy, `zero-trust-pod-hardening-exceptions` (`podExceptionsPolicy`): Kyverno
+ * generates no controller rules (autogen) for a policy that selects by labels, so the main policy
+ * keeps them and only the excepted namespaces' pods are checked at Pod rather than controller
+ * creation.
+ *
+ * Services: `disallow-service-external-ips` and `disallow-service-external-name` refuse
+ * `spec.externalIPs` (CVE-2020-8554) and `type: ExternalName` in every namespace that is not
+ * excluded; the chart's own Services are checked at synthesis.
+ *
+ * Kyverno RBAC: write access to NetworkPolicies is aggregated only into Kyverno's background
+ * controller (which runs the generate rules, and only when Kyverno generates), `list` into the
+ * admission and reports controllers (the `require-network-policy` apiCall).
  */
 export class AdmissionGuardrails extends Construct {
   /**

@@ -118,12 +118,14 @@ export interface VpnGatewayExceptionOptions {
 }
 
 /**
- * A typed, per-namespace exception to {@link AdmissionGuardrails}: loosens only the rules it names,
+ * A typed exception to {@link AdmissionGuardrails}: loosens only the rules it names, in one
+ * namespace, for the pods with its `podLabels` (the presets default to their component's labels),
  * instead of excluding the whole namespace.
  */
 export class GuardrailException {
   /**
-   * A VPN gateway such as the WireGuard gateway: hostNetwork (the tunnel lives in the node's
+   * A VPN gateway such as the WireGuard gateway (for its pods only: `options.podLabels`, by default
+   * WireguardGateway's): hostNetwork (the tunnel lives in the node's
    * network namespace), NET_ADMIN (interface and routes) and root (capabilities of a non-root
    * process are not effective without file capabilities), plus SYS_MODULE only if the gateway
    * loads its kernel module (with a read-only hostPath of `/lib/modules`, nothing else): the
