@@ -166,7 +166,9 @@ export class GuardrailException {
    * keep its state in an emptyDir, or use `GuardrailException.of({...})` to name them.
    *
    * @param namespace the shipper's namespace
-   * @param podLabels the labels of the shipper's pods (the exception applies only to them)
+   * @param podLabels the labels of the shipper's pods (the exception applies only to them); by
+   * default a `FluentdLogShipper` with its default name (`app.kubernetes.io/name: fluentd`,
+   * `app.kubernetes.io/component: log-shipper`): pass the labels of one named otherwise
    */
   public static logShipper(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
     return new GuardrailException('GuardrailException.logShipper', {
@@ -181,7 +183,9 @@ export class GuardrailException {
    * a generated default-deny would cut it off from its clients and backends).
    *
    * @param namespace the controller's namespace
-   * @param podLabels the labels of the controller's pods (the writable root filesystem is admitted only for them)
+   * @param podLabels the labels of the controller's pods (the writable root filesystem is admitted
+   * only for them); by default the ingress-nginx chart's controller (`app.kubernetes.io/name:
+   * ingress-nginx`, `app.kubernetes.io/component: controller`)
    */
   public static ingressController(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
     return new GuardrailException('GuardrailException.ingressController', {
