@@ -58,11 +58,25 @@ export function guardrailAdmissionErrors(scope: IConstruct, policies: ApiObject[
         path: o.node.path,
         field: 'spec',
         value: `${o.kind} ${ns}/${o.name}${byInjection ? ` (with the istio-init container injection adds: namespace ${ns} is labelled ${INJECTION_LABEL}=enabled, Istio without CNI)` : ''}`,
-        expected: `a pod the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"): ${fixFor(r.rule, ns, byInjection)}`,
+        expected: `a pod the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"): `
+          + (scopedExceptionHint(rendered, r.policy, r.rule, ns) ?? fixFor(r.rule, ns, byInjection)),
       }).message);
     }
   }
   return [...errors, ...gatewayPodErrors(chart, rendered)];
+}
+
+/**
+ * When a label-scoped exception's strict rule refused the pod (the pod is in the excepted
+ * namespace without the component's labels): the labels to put on the pods, or undefined.
+ */
+function scopedExceptionHint(rendered: any[], policy: string, rule: string, ns: string): string | undefined {
+  const r = rendered.find((p) => p.metadata?.name === policy)?.spec?.rules?.find((x: any) => x.name === rule);
+  const scope = (r?.exclude?.any ?? []).find((f: any) => f.resources?.selector && (f.resources.namespaces ?? []).includes(ns));
+  const labels = scope?.resources.selector.matchLabels;
+  if (labels === undefined) return undefined;
+  return `namespace ${ns} has a GuardrailException scoped to the pods labelled ${JSON.stringify(labels)}: if this is the component it is for, `
+    + 'give its pods those labels (or the exception the pods\' labels: podLabels), else fix the workload\'s securityContext';
 }
 
 /** The chart's own Kyverno rules against the pods istiod deploys for the chart's Gateway API Gateways. */
