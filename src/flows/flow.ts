@@ -1,3 +1,4 @@
+import { checkFlowNotAllowAll } from './allow-all-check';
 import { mergePorts, peerKey, peerNamespace } from './internal';
 import { IPeer, Peer, PeerKind } from './peer';
 import { FLOW_OPTIONS } from './props-specs';
@@ -64,6 +65,15 @@ export interface FlowOptions {
    * @default false
    */
   readonly allPorts?: boolean;
+
+  /**
+   * Accept `allPorts` with a peer that is every address (an ipBlock `/0` without except, or both
+   * `/1` halves) or every namespace: such a flow opens everything in that direction (allow-all in
+   * disguise, which the AdmissionGuardrails refuse from tenants), so it must be asked for.
+   *
+   * @default false
+   */
+  readonly allowEveryPeer?: boolean;
 
   /**
    * L7 restriction carried for the mesh (NetworkPolicies ignore it).
@@ -185,6 +195,7 @@ export class Flow {
       (http.methods ?? []).forEach((m, i) => validateHttpMethod(path, `http.methods[${i}]`, m));
       (http.paths ?? []).forEach((p, i) => validateHttpPath(path, `http.paths[${i}]`, p));
     }
+    checkFlowNotAllowAll(path, from, to, allPorts, options.allowEveryPeer);
     this.source = from;
     this.destination = to;
     this.allPorts = allPorts;

@@ -46,6 +46,7 @@ export const HTTP_MATCH: PropsSpec = {
 export const FLOW_OPTIONS: PropsSpec = {
   ports: t.required(t.arrayOf(t.instanceOf('Port', () => Port))),
   allPorts: t.bool(),
+  allowEveryPeer: t.bool(),
   http: t.struct('HttpMatch', () => HTTP_MATCH),
   layers: t.enumOf('FlowLayers', () => FlowLayers),
   description: t.str(),

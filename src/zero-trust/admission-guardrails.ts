@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterBaseline } from './cluster-baseline';
 import { DefaultDenyMechanism, GuardrailAction } from './guardrail-action';
-import { guardrailAdmissionErrors, policyAdmissionErrors } from './guardrail-admission-check';
+import { guardrailAdmissionErrors, policyAdmissionErrors, serviceAdmissionErrors } from './guardrail-admission-check';
 import { GuardrailException } from './guardrail-exception';
 import { GuardrailPlan, guardrailPlan } from './guardrail-plan';
 import { Rollout } from './guardrail-rules-common';
@@ -50,8 +50,9 @@ export interface AdmissionGuardrailsProps {
   readonly netAdminNamespaces?: string[];
 
   /**
-   * Per-namespace exceptions: each loosens only the rules it names in its namespace (e.g.
-   * `GuardrailException.vpnGateway('wireguard')`), every other rule still applies there. Prefer
+   * Exceptions: each loosens only the rules it names, in its namespace, for the pods with its
+   * `podLabels` (e.g. `GuardrailException.vpnGateway('wireguard')`, scoped to the gateway's pods);
+   * every other rule still applies there, and every rule to the namespace's other pods. Prefer
    * them to `excludedNamespaces`.
    *
    * @default - none
@@ -169,9 +170,29 @@ export interface AdmissionGuardrailsProps {
  * Allow-all policies: `disallow-allow-all-network-policy` and
  * `disallow-allow-all-authorization-policy` (action `networkPolicyAction`) refuse, in every
  * namespace that is not excluded, a NetworkPolicy rule with no ports whose peers are none, an
- * empty peer or an ipBlock `0.0.0.0/0` / `::/0` without except, and an ALLOW AuthorizationPolicy
- * rule without `from`, `to` and `when`. No label exempts an object (whoever may write a policy
- * may write its labels); the chart's own policies are checked against these rules at synthesis.
+ * empty peer, an ipBlock `/0` (any spelling) or both `/1` halves without except, or
+ * `namespaceSelector: {}` without a podSelector (every pod of the cluster); and an ALLOW
+ * AuthorizationPolicy rule without `when` whose `from` is absent (or only an ipBlock `/0`) and
+ * whose `to` is absent or restricts nothing (`paths: ['*']`, `notPaths` alone, no hosts, ports or
+ * methods). Finer splits of the address space (four `/2`, ...) are not recognised. No label
+ * exempts an object (whoever may write a policy may write its labels); the chart's own policies
+ * are checked against these rules at synthesis.
+ *
+ * Exceptions are scoped to their component: a `GuardrailException` with `podLabels` (the presets
+ * default to their component's labels) loosens its rules only for the pods of its namespace that
+ * carry those labels; every other pod there gets every rule. Those rules are in their own
+ * ClusterPolicy, `zero-trust-pod-hardening-exceptions` (`podExceptionsPolicy`): Kyverno
+ * generates no controller rules (autogen) for a policy that selects by labels, so the main policy
+ * keeps them and only the excepted namespaces' pods are checked at Pod rather than controller
+ * creation.
+ *
+ * Services: `disallow-service-external-ips` and `disallow-service-external-name` refuse
+ * `spec.externalIPs` (CVE-2020-8554) and `type: ExternalName` in every namespace that is not
+ * excluded; the chart's own Services are checked at synthesis.
+ *
+ * Kyverno RBAC: write access to NetworkPolicies is aggregated only into Kyverno's background
+ * controller (which runs the generate rules, and only when Kyverno generates), `list` into the
+ * admission and reports controllers (the `require-network-policy` apiCall).
  */
 export class AdmissionGuardrails extends Construct {
   /**
@@ -191,6 +212,13 @@ export class AdmissionGuardrails extends Construct {
 
   /** The pod hardening ClusterPolicy. */
   public readonly podHardeningPolicy: ApiObject;
+
+  /**
+   * The pod hardening rules of the label-scoped exceptions (`GuardrailException` with
+   * `podLabels`, the presets' default), in their own ClusterPolicy: Kyverno generates no
+   * controller rules for a policy that selects by labels, and the main policy keeps them.
+   */
+  public readonly podExceptionsPolicy?: ApiObject;
 
   /** The Baseline-tier default-deny (`defaultDeny` BASELINE_TIER or BOTH). */
   public readonly baseline?: ClusterBaseline;
@@ -240,8 +268,20 @@ export class AdmissionGuardrails extends Construct {
       },
       spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout()) }) },
     });
+    if (plan.exceptions.some((e) => e.podLabels !== undefined)) {
+      this.podExceptionsPolicy = new ClusterPolicy(this, 'PodHardeningExceptions', {
+        metadata: {
+          name: 'zero-trust-pod-hardening-exceptions',
+          annotations: {
+            'policies.kyverno.io/title': 'Zero-trust pod hardening: component-scoped exceptions',
+            'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
+          },
+        },
+        spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout(), true) }) },
+      });
+    }
     this.addValidations(plan);
-    generateRbac(this);
+    kyvernoRbac(this, plan.useKyverno);
   }
 
   /** The chart's own unmanaged namespaces opt in to generation (issue 18); the chart's own objects against these rules. */
@@ -258,8 +298,10 @@ export class AdmissionGuardrails extends Construct {
       },
     });
     // --- deployment model: the chart's own pods against these rules (issue 18) ---
-    this.node.addValidation({ validate: () => guardrailAdmissionErrors(this, [this.podHardeningPolicy]) });
+    const podPolicies = () => [this.podHardeningPolicy, ...(this.podExceptionsPolicy ? [this.podExceptionsPolicy] : [])];
+    this.node.addValidation({ validate: () => guardrailAdmissionErrors(this, podPolicies()) });
     this.node.addValidation({ validate: () => policyAdmissionErrors(this, [this.networkPolicy]) });
+    this.node.addValidation({ validate: () => serviceAdmissionErrors(this, [this.networkPolicy]) });
     // --- end deployment model ---
   }
 
@@ -314,20 +356,34 @@ export class AdmissionGuardrails extends Construct {
   }
 }
 
-/** Kyverno's background controller needs RBAC to generate NetworkPolicies. */
-function generateRbac(scope: Construct): void {
-  new k8s.KubeClusterRole(scope, 'GenerateRbac', {
+/**
+ * Kyverno's RBAC for these rules, least privilege (SECURITY.md finding 19): the background
+ * controller, which runs the generate rules, may write NetworkPolicies (none without generation);
+ * the admission and reports controllers, which run the `require-network-policy` apiCall, may
+ * only list them.
+ */
+function kyvernoRbac(scope: Construct, generate: boolean): void {
+  if (generate) {
+    new k8s.KubeClusterRole(scope, 'GenerateRbac', {
+      metadata: {
+        name: 'kyverno-zero-trust-generate-networkpolicies',
+        labels: { 'rbac.kyverno.io/aggregate-to-background-controller': 'true' },
+      },
+      rules: [{
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      }],
+    });
+  }
+  new k8s.KubeClusterRole(scope, 'ListRbac', {
     metadata: {
-      name: 'kyverno-zero-trust-generate-networkpolicies',
+      name: 'kyverno-zero-trust-list-networkpolicies',
       labels: {
-        'rbac.kyverno.io/aggregate-to-background-controller': 'true',
         'rbac.kyverno.io/aggregate-to-admission-controller': 'true',
+        'rbac.kyverno.io/aggregate-to-reports-controller': 'true',
       },
     },
-    rules: [{
-      apiGroups: ['networking.k8s.io'],
-      resources: ['networkpolicies'],
-      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    }],
+    rules: [{ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list'] }],
   });
 }

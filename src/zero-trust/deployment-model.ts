@@ -6,6 +6,7 @@
  * of the chart's own ClusterPolicies as Kyverno evaluates them on the pod.
  */
 import { allowAllFields, AUTHZ_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_KEY } from './allow-all-policies';
+import { EXTERNAL_IPS_KEY } from './guardrail-service-rules';
 import { podPaths } from './pod-security';
 import { isWaypointClass, waypointDeployment } from './waypoint-model';
 import { IstioGatewayDeployment } from '../core/mesh-install';
@@ -203,6 +204,7 @@ function ruleRefuses(r: any, pod: any): boolean | undefined {
   if (r.preconditions?.any) return undefined;
   const denyKeys = (r.validate?.deny?.conditions?.any ?? []).map((c: any) => c.key);
   if (denyKeys.length > 0 && denyKeys.every((k: string) => ALLOW_ALL_KEYS.includes(k))) return allowAllFields(pod).length > 0;
+  if (denyKeys.length === 1 && denyKeys[0] === EXTERNAL_IPS_KEY) return (pod.spec?.externalIPs ?? []).length > 0;
   if (r.validate?.pattern) return !matchesPattern(r.validate.pattern, pod);
   if (Array.isArray(r.validate?.anyPattern)) return !r.validate.anyPattern.some((p: any) => matchesPattern(p, pod));
   const each = r.validate?.foreach?.[0];

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { allowAllFields } from './allow-all-policies';
 import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, kyvernoRefusals, podOf } from './deployment-model';
+import { serviceGuardrailFields } from './guardrail-service-rules';
 import { istioCniOf, istioGatewaySeccompOf, istioGatewaysOf } from '../core/mesh-install';
 import { ValidationError } from '../core/validation-error';
 import { Flows } from '../flows/flows';
@@ -12,13 +13,14 @@ function fixFor(rule: string, namespace: string, byInjection: boolean): string {
     return 'install Istio with the CNI plugin (MeshCluster istioCni: true, the default), so injection adds istio-validation instead of istio-init, '
       + 'or opt the workload out of injection (label sidecar.istio.io/inject: "false")';
   }
-  const exception = rule.startsWith('restrict-capabilities') ? 'allowNetAdmin / allowSysModule'
+  const exception = rule.startsWith('restrict-capabilities') ? 'allowNetAdmin / allowSysModule (no exception admits NET_RAW: drop HardeningOptions.allowNetRaw)'
     : rule.startsWith('require-run-as-non-root') ? 'allowRoot'
       : rule === 'require-read-only-root-filesystem' ? 'allowWritableRootFilesystem'
         : rule.includes('host-path') ? 'allowHostPath with allowedHostPaths'
           : rule.includes('host') ? 'allowHostNetwork' : undefined;
   return `fix the workload's securityContext${exception ? `, or give namespace ${namespace} the exception it needs `
-    + `(AdmissionGuardrails exceptions: GuardrailException.of({ namespace: '${namespace}', ${exception} }), or a preset such as vpnGateway / logShipper)` : ''}`;
+    + `(AdmissionGuardrails exceptions: GuardrailException.of({ namespace: '${namespace}', podLabels: { ...the workload's labels }, ${exception} }), `
+    + 'or a preset such as vpnGateway / logShipper; a preset applies only to pods with its component\'s labels)' : ''}`;
 }
 
 /**
@@ -56,11 +58,25 @@ export function guardrailAdmissionErrors(scope: IConstruct, policies: ApiObject[
         path: o.node.path,
         field: 'spec',
         value: `${o.kind} ${ns}/${o.name}${byInjection ? ` (with the istio-init container injection adds: namespace ${ns} is labelled ${INJECTION_LABEL}=enabled, Istio without CNI)` : ''}`,
-        expected: `a pod the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"): ${fixFor(r.rule, ns, byInjection)}`,
+        expected: `a pod the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"): `
+          + (scopedExceptionHint(rendered, r.policy, r.rule, ns) ?? fixFor(r.rule, ns, byInjection)),
       }).message);
     }
   }
   return [...errors, ...gatewayPodErrors(chart, rendered)];
+}
+
+/**
+ * When a label-scoped exception's strict rule refused the pod (the pod is in the excepted
+ * namespace without the component's labels): the labels to put on the pods, or undefined.
+ */
+function scopedExceptionHint(rendered: any[], policy: string, rule: string, ns: string): string | undefined {
+  const r = rendered.find((p) => p.metadata?.name === policy)?.spec?.rules?.find((x: any) => x.name === rule);
+  const scope = (r?.exclude?.any ?? []).find((f: any) => f.resources?.selector && (f.resources.namespaces ?? []).includes(ns));
+  const labels = scope?.resources.selector.matchLabels;
+  if (labels === undefined) return undefined;
+  return `namespace ${ns} has a GuardrailException scoped to the pods labelled ${JSON.stringify(labels)}: if this is the component it is for, `
+    + 'give its pods those labels (or the exception the pods\' labels: podLabels), else fix the workload\'s securityContext';
 }
 
 /** The chart's own Kyverno rules against the pods istiod deploys for the chart's Gateway API Gateways. */
@@ -103,6 +119,32 @@ export function policyAdmissionErrors(scope: IConstruct, policies: ApiObject[]):
         field: allowAllFields(obj).join(', '),
         value: `${o.kind} ${ns}/${o.name} allows everything`,
         expected: `a policy the chart's own Kyverno rule ${r.policy}/${r.rule} admits: name the peers or ports (sources or operations), `
+          + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
+      }).message);
+    });
+}
+
+/**
+ * The errors of the chart's own Kyverno guardrails refusing the chart's own Services (no
+ * externalIPs, no ExternalName): the chart must not write what it forbids its tenants to write.
+ *
+ * @param scope the guardrails construct (its chart is checked)
+ * @param policies the guardrails' ClusterPolicy constructs
+ */
+export function serviceAdmissionErrors(scope: IConstruct, policies: ApiObject[]): string[] {
+  const chart = Chart.of(scope);
+  const rendered = policies.map((p) => p.toJson());
+  return chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1')
+    .flatMap((o) => {
+      const obj = o.toJson();
+      const ns = String(obj.metadata?.namespace ?? 'default');
+      obj.metadata = { ...obj.metadata, namespace: ns };
+      return kyvernoRefusals(rendered, obj).map((r) => new ValidationError({
+        path: o.node.path,
+        field: serviceGuardrailFields(obj).join(', '),
+        value: `Service ${ns}/${o.name}`,
+        expected: `a Service the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"), `
           + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
       }).message);
     });

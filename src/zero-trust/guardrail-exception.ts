@@ -1,6 +1,13 @@
 import { GUARDRAIL_EXCEPTION_OPTIONS, VPN_GATEWAY_EXCEPTION_OPTIONS } from './props-specs';
 import { checkOptions } from '../core/props-check';
-import { fail, validateDns1123Label } from '../core/validate';
+import { fail, validateDns1123Label, validateLabels } from '../core/validate';
+
+/** The pod labels of `WireguardGateway`'s gateway (the `vpnGateway` preset's default scope). */
+const VPN_GATEWAY_LABELS = { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/name': 'wireguard' };
+/** The pod labels of `FluentdLogShipper` with its default name (the `logShipper` preset's default scope). */
+const LOG_SHIPPER_LABELS = { 'app.kubernetes.io/component': 'log-shipper', 'app.kubernetes.io/name': 'fluentd' };
+/** The pod labels of the ingress-nginx chart's controller (the `ingressController` preset's default scope). */
+const INGRESS_CONTROLLER_LABELS = { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' };
 
 /**
  * What a {@link GuardrailException} allows in its namespace. Every field loosens one rule for that
@@ -9,6 +16,19 @@ import { fail, validateDns1123Label } from '../core/validate';
 export interface GuardrailExceptionOptions {
   /** The namespace the exception applies to. */
   readonly namespace: string;
+
+  /**
+   * The labels of the component's pods: the exception applies only to the pods of the namespace
+   * that carry all of them (the rules it loosens still apply to every other pod there, e.g. an
+   * Elasticsearch beside the log shipper). Labels are written by whoever may create pods in the
+   * namespace: the scope keeps the loosening to the component, it does not stop a namespace
+   * editor who copies the labels. Pods of the namespace are then checked by Kyverno when they are
+   * created, not when their Deployment is (Kyverno generates no controller rules for a rule that
+   * selects by labels).
+   *
+   * @default - every pod of the namespace (prefer naming the component's labels)
+   */
+  readonly podLabels?: { [key: string]: string };
 
   /**
    * Allow `hostNetwork: true` (hostPID and hostIPC stay refused). Ports of a hostNetwork pod are
@@ -88,15 +108,24 @@ export interface VpnGatewayExceptionOptions {
    * @default false
    */
   readonly loadKernelModule?: boolean;
+
+  /**
+   * The labels of the gateway's pods: the exception applies only to them.
+   *
+   * @default - WireguardGateway's: `app.kubernetes.io/name: wireguard`, `app.kubernetes.io/component: gateway`
+   */
+  readonly podLabels?: { [key: string]: string };
 }
 
 /**
- * A typed, per-namespace exception to {@link AdmissionGuardrails}: loosens only the rules it names,
+ * A typed exception to {@link AdmissionGuardrails}: loosens only the rules it names, in one
+ * namespace, for the pods with its `podLabels` (the presets default to their component's labels),
  * instead of excluding the whole namespace.
  */
 export class GuardrailException {
   /**
-   * A VPN gateway such as the WireGuard gateway: hostNetwork (the tunnel lives in the node's
+   * A VPN gateway such as the WireGuard gateway (for its pods only: `options.podLabels`, by default
+   * WireguardGateway's): hostNetwork (the tunnel lives in the node's
    * network namespace), NET_ADMIN (interface and routes) and root (capabilities of a non-root
    * process are not effective without file capabilities), plus SYS_MODULE only if the gateway
    * loads its kernel module (with a read-only hostPath of `/lib/modules`, nothing else): the
@@ -122,21 +151,28 @@ export class GuardrailException {
       allowRoot: true,
       allowSysModule: loadModule,
       ...(loadModule ? { allowHostPath: true, allowedHostPaths: ['/lib/modules'] } : {}),
+      podLabels: options.podLabels ?? VPN_GATEWAY_LABELS,
     });
   }
 
   /**
-   * A node log shipper such as `FluentdLogShipper`: read-only hostPath volumes of the node's log
-   * directories (`/var/log`, which holds the `/var/log/containers` and `/var/log/pods` the shipper
-   * mounts), nothing else. Root and a writable state directory on the node (`stateHostPath`) stay
-   * refused: set the shipper's `runAsUser` and keep its state in an emptyDir, or use
-   * `GuardrailException.of({...})` to name them.
+   * A node log shipper such as `FluentdLogShipper`: read-only hostPath volumes of the node's
+   * container log directories (`/var/log/pods`, where the kubelet writes every container's log,
+   * and `/var/log/containers`, its symlinks), nothing else: not the rest of `/var/log` (API server
+   * audit logs on control-plane nodes, system logs). Fluentd reads `/var/log/containers/*.log` and
+   * follows the symlinks into `/var/log/pods` (containerd and CRI-O; a Docker-shim node would also
+   * need `/var/lib/docker/containers`: name it with `GuardrailException.of`). Root and a writable
+   * state directory on the node (`stateHostPath`) stay refused: set the shipper's `runAsUser` and
+   * keep its state in an emptyDir, or use `GuardrailException.of({...})` to name them.
    *
    * @param namespace the shipper's namespace
+   * @param podLabels the labels of the shipper's pods (the exception applies only to them); by
+   * default a `FluentdLogShipper` with its default name (`app.kubernetes.io/name: fluentd`,
+   * `app.kubernetes.io/component: log-shipper`): pass the labels of one named otherwise
    */
-  public static logShipper(namespace: string): GuardrailException {
+  public static logShipper(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
     return new GuardrailException('GuardrailException.logShipper', {
-      namespace, allowHostPath: true, allowedHostPaths: ['/var/log'],
+      namespace, allowHostPath: true, allowedHostPaths: ['/var/log/containers', '/var/log/pods'], podLabels: podLabels ?? LOG_SHIPPER_LABELS,
     });
   }
 
@@ -147,10 +183,13 @@ export class GuardrailException {
    * a generated default-deny would cut it off from its clients and backends).
    *
    * @param namespace the controller's namespace
+   * @param podLabels the labels of the controller's pods (the writable root filesystem is admitted
+   * only for them); by default the ingress-nginx chart's controller (`app.kubernetes.io/name:
+   * ingress-nginx`, `app.kubernetes.io/component: controller`)
    */
-  public static ingressController(namespace: string): GuardrailException {
+  public static ingressController(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
     return new GuardrailException('GuardrailException.ingressController', {
-      namespace, allowWritableRootFilesystem: true, generateNetworkPolicies: false,
+      namespace, allowWritableRootFilesystem: true, generateNetworkPolicies: false, podLabels: podLabels ?? INGRESS_CONTROLLER_LABELS,
     });
   }
 
@@ -182,6 +221,8 @@ export class GuardrailException {
   public readonly allowHostPath: boolean;
   /** The node directories hostPath volumes may mount read-only, sorted (empty: any, when allowHostPath). */
   public readonly allowedHostPaths: string[];
+  /** The labels of the pods the exception applies to, sorted by key (undefined: every pod of the namespace). */
+  public readonly podLabels?: { [key: string]: string };
 
   private constructor(path: string, options: GuardrailExceptionOptions) {
     if (options === undefined || options === null || typeof options !== 'object') {
@@ -208,6 +249,13 @@ export class GuardrailException {
     if (options.allowHostPath === true && hostPaths.length === 0) {
       fail(path, 'allowedHostPaths', [],
         'the node directories the exception admits (read-only) with allowHostPath, e.g. [\'/var/log/pods\']: any writable hostPath is a way onto the node');
+    }
+    if (options.podLabels !== undefined) {
+      validateLabels(path, 'podLabels', options.podLabels);
+      if (Object.keys(options.podLabels).length === 0) {
+        fail(path, 'podLabels', {}, 'at least one label of the component\'s pods, or no podLabels for every pod of the namespace');
+      }
+      this.podLabels = Object.fromEntries(Object.keys(options.podLabels).sort().map((k) => [k, options.podLabels![k]]));
     }
     this.namespace = options.namespace;
     this.allowHostPath = options.allowHostPath ?? false;

@@ -8,16 +8,22 @@ import { GuardrailException } from './guardrail-exception';
 import { PLATFORM_NAMESPACES } from './platform-namespaces';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 
-/** Namespaces whose pods may add the same capabilities besides NET_BIND_SERVICE: one rule per group. */
-export interface CapabilityGroup {
-  readonly extra: string[];
-  readonly namespaces: string[];
+/** Where an exception applies: a namespace, and in it the pods with these labels (all of them when undefined). */
+export interface ExceptionScope {
+  readonly namespace: string;
+  readonly labels?: { [key: string]: string };
 }
 
-/** Namespaces whose hostPath volumes may mount the same node directories read-only: one rule per group. */
+/** Scopes whose pods may add the same capabilities besides NET_BIND_SERVICE: one rule per group. */
+export interface CapabilityGroup {
+  readonly extra: string[];
+  readonly scopes: ExceptionScope[];
+}
+
+/** Scopes whose hostPath volumes may mount the same node directories read-only: one rule per group. */
 export interface HostPathGroup {
   readonly paths: string[];
-  readonly namespaces: string[];
+  readonly scopes: ExceptionScope[];
 }
 
 /** The resolved props. */
@@ -27,15 +33,16 @@ export interface GuardrailPlan {
   readonly exceptions: GuardrailException[];
   /** In first-seen order of the sorted namespaces. */
   readonly capGroups: CapabilityGroup[];
-  /** The namespaces of all capability groups, sorted. */
-  readonly widened: string[];
-  readonly hostNet: string[];
-  readonly hostPath: string[];
+  /** The scopes of all capability groups, sorted by namespace. */
+  readonly widened: ExceptionScope[];
+  readonly hostNet: ExceptionScope[];
+  readonly hostPath: ExceptionScope[];
   /** Sorted by their paths. */
   readonly hostPathGroups: HostPathGroup[];
+  /** Namespaces (generation is per namespace). */
   readonly noGenerate: string[];
-  readonly allowRoot: string[];
-  readonly writableRoot: string[];
+  readonly allowRoot: ExceptionScope[];
+  readonly writableRoot: ExceptionScope[];
   readonly npAction: GuardrailAction;
   readonly podAction: GuardrailAction;
   readonly dnsNs: string;
@@ -64,27 +71,38 @@ function checkExceptions(path: string, exceptions: GuardrailException[], exclude
   });
 }
 
-/** Namespaces grouped by the capabilities they may add besides NET_BIND_SERVICE. */
-function capabilityGroups(netAdmin: string[], sysModule: string[]): CapabilityGroup[] {
-  const groups = new Map<string, CapabilityGroup>();
+const byNamespace = (a: ExceptionScope, b: ExceptionScope): number => a.namespace.localeCompare(b.namespace);
+const scopeOf = (e: GuardrailException): ExceptionScope => (e.podLabels
+  ? { namespace: e.namespace, labels: e.podLabels } : { namespace: e.namespace });
+
+/**
+ * Scopes grouped by the capabilities they may add besides NET_BIND_SERVICE (`netAdminNamespaces`
+ * are namespace-wide).
+ */
+function capabilityGroups(netAdminNamespaces: string[], exceptions: GuardrailException[]): CapabilityGroup[] {
+  const groups = new Map<string, { extra: string[]; scopes: ExceptionScope[] }>();
+  const byNs = new Map(exceptions.map((e) => [e.namespace, e]));
+  const netAdmin = new Set([...netAdminNamespaces, ...exceptions.filter((e) => e.allowNetAdmin).map((e) => e.namespace)]);
+  const sysModule = new Set(exceptions.filter((e) => e.allowSysModule).map((e) => e.namespace));
   for (const ns of Array.from(new Set([...netAdmin, ...sysModule])).sort()) {
-    const extra = [...(netAdmin.includes(ns) ? ['NET_ADMIN'] : []), ...(sysModule.includes(ns) ? ['SYS_MODULE'] : [])];
+    const extra = [...(netAdmin.has(ns) ? ['NET_ADMIN'] : []), ...(sysModule.has(ns) ? ['SYS_MODULE'] : [])];
     const key = extra.join(',');
-    if (!groups.has(key)) groups.set(key, { extra, namespaces: [] });
-    groups.get(key)!.namespaces.push(ns);
+    if (!groups.has(key)) groups.set(key, { extra, scopes: [] });
+    const e = byNs.get(ns);
+    groups.get(key)!.scopes.push(e && !netAdminNamespaces.includes(ns) ? scopeOf(e) : { namespace: ns });
   }
   return Array.from(groups.values());
 }
 
-/** Namespaces grouped by the node directories their hostPath volumes may mount, sorted by the directories. */
+/** Scopes grouped by the node directories their hostPath volumes may mount, sorted by the directories. */
 function hostPathGroups(exceptions: GuardrailException[]): HostPathGroup[] {
-  const groups = new Map<string, HostPathGroup>();
+  const groups = new Map<string, { paths: string[]; scopes: ExceptionScope[] }>();
   for (const e of exceptions.filter((x) => x.allowHostPath && x.allowedHostPaths.length > 0)) {
     const key = e.allowedHostPaths.join(',');
-    if (!groups.has(key)) groups.set(key, { paths: e.allowedHostPaths, namespaces: [] });
-    groups.get(key)!.namespaces.push(e.namespace);
+    if (!groups.has(key)) groups.set(key, { paths: e.allowedHostPaths, scopes: [] });
+    groups.get(key)!.scopes.push(scopeOf(e));
   }
-  return Array.from(groups.entries()).sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => ({ paths: g.paths, namespaces: g.namespaces.sort() }));
+  return Array.from(groups.entries()).sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => ({ paths: g.paths, scopes: g.scopes.sort(byNamespace) }));
 }
 
 /** The actions, the DNS peer and the default-deny mechanism, checked. */
@@ -131,18 +149,17 @@ export function guardrailPlan(path: string, props: AdmissionGuardrailsProps): Gu
   (props.netAdminNamespaces ?? []).forEach((n, i) => validateDns1123Label(path, `netAdminNamespaces[${i}]`, n));
   const exceptions = props.exceptions ?? [];
   checkExceptions(path, exceptions, excluded);
-  const except = (pick: (e: GuardrailException) => boolean): string[] => exceptions.filter(pick).map((e) => e.namespace).sort();
-  const netAdmin = Array.from(new Set([...(props.netAdminNamespaces ?? []), ...except((e) => e.allowNetAdmin)])).sort();
-  const capGroups = capabilityGroups(netAdmin, except((e) => e.allowSysModule));
+  const except = (pick: (e: GuardrailException) => boolean): ExceptionScope[] => exceptions.filter(pick).map(scopeOf).sort(byNamespace);
+  const capGroups = capabilityGroups(props.netAdminNamespaces ?? [], exceptions);
   return {
     excluded,
     exceptions,
     capGroups,
-    widened: capGroups.flatMap((g) => g.namespaces).sort(),
+    widened: capGroups.flatMap((g) => g.scopes).sort(byNamespace),
     hostNet: except((e) => e.allowHostNetwork),
     hostPath: except((e) => e.allowHostPath),
     hostPathGroups: hostPathGroups(exceptions),
-    noGenerate: except((e) => !e.generateNetworkPolicies),
+    noGenerate: except((e) => !e.generateNetworkPolicies).map((x) => x.namespace),
     allowRoot: except((e) => e.allowRoot),
     writableRoot: except((e) => e.allowWritableRootFilesystem),
     ...checkSettings(path, props),

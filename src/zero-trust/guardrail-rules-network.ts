@@ -6,6 +6,7 @@
 import { AUTHZ_ALLOW_ALL_KEY, AUTHZ_ALLOW_ALL_MESSAGE, NETPOL_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_MESSAGE } from './allow-all-policies';
 import type { GuardrailPlan } from './guardrail-plan';
 import { actionOf, NOT_DELETE, podExclude, POD_MATCH, Rollout, RuleAction } from './guardrail-rules-common';
+import { serviceRules } from './guardrail-service-rules';
 import { ZeroTrustNamespace } from './zero-trust-namespace';
 import { ClusterPolicySpecRules, ClusterPolicySpecRulesExclude, ClusterPolicySpecRulesMatch } from '../imports/kyverno.io';
 
@@ -133,5 +134,6 @@ export function networkRules(plan: GuardrailPlan, r: Rollout): ClusterPolicySpec
     ...(r.audit ? [] : generateRules(plan, r)),
     requireNetworkPolicyRule(plan, act),
     ...allowAllRules(act, podExclude(plan.excluded, [])),
+    ...serviceRules(act, podExclude(plan.excluded, [])),
   ];
 }

@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { checkHardeningCapabilities } from './hardening-capabilities';
 import { HardeningOptions } from './hardening-options';
 import { fail } from '../core/validate';
 
@@ -18,8 +19,9 @@ function podSpecPath(w: kplus.AbstractPod): string {
  * Validates `w` against the hardening rules (explicit conflicts are errors) and adds JSON patches
  * that force the hardened settings. Internal: used by ZeroTrustNamespace at synthesis.
  */
-export function hardenWorkload(w: kplus.AbstractPod, serviceAccountName: string | undefined, options: HardeningOptions): void {
+export function hardenWorkload(w: kplus.AbstractPod, serviceAccountName: string | undefined, options: HardeningOptions, podSecurity?: string): void {
   const path = w.node.path;
+  checkHardeningCapabilities(path, w.metadata.namespace, options, podSecurity);
   if (w.hostNetwork) {
     fail(path, 'hostNetwork', true, 'false: workloads in a zero-trust namespace never use the host network');
   }

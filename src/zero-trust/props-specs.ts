@@ -74,11 +74,13 @@ export const GUARDRAIL_EXCEPTION_OPTIONS: PropsSpec = {
   generateNetworkPolicies: t.bool(),
   allowHostPath: t.bool(),
   allowedHostPaths: t.arrayOf(t.str()),
+  podLabels: t.mapOf(t.str()),
 };
 
 /** {@link VpnGatewayExceptionOptions} (zero-trust/guardrail-exception.ts). */
 export const VPN_GATEWAY_EXCEPTION_OPTIONS: PropsSpec = {
   loadKernelModule: t.bool(),
+  podLabels: t.mapOf(t.str()),
 };
 
 /** {@link AdmissionGuardrailsProps} (zero-trust/admission-guardrails.ts). */

@@ -521,7 +521,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
         });
         sa = account.name;
       }
-      hardenWorkload(w, sa, this.hardening.get(w) ?? {});
+      hardenWorkload(w, sa, this.hardening.get(w) ?? {}, w.metadata.namespace === this.name ? this.podSecurity : undefined);
     }
   }
 

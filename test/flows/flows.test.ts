@@ -39,3 +39,29 @@ describe('Flows', () => {
     expect(() => flows.addContributor(contributor)).toThrow(/invalid addContributor "addContributor": expected a call before synthesis/);
   });
 });
+
+describe('allow-all in disguise at declaration (SECURITY.md finding 12)', () => {
+  const declare = (to: Peer, options: { allowEveryPeer?: boolean; ports?: Port[] } = {}) => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'shop' }, containers: [{ image: 'web:1', portNumber: 8080 }] });
+    return () => Flows.of(chart).allow(Peer.workload(web), to, {
+      ports: options.ports ?? [], allPorts: options.ports === undefined, allowEveryPeer: options.allowEveryPeer,
+    });
+  };
+
+  test.each([
+    ['every IPv4 address', Peer.cidr('0.0.0.0/0'), /to.*0\.0\.0\.0\/0.*on allPorts.*allowEveryPeer: true/],
+    ['every IPv6 address', Peer.cidr('::/0'), /ipBlock ::\/0/],
+    ['every namespace', Peer.allNamespaces(), /every namespace/],
+  ])('all ports to %s is refused unless allowEveryPeer', (_what, peer, message) => {
+    expect(declare(peer)).toThrow(message);
+    expect(declare(peer, { allowEveryPeer: true })).not.toThrow();
+    expect(declare(peer, { ports: [Port.tcp(443)] })).not.toThrow();
+  });
+
+  test('a narrower peer, or 0.0.0.0/0 with except, on all ports is accepted', () => {
+    expect(declare(Peer.cidr('10.0.0.0/8'))).not.toThrow();
+    expect(declare(Peer.internet())).not.toThrow();
+    expect(declare(Peer.cidr('0.0.0.0/1'))).not.toThrow();
+  });
+});

@@ -232,7 +232,10 @@ describe('staged rollout: AdmissionGuardrails', () => {
     const objs = synthAndValidate(chart);
     expectNoDefaultDeny(objs);
     const net = rulesOf(objs, 'zero-trust-network-policies');
-    expect(net.map((r) => r.name)).toEqual(['require-network-policy', 'disallow-allow-all-network-policy', 'disallow-allow-all-authorization-policy']);
+    expect(net.map((r) => r.name)).toEqual([
+      'require-network-policy', 'disallow-allow-all-network-policy', 'disallow-allow-all-authorization-policy',
+      'disallow-service-external-ips', 'disallow-service-external-name',
+    ]);
     for (const r of [...net, ...rulesOf(objs, 'zero-trust-pod-hardening')]) {
       expect({ rule: r.name, action: r.validate.failureAction }).toEqual({ rule: r.name, action: 'Audit' });
     }

@@ -170,7 +170,9 @@ describe.each(CLUSTERS)('cluster %s', (cluster) => {
     const pods = objs.filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));
     expect(pods.length).toBeGreaterThanOrEqual(7);
     // the log shipper's node log mounts are admitted by its exception, not by an exclusion
-    expect(GUARDRAIL_EXCEPTIONS.find((e) => e.namespace === 'logging')?.allowedHostPaths).toEqual(['/var/log']);
+    // (only the container log directories, finding 24), and every exception is scoped to its component's pods (finding 13)
+    expect(GUARDRAIL_EXCEPTIONS.find((e) => e.namespace === 'logging')?.allowedHostPaths).toEqual(['/var/log/containers', '/var/log/pods']);
+    expect(GUARDRAIL_EXCEPTIONS.map((e) => [e.namespace, e.podLabels?.['app.kubernetes.io/name']])).toEqual([['wireguard', 'wireguard'], ['logging', 'fluentd']]);
     for (const w of pods) {
       const spec = podSpecOf(w);
       const ns = w.metadata.namespace;

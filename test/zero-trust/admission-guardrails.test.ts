@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { AdmissionGuardrails, EnforcementMode, FluentdLogShipper, GuardrailAction, GuardrailException, WireguardGateway, ZeroTrustNamespace } from '../../src';
+import { AdmissionGuardrails, DefaultDenyMechanism, EnforcementMode, FluentdLogShipper, GuardrailAction, GuardrailException, WireguardGateway, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 import { threeSiteMesh } from '../wireguard/fixtures';
 
@@ -60,8 +60,14 @@ function matchesPattern(pattern: any, value: any): boolean {
  * Names of the pod hardening rules that would refuse `pod` (a Pod manifest): the rules that select
  * its namespace, evaluated as Kyverno would (the capability foreach rules and the pattern rules).
  */
+/** The rules of the pod hardening policy and of the component-scoped exceptions policy (if any). */
+function podRulesOf(objs: any[]): any[] {
+  return objs.filter((o) => o.metadata.name === 'zero-trust-pod-hardening' || o.metadata.name === 'zero-trust-pod-hardening-exceptions')
+    .flatMap((o) => o.spec.rules);
+}
+
 function refusedBy(objs: any[], pod: any): string[] {
-  const rules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules
+  const rules = podRulesOf(objs)
     .filter((r: any) => selects(r.match, pod) && !selects(r.exclude, pod));
   const containers = [...(pod.spec.ephemeralContainers ?? []), ...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   return rules.filter((r: any) => {
@@ -221,11 +227,13 @@ describe('AdmissionGuardrails', () => {
     });
     for (const n of ['wireguard', 'ingress-nginx', 'builds', 'shop']) new kplus.Namespace(chart, n, { metadata: { name: n } });
     const objs = synthAndValidate(chart);
-    const podRules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
-    /** Pod rules that apply to a pod in `ns`. */
-    const podRulesIn = (ns: string) => podRules
-      .filter((r: any) => selects(r.match, { kind: 'Pod', metadata: { namespace: ns } }) && !selects(r.exclude, { kind: 'Pod', metadata: { namespace: ns } }))
+    const podRules = podRulesOf(objs);
+    /** Pod rules that apply to a pod in `ns` with `labels`. */
+    const podRulesIn = (ns: string, labels: { [k: string]: string } = {}) => podRules
+      .filter((r: any) => selects(r.match, { kind: 'Pod', metadata: { namespace: ns, labels } }) && !selects(r.exclude, { kind: 'Pod', metadata: { namespace: ns, labels } }))
       .map((r: any) => r.name).sort();
+    const gatewayLabels = { 'app.kubernetes.io/name': 'wireguard', 'app.kubernetes.io/component': 'gateway', 'app': 'x' };
+    const controllerLabels = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
     // the upstream baseline/restricted controls apply in every namespace, exceptions included
     const upstream = [
       'disallow-host-process', 'disallow-proc-mount', 'disallow-selinux-type', 'disallow-selinux-user-role',
@@ -237,16 +245,27 @@ describe('AdmissionGuardrails', () => {
       'restrict-capabilities', ...upstream,
     ].sort();
     expect(podRulesIn('shop')).toEqual(all);
-    expect(podRulesIn('wireguard')).toEqual([
+    // the exceptions are scoped to the component's pods: any other pod of the namespace gets every rule (finding 13)
+    expect(podRulesIn('wireguard')).toEqual(all);
+    expect(podRulesIn('wireguard', { 'app.kubernetes.io/name': 'wireguard' })).toEqual(all);
+    expect(podRulesIn('ingress-nginx')).toEqual(all);
+    expect(podRulesIn('wireguard', gatewayLabels)).toEqual([
       'disallow-host-path', 'disallow-host-pid-ipc', 'disallow-host-ports-without-host-network', 'disallow-privilege-escalation', 'disallow-privileged',
       'require-read-only-root-filesystem', 'require-seccomp-runtime-default', 'restrict-capabilities-net-admin', ...upstream,
     ].sort());
-    expect(podRulesIn('ingress-nginx')).toEqual(all.filter((r) => r !== 'require-read-only-root-filesystem'));
-    expect(podRulesIn('builds')).toEqual(podRulesIn('ingress-nginx'));
+    expect(podRulesIn('ingress-nginx', controllerLabels)).toEqual(all.filter((r) => r !== 'require-read-only-root-filesystem'));
+    // an exception without podLabels is namespace-wide
+    expect(podRulesIn('builds')).toEqual(podRulesIn('ingress-nginx', controllerLabels));
+    // label-scoped rules live in their own policy (Kyverno autogen skips a policy that selects by labels)
+    const main = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    expect(JSON.stringify(main)).not.toContain('selector');
+    expect(objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening-exceptions').spec.rules.find((r: any) => r.name === 'restrict-capabilities').exclude)
+      .toEqual({ any: [{ resources: { namespaces: ['wireguard'], selector: { matchLabels: { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/name': 'wireguard' } } } }] });
     const byName = (n: string) => podRules.find((r: any) => r.name === n);
     expect(byName('disallow-host-pid-ipc').validate.pattern).toEqual({ spec: { '=(hostPID)': 'false', '=(hostIPC)': 'false' } });
     expect(byName('disallow-host-ports-without-host-network').preconditions.all[0]).toMatchObject({ operator: 'Equals', value: false });
     expect(byName('restrict-capabilities-net-admin').match.any[0].resources.namespaces).toEqual(['wireguard']);
+    expect(byName('restrict-capabilities-net-admin').match.any[0].resources.selector.matchLabels['app.kubernetes.io/name']).toEqual('wireguard');
     // the generate rules skip only the namespace whose NetworkPolicies are owned elsewhere
     expect(kyvernoGenerated(objs)).toEqual(['builds', 'shop', 'wireguard'].flatMap((n) => [`${n}/allow-dns`, `${n}/default-deny`]));
     // the network check applies everywhere it did
@@ -285,10 +304,14 @@ describe('AdmissionGuardrails', () => {
     expect(refusedBy(modprobe.objs, writableModules)).toEqual(['restrict-host-paths']);
     // the rules: SYS_MODULE is added to the exception's namespace only when the module is loaded
     const rules = (objs: any[]) => objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
-    const capRules = (objs: any[]) => rules(objs).filter((r: any) => r.name.startsWith('restrict-capabilities'))
+    const capRules = (objs: any[]) => podRulesOf(objs).filter((r: any) => r.name.startsWith('restrict-capabilities'))
       .map((r: any) => [r.name, r.validate.foreach[0].deny.conditions.any[0].value]);
-    expect(capRules(plain.objs)).toEqual([['restrict-capabilities', ['NET_BIND_SERVICE']], ['restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE']]]);
+    // (the main policy's rule, then the exceptions policy's: the strict rule for the namespace's other pods, the gateway's)
+    expect(capRules(plain.objs)).toEqual([
+      ['restrict-capabilities', ['NET_BIND_SERVICE']], ['restrict-capabilities', ['NET_BIND_SERVICE']], ['restrict-capabilities-net-admin', ['NET_ADMIN', 'NET_BIND_SERVICE']],
+    ]);
     expect(capRules(modprobe.objs)).toEqual([
+      ['restrict-capabilities', ['NET_BIND_SERVICE']],
       ['restrict-capabilities', ['NET_BIND_SERVICE']],
       ['restrict-capabilities-net-admin-sys-module', ['NET_ADMIN', 'NET_BIND_SERVICE', 'SYS_MODULE']],
     ]);
@@ -298,6 +321,10 @@ describe('AdmissionGuardrails', () => {
     const noDrop = JSON.parse(JSON.stringify(modprobe.pod));
     noDrop.spec.containers[0].securityContext.capabilities.drop = [];
     expect(refusedBy(modprobe.objs, noDrop)).toEqual(['restrict-capabilities-net-admin-sys-module']);
+    // the gateway's powers are the gateway's only: another pod of its namespace with the same spec is refused (finding 13)
+    const other = JSON.parse(JSON.stringify(modprobe.pod));
+    other.metadata.labels = { app: 'debug' };
+    expect(refusedBy(modprobe.objs, other)).toEqual(expect.arrayContaining(['disallow-host-namespaces', 'require-run-as-non-root', 'restrict-capabilities']));
   });
 
   test('disallow-host-path: a hostPath pod is refused outside an exception, admitted in the logShipper namespace (read-only, under /var/log)', () => {
@@ -312,7 +339,7 @@ describe('AdmissionGuardrails', () => {
     const ds = objs.find((o) => o.kind === 'DaemonSet');
     const pod = { kind: 'Pod', metadata: { ...ds.spec.template.metadata, namespace: 'logging' }, spec: ds.spec.template.spec };
     expect(pod.spec.volumes.filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path).sort()).toEqual(['/var/log/containers', '/var/log/pods']);
-    const rules = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    const rules = podRulesOf(objs);
     const hp = rules.find((r: any) => r.name === 'disallow-host-path');
     expect(hp.validate).toMatchObject({ failureAction: 'Enforce', pattern: { spec: { '=(volumes)': [{ 'X(hostPath)': 'null' }] } } });
     expect(hp.exclude.any[0].resources.namespaces).toEqual([...AdmissionGuardrails.PLATFORM_NAMESPACES, 'logging'].sort());
@@ -331,23 +358,29 @@ describe('AdmissionGuardrails', () => {
       p.spec.containers[0].volumeMounts.push({ name: 'extra', mountPath: '/extra', readOnly });
       return p;
     };
-    expect(refusedBy(objs, withVolume('/var/log/journal', true))).toEqual([]);
+    expect(refusedBy(objs, withVolume('/var/log/pods/x', true))).toEqual([]);
     expect(refusedBy(objs, withVolume('/', true))).toEqual(['restrict-host-paths']);
+    // only the container log directories: not the rest of /var/log (audit logs on control-plane nodes, finding 24)
+    expect(refusedBy(objs, withVolume('/var/log', true))).toEqual(['restrict-host-paths']);
+    expect(refusedBy(objs, withVolume('/var/log/kube-apiserver', true))).toEqual(['restrict-host-paths']);
     expect(refusedBy(objs, withVolume('/var/logs', true))).toEqual(['restrict-host-paths']);
-    expect(refusedBy(objs, withVolume('/var/log/../../etc', true))).toEqual(['restrict-host-paths']);
-    expect(refusedBy(objs, withVolume('/var/log/journal', false))).toEqual(['restrict-host-paths']);
+    expect(refusedBy(objs, withVolume('/var/log/pods/../../../etc', true))).toEqual(['restrict-host-paths']);
+    expect(refusedBy(objs, withVolume('/var/log/pods/x', false))).toEqual(['restrict-host-paths']);
+    // only the shipper's pods: an Elasticsearch beside it in the namespace gets no hostPath (finding 13)
+    const es = { ...pod, metadata: { ...pod.metadata, labels: { 'app.kubernetes.io/name': 'elasticsearch' } } };
+    expect(refusedBy(objs, es)).toEqual(['disallow-host-path', 'restrict-volume-types']);
     // (an exception cannot admit any writable hostPath: allowHostPath requires allowedHostPaths, see the bad-input test)
     // the path rule is the exception's namespace only, with the hardening action
     const restrict = rules.find((r: any) => r.name === 'restrict-host-paths');
     expect(restrict.match.any[0].resources.namespaces).toEqual(['logging']);
     expect(restrict.validate.failureAction).toBe('Enforce');
-    expect(restrict.validate.foreach[0].deny.conditions.any[0].value).toEqual(['/var/log', '/var/log/*']);
+    expect(restrict.validate.foreach[0].deny.conditions.any[0].value).toEqual(['/var/log/containers', '/var/log/containers/*', '/var/log/pods', '/var/log/pods/*']);
   });
 
   test('disallow-host-path follows the hardening action and the staged rollout', () => {
     const chart = Testing.chart();
     new AdmissionGuardrails(chart, 'g', { podHardeningAction: GuardrailAction.AUDIT, exceptions: [GuardrailException.logShipper('logging')] });
-    const rules = synthAndValidate(chart).find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules;
+    const rules = podRulesOf(synthAndValidate(chart));
     expect(rules.find((r: any) => r.name === 'disallow-host-path').validate.failureAction).toBe('Audit');
     expect(rules.find((r: any) => r.name === 'restrict-host-paths').validate.failureAction).toBe('Audit');
     const chart2 = Testing.chart();
@@ -365,11 +398,10 @@ describe('AdmissionGuardrails', () => {
       exceptions: [GuardrailException.of({ namespace: 'drivers', allowSysModule: true }), GuardrailException.vpnGateway('vpn', { loadKernelModule: true })],
     });
     const objs = synthAndValidate(chart);
-    const caps = objs.find((o) => o.metadata.name === 'zero-trust-pod-hardening').spec.rules
-      .filter((r: any) => r.name.startsWith('restrict-capabilities'))
+    const caps = podRulesOf(objs)
+      .filter((r: any) => r.name.startsWith('restrict-capabilities') && r.validate.foreach[0].deny.conditions.any[0].value.length > 1)
       .map((r: any) => [r.name, r.match.any[0].resources.namespaces ?? '*', r.validate.foreach[0].deny.conditions.any[0].value]);
     expect(caps).toEqual([
-      ['restrict-capabilities', '*', ['NET_BIND_SERVICE']],
       ['restrict-capabilities-net-admin', ['cni'], ['NET_ADMIN', 'NET_BIND_SERVICE']],
       ['restrict-capabilities-sys-module', ['drivers'], ['NET_BIND_SERVICE', 'SYS_MODULE']],
       ['restrict-capabilities-net-admin-sys-module', ['vpn'], ['NET_ADMIN', 'NET_BIND_SERVICE', 'SYS_MODULE']],
@@ -404,5 +436,33 @@ describe('AdmissionGuardrails', () => {
     const chart = Testing.chart();
     expect(() => new AdmissionGuardrails(chart, 'a', { excludedNamespaces: ['Kube_System'] })).toThrow(/invalid excludedNamespaces\[0\] "Kube_System"/);
     expect(() => new AdmissionGuardrails(chart, 'b', { networkPolicyAction: 'enforce' as any })).toThrow(/invalid networkPolicyAction "enforce": expected Enforce or Audit/);
+  });
+});
+
+describe('Kyverno RBAC (SECURITY.md finding 19)', () => {
+  const roles = (defaultDeny?: DefaultDenyMechanism) => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', { defaultDeny });
+    return synthAndValidate(chart).filter((o) => o.kind === 'ClusterRole')
+      .map((r) => ({ name: r.metadata.name, to: Object.keys(r.metadata.labels).sort(), verbs: r.rules.flatMap((x: any) => x.verbs) }));
+  };
+
+  test('only the background controller may write NetworkPolicies; the admission and reports controllers may only list them', () => {
+    expect(roles()).toEqual([
+      {
+        name: 'kyverno-zero-trust-generate-networkpolicies',
+        to: ['rbac.kyverno.io/aggregate-to-background-controller'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      },
+      {
+        name: 'kyverno-zero-trust-list-networkpolicies',
+        to: ['rbac.kyverno.io/aggregate-to-admission-controller', 'rbac.kyverno.io/aggregate-to-reports-controller'],
+        verbs: ['list'],
+      },
+    ]);
+  });
+
+  test('without Kyverno generation (Baseline tier), no write access at all', () => {
+    expect(roles(DefaultDenyMechanism.BASELINE_TIER).map((r) => r.name)).toEqual(['kyverno-zero-trust-list-networkpolicies']);
   });
 });

@@ -3,6 +3,7 @@
  * or AuthorizationPolicy that opens everything in the namespaces the guardrails cover, and the
  * chart's own policies are judged against the same rule at synthesis.
  */
+import { spawnSync } from 'child_process';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
@@ -10,7 +11,7 @@ import {
   AdmissionGuardrails, EnforcementMode, Flows, MeshAuthorization, MeshIdentity, MeshSource, Peer, Port, ZeroTrustNamespace,
 } from '../../src';
 import { HelmChart } from '../../src/helm';
-import { allowAllFields } from '../../src/zero-trust/allow-all-policies';
+import { allowAllFields, AUTHZ_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_KEY } from '../../src/zero-trust/allow-all-policies';
 import { kyvernoRefusals } from '../../src/zero-trust/deployment-model';
 import { helmTemplate, splitRendered, tmp } from '../helm/helm-run';
 import { synthAndValidate, validateManifests } from '../util';
@@ -23,31 +24,90 @@ const authz = (spec: any, namespace = 'shop') => ({
 });
 const FRONTEND = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } } };
 
+const REFUSED: Array<[string, any, string[]]> = [
+  ['empty ingress rule', netpol({ policyTypes: ['Ingress'], ingress: [{}] }), ['spec.ingress[0]']],
+  ['empty egress rule', netpol({ policyTypes: ['Egress'], egress: [{ to: [FRONTEND], ports: [{ port: 80 }] }, {}] }), ['spec.egress[1]']],
+  ['empty from list, no ports', netpol({ ingress: [{ from: [] }] }), ['spec.ingress[0]']],
+  ['ipBlock 0.0.0.0/0 without except, all ports', netpol({ ingress: [{ from: [FRONTEND, { ipBlock: { cidr: '0.0.0.0/0' } }] }] }), ['spec.ingress[0]']],
+  ['egress to ::/0, empty except, all ports', netpol({ egress: [{ to: [{ ipBlock: { cidr: '::/0', except: [] } }] }] }), ['spec.egress[0]']],
+  ['ALLOW with an empty rule', authz({ rules: [{ from: [{ source: { namespaces: ['a'] } }] }, {}] }), ['spec.rules[1]']],
+  ['explicit ALLOW with an empty rule', authz({ action: 'ALLOW', selector: { matchLabels: { app: 'x' } }, rules: [{}] }), ['spec.rules[0]']],
+  // in disguise (finding 12)
+  ['ipBlock /0 with host bits, all ports', netpol({ ingress: [{ from: [{ ipBlock: { cidr: '10.1.2.3/0' } }] }] }), ['spec.ingress[0]']],
+  ['the two IPv4 /1 halves, all ports', netpol({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '128.0.0.0/1' } }] }] }), ['spec.egress[0]']],
+  ['the two IPv6 /1 halves, all ports', netpol({ egress: [{ to: [{ ipBlock: { cidr: '::/1' } }, { ipBlock: { cidr: '8000::/1' } }] }] }), ['spec.egress[0]']],
+  ['namespaceSelector {} without podSelector, all ports', netpol({ ingress: [{ from: [{ namespaceSelector: {} }] }] }), ['spec.ingress[0]']],
+  ['namespaceSelector {} with podSelector {}, all ports', netpol({ egress: [{ to: [{ namespaceSelector: { matchLabels: {} }, podSelector: {} }] }] }), ['spec.egress[0]']],
+  ['ALLOW paths [*] from anyone', authz({ rules: [{ to: [{ operation: { paths: ['*'] } }] }] }), ['spec.rules[0]']],
+  ['ALLOW notPaths alone from anyone', authz({ rules: [{ to: [{ operation: { notPaths: ['/admin'] } }] }] }), ['spec.rules[0]']],
+  ['ALLOW one open operation among others', authz({ rules: [{ to: [{ operation: { paths: ['/a'] } }, { operation: { methods: ['*'], paths: ['*'] } }] }] }), ['spec.rules[0]']],
+  ['ALLOW from ipBlocks 0.0.0.0/0 only', authz({ rules: [{ from: [{ source: { ipBlocks: ['0.0.0.0/0'] } }] }] }), ['spec.rules[0]']],
+  ['ALLOW from remoteIpBlocks ::/0, notPaths alone', authz({ rules: [{ from: [{ source: { remoteIpBlocks: ['::/0'] } }], to: [{ operation: { notPaths: ['/x'] } }] }] }), ['spec.rules[0]']],
+];
+
+const ADMITTED: Array<[string, any]> = [
+  ['default-deny', netpol({ policyTypes: ['Ingress', 'Egress'] })],
+  ['ipBlock 0.0.0.0/0 with except', netpol({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] }] })],
+  ['ipBlock 0.0.0.0/0 on one port', netpol({ ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }] })],
+  ['every port from one namespace', netpol({ ingress: [{ from: [FRONTEND] }] })],
+  ['allow-nothing', authz({})],
+  ['DENY with an empty rule', authz({ action: 'DENY', rules: [{}] })],
+  ['ALLOW from one namespace', authz({ rules: [{ from: [{ source: { namespaces: ['a'] } }] }] })],
+  ['two /1 blocks of different families', netpol({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '8000::/1' } }] }] })],
+  ['the two /1 halves on one port', netpol({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '128.0.0.0/1' } }], ports: [{ port: 443 }] }] })],
+  ['every namespace, labelled pods', netpol({ ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'x' } } }] }] })],
+  ['every namespace on port 53', netpol({ ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: 'UDP' }] }] })],
+  ['every pod of its own namespace', netpol({ ingress: [{ from: [{ podSelector: {} }] }] })],
+  ['ALLOW paths [*] from one namespace', authz({ rules: [{ from: [{ source: { namespaces: ['a'] } }], to: [{ operation: { paths: ['*'] } }] }] })],
+  ['ALLOW paths [*] for GET only', authz({ rules: [{ to: [{ operation: { paths: ['*'], methods: ['GET'] } }] }] })],
+  ['ALLOW specific paths from anyone', authz({ rules: [{ to: [{ operation: { paths: ['/api/*'] } }] }] })],
+  ['ALLOW from 0.0.0.0/0 minus private ranges', authz({ rules: [{ from: [{ source: { ipBlocks: ['0.0.0.0/0'], notIpBlocks: ['10.0.0.0/8'] } }] }] })],
+  ['ALLOW from 0.0.0.0/0 on one port', authz({ rules: [{ from: [{ source: { ipBlocks: ['0.0.0.0/0'] } }], to: [{ operation: { ports: ['443'] } }] }] })],
+  ['ALLOW paths [*] with a when condition', authz({ rules: [{ to: [{ operation: { paths: ['*'] } }], when: [{ key: 'request.headers[x-tenant]', values: ['a'] }] }] })],
+];
+
 describe('what counts as allow-all', () => {
-  test.each([
-    ['empty ingress rule', netpol({ policyTypes: ['Ingress'], ingress: [{}] }), ['spec.ingress[0]']],
-    ['empty egress rule', netpol({ policyTypes: ['Egress'], egress: [{ to: [FRONTEND], ports: [{ port: 80 }] }, {}] }), ['spec.egress[1]']],
-    ['empty from list, no ports', netpol({ ingress: [{ from: [] }] }), ['spec.ingress[0]']],
-    ['ipBlock 0.0.0.0/0 without except, all ports', netpol({ ingress: [{ from: [FRONTEND, { ipBlock: { cidr: '0.0.0.0/0' } }] }] }), ['spec.ingress[0]']],
-    ['egress to ::/0, empty except, all ports', netpol({ egress: [{ to: [{ ipBlock: { cidr: '::/0', except: [] } }] }] }), ['spec.egress[0]']],
-    ['ALLOW with an empty rule', authz({ rules: [{ from: [{ source: { namespaces: ['a'] } }] }, {}] }), ['spec.rules[1]']],
-    ['explicit ALLOW with an empty rule', authz({ action: 'ALLOW', selector: { matchLabels: { app: 'x' } }, rules: [{}] }), ['spec.rules[0]']],
-  ])('refused: %s', (_what, obj, fields) => {
+  test.each(REFUSED)('refused: %s', (_what, obj, fields) => {
     validateManifests([obj]);
     expect(allowAllFields(obj)).toEqual(fields);
   });
 
-  test.each([
-    ['default-deny', netpol({ policyTypes: ['Ingress', 'Egress'] })],
-    ['ipBlock 0.0.0.0/0 with except', netpol({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] }] })],
-    ['ipBlock 0.0.0.0/0 on one port', netpol({ ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }] })],
-    ['every port from one namespace', netpol({ ingress: [{ from: [FRONTEND] }] })],
-    ['allow-nothing', authz({})],
-    ['DENY with an empty rule', authz({ action: 'DENY', rules: [{}] })],
-    ['ALLOW from one namespace', authz({ rules: [{ from: [{ source: { namespaces: ['a'] } }] }] })],
-  ])('admitted: %s', (_what, obj) => {
+  test.each(ADMITTED)('admitted: %s', (_what, obj) => {
     validateManifests([obj]);
     expect(allowAllFields(obj)).toEqual([]);
+  });
+});
+
+/**
+ * The Kyverno rules' JMESPath, evaluated by a real JMESPath implementation (Python's `jmespath`,
+ * the reference implementation Kyverno's go-jmespath follows) on every case above: it must agree
+ * with the model. Skipped, saying so, where Python's jmespath is not installed.
+ */
+describe('the Kyverno JMESPath agrees with the model', () => {
+  const probe = spawnSync('python3', ['-c', 'import jmespath'], { encoding: 'utf8' });
+  const run = probe.status === 0 ? test : test.skip;
+  run('every refused and admitted case', () => {
+    const strip = (k: string) => k.replace(/^\{\{ /, '').replace(/ \}\}$/, '');
+    const cases = [
+      ...REFUSED.map(([what, obj]) => ({ what, obj, refused: true })),
+      ...ADMITTED.map(([what, obj]) => ({ what, obj, refused: false })),
+    ];
+    const script = [
+      'import json, sys, jmespath',
+      'd = json.load(sys.stdin)',
+      'out = []',
+      'for c in d["cases"]:',
+      '    keys = d["netpol"] if c["obj"]["kind"] == "NetworkPolicy" else [d["authz"]]',
+      '    out.append(sum(jmespath.search(k, {"request": {"object": c["obj"]}}) for k in keys))',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const input = JSON.stringify({
+      netpol: [strip(NETPOL_ALLOW_ALL_KEY('ingress')), strip(NETPOL_ALLOW_ALL_KEY('egress'))], authz: strip(AUTHZ_ALLOW_ALL_KEY), cases,
+    });
+    const res = spawnSync('python3', ['-c', script], { input, encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    const counts: number[] = JSON.parse(res.stdout);
+    expect(cases.map((c, i) => `${c.what}: ${counts[i] > 0}`)).toEqual(cases.map((c) => `${c.what}: ${c.refused}`));
   });
 });
 
@@ -70,6 +130,12 @@ describe('the Kyverno rules', () => {
     expect(kyvernoRefusals(rendered, netpol({ ingress: [{}] })).map((r) => r.rule)).toEqual(['disallow-allow-all-network-policy']);
     expect(kyvernoRefusals(rendered, authz({ rules: [{}] })).map((r) => r.rule)).toEqual(['disallow-allow-all-authorization-policy']);
     expect(kyvernoRefusals(rendered, netpol({ ingress: [{ from: [FRONTEND] }] }))).toEqual([]);
+    // in disguise: the whole cluster, both halves of the address space, paths [*] from anyone
+    expect(kyvernoRefusals(rendered, netpol({ ingress: [{ from: [{ namespaceSelector: {} }] }] })).map((r) => r.rule)).toEqual(['disallow-allow-all-network-policy']);
+    expect(kyvernoRefusals(rendered, netpol({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/1' } }, { ipBlock: { cidr: '128.0.0.0/1' } }] }] })).map((r) => r.rule))
+      .toEqual(['disallow-allow-all-network-policy']);
+    expect(kyvernoRefusals(rendered, authz({ rules: [{ to: [{ operation: { paths: ['*'] } }] }] })).map((r) => r.rule)).toEqual(['disallow-allow-all-authorization-policy']);
+    expect(kyvernoRefusals(rendered, authz({ rules: [{ to: [{ operation: { notPaths: ['/admin'] } }] }] })).map((r) => r.rule)).toEqual(['disallow-allow-all-authorization-policy']);
     expect(kyvernoRefusals(rendered, netpol({ ingress: [{}] }, 'kube-system'))).toEqual([]);
     // a label does not exempt: whoever writes the policy writes its labels
     const labelled = netpol({ ingress: [{}] });

@@ -179,3 +179,21 @@ describe("the chart's own Kyverno guardrails on the chart's own pods", () => {
     expect(kyvernoRefusals([override], hardenedPod())).toEqual([]);
   });
 });
+
+describe('label-scoped exceptions at synthesis (SECURITY.md finding 13)', () => {
+  test('a log shipper whose pods lack the exception\'s labels is a synthesis error naming the labels to add', () => {
+    const chart = Testing.chart();
+    new AdmissionGuardrails(chart, 'g', { exceptions: [GuardrailException.logShipper('logging')] });
+    new FluentdLogShipper(chart, 'shipper', {
+      name: 'node-logs', credentials: kplus.Secret.fromSecretName(chart, 'es', 'es-credentials'), namespace: 'logging', runAsUser: 1000,
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      /zero-trust-pod-hardening-exceptions\/disallow-host-path admits .*namespace logging has a GuardrailException scoped to the pods labelled \{"app.kubernetes.io\/component":"log-shipper","app.kubernetes.io\/name":"fluentd"\}/);
+    const ok = Testing.chart();
+    new AdmissionGuardrails(ok, 'g', { exceptions: [GuardrailException.logShipper('logging', { 'app.kubernetes.io/name': 'node-logs' })] });
+    new FluentdLogShipper(ok, 'shipper', {
+      name: 'node-logs', credentials: kplus.Secret.fromSecretName(ok, 'es', 'es-credentials'), namespace: 'logging', runAsUser: 1000,
+    });
+    expect(() => synthAndValidate(ok)).not.toThrow();
+  });
+});

@@ -12,7 +12,7 @@ const GEN = { [AdmissionGuardrails.GENERATE_LABEL]: 'true' };
 const rulesOf = (objs: any[]) => objs.filter((o) => o.kind === 'ClusterPolicy' && o.metadata.name === 'zero-trust-network-policies').flatMap((o) => o.spec.rules);
 const tiers = (objs: any[]) => objs.filter((o) => o.apiVersion.startsWith('policy.networking.k8s.io/'));
 // the allow-all rules stay whatever the default-deny mechanism (review finding 12)
-const ALLOW_ALL_RULES = ['disallow-allow-all-network-policy', 'disallow-allow-all-authorization-policy'];
+const ALLOW_ALL_RULES = ['disallow-allow-all-network-policy', 'disallow-allow-all-authorization-policy', 'disallow-service-external-ips', 'disallow-service-external-name'];
 
 function build(props: any = {}, mode?: EnforcementMode) {
   const chart = Testing.chart();

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ZeroTrustNamespace } from '../../src';
+import { AdmissionGuardrails, GuardrailException, PodSecurityLevel, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 import { polarisFindings } from '../util/polaris';
 
@@ -54,5 +54,39 @@ describe('workload hardening', () => {
     new ZeroTrustNamespace(chart2, 'ns', { name: 'apps' });
     new kplus.Service(chart2, 'lb', { metadata: { namespace: 'apps' }, type: kplus.ServiceType.LOAD_BALANCER, ports: [{ port: 80 }] });
     expect(() => Testing.synth(chart2)).toThrow(/invalid type "LoadBalancer": expected ClusterIP/);
+  });
+});
+
+describe('NET_RAW / NET_ADMIN against the namespace\'s Pod Security level (SECURITY.md finding 26)', () => {
+  type CapOptions = { allowNetRaw?: boolean; allowNetAdmin?: boolean };
+  const build = (podSecurity: PodSecurityLevel | undefined, options: CapOptions, exception?: GuardrailException) => {
+    const chart = Testing.chart();
+    if (exception) new AdmissionGuardrails(chart, 'g', { exceptions: [exception] });
+    const ns = new ZeroTrustNamespace(chart, 'ns', { name: 'vpn', podSecurity });
+    const w = new kplus.Deployment(chart, 'w', {
+      metadata: { namespace: 'vpn' },
+      podMetadata: { labels: { 'app.kubernetes.io/name': 'tunnel' } },
+      containers: [{ image: 'x:1.0', securityContext: { user: 1000 } }],
+    });
+    ns.harden(w, options);
+    return () => synthAndValidate(chart);
+  };
+
+  test.each([
+    [PodSecurityLevel.RESTRICTED, 'allowNetRaw', 'NET_RAW'],
+    [PodSecurityLevel.BASELINE, 'allowNetRaw', 'NET_RAW'],
+    [undefined, 'allowNetAdmin', 'NET_ADMIN'],
+  ])('%s namespace: %s is refused naming the option, the level and the fix', (level, option, cap) => {
+    expect(build(level, { [option]: true })).toThrow(new RegExp(`test/w: invalid hardening.${option} true: expected false in namespace vpn, `
+      + `whose Pod Security level "${level ?? 'restricted'}" refuses ${cap}`));
+  });
+
+  test('a privileged namespace admits NET_ADMIN only with a guardrail exception scoped to the workload; NET_RAW never under the guardrails', () => {
+    expect(build(PodSecurityLevel.PRIVILEGED, { allowNetAdmin: true })).not.toThrow();
+    const scoped = GuardrailException.of({ namespace: 'vpn', allowNetAdmin: true, podLabels: { 'app.kubernetes.io/name': 'tunnel' } });
+    expect(build(PodSecurityLevel.PRIVILEGED, { allowNetAdmin: true }, scoped)).not.toThrow();
+    const otherPods = GuardrailException.of({ namespace: 'vpn', allowNetAdmin: true, podLabels: { 'app.kubernetes.io/name': 'other' } });
+    expect(build(PodSecurityLevel.PRIVILEGED, { allowNetAdmin: true }, otherPods)).toThrow(/restrict-capabilities admits/);
+    expect(build(PodSecurityLevel.PRIVILEGED, { allowNetRaw: true }, scoped)).toThrow(/no exception admits NET_RAW/);
   });
 });
