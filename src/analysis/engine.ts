@@ -60,6 +60,21 @@ const NO_TIERS: TierRules = { admin: [], baseline: [] };
 /** The other end of a connection: a pod class or an external atom. */
 export interface EnginePeer { readonly cls?: PodClass; readonly atom?: number }
 
+/** The external address space: the option, else IPv4 (and IPv6 when some block is IPv6). */
+function externalUniverse(opts: EngineOptions, blocks: IpInterval[][]): IpInterval[] {
+  if (opts.externalUniverse && opts.externalUniverse.length) {
+    return opts.externalUniverse.map((c, i) => parseCidr(c, `options.externalUniverse[${i}]`));
+  }
+  const universe = [fullRange(false)];
+  if (blocks.some((b) => b.some((r) => r.v6))) universe.push(fullRange(true));
+  return universe;
+}
+
+/** Parsed CIDR option (undefined when not given or empty). */
+function cidrList(cidrs: string[] | undefined, where: string): IpInterval[] | undefined {
+  return cidrs && cidrs.length ? cidrs.map((c, i) => parseCidr(c, `${where}[${i}]`)) : undefined;
+}
+
 /** The NetworkPolicy evaluation core. Indexes selectors by class and caches per policy set. */
 export class Engine {
   public readonly classes: PodClass[] = [];
@@ -90,6 +105,27 @@ export class Engine {
   private readonly tierIngress: Array<TierRules | undefined> = [];
 
   constructor(public readonly res: ParsedResources, opts: EngineOptions) {
+    this.controllerClass = this.indexClasses(res, opts);
+    const blocksIn: IpInterval[][] = [];
+    const blocksOut: IpInterval[][] = [];
+    for (const pol of res.policies) {
+      for (const r of pol.ingress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksIn.push(p.ipBlock);
+      for (const r of pol.egress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksOut.push(p.ipBlock);
+    }
+    for (const pol of res.tierPolicies) for (const r of pol.egress) for (const p of r.peers) if (p.networks) blocksOut.push(p.networks);
+    const universe = externalUniverse(opts, [...blocksIn, ...blocksOut]);
+    this.nodeSpace = cidrList(opts.nodeCidrs, 'options.nodeCidrs');
+    this.podSpace = cidrList(opts.podCidrs, 'options.podCidrs');
+    this.atomsIn = partition(universe, blocksIn);
+    this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
+    this.atomsOut = partition(universe, blocksOut);
+    this.atomNamesOut = this.atomsOut.map((a) => `${formatInterval(a)}[External]`);
+    this.indexPolicies(res);
+    this.indexTiers([...res.tierPolicies].sort(tierOrder));
+  }
+
+  /** Groups the pods into classes and workloads; returns the ingress controller's class. */
+  private indexClasses(res: ParsedResources, opts: EngineOptions): PodClass {
     const classKey = new Map<string, PodClass>();
     const seen = new Set<string>();
     const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[], host: boolean): PodClass => {
@@ -98,11 +134,8 @@ export class Engine {
       if (!c) {
         // a hostNetwork pod is reached at a node address: named ports never resolve against it
         c = { index: this.classes.length, ns, labels, nsLabels: res.namespaces.get(ns) ?? { 'kubernetes.io/metadata.name': ns }, ports: host ? [] : ports, host };
-        this.classes.push(c);
-        if (host) this.hostClasses.push(c);
+        this.addClass(c);
         classKey.set(key, c);
-        if (!this.classesByNs.has(ns)) this.classesByNs.set(ns, []);
-        this.classesByNs.get(ns)!.push(c);
       }
       return c;
     };
@@ -117,38 +150,20 @@ export class Engine {
     // the ingress controller: a pod outside the analysed workloads
     const icNs = opts.ingressControllerNamespace;
     const nsLabels = res.namespaces.get(icNs) ?? { 'kubernetes.io/metadata.name': icNs };
-    this.controllerClass = { index: this.classes.length, ns: icNs, labels: opts.ingressControllerLabels, nsLabels, ports: [], host: false };
-    this.classes.push(this.controllerClass);
-    if (!this.classesByNs.has(icNs)) this.classesByNs.set(icNs, []);
-    this.classesByNs.get(icNs)!.push(this.controllerClass);
+    const controller = { index: this.classes.length, ns: icNs, labels: opts.ingressControllerLabels, nsLabels, ports: [], host: false };
+    this.addClass(controller);
+    return controller;
+  }
 
-    // external IP atoms
-    const blocksIn: IpInterval[][] = [];
-    const blocksOut: IpInterval[][] = [];
-    for (const pol of res.policies) {
-      for (const r of pol.ingress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksIn.push(p.ipBlock);
-      for (const r of pol.egress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksOut.push(p.ipBlock);
-    }
-    for (const pol of res.tierPolicies) for (const r of pol.egress) for (const p of r.peers) if (p.networks) blocksOut.push(p.networks);
-    const blocks = [...blocksIn, ...blocksOut];
-    let universe: IpInterval[];
-    if (opts.externalUniverse && opts.externalUniverse.length) {
-      universe = opts.externalUniverse.map((c, i) => parseCidr(c, `options.externalUniverse[${i}]`));
-    } else {
-      universe = [fullRange(false)];
-      if (blocks.some((b) => b.some((r) => r.v6))) universe.push(fullRange(true));
-    }
-    this.nodeSpace = opts.nodeCidrs && opts.nodeCidrs.length
-      ? opts.nodeCidrs.map((c, i) => parseCidr(c, `options.nodeCidrs[${i}]`))
-      : undefined;
-    this.podSpace = opts.podCidrs && opts.podCidrs.length
-      ? opts.podCidrs.map((c, i) => parseCidr(c, `options.podCidrs[${i}]`))
-      : undefined;
-    this.atomsIn = partition(universe, blocksIn);
-    this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
-    this.atomsOut = partition(universe, blocksOut);
-    this.atomNamesOut = this.atomsOut.map((a) => `${formatInterval(a)}[External]`);
+  private addClass(c: PodClass): void {
+    this.classes.push(c);
+    if (c.host) this.hostClasses.push(c);
+    if (!this.classesByNs.has(c.ns)) this.classesByNs.set(c.ns, []);
+    this.classesByNs.get(c.ns)!.push(c);
+  }
 
+  /** Per class and direction: the NetworkPolicies whose podSelector selects it. */
+  private indexPolicies(res: ParsedResources): void {
     const polsByNs = new Map<string, PolicySpec[]>();
     for (const p of res.policies) {
       if (!polsByNs.has(p.ns)) polsByNs.set(p.ns, []);
@@ -159,7 +174,6 @@ export class Engine {
       this.egressPols.push(pols.filter((p) => p.egress));
       this.ingressPols.push(pols.filter((p) => p.ingress));
     }
-    this.indexTiers([...res.tierPolicies].sort(tierOrder));
   }
 
   /** Indexes, per class and direction, the tier rules of the policies whose subject selects it. */
