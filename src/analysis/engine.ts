@@ -2,6 +2,7 @@
 import { ConnSet } from './conn-set';
 import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './ip-range';
 import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
+import { Selector } from './selector';
 import { evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
 
 /** Pods that are indistinguishable for NetworkPolicy purposes (same ns, labels, ports) (internal). */
@@ -93,6 +94,7 @@ export class Engine {
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
   private readonly peerSigCache = new Map<string, PodClass[]>();
+  private readonly nsSelCache = new Map<string, string[]>();
   private readonly egressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
   private readonly ingressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
   private readonly peerAtomCache = new Map<string, Map<PeerSpec, number[]>>([['ingress', new Map()], ['egress', new Map()]]);
@@ -278,14 +280,23 @@ export class Engine {
     out = [];
     this.peerSigCache.set(sig, out);
     if (!peer.ipBlock) {
-      const nss = peer.namespaceSelector
-        ? [...this.classesByNs.keys()].filter((n) => peer.namespaceSelector!.matches(this.classesByNs.get(n)![0].nsLabels))
-        : [ns];
+      const nss = peer.namespaceSelector ? this.namespacesOf(peer.namespaceSelector) : [ns];
       for (const n of nss) {
         for (const c of this.classesByNs.get(n) ?? []) if (!c.host && (!peer.podSelector || peer.podSelector.matches(c.labels))) out.push(c);
       }
     }
     this.peerClassCache.set(peer, out);
+    return out;
+  }
+
+  /** The namespaces (with classes) a namespaceSelector selects, cached by selector. */
+  private namespacesOf(sel: Selector): string[] {
+    const key = sel.toString();
+    let out = this.nsSelCache.get(key);
+    if (!out) {
+      out = [...this.classesByNs.keys()].filter((n) => sel.matches(this.classesByNs.get(n)![0].nsLabels));
+      this.nsSelCache.set(key, out);
+    }
     return out;
   }
 

@@ -72,6 +72,10 @@ export class IstioLayer {
   public readonly routing: boolean;
   private readonly passthroughBy = new Map<PodInfo, string | undefined>();
   private readonly apsByPod = new Map<PodInfo, any[]>();
+  private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
+  /** AuthorizationPolicies and PeerAuthentications by namespace (a policy applies in its namespace, or everywhere from the root). */
+  private readonly apsByNs: Map<string, any[]>;
+  private readonly pasByNs: Map<string, any[]>;
 
   constructor(
     private readonly res: ParsedResources,
@@ -81,6 +85,8 @@ export class IstioLayer {
     private readonly hostNetworkAsNode: boolean = false,
   ) {
     this.active = res.peerAuthentications.length > 0 || res.authorizationPolicies.length > 0;
+    this.apsByNs = byNamespace(res.authorizationPolicies);
+    this.pasByNs = byNamespace(res.peerAuthentications);
     this.routing = res.gateways.some((g) => (g.spec?.servers ?? []).some((srv: any) => srv?.tls?.mode === 'AUTO_PASSTHROUGH'));
     for (const ap of res.authorizationPolicies) {
       const action = ap.spec?.action ?? 'ALLOW';
@@ -230,7 +236,23 @@ export class IstioLayer {
 
   /** The workload-wide mTLS mode of the pod (most specific PeerAuthentication wins). */
   private mode(pod: PodInfo): { mode: string; by?: string; pas: any[] } {
-    const pas = this.res.peerAuthentications.filter((p) => this.selects(p, pod));
+    let out = this.modeByPod.get(pod);
+    if (!out) { out = this.computeMode(pod); this.modeByPod.set(pod, out); }
+    return out;
+  }
+
+  /** The policies of `pod`'s namespace and of the root namespace, in their input order. */
+  private candidates(index: Map<string, any[]>, all: any[], pod: PodInfo): any[] {
+    const own = index.get(pod.ns) ?? [];
+    const root = pod.ns === this.rootNs ? [] : index.get(this.rootNs) ?? [];
+    if (!root.length) return own;
+    if (!own.length) return root;
+    const keep = new Set([...own, ...root]);
+    return all.filter((p) => keep.has(p));
+  }
+
+  private computeMode(pod: PodInfo): { mode: string; by?: string; pas: any[] } {
+    const pas = this.candidates(this.pasByNs, this.res.peerAuthentications, pod).filter((p) => this.selects(p, pod));
     const rank = (p: any): number => (p.spec?.selector ? 0 : (p.metadata?.namespace ?? 'default') === pod.ns ? 1 : 2);
     pas.sort((a, b) => rank(a) - rank(b));
     let mode = 'PERMISSIVE';
@@ -366,7 +388,7 @@ export class IstioLayer {
   private policiesOf(dst: PodInfo): any[] {
     let out = this.apsByPod.get(dst);
     if (!out) {
-      out = this.res.authorizationPolicies.filter((p) => this.selects(p, dst)).sort(byPolicyName);
+      out = this.candidates(this.apsByNs, this.res.authorizationPolicies, dst).filter((p) => this.selects(p, dst)).sort(byPolicyName);
       this.apsByPod.set(dst, out);
     }
     return out;
@@ -384,8 +406,21 @@ interface ApplyState {
   readonly matchOf: (from: any[] | undefined) => { match: boolean; who?: string };
 }
 
+function byNamespace(objs: any[]): Map<string, any[]> {
+  const out = new Map<string, any[]>();
+  for (const o of objs) {
+    const ns = o.metadata?.namespace ?? 'default';
+    if (!out.has(ns)) out.set(ns, []);
+    out.get(ns)!.push(o);
+  }
+  return out;
+}
+
+/** `String.prototype.localeCompare` without locales, as one reusable collator (much faster). */
+const COLLATOR = new Intl.Collator();
+
 function byPolicyName(a: any, b: any): number {
-  return `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`);
+  return COLLATOR.compare(`${a.metadata?.namespace}/${a.metadata?.name}`, `${b.metadata?.namespace}/${b.metadata?.name}`);
 }
 
 function apName(p: any): string {
