@@ -72,6 +72,8 @@ export class IstioLayer {
   public readonly routing: boolean;
   private readonly passthroughBy = new Map<PodInfo, string | undefined>();
   private readonly apsByPod = new Map<PodInfo, any[]>();
+  /** Verdicts per destination pod, by source mesh state, matched rule sources and L4 connections. */
+  private readonly verdicts = new Map<PodInfo, Map<string, IstioVerdict>>();
   private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
   /** AuthorizationPolicies and PeerAuthentications by namespace (a policy applies in its namespace, or everywhere from the root). */
   private readonly apsByNs: Map<string, any[]>;
@@ -340,6 +342,21 @@ export class IstioLayer {
       if (why) return this.gatewayOwnConnections(gwSrc, dst, l4, why);
     }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
+    if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies);
+    // the verdict depends on the source only through inMesh and which rule sources it matches
+    const aps = this.policiesOf(dst);
+    let bits = '';
+    for (const p of aps) for (const r of p.spec?.rules ?? []) bits += this.sourceMatches(r.from, src) ? '1' : '0';
+    const key = `${src.inMesh}\0${bits}\0${l4}`;
+    let memo = this.verdicts.get(dst);
+    if (!memo) { memo = new Map(); this.verdicts.set(dst, memo); }
+    let v = memo.get(key);
+    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined); memo.set(key, v); }
+    return { conns: v.conns, l7: [...v.l7], l7Short: [...v.l7Short], reasons: [...v.reasons] };
+  }
+
+  /** {@link apply} for a destination in the mesh and a non-empty `l4`. */
+  private evaluate(src: IstioSource, dst: PodInfo, l4: ConnSet, gwSrc: string | undefined, policies: any[] | undefined): IstioVerdict {
     const via = gwSrc;
     const st: ApplyState = {
       allowedTcp: l4.intersect(ConnSet.of('TCP')),
