@@ -95,6 +95,9 @@ export class Engine {
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
   private readonly peerSigCache = new Map<string, PodClass[]>();
   private readonly nsSelCache = new Map<string, string[]>();
+  private nsIndex?: Map<string, Map<string, string[]>>;
+  /** Namespaces in the order of `classesByNs` (the order selectors list them in). */
+  private readonly nsOrder = new Map<string, number>();
   private readonly egressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
   private readonly ingressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
   private readonly peerAtomCache = new Map<string, Map<PeerSpec, number[]>>([['ingress', new Map()], ['egress', new Map()]]);
@@ -294,10 +297,34 @@ export class Engine {
     const key = sel.toString();
     let out = this.nsSelCache.get(key);
     if (!out) {
-      out = [...this.classesByNs.keys()].filter((n) => sel.matches(this.classesByNs.get(n)![0].nsLabels));
+      const eq = sel.equality;
+      let candidates: Iterable<string> = this.classesByNs.keys();
+      if (eq) {
+        const byValue = this.nsLabelIndex().get(eq.key);
+        const order = this.nsOrder;
+        candidates = [...new Set(eq.values.flatMap((v) => byValue?.get(v) ?? []))].sort((a, b) => order.get(a)! - order.get(b)!);
+      }
+      out = [...candidates].filter((n) => sel.matches(this.classesByNs.get(n)![0].nsLabels));
       this.nsSelCache.set(key, out);
     }
     return out;
+  }
+
+  /** Namespaces (with classes) by label key and value. */
+  private nsLabelIndex(): Map<string, Map<string, string[]>> {
+    if (this.nsIndex) return this.nsIndex;
+    const index = new Map<string, Map<string, string[]>>();
+    for (const [n, cs] of this.classesByNs) {
+      this.nsOrder.set(n, this.nsOrder.size);
+      for (const [k, v] of Object.entries(cs[0].nsLabels)) {
+        if (!index.has(k)) index.set(k, new Map());
+        const byValue = index.get(k)!;
+        if (!byValue.has(v)) byValue.set(v, []);
+        byValue.get(v)!.push(n);
+      }
+    }
+    this.nsIndex = index;
+    return index;
   }
 
   /** Atom indexes an ipBlock peer contains. */
