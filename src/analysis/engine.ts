@@ -1,6 +1,7 @@
 /* eslint-disable no-bitwise */
 import { ConnSet } from './conn-set';
 import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './ip-range';
+import { gateConns, LbGate, LoadBalancerGates } from './load-balancer';
 import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
 import { Selector } from './selector';
 import { evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
@@ -95,6 +96,9 @@ export class Engine {
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
   private readonly peerSigCache = new Map<string, PodClass[]>();
   private readonly nsSelCache = new Map<string, string[]>();
+  /** Source-ranged LoadBalancer Services, and per class the ones it is reached through from outside (null: none). */
+  private readonly lb: LoadBalancerGates;
+  private readonly gates: Array<LbGate[] | null> = [];
   private nsIndex?: Map<string, Map<string, string[]>>;
   /** Namespaces in the order of `classesByNs` (the order selectors list them in). */
   private readonly nsOrder = new Map<string, number>();
@@ -118,6 +122,8 @@ export class Engine {
       for (const r of pol.egress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksOut.push(p.ipBlock);
     }
     for (const pol of res.tierPolicies) for (const r of pol.egress) for (const p of r.peers) if (p.networks) blocksOut.push(p.networks);
+    this.lb = new LoadBalancerGates(res.services);
+    blocksIn.push(...this.lb.allRanges);
     const universe = externalUniverse(opts, [...blocksIn, ...blocksOut]);
     this.nodeSpace = cidrList(opts.nodeCidrs, 'options.nodeCidrs');
     this.podSpace = cidrList(opts.podCidrs, 'options.podCidrs');
@@ -475,11 +481,33 @@ export class Engine {
     return e ? e.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
   }
 
-  /** Allowed connections from an external atom to a pod class. */
+  /** Allowed connections from an external atom to a pod class (through its source-ranged load balancers, if any). */
   public atomToPod(atom: number, d: PodClass): ConnSet {
-    if (this.tierIngress[d.index]) return this.ingressConns(d, { atom });
-    const i = this.ingressOf(d);
-    return i ? i.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
+    let np: ConnSet;
+    if (this.tierIngress[d.index]) {
+      np = this.ingressConns(d, { atom });
+    } else {
+      const i = this.ingressOf(d);
+      np = i ? i.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
+    }
+    const gates = this.gatesOf(d);
+    return gates && !np.isEmpty ? np.intersect(gateConns(gates, this.atomsIn[atom])) : np;
+  }
+
+  /** Why an external atom reaches a gated class on what it does (none: not an atom to a gated class). */
+  public gateNotes(atom: number | undefined, d: PodClass | undefined): string[] {
+    const gates = atom === undefined || !d ? undefined : this.gatesOf(d);
+    if (!gates || atom === undefined) return [];
+    const through = gateConns(gates, this.atomsIn[atom]);
+    const names = gates.map((g) => `${g.service} (${g.ranges.map(formatInterval).join(', ')})`).join(', ');
+    return [`external: reached from outside only through LoadBalancer Service${gates.length > 1 ? 's' : ''} ${names} (loadBalancerSourceRanges): from ${this.atomNamesIn[atom]} ${through.isEmpty ? 'none of them admits it' : `they carry ${through}`}`];
+  }
+
+  /** The source-ranged LoadBalancer Services a class is reached through from outside the cluster (undefined: not limited). */
+  public gatesOf(d: PodClass): LbGate[] | undefined {
+    let g = this.gates[d.index];
+    if (g === undefined) { g = this.lb.gatesOf(d.ns, d.labels, d.ports) ?? null; this.gates[d.index] = g; }
+    return g ?? undefined;
   }
 
   /** Slow, explained evaluation of one direction (for `explain`). */

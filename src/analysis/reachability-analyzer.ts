@@ -587,6 +587,7 @@ export class ReachabilityAnalyzer {
     if (s.controller) reasons.push(`egress: the ingress controller (namespace ${e.controllerClass.ns}) is not restricted; it reaches only Ingress/Route backends`);
     else side('egress', s.w, 'egress', dstPeer);
     side('ingress', d.w, 'ingress', srcPeer);
+    reasons.push(...e.gateNotes(s.atom, d.w?.cls));
     const r = this.row(s.name, d.name);
     if ((this.istio.active || this.istio.routing) && d.w) {
       const l4 = s.w ? e.podToPod(s.w.cls, d.w.cls) : s.atom !== undefined ? e.atomToPod(s.atom, d.w.cls) : ConnSet.ALL;
