@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */
 /**
  * Differential test: the indexed, cached engine against a slow reference that reads the
  * NetworkPolicy API definition directly (selectors, policyTypes, peers, numeric ports and
