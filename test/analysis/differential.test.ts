@@ -23,9 +23,9 @@ const PROBES: Array<[string, number]> = [['TCP', 80], ['TCP', 443], ['UDP', 53],
 const PORT_SPECS = [{ port: 80 }, { port: 443 }, { protocol: 'UDP', port: 53 }, { port: 8000, endPort: 8010 }, { port: 'http' }, { protocol: 'SCTP', port: 9000 }, { protocol: 'UDP', port: 'dns' }];
 
 function refMatches(sel: any, labels: Labels): boolean {
-  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const [key, v] of Object.entries(sel?.matchLabels ?? {})) if (labels[key] !== v) return false;
   for (const e of sel?.matchExpressions ?? []) {
-    const has = k(labels, e.key);
+    const has = hasKey(labels, e.key);
     if (e.operator === 'In' && !(has && e.values.includes(labels[e.key]))) return false;
     if (e.operator === 'NotIn' && has && e.values.includes(labels[e.key])) return false;
     if (e.operator === 'Exists' && !has) return false;
@@ -33,7 +33,7 @@ function refMatches(sel: any, labels: Labels): boolean {
   }
   return true;
 }
-function k(o: Labels, key: string): boolean { return Object.prototype.hasOwnProperty.call(o, key); }
+function hasKey(o: Labels, key: string): boolean { return Object.prototype.hasOwnProperty.call(o, key); }
 
 interface RefPod { ns: string; id: string; labels: Labels; ports: Array<{ name: string; port: number; protocol: string }> }
 
@@ -110,7 +110,8 @@ function portMatches(spec: any, proto: string, port: number, dst: RefPod): boole
 /** One direction: `self` is the selected pod, `other` the peer, `dst` the destination (for named ports). */
 function refDirection(dir: 'ingress' | 'egress', self: RefPod, other: RefPod, dst: RefPod, proto: string, port: number, c: ReturnType<typeof cluster>): boolean {
   const type = dir === 'ingress' ? 'Ingress' : 'Egress';
-  const pols = c.policies.filter((p) => p.metadata.namespace === self.ns && refMatches(p.spec.podSelector, self.labels) && p.spec.policyTypes.includes(type));
+  const pols = c.policies.filter((p) => p.metadata.namespace === self.ns
+    && refMatches(p.spec.podSelector, self.labels) && p.spec.policyTypes.includes(type));
   if (!pols.length) return true;
   return pols.some((p) => (p.spec[dir] ?? []).some((rule: any) => {
     const peers = rule[dir === 'ingress' ? 'from' : 'to'];
