@@ -51,14 +51,18 @@ const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO
 /** The keys of an AuthorizationPolicy source that name the peer's mesh identity. */
 const IDENTITY_KEYS: Array<[string, string]> = [['principals', ''], ['notPrincipals', 'not '], ['namespaces', 'ns '], ['notNamespaces', 'not ns ']];
 
-function portsOf(list: any[] | undefined, where: string): ConnSet {
+/** `cache`: the lists of one analysis already parsed (valid ones only: a bad list throws each time, naming its place). */
+function portsOf(list: any[] | undefined, where: string, cache?: WeakMap<any[], ConnSet>): ConnSet {
   if (!list || !list.length) return ConnSet.ALL;
+  const known = Array.isArray(list) ? cache?.get(list) : undefined;
+  if (known) return known;
   let c = ConnSet.NONE;
   for (const p of list) {
     const n = Number(p);
     if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AnalysisError(`${where}: invalid port "${p}" (valid: 1-65535)`);
     c = c.union(ConnSet.of('TCP', n));
   }
+  if (Array.isArray(list)) cache?.set(list, c);
   return c;
 }
 
@@ -72,6 +76,7 @@ export class IstioLayer {
   public readonly routing: boolean;
   private readonly passthroughBy = new Map<PodInfo, string | undefined>();
   private readonly apsByPod = new Map<PodInfo, any[]>();
+  private readonly portsCache = new WeakMap<any[], ConnSet>();
   /** Verdicts per destination pod, by source mesh state, matched rule sources and L4 connections. */
   private readonly verdicts = new Map<PodInfo, Map<string, IstioVerdict>>();
   private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
@@ -364,6 +369,7 @@ export class IstioLayer {
       l7: [],
       l7Short: [],
       via,
+      ports: this.portsCache,
       matchOf: (from) => (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) }),
     };
     if (via) {
@@ -421,6 +427,8 @@ interface ApplyState {
   /** The AUTO_PASSTHROUGH gateway the source is, if any. */
   readonly via?: string;
   readonly matchOf: (from: any[] | undefined) => { match: boolean; who?: string };
+  /** Parsed operation port lists of this analysis. */
+  readonly ports: WeakMap<any[], ConnSet>;
 }
 
 function byNamespace(objs: any[]): Map<string, any[]> {
@@ -458,7 +466,9 @@ function applyDeny(st: ApplyState, p: any): void {
     const tos: any[] = r.to && r.to.length ? r.to : [{}];
     for (const t of tos) {
       const op = t.operation ?? {};
-      const ports = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`).subtract(portsOf(op.notPorts ?? [], '').isAll ? ConnSet.NONE : portsOf(op.notPorts, ''));
+      const listed = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`, st.ports);
+      const notPorts = portsOf(op.notPorts ?? [], '', st.ports);
+      const ports = listed.subtract(notPorts.isAll ? ConnSet.NONE : notPorts);
       const l7s = l7Of(op);
       if (m.who !== undefined) {
         // denies some remote callers only: the others still pass
@@ -505,8 +515,8 @@ function applyAllowRule(st: ApplyState, acc: AllowAcc, p: any, r: any, i: number
   const tos: any[] = r.to && r.to.length ? r.to : [{}];
   for (const t of tos) {
     const op = t.operation ?? {};
-    let ports = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`);
-    if (op.notPorts) ports = ports.subtract(portsOf(op.notPorts, `${apName(p)}.spec.rules[${i}].to.operation.notPorts`));
+    let ports = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`, st.ports);
+    if (op.notPorts) ports = ports.subtract(portsOf(op.notPorts, `${apName(p)}.spec.rules[${i}].to.operation.notPorts`, st.ports));
     const hit = ports.intersect(st.allowedTcp);
     if (hit.isEmpty) continue;
     acc.granted = acc.granted.union(hit);
