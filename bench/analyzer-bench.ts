@@ -8,12 +8,25 @@
  */
 import * as fs from 'fs';
 import { App, Chart } from 'cdk8s';
+import { fleetModelObjects } from './analyzer-fleet-model';
 import { populateCluster } from './fleet-model';
 import { gc, median, peakRssMiB, rssMiB, timed } from './measure';
 import { ReachabilityAnalyzer } from '../src';
 
-/** Writes the manifests of a `pods`-workload cluster to `file` (JSON array). */
-export function writeAnalyzerInput(pods: number, file: string): number {
+/**
+ * The analyzer's input models: `services` is the synthesis bench's cluster (one namespace per 10
+ * services, built with the constructs); `fleet` the realistic fleet model of
+ * `analyzer-fleet-model.ts` (namespaces of 50 pods, default-deny and several allows each).
+ */
+export type AnalyzerModel = 'services' | 'fleet';
+
+/** Writes the manifests of a `pods`-workload cluster of `model` to `file` (JSON array). */
+export function writeAnalyzerInput(pods: number, file: string, model: AnalyzerModel = 'services'): number {
+  if (model === 'fleet') {
+    const fleet = fleetModelObjects(pods);
+    fs.writeFileSync(file, JSON.stringify(fleet));
+    return fleet.length;
+  }
   const app = new App({ outdir: '/tmp/cdk8s-zt-bench-unused' });
   const chart = new Chart(app, 'cluster', { disableResourceNameHashes: true });
   populateCluster(chart, pods, 'bench.example.com');
@@ -28,6 +41,10 @@ export function writeAnalyzerInput(pods: number, file: string): number {
 /** Medians of one analyzer size. */
 export interface AnalyzerResult {
   readonly pods: number;
+  /** The input model (undefined: `services`). */
+  readonly model?: AnalyzerModel;
+  /** CPU time (user + system) of analyze + report, ms (median). */
+  readonly cpuMs?: number;
   readonly objects: number;
   readonly policies: number;
   readonly reps: number;
@@ -42,23 +59,27 @@ export interface AnalyzerResult {
 }
 
 /** Analyses the manifests in `file`, `reps` times. */
-export function runAnalyzerBench(pods: number, file: string, reps: number): AnalyzerResult {
+export function runAnalyzerBench(pods: number, file: string, reps: number, model?: AnalyzerModel): AnalyzerResult {
   const objects: any[] = JSON.parse(fs.readFileSync(file, 'utf8'));
   gc();
   const baseRss = rssMiB();
   const analyze: number[] = [];
   const report: number[] = [];
+  const cpu: number[] = [];
   let peak = NaN;
   let connections = 0;
   for (let r = 0; r < reps; r++) {
     gc();
     const input = structuredClone(objects);
+    const c0 = process.cpuUsage();
     const a = timed(() => ReachabilityAnalyzer.fromObjects(input));
     const t = timed(() => {
       const conns = a.value.connections();
       a.value.toText();
       return conns.length;
     });
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     if (r === 0) {
       peak = peakRssMiB();
       connections = t.value;
@@ -68,6 +89,8 @@ export function runAnalyzerBench(pods: number, file: string, reps: number): Anal
   }
   return {
     pods,
+    model,
+    cpuMs: median(cpu),
     objects: objects.length,
     policies: objects.filter((o) => o.kind === 'NetworkPolicy' || o.kind === 'AuthorizationPolicy').length,
     reps,

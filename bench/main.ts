@@ -7,6 +7,7 @@
  *   --reps 5              repetitions per fleet size (default 5; 3 for sizes >= 1000)
  *   --memory 1000         services/cluster of the peak-memory comparison, ours vs raw in processes of their own (default 1000; none with --quick)
  *   --analyzer 100,1000   analyzer pod counts (default 100,1000,5000)
+ *   --analyzer-fleet 1000,10000  pod counts of the realistic fleet model (default 1000,10000; none with --quick)
  *   --analyzer-reps 5     repetitions per analyzer size
  *   --no-helm             skip the `helm template` baseline
  *   --profile             run the children with --cpu-prof (profiles in bench/out/prof)
@@ -42,6 +43,7 @@ export function main(argv: string[]): number {
   const sizes = numbers(arg(argv, '--sizes'), quick ? [10] : [10, 100, 1000]);
   const analyzerSizes = numbers(arg(argv, '--analyzer'), quick ? [100] : [100, 1000, 5000]);
   const memorySizes = argv.includes('--no-memory') ? [] : numbers(arg(argv, '--memory'), quick ? [] : [1000]);
+  const analyzerFleetSizes = numbers(arg(argv, '--analyzer-fleet'), quick ? [] : [1000, 10000]);
   const reps = numbers(arg(argv, '--reps'), [quick ? 1 : 5])[0];
   const largeReps = arg(argv, '--reps') === undefined ? Math.min(reps, 3) : reps;
   const analyzerReps = numbers(arg(argv, '--analyzer-reps'), [quick ? 1 : 5])[0];
@@ -64,6 +66,7 @@ export function main(argv: string[]): number {
     largeReps,
     memorySizes,
     analyzerSizes,
+    analyzerFleetSizes,
     analyzerReps,
     helm,
     workDir: outDir,

@@ -34,6 +34,12 @@ export interface BenchOptions {
   readonly memorySizes?: number[];
   /** Pods per analyzer run. */
   readonly analyzerSizes: number[];
+  /**
+   * Pods per analyzer run on the realistic fleet model (analyzer-fleet-model.ts).
+   *
+   * @default none
+   */
+  readonly analyzerFleetSizes?: number[];
   /** Repetitions per analyzer size. */
   readonly analyzerReps: number;
   /** helm binary for the `helm template` baseline; undefined skips it. */
@@ -55,6 +61,8 @@ export interface BenchResults {
   readonly analyzer: AnalyzerResult[];
   /** Peak memory, ours and raw per size (absent in older results). */
   readonly memory?: Array<{ ours: MemoryResult; raw: MemoryResult }>;
+  /** The analyzer on the realistic fleet model (absent in results of older runs). */
+  readonly analyzerFleet?: AnalyzerResult[];
   readonly wallMs: number;
 }
 
@@ -116,5 +124,14 @@ export function runBenchmark(o: BenchOptions): BenchResults {
     log(`  ${r.analyze.toFixed(0)} ms + ${r.report.toFixed(0)} ms, ${r.connections} connections, peak ${r.peakRssMiB.toFixed(0)} MiB`);
     analyzer.push(r);
   }
-  return { machine: describeMachine(), loadBefore, loadAfter: os.loadavg(), fleet, analyzer, memory, wallMs: Date.now() - t0 };
+  const analyzerFleet: AnalyzerResult[] = [];
+  for (const pods of o.analyzerFleetSizes ?? []) {
+    const file = path.join(o.workDir, `analyzer-fleet-${pods}.json`);
+    log(`analyzer (fleet model): ${pods} pods, ${o.analyzerReps} rep(s)...`);
+    runJob({ kind: 'analyzer-input', pods, file, model: 'fleet' }, o);
+    const r = runJob<AnalyzerResult>({ kind: 'analyzer', pods, file, reps: o.analyzerReps, model: 'fleet' }, o);
+    log(`  ${r.analyze.toFixed(0)} ms + ${r.report.toFixed(0)} ms (CPU ${r.cpuMs?.toFixed(0)} ms), ${r.connections} connections, peak ${r.peakRssMiB.toFixed(0)} MiB`);
+    analyzerFleet.push(r);
+  }
+  return { machine: describeMachine(), loadBefore, loadAfter: os.loadavg(), fleet, analyzer, analyzerFleet, memory, wallMs: Date.now() - t0 };
 }

@@ -43,6 +43,9 @@ function subtractRanges(a: Ranges, b: Ranges): Ranges {
   return cur;
 }
 
+/** `ConnSet.of(protocol)` (every port of one protocol), made once per protocol. */
+const WHOLE = new Map<string, ConnSet>();
+
 /**
  * An immutable set of (protocol, port) pairs (internal). `ConnSet.ALL` and `ConnSet.NONE`
  * are shared instances, so the common cases cost nothing.
@@ -53,6 +56,12 @@ export class ConnSet {
 
   /** A set of ports of one protocol; port undefined = every port of the protocol. */
   public static of(protocol: string, port?: number, endPort?: number): ConnSet {
+    if (port === undefined) {
+      const p = protocol.toUpperCase();
+      let all = WHOLE.get(p);
+      if (!all) { all = ConnSet.make(new Map([[p, [[MIN_PORT, MAX_PORT]]]])); WHOLE.set(p, all); }
+      return all;
+    }
     const r: Ranges = port === undefined ? [[MIN_PORT, MAX_PORT]] : [[port, endPort ?? port]];
     return ConnSet.make(new Map([[protocol.toUpperCase(), r]]));
   }
@@ -71,6 +80,9 @@ export class ConnSet {
     if (PROTOCOLS.every(full)) return ConnSet.ALL;
     return new ConnSet(clean);
   }
+
+  /** toString(), computed once (the set is immutable). */
+  private text?: string;
 
   private constructor(private readonly ranges: Map<string, Ranges>) {}
 
@@ -109,6 +121,11 @@ export class ConnSet {
 
   /** netpol-analyzer's text: "All Connections", "No Connections", or "TCP 80,443,UDP 53". */
   public toString(): string {
+    if (this.text === undefined) this.text = this.format();
+    return this.text;
+  }
+
+  private format(): string {
     if (this.isAll) return 'All Connections';
     if (this.isEmpty) return 'No Connections';
     const parts: string[] = [];

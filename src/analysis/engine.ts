@@ -1,7 +1,9 @@
 /* eslint-disable no-bitwise */
 import { ConnSet } from './conn-set';
 import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './ip-range';
+import { gateConns, LbGate, LoadBalancerGates } from './load-balancer';
 import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
+import { Selector } from './selector';
 import { evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
 
 /** Pods that are indistinguishable for NetworkPolicy purposes (same ns, labels, ports) (internal). */
@@ -60,6 +62,21 @@ const NO_TIERS: TierRules = { admin: [], baseline: [] };
 /** The other end of a connection: a pod class or an external atom. */
 export interface EnginePeer { readonly cls?: PodClass; readonly atom?: number }
 
+/** The external address space: the option, else IPv4 (and IPv6 when some block is IPv6). */
+function externalUniverse(opts: EngineOptions, blocks: IpInterval[][]): IpInterval[] {
+  if (opts.externalUniverse && opts.externalUniverse.length) {
+    return opts.externalUniverse.map((c, i) => parseCidr(c, `options.externalUniverse[${i}]`));
+  }
+  const universe = [fullRange(false)];
+  if (blocks.some((b) => b.some((r) => r.v6))) universe.push(fullRange(true));
+  return universe;
+}
+
+/** Parsed CIDR option (undefined when not given or empty). */
+function cidrList(cidrs: string[] | undefined, where: string): IpInterval[] | undefined {
+  return cidrs && cidrs.length ? cidrs.map((c, i) => parseCidr(c, `${where}[${i}]`)) : undefined;
+}
+
 /** The NetworkPolicy evaluation core. Indexes selectors by class and caches per policy set. */
 export class Engine {
   public readonly classes: PodClass[] = [];
@@ -78,6 +95,13 @@ export class Engine {
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
   private readonly peerSigCache = new Map<string, PodClass[]>();
+  private readonly nsSelCache = new Map<string, string[]>();
+  /** Source-ranged LoadBalancer Services, and per class the ones it is reached through from outside (null: none). */
+  private readonly lb: LoadBalancerGates;
+  private readonly gates: Array<LbGate[] | null> = [];
+  private nsIndex?: Map<string, Map<string, string[]>>;
+  /** Namespaces in the order of `classesByNs` (the order selectors list them in). */
+  private readonly nsOrder = new Map<string, number>();
   private readonly egressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
   private readonly ingressByClass: Array<{ pods: ConnMap; atoms: ConnMap } | null | undefined> = [];
   private readonly peerAtomCache = new Map<string, Map<PeerSpec, number[]>>([['ingress', new Map()], ['egress', new Map()]]);
@@ -90,6 +114,29 @@ export class Engine {
   private readonly tierIngress: Array<TierRules | undefined> = [];
 
   constructor(public readonly res: ParsedResources, opts: EngineOptions) {
+    this.controllerClass = this.indexClasses(res, opts);
+    const blocksIn: IpInterval[][] = [];
+    const blocksOut: IpInterval[][] = [];
+    for (const pol of res.policies) {
+      for (const r of pol.ingress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksIn.push(p.ipBlock);
+      for (const r of pol.egress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksOut.push(p.ipBlock);
+    }
+    for (const pol of res.tierPolicies) for (const r of pol.egress) for (const p of r.peers) if (p.networks) blocksOut.push(p.networks);
+    this.lb = new LoadBalancerGates(res.services);
+    blocksIn.push(...this.lb.allRanges);
+    const universe = externalUniverse(opts, [...blocksIn, ...blocksOut]);
+    this.nodeSpace = cidrList(opts.nodeCidrs, 'options.nodeCidrs');
+    this.podSpace = cidrList(opts.podCidrs, 'options.podCidrs');
+    this.atomsIn = partition(universe, blocksIn);
+    this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
+    this.atomsOut = partition(universe, blocksOut);
+    this.atomNamesOut = this.atomsOut.map((a) => `${formatInterval(a)}[External]`);
+    this.indexPolicies(res);
+    this.indexTiers([...res.tierPolicies].sort(tierOrder));
+  }
+
+  /** Groups the pods into classes and workloads; returns the ingress controller's class. */
+  private indexClasses(res: ParsedResources, opts: EngineOptions): PodClass {
     const classKey = new Map<string, PodClass>();
     const seen = new Set<string>();
     const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[], host: boolean): PodClass => {
@@ -98,11 +145,8 @@ export class Engine {
       if (!c) {
         // a hostNetwork pod is reached at a node address: named ports never resolve against it
         c = { index: this.classes.length, ns, labels, nsLabels: res.namespaces.get(ns) ?? { 'kubernetes.io/metadata.name': ns }, ports: host ? [] : ports, host };
-        this.classes.push(c);
-        if (host) this.hostClasses.push(c);
+        this.addClass(c);
         classKey.set(key, c);
-        if (!this.classesByNs.has(ns)) this.classesByNs.set(ns, []);
-        this.classesByNs.get(ns)!.push(c);
       }
       return c;
     };
@@ -117,38 +161,20 @@ export class Engine {
     // the ingress controller: a pod outside the analysed workloads
     const icNs = opts.ingressControllerNamespace;
     const nsLabels = res.namespaces.get(icNs) ?? { 'kubernetes.io/metadata.name': icNs };
-    this.controllerClass = { index: this.classes.length, ns: icNs, labels: opts.ingressControllerLabels, nsLabels, ports: [], host: false };
-    this.classes.push(this.controllerClass);
-    if (!this.classesByNs.has(icNs)) this.classesByNs.set(icNs, []);
-    this.classesByNs.get(icNs)!.push(this.controllerClass);
+    const controller = { index: this.classes.length, ns: icNs, labels: opts.ingressControllerLabels, nsLabels, ports: [], host: false };
+    this.addClass(controller);
+    return controller;
+  }
 
-    // external IP atoms
-    const blocksIn: IpInterval[][] = [];
-    const blocksOut: IpInterval[][] = [];
-    for (const pol of res.policies) {
-      for (const r of pol.ingress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksIn.push(p.ipBlock);
-      for (const r of pol.egress ?? []) for (const p of r.peers ?? []) if (p.ipBlock) blocksOut.push(p.ipBlock);
-    }
-    for (const pol of res.tierPolicies) for (const r of pol.egress) for (const p of r.peers) if (p.networks) blocksOut.push(p.networks);
-    const blocks = [...blocksIn, ...blocksOut];
-    let universe: IpInterval[];
-    if (opts.externalUniverse && opts.externalUniverse.length) {
-      universe = opts.externalUniverse.map((c, i) => parseCidr(c, `options.externalUniverse[${i}]`));
-    } else {
-      universe = [fullRange(false)];
-      if (blocks.some((b) => b.some((r) => r.v6))) universe.push(fullRange(true));
-    }
-    this.nodeSpace = opts.nodeCidrs && opts.nodeCidrs.length
-      ? opts.nodeCidrs.map((c, i) => parseCidr(c, `options.nodeCidrs[${i}]`))
-      : undefined;
-    this.podSpace = opts.podCidrs && opts.podCidrs.length
-      ? opts.podCidrs.map((c, i) => parseCidr(c, `options.podCidrs[${i}]`))
-      : undefined;
-    this.atomsIn = partition(universe, blocksIn);
-    this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
-    this.atomsOut = partition(universe, blocksOut);
-    this.atomNamesOut = this.atomsOut.map((a) => `${formatInterval(a)}[External]`);
+  private addClass(c: PodClass): void {
+    this.classes.push(c);
+    if (c.host) this.hostClasses.push(c);
+    if (!this.classesByNs.has(c.ns)) this.classesByNs.set(c.ns, []);
+    this.classesByNs.get(c.ns)!.push(c);
+  }
 
+  /** Per class and direction: the NetworkPolicies whose podSelector selects it. */
+  private indexPolicies(res: ParsedResources): void {
     const polsByNs = new Map<string, PolicySpec[]>();
     for (const p of res.policies) {
       if (!polsByNs.has(p.ns)) polsByNs.set(p.ns, []);
@@ -159,7 +185,6 @@ export class Engine {
       this.egressPols.push(pols.filter((p) => p.egress));
       this.ingressPols.push(pols.filter((p) => p.ingress));
     }
-    this.indexTiers([...res.tierPolicies].sort(tierOrder));
   }
 
   /** Indexes, per class and direction, the tier rules of the policies whose subject selects it. */
@@ -264,15 +289,48 @@ export class Engine {
     out = [];
     this.peerSigCache.set(sig, out);
     if (!peer.ipBlock) {
-      const nss = peer.namespaceSelector
-        ? [...this.classesByNs.keys()].filter((n) => peer.namespaceSelector!.matches(this.classesByNs.get(n)![0].nsLabels))
-        : [ns];
+      const nss = peer.namespaceSelector ? this.namespacesOf(peer.namespaceSelector) : [ns];
       for (const n of nss) {
         for (const c of this.classesByNs.get(n) ?? []) if (!c.host && (!peer.podSelector || peer.podSelector.matches(c.labels))) out.push(c);
       }
     }
     this.peerClassCache.set(peer, out);
     return out;
+  }
+
+  /** The namespaces (with classes) a namespaceSelector selects, cached by selector. */
+  private namespacesOf(sel: Selector): string[] {
+    const key = sel.toString();
+    let out = this.nsSelCache.get(key);
+    if (!out) {
+      const eq = sel.equality;
+      let candidates: Iterable<string> = this.classesByNs.keys();
+      if (eq) {
+        const byValue = this.nsLabelIndex().get(eq.key);
+        const order = this.nsOrder;
+        candidates = [...new Set(eq.values.flatMap((v) => byValue?.get(v) ?? []))].sort((a, b) => order.get(a)! - order.get(b)!);
+      }
+      out = [...candidates].filter((n) => sel.matches(this.classesByNs.get(n)![0].nsLabels));
+      this.nsSelCache.set(key, out);
+    }
+    return out;
+  }
+
+  /** Namespaces (with classes) by label key and value. */
+  private nsLabelIndex(): Map<string, Map<string, string[]>> {
+    if (this.nsIndex) return this.nsIndex;
+    const index = new Map<string, Map<string, string[]>>();
+    for (const [n, cs] of this.classesByNs) {
+      this.nsOrder.set(n, this.nsOrder.size);
+      for (const [k, v] of Object.entries(cs[0].nsLabels)) {
+        if (!index.has(k)) index.set(k, new Map());
+        const byValue = index.get(k)!;
+        if (!byValue.has(v)) byValue.set(v, []);
+        byValue.get(v)!.push(n);
+      }
+    }
+    this.nsIndex = index;
+    return index;
   }
 
   /** Atom indexes an ipBlock peer contains. */
@@ -423,11 +481,33 @@ export class Engine {
     return e ? e.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
   }
 
-  /** Allowed connections from an external atom to a pod class. */
+  /** Allowed connections from an external atom to a pod class (through its source-ranged load balancers, if any). */
   public atomToPod(atom: number, d: PodClass): ConnSet {
-    if (this.tierIngress[d.index]) return this.ingressConns(d, { atom });
-    const i = this.ingressOf(d);
-    return i ? i.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
+    let np: ConnSet;
+    if (this.tierIngress[d.index]) {
+      np = this.ingressConns(d, { atom });
+    } else {
+      const i = this.ingressOf(d);
+      np = i ? i.atoms.get(atom) ?? ConnSet.NONE : ConnSet.ALL;
+    }
+    const gates = this.gatesOf(d);
+    return gates && !np.isEmpty ? np.intersect(gateConns(gates, this.atomsIn[atom])) : np;
+  }
+
+  /** Why an external atom reaches a gated class on what it does (none: not an atom to a gated class). */
+  public gateNotes(atom: number | undefined, d: PodClass | undefined): string[] {
+    const gates = atom === undefined || !d ? undefined : this.gatesOf(d);
+    if (!gates || atom === undefined) return [];
+    const through = gateConns(gates, this.atomsIn[atom]);
+    const names = gates.map((g) => `${g.service} (${g.ranges.map(formatInterval).join(', ')})`).join(', ');
+    return [`external: reached from outside only through LoadBalancer Service${gates.length > 1 ? 's' : ''} ${names} (loadBalancerSourceRanges): from ${this.atomNamesIn[atom]} ${through.isEmpty ? 'none of them admits it' : `they carry ${through}`}`];
+  }
+
+  /** The source-ranged LoadBalancer Services a class is reached through from outside the cluster (undefined: not limited). */
+  public gatesOf(d: PodClass): LbGate[] | undefined {
+    let g = this.gates[d.index];
+    if (g === undefined) { g = this.lb.gatesOf(d.ns, d.labels, d.ports) ?? null; this.gates[d.index] = g; }
+    return g ?? undefined;
   }
 
   /** Slow, explained evaluation of one direction (for `explain`). */

@@ -51,14 +51,18 @@ const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO
 /** The keys of an AuthorizationPolicy source that name the peer's mesh identity. */
 const IDENTITY_KEYS: Array<[string, string]> = [['principals', ''], ['notPrincipals', 'not '], ['namespaces', 'ns '], ['notNamespaces', 'not ns ']];
 
-function portsOf(list: any[] | undefined, where: string): ConnSet {
+/** `cache`: the lists of one analysis already parsed (valid ones only: a bad list throws each time, naming its place). */
+function portsOf(list: any[] | undefined, where: string, cache?: WeakMap<any[], ConnSet>): ConnSet {
   if (!list || !list.length) return ConnSet.ALL;
+  const known = Array.isArray(list) ? cache?.get(list) : undefined;
+  if (known) return known;
   let c = ConnSet.NONE;
   for (const p of list) {
     const n = Number(p);
     if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AnalysisError(`${where}: invalid port "${p}" (valid: 1-65535)`);
     c = c.union(ConnSet.of('TCP', n));
   }
+  if (Array.isArray(list)) cache?.set(list, c);
   return c;
 }
 
@@ -71,6 +75,14 @@ export class IstioLayer {
   /** True if some Gateway has an AUTO_PASSTHROUGH server: it routes by SNI to Services only. */
   public readonly routing: boolean;
   private readonly passthroughBy = new Map<PodInfo, string | undefined>();
+  private readonly apsByPod = new Map<PodInfo, any[]>();
+  private readonly portsCache = new WeakMap<any[], ConnSet>();
+  /** Verdicts per destination pod, by source mesh state, matched rule sources and L4 connections. */
+  private readonly verdicts = new Map<PodInfo, Map<string, IstioVerdict>>();
+  private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
+  /** AuthorizationPolicies and PeerAuthentications by namespace (a policy applies in its namespace, or everywhere from the root). */
+  private readonly apsByNs: Map<string, any[]>;
+  private readonly pasByNs: Map<string, any[]>;
 
   constructor(
     private readonly res: ParsedResources,
@@ -80,6 +92,8 @@ export class IstioLayer {
     private readonly hostNetworkAsNode: boolean = false,
   ) {
     this.active = res.peerAuthentications.length > 0 || res.authorizationPolicies.length > 0;
+    this.apsByNs = byNamespace(res.authorizationPolicies);
+    this.pasByNs = byNamespace(res.peerAuthentications);
     this.routing = res.gateways.some((g) => (g.spec?.servers ?? []).some((srv: any) => srv?.tls?.mode === 'AUTO_PASSTHROUGH'));
     for (const ap of res.authorizationPolicies) {
       const action = ap.spec?.action ?? 'ALLOW';
@@ -232,7 +246,23 @@ export class IstioLayer {
 
   /** The workload-wide mTLS mode of the pod (most specific PeerAuthentication wins). */
   private mode(pod: PodInfo): { mode: string; by?: string; pas: any[] } {
-    const pas = this.res.peerAuthentications.filter((p) => this.selects(p, pod));
+    let out = this.modeByPod.get(pod);
+    if (!out) { out = this.computeMode(pod); this.modeByPod.set(pod, out); }
+    return out;
+  }
+
+  /** The policies of `pod`'s namespace and of the root namespace, in their input order. */
+  private candidates(index: Map<string, any[]>, all: any[], pod: PodInfo): any[] {
+    const own = index.get(pod.ns) ?? [];
+    const root = pod.ns === this.rootNs ? [] : index.get(this.rootNs) ?? [];
+    if (!root.length) return own;
+    if (!own.length) return root;
+    const keep = new Set([...own, ...root]);
+    return all.filter((p) => keep.has(p));
+  }
+
+  private computeMode(pod: PodInfo): { mode: string; by?: string; pas: any[] } {
+    const pas = this.candidates(this.pasByNs, this.res.peerAuthentications, pod).filter((p) => this.selects(p, pod));
     const rank = (p: any): number => (p.spec?.selector ? 0 : (p.metadata?.namespace ?? 'default') === pod.ns ? 1 : 2);
     pas.sort((a, b) => rank(a) - rank(b));
     let mode = 'PERMISSIVE';
@@ -320,112 +350,190 @@ export class IstioLayer {
       if (why) return this.gatewayOwnConnections(gwSrc, dst, l4, why);
     }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
-    const reasons: string[] = [];
-    const l7: string[] = [];
-    const l7Short: string[] = [];
-    const tcp = l4.intersect(ConnSet.of('TCP'));
-    const other = l4.subtract(ConnSet.of('TCP'));
-    let allowedTcp = tcp;
-    const via = src.pod ? this.passthroughGateway(src.pod) : undefined;
+    if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies);
+    // the verdict depends on the source only through inMesh and which rule sources it matches
+    const aps = this.policiesOf(dst);
+    let bits = '';
+    for (const p of aps) for (const r of p.spec?.rules ?? []) bits += this.sourceMatches(r.from, src) ? '1' : '0';
+    const key = `${src.inMesh}\0${bits}\0${l4}`;
+    let memo = this.verdicts.get(dst);
+    if (!memo) { memo = new Map(); this.verdicts.set(dst, memo); }
+    let v = memo.get(key);
+    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined); memo.set(key, v); }
+    return { conns: v.conns, l7: [...v.l7], l7Short: [...v.l7Short], reasons: [...v.reasons] };
+  }
+
+  /** {@link apply} for a destination in the mesh and a non-empty `l4`. */
+  private evaluate(src: IstioSource, dst: PodInfo, l4: ConnSet, gwSrc: string | undefined, policies: any[] | undefined): IstioVerdict {
+    const via = gwSrc;
+    const st: ApplyState = {
+      allowedTcp: l4.intersect(ConnSet.of('TCP')),
+      reasons: [],
+      l7: [],
+      l7Short: [],
+      via,
+      ports: this.portsCache,
+      matchOf: (from) => (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) }),
+    };
     if (via) {
-      reasons.push(`Gateway ${via}: ${isAmbientEastWest(src.pod!) ? 'double HBONE' : 'AUTO_PASSTHROUGH'} forwards remote callers' mTLS end to end: AuthorizationPolicies see their principals, not the gateway's`);
+      st.reasons.push(`Gateway ${via}: ${isAmbientEastWest(src.pod!) ? 'double HBONE' : 'AUTO_PASSTHROUGH'} forwards remote callers' mTLS end to end: AuthorizationPolicies see their principals, not the gateway's`);
     }
-    const matchOf = (from: any[] | undefined): { match: boolean; who?: string } =>
-      (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) });
+    this.applyPeerAuthentication(st, src, dst);
+    const aps = policies ? [...policies].sort(byPolicyName) : this.policiesOf(dst);
+    for (const p of aps.filter((x) => x.spec?.action === 'CUSTOM')) {
+      st.l7.push(`CUSTOM ${p.spec?.provider?.name ?? ''} decides (${apName(p)})`.replace('  ', ' '));
+      st.l7Short.push(`ext-authz ${p.spec?.provider?.name ?? ''}`.trim());
+    }
+    for (const p of aps.filter((x) => x.spec?.action === 'DENY')) applyDeny(st, p);
+    const allows = aps.filter((x) => (x.spec?.action ?? 'ALLOW') === 'ALLOW');
+    if (allows.length) applyAllows(st, allows);
+    const other = l4.subtract(ConnSet.of('TCP'));
+    const empty = st.allowedTcp.isEmpty;
+    return { conns: st.allowedTcp.union(other), l7: empty ? [] : st.l7, l7Short: empty ? [] : [...new Set(st.l7Short)], reasons: st.reasons };
+  }
+
+  /** Plaintext from outside the mesh: STRICT mTLS ports refuse it (gateway proxies and passthrough excepted). */
+  private applyPeerAuthentication(st: ApplyState, src: IstioSource, dst: PodInfo): void {
     const gwDst = isAmbientEastWest(dst) ? undefined : this.passthroughGateway(dst);
     if (gwDst && !src.inMesh) {
-      reasons.push(`Gateway ${gwDst}: the east-west gateway terminates no mTLS on its AUTO_PASSTHROUGH listener (PeerAuthentication does not apply): any TLS client that reaches it is forwarded by SNI`);
+      st.reasons.push(`Gateway ${gwDst}: the east-west gateway terminates no mTLS on its AUTO_PASSTHROUGH listener (PeerAuthentication does not apply): any TLS client that reaches it is forwarded by SNI`);
     }
-    if (!src.inMesh && !via && !gwDst && this.isGatewayProxy(dst)) {
-      reasons.push('istio: gateway proxy: its listeners take plaintext and TLS from outside the mesh (PeerAuthentication applies to sidecars only)');
-    } else if (!src.inMesh && !via && !gwDst) {
-      const strict = this.strictPorts(dst);
-      if (!strict.ports.isEmpty) {
-        allowedTcp = allowedTcp.subtract(strict.ports);
-        reasons.push(`${strict.by}: STRICT mTLS refuses plaintext from outside the mesh on ${strict.ports}`);
-      }
+    if (src.inMesh || st.via || gwDst) return;
+    if (this.isGatewayProxy(dst)) {
+      st.reasons.push('istio: gateway proxy: its listeners take plaintext and TLS from outside the mesh (PeerAuthentication applies to sidecars only)');
+      return;
     }
-    const aps = (policies ?? this.res.authorizationPolicies.filter((p) => this.selects(p, dst)))
-      .sort((a, b) => `${a.metadata?.namespace}/${a.metadata?.name}`.localeCompare(`${b.metadata?.namespace}/${b.metadata?.name}`));
-    const name = (p: any): string => `AuthorizationPolicy ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`;
-    for (const p of aps.filter((x) => x.spec?.action === 'CUSTOM')) {
-      l7.push(`CUSTOM ${p.spec?.provider?.name ?? ''} decides (${name(p)})`.replace('  ', ' '));
-      l7Short.push(`ext-authz ${p.spec?.provider?.name ?? ''}`.trim());
+    const strict = this.strictPorts(dst);
+    if (!strict.ports.isEmpty) {
+      st.allowedTcp = st.allowedTcp.subtract(strict.ports);
+      st.reasons.push(`${strict.by}: STRICT mTLS refuses plaintext from outside the mesh on ${strict.ports}`);
     }
-    const l7Of = (op: any): string => {
-      const parts: string[] = [];
-      for (const k of ['methods', 'paths', 'hosts', 'notMethods', 'notPaths', 'notHosts']) if (op?.[k]) parts.push(`${k} ${op[k].join(',')}`);
-      return parts.join(' ');
-    };
-    // DENY
-    for (const p of aps.filter((x) => x.spec?.action === 'DENY')) {
-      (p.spec?.rules ?? []).forEach((r: any, i: number) => {
-        const m = matchOf(r.from);
-        if (!m.match) return;
-        const tos: any[] = r.to && r.to.length ? r.to : [{}];
-        for (const t of tos) {
-          const op = t.operation ?? {};
-          const ports = portsOf(op.ports, `${name(p)}.spec.rules[${i}].to.operation.ports`).subtract(portsOf(op.notPorts ?? [], '').isAll ? ConnSet.NONE : portsOf(op.notPorts, ''));
-          const l7s = l7Of(op);
-          if (m.who !== undefined) {
-            // denies some remote callers only: the others still pass
-            if (!allowedTcp.intersect(ports).isEmpty) {
-              l7.push(`DENY passthrough: ${[m.who, l7s, r.when ? 'when conditions' : ''].filter((x) => x).join(' ')} on ${allowedTcp.intersect(ports)} (${name(p)})`);
-              l7Short.push(`deny passthrough: ${[m.who, shortOf(op, r.when ? ['when'] : [])].filter((x) => x).join(' ')}`);
-            }
-          } else if (!l7s && !r.when && !(r.from ?? []).some((f: any) => f?.source?.requestPrincipals)) {
-            const before = allowedTcp;
-            allowedTcp = allowedTcp.subtract(ports);
-            if (!before.equals(allowedTcp)) reasons.push(`${name(p)} rule ${i}: DENY ${ports}`);
-          } else if (!allowedTcp.intersect(ports).isEmpty) {
-            l7.push(`DENY ${l7s || 'when conditions'} on ${allowedTcp.intersect(ports)} (${name(p)})`);
-            l7Short.push(`deny ${shortOf(op, r.when ? ['when'] : []) || 'JWT'}`);
-          }
+  }
+
+  /** The AuthorizationPolicies selecting `dst`, sorted by namespace/name (cached per pod). */
+  private policiesOf(dst: PodInfo): any[] {
+    let out = this.apsByPod.get(dst);
+    if (!out) {
+      out = this.candidates(this.apsByNs, this.res.authorizationPolicies, dst).filter((p) => this.selects(p, dst)).sort(byPolicyName);
+      this.apsByPod.set(dst, out);
+    }
+    return out;
+  }
+}
+
+/** The running state of {@link IstioLayer.apply} (internal). */
+interface ApplyState {
+  allowedTcp: ConnSet;
+  readonly reasons: string[];
+  readonly l7: string[];
+  readonly l7Short: string[];
+  /** The AUTO_PASSTHROUGH gateway the source is, if any. */
+  readonly via?: string;
+  readonly matchOf: (from: any[] | undefined) => { match: boolean; who?: string };
+  /** Parsed operation port lists of this analysis. */
+  readonly ports: WeakMap<any[], ConnSet>;
+}
+
+function byNamespace(objs: any[]): Map<string, any[]> {
+  const out = new Map<string, any[]>();
+  for (const o of objs) {
+    const ns = o.metadata?.namespace ?? 'default';
+    if (!out.has(ns)) out.set(ns, []);
+    out.get(ns)!.push(o);
+  }
+  return out;
+}
+
+/** `String.prototype.localeCompare` without locales, as one reusable collator (much faster). */
+const COLLATOR = new Intl.Collator();
+
+function byPolicyName(a: any, b: any): number {
+  return COLLATOR.compare(`${a.metadata?.namespace}/${a.metadata?.name}`, `${b.metadata?.namespace}/${b.metadata?.name}`);
+}
+
+function apName(p: any): string {
+  return `AuthorizationPolicy ${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`;
+}
+
+function l7Of(op: any): string {
+  const parts: string[] = [];
+  for (const k of ['methods', 'paths', 'hosts', 'notMethods', 'notPaths', 'notHosts']) if (op?.[k]) parts.push(`${k} ${op[k].join(',')}`);
+  return parts.join(' ');
+}
+
+/** One DENY policy: unconditional rules cut ports, conditional ones (L7, when, JWT, some remote callers) become L7 notes. */
+function applyDeny(st: ApplyState, p: any): void {
+  (p.spec?.rules ?? []).forEach((r: any, i: number) => {
+    const m = st.matchOf(r.from);
+    if (!m.match) return;
+    const tos: any[] = r.to && r.to.length ? r.to : [{}];
+    for (const t of tos) {
+      const op = t.operation ?? {};
+      const listed = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`, st.ports);
+      const notPorts = portsOf(op.notPorts ?? [], '', st.ports);
+      const ports = listed.subtract(notPorts.isAll ? ConnSet.NONE : notPorts);
+      const l7s = l7Of(op);
+      if (m.who !== undefined) {
+        // denies some remote callers only: the others still pass
+        if (!st.allowedTcp.intersect(ports).isEmpty) {
+          st.l7.push(`DENY passthrough: ${[m.who, l7s, r.when ? 'when conditions' : ''].filter((x) => x).join(' ')} on ${st.allowedTcp.intersect(ports)} (${apName(p)})`);
+          st.l7Short.push(`deny passthrough: ${[m.who, shortOf(op, r.when ? ['when'] : [])].filter((x) => x).join(' ')}`);
         }
-      });
-    }
-    // ALLOW
-    const allows = aps.filter((x) => (x.spec?.action ?? 'ALLOW') === 'ALLOW');
-    if (allows.length) {
-      let granted = ConnSet.NONE;
-      let free = ConnSet.NONE;
-      const limited: Array<[ConnSet, string, string]> = [];
-      for (const p of allows) {
-        const rules: any[] = p.spec?.rules ?? [];
-        if (!rules.length) reasons.push(`${name(p)}: ALLOW with no rules (allow-nothing)`);
-        rules.forEach((r: any, i: number) => {
-          const m = matchOf(r.from);
-          if (!m.match) return;
-          const tos: any[] = r.to && r.to.length ? r.to : [{}];
-          for (const t of tos) {
-            const op = t.operation ?? {};
-            let ports = portsOf(op.ports, `${name(p)}.spec.rules[${i}].to.operation.ports`);
-            if (op.notPorts) ports = ports.subtract(portsOf(op.notPorts, `${name(p)}.spec.rules[${i}].to.operation.notPorts`));
-            const hit = ports.intersect(allowedTcp);
-            if (hit.isEmpty) continue;
-            granted = granted.union(hit);
-            const l7s = l7Of(op);
-            const cond = [l7s, r.when ? 'when conditions' : '', (r.from ?? []).some((f: any) => f?.source?.requestPrincipals) ? 'JWT requestPrincipals' : ''].filter((x) => x).join(' ');
-            const jwt = (r.from ?? []).some((f: any) => f?.source?.requestPrincipals) ? ['JWT'] : [];
-            const short = shortOf(op, [...(r.when ? ['when'] : []), ...jwt]);
-            if (via && (m.who !== undefined || cond)) {
-              const who = m.who ?? 'any remote caller';
-              reasons.push(`${name(p)} rule ${i}: ALLOW ${hit} for remote callers ${who}${cond ? ` only ${cond}` : ''}`);
-              limited.push([hit, `passthrough: ${[who, cond].filter((x) => x).join(' ')}`, `passthrough: ${[who, short].filter((x) => x).join(' ')}`]);
-              continue;
-            }
-            reasons.push(`${name(p)} rule ${i}: ALLOW ${hit}${cond ? ` only ${cond}` : ''}`);
-            if (cond) limited.push([hit, cond, short]); else free = free.union(hit);
-          }
-        });
-      }
-      if (granted.isEmpty && !reasons.some((r) => r.includes('ALLOW'))) reasons.push(via ? 'no ALLOW rule admits a remote caller' : 'no ALLOW rule matches this source');
-      allowedTcp = allowedTcp.intersect(granted);
-      for (const [ports, cond, short] of limited) {
-        const rest = ports.subtract(free);
-        if (!rest.isEmpty) { l7.push(`${rest}: ${cond}`); l7Short.push(short); }
+      } else if (!l7s && !r.when && !(r.from ?? []).some((f: any) => f?.source?.requestPrincipals)) {
+        const before = st.allowedTcp;
+        st.allowedTcp = st.allowedTcp.subtract(ports);
+        if (!before.equals(st.allowedTcp)) st.reasons.push(`${apName(p)} rule ${i}: DENY ${ports}`);
+      } else if (!st.allowedTcp.intersect(ports).isEmpty) {
+        st.l7.push(`DENY ${l7s || 'when conditions'} on ${st.allowedTcp.intersect(ports)} (${apName(p)})`);
+        st.l7Short.push(`deny ${shortOf(op, r.when ? ['when'] : []) || 'JWT'}`);
       }
     }
-    return { conns: allowedTcp.union(other), l7: allowedTcp.isEmpty ? [] : l7, l7Short: allowedTcp.isEmpty ? [] : [...new Set(l7Short)], reasons };
+  });
+}
+
+/** The ALLOW policies: TCP is what some rule grants; conditional grants become L7 notes. */
+function applyAllows(st: ApplyState, allows: any[]): void {
+  const acc: AllowAcc = { granted: ConnSet.NONE, free: ConnSet.NONE, limited: [] };
+  for (const p of allows) {
+    const rules: any[] = p.spec?.rules ?? [];
+    if (!rules.length) st.reasons.push(`${apName(p)}: ALLOW with no rules (allow-nothing)`);
+    rules.forEach((r: any, i: number) => applyAllowRule(st, acc, p, r, i));
+  }
+  if (acc.granted.isEmpty && !st.reasons.some((r) => r.includes('ALLOW'))) {
+    st.reasons.push(st.via ? 'no ALLOW rule admits a remote caller' : 'no ALLOW rule matches this source');
+  }
+  st.allowedTcp = st.allowedTcp.intersect(acc.granted);
+  for (const [ports, cond, short] of acc.limited) {
+    const rest = ports.subtract(acc.free);
+    if (!rest.isEmpty) { st.l7.push(`${rest}: ${cond}`); st.l7Short.push(short); }
+  }
+}
+
+/** What the ALLOW rules grant so far: all ports, unconditionally granted ports, conditional grants (ports, note, short note). */
+interface AllowAcc { granted: ConnSet; free: ConnSet; readonly limited: Array<[ConnSet, string, string]> }
+
+function applyAllowRule(st: ApplyState, acc: AllowAcc, p: any, r: any, i: number): void {
+  const m = st.matchOf(r.from);
+  if (!m.match) return;
+  const tos: any[] = r.to && r.to.length ? r.to : [{}];
+  for (const t of tos) {
+    const op = t.operation ?? {};
+    let ports = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`, st.ports);
+    if (op.notPorts) ports = ports.subtract(portsOf(op.notPorts, `${apName(p)}.spec.rules[${i}].to.operation.notPorts`, st.ports));
+    const hit = ports.intersect(st.allowedTcp);
+    if (hit.isEmpty) continue;
+    acc.granted = acc.granted.union(hit);
+    const l7s = l7Of(op);
+    const jwt = (r.from ?? []).some((f: any) => f?.source?.requestPrincipals);
+    const cond = [l7s, r.when ? 'when conditions' : '', jwt ? 'JWT requestPrincipals' : ''].filter((x) => x).join(' ');
+    const short = shortOf(op, [...(r.when ? ['when'] : []), ...(jwt ? ['JWT'] : [])]);
+    if (st.via && (m.who !== undefined || cond)) {
+      const who = m.who ?? 'any remote caller';
+      st.reasons.push(`${apName(p)} rule ${i}: ALLOW ${hit} for remote callers ${who}${cond ? ` only ${cond}` : ''}`);
+      acc.limited.push([hit, `passthrough: ${[who, cond].filter((x) => x).join(' ')}`, `passthrough: ${[who, short].filter((x) => x).join(' ')}`]);
+      continue;
+    }
+    st.reasons.push(`${apName(p)} rule ${i}: ALLOW ${hit}${cond ? ` only ${cond}` : ''}`);
+    if (cond) acc.limited.push([hit, cond, short]); else acc.free = acc.free.union(hit);
   }
 }

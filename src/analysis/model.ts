@@ -206,7 +206,7 @@ export class ParsedResources {
 
   constructor(objects: any[]) {
     for (const o of objects) this.add(o);
-    for (const p of this.pods) this.ensureNamespace(p.ns);
+    for (const p of this.pods) if (!this.namespaces.has(p.ns)) this.ensureNamespace(p.ns);
   }
 
   private ensureNamespace(ns: string, labels?: any): void {

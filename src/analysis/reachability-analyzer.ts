@@ -3,6 +3,7 @@ import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { Engine, EnginePeer, INGRESS_CONTROLLER, Workload } from './engine';
 import { routeNotes } from './gateway-api';
+import { ingressTargets } from './ingress-targets';
 import { formatInterval, IpInterval, mergeIntervals, parseCidr, parseIpAddress, partition } from './ip-range';
 import { IstioLayer, IstioSource, IstioVerdict } from './istio';
 import { loadObjects } from './loader';
@@ -284,50 +285,7 @@ export class ReachabilityAnalyzer {
 
   /** Workloads exposed through Ingress/Route objects, with the target ports. */
   private ingressTargets(): Array<[Workload, ConnSet]> {
-    const res = this.engine.res;
-    const out = new Map<Workload, ConnSet>();
-    const expose = (ns: string, svcName: string, pick: (p: any) => boolean): void => {
-      const svc = res.services.find((s) => (s.metadata?.namespace ?? 'default') === ns && s.metadata?.name === svcName);
-      const sel = svc?.spec?.selector;
-      if (!sel || !Object.keys(sel).length) return;
-      for (const w of this.engine.workloads) {
-        if (w.ns !== ns || !Object.keys(sel).every((k) => w.rep.labels[k] === String(sel[k]))) continue;
-        let c = out.get(w) ?? ConnSet.NONE;
-        for (const p of svc.spec.ports ?? []) {
-          if (!pick(p)) continue;
-          const proto = String(p.protocol ?? 'TCP');
-          const tp = p.targetPort ?? p.port;
-          if (typeof tp === 'string' && !/^\d+$/.test(tp)) {
-            for (const cp of w.rep.ports) if (cp.name === tp && cp.protocol === proto) c = c.union(ConnSet.of(proto, cp.port));
-          } else {
-            c = c.union(ConnSet.of(proto, Number(tp)));
-          }
-        }
-        out.set(w, c);
-      }
-    };
-    for (const ing of res.ingresses) {
-      const ns = ing.metadata?.namespace ?? 'default';
-      const backends: any[] = [];
-      if (ing.spec?.defaultBackend?.service) backends.push(ing.spec.defaultBackend.service);
-      for (const r of ing.spec?.rules ?? []) for (const p of r.http?.paths ?? []) if (p.backend?.service) backends.push(p.backend.service);
-      for (const b of backends) {
-        const pick = (p: any): boolean => {
-          if (b.port?.number !== undefined) return Number(p.port) === Number(b.port.number);
-          return b.port?.name !== undefined ? p.name === b.port.name : true;
-        };
-        expose(ns, b.name, pick);
-      }
-    }
-    for (const rt of res.routes) {
-      const ns = rt.metadata?.namespace ?? 'default';
-      const tp = rt.spec?.port?.targetPort;
-      const pick = (p: any): boolean => tp === undefined || p.name === tp || String(p.targetPort ?? p.port) === String(tp);
-      for (const to of [rt.spec?.to, ...(rt.spec?.alternateBackends ?? [])]) {
-        if (to && (to.kind ?? 'Service') === 'Service') expose(ns, to.name, pick);
-      }
-    }
-    return [...out.entries()].filter(([, c]) => !c.isEmpty);
+    return ingressTargets(this.engine.res, this.engine.workloads);
   }
 
   /** Every allowed connection, sorted by source then destination. */
@@ -611,6 +569,7 @@ export class ReachabilityAnalyzer {
     if (s.controller) reasons.push(`egress: the ingress controller (namespace ${e.controllerClass.ns}) is not restricted; it reaches only Ingress/Route backends`);
     else side('egress', s.w, 'egress', dstPeer);
     side('ingress', d.w, 'ingress', srcPeer);
+    reasons.push(...e.gateNotes(s.atom, d.w?.cls));
     const r = this.row(s.name, d.name);
     if ((this.istio.active || this.istio.routing) && d.w) {
       const l4 = s.w ? e.podToPod(s.w.cls, d.w.cls) : s.atom !== undefined ? e.atomToPod(s.atom, d.w.cls) : ConnSet.ALL;

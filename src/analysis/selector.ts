@@ -4,19 +4,33 @@ const NAME_RE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const PREFIX_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/** Keys and values already found valid (bounded: validation is pure, the sets only save work). */
+const GOOD_KEYS = new Set<string>();
+const GOOD_VALUES = new Set<string>();
+const MAX_REMEMBERED = 100_000;
+
+function remember(set: Set<string>, x: string): void {
+  if (set.size >= MAX_REMEMBERED) set.clear();
+  set.add(x);
+}
+
 function checkKey(key: string, where: string): void {
+  if (typeof key === 'string' && GOOD_KEYS.has(key)) return;
   const parts = String(key).split('/');
   const name = parts[parts.length - 1];
   const bad = parts.length > 2 || !NAME_RE.test(name) || (parts.length === 2 && (!PREFIX_RE.test(parts[0]) || parts[0].length > 253));
   if (bad) {
     throw new AnalysisError(`${where}: selector error: key: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (at most 63 characters), with an optional DNS subdomain prefix`);
   }
+  remember(GOOD_KEYS, key);
 }
 
 function checkValue(key: string, value: string, where: string): void {
+  if (typeof value === 'string' && GOOD_VALUES.has(value)) return;
   if (typeof value !== 'string' || value.length > 63 || !VALUE_RE.test(value)) {
     throw new AnalysisError(`${where}: selector error: values[${key}]: Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (at most 63 characters)`);
   }
+  remember(GOOD_VALUES, value);
 }
 
 interface Requirement { key: string; op: string; values: string[] }
@@ -67,6 +81,14 @@ export class Selector {
       }
     }
     return true;
+  }
+
+  /**
+   * A requirement every match must meet with one of a few values (the first `In`), to look
+   * candidates up in a label index; undefined when the selector has none.
+   */
+  public get equality(): { readonly key: string; readonly values: string[] } | undefined {
+    return this.reqs.find((r) => r.op === 'In');
   }
 
   /** Human-readable form, e.g. `app=web,tier in (a,b)`. */
