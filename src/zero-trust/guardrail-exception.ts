@@ -1,5 +1,5 @@
 import { GUARDRAIL_EXCEPTION_OPTIONS, VPN_GATEWAY_EXCEPTION_OPTIONS } from './props-specs';
-import { checkOptions } from '../core/props-check';
+import { checkArgs, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 
 /** The pod labels of `WireguardGateway`'s gateway (the `vpnGateway` preset's default scope). */
@@ -171,6 +171,8 @@ export class GuardrailException {
    * `app.kubernetes.io/component: log-shipper`): pass the labels of one named otherwise
    */
   public static logShipper(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
+    // null is not "the default": a plain JavaScript caller's null is a mistake, not an opt-out
+    checkArgs('GuardrailException.logShipper', ['podLabels', podLabels, t.labels()]);
     return new GuardrailException('GuardrailException.logShipper', {
       namespace, allowHostPath: true, allowedHostPaths: ['/var/log/containers', '/var/log/pods'], podLabels: podLabels ?? LOG_SHIPPER_LABELS,
     });
@@ -188,6 +190,7 @@ export class GuardrailException {
    * ingress-nginx`, `app.kubernetes.io/component: controller`)
    */
   public static ingressController(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
+    checkArgs('GuardrailException.ingressController', ['podLabels', podLabels, t.labels()]);
     return new GuardrailException('GuardrailException.ingressController', {
       namespace, allowWritableRootFilesystem: true, generateNetworkPolicies: false, podLabels: podLabels ?? INGRESS_CONTROLLER_LABELS,
     });
