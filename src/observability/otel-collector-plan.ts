@@ -128,10 +128,15 @@ function planReceiverTls(path: string, props: OtelCollectorProps): string | unde
   if (s === undefined) {
     return undefined;
   }
-  if (s === null || typeof s.name !== 'string') {
-    fail(path, 'receiverTls', s, 'a kubernetes.io/tls Secret (kplus.Secret.fromSecretName(...))');
+  if (s === null || typeof s !== 'object' || typeof s.name !== 'string') {
+    fail(path, 'receiverTls', s, 'a kubernetes.io/tls Secret (kplus.Secret or kplus.Secret.fromSecretName(...))');
   }
   validateDns1123Subdomain(path, 'receiverTls.name', s.name);
+  // a ConfigMap or any other named cdk8s-plus resource also has a string `name`: only a Secret will do
+  const kind = (s as { kind?: unknown }).kind;
+  if (kind !== 'Secret') {
+    fail(path, 'receiverTls', `${typeof kind === 'string' ? kind : 'object'} ${s.name}`, 'a kubernetes.io/tls Secret (kplus.Secret or kplus.Secret.fromSecretName(...))');
+  }
   return s.name;
 }
 
