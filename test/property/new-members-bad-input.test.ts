@@ -1,0 +1,182 @@
+/**
+ * Bad input to the public members added this round (plain JavaScript callers: wrong types, null,
+ * NaN, empty and whitespace strings, CR/LF, prototype-polluting keys, objects of the wrong kind,
+ * duplicates): each must end in the library's ValidationError naming the construct path, the
+ * field and the bad value, never a TypeError, a hang or silent output.
+ */
+import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { expectValidationError } from './arbitraries';
+import {
+  ApplyMethod, ArgoCdDelivery, ChartApplyMethod, Fleet, Flows, FluentdLogShipper, FluxDelivery, GuardrailException, MtlsMesh,
+  OtelCollector, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, ZeroTrustNamespace,
+} from '../../src';
+
+const JS = (v: unknown): any => v;
+const PROTO = JSON.parse('{"__proto__": "x"}');
+const CONSTRUCTOR = JSON.parse('{"constructor": "x"}');
+
+function fleetOf(): Fleet {
+  return new Fleet(new App(), 'fleet', { clusters: [{ name: 'a', region: 'ra' }, { name: 'b', region: 'rb' }] });
+}
+
+describe('GuardrailException podLabels', () => {
+  const badLabels: Array<[string, unknown, string, unknown]> = [
+    ['a string', 'app=x', 'podLabels', 'app=x'],
+    ['a list', ['app'], 'podLabels', ['app']],
+    ['a number value', { app: 1 }, 'podLabels["app"]', 1],
+    ['a null value', { app: null }, 'podLabels["app"]', null],
+    ['an object value', { app: { a: 'b' } }, 'podLabels["app"]', { a: 'b' }],
+    ['an empty map', {}, 'podLabels', {}],
+    ['an empty key', { '': 'x' }, 'podLabels key', ''],
+    ['a key with a space', { 'my app': 'x' }, 'podLabels key', 'my app'],
+    ['a key with a newline', { 'app\n': 'x' }, 'podLabels key', 'app\n'],
+    ['a value with a newline', { app: 'web\nother' }, 'podLabels["app"]', 'web\nother'],
+    ['a value with a NUL', { app: 'web\u0000' }, 'podLabels["app"]', 'web\u0000'],
+    ['a value of 64 characters', { app: 'a'.repeat(64) }, 'podLabels["app"]', 'a'.repeat(64)],
+    ['a value with a space', { app: ' web' }, 'podLabels["app"]', ' web'],
+    ['a __proto__ key', PROTO, 'podLabels key', '__proto__'],
+  ];
+
+  test.each(badLabels)('GuardrailException.of: podLabels %s', (_what, podLabels, field, value) => {
+    const e = expectValidationError(() => GuardrailException.of(JS({ namespace: 'vpn', podLabels })), { field, value });
+    expect(e.message).toContain('GuardrailException.of');
+  });
+
+  test.each(badLabels)('GuardrailException.vpnGateway: options.podLabels %s', (_what, podLabels, field, value) => {
+    expectValidationError(() => GuardrailException.vpnGateway('vpn', JS({ podLabels })), { field, value });
+  });
+
+  test.each([...badLabels, ['null', null, 'podLabels', null] as [string, unknown, string, unknown]])(
+    'GuardrailException.logShipper / ingressController: podLabels %s', (_what, podLabels, field, value) => {
+      const e = expectValidationError(() => GuardrailException.logShipper('logging', JS(podLabels)), { field, value });
+      expect(e.message).toContain('GuardrailException.logShipper');
+      expectValidationError(() => GuardrailException.ingressController('ingress', JS(podLabels)), { field, value });
+    });
+
+  test('a constructor key is a valid label key and is kept as a label, not a prototype member', () => {
+    const e = GuardrailException.of({ namespace: 'vpn', podLabels: CONSTRUCTOR });
+    expect(Object.keys(e.podLabels!)).toEqual(['constructor']);
+    expect(e.podLabels!.constructor).toBe('x');
+  });
+
+  test('the namespace argument of the presets: wrong types and bad names', () => {
+    for (const ns of [undefined, null, 1, '', ' ', 'Logging', 'a\nb', { name: 'logging' }]) {
+      expectValidationError(() => GuardrailException.logShipper(JS(ns)), { field: 'namespace', value: ns });
+      expectValidationError(() => GuardrailException.ingressController(JS(ns)), { field: 'namespace', value: ns });
+    }
+  });
+});
+
+describe('Flows.allow allowEveryPeer', () => {
+  test.each([['true'], [1], [null], [{}]])('allowEveryPeer %p', (v) => {
+    const chart = Testing.chart();
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    expectValidationError(() => Flows.of(chart).allow(Peer.pods({ app: 'a' }, { namespace: 'shop' }), Peer.pods({ app: 'b' }, { namespace: 'shop' }),
+      JS({ ports: [Port.tcp(80)], allowEveryPeer: v })), { field: 'allowEveryPeer', value: v });
+  });
+});
+
+describe('OtelCollector receiverTls', () => {
+  const secret = (name: unknown) => JS({ name, kind: 'Secret' });
+  test.each([
+    ['a string', 'otel-tls', 'receiverTls', 'otel-tls'],
+    ['a number', 1, 'receiverTls', 1],
+    ['a list', ['otel-tls'], 'receiverTls', ['otel-tls']],
+    ['a Secret without a name', secret(undefined), 'receiverTls', { kind: 'Secret' }],
+    ['a plain object with a name', JS({ name: 'otel-tls' }), 'receiverTls', 'object otel-tls'],
+    ['an empty name', secret(''), 'receiverTls.name', ''],
+    ['a whitespace name', secret(' '), 'receiverTls.name', ' '],
+    ['an upper-case name', secret('Otel-TLS'), 'receiverTls.name', 'Otel-TLS'],
+    ['a name with a newline', secret('otel\ntls'), 'receiverTls.name', 'otel\ntls'],
+    ['a name with a NUL', secret('otel\u0000'), 'receiverTls.name', 'otel\u0000'],
+    ['a name of 254 characters', secret('a'.repeat(254)), 'receiverTls.name', 'a'.repeat(254)],
+  ])('receiverTls %s', (_what, receiverTls, field, value) => {
+    const e = expectValidationError(() => new OtelCollector(Testing.chart(), 'otel', JS({ receiverTls })), { field, value });
+    expect(e.message).toContain('otel');
+  });
+
+  test('a ConfigMap (a cdk8s-plus object of the wrong kind) is refused', () => {
+    const chart = Testing.chart();
+    const cm = new kplus.ConfigMap(chart, 'cm', { data: { a: 'b' } });
+    expectValidationError(() => new OtelCollector(chart, 'otel', JS({ receiverTls: cm })), { field: 'receiverTls', value: `ConfigMap ${cm.name}` });
+  });
+});
+
+describe('GitOps serviceAccountName and reconcilerManifests', () => {
+  const deliveries: Array<[string, (p: any) => any]> = [
+    ['ArgoCdDelivery', (p) => new ArgoCdDelivery(new Chart(new App(), 'g'), 'd', { fleet: fleetOf(), repoUrl: 'https://git.example.com/r.git', ...p })],
+    ['FluxDelivery', (p) => new FluxDelivery(new Chart(new App(), 'g'), 'd', { fleet: fleetOf(), repoUrl: 'https://git.example.com/r.git', ...p })],
+  ];
+  for (const [name, make] of deliveries) {
+    test.each([[''], [' '], ['Deployer'], ['deployer\n'], ['a\u0000'], ['a'.repeat(64)], [1], [null], [{ name: 'deployer' }], [['deployer']]])(
+      `${name} serviceAccountName %p`, (v) => {
+        expectValidationError(() => make({ serviceAccountName: v }), { field: 'serviceAccountName', value: v });
+      });
+
+    test.each([[undefined], [null], [1], [''], ['c'], [{ name: 'a' }], [['a']], ['a\n']])(`${name}.reconcilerManifests(%p)`, (v) => {
+      const d = make({ serviceAccountName: 'deployer' });
+      const e = expectValidationError(() => d.reconcilerManifests(v), { field: 'cluster', value: v });
+      expect(e.message).toContain(d.node.path);
+    });
+  }
+});
+
+describe('ChartApplyMethod', () => {
+  test.each([[undefined], [null], ['chart'], [{}], [Object.create(null)], [new App()]])('set/of with chart %p', (v) => {
+    expectValidationError(() => ChartApplyMethod.set(JS(v), ApplyMethod.SERVER_SIDE), { field: 'chart', value: v });
+    expectValidationError(() => ChartApplyMethod.of(JS(v)), { field: 'chart', value: v });
+  });
+
+  test('a declared method is read back; the default is client-side', () => {
+    const c = Testing.chart();
+    expect(ChartApplyMethod.of(c)).toBe(ApplyMethod.CLIENT_SIDE);
+    ChartApplyMethod.set(c, ApplyMethod.SERVER_SIDE);
+    expect(ChartApplyMethod.of(c)).toBe(ApplyMethod.SERVER_SIDE);
+  });
+
+  test.each([[undefined], [null], ['serverside'], ['SERVER_SIDE'], [1], [{}]])('set with method %p', (v) => {
+    expectValidationError(() => ChartApplyMethod.set(Testing.chart(), JS(v)), { field: 'method', value: v });
+  });
+});
+
+describe('MtlsMesh.excludeWorkload', () => {
+  test.each([[undefined], [null], ['web'], [{ podMetadata: {} }]])('workload %p', (v) => {
+    const chart = Testing.chart();
+    expectValidationError(() => new MtlsMesh(chart, "mesh").excludeWorkload(JS(v)), { field: 'workload', value: v });
+  });
+
+  test('a Service or ConfigMap (cdk8s-plus objects of the wrong kind) is refused', () => {
+    const chart = Testing.chart();
+    const mesh = new MtlsMesh(chart, "mesh");
+    const svc = new kplus.Service(chart, 'svc', { metadata: { namespace: 'shop' }, ports: [{ port: 80 }] });
+    expect(() => mesh.excludeWorkload(JS(svc))).toThrow(/workload/);
+  });
+});
+
+describe('ReachabilityAssertions', () => {
+  const an = ReachabilityAnalyzer.fromObjects([]);
+  test.each([[undefined], [null], [{}], ['analyzer'], [[]]])('constructor %p', (v) => {
+    expectValidationError(() => new ReachabilityAssertions(JS(v)), { field: 'analyzer', value: v });
+  });
+  test.each([[undefined], [null], [1], [{}]])('assertAllowed/assertDenied src %p', (v) => {
+    const a = new ReachabilityAssertions(an);
+    expectValidationError(() => a.assertAllowed(JS(v), 'shop/web'), { field: 'src', value: v });
+    expectValidationError(() => a.assertDenied(JS(v), 'shop/web'), { field: 'src', value: v });
+  });
+  test.each([[null], [80], [{}]])('port %p', (v) => {
+    const a = new ReachabilityAssertions(an);
+    expectValidationError(() => a.assertAllowed('shop/a', 'shop/b', JS(v)), { field: 'port', value: v });
+  });
+  test.each([[undefined], [null], ['a => b'], [[1]], [[null]]])('assertExactly %p', (v) => {
+    expectValidationError(() => new ReachabilityAssertions(an).assertExactly(JS(v)), { field: 'expected', value: Array.isArray(v) ? v[0] : v });
+  });
+});
+
+describe('FluentdLogShipper runAsUser', () => {
+  test.each([[-1], [1.5], [NaN], [Infinity], ['1000'], [null], [2147483648], [true]])('runAsUser %p', (v) => {
+    const chart = Testing.chart();
+    const credentials = kplus.Secret.fromSecretName(chart, 's', 'es');
+    expectValidationError(() => new FluentdLogShipper(chart, 'f', JS({ credentials, runAsUser: v })), { field: 'runAsUser', value: v });
+  });
+});
