@@ -143,12 +143,12 @@ describe('ChartApplyMethod', () => {
 describe('MtlsMesh.excludeWorkload', () => {
   test.each([[undefined], [null], ['web'], [{ podMetadata: {} }]])('workload %p', (v) => {
     const chart = Testing.chart();
-    expectValidationError(() => new MtlsMesh(chart, "mesh").excludeWorkload(JS(v)), { field: 'workload', value: v });
+    expectValidationError(() => new MtlsMesh(chart, 'mesh').excludeWorkload(JS(v)), { field: 'workload', value: v });
   });
 
   test('a Service or ConfigMap (cdk8s-plus objects of the wrong kind) is refused', () => {
     const chart = Testing.chart();
-    const mesh = new MtlsMesh(chart, "mesh");
+    const mesh = new MtlsMesh(chart, 'mesh');
     const svc = new kplus.Service(chart, 'svc', { metadata: { namespace: 'shop' }, ports: [{ port: 80 }] });
     expect(() => mesh.excludeWorkload(JS(svc))).toThrow(/workload/);
   });
@@ -178,5 +178,32 @@ describe('FluentdLogShipper runAsUser', () => {
     const chart = Testing.chart();
     const credentials = kplus.Secret.fromSecretName(chart, 's', 'es');
     expectValidationError(() => new FluentdLogShipper(chart, 'f', JS({ credentials, runAsUser: v })), { field: 'runAsUser', value: v });
+  });
+});
+
+describe('FluentdLogShipper credentials and elasticsearchCa (the Secrets now mounted as files)', () => {
+  const make = (p: any) => {
+    const chart = Testing.chart();
+    return new FluentdLogShipper(chart, 'f', { credentials: kplus.Secret.fromSecretName(chart, 's', 'es'), ...p(chart) });
+  };
+  test.each([
+    ['a string', () => 'es-credentials', 'es-credentials'],
+    ['a plain object', () => ({ name: 'es' }), 'object es'],
+    ['a ConfigMap', (c: Chart) => new kplus.ConfigMap(c, 'cm', { metadata: { name: 'es-config' } }), 'ConfigMap es-config'],
+    ['an upper-case name', (c: Chart) => kplus.Secret.fromSecretName(c, 'x', 'ES'), 'ES'],
+    ['a name with a newline', (c: Chart) => kplus.Secret.fromSecretName(c, 'x', 'es\nx'), 'es\nx'],
+    ['an empty name', (c: Chart) => kplus.Secret.fromSecretName(c, 'x', ''), ''],
+  ])('credentials %s', (_what, v, value) => {
+    expectValidationError(() => make((c: Chart) => ({ credentials: v(c) })), { field: 'credentials', value });
+    expectValidationError(() => make((c: Chart) => ({ elasticsearchCa: v(c) })), { field: 'elasticsearchCa', value });
+  });
+
+  test.each([['.'], ['..'], ['..data'], [''], ['a/b'], ['user\n'], [' ']])('usernameKey / passwordKey %p', (key) => {
+    expectValidationError(() => make(() => ({ usernameKey: key })), { field: 'usernameKey', value: key });
+    expectValidationError(() => make(() => ({ passwordKey: key })), { field: 'passwordKey', value: key });
+  });
+
+  test('a null-prototype object is a ValidationError, not a TypeError', () => {
+    expectValidationError(() => make(() => ({ credentials: Object.create(null) })), { field: 'credentials', value: {} });
   });
 });
