@@ -9,8 +9,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { expectValidationError } from './arbitraries';
 import {
   ApplyMethod, ArgoCdDelivery, ChartApplyMethod, Fleet, Flows, FluentdLogShipper, FluxDelivery, GuardrailException, MtlsMesh,
-  OtelCollector, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, ZeroTrustNamespace,
+  OtelCollector, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, WireguardGateway, ZeroTrustNamespace,
 } from '../../src';
+import { threeSiteMesh } from '../wireguard/fixtures';
 
 const JS = (v: unknown): any => v;
 const PROTO = JSON.parse('{"__proto__": "x"}');
@@ -205,5 +206,45 @@ describe('FluentdLogShipper credentials and elasticsearchCa (the Secrets now mou
 
   test('a null-prototype object is a ValidationError, not a TypeError', () => {
     expectValidationError(() => make(() => ({ credentials: Object.create(null) })), { field: 'credentials', value: {} });
+  });
+});
+
+describe('WireguardGateway: strings that reach the start script and the config file', () => {
+  const script = (declare: (chart: Chart) => void): string => {
+    const chart = Testing.chart();
+    new WireguardGateway(chart, 'wg', { mesh: threeSiteMesh(), site: 'asia-east' });
+    declare(chart);
+    const dep = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+    return dep.spec.template.spec.containers[0].command[2];
+  };
+  const db = (chart: Chart) => new kplus.Deployment(chart, 'db', { metadata: { name: 'db', namespace: 'database' }, containers: [{ image: 'postgres:16.4', portNumber: 5432 }] });
+
+  test.each([
+    ['CR/LF and a shell command', 'replica\r\niptables -F; touch /pwned'],
+    ['a quote that would end the comment', "x' -j ACCEPT; echo '"],
+    ['a NUL and a backtick', 'a\u0000`id`$(id)'],
+    ['10 000 characters', 'x'.repeat(10_000)],
+  ])('a flow description with %s stays one quoted comment of at most 200 characters', (_what, description) => {
+    const text = script((chart) => {
+      Flows.of(chart).allow(Peer.cidr('10.2.0.0/16', { inCluster: true }), Peer.workload(db(chart)), { ports: [Port.tcp(5432)], description });
+    });
+    const rules = text.split('\n').filter((l) => l.includes('--comment'));
+    expect(rules).toHaveLength(1);
+    const m = /^iptables -w -t mangle -A ZT-WG-FORWARD -i wg0 -s 10\.2\.0\.0\/16 -d 10\.1\.0\.0\/16 -p tcp --dport 5432 -m comment --comment '([^'\r\n\u0000`$;]{0,200})' -j RETURN$/.exec(rules[0]);
+    expect(m).not.toBeNull();
+    expect(text).not.toContain('/pwned\n');
+  });
+
+  test.each([[{}], ['node=gw'], [{ 'node-restriction.kubernetes.io/wireguard-gateway': 'true\n' }], [{ 'bad key': 'true' }], [null]])('nodeSelector %p', (nodeSelector) => {
+    expectValidationError(() => new WireguardGateway(Testing.chart(), 'wg', JS({ mesh: threeSiteMesh(), site: 'asia-east', nodeSelector })),
+      {
+        field: 'nodeSelector',
+        value: typeof nodeSelector === 'object' && nodeSelector !== null && Object.keys(nodeSelector).length === 1
+          ? Object.entries(nodeSelector)[0][Object.keys(nodeSelector)[0] === 'bad key' ? 0 : 1] : nodeSelector,
+      });
+  });
+
+  test.each([['/etc/wg/key\nPostUp = id'], ['/etc/wg/key\r'], ['/etc/wg/key\u0000'], ['key'], [''], [1]])('renderConfig privateKeyFile %p', (privateKeyFile) => {
+    expectValidationError(() => threeSiteMesh().renderConfig('asia-east', JS({ privateKeyFile })), { field: 'privateKeyFile', value: privateKeyFile });
   });
 });
