@@ -8,7 +8,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { expectValidationError } from './arbitraries';
 import {
-  ApplyMethod, ArgoCdDelivery, ChartApplyMethod, Fleet, Flows, FluentdLogShipper, FluxDelivery, GuardrailException, MtlsMesh,
+  ApplyMethod, ArgoCdDelivery, ChartApplyMethod, DataPlane, Fleet, Flows, FluentdLogShipper, FluxDelivery, GuardrailException, IstioMultiCluster, MeshCluster, MtlsMesh,
   OtelCollector, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, WireguardGateway, ZeroTrustNamespace,
 } from '../../src';
 import { threeSiteMesh } from '../wireguard/fixtures';
@@ -246,5 +246,46 @@ describe('WireguardGateway: strings that reach the start script and the config f
 
   test.each([['/etc/wg/key\nPostUp = id'], ['/etc/wg/key\r'], ['/etc/wg/key\u0000'], ['key'], [''], [1]])('renderConfig privateKeyFile %p', (privateKeyFile) => {
     expectValidationError(() => threeSiteMesh().renderConfig('asia-east', JS({ privateKeyFile })), { field: 'privateKeyFile', value: privateKeyFile });
+  });
+});
+
+describe('MeshCluster ambient east-west options', () => {
+  const ambientShop = (gatewaySourceRanges: unknown) => {
+    const chart = new Chart(new App(), 'c');
+    new MtlsMesh(chart, 'mesh');
+    new ZeroTrustNamespace(chart, 'pay', { name: 'pay', dataPlane: DataPlane.AMBIENT });
+    const payment = new kplus.Deployment(chart, 'payment', { metadata: { namespace: 'pay' }, containers: [{ image: 'p:1', portNumber: 8080 }] });
+    payment.exposeViaService({ ports: [{ port: 8080 }] });
+    const cluster = new MeshCluster(chart, 'istio', {
+      mesh: new IstioMultiCluster({ meshId: 'shop' }),
+      clusterName: 'asia',
+      network: 'net-asia',
+      caSecret: kplus.Secret.fromSecretName(chart, 'ca', 'cacerts'),
+      dataPlane: DataPlane.AMBIENT,
+      gatewaySourceRanges: JS(gatewaySourceRanges),
+    });
+    return { chart, cluster, payment };
+  };
+
+  test.each([
+    [['172.18.0.3/32\n0.0.0.0/0'], 'gatewaySourceRanges[0]', '172.18.0.3/32\n0.0.0.0/0'],
+    [['0.0.0.0/0'], 'gatewaySourceRanges[0]', '0.0.0.0/0'],
+    [['::/0'], 'gatewaySourceRanges[0]', '::/0'],
+    [[''], 'gatewaySourceRanges[0]', ''],
+    [[' 172.18.0.3/32'], 'gatewaySourceRanges[0]', ' 172.18.0.3/32'],
+    [[null], 'gatewaySourceRanges[0]', null],
+    [['172.18.0.3/32', 5], 'gatewaySourceRanges[1]', 5],
+    ['172.18.0.3/32', 'gatewaySourceRanges', '172.18.0.3/32'],
+  ])('gatewaySourceRanges %p', (ranges, field, value) => {
+    expectValidationError(() => ambientShop(ranges), { field, value });
+  });
+
+  test('duplicated ranges are written once; hosts (even empty) are refused on an ambient cluster', () => {
+    const x = ambientShop(['172.18.0.4/32', '172.18.0.3/32', '172.18.0.4/32']);
+    expectValidationError(() => x.cluster.allowFromEastWestGateway(Peer.workload(x.payment), { ports: [Port.tcp(8080)], hosts: [] }), { field: 'hosts', value: [] });
+    x.cluster.allowFromEastWestGateway(Peer.workload(x.payment), { ports: [Port.tcp(8080)] });
+    const objs = Testing.synth(x.chart);
+    const np = objs.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'istio-eastwestgateway-hbone');
+    expect(np.spec.ingress[0].from.map((f: any) => f.ipBlock.cidr)).toEqual(['172.18.0.3/32', '172.18.0.4/32']);
   });
 });
