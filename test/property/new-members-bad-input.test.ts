@@ -8,8 +8,9 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { expectValidationError } from './arbitraries';
 import {
-  ApplyMethod, ArgoCdDelivery, ChartApplyMethod, DataPlane, Fleet, Flows, FluentdLogShipper, FluxDelivery, GuardrailException, IstioMultiCluster, MeshCluster, MtlsMesh,
-  OtelCollector, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, WireguardGateway, ZeroTrustNamespace,
+  ApplyMethod, ArgoCdDelivery, ChartApplyMethod, DataPlane, Fleet, Flows, FluentdLogShipper, FluxDelivery, GuardrailException,
+  IstioMultiCluster, MeshCluster, MtlsMesh, OtelCollector, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, WireguardGateway,
+  ZeroTrustNamespace,
 } from '../../src';
 import { threeSiteMesh } from '../wireguard/fixtures';
 
