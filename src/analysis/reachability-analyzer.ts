@@ -542,7 +542,10 @@ export class ReachabilityAnalyzer {
     if (!r) return false;
     if (port === undefined) return true;
     const m = /^(?:(tcp|udp|sctp)\/)?(\d+)$/i.exec(port.trim());
-    if (!m) throw new AnalysisError(`invalid port "${port}": expected 8080 or TCP/8080 (protocols TCP, UDP, SCTP)`);
+    // a port no packet can have (0, 99999) would make every assertDenied pass: refuse it
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+      throw new AnalysisError(`invalid port "${port}": expected 8080 or TCP/8080 (protocols TCP, UDP, SCTP; ports 1-65535)`);
+    }
     return r.conns.contains(m[1] ?? 'TCP', Number(m[2]));
   }
 

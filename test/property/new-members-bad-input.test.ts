@@ -290,3 +290,13 @@ describe('MeshCluster ambient east-west options', () => {
     expect(np.spec.ingress[0].from.map((f: any) => f.ipBlock.cidr)).toEqual(['172.18.0.3/32', '172.18.0.4/32']);
   });
 });
+
+describe('ReachabilityAssertions: ports no packet can have', () => {
+  test.each([['0'], ['TCP/0'], ['65536'], ['99999'], ['udp/070000'], ['abc'], [''], ['TCP/']])('port %p is an error, never a passing assertDenied', (port) => {
+    const chart = Testing.chart();
+    new kplus.Deployment(chart, 'web', { metadata: { name: 'web', namespace: 'shop' }, containers: [{ image: 'w:1', portNumber: 8080 }] });
+    const a = new ReachabilityAssertions(ReachabilityAnalyzer.fromObjects(Testing.synth(chart)));
+    expect(() => a.assertDenied('shop/web', '8.8.8.8', port)).toThrow(`invalid port "${port}"`);
+    expect(() => a.assertAllowed('shop/web', '8.8.8.8', port)).toThrow(`invalid port "${port}"`);
+  });
+});
