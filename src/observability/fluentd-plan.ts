@@ -115,9 +115,10 @@ function planNode(path: string, props: FluentdLogShipperProps):
 Pick<FluentdPlan, 'stateHostPath' | 'bufferLimitMib' | 'runAsUser' | 'resources' | 'priorityClassName' | 'valuesPrefix'> {
   if (props.stateHostPath !== undefined) {
     const p = props.stateHostPath;
-    if (typeof p !== 'string' || !/^\/[^\0]*[^/]$/.test(p) || p.split('/').includes('..')
+    // every segment named ('/var//log' and '/var/./log' are /var/log), no control character (the path is a node directory)
+    if (typeof p !== 'string' || !/^(\/[^/\u0000-\u001f\u007f]+)+$/.test(p) || p.split('/').slice(1).some((seg) => seg === '..' || seg === '.')
       || ['/var/log', CONTAINER_LOG_DIR, POD_LOG_DIR].some((d) => p === d || p.startsWith(`${d}/`))) {
-      fail(path, 'stateHostPath', p, 'an absolute node directory without \'..\', outside /var/log (e.g. /var/lib/fluentd)');
+      fail(path, 'stateHostPath', p, 'an absolute node directory without \'.\', \'..\', \'//\', a trailing \'/\' or control characters, outside /var/log (e.g. /var/lib/fluentd)');
     }
   }
   const bufferLimitMib = props.bufferLimitMib ?? 2048;

@@ -300,3 +300,11 @@ describe('ReachabilityAssertions: ports no packet can have', () => {
     expect(() => a.assertAllowed('shop/web', '8.8.8.8', port)).toThrow(`invalid port "${port}"`);
   });
 });
+
+describe('FluentdLogShipper stateHostPath: spellings of /var/log and control characters', () => {
+  test.each([['/var//log/fluentd'], ['/var/./log/fluentd'], ['//var/log'], ['/var/lib/fluentd/'], ['/var/lib/flu\nentd'], ['/var/lib/fluentd\u0000'], ['/var/lib/../log'], ['relative']])('%p', (stateHostPath) => {
+    const chart = Testing.chart();
+    const credentials = kplus.Secret.fromSecretName(chart, 's', 'es');
+    expectValidationError(() => new FluentdLogShipper(chart, 'f', { credentials, runAsUser: 0, stateHostPath }), { field: 'stateHostPath', value: stateHostPath });
+  });
+});
