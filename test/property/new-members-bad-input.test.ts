@@ -236,6 +236,16 @@ describe('WireguardGateway: strings that reach the start script and the config f
     expect(text).not.toContain('/pwned\n');
   });
 
+  test('a forwarding filter too large for one exec argument (bash -c) is refused at synthesis, not a crash-looping pod', () => {
+    const chart = Testing.chart();
+    new WireguardGateway(chart, 'wg', { mesh: threeSiteMesh(), site: 'asia-east' });
+    const d = db(chart);
+    for (let i = 0; i < 800; i++) {
+      Flows.of(chart).allow(Peer.cidr('10.2.0.0/16', { inCluster: true }), Peer.workload(d), { ports: [Port.tcp(10000 + i)], description: `flow ${i} ${'x'.repeat(150)}` });
+    }
+    expect(() => Testing.synth(chart)).toThrow(/test\/wg: invalid flows "a start script of \d+ bytes": expected .*131072 bytes, Linux's MAX_ARG_STRLEN/);
+  });
+
   test.each([[{}], ['node=gw'], [{ 'node-restriction.kubernetes.io/wireguard-gateway': 'true\n' }], [{ 'bad key': 'true' }], [null]])('nodeSelector %p', (nodeSelector) => {
     expectValidationError(() => new WireguardGateway(Testing.chart(), 'wg', JS({ mesh: threeSiteMesh(), site: 'asia-east', nodeSelector })),
       {
