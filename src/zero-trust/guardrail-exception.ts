@@ -258,11 +258,12 @@ export class GuardrailException {
       if (Object.keys(options.podLabels).length === 0) {
         fail(path, 'podLabels', {}, 'at least one label of the component\'s pods, or no podLabels for every pod of the namespace');
       }
-      this.podLabels = Object.fromEntries(Object.keys(options.podLabels).sort().map((k) => [k, options.podLabels![k]]));
+      // frozen: the checked labels are the ones rendered (a caller cannot add an unchecked one later)
+      this.podLabels = Object.freeze(Object.fromEntries(Object.keys(options.podLabels).sort().map((k) => [k, options.podLabels![k]])));
     }
     this.namespace = options.namespace;
     this.allowHostPath = options.allowHostPath ?? false;
-    this.allowedHostPaths = Array.from(new Set(hostPaths)).sort();
+    this.allowedHostPaths = Object.freeze(Array.from(new Set(hostPaths)).sort()) as string[];
     this.allowHostNetwork = options.allowHostNetwork ?? false;
     this.allowNetAdmin = options.allowNetAdmin ?? false;
     this.allowSysModule = options.allowSysModule ?? false;

@@ -318,3 +318,12 @@ describe('FluentdLogShipper stateHostPath: spellings of /var/log and control cha
     expectValidationError(() => new FluentdLogShipper(chart, 'f', { credentials, runAsUser: 0, stateHostPath }), { field: 'stateHostPath', value: stateHostPath });
   });
 });
+
+describe('GuardrailException: the checked values are the rendered ones', () => {
+  test('podLabels and allowedHostPaths cannot be changed after the checks (a writable "/" or an unchecked label)', () => {
+    const e = GuardrailException.logShipper('logging');
+    expect(() => { (e.podLabels as any).app = 'x\n'; }).toThrow(TypeError);
+    expect(() => e.allowedHostPaths.push('/')).toThrow(TypeError);
+    expect(e.allowedHostPaths).toEqual(['/var/log/containers', '/var/log/pods']);
+  });
+});
