@@ -6,7 +6,7 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { expectValidationError } from './arbitraries';
+import { expectAnyValidationError, expectValidationError } from './arbitraries';
 import {
   ApplyMethod, ArgoCdDelivery, ChartApplyMethod, DataPlane, Fleet, Flows, FluentdLogShipper, FluxDelivery, GuardrailException,
   IstioMultiCluster, MeshCluster, MtlsMesh, OtelCollector, Peer, Port, ReachabilityAnalyzer, ReachabilityAssertions, WireguardGateway,
@@ -152,7 +152,10 @@ describe('MtlsMesh.excludeWorkload', () => {
     const chart = Testing.chart();
     const mesh = new MtlsMesh(chart, 'mesh');
     const svc = new kplus.Service(chart, 'svc', { metadata: { namespace: 'shop' }, ports: [{ port: 80 }] });
-    expect(() => mesh.excludeWorkload(JS(svc))).toThrow(/workload/);
+    const e = expectAnyValidationError(() => mesh.excludeWorkload(JS(svc)));
+    expect(e.field).toBe('workload');
+    expect(e.message).toMatch(/^test\/mesh: invalid workload .*: expected an? AbstractPod instance/s);
+    expect(e.message.length).toBeLessThan(2000);
   });
 });
 
