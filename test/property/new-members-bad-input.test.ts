@@ -310,6 +310,8 @@ describe('ReachabilityAssertions: ports no packet can have', () => {
     new kplus.Deployment(chart, 'web', { metadata: { name: 'web', namespace: 'shop' }, containers: [{ image: 'w:1', portNumber: 8080 }] });
     const a = new ReachabilityAssertions(ReachabilityAnalyzer.fromObjects(Testing.synth(chart)));
     expect(() => a.assertDenied('shop/web', '8.8.8.8', port)).toThrow(`invalid port "${port}"`);
+    // also where nothing is allowed at all (the port was read only for a connected pair)
+    expect(() => new ReachabilityAssertions(ReachabilityAnalyzer.fromObjects([])).assertDenied('1.2.3.4', '5.6.7.8', port)).toThrow(`invalid port "${port}"`);
     expect(() => a.assertAllowed('shop/web', '8.8.8.8', port)).toThrow(`invalid port "${port}"`);
   });
 });
@@ -328,5 +330,53 @@ describe('GuardrailException: the checked values are the rendered ones', () => {
     expect(() => { (e.podLabels as any).app = 'x\n'; }).toThrow(TypeError);
     expect(() => e.allowedHostPaths.push('/')).toThrow(TypeError);
     expect(e.allowedHostPaths).toEqual(['/var/log/containers', '/var/log/pods']);
+  });
+});
+
+describe('every new member, every hostile value: a ValidationError or a valid result, never another error', () => {
+  const HOSTILE: unknown[] = [
+    null, NaN, Infinity, -1, 0, '', ' ', '\r\n', 'a\u0000b', true, 'true', {}, [], [null], [''], Object.create(null), PROTO, CONSTRUCTOR,
+    () => 'x', Symbol('s'), 10n, new Date(0), Array.from({ length: 50_000 }, (_, i) => `a${i}`),
+  ];
+  const chart = () => Testing.chart();
+  const fleetDelivery = (kind: 'argo' | 'flux', sa: unknown) => (kind === 'argo'
+    ? new ArgoCdDelivery(new Chart(new App(), 'g'), 'd', JS({ fleet: fleetOf(), repoUrl: 'https://git.example.com/r.git', serviceAccountName: sa }))
+    : new FluxDelivery(new Chart(new App(), 'g'), 'd', JS({ fleet: fleetOf(), repoUrl: 'https://git.example.com/r.git', serviceAccountName: sa })));
+  const calls: Array<[string, (v: unknown) => unknown]> = [
+    ['GuardrailException.of podLabels', (v) => GuardrailException.of(JS({ namespace: 'vpn', podLabels: v }))],
+    ['GuardrailException.vpnGateway options', (v) => GuardrailException.vpnGateway('vpn', JS(v))],
+    ['GuardrailException.vpnGateway podLabels', (v) => GuardrailException.vpnGateway('vpn', JS({ podLabels: v }))],
+    ['GuardrailException.logShipper podLabels', (v) => GuardrailException.logShipper('logging', JS(v))],
+    ['GuardrailException.logShipper namespace', (v) => GuardrailException.logShipper(JS(v))],
+    ['GuardrailException.ingressController podLabels', (v) => GuardrailException.ingressController('ingress', JS(v))],
+    ['Flows.allow allowEveryPeer', (v) => Flows.of(chart()).allow(Peer.pods({ app: 'a' }, { namespace: 'shop' }), Peer.pods({ app: 'b' }, { namespace: 'shop' }), JS({ ports: [Port.tcp(80)], allowEveryPeer: v }))],
+    ['OtelCollector receiverTls', (v) => new OtelCollector(chart(), 'o', JS({ receiverTls: v }))],
+    ['ArgoCdDelivery serviceAccountName', (v) => fleetDelivery('argo', v)],
+    ['FluxDelivery serviceAccountName', (v) => fleetDelivery('flux', v)],
+    ['ArgoCdDelivery.reconcilerManifests', (v) => fleetDelivery('argo', 'deployer').reconcilerManifests(JS(v))],
+    ['FluxDelivery.reconcilerManifests', (v) => fleetDelivery('flux', 'deployer').reconcilerManifests(JS(v))],
+    ['ChartApplyMethod.set chart', (v) => ChartApplyMethod.set(JS(v), ApplyMethod.SERVER_SIDE)],
+    ['ChartApplyMethod.set method', (v) => ChartApplyMethod.set(chart(), JS(v))],
+    ['ChartApplyMethod.of', (v) => ChartApplyMethod.of(JS(v))],
+    ['MtlsMesh.excludeWorkload', (v) => new MtlsMesh(chart(), 'm').excludeWorkload(JS(v))],
+    ['ReachabilityAssertions', (v) => new ReachabilityAssertions(JS(v))],
+    ['ReachabilityAssertions.assertAllowed port', (v) => new ReachabilityAssertions(ReachabilityAnalyzer.fromObjects([])).assertAllowed('1.2.3.4', '5.6.7.8', JS(v))],
+    ['ReachabilityAssertions.assertExactly', (v) => new ReachabilityAssertions(ReachabilityAnalyzer.fromObjects([])).assertExactly(JS(v))],
+    ['FluentdLogShipper runAsUser', (v) => { const c = chart(); return new FluentdLogShipper(c, 'f', JS({ credentials: kplus.Secret.fromSecretName(c, 's', 'es'), runAsUser: v })); }],
+    ['FluentdLogShipper credentials', (v) => new FluentdLogShipper(chart(), 'f', JS({ credentials: v }))],
+    ['WireguardGateway nodeSelector', (v) => new WireguardGateway(chart(), 'g', JS({ mesh: threeSiteMesh(), site: 'asia-east', nodeSelector: v }))],
+  ];
+  test.each(calls)('%s', (name, call) => {
+    // an assertion that does not hold is an AnalysisError (its purpose), as is a peer the analysis does not know
+    const allowed = name.startsWith('ReachabilityAssertions.') ? ['ValidationError', 'AnalysisError'] : ['ValidationError'];
+    for (const v of HOSTILE) {
+      try {
+        call(v);
+      } catch (e) {
+        if (!(e instanceof Error) || !allowed.includes(e.name)) {
+          throw new Error(`${String(typeof v === 'symbol' ? 'Symbol' : Array.isArray(v) ? `array(${v.length})` : typeof v)}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
+        }
+      }
+    }
   });
 });
