@@ -496,11 +496,14 @@ export class ReachabilityAnalyzer {
    */
   public isAllowed(src: string, dst: string, port?: string): boolean {
     checkArgs('ReachabilityAnalyzer.isAllowed', ['src', src, t.required(t.str())], ['dst', dst, t.required(t.str())], ['port', port, t.str()]);
+    // the port is read first: a port no packet can have (0, 99999, "http") would make every assertDenied pass
+    const m = port === undefined ? undefined : /^(?:(tcp|udp|sctp)\/)?(\d+)$/i.exec(port.trim());
+    if (port !== undefined && (!m || Number(m[2]) < 1 || Number(m[2]) > 65535)) {
+      throw new AnalysisError(`invalid port "${port}": expected 8080 or TCP/8080 (protocols TCP, UDP, SCTP; ports 1-65535)`);
+    }
     const r = this.row(this.resolve(src, true).name, this.resolve(dst, false).name);
     if (!r) return false;
-    if (port === undefined) return true;
-    const m = /^(?:(tcp|udp|sctp)\/)?(\d+)$/i.exec(port.trim());
-    if (!m) throw new AnalysisError(`invalid port "${port}": expected 8080 or TCP/8080 (protocols TCP, UDP, SCTP)`);
+    if (m === undefined || m === null) return true;
     return r.conns.contains(m[1] ?? 'TCP', Number(m[2]));
   }
 

@@ -40,7 +40,7 @@ export class ChartApplyMethod {
    * @param method the apply method
    */
   public static set(chart: Chart, method: ApplyMethod): void {
-    if (!Chart.isChart(chart)) fail('ChartApplyMethod.set', 'chart', String(chart), 'a cdk8s Chart');
+    if (!Chart.isChart(chart)) fail('ChartApplyMethod.set', 'chart', chart, 'a cdk8s Chart');
     if (!Object.values(ApplyMethod).includes(method)) {
       fail('ChartApplyMethod.set', 'method', method, `one of ${Object.values(ApplyMethod).join(', ')} (ApplyMethod)`);
     }
@@ -53,7 +53,7 @@ export class ChartApplyMethod {
    * @param chart the chart
    */
   public static of(chart: Chart): ApplyMethod {
-    if (!Chart.isChart(chart)) fail('ChartApplyMethod.of', 'chart', String(chart), 'a cdk8s Chart');
+    if (!Chart.isChart(chart)) fail('ChartApplyMethod.of', 'chart', chart, 'a cdk8s Chart');
     return applyMethodOf(chart);
   }
 

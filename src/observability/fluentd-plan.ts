@@ -6,6 +6,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { CONTAINER_LOG_DIR, CREDENTIALS_DIR, ES_PASSWORD_FILE, ES_USER_FILE, FluentdConfigInput, POD_LOG_DIR } from './fluentd-config';
 import type { FluentdLogShipperProps } from './fluentd-log-shipper';
 import { validateValuesPrefix } from './internal';
+import { secretNameOf } from './secret-ref';
 import { validatePinnedImage } from '../core/image-ref';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
 
@@ -52,10 +53,9 @@ export function planFluentd(path: string, props: FluentdLogShipperProps): Fluent
   if (props === undefined || props === null) {
     fail(path, 'props', props, 'props with credentials (a Secret)');
   }
-  if (props.credentials === undefined || props.credentials === null || typeof props.credentials.name !== 'string') {
-    fail(path, 'credentials', props.credentials === undefined ? undefined : String(props.credentials),
-      'a Secret (kplus.Secret or kplus.Secret.fromSecretName) holding the Elasticsearch user and password');
-  }
+  const credentialsExpected = 'a Secret (kplus.Secret or kplus.Secret.fromSecretName) holding the Elasticsearch user and password';
+  if (props.credentials === undefined) fail(path, 'credentials', undefined, credentialsExpected);
+  const credentialsSecret = secretNameOf(path, 'credentials', props.credentials, credentialsExpected)!;
   const name = props.name ?? 'fluentd';
   validateDns1123Label(path, 'name', name);
   const namespace = props.namespace ?? 'logging';
@@ -63,8 +63,9 @@ export function planFluentd(path: string, props: FluentdLogShipperProps): Fluent
   const usernameKey = props.usernameKey ?? 'username';
   const passwordKey = props.passwordKey ?? 'password';
   for (const [field, key] of [['usernameKey', usernameKey], ['passwordKey', passwordKey]]) {
-    if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key)) {
-      fail(path, field, key, 'a Secret key: letters, digits, \'-\', \'_\' or \'.\'');
+    // Kubernetes refuses '.', '..' and keys starting with '..' in a Secret: such a key would never be there
+    if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(key) || key === '.' || key.startsWith('..')) {
+      fail(path, field, key, 'a Secret key: letters, digits, \'-\', \'_\' or \'.\' (not \'.\', nor starting with \'..\')');
     }
   }
   const image = props.image ?? DEFAULT_IMAGE;
@@ -77,7 +78,7 @@ export function planFluentd(path: string, props: FluentdLogShipperProps): Fluent
     namespace,
     selector,
     labels: { ...selector, 'app.kubernetes.io/instance': name },
-    credentialsSecret: props.credentials.name,
+    credentialsSecret,
     usernameKey,
     passwordKey,
     image,
@@ -92,8 +93,9 @@ Pick<FluentdPlan, 'endpoint' | 'host' | 'port' | 'tls' | 'caSecret' | 'indexPref
   validateHostPort(path, 'elasticsearchEndpoint', endpoint);
   const colon = endpoint.lastIndexOf(':');
   const tls = props.elasticsearchTls ?? true;
-  if (props.elasticsearchCa !== undefined && !tls) {
-    fail(path, 'elasticsearchCa', props.elasticsearchCa.name, 'no CA when elasticsearchTls is false');
+  const caSecret = secretNameOf(path, 'elasticsearchCa', props.elasticsearchCa, 'a Secret (kplus.Secret or kplus.Secret.fromSecretName) with the CA certificate in ca.crt');
+  if (caSecret !== undefined && !tls) {
+    fail(path, 'elasticsearchCa', caSecret, 'no CA when elasticsearchTls is false');
   }
   const indexPrefix = props.indexPrefix ?? 'k8s';
   if (typeof indexPrefix !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,99}$/.test(indexPrefix)) {
@@ -104,7 +106,7 @@ Pick<FluentdPlan, 'endpoint' | 'host' | 'port' | 'tls' | 'caSecret' | 'indexPref
     host: endpoint.slice(0, colon),
     port: Number(endpoint.slice(colon + 1)),
     tls,
-    caSecret: props.elasticsearchCa?.name,
+    caSecret,
     indexPrefix,
   };
 }
@@ -113,9 +115,10 @@ function planNode(path: string, props: FluentdLogShipperProps):
 Pick<FluentdPlan, 'stateHostPath' | 'bufferLimitMib' | 'runAsUser' | 'resources' | 'priorityClassName' | 'valuesPrefix'> {
   if (props.stateHostPath !== undefined) {
     const p = props.stateHostPath;
-    if (typeof p !== 'string' || !/^\/[^\0]*[^/]$/.test(p) || p.split('/').includes('..')
+    // every segment named ('/var//log' and '/var/./log' are /var/log), no control character (the path is a node directory)
+    if (typeof p !== 'string' || !/^(\/[^/\u0000-\u001f\u007f]+)+$/.test(p) || p.split('/').slice(1).some((seg) => seg === '..' || seg === '.')
       || ['/var/log', CONTAINER_LOG_DIR, POD_LOG_DIR].some((d) => p === d || p.startsWith(`${d}/`))) {
-      fail(path, 'stateHostPath', p, 'an absolute node directory without \'..\', outside /var/log (e.g. /var/lib/fluentd)');
+      fail(path, 'stateHostPath', p, 'an absolute node directory without \'.\', \'..\', \'//\', a trailing \'/\' or control characters, outside /var/log (e.g. /var/lib/fluentd)');
     }
   }
   const bufferLimitMib = props.bufferLimitMib ?? 2048;

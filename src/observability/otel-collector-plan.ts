@@ -8,8 +8,9 @@ import { validateDuration, validatePositiveInteger } from './collector-config';
 import { DEFAULT_JAEGER_ENDPOINT, validateValuesPrefix } from './internal';
 import type { OtelCollectorProps } from './otel-collector';
 import { CollectorMode } from './otel-collector-mode';
+import { secretNameOf } from './secret-ref';
 import { validatePinnedImage } from '../core/image-ref';
-import { fail, validateDns1123Label, validateDns1123Subdomain, validateHostPort } from '../core/validate';
+import { fail, validateDns1123Label, validateHostPort } from '../core/validate';
 import {
   OpenTelemetryCollectorSpec, OpenTelemetryCollectorSpecConfig, OpenTelemetryCollectorSpecManagementState,
   OpenTelemetryCollectorSpecMode, OpenTelemetryCollectorSpecResources, OpenTelemetryCollectorSpecResourcesLimits,
@@ -124,15 +125,7 @@ export function collectorSelector(namespace: string, name: string): { [key: stri
 export const RECEIVER_TLS_DIR = '/etc/otelcol/tls';
 
 function planReceiverTls(path: string, props: OtelCollectorProps): string | undefined {
-  const s = props.receiverTls;
-  if (s === undefined) {
-    return undefined;
-  }
-  if (s === null || typeof s.name !== 'string') {
-    fail(path, 'receiverTls', s, 'a kubernetes.io/tls Secret (kplus.Secret.fromSecretName(...))');
-  }
-  validateDns1123Subdomain(path, 'receiverTls.name', s.name);
-  return s.name;
+  return secretNameOf(path, 'receiverTls', props.receiverTls, 'a kubernetes.io/tls Secret (kplus.Secret or kplus.Secret.fromSecretName(...))');
 }
 
 /** The operator's spec: hardened pods, our ServiceAccount (no token), the config, TLS volume. */

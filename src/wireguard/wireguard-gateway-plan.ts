@@ -37,6 +37,10 @@ export function planWireguardGateway(path: string, props: WireguardGatewayProps)
   }
   const nodeSelector = props.nodeSelector ?? { [WIREGUARD_GATEWAY_NODE_LABEL]: 'true' };
   validateLabels(path, 'nodeSelector', nodeSelector);
+  if (Object.keys(nodeSelector).length === 0) {
+    // {} is "any node": the pod that holds the private key (hostNetwork, NET_ADMIN) would land on any node
+    fail(path, 'nodeSelector', nodeSelector, `at least one node label that only an administrator sets (the default, { '${WIREGUARD_GATEWAY_NODE_LABEL}': 'true' }, is under the prefix NodeRestriction forbids kubelets to set)`);
+  }
   if (props.priorityClassName !== undefined) {
     validateDns1123Label(path, 'priorityClassName', props.priorityClassName);
   }

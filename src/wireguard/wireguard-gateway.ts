@@ -8,6 +8,7 @@ import { planWireguardGateway, splitImageTag, WireguardGatewayPlan } from './wir
 import { WireguardMesh } from './wireguard-mesh';
 import { shortHash } from '../core/strings';
 import { Tunable } from '../core/tunable';
+import { ValidationError } from '../core/validation-error';
 import { checkConstruct } from '../flows/chart-checks';
 import { Flows } from '../flows/flows';
 
@@ -228,6 +229,8 @@ export class WireguardGateway extends Construct {
         },
       },
     });
+    // the flows are declared after the gateway: the script's size is known at synthesis
+    this.node.addValidation({ validate: () => scriptSizeErrors(this.node.path, plan, Flows.of(this)) });
     // Helm values: the image (a digest stays pinned: a tag value would unpin it)
     const split = splitImageTag(plan.image);
     if (split !== undefined) {
@@ -304,6 +307,21 @@ function renderScript(plan: WireguardGatewayPlan, flows: Flows): string {
     `trap 'wg-quick down ${confFile}; exit 0' TERM INT`,
     'while true; do sleep 3600 & wait $!; done',
   ].join('\n');
+}
+
+/** Linux's limit on one exec argument (MAX_ARG_STRLEN, 32 pages, with its NUL): the script is `bash -c`'s. */
+const MAX_ARG_BYTES = 131_072;
+
+/** The synthesis error if the kernel would refuse to start the script (E2BIG: the pod would crash-loop). */
+function scriptSizeErrors(path: string, plan: WireguardGatewayPlan, flows: Flows): string[] {
+  const bytes = Buffer.byteLength(renderScript(plan, flows)) + 1;
+  if (bytes <= MAX_ARG_BYTES) return [];
+  return [new ValidationError({
+    path,
+    field: 'flows',
+    value: `a start script of ${bytes} bytes`,
+    expected: `cross-site flows whose forwarding filter fits one exec argument (${MAX_ARG_BYTES} bytes, Linux's MAX_ARG_STRLEN): merge port lists into ranges (Port.tcpRange) or CIDRs`,
+  }).message];
 }
 
 function renderProbe(ifname: string, period: number): k8s.Probe {

@@ -160,8 +160,9 @@ export class WireguardMesh {
     checkOptions(this.path, 'options', 'WireguardConfigOptions', options, WIREGUARD_CONFIG_OPTIONS, true, false);
     const s = this.site(site);
     const keyFile = options?.privateKeyFile ?? DEFAULT_PRIVATE_KEY_FILE;
-    if (typeof keyFile !== 'string' || !/^\/[^\s%]*$/.test(keyFile)) {
-      fail(this.path, 'privateKeyFile', keyFile, 'an absolute file path without whitespace or \'%\'');
+    // the path is written into the config file: no line break, no control character
+    if (typeof keyFile !== 'string' || !/^\/[^\s%\u0000-\u001f\u007f]*$/.test(keyFile)) {
+      fail(this.path, 'privateKeyFile', keyFile, 'an absolute file path without whitespace, control characters or \'%\'');
     }
     const prefix = parseCidr(this.tunnelCidr)!.prefixLength;
     const lines = [

@@ -1,5 +1,5 @@
 import { GUARDRAIL_EXCEPTION_OPTIONS, VPN_GATEWAY_EXCEPTION_OPTIONS } from './props-specs';
-import { checkOptions } from '../core/props-check';
+import { checkArgs, checkOptions, t } from '../core/props-check';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 
 /** The pod labels of `WireguardGateway`'s gateway (the `vpnGateway` preset's default scope). */
@@ -171,6 +171,8 @@ export class GuardrailException {
    * `app.kubernetes.io/component: log-shipper`): pass the labels of one named otherwise
    */
   public static logShipper(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
+    // null is not "the default": a plain JavaScript caller's null is a mistake, not an opt-out
+    checkArgs('GuardrailException.logShipper', ['podLabels', podLabels, t.labels()]);
     return new GuardrailException('GuardrailException.logShipper', {
       namespace, allowHostPath: true, allowedHostPaths: ['/var/log/containers', '/var/log/pods'], podLabels: podLabels ?? LOG_SHIPPER_LABELS,
     });
@@ -188,6 +190,7 @@ export class GuardrailException {
    * ingress-nginx`, `app.kubernetes.io/component: controller`)
    */
   public static ingressController(namespace: string, podLabels?: { [key: string]: string }): GuardrailException {
+    checkArgs('GuardrailException.ingressController', ['podLabels', podLabels, t.labels()]);
     return new GuardrailException('GuardrailException.ingressController', {
       namespace, allowWritableRootFilesystem: true, generateNetworkPolicies: false, podLabels: podLabels ?? INGRESS_CONTROLLER_LABELS,
     });
@@ -255,11 +258,12 @@ export class GuardrailException {
       if (Object.keys(options.podLabels).length === 0) {
         fail(path, 'podLabels', {}, 'at least one label of the component\'s pods, or no podLabels for every pod of the namespace');
       }
-      this.podLabels = Object.fromEntries(Object.keys(options.podLabels).sort().map((k) => [k, options.podLabels![k]]));
+      // frozen: the checked labels are the ones rendered (a caller cannot add an unchecked one later)
+      this.podLabels = Object.freeze(Object.fromEntries(Object.keys(options.podLabels).sort().map((k) => [k, options.podLabels![k]])));
     }
     this.namespace = options.namespace;
     this.allowHostPath = options.allowHostPath ?? false;
-    this.allowedHostPaths = Array.from(new Set(hostPaths)).sort();
+    this.allowedHostPaths = Object.freeze(Array.from(new Set(hostPaths)).sort()) as string[];
     this.allowHostNetwork = options.allowHostNetwork ?? false;
     this.allowNetAdmin = options.allowNetAdmin ?? false;
     this.allowSysModule = options.allowSysModule ?? false;
