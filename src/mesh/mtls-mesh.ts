@@ -19,6 +19,7 @@ import { setMeshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { toKubeName } from '../core/strings';
+import { isChartBeingWritten } from '../core/synthesis-scope';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
 import { checkConstruct } from '../flows/chart-checks';
@@ -286,6 +287,9 @@ export class MtlsMesh extends Construct {
 
   /** The mesh's validation: consistency with the chart's MeshCluster, then the flow checks. */
   private meshErrors(): string[] {
+    // checked when its chart is written, as the flow checks (a writer writes one chart at a time:
+    // the other charts' checks would walk them once per chart written)
+    if (!isChartBeingWritten(this.node.root, Chart.of(this))) return [];
     const scan = this.scanChart();
     const ambientNamespaces = this.ambientOf(scan.namespaces);
     return [...this.clusterMismatches(scan.cluster, ambientNamespaces), ...meshFlowErrors(this, {
