@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flow, FlowOptions } from './flow';
 import { flowProofErrors } from './flow-proof-check';
-import { joinDeclaredDependencies } from './late-dependencies';
+import { createdUnder, joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer, Peer } from './peer';
 import { addOutputCheck } from '../core/output-checks';
@@ -243,7 +243,8 @@ export class Flows extends Construct {
     for (const hook of this._afterRender) {
       hook();
     }
-    joinDeclaredDependencies(this.node.root, new Set(chart.node.findAll().filter((c) => !before.has(c))));
+    const all = this.node.root.node.findAll();
+    joinDeclaredDependencies(all, createdUnder(all, chart, before));
   }
 
   /**

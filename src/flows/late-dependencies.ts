@@ -18,12 +18,12 @@ function objectsOf(scope: IConstruct): ApiObject[] {
  * order): where cdk8s has not resolved a dependency yet (the eager objects are not linked), it is
  * left to cdk8s, so that `App.synth()` output is what it was.
  *
- * @param root the app
+ * @param all every construct of the app (`root.node.findAll()`, after the render phase)
  * @param late the constructs the render phase created
  */
-export function joinDeclaredDependencies(root: IConstruct, late: ReadonlySet<IConstruct>): void {
+export function joinDeclaredDependencies(all: readonly IConstruct[], late: ReadonlySet<IConstruct>): void {
   if (late.size === 0) return;
-  const declared = root.node.findAll().flatMap((source) => source.node.dependencies.map((target) => ({ source, target })));
+  const declared = all.flatMap((source) => source.node.dependencies.map((target) => ({ source, target })));
   for (const { source, target } of declared) {
     const sources = objectsOf(source);
     const targets = objectsOf(target);
@@ -44,4 +44,31 @@ function link(source: ApiObject, targets: ApiObject[]): void {
   for (const t of targets) {
     if (t !== source) source.node.addDependency(t);
   }
+}
+
+/**
+ * The constructs of `chart`'s subtree that are not in `before` (the subtree before the render
+ * phase), read from the app's pre-order walk `all`: the subtree is the contiguous run that starts
+ * at the chart, so no second walk of the chart is needed.
+ *
+ * @param all the app's constructs in pre-order (`root.node.findAll()`)
+ * @param chart the chart whose flows were rendered
+ * @param before the chart's subtree before the render phase
+ */
+export function createdUnder(all: readonly IConstruct[], chart: IConstruct, before: ReadonlySet<IConstruct>): Set<IConstruct> {
+  const late = new Set<IConstruct>();
+  for (let i = all.indexOf(chart) + 1; i < all.length; i++) {
+    const c = all[i];
+    if (before.has(c)) continue;
+    if (!isUnder(c, chart)) break; // past the end of the chart's subtree
+    late.add(c);
+  }
+  return late;
+}
+
+function isUnder(c: IConstruct, ancestor: IConstruct): boolean {
+  for (let s = c.node.scope; s !== undefined; s = s.node.scope) {
+    if (s === ancestor) return true;
+  }
+  return false;
 }

@@ -19,6 +19,7 @@ import { setMeshPresent } from '../core/mesh-install';
 import { Port } from '../core/port';
 import { checkArg, checkOptions, t } from '../core/props-check';
 import { toKubeName } from '../core/strings';
+import { isChartBeingWritten } from '../core/synthesis-scope';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
 import { checkConstruct } from '../flows/chart-checks';
@@ -281,21 +282,28 @@ export class MtlsMesh extends Construct {
     setMeshPresent(Chart.of(this));
     Flows.of(this)._addLateContributor({ contributeFlows: (flows) => this.contributeAmbientFlows(flows) });
     // --- what the mesh makes of the chart (issue 18): consistency with MeshCluster, flow checks ---
-    this.node.addValidation({
-      validate: () => [...this.clusterMismatches(), ...meshFlowErrors(this, {
-        path,
-        trustDomain: this.trustDomain,
-        rootNamespace: this.rootNamespace,
-        protectedNamespaces: this.protectedNamespaces,
-        declaredMeshed: this.meshedNs,
-        ambientNamespaces: this.ambientNamespaces,
-      })],
-    });
+    this.node.addValidation({ validate: () => this.meshErrors() });
+  }
+
+  /** The mesh's validation: consistency with the chart's MeshCluster, then the flow checks. */
+  private meshErrors(): string[] {
+    // checked when its chart is written, as the flow checks (a writer writes one chart at a time:
+    // the other charts' checks would walk them once per chart written)
+    if (!isChartBeingWritten(this.node.root, Chart.of(this))) return [];
+    const scan = this.scanChart();
+    const ambientNamespaces = this.ambientOf(scan.namespaces);
+    return [...this.clusterMismatches(scan.cluster, ambientNamespaces), ...meshFlowErrors(this, {
+      path: this.node.path,
+      trustDomain: this.trustDomain,
+      rootNamespace: this.rootNamespace,
+      protectedNamespaces: this.protectedNamespaces,
+      declaredMeshed: this.meshedNs,
+      ambientNamespaces,
+    })];
   }
 
   /** The chart's MeshCluster installs istiod with a trust domain and root namespace: this mesh's must be the same. */
-  private clusterMismatches(): string[] {
-    const cluster = Chart.of(this).node.findAll().find((c): c is MeshCluster => c instanceof MeshCluster);
+  private clusterMismatches(cluster: MeshCluster | undefined, ambient: string[]): string[] {
     if (cluster === undefined) return [];
     const out: string[] = [];
     if (cluster.mesh.trustDomain !== this.trustDomain) {
@@ -307,7 +315,6 @@ export class MtlsMesh extends Construct {
           + `in that domain, so every ALLOW principal in "${this.trustDomain}" would never match (trustDomain: istio.trustDomain)`,
       }).message);
     }
-    const ambient = this.ambientNamespaces;
     if (ambient.length > 0 && cluster.dataPlane !== DataPlane.AMBIENT) {
       out.push(new ValidationError({
         path: this.node.path,
@@ -396,21 +403,7 @@ export class MtlsMesh extends Construct {
    * `dataPlane: DataPlane.AMBIENT`.
    */
   public get ambientNamespaces(): string[] {
-    const names = new Set<string>();
-    for (const [ns, plane] of this.declaredPlane) {
-      if (plane === DataPlane.AMBIENT) names.add(ns);
-    }
-    for (const o of Chart.of(this).node.findAll()) {
-      if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined && o.metadata.getLabel(DATAPLANE_MODE_LABEL) === 'ambient') {
-        const declared = this.declaredPlane.get(o.metadata.name);
-        if (declared === DataPlane.SIDECAR) {
-          fail(this.node.path, 'protectNamespace.options.dataPlane', declared,
-            `the data plane the chart gives namespace ${o.metadata.name}: its Namespace ${o.node.path} is labelled istio.io/dataplane-mode: ambient`);
-        }
-        names.add(o.metadata.name);
-      }
-    }
-    return Array.from(names).sort();
+    return this.ambientOf(this.scanChart().namespaces);
   }
 
   /**
@@ -419,15 +412,49 @@ export class MtlsMesh extends Construct {
    * `istio-injection`), `meshedNamespaces`, and the protected namespaces.
    */
   public get meshedNamespaces(): string[] {
+    return this.planes().meshed;
+  }
+
+  /** The ambient and sidecar namespaces (`ambientNamespaces`, `meshedNamespaces`) from one walk of the chart. */
+  private planes(scan = this.scanChart()): { ambient: string[]; meshed: string[] } {
+    const ambient = this.ambientOf(scan.namespaces);
     const names = new Set<string>([...this.meshedNs, ...this.protectedNs.keys()]);
-    for (const o of Chart.of(this).node.findAll()) {
-      if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined && isInjected(o)) {
-        names.add(o.metadata.name);
-      }
+    for (const o of scan.namespaces) {
+      if (isInjected(o)) names.add(o.metadata.name!);
     }
     names.delete(this.rootNamespace);
-    const ambient = new Set(this.ambientNamespaces);
-    return Array.from(names).filter((n) => !ambient.has(n)).sort();
+    const isAmbient = new Set(ambient);
+    return { ambient, meshed: Array.from(names).filter((n) => !isAmbient.has(n)).sort() };
+  }
+
+  /** `ambientNamespaces` given the chart's named Namespace objects. */
+  private ambientOf(namespaces: ApiObject[]): string[] {
+    const names = new Set<string>();
+    for (const [ns, plane] of this.declaredPlane) {
+      if (plane === DataPlane.AMBIENT) names.add(ns);
+    }
+    for (const o of namespaces) {
+      if (o.metadata.getLabel(DATAPLANE_MODE_LABEL) === 'ambient') {
+        const declared = this.declaredPlane.get(o.metadata.name!);
+        if (declared === DataPlane.SIDECAR) {
+          fail(this.node.path, 'protectNamespace.options.dataPlane', declared,
+            `the data plane the chart gives namespace ${o.metadata.name}: its Namespace ${o.node.path} is labelled istio.io/dataplane-mode: ambient`);
+        }
+        names.add(o.metadata.name!);
+      }
+    }
+    return Array.from(names).sort();
+  }
+
+  /** One walk of the chart: its named Namespace objects (tree order) and its first MeshCluster. */
+  private scanChart(): { namespaces: ApiObject[]; cluster?: MeshCluster } {
+    const namespaces: ApiObject[] = [];
+    let cluster: MeshCluster | undefined;
+    for (const o of Chart.of(this).node.findAll()) {
+      if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined) namespaces.push(o);
+      else if (cluster === undefined && o instanceof MeshCluster) cluster = o;
+    }
+    return { namespaces, cluster };
   }
 
   /**
@@ -526,8 +553,9 @@ export class MtlsMesh extends Construct {
    */
   private renderAuthorization(flows: Flows): void {
     const plan = this.ambientPlan;
-    const meshed = new Set([...this.ambientNamespaces, ...this.meshedNamespaces]);
-    this.excluded.check(this.node.path, flows, new Set(this.ambientNamespaces), (ns) => meshed.has(ns));
+    const planes = this.planes();
+    const meshed = new Set([...planes.ambient, ...planes.meshed]);
+    this.excluded.check(this.node.path, flows, new Set(planes.ambient), (ns) => meshed.has(ns));
     if (plan !== undefined) {
       plan.renderWaypoints(flows, (ns) => this.protectedNs.has(ns),
         (f) => sourceOf(this.node.path, f, this.trustDomains, this.unknownIdentity));
@@ -542,12 +570,12 @@ export class MtlsMesh extends Construct {
    * (called by `Flows` at synthesis, after every other contributor).
    */
   private contributeAmbientFlows(flows: Flows): void {
-    const ambient = this.ambientNamespaces;
+    const { ambient, meshed } = this.planes();
     if (ambient.length === 0) return;
     const plan = new AmbientPlan(this, {
       path: this.node.path,
       ambient: new Set(ambient),
-      sidecar: new Set(this.meshedNamespaces),
+      sidecar: new Set(meshed),
       noWaypoint: this.noWaypointNs,
       istiod: Peer.pods(this.istiodLabels, { namespace: this.rootNamespace, name: 'istiod' }),
       isProtected: (ns) => this.protectedNs.has(ns),
