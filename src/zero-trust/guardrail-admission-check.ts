@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { allowAllFields } from './allow-all-policies';
-import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, kyvernoRefusals, podOf } from './deployment-model';
+import { injectSidecar, INJECTION_LABEL, isInjected, istioGatewayDeployment, KyvernoRefusal, kyvernoRefusals, podOf } from './deployment-model';
 import { serviceGuardrailFields } from './guardrail-service-rules';
 import { istioCniOf, istioGatewaySeccompOf, istioGatewaysOf } from '../core/mesh-install';
 import { ValidationError } from '../core/validation-error';
@@ -105,23 +105,13 @@ function gatewayPodErrors(chart: Chart, rendered: any[]): string[] {
  * @param policies the guardrails' ClusterPolicy constructs
  */
 export function policyAdmissionErrors(scope: IConstruct, policies: ApiObject[]): string[] {
-  const chart = Chart.of(scope);
-  chart.node.children.filter((c): c is Flows => c instanceof Flows).forEach((f) => f.render());
-  const rendered = policies.map((p) => p.toJson());
-  return chart.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject && (c.kind === 'NetworkPolicy' || c.kind === 'AuthorizationPolicy'))
-    .flatMap((o) => {
-      const obj = o.toJson();
-      const ns = String(obj.metadata?.namespace ?? 'default');
-      obj.metadata = { ...obj.metadata, namespace: ns };
-      return kyvernoRefusals(rendered, obj).map((r) => new ValidationError({
-        path: o.node.path,
-        field: allowAllFields(obj).join(', '),
-        value: `${o.kind} ${ns}/${o.name} allows everything`,
-        expected: `a policy the chart's own Kyverno rule ${r.policy}/${r.rule} admits: name the peers or ports (sources or operations), `
-          + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
-      }).message);
-    });
+  Chart.of(scope).node.children.filter((c): c is Flows => c instanceof Flows).forEach((f) => f.render());
+  return chartObjectRefusals(scope, policies, (o) => o.kind === 'NetworkPolicy' || o.kind === 'AuthorizationPolicy', (o, obj, ns, r) => ({
+    field: allowAllFields(obj).join(', '),
+    value: `${o.kind} ${ns}/${o.name} allows everything`,
+    expected: `a policy the chart's own Kyverno rule ${r.policy}/${r.rule} admits: name the peers or ports (sources or operations), `
+      + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
+  }));
 }
 
 /**
@@ -132,20 +122,28 @@ export function policyAdmissionErrors(scope: IConstruct, policies: ApiObject[]):
  * @param policies the guardrails' ClusterPolicy constructs
  */
 export function serviceAdmissionErrors(scope: IConstruct, policies: ApiObject[]): string[] {
-  const chart = Chart.of(scope);
+  return chartObjectRefusals(scope, policies, (o) => o.kind === 'Service' && o.apiVersion === 'v1', (o, obj, ns, r) => ({
+    field: serviceGuardrailFields(obj).join(', '),
+    value: `Service ${ns}/${o.name}`,
+    expected: `a Service the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"), `
+      + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
+  }));
+}
+
+/**
+ * The chart's own objects that `select` picks, as the cluster sees them (namespace defaulted),
+ * against the Enforce validate rules of `policies`: one error message per refusal, its field,
+ * value and expectation from `describe`.
+ */
+function chartObjectRefusals(scope: IConstruct, policies: ApiObject[], select: (o: ApiObject) => boolean,
+  describe: (o: ApiObject, obj: any, ns: string, r: KyvernoRefusal) => { field: string; value: string; expected: string }): string[] {
   const rendered = policies.map((p) => p.toJson());
-  return chart.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1')
+  return Chart.of(scope).node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && select(c))
     .flatMap((o) => {
       const obj = o.toJson();
       const ns = String(obj.metadata?.namespace ?? 'default');
       obj.metadata = { ...obj.metadata, namespace: ns };
-      return kyvernoRefusals(rendered, obj).map((r) => new ValidationError({
-        path: o.node.path,
-        field: serviceGuardrailFields(obj).join(', '),
-        value: `Service ${ns}/${o.name}`,
-        expected: `a Service the chart's own Kyverno rule ${r.policy}/${r.rule} admits ("${r.message}"), `
-          + `or leave namespace ${ns} to its owner (AdmissionGuardrails excludedNamespaces)`,
-      }).message);
+      return kyvernoRefusals(rendered, obj).map((r) => new ValidationError({ path: o.node.path, ...describe(o, obj, ns, r) }).message);
     });
 }
