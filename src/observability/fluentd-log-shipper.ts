@@ -107,9 +107,28 @@ export interface FluentdLogShipperProps {
    * container restarts, but a new pod re-reads the log files still on the node
    * (`read_from_head`: duplicates in Elasticsearch, no loss) and loses unsent buffered chunks.
    *
+   * Fluentd must be able to write there. With `runAsUser: 0` the volume is `DirectoryOrCreate`:
+   * the kubelet creates a missing directory `root:root 0755`, which root owns. With the non-root
+   * default the kubelet's directory would not be writable (`fsGroup` does not apply to hostPath
+   * volumes), so a non-root `stateHostPath` needs `stateHostPathProvisioned: true`: create the
+   * directory on every node first, owned by `runAsUser` (e.g. `install -d -o 1000 -g 1000 -m 0700
+   * /var/lib/fluentd`); the volume is then `type: Directory`, so a node without it fails the pod
+   * (event `hostPath type check failed`) instead of running with an unwritable state directory.
+   * Under `AdmissionGuardrails`, name the path in the log shipper's exception
+   * (`GuardrailException.of`, `allowedHostPaths`).
+   *
    * @default - an emptyDir
    */
   readonly stateHostPath?: string;
+
+  /**
+   * The `stateHostPath` directory exists on every node and is writable by `runAsUser` (created
+   * at node provisioning): the volume is then `type: Directory` (the kubelet never creates it).
+   * Required with `stateHostPath` and a non-root `runAsUser`; only allowed with `stateHostPath`.
+   *
+   * @default false
+   */
+  readonly stateHostPathProvisioned?: boolean;
 
   /**
    * Maximum size of the file buffer, in MiB.
@@ -123,7 +142,8 @@ export interface FluentdLogShipperProps {
    * containerd writes the container log files `root:root 0640` under directories that are
    * world-searchable (`/var/log/pods/<pod>/<container>/`), so group 0 reads them without root. The
    * state and buffer directory is an emptyDir (writable by any user); with `stateHostPath` the node
-   * directory must be writable by this user (create it at node provisioning).
+   * directory must be created writable by this user at node provisioning
+   * (`stateHostPathProvisioned`).
    *
    * `0` runs fluentd as root (every capability still dropped). Only needed where the runtime
    * writes the log files unreadable for the group: CRI-O (conmon creates them `0600`). Root

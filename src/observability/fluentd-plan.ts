@@ -41,6 +41,8 @@ export interface FluentdPlan {
   readonly caSecret?: string;
   readonly indexPrefix: string;
   readonly stateHostPath?: string;
+  /** The state volume's hostPath type (with stateHostPath). */
+  readonly stateHostPathType?: 'Directory' | 'DirectoryOrCreate';
   readonly bufferLimitMib: number;
   readonly runAsUser: number;
   readonly resources: kplus.k8s.ResourceRequirements;
@@ -112,15 +114,8 @@ Pick<FluentdPlan, 'endpoint' | 'host' | 'port' | 'tls' | 'caSecret' | 'indexPref
 }
 
 function planNode(path: string, props: FluentdLogShipperProps):
-Pick<FluentdPlan, 'stateHostPath' | 'bufferLimitMib' | 'runAsUser' | 'resources' | 'priorityClassName' | 'valuesPrefix'> {
-  if (props.stateHostPath !== undefined) {
-    const p = props.stateHostPath;
-    // every segment named ('/var//log' and '/var/./log' are /var/log), no control character (the path is a node directory)
-    if (typeof p !== 'string' || !/^(\/[^/\u0000-\u001f\u007f]+)+$/.test(p) || p.split('/').slice(1).some((seg) => seg === '..' || seg === '.')
-      || ['/var/log', CONTAINER_LOG_DIR, POD_LOG_DIR].some((d) => p === d || p.startsWith(`${d}/`))) {
-      fail(path, 'stateHostPath', p, 'an absolute node directory without \'.\', \'..\', \'//\', a trailing \'/\' or control characters, outside /var/log (e.g. /var/lib/fluentd)');
-    }
-  }
+Pick<FluentdPlan, 'stateHostPath' | 'stateHostPathType' | 'bufferLimitMib' | 'runAsUser' | 'resources' | 'priorityClassName' | 'valuesPrefix'> {
+  validateStateHostPath(path, props.stateHostPath);
   const bufferLimitMib = props.bufferLimitMib ?? 2048;
   if (!Number.isSafeInteger(bufferLimitMib) || bufferLimitMib < 64) {
     fail(path, 'bufferLimitMib', bufferLimitMib, 'an integer number of MiB, at least 64');
@@ -129,13 +124,48 @@ Pick<FluentdPlan, 'stateHostPath' | 'bufferLimitMib' | 'runAsUser' | 'resources'
   if (!Number.isSafeInteger(runAsUser) || runAsUser < 0 || runAsUser > 2147483647) {
     fail(path, 'runAsUser', runAsUser, 'a user id from 0 to 2147483647');
   }
+  const stateHostPathType = planStateHostPathType(path, props, runAsUser);
   const resources = renderResources(path, props.resources);
   if (props.priorityClassName !== undefined) {
     validateDns1123Subdomain(path, 'priorityClassName', props.priorityClassName);
   }
   const valuesPrefix = props.valuesPrefix ?? 'logging.fluentd';
   validateValuesPrefix(path, 'valuesPrefix', valuesPrefix);
-  return { stateHostPath: props.stateHostPath, bufferLimitMib, runAsUser, resources, priorityClassName: props.priorityClassName, valuesPrefix };
+  const priorityClassName = props.priorityClassName;
+  return { stateHostPath: props.stateHostPath, stateHostPathType, bufferLimitMib, runAsUser, resources, priorityClassName, valuesPrefix };
+}
+
+function validateStateHostPath(path: string, p: string | undefined): void {
+  if (p === undefined) return;
+  // every segment named ('/var//log' and '/var/./log' are /var/log), no control character (the path is a node directory)
+  if (typeof p !== 'string' || !/^(\/[^/\u0000-\u001f\u007f]+)+$/.test(p) || p.split('/').slice(1).some((seg) => seg === '..' || seg === '.')
+    || ['/var/log', CONTAINER_LOG_DIR, POD_LOG_DIR].some((d) => p === d || p.startsWith(`${d}/`))) {
+    fail(path, 'stateHostPath', p, 'an absolute node directory without \'.\', \'..\', \'//\', a trailing \'/\' or control characters, outside /var/log (e.g. /var/lib/fluentd)');
+  }
+}
+
+/**
+ * The hostPath type of the state directory. The kubelet creates a missing `DirectoryOrCreate`
+ * directory `0755` owned by its own user (root), and `fsGroup` does not apply to hostPath
+ * volumes: only root can write there. A non-root fluentd needs a directory provisioned for it
+ * (`Directory`: a node without it fails the pod instead of running with an unwritable state).
+ */
+function planStateHostPathType(path: string, props: FluentdLogShipperProps, runAsUser: number): 'Directory' | 'DirectoryOrCreate' | undefined {
+  const provisioned = props.stateHostPathProvisioned;
+  if (provisioned !== undefined && typeof provisioned !== 'boolean') fail(path, 'stateHostPathProvisioned', provisioned, 'true or false');
+  if (props.stateHostPath === undefined) {
+    if (provisioned === true) fail(path, 'stateHostPathProvisioned', provisioned, 'only with stateHostPath (the state is an emptyDir without it)');
+    return undefined;
+  }
+  if (provisioned === true) return 'Directory';
+  if (runAsUser !== 0) {
+    fail(path, 'stateHostPath', props.stateHostPath,
+      `a node directory uid ${runAsUser} can write: the kubelet creates a missing hostPath directory root:root 0755 (fsGroup does not apply to hostPath), `
+      + `so fluentd (runAsUser ${runAsUser}, non-root) could not write its position files there. Fix: create it on every node owned by ${runAsUser} `
+      + `(install -d -o ${runAsUser} -g ${runAsUser} -m 0700 ${props.stateHostPath}) and set stateHostPathProvisioned: true (the volume is then type Directory), `
+      + 'or leave stateHostPath unset (an emptyDir), or run as root (runAsUser: 0, needs a Pod Security exception)');
+  }
+  return 'DirectoryOrCreate';
 }
 
 /** What fluent.conf is rendered from. */
@@ -163,7 +193,7 @@ function fluentdVolumes(plan: FluentdPlan, configMapName: string): { volumes: kp
     { name: 'varlogpods', hostPath: { path: POD_LOG_DIR, type: 'Directory' } },
     plan.stateHostPath === undefined
       ? { name: 'state', emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${plan.bufferLimitMib + 64}Mi`) } }
-      : { name: 'state', hostPath: { path: plan.stateHostPath, type: 'DirectoryOrCreate' } },
+      : { name: 'state', hostPath: { path: plan.stateHostPath, type: plan.stateHostPathType } },
     { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: kplus.k8s.Quantity.fromString('64Mi') } },
   ];
   const mounts: kplus.k8s.VolumeMount[] = [

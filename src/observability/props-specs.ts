@@ -51,6 +51,7 @@ export const FLUENTD_LOG_SHIPPER_PROPS: PropsSpec = {
   apiServer: t.object('IPeer', 'a peer (Peer.workload, Peer.pods, Peer.cidr, ..., or a ZeroTrustNamespace)'),
   indexPrefix: t.str(),
   stateHostPath: t.str(),
+  stateHostPathProvisioned: t.bool(),
   bufferLimitMib: t.num(),
   runAsUser: t.num(),
   resources: t.object('ContainerResources', 'kplus.ContainerResources (cpu and memory requests and limits)'),

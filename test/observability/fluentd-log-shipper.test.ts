@@ -102,6 +102,7 @@ describe('FluentdLogShipper', () => {
       credentials,
       elasticsearchCa: ca,
       stateHostPath: '/var/lib/fluentd',
+      stateHostPathProvisioned: true,
       runAsUser: 1000,
       indexPrefix: 'prod',
       elasticsearchEndpoint: 'es-http.search.svc:9243',
@@ -111,7 +112,8 @@ describe('FluentdLogShipper', () => {
     const objs = synthAndValidate(chart);
     const pod = objs.find((o) => o.kind === 'DaemonSet').spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsUser: 1000, runAsNonRoot: true, supplementalGroups: [0] });
-    expect(pod.volumes.find((v: any) => v.name === 'state').hostPath).toEqual({ path: '/var/lib/fluentd', type: 'DirectoryOrCreate' });
+    // provisioned for uid 1000: the kubelet must find it (it would create it root-owned)
+    expect(pod.volumes.find((v: any) => v.name === 'state').hostPath).toEqual({ path: '/var/lib/fluentd', type: 'Directory' });
     const match = only(parseFluentd(s.fluentConf), 'match', 'kubernetes.**');
     expect(match.params).toMatchObject({ host: 'es-http.search.svc', port: '9243', ca_file: '/etc/fluentd/es-ca/ca.crt', logstash_prefix: 'prod-${$.kubernetes.namespace_name}' });
     expect(s.elasticsearchPeer.namespace).toBe('search');
@@ -147,6 +149,41 @@ describe('FluentdLogShipper', () => {
     }]);
     // fluentd accepts no connection at all (no ingress rule selects it)
     expect(policies.filter((p) => (p.spec.ingress ?? []).length > 0 && p.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'fluentd')).toEqual([]);
+  });
+
+  describe('stateHostPath: a node directory fluentd can write', () => {
+    const shipper = (props: any) => {
+      const chart = Testing.chart();
+      new FluentdLogShipper(chart, 'logs', { credentials: kplus.Secret.fromSecretName(chart, 'c', 'es'), ...props });
+      const pod = synthAndValidate(chart).find((o) => o.kind === 'DaemonSet').spec.template.spec;
+      return { security: pod.securityContext, state: pod.volumes.find((v: any) => v.name === 'state') };
+    };
+    test('non-root (the default) without stateHostPathProvisioned: refused, naming the path, the field, the value, the uid and the fix', () => {
+      const err = (() => {
+        try { shipper({ stateHostPath: '/var/lib/fluentd' }); } catch (e) { return (e as Error).message; }
+        return '';
+      })();
+      expect(err).toMatch(/^test\/logs: invalid stateHostPath "\/var\/lib\/fluentd"/);
+      expect(err).toContain('root:root 0755');
+      expect(err).toContain('runAsUser 1000');
+      expect(err).toContain('install -d -o 1000 -g 1000 -m 0700 /var/lib/fluentd');
+      expect(err).toContain('stateHostPathProvisioned: true');
+      expect(() => shipper({ stateHostPath: '/var/lib/fluentd', runAsUser: 4242, stateHostPathProvisioned: false })).toThrow(/runAsUser 4242.*-o 4242/);
+    });
+    test('non-root with a provisioned directory: type Directory (the kubelet never creates it root-owned), pod non-root', () => {
+      const { security, state } = shipper({ stateHostPath: '/var/lib/fluentd', stateHostPathProvisioned: true });
+      expect(state.hostPath).toEqual({ path: '/var/lib/fluentd', type: 'Directory' });
+      expect(security).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true });
+    });
+    test('root: DirectoryOrCreate (the kubelet creates it root:root 0755, which uid 0 owns); provisioned: Directory', () => {
+      expect(shipper({ stateHostPath: '/var/lib/fluentd', runAsUser: 0 }).state.hostPath).toEqual({ path: '/var/lib/fluentd', type: 'DirectoryOrCreate' });
+      expect(shipper({ stateHostPath: '/var/lib/fluentd', runAsUser: 0, stateHostPathProvisioned: true }).state.hostPath.type).toBe('Directory');
+    });
+    test('without stateHostPath: an emptyDir; stateHostPathProvisioned alone is refused', () => {
+      expect(shipper({}).state.emptyDir).toBeDefined();
+      expect(shipper({ stateHostPathProvisioned: false }).state.hostPath).toBeUndefined();
+      expect(() => shipper({ stateHostPathProvisioned: true })).toThrow(/test\/logs: invalid stateHostPathProvisioned true: expected only with stateHostPath/);
+    });
   });
 
   describe('bad input', () => {
