@@ -1,11 +1,13 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ArgoCdDeliveryPlan, planArgoCdDelivery, renderApplicationSetSpec, renderProjectSpec } from './argo-cd-plan';
+import { declareDeliveryApplyMethod } from './delivery-apply-method';
 import { GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
 import { inventoryOf } from './internal';
 import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
 import { reconcilerManifests } from './reconciler-rbac';
+import { ApplyMethod } from '../core/apply-method';
 import { fail } from '../core/validate';
 import { checkConstruct, checkIdentityOnly } from '../flows/chart-checks';
 
@@ -58,7 +60,12 @@ export interface ArgoCdDeliveryProps extends GitOpsSourceOptions {
   readonly selfHeal?: boolean;
 
   /**
-   * Use server-side apply (`ServerSideApply=true`).
+   * Use server-side apply (`ServerSideApply=true`). The delivered clusters' charts are declared
+   * accordingly (`ChartApplyMethod`): server-side, so synthesis lets through objects up to 1.5 MiB;
+   * with `false`, client-side, so synthesis refuses an object whose
+   * `last-applied-configuration` copy Argo CD's `kubectl apply` could not store (a chart the
+   * program declared `ApplyMethod.SERVER_SIDE` is then an error). A chart also delivered
+   * server-side (e.g. by a {@link FluxDelivery}) stays client-side: its objects must fit both.
    *
    * @default true
    */
@@ -105,7 +112,8 @@ const ANNOTATION_WAVE = 'argocd.argoproj.io/sync-wave';
  * workload kind the output uses (a Deployment) is then allowed there too. Deliver the mesh's
  * objects from a separate project if the repository must not reach the namespace of the mesh CA.
  *
- * Sync defaults: automated with prune and self-heal, server-side apply, prune last, fail on
+ * Sync defaults: automated with prune and self-heal, server-side apply (the delivered charts are
+ * declared `ApplyMethod.SERVER_SIDE`, see `serverSideApply`), prune last, fail on
  * shared resources, retry with backoff, resources kept when the ApplicationSet is deleted (a
  * removed default-deny would open the cluster). Ordering inside a cluster comes from sync waves:
  * call {@link SyncWaves.apply} on each cluster chart.
@@ -154,6 +162,9 @@ export class ArgoCdDelivery extends Construct {
       }),
     });
     checkIdentityOnly(this.project);
+    declareDeliveryApplyMethod(this, plan.clusters, plan.serverSideApply ? ApplyMethod.SERVER_SIDE : ApplyMethod.CLIENT_SIDE, {
+      name: 'serverSideApply', value: plan.serverSideApply, fix: 'true (the default: the Applications sync with ServerSideApply=true)',
+    });
   }
 
   /**

@@ -1,10 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { declareDeliveryApplyMethod } from './delivery-apply-method';
 import { FluxDeliveryPlan, planFluxDelivery } from './flux-delivery-plan';
 import { FluxSourceKind, GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
 import { FLUX_DELIVERY_PROPS } from './props-specs';
 import { reconcilerManifests } from './reconciler-rbac';
+import { ApplyMethod } from '../core/apply-method';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
@@ -90,7 +92,10 @@ export interface FluxDeliveryProps extends GitOpsSourceOptions {
  * {@link PolicySplit.writeFleet}.
  *
  * Defaults: prune, `wait`, retry every minute, server-side apply (Flux always applies
- * server-side, CRDs and Namespaces first), Helm CRDs `CreateReplace`.
+ * server-side, CRDs and Namespaces first), Helm CRDs `CreateReplace`. The delivered clusters'
+ * charts are declared `ApplyMethod.SERVER_SIDE` (`ChartApplyMethod`): kustomize-controller
+ * applies server-side and Helm writes no `last-applied-configuration`, so synthesis lets through
+ * objects up to 1.5 MiB (unless a client-side {@link ArgoCdDelivery} delivers the chart too).
  */
 export class FluxDelivery extends Construct {
   /**
@@ -129,6 +134,8 @@ export class FluxDelivery extends Construct {
       this.policies.push(policies);
       this.apps.push(this.renderHalf(plan, c, this.paths[i], 'apps', policies.name));
     });
+    // kustomize-controller applies server-side; Helm writes no last-applied-configuration
+    declareDeliveryApplyMethod(this, plan.clusters, ApplyMethod.SERVER_SIDE);
   }
 
   /**
