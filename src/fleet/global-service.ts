@@ -9,6 +9,7 @@ import { GslbStrategy } from './gslb-strategy';
 import { GLOBAL_SERVICE_PROPS } from './props-specs';
 import { fail } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
+import { holdBackInAudit } from '../flows/enforcement-relax';
 import { Gslb } from '../imports/k8gb.io';
 import { ServiceExport } from '../imports/multicluster.x-k8s.io';
 import {
@@ -362,6 +363,9 @@ export class GlobalService extends Construct {
         metadata: { name: plan.name, namespace: plan.namespace },
       });
       exp.addDependency(svc);
+      // AUDIT: exporting to the clusterset would open a new cross-cluster path while the namespace's NetworkPolicies are held back
+      holdBackInAudit(holder, exp, `exports ${plan.namespace}/${plan.name} to the clusterset (${plan.name}.${plan.namespace}.svc.clusterset.local) `
+        + `while the NetworkPolicies of ${plan.namespace} are held back (AUDIT)`);
     }
     return svc;
   }

@@ -3,7 +3,7 @@
  * the AUDIT build must neither break nor enforce what ENFORCE enforces (review finding 6), so a
  * mesh-wide STRICT PeerAuthentication becomes PERMISSIVE, a namespace's Pod Security `enforce`
  * level `privileged` (with `audit`/`warn` at the enforced level), a Sidecar's outbound policy
- * ALLOW_ANY and a ResourceQuota constrains nothing. Each relaxation is recorded with
+ * ALLOW_ANY, a ResourceQuota constrains nothing and a LimitRange sets no default limit. Each relaxation is recorded with
  * `Enforcement.holdBack` (the enforced object as its manifest), so the EnforcementReport lists it
  * and puts the enforced form back when it computes what enforcing would block.
  */
@@ -20,8 +20,10 @@ export const RELAXED_PREFIX = 'relaxed in AUDIT';
 export interface AuditRelaxation {
   /** JSON pointer (RFC 6901), e.g. `/spec/mtls/mode`. */
   readonly path: string;
-  /** The AUDIT value. */
-  readonly value: any;
+  /** The AUDIT value (ignored with `remove`). */
+  readonly value?: any;
+  /** Remove the field in AUDIT instead of setting it. */
+  readonly remove?: boolean;
 }
 
 /** JSON pointer segment escaping (`/` in label keys). */
@@ -45,7 +47,7 @@ export function relaxInAudit(scope: IConstruct, obj: ApiObject, what: string, re
     const ns = namespace ?? obj.metadata.namespace;
     if (Enforcement.resolve(scope, ns === undefined ? {} : { namespace: ns }) !== EnforcementMode.AUDIT) return;
     const enforced = obj.toJson();
-    for (const r of relaxations) obj.addJsonPatch(JsonPatch.add(r.path, r.value));
+    for (const r of relaxations) obj.addJsonPatch(r.remove === true ? JsonPatch.remove(r.path) : JsonPatch.add(r.path, r.value));
     Enforcement.holdBack(scope, {
       namespace: ns ?? '*',
       kind: obj.kind,
@@ -82,4 +84,45 @@ export function auditValue<T>(scope: IConstruct, enforced: T, relaxed: T, record
   if (enforced === relaxed || Enforcement.resolve(scope) !== EnforcementMode.AUDIT) return enforced;
   Enforcement.holdBack(scope, { namespace: '*', kind: record.kind, name: record.name, reason: `${RELAXED_PREFIX}: ${record.what}`, manifest: { enforced } });
   return relaxed;
+}
+
+/**
+ * A LimitRange's default container limits (`spec.limits[i].default`) are left out in AUDIT; the
+ * default requests stay. The LimitRanger admission plugin fills a missing limit with the default
+ * without checking it against the container's own request, so a container that requests more
+ * than the default limit and sets no limit is rejected (`must be less than or equal to cpu
+ * limit`), and a memory limit a workload never had OOM-kills it: both break. A default request
+ * rejects nothing (a container with a limit and no request gets the limit as its request
+ * first). A LimitRange with `min`, `max` or `maxLimitRequestRatio` rejects pods too: none is
+ * emitted, and these would be relaxed here as well.
+ *
+ * @param scope the construct whose mode decides
+ * @param limitRange the object
+ * @param indexes the positions in `spec.limits` of the entries with a `default`
+ * @param namespace the namespace whose mode applies
+ */
+export function relaxLimitRangeDefaults(scope: IConstruct, limitRange: ApiObject, indexes: number[], namespace: string): void {
+  if (indexes.length === 0) return;
+  relaxInAudit(scope, limitRange, 'no default limits (spec.limits[].default removed; default requests kept): a request above a default limit is rejected, a new memory limit OOM-kills',
+    indexes.map((i) => ({ path: `/spec/limits/${i}/default`, remove: true })), namespace);
+}
+
+/**
+ * An object that exposes what the namespace's held-back NetworkPolicies would guard is not
+ * emitted in AUDIT: removed from the tree at render and recorded as held back (its manifest is
+ * the object ENFORCE emits). ENFORCE output is untouched.
+ *
+ * @param scope the construct whose mode decides
+ * @param obj the object (removed from its parent in AUDIT)
+ * @param reason why, for the report
+ * @param namespace the namespace whose mode applies (default: `obj`'s namespace)
+ */
+export function holdBackInAudit(scope: IConstruct, obj: ApiObject, reason: string, namespace?: string): void {
+  Flows.of(scope)._onRendered(() => {
+    const ns = namespace ?? obj.metadata.namespace;
+    if (Enforcement.resolve(scope, ns === undefined ? {} : { namespace: ns }) !== EnforcementMode.AUDIT) return;
+    const manifest = obj.toJson();
+    obj.node.scope?.node.tryRemoveChild(obj.node.id);
+    Enforcement.holdBack(scope, { namespace: ns ?? '*', kind: obj.kind, name: obj.name, reason, manifest });
+  });
 }

@@ -213,13 +213,14 @@ export class EnforcementReport {
 
   /**
    * The objects ENFORCE would emit for a cluster: the synthesized objects, dry-run removed, plus
-   * every held-back NetworkPolicy and cluster-wide tier policy (in its enforced form).
+   * every held-back NetworkPolicy, ServiceExport and cluster-wide tier policy (in its enforced form).
    *
    * @param cluster cluster (chart id)
    */
   public enforcedObjects(cluster: string): any[] {
     const c = this.cluster(cluster);
-    const held = c.heldBack.filter((p) => p.kind === 'NetworkPolicy').map((p) => p.manifest);
+    // held back whole: NetworkPolicies, and the clusterset exports of namespaces in AUDIT
+    const held = c.heldBack.filter((p) => p.kind === 'NetworkPolicy' || p.kind === 'ServiceExport').map((p) => p.manifest);
     // cluster-wide tier policies (issue 28): one object per name, the enforced form replaces the
     // emitted one (a namespace in AUDIT is left out of the emitted subject)
     const tiers = new Map<string, any>();

@@ -22,7 +22,7 @@ import { fail } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowLayers, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
-import { pointer, relaxInAudit } from '../flows/enforcement-relax';
+import { pointer, relaxInAudit, relaxLimitRangeDefaults } from '../flows/enforcement-relax';
 
 /** The TCP ports the kubelet probes of a pod connect to (httpGet, tcpSocket, grpc), numbered or named. */
 function probePorts(pod: any): Port[] {
@@ -319,8 +319,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
       metadata: { name: this.name, labels, annotations: props.annotations },
     });
     const quota = new k8s.KubeResourceQuota(this, 'Quota', renderQuota(plan));
-    new k8s.KubeLimitRange(this, 'Limits', renderLimitRange(plan));
-    this.relaxInAudit(quota, plan.podSecurity);
+    const limits = new k8s.KubeLimitRange(this, 'Limits', renderLimitRange(plan));
+    this.relaxInAudit(quota, limits, plan.podSecurity);
 
     if (props.enforcement !== undefined) {
       Enforcement.set(this, props.enforcement);
@@ -329,9 +329,10 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     this.declareFlows(flows, plan);
   }
 
-  /** AUDIT: the quota constrains nothing and Pod Security enforces nothing (audit and warn keep the level) */
-  private relaxInAudit(quota: ApiObject, level: PodSecurityLevel) {
+  /** AUDIT: the quota constrains nothing, no default limit, Pod Security enforces nothing (audit and warn keep the level) */
+  private relaxInAudit(quota: ApiObject, limits: ApiObject, level: PodSecurityLevel) {
     relaxInAudit(this, quota, 'constrains nothing (spec.hard: {})', [{ path: '/spec/hard', value: {} }], this.name);
+    relaxLimitRangeDefaults(this, limits, [0], this.name);
     if (level === 'privileged') return;
     relaxInAudit(this, ApiObject.of(this.namespaceObject), `Pod Security enforce ${level} -> privileged (audit, warn: ${level})`,
       [{ path: pointer('metadata', 'labels', 'pod-security.kubernetes.io/enforce'), value: 'privileged' }], this.name);

@@ -2,7 +2,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { buildEcommerce } from '../../sample/ecommerce';
 import {
-  Enforcement, EnforcementMode, EnforcementReport, IstioMultiCluster, MeshCluster, MeshSidecar, MtlsMesh, Peer, Port, ZeroTrustNamespace,
+  Enforcement, EnforcementMode, EnforcementReport, Fleet, GlobalService, IstioMultiCluster, MeshCluster, MeshSidecar, MtlsMesh, Peer, Port,
+  ZeroTrustNamespace,
 } from '../../src';
 import { synthAndValidate } from '../util';
 
@@ -38,6 +39,7 @@ describe('AUDIT relaxes what ENFORCE enforces (review finding 6)', () => {
     expect(psa(objs)).toEqual([['order', 'restricted', 'restricted', 'restricted'], ['payment', 'restricted', 'restricted', 'restricted']]);
     expect(objs.filter((o) => o.kind === 'Sidecar').map((o) => o.spec.outboundTrafficPolicy.mode)).toEqual(['REGISTRY_ONLY']);
     expect(objs.filter((o) => o.kind === 'ResourceQuota').every((o) => Object.keys(o.spec.hard).length > 0)).toBe(true);
+    expect(objs.filter((o) => o.kind === 'LimitRange').map((o) => o.spec.limits[0].default)).toEqual([{ cpu: '500m', memory: '512Mi' }, { cpu: '500m', memory: '512Mi' }]);
     expect(EnforcementReport.of(chart).heldBack.filter((p) => p.reason.startsWith('relaxed'))).toEqual([]);
   });
 
@@ -51,9 +53,14 @@ describe('AUDIT relaxes what ENFORCE enforces (review finding 6)', () => {
     expect(psa(objs)).toEqual([['order', 'privileged', 'restricted', 'restricted'], ['payment', 'privileged', 'restricted', 'restricted']]);
     expect(objs.filter((o) => o.kind === 'Sidecar').map((o) => o.spec.outboundTrafficPolicy.mode)).toEqual(['ALLOW_ANY']);
     expect(objs.filter((o) => o.kind === 'ResourceQuota').map((o) => o.spec.hard)).toEqual([{}, {}]);
+    // no default limit (a request above it would be rejected, a new memory limit OOM-kills); default requests stay
+    expect(objs.filter((o) => o.kind === 'LimitRange').map((o) => o.spec.limits)).toEqual([0, 1].map(() => [
+      { type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' } },
+    ]));
     const report = EnforcementReport.of(chart);
     const relaxed = report.heldBack.filter((p) => p.reason.startsWith('relaxed in AUDIT'));
     expect(relaxed.map((p) => `${p.kind}/${p.namespace}/${p.name}`).sort()).toEqual([
+      'LimitRange/order/default-limits', 'LimitRange/payment/default-limits',
       'Namespace/order/order', 'Namespace/payment/payment', 'PeerAuthentication/istio-system/default',
       'ResourceQuota/order/default-quota', 'ResourceQuota/payment/default-quota', 'Sidecar/order/default',
     ]);
@@ -74,6 +81,7 @@ describe('AUDIT relaxes what ENFORCE enforces (review finding 6)', () => {
     Enforcement.setNamespace(chart, 'payment', EnforcementMode.AUDIT);
     const objs = synthAndValidate(chart);
     expect(psa(objs).map((p) => p[1])).toEqual(['restricted', 'privileged']);
+    expect(objs.filter((o) => o.kind === 'LimitRange').map((o) => [o.metadata.namespace, o.spec.limits[0].default !== undefined])).toEqual([['order', true], ['payment', false]]);
     expect(objs.filter((o) => o.kind === 'PeerAuthentication').map((o) => o.spec.mtls.mode)).toEqual(['STRICT']);
     expect(objs.filter((o) => o.kind === 'Sidecar').map((o) => o.spec.outboundTrafficPolicy.mode)).toEqual(['REGISTRY_ONLY']);
   });
@@ -119,8 +127,50 @@ describe('the sample in AUDIT (review finding 6)', () => {
         expect([id(p.manifest), p.manifest.spec ?? p.manifest.metadata.labels]).toEqual([id(p.manifest), e.spec ?? e.metadata.labels]);
       }
       const kinds = [...new Set(relaxed.map((p) => p.kind))].sort();
-      expect(kinds).toEqual(['Namespace', 'PeerAuthentication', 'ResourceQuota', 'Sidecar']);
+      expect(kinds).toEqual(['LimitRange', 'Namespace', 'PeerAuthentication', 'ResourceQuota', 'Sidecar']);
+      expect(objs.filter((o) => o.kind === 'LimitRange').every((o) => o.spec.limits.every((l: any) => l.default === undefined && l.defaultRequest !== undefined))).toBe(true);
+      // the frontend's clusterset export is held back (its namespace's NetworkPolicies are), ENFORCE emits it
+      expect(objs.filter((o) => o.kind === 'ServiceExport')).toEqual([]);
+      expect(enforced.filter((o) => o.kind === 'ServiceExport').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['frontend/frontend']);
+      const exported = report.heldBack.filter((p) => p.cluster === c.cluster.name && p.kind === 'ServiceExport');
+      expect(exported.map((p) => [p.namespace, p.name, p.manifest.kind])).toEqual([['frontend', 'frontend', 'ServiceExport']]);
+      expect(exported[0].reason).toMatch(/clusterset.*NetworkPolicies of frontend are held back/);
+      expect(report.enforcedObjects(c.cluster.name).filter((o) => o.kind === 'ServiceExport')).toEqual([exported[0].manifest]);
     }
     expect(report.toMarkdown()).toContain('relaxed in AUDIT: Pod Security enforce restricted -> privileged');
+  });
+});
+
+describe('GlobalService ServiceExport in AUDIT', () => {
+  const build = (mode: EnforcementMode | undefined, nsMode?: EnforcementMode, ns = 'web') => {
+    const app = new App();
+    const fleet = new Fleet(app, 'fleet', { clusters: [{ name: 'eu', region: 'eu' }, { name: 'us', region: 'us' }] });
+    for (const c of fleet.clusters) new ZeroTrustNamespace(c.chart, 'web-ns', { name: 'web', allowLoadBalancers: true });
+    new GlobalService(fleet, 'web', { name: 'web', namespace: 'web', port: 80, targetPort: 8080, selector: { app: 'web' } });
+    if (mode !== undefined) Enforcement.set(fleet, mode);
+    if (nsMode !== undefined) for (const c of fleet.clusters) Enforcement.setNamespace(c.chart, ns, nsMode);
+    return fleet;
+  };
+  const exports = (fleet: Fleet) => fleet.clusters.map((c) => synthAndValidate(c.chart).filter((o) => o.kind === 'ServiceExport').length);
+
+  test('ENFORCE emits it; AUDIT (fleet-wide or the namespace only) holds it back and lists it; only its object changes', () => {
+    const enforce = build(EnforcementMode.ENFORCE);
+    expect(exports(enforce)).toEqual([1, 1]);
+    expect(EnforcementReport.of(enforce).heldBack.filter((p) => p.kind === 'ServiceExport')).toEqual([]);
+    for (const audit of [build(EnforcementMode.AUDIT), build(EnforcementMode.ENFORCE, EnforcementMode.AUDIT)]) {
+      expect(exports(audit)).toEqual([0, 0]);
+      const held = EnforcementReport.of(audit).heldBack.filter((p) => p.kind === 'ServiceExport');
+      expect(held.map((p) => `${p.cluster}/${p.namespace}/${p.name}`)).toEqual(['eu/web/web', 'us/web/web']);
+      expect(held[0].manifest).toEqual(synthAndValidate(build(EnforcementMode.ENFORCE).clusters[0].chart).find((o) => o.kind === 'ServiceExport'));
+    }
+    // another namespace in AUDIT does not hold it back
+    expect(exports(build(EnforcementMode.ENFORCE, EnforcementMode.AUDIT, 'other'))).toEqual([1, 1]);
+  });
+
+  test('Fleet writes the AUDIT output without it, byte-identical for the same program', () => {
+    const a = build(EnforcementMode.AUDIT);
+    const b = build(EnforcementMode.AUDIT);
+    expect(a.manifests('eu')).toEqual(b.manifests('eu'));
+    expect(a.manifests('eu')).not.toContain('ServiceExport');
   });
 });

@@ -59,8 +59,9 @@ describe('staged rollout: mesh authorization', () => {
     expect(report.auditOnly.map((a) => `${a.namespace}/${a.name} ${a.mechanism}`)).toEqual([
       'payment/allow-nothing istio.io/dry-run', 'payment/allow-to-payment-payment-service istio.io/dry-run',
     ]);
-    // the NetworkPolicies held back; the Namespace (Pod Security) and quota relaxed (review finding 6)
-    expect(report.heldBack.filter((p) => p.reason.startsWith('relaxed in AUDIT')).map((p) => `${p.kind}/${p.name}`)).toEqual(['Namespace/payment', 'ResourceQuota/default-quota']);
+    // the NetworkPolicies held back; the Namespace (Pod Security), quota and default limits relaxed (review finding 6)
+    expect(report.heldBack.filter((p) => p.reason.startsWith('relaxed in AUDIT')).map((p) => `${p.kind}/${p.name}`))
+      .toEqual(['LimitRange/default-limits', 'Namespace/payment', 'ResourceQuota/default-quota']);
     const heldNames = report.heldBack.filter((p) => p.kind === 'NetworkPolicy').map((p) => p.name).sort();
     expect(heldNames).toEqual(enforce.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'payment').map((o) => o.metadata.name).sort());
 

@@ -71,13 +71,14 @@ describe('staged rollout: ZeroTrustNamespace', () => {
     expect(held.every((p) => p.namespace === 'shop' && p.kind === 'NetworkPolicy' && p.cluster === 'test')).toBe(true);
     expect(held.find((p) => p.name === 'default-deny')!.reason).toMatch(/isolates every pod/);
     // every other object is the same in both modes, except what AUDIT relaxes (review finding 6):
-    // the namespace's Pod Security enforce label and its quota, listed with their enforced form
+    // the namespace's Pod Security enforce label, its quota and default limits, listed with their enforced form
     const relaxed = audit.report.heldBack.filter((p) => p.reason.startsWith('relaxed in AUDIT'));
-    expect(relaxed.map((p) => `${p.kind}/${p.name}`)).toEqual(['Namespace/shop', 'ResourceQuota/default-quota']);
+    expect(relaxed.map((p) => `${p.kind}/${p.name}`)).toEqual(['LimitRange/default-limits', 'Namespace/shop', 'ResourceQuota/default-quota']);
     const isRelaxed = (o: any) => relaxed.some((p) => p.kind === o.kind && p.name === o.metadata.name);
     const rest = (objs: any[]) => objs.filter((o) => o.kind !== 'NetworkPolicy' && !isRelaxed(o));
     expect(rest(audit.objs)).toEqual(rest(enforce.objs));
-    expect(relaxed.map((p) => p.manifest)).toEqual(enforce.objs.filter(isRelaxed));
+    const byKind = (a: any, b: any) => a.kind.localeCompare(b.kind);
+    expect(relaxed.map((p) => p.manifest).sort(byKind)).toEqual(enforce.objs.filter(isRelaxed).sort(byKind));
     // the held-back manifests are valid objects
     expect(audit.report.enforcedObjects('test').filter((o) => o.kind === 'NetworkPolicy')).toHaveLength(4);
   });
@@ -103,7 +104,7 @@ describe('staged rollout: ZeroTrustNamespace', () => {
     expect(md).toContain('| NetworkPolicy | default-deny |');
     expect(md).toContain(`| ${be} | ${fe} | All Connections | No Connections |`);
     const json = JSON.parse(audit.report.toJson());
-    expect(json.clusters[0].heldBack).toHaveLength(4 + 2); // + the relaxed Namespace and ResourceQuota
+    expect(json.clusters[0].heldBack).toHaveLength(4 + 3); // + the relaxed Namespace, ResourceQuota and LimitRange
     expect(json.clusters[0].wouldBlock.length).toBe(blocked.length);
   });
 
@@ -111,7 +112,7 @@ describe('staged rollout: ZeroTrustNamespace', () => {
     for (const mode of [EnforcementMode.AUDIT, EnforcementMode.ENFORCE]) {
       const { objs, report } = build(mode);
       expect(netpols(objs, 'shop').length).toBe(mode === EnforcementMode.AUDIT ? 0 : 4);
-      expect(report.heldBack.length).toBe(mode === EnforcementMode.AUDIT ? 4 + 2 : 0); // + the relaxed Namespace and ResourceQuota
+      expect(report.heldBack.length).toBe(mode === EnforcementMode.AUDIT ? 4 + 3 : 0); // + the relaxed Namespace, ResourceQuota and LimitRange
     }
   });
 });
@@ -279,7 +280,7 @@ describe('staged rollout: AdmissionGuardrails', () => {
     // Kyverno would generate only in the plain namespace: a ZeroTrustNamespace owns its own
     // policies (held back by its renderer), the generate rules skip it by its managed label
     expect(held.filter((p) => p.reason.startsWith('Kyverno')).map((p) => `${p.namespace}/${p.name}`)).toEqual(['legacy/allow-dns', 'legacy/default-deny']);
-    expect(held.filter((p) => p.namespace === 'shop').map((p) => p.name)).toEqual(['shop', 'allow-to-dns', 'default-deny', 'default-quota']);
+    expect(held.filter((p) => p.namespace === 'shop').map((p) => p.name)).toEqual(['default-limits', 'shop', 'allow-to-dns', 'default-deny', 'default-quota']);
     expect(held.every((p) => p.namespace === 'shop' || p.namespace === 'legacy')).toBe(true);
   });
 

@@ -190,8 +190,10 @@ describe('ZeroTrustNamespace', () => {
     };
     const audit = build(EnforcementMode.AUDIT);
     expect(netpols(audit.objs)).toEqual([]);
-    // the NetworkPolicies held back, the Namespace (Pod Security enforce) and quota relaxed (review finding 6)
-    expect(audit.held.map((p) => `${p.namespace}/${p.kind}/${p.name}`)).toEqual(['shop/Namespace/shop', 'shop/NetworkPolicy/allow-to-dns', 'shop/NetworkPolicy/default-deny', 'shop/ResourceQuota/default-quota']);
+    // the NetworkPolicies held back, the Namespace (Pod Security enforce), quota and default limits relaxed (review finding 6)
+    expect(audit.held.map((p) => `${p.namespace}/${p.kind}/${p.name}`)).toEqual([
+      'shop/LimitRange/default-limits', 'shop/Namespace/shop', 'shop/NetworkPolicy/allow-to-dns', 'shop/NetworkPolicy/default-deny', 'shop/ResourceQuota/default-quota',
+    ]);
     expect(Enforcement.explicit(audit.ns)).toBe(EnforcementMode.AUDIT);
     const enforce = build(EnforcementMode.ENFORCE);
     expect(netpols(enforce.objs)).toEqual(['shop/allow-to-dns', 'shop/default-deny']);
