@@ -144,6 +144,11 @@ function validateStateHostPath(path: string, p: string | undefined): void {
   }
 }
 
+/** The path as one shell word (the fix is a command a reader may paste: `$(...)` in a path must stay text). */
+function shellWord(p: string): string {
+  return /^[A-Za-z0-9/._+:@%-]+$/.test(p) ? p : `'${p.replace(/'/g, '\'\\\'\'')}'`;
+}
+
 /**
  * The hostPath type of the state directory. The kubelet creates a missing `DirectoryOrCreate`
  * directory `0755` owned by its own user (root), and `fsGroup` does not apply to hostPath
@@ -162,7 +167,7 @@ function planStateHostPathType(path: string, props: FluentdLogShipperProps, runA
     fail(path, 'stateHostPath', props.stateHostPath,
       `a node directory uid ${runAsUser} can write: the kubelet creates a missing hostPath directory root:root 0755 (fsGroup does not apply to hostPath), `
       + `so fluentd (runAsUser ${runAsUser}, non-root) could not write its position files there. Fix: create it on every node owned by ${runAsUser} `
-      + `(install -d -o ${runAsUser} -g ${runAsUser} -m 0700 ${props.stateHostPath}) and set stateHostPathProvisioned: true (the volume is then type Directory), `
+      + `(install -d -o ${runAsUser} -g ${runAsUser} -m 0700 ${shellWord(props.stateHostPath)}) and set stateHostPathProvisioned: true (the volume is then type Directory), `
       + 'or leave stateHostPath unset (an emptyDir), or run as root (runAsUser: 0, needs a Pod Security exception)');
   }
   return 'DirectoryOrCreate';
