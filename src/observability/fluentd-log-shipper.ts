@@ -114,8 +114,9 @@ export interface FluentdLogShipperProps {
    * directory on every node first, owned by `runAsUser` (e.g. `install -d -o 1000 -g 1000 -m 0700
    * /var/lib/fluentd`); the volume is then `type: Directory`, so a node without it fails the pod
    * (event `hostPath type check failed`) instead of running with an unwritable state directory.
-   * Under `AdmissionGuardrails`, name the path in the log shipper's exception
-   * (`GuardrailException.of`, `allowedHostPaths`).
+   * `AdmissionGuardrails` admit hostPath volumes read-only only (even with an exception), so
+   * under them a `stateHostPath` fails synthesis (the chart's own Kyverno rule
+   * `restrict-host-paths`): keep the emptyDir there.
    *
    * @default - an emptyDir
    */
