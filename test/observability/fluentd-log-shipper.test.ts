@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { FluentdLogShipper, Flows, Peer } from '../../src';
+import { AdmissionGuardrails, FluentdLogShipper, Flows, GuardrailException, Peer, PodSecurityLevel, ZeroTrustNamespace } from '../../src';
 import { synthAndValidate } from '../util';
 import { FluentdDirective, parseFluentd } from './fluentd-parse';
 
@@ -178,6 +178,16 @@ describe('FluentdLogShipper', () => {
     test('root: DirectoryOrCreate (the kubelet creates it root:root 0755, which uid 0 owns); provisioned: Directory', () => {
       expect(shipper({ stateHostPath: '/var/lib/fluentd', runAsUser: 0 }).state.hostPath).toEqual({ path: '/var/lib/fluentd', type: 'DirectoryOrCreate' });
       expect(shipper({ stateHostPath: '/var/lib/fluentd', runAsUser: 0, stateHostPathProvisioned: true }).state.hostPath.type).toBe('Directory');
+    });
+    test('under AdmissionGuardrails (hostPath read-only only, even with an exception) a stateHostPath fails synthesis', () => {
+      const chart = Testing.chart();
+      new ZeroTrustNamespace(chart, 'ns', { name: 'logging', podSecurity: PodSecurityLevel.PRIVILEGED });
+      new AdmissionGuardrails(chart, 'guardrails', { exceptions: [GuardrailException.logShipper('logging')] });
+      new FluentdLogShipper(chart, 'logs', {
+        credentials: kplus.Secret.fromSecretName(chart, 'c', 'es'), stateHostPath: '/var/lib/fluentd', stateHostPathProvisioned: true,
+        apiServer: Peer.kubeApiServer(['172.18.0.2/32']),
+      });
+      expect(() => Testing.synth(chart)).toThrow(/test\/logs\/DaemonSet: .*restrict-host-paths.*read-only/);
     });
     test('without stateHostPath: an emptyDir; stateHostPathProvisioned alone is refused', () => {
       expect(shipper({}).state.emptyDir).toBeDefined();

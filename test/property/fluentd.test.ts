@@ -75,6 +75,28 @@ describe('FluentdLogShipper valid input (property)', () => {
   }, timeoutFor(25, 600));
 });
 
+describe('FluentdLogShipper stateHostPath (property)', () => {
+  const segment = fc.stringOf(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), { minLength: 1, maxLength: 12 });
+  const statePath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `/var/lib/${s.join('/')}`);
+
+  test('the state volume is writable by the pod\'s user, or synthesis refuses it', () => {
+    fc.assert(fc.property(statePath, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2147483647 })), fc.option(fc.boolean(), { nil: undefined }),
+      (stateHostPath, runAsUser, stateHostPathProvisioned) => {
+        const props = { stateHostPath, runAsUser, stateHostPathProvisioned };
+        if (runAsUser !== 0 && stateHostPathProvisioned !== true) {
+          // the kubelet would create it root:root 0755: uid runAsUser could not write
+          expectValidationError(() => build(props), { field: 'stateHostPath', value: stateHostPath });
+          return;
+        }
+        const pod = build(props).objs.find((o) => o.kind === 'DaemonSet').spec.template.spec;
+        const state = pod.volumes.find((v: any) => v.name === 'state').hostPath;
+        // provisioned: must exist (never created root-owned); else root owns what the kubelet creates
+        expect(state).toEqual({ path: stateHostPath, type: stateHostPathProvisioned === true ? 'Directory' : 'DirectoryOrCreate' });
+        expect(pod.securityContext.runAsUser).toBe(runAsUser);
+      }), runs(25));
+  }, timeoutFor(25, 600));
+});
+
 describe('FluentdLogShipper bad input (property)', () => {
   const make = (props: any) => () => new FluentdLogShipper(Testing.chart(), 'logs', {
     credentials: kplus.Secret.fromSecretName(Testing.chart(), 'creds', 'es-credentials'),
