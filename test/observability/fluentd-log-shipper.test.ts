@@ -184,7 +184,9 @@ describe('FluentdLogShipper', () => {
       new ZeroTrustNamespace(chart, 'ns', { name: 'logging', podSecurity: PodSecurityLevel.PRIVILEGED });
       new AdmissionGuardrails(chart, 'guardrails', { exceptions: [GuardrailException.logShipper('logging')] });
       new FluentdLogShipper(chart, 'logs', {
-        credentials: kplus.Secret.fromSecretName(chart, 'c', 'es'), stateHostPath: '/var/lib/fluentd', stateHostPathProvisioned: true,
+        credentials: kplus.Secret.fromSecretName(chart, 'c', 'es'),
+        stateHostPath: '/var/lib/fluentd',
+        stateHostPathProvisioned: true,
         apiServer: Peer.kubeApiServer(['172.18.0.2/32']),
       });
       expect(() => Testing.synth(chart)).toThrow(/test\/logs\/DaemonSet: .*restrict-host-paths.*read-only/);
