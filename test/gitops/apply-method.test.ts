@@ -115,6 +115,15 @@ describe('delivered charts get their reconciler\'s apply method', () => {
       .toThrow(/gitops\/argo: invalid serverSideApply false: .*cluster "us".*after the delivery/);
   });
 
+  test('a chart also applied client-side outside the deliveries: declared CLIENT_SIDE after a server-side delivery, it keeps the check', () => {
+    const { fleet, gitops } = setup();
+    new FluxDelivery(gitops, 'flux', { fleet, repoUrl: REPO });
+    ChartApplyMethod.set(fleet.clusters[0].chart, ApplyMethod.CLIENT_SIDE);
+    expect(methods(fleet)).toEqual([ApplyMethod.CLIENT_SIDE, ApplyMethod.SERVER_SIDE]);
+    expect(synthesizes(fleet, 'eu')).toBe(false);
+    gitops.node.findAll().forEach((c) => expect(c.node.validate()).toEqual([]));
+  });
+
   test('a chart the program declared server-side keeps it with a server-side delivery', () => {
     const { fleet, gitops } = setup();
     ChartApplyMethod.set(fleet.clusters[0].chart, ApplyMethod.SERVER_SIDE);
