@@ -365,7 +365,7 @@ export class GlobalService extends Construct {
       exp.addDependency(svc);
       // AUDIT: exporting to the clusterset would open a new cross-cluster path while the namespace's NetworkPolicies are held back
       holdBackInAudit(holder, exp, `exports ${plan.namespace}/${plan.name} to the clusterset (${plan.name}.${plan.namespace}.svc.clusterset.local) `
-        + `while the NetworkPolicies of ${plan.namespace} are held back (AUDIT)`);
+        + `while ${plan.namespace} is in AUDIT (its NetworkPolicies held back, its AuthorizationPolicies dry-run)`);
     }
     return svc;
   }

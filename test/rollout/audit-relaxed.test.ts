@@ -134,7 +134,7 @@ describe('the sample in AUDIT (review finding 6)', () => {
       expect(enforced.filter((o) => o.kind === 'ServiceExport').map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['frontend/frontend']);
       const exported = report.heldBack.filter((p) => p.cluster === c.cluster.name && p.kind === 'ServiceExport');
       expect(exported.map((p) => [p.namespace, p.name, p.manifest.kind])).toEqual([['frontend', 'frontend', 'ServiceExport']]);
-      expect(exported[0].reason).toMatch(/clusterset.*NetworkPolicies of frontend are held back/);
+      expect(exported[0].reason).toMatch(/to the clusterset .* while frontend is in AUDIT \(its NetworkPolicies held back/);
       expect(report.enforcedObjects(c.cluster.name).filter((o) => o.kind === 'ServiceExport')).toEqual([exported[0].manifest]);
     }
     expect(report.toMarkdown()).toContain('relaxed in AUDIT: Pod Security enforce restricted -> privileged');
