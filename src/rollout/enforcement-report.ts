@@ -7,7 +7,6 @@ import { AnalyzerOptions } from '../analysis/types';
 import { checkArgs, checkOptions, t } from '../core/props-check';
 import { fail } from '../core/validate';
 import { Enforcement, HeldBackPolicy } from '../flows/enforcement';
-import { RELAXED_PREFIX } from '../flows/enforcement-relax';
 
 const ISTIO_DRY_RUN_ANNOTATION = Enforcement.ISTIO_DRY_RUN_ANNOTATION;
 
@@ -78,8 +77,14 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The Network Policy API kinds AUDIT holds back (their enforced form is in the held-back manifest). */
-const TIER_KINDS = ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'];
+/**
+ * A held-back manifest that is a Kubernetes object (ENFORCE emits it); a Kyverno rule or an
+ * IstioOperator value is not.
+ */
+function isObjectManifest(m: any): boolean {
+  return m !== null && typeof m === 'object' && typeof m.apiVersion === 'string' && typeof m.kind === 'string'
+    && m.metadata !== null && typeof m.metadata === 'object' && typeof m.metadata.name === 'string';
+}
 
 function isDryRun(o: any): boolean {
   return o?.kind === 'AuthorizationPolicy' && o?.metadata?.annotations?.[ISTIO_DRY_RUN_ANNOTATION] === 'true';
@@ -212,24 +217,31 @@ export class EnforcementReport {
   }
 
   /**
-   * The objects ENFORCE would emit for a cluster: the synthesized objects, dry-run removed, plus
-   * every held-back NetworkPolicy, ServiceExport and cluster-wide tier policy (in its enforced form).
+   * The objects ENFORCE would emit for a cluster: the synthesized objects (dry-run removed), each
+   * replaced by its enforced form where a held-back entry holds one, plus every other held-back
+   * object. Derived from the one list of held-back entries: every entry whose manifest is a
+   * Kubernetes object (apiVersion, kind, metadata.name) comes back, whatever its kind
+   * (NetworkPolicies, ServiceExports, the east-west Gateway, tier policies, the relaxed objects).
+   * Entries that are not objects of the chart (a Kyverno rule, an IstioOperator value) have no
+   * object to put back.
    *
    * @param cluster cluster (chart id)
    */
   public enforcedObjects(cluster: string): any[] {
     const c = this.cluster(cluster);
-    // held back whole: NetworkPolicies, and the clusterset exports of namespaces in AUDIT
-    const held = c.heldBack.filter((p) => p.kind === 'NetworkPolicy' || p.kind === 'ServiceExport').map((p) => p.manifest);
-    // cluster-wide tier policies (issue 28): one object per name, the enforced form replaces the
-    // emitted one (a namespace in AUDIT is left out of the emitted subject)
-    const tiers = new Map<string, any>();
-    for (const p of c.heldBack.filter((x) => TIER_KINDS.includes(x.kind))) tiers.set(`${p.kind}/${p.name}`, p.manifest);
-    const objects = c.objects.filter((o) => !tiers.has(`${o.kind}/${o.metadata?.name}`) || !TIER_KINDS.includes(o.kind));
-    // relaxed in AUDIT (PeerAuthentication, Pod Security labels, Sidecar, ResourceQuota): the enforced object replaces the emitted one
-    const relaxed = new Map(c.heldBack.filter((p) => p.reason.startsWith(RELAXED_PREFIX) && p.manifest?.metadata !== undefined)
-      .map((p) => [objectKey(p.manifest), p.manifest]));
-    return [...objects.map((o) => relaxed.get(objectKey(o)) ?? enforcedForm(o)), ...held, ...tiers.values()];
+    // one object per identity; a later entry of the same object (a tier policy held back per namespace) holds the same manifest
+    const held = new Map<string, any>();
+    for (const p of c.heldBack) {
+      if (isObjectManifest(p.manifest)) held.set(objectKey(p.manifest), p.manifest);
+    }
+    const emitted = c.objects.map((o) => {
+      const key = objectKey(o);
+      const enforced = held.get(key);
+      if (enforced === undefined) return enforcedForm(o);
+      held.delete(key);
+      return enforced;
+    });
+    return [...emitted, ...held.values()];
   }
 
   /**
@@ -243,8 +255,8 @@ export class EnforcementReport {
 
   /**
    * The connections open today that enforcement would close or narrow, per cluster: the diff of
-   * the reachability of the AUDIT output and of the ENFORCE output (synthesized objects plus
-   * held-back NetworkPolicies, dry-run removed), both with the report's `extraObjects`.
+   * the reachability of the AUDIT output and of the ENFORCE output (`enforcedObjects`: every
+   * held-back object put back, dry-run removed), both with the report's `extraObjects`.
    *
    * @param options analyzer options (ingress controller, mesh; default: the report's `analyzerOptions`)
    */
