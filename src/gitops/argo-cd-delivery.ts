@@ -6,7 +6,7 @@ import { GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
 import { inventoryOf } from './internal';
 import { ARGO_CD_DELIVERY_PROPS } from './props-specs';
-import { reconcilerManifests } from './reconciler-rbac';
+import { impersonationGrant, reconcilerManifests } from './reconciler-rbac';
 import { ApplyMethod } from '../core/apply-method';
 import { fail } from '../core/validate';
 import { checkConstruct, checkIdentityOnly } from '../flows/chart-checks';
@@ -94,6 +94,17 @@ export interface ArgoCdDeliveryProps extends GitOpsSourceOptions {
    * @default - none: syncs run as the application controller (cluster-admin in a default install)
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * With `serviceAccountName`: the ServiceAccount Argo CD authenticates as on the delivered
+   * clusters, `<namespace>:<name>`, which sends the impersonation headers and so needs the
+   * `impersonate` grant that {@link ArgoCdDelivery.reconcilerManifests} includes (unless it is
+   * cluster-admin). On the cluster Argo CD runs in, the application controller's own account; a
+   * cluster registered with `argocd cluster add` is reached as `kube-system:argocd-manager`.
+   *
+   * @default - `<namespace>:argocd-application-controller` (the application controller in Argo CD's namespace)
+   */
+  readonly controllerServiceAccount?: string;
 }
 
 const ANNOTATION_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -176,8 +187,10 @@ export class ArgoCdDelivery extends Construct {
    * manages a Role over exactly the kinds it holds there, with the verbs of server-side apply,
    * health and diff (get, list, watch) and pruning (get, list, watch, create, update, patch,
    * delete; `escalate`/`bind` only on the output's own roles), and the output's Namespaces (a
-   * RoleBinding needs its namespace). Empty without `serviceAccountName`. Synthesizes the
-   * cluster's chart.
+   * RoleBinding needs its namespace); then the grant that lets Argo CD's own identity on the
+   * cluster (`controllerServiceAccount`) impersonate that account and no other: a Role in
+   * `namespace` with verb `impersonate` on `serviceaccounts` named `serviceAccountName`, and its
+   * RoleBinding. Empty without `serviceAccountName`. Synthesizes the cluster's chart.
    *
    * @param cluster name of a delivered cluster
    */
@@ -185,13 +198,18 @@ export class ArgoCdDelivery extends Construct {
     const plan = this.plan;
     const i = plan.clusters.findIndex((c) => c.name === cluster);
     if (i < 0) fail(this.node.path, 'cluster', cluster, `the name of a delivered cluster: ${plan.clusters.map((c) => JSON.stringify(c.name)).join(', ')}`);
-    if (plan.serviceAccountName === undefined) return [];
-    return reconcilerManifests(plan.clusters[i].chart.toJson(), plan.defaultNamespace, {
-      serviceAccountName: plan.serviceAccountName,
-      namespace: plan.namespace,
-      roleName: `${plan.name}-reconciler`,
-      withNamespace: true,
-      labels: { 'app.kubernetes.io/part-of': plan.name, 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' },
-    });
+    if (plan.serviceAccountName === undefined || plan.controller === undefined) return [];
+    const labels = { 'app.kubernetes.io/part-of': plan.name, 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' };
+    return [
+      ...reconcilerManifests(plan.clusters[i].chart.toJson(), plan.defaultNamespace, {
+        serviceAccountName: plan.serviceAccountName,
+        namespace: plan.namespace,
+        roleName: `${plan.name}-reconciler`,
+        withNamespace: true,
+        labels,
+      }),
+      // the controller may impersonate exactly the accounts destinationServiceAccounts names
+      ...impersonationGrant([{ namespace: plan.namespace, name: plan.serviceAccountName }], plan.controller, `${plan.name}-impersonate`, labels),
+    ];
   }
 }

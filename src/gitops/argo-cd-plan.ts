@@ -8,6 +8,7 @@ import { GitOpsPackaging } from './gitops-packaging';
 import {
   ClusterInventory, GroupKind, clusterPaths, sortNamed, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
 } from './internal';
+import type { ServiceAccountRef } from './reconciler-rbac';
 import { fail, validateNoTemplate } from '../core/validate';
 import { FleetCluster } from '../fleet';
 
@@ -32,6 +33,8 @@ export interface ArgoCdDeliveryPlan {
   readonly selfHeal: boolean;
   readonly serverSideApply: boolean;
   readonly serviceAccountName?: string;
+  /** With `serviceAccountName`: the identity that impersonates it (Argo CD's on the cluster). */
+  readonly controller?: ServiceAccountRef;
 }
 
 /**
@@ -69,6 +72,7 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     validateName(p, 'serviceAccountName', props.serviceAccountName);
     if (!serverSideApply) fail(p, 'serverSideApply', serverSideApply, 'true with serviceAccountName (the impersonated role allows objects by name, which only a server-side apply names when it creates them)');
   }
+  const controller = planController(p, props, namespace);
   return {
     clusters,
     paths,
@@ -85,7 +89,23 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     selfHeal: props.selfHeal ?? true,
     serverSideApply,
     serviceAccountName: props.serviceAccountName,
+    controller,
   };
+}
+
+/** `controllerServiceAccount` (`<namespace>:<name>`), only with `serviceAccountName`. */
+function planController(p: string, props: ArgoCdDeliveryProps, namespace: string): ServiceAccountRef | undefined {
+  const value = props.controllerServiceAccount;
+  if (props.serviceAccountName === undefined) {
+    if (value !== undefined) fail(p, 'controllerServiceAccount', value, 'no controllerServiceAccount without serviceAccountName (nothing is impersonated)');
+    return undefined;
+  }
+  if (value === undefined) return { namespace, name: 'argocd-application-controller' };
+  const parts = typeof value === 'string' ? value.split(':') : [];
+  if (parts.length !== 2) fail(p, 'controllerServiceAccount', value, '<namespace>:<name> of a ServiceAccount, e.g. argocd:argocd-application-controller');
+  validateName(p, 'controllerServiceAccount', parts[0]);
+  validateName(p, 'controllerServiceAccount', parts[1]);
+  return { namespace: parts[0], name: parts[1] };
 }
 
 function validateSignatureKeys(p: string, keys: string[]): string[] {

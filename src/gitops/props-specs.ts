@@ -36,6 +36,7 @@ export const ARGO_CD_DELIVERY_PROPS: PropsSpec = {
   prune: t.bool(),
   signatureKeys: t.arrayOf(t.str()),
   serviceAccountName: t.str(),
+  controllerServiceAccount: t.str(),
 };
 
 /** {@link FluxDeliveryProps} (gitops/flux-delivery.ts). */

@@ -173,3 +173,36 @@ export function reconcilerManifests(objs: any[], defaultNamespace: string, id: R
   }
   return out;
 }
+
+/** An impersonated ServiceAccount (namespace and name), as Kubernetes' impersonation names it. */
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * The grant that lets `impersonator` (the engine's own identity on the cluster) impersonate the
+ * `targets` and nothing else: Kubernetes authorizes an `Impersonate-User:
+ * system:serviceaccount:<ns>:<name>` request as verb `impersonate` on the core `serviceaccounts`
+ * resource named `<name>` in namespace `<ns>` (the account's groups are then added without a
+ * further check), so one Role per target namespace, limited by `resourceNames`, and its RoleBinding.
+ */
+export function impersonationGrant(targets: ServiceAccountRef[], impersonator: ServiceAccountRef, roleName: string, labels: { [key: string]: string }): any[] {
+  const byNs = new Map<string, Set<string>>();
+  for (const t of targets) byNs.set(t.namespace, (byNs.get(t.namespace) ?? new Set<string>()).add(t.name));
+  return sorted(byNs.keys()).flatMap((ns) => [
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'Role',
+      metadata: { name: roleName, namespace: ns, labels: { ...labels } },
+      rules: [{ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: sorted(byNs.get(ns)!), verbs: ['impersonate'] }],
+    },
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: roleName, namespace: ns, labels: { ...labels } },
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: roleName },
+      subjects: [{ kind: 'ServiceAccount', name: impersonator.name, namespace: impersonator.namespace }],
+    },
+  ]);
+}

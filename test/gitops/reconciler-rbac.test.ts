@@ -52,6 +52,26 @@ function expectNoWildcards(manifests: any[]): void {
   }
 }
 
+/**
+ * Kubernetes authorizes `Impersonate-User: system:serviceaccount:<ns>:<name>` as verb impersonate
+ * on core serviceaccounts `<name>` in `<ns>`: the controller is granted exactly that, for the
+ * destination account only, and nothing else in the manifests grants impersonate.
+ */
+function expectImpersonation(m: any[], controller: { namespace: string; name: string }, target: { namespace: string; name: string }): void {
+  const bound = (kind: string) => m.filter((b) => b.kind === kind
+    && b.subjects.some((x: any) => x.kind === 'ServiceAccount' && x.name === controller.name && x.namespace === controller.namespace));
+  const roles = bound('RoleBinding').map((b) => m.find((r) => r.kind === 'Role' && r.metadata.namespace === b.metadata.namespace && r.metadata.name === b.roleRef.name));
+  expect(bound('ClusterRoleBinding')).toEqual([]);
+  const rules = (ns: string) => roles.filter((r) => r.metadata.namespace === ns).flatMap((r) => r.rules);
+  expect(allows(rules(target.namespace), 'impersonate', '', 'serviceaccounts', target.name)).toBe(true);
+  expect(allows(rules(target.namespace), 'impersonate', '', 'serviceaccounts', 'default')).toBe(false);
+  for (const r of m.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').flatMap((o) => o.rules)) {
+    if (r.verbs.includes('impersonate')) expect(r).toEqual({ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: [target.name], verbs: ['impersonate'] });
+  }
+  // the controller gets nothing else
+  expect(roles.flatMap((r) => r.rules).every((r: any) => r.verbs.length === 1 && r.verbs[0] === 'impersonate')).toBe(true);
+}
+
 describe('reconciler identity (review finding 2: least privilege)', () => {
   test('Flux: ServiceAccount, ClusterRole by name and per-namespace Roles cover the whole output and nothing else', () => {
     const s = gitopsSample();
@@ -116,6 +136,7 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
       expect(m.slice(0, 2).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/argocd', 'ServiceAccount/fleet-sync']);
       expectCovers(m, c.chart.toJson());
       expectNoWildcards(m);
+      expectImpersonation(m, { namespace: 'argocd', name: 'argocd-application-controller' }, { namespace: 'argocd', name: 'fleet-sync' });
     }
     // by server: one entry per cluster
     const s2 = gitopsSample();
@@ -127,6 +148,29 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
     // a client-side apply creates objects without a name in the request: refused
     expect(errorOf(() => new ArgoCdDelivery(g2, 'csa', { fleet: s2.fleet, repoUrl: REPO, serviceAccountName: 'x', serverSideApply: false })).message)
       .toContain('serverSideApply');
+  });
+
+  test('Argo CD: the controller may impersonate exactly the destination ServiceAccount (Role in its namespace, by name)', () => {
+    const s = gitopsSample();
+    const gitops = new Chart(s.app, 'gitops');
+    const argo = new ArgoCdDelivery(gitops, 'argo', {
+      fleet: s.fleet, repoUrl: REPO, name: 'shop', namespace: 'gitops', serviceAccountName: 'shop-sync', controllerServiceAccount: 'kube-system:argocd-manager',
+    });
+    const project = synthAndValidate(gitops).find((o) => o.kind === 'AppProject');
+    const [ns, name] = project.spec.destinationServiceAccounts[0].defaultServiceAccount.split(':');
+    const m = argo.reconcilerManifests('us-east');
+    expectValid(m);
+    expectImpersonation(m, { namespace: 'kube-system', name: 'argocd-manager' }, { namespace: ns, name });
+    const grant = m.filter((o) => o.metadata.name === 'shop-impersonate');
+    expect(grant.map((o) => `${o.kind}/${o.metadata.namespace}`)).toEqual(['Role/gitops', 'RoleBinding/gitops']);
+    expect(grant[0].rules).toEqual([{ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['shop-sync'], verbs: ['impersonate'] }]);
+    // bad input names the field and the value
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad1', { fleet: s.fleet, repoUrl: REPO, name: 'b1', serviceAccountName: 'x', controllerServiceAccount: 'argocd-application-controller' })).message)
+      .toMatch(/controllerServiceAccount.*argocd-application-controller.*<namespace>:<name>/s);
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad2', { fleet: s.fleet, repoUrl: REPO, name: 'b2', serviceAccountName: 'x', controllerServiceAccount: 'Argo:x' })).message)
+      .toMatch(/controllerServiceAccount.*Argo/s);
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad3', { fleet: s.fleet, repoUrl: REPO, name: 'b3', controllerServiceAccount: 'a:b' })).message)
+      .toMatch(/controllerServiceAccount.*without serviceAccountName/s);
   });
 
   test('the resource names of kinds are the plurals their CRDs declare', () => {
