@@ -187,7 +187,9 @@ export interface ServiceAccountRef {
  * resource named `<name>` in namespace `<ns>` (the account's groups are then added without a
  * further check), so one Role per target namespace, limited by `resourceNames`, and its RoleBinding.
  */
-export function impersonationGrant(targets: ServiceAccountRef[], impersonator: ServiceAccountRef, roleName: string, labels: { [key: string]: string }): any[] {
+export function impersonationGrant(
+  targets: ServiceAccountRef[], impersonator: ServiceAccountRef, roleName: string, labels: { [key: string]: string },
+): any[] {
   const byNs = new Map<string, Set<string>>();
   for (const t of targets) byNs.set(t.namespace, (byNs.get(t.namespace) ?? new Set<string>()).add(t.name));
   return sorted(byNs.keys()).flatMap((ns) => [
