@@ -65,6 +65,10 @@ export function planFluxDelivery(construct: Construct, props: FluxDeliveryProps)
   const paths = clusterPaths(p, props.pathTemplate ?? 'clusters/{cluster}', clusters);
   if (props.verifySecretName !== undefined) validateName(p, 'verifySecretName', props.verifySecretName);
   if (props.serviceAccountName !== undefined) validateName(p, 'serviceAccountName', props.serviceAccountName);
+  if (packaging === GitOpsPackaging.HELM && props.prune === false) {
+    // a HelmRelease has no prune switch: helm-controller upgrades the release, and Helm deletes what left the chart
+    fail(p, 'prune', props.prune, 'true (the default) with GitOpsPackaging.HELM: Helm always deletes the objects a release upgrade no longer renders (keep one with the annotation helm.sh/resource-policy: keep)');
+  }
   return {
     clusters,
     paths,

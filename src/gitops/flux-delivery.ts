@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { declareDeliveryApplyMethod } from './delivery-apply-method';
 import { FluxDeliveryPlan, planFluxDelivery } from './flux-delivery-plan';
@@ -11,6 +11,7 @@ import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
 import { checkConstruct } from '../flows/chart-checks';
+import { Flows } from '../flows/flows';
 
 /**
  * Properties of a {@link FluxDelivery}.
@@ -25,7 +26,10 @@ export interface FluxDeliveryProps extends GitOpsSourceOptions {
 
   /**
    * Plain manifests (Kustomizations) or Helm charts (HelmReleases, Git source only). Either way
-   * each cluster's folder has two halves, `policies/` and `apps/` ({@link PolicySplit}).
+   * each cluster's folder has two halves, `policies/` and `apps/` ({@link PolicySplit}). A
+   * HelmRelease has no prune switch (Helm deletes what a release no longer renders), so HELM
+   * refuses `prune: false`, and gives the objects marked `kustomize.toolkit.fluxcd.io/prune:
+   * disabled` (which helm-controller ignores) `helm.sh/resource-policy: keep`.
    *
    * @default GitOpsPackaging.MANIFESTS
    */
@@ -136,6 +140,9 @@ export class FluxDelivery extends Construct {
     });
     // kustomize-controller applies server-side; Helm writes no last-applied-configuration
     declareDeliveryApplyMethod(this, plan.clusters, ApplyMethod.SERVER_SIDE);
+    if (plan.packaging === GitOpsPackaging.HELM) {
+      for (const c of plan.clusters) keepUnprunedInHelm(c.chart);
+    }
   }
 
   /**
@@ -239,6 +246,27 @@ export class FluxDelivery extends Construct {
       },
     });
   }
+}
+
+/** Flux's per-object prune switch (kustomize-controller only). */
+const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
+/** Helm's: an object with it is never deleted by an upgrade, a rollback or an uninstall. */
+const HELM_KEEP = 'helm.sh/resource-policy';
+
+/**
+ * helm-controller ignores `kustomize.toolkit.fluxcd.io/prune: disabled` (Helm deletes what a
+ * release no longer renders, and everything on uninstall): an object of the chart that says so
+ * (the mesh's root Namespace, shared with istioctl) also gets `helm.sh/resource-policy: keep`, at
+ * the end of the chart's render (late objects included).
+ */
+function keepUnprunedInHelm(chart: Chart): void {
+  Flows.of(chart)._onRendered(() => {
+    for (const o of chart.node.findAll()) {
+      if (!ApiObject.isApiObject(o) || Chart.of(o) !== chart) continue;
+      const annotations = o.metadata.toJson()?.annotations ?? {};
+      if (annotations[FLUX_PRUNE] === 'disabled' && annotations[HELM_KEEP] === undefined) o.metadata.addAnnotation(HELM_KEEP, 'keep');
+    }
+  });
 }
 
 /** The source's `ref`: an OCI tag, a commit SHA, a full ref name, or a branch. */
