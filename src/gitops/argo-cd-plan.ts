@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import type { ArgoCdDeliveryProps } from './argo-cd-delivery';
 import { GitOpsPackaging } from './gitops-packaging';
 import {
-  ClusterInventory, GroupKind, clusterPaths, sortNamed, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
+  ClusterInventory, GroupKind, clusterPaths, planControllerAccount, sortNamed, selectClusters,
+  validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
 } from './internal';
 import type { ServiceAccountRef } from './reconciler-rbac';
 import { fail, validateNoTemplate } from '../core/validate';
@@ -72,7 +73,7 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     validateName(p, 'serviceAccountName', props.serviceAccountName);
     if (!serverSideApply) fail(p, 'serverSideApply', serverSideApply, 'true with serviceAccountName (the impersonated role allows objects by name, which only a server-side apply names when it creates them)');
   }
-  const controller = planController(p, props, namespace);
+  const controller = planControllerAccount(p, props.controllerServiceAccount, props.serviceAccountName, { namespace, name: 'argocd-application-controller' });
   return {
     clusters,
     paths,
@@ -91,21 +92,6 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     serviceAccountName: props.serviceAccountName,
     controller,
   };
-}
-
-/** `controllerServiceAccount` (`<namespace>:<name>`), only with `serviceAccountName`. */
-function planController(p: string, props: ArgoCdDeliveryProps, namespace: string): ServiceAccountRef | undefined {
-  const value = props.controllerServiceAccount;
-  if (props.serviceAccountName === undefined) {
-    if (value !== undefined) fail(p, 'controllerServiceAccount', value, 'no controllerServiceAccount without serviceAccountName (nothing is impersonated)');
-    return undefined;
-  }
-  if (value === undefined) return { namespace, name: 'argocd-application-controller' };
-  const parts = typeof value === 'string' ? value.split(':') : [];
-  if (parts.length !== 2) fail(p, 'controllerServiceAccount', value, '<namespace>:<name> of a ServiceAccount, e.g. argocd:argocd-application-controller');
-  validateName(p, 'controllerServiceAccount', parts[0]);
-  validateName(p, 'controllerServiceAccount', parts[1]);
-  return { namespace: parts[0], name: parts[1] };
 }
 
 function validateSignatureKeys(p: string, keys: string[]): string[] {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { FluxDeliveryProps } from './flux-delivery';
 import { FluxSourceKind, GitOpsPackaging } from './gitops-packaging';
 import {
-  clusterPaths, fluxDuration, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
+  clusterPaths, fluxDuration, planControllerAccount, selectClusters, validateName, validateOutsideClusters, validateRepoUrl, validateRevision,
 } from './internal';
 import { fail } from '../core/validate';
 import { FleetCluster } from '../fleet';
@@ -30,6 +30,8 @@ export interface FluxDeliveryPlan {
   readonly prune: boolean;
   readonly verifySecretName?: string;
   readonly serviceAccountName?: string;
+  /** With `serviceAccountName`: the identity that impersonates it (the Flux controller's on the cluster). */
+  readonly controller?: { namespace: string; name: string };
 }
 
 /**
@@ -84,6 +86,8 @@ export function planFluxDelivery(construct: Construct, props: FluxDeliveryProps)
     prune: props.prune ?? true,
     verifySecretName: props.verifySecretName,
     serviceAccountName: props.serviceAccountName,
+    controller: planControllerAccount(p, props.controllerServiceAccount, props.serviceAccountName,
+      { namespace, name: packaging === GitOpsPackaging.HELM ? 'helm-controller' : 'kustomize-controller' }),
   };
 }
 

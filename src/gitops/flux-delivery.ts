@@ -5,7 +5,7 @@ import { FluxDeliveryPlan, planFluxDelivery } from './flux-delivery-plan';
 import { FluxSourceKind, GitOpsPackaging } from './gitops-packaging';
 import { GitOpsSourceOptions } from './gitops-source-options';
 import { FLUX_DELIVERY_PROPS } from './props-specs';
-import { reconcilerManifests } from './reconciler-rbac';
+import { impersonationGrant, reconcilerManifests } from './reconciler-rbac';
 import { ApplyMethod } from '../core/apply-method';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
@@ -85,6 +85,18 @@ export interface FluxDeliveryProps extends GitOpsSourceOptions {
    * @default - none: the controller's own identity (cluster-admin in a default install)
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * With `serviceAccountName`: the ServiceAccount the Flux controller runs as on the delivered
+   * clusters, `<namespace>:<name>`. It sends the impersonation headers (`Impersonate-User:
+   * system:serviceaccount:<namespace>:<serviceAccountName>`), so it needs the `impersonate` grant
+   * that {@link FluxDelivery.reconcilerManifests} includes when it is not cluster-admin (Flux's
+   * multi-tenancy lockdown). With `kubeConfigSecrets`, name the ServiceAccount the kubeconfig
+   * authenticates as on the remote clusters (another identity: grant it yourself).
+   *
+   * @default - `<namespace>:kustomize-controller` (`<namespace>:helm-controller` with GitOpsPackaging.HELM)
+   */
+  readonly controllerServiceAccount?: string;
 }
 
 /**
@@ -156,6 +168,9 @@ export class FluxDelivery extends Construct {
    * create, update, patch, delete; `escalate`/`bind` only on the output's own roles), and the
    * output's Namespaces (a RoleBinding needs its namespace). A commit that adds a kind, a
    * namespace or a cluster-scoped object fails to apply instead of running as cluster-admin.
+   * Then the grant that lets the Flux controller (`controllerServiceAccount`) impersonate that
+   * account and no other: a Role in `namespace` with verb `impersonate` (and `get`, without
+   * `kubeConfigSecrets`) on `serviceaccounts` named `serviceAccountName`, and its RoleBinding.
    * Empty without `serviceAccountName`. Synthesizes the cluster's chart.
    *
    * @param cluster name of a delivered cluster
@@ -164,19 +179,26 @@ export class FluxDelivery extends Construct {
     const plan = this.plan;
     const i = plan.clusters.findIndex((c) => c.name === cluster);
     if (i < 0) fail(this.node.path, 'cluster', cluster, `the name of a delivered cluster: ${plan.clusters.map((c) => JSON.stringify(c.name)).join(', ')}`);
-    if (plan.serviceAccountName === undefined) return [];
+    if (plan.serviceAccountName === undefined || plan.controller === undefined) return [];
     const objs = [...plan.clusters[i].chart.toJson()];
     if (plan.packaging === GitOpsPackaging.HELM) {
       // Helm keeps each release's state in Secrets in the HelmRelease's namespace
       objs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'helm-release-storage', namespace: plan.namespace } });
     }
-    return reconcilerManifests(objs, 'default', {
-      serviceAccountName: plan.serviceAccountName,
-      namespace: plan.namespace,
-      roleName: `${plan.name}-reconciler`,
-      withNamespace: plan.kubeConfigSecrets !== undefined,
-      labels: { 'app.kubernetes.io/part-of': plan.name, 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' },
-    });
+    const labels = { 'app.kubernetes.io/part-of': plan.name, 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' };
+    const local = plan.kubeConfigSecrets === undefined;
+    return [
+      ...reconcilerManifests(objs, 'default', {
+        serviceAccountName: plan.serviceAccountName,
+        namespace: plan.namespace,
+        roleName: `${plan.name}-reconciler`,
+        withNamespace: !local,
+        labels,
+      }),
+      // the controller may impersonate exactly that account (and, in its own cluster, read it:
+      // Flux checks the account exists before it garbage-collects a deleted Kustomization)
+      ...impersonationGrant([{ namespace: plan.namespace, name: plan.serviceAccountName }], plan.controller, `${plan.name}-impersonate`, labels, local),
+    ];
   }
 
   /** The GitRepository or OCIRepository, verified if asked. */

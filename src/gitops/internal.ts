@@ -175,3 +175,22 @@ export function manifestsOf(chart: Chart): any[] {
   }
   return chart.toJson();
 }
+
+/**
+ * A delivery's `controllerServiceAccount` (`<namespace>:<name>`), only with `serviceAccountName`;
+ * `fallback` when not given.
+ */
+export function planControllerAccount(
+  p: string, value: string | undefined, serviceAccountName: string | undefined, fallback: { namespace: string; name: string },
+): { namespace: string; name: string } | undefined {
+  if (serviceAccountName === undefined) {
+    if (value !== undefined) fail(p, 'controllerServiceAccount', value, 'no controllerServiceAccount without serviceAccountName (nothing is impersonated)');
+    return undefined;
+  }
+  if (value === undefined) return fallback;
+  const parts = typeof value === 'string' ? value.split(':') : [];
+  if (parts.length !== 2) fail(p, 'controllerServiceAccount', value, `<namespace>:<name> of a ServiceAccount, e.g. ${fallback.namespace}:${fallback.name}`);
+  validateName(p, 'controllerServiceAccount', parts[0]);
+  validateName(p, 'controllerServiceAccount', parts[1]);
+  return { namespace: parts[0], name: parts[1] };
+}

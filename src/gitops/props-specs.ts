@@ -56,4 +56,5 @@ export const FLUX_DELIVERY_PROPS: PropsSpec = {
   prune: t.bool(),
   verifySecretName: t.str(),
   serviceAccountName: t.str(),
+  controllerServiceAccount: t.str(),
 };

@@ -186,9 +186,10 @@ export interface ServiceAccountRef {
  * system:serviceaccount:<ns>:<name>` request as verb `impersonate` on the core `serviceaccounts`
  * resource named `<name>` in namespace `<ns>` (the account's groups are then added without a
  * further check), so one Role per target namespace, limited by `resourceNames`, and its RoleBinding.
+ * `alsoGet`: `get` on the same accounts (Flux reads the account before it garbage-collects).
  */
 export function impersonationGrant(
-  targets: ServiceAccountRef[], impersonator: ServiceAccountRef, roleName: string, labels: { [key: string]: string },
+  targets: ServiceAccountRef[], impersonator: ServiceAccountRef, roleName: string, labels: { [key: string]: string }, alsoGet = false,
 ): any[] {
   const byNs = new Map<string, Set<string>>();
   for (const t of targets) byNs.set(t.namespace, (byNs.get(t.namespace) ?? new Set<string>()).add(t.name));
@@ -197,7 +198,7 @@ export function impersonationGrant(
       apiVersion: `${RBAC}/v1`,
       kind: 'Role',
       metadata: { name: roleName, namespace: ns, labels: { ...labels } },
-      rules: [{ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: sorted(byNs.get(ns)!), verbs: ['impersonate'] }],
+      rules: [{ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: sorted(byNs.get(ns)!), verbs: alsoGet ? ['get', 'impersonate'] : ['impersonate'] }],
     },
     {
       apiVersion: `${RBAC}/v1`,

@@ -57,7 +57,7 @@ function expectNoWildcards(manifests: any[]): void {
  * on core serviceaccounts `<name>` in `<ns>`: the controller is granted exactly that, for the
  * destination account only, and nothing else in the manifests grants impersonate.
  */
-function expectImpersonation(m: any[], controller: { namespace: string; name: string }, target: { namespace: string; name: string }): void {
+function expectImpersonation(m: any[], controller: { namespace: string; name: string }, target: { namespace: string; name: string }, also: string[] = []): void {
   const bound = (kind: string) => m.filter((b) => b.kind === kind
     && b.subjects.some((x: any) => x.kind === 'ServiceAccount' && x.name === controller.name && x.namespace === controller.namespace));
   const roles = bound('RoleBinding').map((b) => m.find((r) => r.kind === 'Role' && r.metadata.namespace === b.metadata.namespace && r.metadata.name === b.roleRef.name));
@@ -66,10 +66,10 @@ function expectImpersonation(m: any[], controller: { namespace: string; name: st
   expect(allows(rules(target.namespace), 'impersonate', '', 'serviceaccounts', target.name)).toBe(true);
   expect(allows(rules(target.namespace), 'impersonate', '', 'serviceaccounts', 'default')).toBe(false);
   for (const r of m.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole').flatMap((o) => o.rules)) {
-    if (r.verbs.includes('impersonate')) expect(r).toEqual({ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: [target.name], verbs: ['impersonate'] });
+    if (r.verbs.includes('impersonate')) expect(r).toEqual({ apiGroups: [''], resources: ['serviceaccounts'], resourceNames: [target.name], verbs: [...also, 'impersonate'] });
   }
   // the controller gets nothing else
-  expect(roles.flatMap((r) => r.rules).every((r: any) => r.verbs.length === 1 && r.verbs[0] === 'impersonate')).toBe(true);
+  expect(roles.flatMap((r) => r.rules).every((r: any) => r.verbs.join() === [...also, 'impersonate'].join() && r.resourceNames.join() === target.name)).toBe(true);
 }
 
 describe('reconciler identity (review finding 2: least privilege)', () => {
@@ -85,15 +85,18 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
     expectValid(m);
     const sa = m.find((o) => o.kind === 'ServiceAccount');
     expect(sa.metadata).toMatchObject({ name: 'fleet-reconciler', namespace: 'flux-system' });
-    // every binding binds exactly that account
-    for (const b of m.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
+    // every binding binds exactly that account, except the controller's impersonation grant
+    for (const b of m.filter((o) => (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.metadata.name !== 'fleet-impersonate')) {
       expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: 'fleet-reconciler', namespace: 'flux-system' }]);
     }
+    // kustomize-controller may impersonate it (Kubernetes' check for Impersonate-User: system:serviceaccount:flux-system:fleet-reconciler)
+    // and read it (Flux checks it exists before garbage collection), nothing else
+    expectImpersonation(m, { namespace: 'flux-system', name: 'kustomize-controller' }, { namespace: 'flux-system', name: 'fleet-reconciler' }, ['get']);
     expect(expectCovers(m, output)).toBe(output.length);
     expectNoWildcards(m);
     // Roles only in the namespaces the output has objects in
     const outNs = [...new Set(output.filter((o) => o.metadata.namespace !== undefined).map((o) => o.metadata.namespace))].sort();
-    expect(m.filter((o) => o.kind === 'Role').map((o) => o.metadata.namespace)).toEqual(outNs);
+    expect(m.filter((o) => o.kind === 'Role' && o.metadata.name === 'fleet-reconciler').map((o) => o.metadata.namespace)).toEqual(outNs);
     // what the output does not contain is not granted
     const all = rulesFor(m, 'frontend');
     expect(allows(all, 'create', '', 'secrets', 'x')).toBe(false);
@@ -119,6 +122,12 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
     });
     const m = helm.reconcilerManifests('us-east');
     expect(allows(rulesFor(m, 'flux-system'), 'create', '', 'secrets', 'sh.helm.release.v1.x.v1')).toBe(true);
+    // remote (kubeconfig): helm-controller by default, impersonate only (Flux reads the account in its own cluster)
+    expectImpersonation(m, { namespace: 'flux-system', name: 'helm-controller' }, { namespace: 'flux-system', name: 'r' });
+    const named = new FluxDelivery(new Chart(s.app, 'gitops2'), 'named', { fleet: s.fleet, repoUrl: REPO, name: 'named', serviceAccountName: 'r', controllerServiceAccount: 'flux:kc' });
+    expectImpersonation(named.reconcilerManifests('us-east'), { namespace: 'flux', name: 'kc' }, { namespace: 'flux-system', name: 'r' }, ['get']);
+    expect(errorOf(() => new FluxDelivery(gitops, 'bad', { fleet: s.fleet, repoUrl: REPO, name: 'bad', controllerServiceAccount: 'flux:kc' })).message)
+      .toMatch(/controllerServiceAccount.*without serviceAccountName/s);
     // remote cluster: the account's namespace is created too
     expect(m[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'flux-system' } });
     expect(errorOf(() => helm.reconcilerManifests('nope')).message).toContain('cluster');
