@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { buildEcommerce } from '../../sample/ecommerce';
-import { Enforcement, EnforcementMode, EnforcementReport, HeldBackPolicy } from '../../src';
+import { DataPlane, Enforcement, EnforcementMode, EnforcementReport, HeldBackPolicy } from '../../src';
 
 const id = (o: any) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 const isObject = (m: any) => typeof m?.apiVersion === 'string' && typeof m?.kind === 'string' && typeof m?.metadata?.name === 'string';
@@ -52,6 +52,19 @@ describe('EnforcementReport.enforcedObjects puts back every held-back object', (
       const gw = (l: any[]) => l.find((o) => o.kind === 'Gateway' && o.metadata.name === 'cross-network-gateway');
       expect(gw(audit.clusters.find((a) => a.cluster.name === cluster)!.chart.toJson())).toBeUndefined();
       expect(gw(restored).spec).toEqual(gw(enforce).spec);
+    }
+  });
+
+  test('ambient: the istio-east-west Gateway (Gateway API) held back in AUDIT comes back as ENFORCE emits it', () => {
+    const ambient = buildEcommerce(new App(), { enforcement: EnforcementMode.AUDIT, dataPlane: DataPlane.AMBIENT });
+    const enforce = buildEcommerce(new App(), { dataPlane: DataPlane.AMBIENT });
+    const r = EnforcementReport.of(ambient.fleet);
+    const held = r.heldBack.filter((p) => p.kind === 'Gateway');
+    expect(held.map((p) => `${p.cluster}/${p.manifest.apiVersion}`)).toEqual(r.clusterNames.map((c) => `${c}/gateway.networking.k8s.io/v1`));
+    for (const p of held) {
+      const restored = r.enforcedObjects(p.cluster!).filter((o) => id(o) === id(p.manifest));
+      const emitted = enforce.clusters.find((c) => c.cluster.name === p.cluster)!.chart.toJson().find((o) => id(o) === id(p.manifest));
+      expect(restored.map((o) => o.spec)).toEqual([emitted.spec]);
     }
   });
 
