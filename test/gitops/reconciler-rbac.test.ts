@@ -57,7 +57,8 @@ function expectNoWildcards(manifests: any[]): void {
  * on core serviceaccounts `<name>` in `<ns>`: the controller is granted exactly that, for the
  * destination account only, and nothing else in the manifests grants impersonate.
  */
-function expectImpersonation(m: any[], controller: { namespace: string; name: string }, target: { namespace: string; name: string }, also: string[] = []): void {
+type Account = { namespace: string; name: string };
+function expectImpersonation(m: any[], controller: Account, target: Account, also: string[] = []): void {
   const bound = (kind: string) => m.filter((b) => b.kind === kind
     && b.subjects.some((x: any) => x.kind === 'ServiceAccount' && x.name === controller.name && x.namespace === controller.namespace));
   const roles = bound('RoleBinding').map((b) => m.find((r) => r.kind === 'Role' && r.metadata.namespace === b.metadata.namespace && r.metadata.name === b.roleRef.name));
