@@ -300,12 +300,12 @@ export class HelmChart {
       if (crd) {
         checkNoCrdBinding(obj);
         const text = this.yaml.stringify(manifest);
-        checkChartFileSize(obj.node.path, 'CustomResourceDefinition', id, Buffer.byteLength(text, 'utf8'));
+        checkChartFileSize(() => obj.node.path, 'CustomResourceDefinition', id, Buffer.byteLength(text, 'utf8'));
         this.crds.set(`crds/${file}`, text);
         return;
       }
       entries.push({
-        path: obj.node.path,
+        path: () => obj.node.path,
         id,
         objectFile: file,
         namespace: typeof ns === 'string' && ns !== '' ? ns : undefined,

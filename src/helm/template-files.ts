@@ -17,8 +17,8 @@ const CLUSTER_SCOPED = 'cluster-scoped';
 
 /** One object's template. */
 export interface TemplateEntry {
-  /** The object's construct path (for errors). */
-  readonly path: string;
+  /** The object's construct path (for errors: a walk up the tree, so only asked for one). */
+  readonly path: () => string;
   /** `<kind> <namespace>/<name>` (for errors). */
   readonly id: string;
   /** Its file in the per-object layout, relative to `templates/`. */
@@ -32,9 +32,9 @@ export interface TemplateEntry {
 }
 
 /** Throws unless a chart file of `bytes` bytes loads in Helm. */
-export function checkChartFileSize(path: string, field: string, value: string, bytes: number): void {
+export function checkChartFileSize(path: string | (() => string), field: string, value: string, bytes: number): void {
   if (bytes > MAX_CHART_FILE_BYTES) {
-    fail(path, field, value, `at most ${MAX_CHART_FILE_BYTES} bytes per chart file (Helm refuses to load a chart holding a bigger file); this one is ${bytes} bytes`);
+    fail(typeof path === 'string' ? path : path(), field, value, `at most ${MAX_CHART_FILE_BYTES} bytes per chart file (Helm refuses to load a chart holding a bigger file); this one is ${bytes} bytes`);
   }
 }
 
@@ -55,7 +55,7 @@ export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTem
   const groups = new Map<string, number[]>();
   entries.forEach((e, i) => {
     if (e.namespace !== undefined && !Names.isDns1123Label(e.namespace)) {
-      fail(e.path, 'metadata.namespace', e.namespace, `${DNS1123_LABEL_EXPECTED} (the Helm template layout PER_NAMESPACE names a file after it)`);
+      fail(e.path(), 'metadata.namespace', e.namespace, `${DNS1123_LABEL_EXPECTED} (the Helm template layout PER_NAMESPACE names a file after it)`);
     }
     const key = e.namespace === undefined ? CLUSTER_SCOPED : `namespace-${e.namespace}`;
     const g = groups.get(key);
