@@ -361,8 +361,14 @@ function checkMetadata(where: string, name: string, props: HelmChartProps): { ve
  */
 function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]; plain: any[]; withTokens: Set<ApiObject> } {
   const withTokens = new Set<ApiObject>();
+  // the objects whose resolution starts (an ApiObject's toJson resolves its metadata, then its
+  // data, from the root key), in order, consecutive repeats dropped
+  const roots: ApiObject[] = [];
   const tokenFinder: IResolver = {
     resolve(context: ResolutionContext) {
+      if (context.key.length === 0 && roots[roots.length - 1] !== context.obj) {
+        roots.push(context.obj);
+      }
       if (Tunable.isTunable(context.value)) {
         withTokens.add(context.obj);
       }
@@ -370,7 +376,7 @@ function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]
   };
   // the chart checks run for this chart only (see synthesizingChart)
   const plain = withResolver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
-  const apiObjects = new DependencyGraph(chart.node).topology()
+  const apiObjects = lastResolvedAre(roots, plain, chart) ?? new DependencyGraph(chart.node).topology()
     .filter((x): x is ApiObject => x instanceof ApiObject)
     .filter(x => Chart.of(x) === chart);
   if (apiObjects.length !== plain.length) {
@@ -382,6 +388,30 @@ function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]
     pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
   }, plain, chart);
   return { apiObjects, plain, withTokens };
+}
+
+/**
+ * The objects behind `plain` taken from the resolution order, saving the second walk of the
+ * chart's dependency graph (~8% of the synthesis at 1000 services): cdk8s's `chart.toJson()` ends
+ * with each object's `toJson()` in dependency order, so the last `plain.length` objects resolved
+ * are the manifests' objects, unless a value resolved another object's `toJson()` meanwhile.
+ * Returned only if each is a distinct object of `chart` with the identity of its manifest;
+ * undefined (the caller walks the graph) otherwise.
+ */
+function lastResolvedAre(roots: ApiObject[], plain: any[], chart: Chart): ApiObject[] | undefined {
+  if (roots.length < plain.length) return undefined;
+  const objs = roots.slice(roots.length - plain.length);
+  const seen = new Set<ApiObject>();
+  for (let i = 0; i < objs.length; i++) {
+    const o = objs[i];
+    const m = plain[i];
+    if (!(o instanceof ApiObject) || seen.has(o) || o.apiVersion !== m?.apiVersion || o.kind !== m.kind
+      || o.name !== m.metadata?.name || o.metadata.namespace !== m.metadata?.namespace || Chart.of(o) !== chart) {
+      return undefined;
+    }
+    seen.add(o);
+  }
+  return objs;
 }
 
 /** Helm installs crds/ verbatim and never templates them: a values key would do nothing. */

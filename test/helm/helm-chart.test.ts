@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, JsonPatch, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Tunable } from '../../src/core/tunable';
 import { ValidationError } from '../../src/core/validation-error';
@@ -353,6 +353,49 @@ describe('HelmChart edge cases', () => {
     const out = h.write(tmp('helm-empty'));
     expect(helm('lint', '--strict', out).status).toBe(0);
     expect(splitRendered(helmTemplate(out))).toEqual([]);
+  });
+});
+
+describe('HelmChart finds each manifest\'s object', () => {
+  /** Calls of DependencyGraph.topology() while `fn` runs (cdk8s's chart.toJson() makes one). */
+  function topologyCalls(fn: () => void): number {
+    const spy = jest.spyOn(DependencyGraph.prototype, 'topology');
+    try {
+      fn();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** Two ConfigMaps with a bound value each; `b` may read `a`'s rendering while it resolves. */
+  function twoMaps(bReadsA: boolean, renameB?: string): Chart {
+    const chart = new Chart(new App(), 'c');
+    const a = new k8s.KubeConfigMap(chart, 'a', { metadata: { name: 'a', namespace: 'shop' }, data: { first: 'one' } });
+    const b = new k8s.KubeConfigMap(chart, 'b', {
+      metadata: { name: 'b', namespace: 'shop' },
+      data: { second: 'two', peek: bReadsA ? Lazy.any({ produce: () => Object.keys(a.toJson().data).join(',') }) as any : 'none' },
+    });
+    if (renameB) b.addJsonPatch(JsonPatch.replace('/metadata/name', renameB));
+    Tunable.string('a.first', 'one').bindTo(a, '/data/first');
+    Tunable.string('b.second', 'two').bindTo(b, '/data/second');
+    return chart;
+  }
+
+  test.each([
+    ['objects from the resolution order (no second walk of the graph)', false, undefined, 1],
+    ['a value that renders another object: the graph is walked', true, undefined, 2],
+    ['a name changed by a JSON patch: the graph is walked', false, 'b2', 2],
+  ])('%s', (_title, bReadsA, renameB, walks) => {
+    const chart = twoMaps(bReadsA, renameB);
+    let files: { [file: string]: string } = {};
+    expect(topologyCalls(() => { files = HelmChart.fromChart(chart, { templateLayout: HelmTemplateLayout.PER_OBJECT }).files(); })).toBe(walks);
+    // each binding lands in its own object's template
+    expect(files['templates/configmap-shop-a.yaml']).toContain('first: {{ .Values.a.first | toJson }}');
+    expect(files['templates/configmap-shop-a.yaml']).not.toContain('b.second');
+    const bFile = `templates/configmap-shop-${renameB ?? 'b'}.yaml`;
+    expect(files[bFile]).toContain('second: {{ .Values.b.second | toJson }}');
+    expect(files[bFile]).not.toContain('a.first');
   });
 });
 
