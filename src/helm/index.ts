@@ -1,1 +1,2 @@
 export * from './helm-chart';
+export * from './template-layout';

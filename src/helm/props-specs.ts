@@ -2,6 +2,7 @@
  * Runtime type specs of the props of helm's public API (checked by `checkProps`; the property
  * tests compare them with the TypeScript interfaces, so a new prop without a spec fails a test).
  */
+import { HelmTemplateLayout } from './template-layout';
 import { PropsSpec, t } from '../core/props-check';
 
 /** {@link HelmChartProps} (helm/helm-chart.ts). */
@@ -13,4 +14,5 @@ export const HELM_CHART_PROPS: PropsSpec = {
   keywords: t.arrayOf(t.str()),
   kubeVersion: t.str(),
   crdFiles: t.arrayOf(t.str()),
+  templateLayout: t.enumOf('HelmTemplateLayout', () => HelmTemplateLayout),
 };

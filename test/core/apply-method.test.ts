@@ -75,7 +75,7 @@ describe('object size and the apply method', () => {
     }
     ChartApplyMethod.set(fleet.cluster('europe-west').chart, ApplyMethod.SERVER_SIDE);
     expect(fleet.objects('europe-west').some((o) => o.kind === 'ConfigMap')).toBe(true);
-    expect(Object.keys(HelmChart.fromChart(fleet.cluster('europe-west').chart, { name: 'eu' }).files())).toContain('templates/configmap-shop-cm.yaml');
+    expect(HelmChart.fromChart(fleet.cluster('europe-west').chart, { name: 'eu' }).files()['templates/namespace-shop.yaml']).toContain('\n  name: cm\n');
     for (const fn of [() => fleet.objects('us-east'), () => HelmChart.fromChart(fleet.cluster('us-east').chart, { name: 'us' })]) {
       expect(errorOf(fn).message).toContain('fleet/us-east/cm');
     }

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, JsonPatch, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Tunable } from '../../src/core/tunable';
 import { ValidationError } from '../../src/core/validation-error';
-import { HelmChart } from '../../src/helm';
+import { HelmChart, HelmTemplateLayout } from '../../src/helm';
 import { expectValid, HELM_LINES } from '../util';
 import { byKey, helm, helmOn, helmTemplate, helmTemplateOn, objectKey, splitRendered, tmp } from './helm-run';
 
@@ -119,25 +119,42 @@ function changedFields(before: any[], after: any[]): string[] {
   return changed.sort();
 }
 
-describe('HelmChart of a fleet (one Helm chart per cluster chart)', () => {
+/** `kind/name` of each document of a template file (multi-document YAML; may hold value actions). */
+function documents(text: string): string[] {
+  return text.split(/^---\n/m).map(d => `${/^kind: (.*)$/m.exec(d)?.[1]}/${/^metadata:\n(?: {2}.*\n)*? {2}name: (.*)$/m.exec(d)?.[1]}`);
+}
+
+/** The templates each layout writes for one cluster chart of fleetApp(). */
+const TEMPLATE_FILES: Record<HelmTemplateLayout, (c: string) => string[]> = {
+  [HelmTemplateLayout.PER_NAMESPACE]: (c) => [
+    'templates/cluster-scoped.yaml',
+    `templates/namespace-shop-${c}.yaml`,
+  ],
+  [HelmTemplateLayout.PER_OBJECT]: (c) => [
+    `templates/clusterpolicy-require-app-label-${c}.yaml`,
+    `templates/configmap-shop-${c}-fluentd.yaml`,
+    `templates/deployment-shop-${c}-web.yaml`,
+    `templates/namespace-shop-${c}.yaml`,
+    `templates/service-shop-${c}-web.yaml`,
+  ],
+};
+
+describe.each([HelmTemplateLayout.PER_NAMESPACE, HelmTemplateLayout.PER_OBJECT])('HelmChart of a fleet (one Helm chart per cluster chart), layout %s', (templateLayout) => {
   const app = fleetApp();
   const outdir = tmp('helm-fleet');
-  const charts = HelmChart.writeApp(app, outdir, { version: '1.2.0', appVersion: '2026.11', keywords: ['zero-trust', 'fleet'] });
+  const charts = HelmChart.writeApp(app, outdir, { version: '1.2.0', appVersion: '2026.11', keywords: ['zero-trust', 'fleet'], templateLayout });
   const plainByChart = new Map(app.charts.map((c, i) => [charts[i].name, c.toJson()]));
   const dir = (name: string) => path.join(outdir, name);
 
   test('one chart directory per cdk8s chart, with the Helm layout', () => {
     expect(charts.map(c => c.name)).toEqual(['eu-west', 'us-east', 'ap-south']);
     for (const c of charts) {
+      expect(c.templateLayout).toBe(templateLayout);
       expect(Object.keys(c.files())).toEqual([
         'Chart.yaml',
         'crds/customresourcedefinition-widgets.zt.example.com.yaml',
         'templates/NOTES.txt',
-        'templates/clusterpolicy-require-app-label-' + c.name + '.yaml',
-        'templates/configmap-shop-' + c.name + '-fluentd.yaml',
-        'templates/deployment-shop-' + c.name + '-web.yaml',
-        'templates/namespace-shop-' + c.name + '.yaml',
-        'templates/service-shop-' + c.name + '-web.yaml',
+        ...TEMPLATE_FILES[templateLayout](c.name),
         'values.schema.json',
         'values.yaml',
       ]);
@@ -145,6 +162,7 @@ describe('HelmChart of a fleet (one Helm chart per cluster chart)', () => {
         expect(fs.readFileSync(path.join(dir(c.name), f), 'utf8')).toBe(c.files()[f]);
       }
       expect(c.warnings).toEqual([]);
+      expect(c.files()['templates/NOTES.txt']).toContain('5 objects in templates/, 1 CRD files in crds/.');
     }
     const meta = Yaml.load(path.join(dir('eu-west'), 'Chart.yaml'))[0];
     expect(meta).toEqual({
@@ -175,6 +193,23 @@ describe('HelmChart of a fleet (one Helm chart per cluster chart)', () => {
     expect(schema.properties.web.properties.image.properties.tag.type).toBe('string');
     expect(c.files()).toMatchSnapshot();
   });
+
+  if (templateLayout === HelmTemplateLayout.PER_NAMESPACE) {
+    test('a namespace\'s file holds its objects in apply order; cluster-scoped.yaml the objects without a namespace', () => {
+      const files = charts[0].files();
+      // apply order (ApplyOrder): Helm's install order by kind, not the chart's construction order
+      expect(documents(files['templates/namespace-shop-eu-west.yaml'])).toEqual(['ConfigMap/fluentd', 'Service/web', 'Deployment/web']);
+      expect(documents(files['templates/cluster-scoped.yaml'])).toEqual(['Namespace/shop-eu-west', 'ClusterPolicy/require-app-label-eu-west']);
+      // each document is the per-object template, byte for byte (value actions included)
+      const perObject = HelmChart.fromChart(app.charts[0], { templateLayout: HelmTemplateLayout.PER_OBJECT }).files();
+      expect(files['templates/namespace-shop-eu-west.yaml']).toBe([
+        perObject['templates/configmap-shop-eu-west-fluentd.yaml'],
+        perObject['templates/service-shop-eu-west-web.yaml'],
+        perObject['templates/deployment-shop-eu-west-web.yaml'],
+      ].join('---\n'));
+      expect(files['templates/namespace-shop-eu-west.yaml']).toContain('replicas: {{ .Values.web.replicas | int64 }}');
+    });
+  }
 
   test.each(HELM_LINES)('Helm %s: helm lint --strict passes for every chart', (line) => {
     for (const c of charts) {
@@ -275,7 +310,7 @@ describe('HelmChart edge cases', () => {
     const h = HelmChart.fromChart(chart);
     expect(h.values()).toEqual({});
     expect(h.warnings).toEqual(['c/web: /spec/replicas is 7, not the default 2 of web.replicas: kept as is']);
-    expect(h.files()['templates/deployment-web.yaml']).toContain('replicas: 7');
+    expect(h.files()['templates/cluster-scoped.yaml']).toContain('replicas: 7');
     const outdir = h.write(tmp('helm-detached'));
     expect(splitRendered(helmTemplate(outdir))[0].object.spec.replicas).toBe(7);
     expect(helm('template', 'r', outdir, '--set', 'web.replicas=3').stderr).toContain('Additional property web is not allowed');
@@ -318,6 +353,49 @@ describe('HelmChart edge cases', () => {
     const out = h.write(tmp('helm-empty'));
     expect(helm('lint', '--strict', out).status).toBe(0);
     expect(splitRendered(helmTemplate(out))).toEqual([]);
+  });
+});
+
+describe('HelmChart finds each manifest\'s object', () => {
+  /** Calls of DependencyGraph.topology() while `fn` runs (cdk8s's chart.toJson() makes one). */
+  function topologyCalls(fn: () => void): number {
+    const spy = jest.spyOn(DependencyGraph.prototype, 'topology');
+    try {
+      fn();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** Two ConfigMaps with a bound value each; `b` may read `a`'s rendering while it resolves. */
+  function twoMaps(bReadsA: boolean, renameB?: string): Chart {
+    const chart = new Chart(new App(), 'c');
+    const a = new k8s.KubeConfigMap(chart, 'a', { metadata: { name: 'a', namespace: 'shop' }, data: { first: 'one' } });
+    const b = new k8s.KubeConfigMap(chart, 'b', {
+      metadata: { name: 'b', namespace: 'shop' },
+      data: { second: 'two', peek: bReadsA ? Lazy.any({ produce: () => Object.keys(a.toJson().data).join(',') }) as any : 'none' },
+    });
+    if (renameB) b.addJsonPatch(JsonPatch.replace('/metadata/name', renameB));
+    Tunable.string('a.first', 'one').bindTo(a, '/data/first');
+    Tunable.string('b.second', 'two').bindTo(b, '/data/second');
+    return chart;
+  }
+
+  test.each([
+    ['objects from the resolution order (no second walk of the graph)', false, undefined, 1],
+    ['a value that renders another object: the graph is walked', true, undefined, 2],
+    ['a name changed by a JSON patch: the graph is walked', false, 'b2', 2],
+  ])('%s', (_title, bReadsA, renameB, walks) => {
+    const chart = twoMaps(bReadsA, renameB);
+    let files: { [file: string]: string } = {};
+    expect(topologyCalls(() => { files = HelmChart.fromChart(chart, { templateLayout: HelmTemplateLayout.PER_OBJECT }).files(); })).toBe(walks);
+    // each binding lands in its own object's template
+    expect(files['templates/configmap-shop-a.yaml']).toContain('first: {{ .Values.a.first | toJson }}');
+    expect(files['templates/configmap-shop-a.yaml']).not.toContain('b.second');
+    const bFile = `templates/configmap-shop-${renameB ?? 'b'}.yaml`;
+    expect(files[bFile]).toContain('second: {{ .Values.b.second | toJson }}');
+    expect(files[bFile]).not.toContain('a.first');
   });
 });
 

@@ -27,7 +27,7 @@ export function helm(...args: string[]): HelmRun {
 
 /** Runs the helm of a line (test/util's HELM_LINES) with args; never throws on a non-zero exit. */
 export function helmOn(line: string, ...args: string[]): HelmRun {
-  const r = spawnSync(helmBin(line), args, { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: tmp('helm-cache'), HELM_CONFIG_HOME: tmp('helm-config'), HELM_DATA_HOME: tmp('helm-data') } });
+  const r = spawnSync(helmBin(line), args, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: tmp('helm-cache'), HELM_CONFIG_HOME: tmp('helm-config'), HELM_DATA_HOME: tmp('helm-data') } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

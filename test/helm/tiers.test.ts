@@ -17,9 +17,10 @@ test('Helm carries the Baseline and Admin tier policies; the flows hold on the r
   new ClusterBaseline(chart, 'baseline');
   new CloudMetadataDeny(chart, 'imds', { priority: 10 });
   const h = HelmChart.fromChart(chart);
-  expect(Object.keys(h.files()).filter((f) => f.includes('clusternetworkpolicy')).sort()).toEqual([
-    'templates/clusternetworkpolicy-deny-cloud-metadata.yaml', 'templates/clusternetworkpolicy-zero-trust-baseline.yaml',
-  ]);
+  // cluster-scoped: in the file of the objects without a namespace
+  const clusterScoped = h.files()['templates/cluster-scoped.yaml'];
+  expect(clusterScoped).toContain('kind: ClusterNetworkPolicy\nmetadata:\n  name: deny-cloud-metadata\n');
+  expect(clusterScoped).toContain('kind: ClusterNetworkPolicy\nmetadata:\n  name: zero-trust-baseline\n');
   const rendered = splitRendered(helmTemplate(h.write(tmp('helm-tiers')))).map((d) => d.object);
   expectValid(rendered);
   const key = (o: any) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;

@@ -4,7 +4,7 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { helmTemplate, splitRendered, tmp } from './helm-run';
 import { Tunable } from '../../src/core/tunable';
-import { HelmChart } from '../../src/helm';
+import { HelmChart, HelmTemplateLayout } from '../../src/helm';
 import { synthAndValidate } from '../util';
 
 /** Every file under `dir`, by path relative to it, with its text. */
@@ -46,7 +46,8 @@ describe('HelmChart.write into an existing chart directory', () => {
     const dir = tmp('helm-rewrite');
     const first = shop(3);
     synthAndValidate(first);
-    HelmChart.fromChart(first).write(dir);
+    const perObject = { templateLayout: HelmTemplateLayout.PER_OBJECT };
+    HelmChart.fromChart(first, perObject).write(dir);
     expect(Object.keys(tree(dir))).toContain('templates/configmap-shop-cm-2.yaml');
 
     // debris of other tools or older charts, and a hand-edited template
@@ -66,7 +67,7 @@ describe('HelmChart.write into an existing chart directory', () => {
 
     const second = shop(2, 3);
     synthAndValidate(second);
-    const h = HelmChart.fromChart(second);
+    const h = HelmChart.fromChart(second, perObject);
     h.write(dir);
 
     expect(tree(dir)).toEqual(h.files());
@@ -81,6 +82,47 @@ describe('HelmChart.write into an existing chart directory', () => {
     expect(web.spec.replicas).toBe(3);
     expect(web.spec.template.spec.containers[0].image).toBe('registry.example.com/web:1.0');
     expect(docs.find(d => d.object.metadata.name === 'cm-0')!.object.data.tpl).toBe('{{ not a template }}');
+  });
+
+  test('switching layouts leaves no file of the other layout; an unchanged namespace file is not rewritten', () => {
+    const dir = tmp('helm-layouts');
+    const chart = shop(3);
+    // an object in a second namespace, whose file does not change below
+    new k8s.KubeConfigMap(chart, 'other', { metadata: { name: 'other', namespace: 'other' }, data: { a: 'b' } });
+    synthAndValidate(chart);
+    const perObject = HelmChart.fromChart(chart, { templateLayout: HelmTemplateLayout.PER_OBJECT });
+    perObject.write(dir);
+    expect(Object.keys(tree(dir)).filter(f => f.startsWith('templates/')).length).toBe(6);
+
+    const perNamespace = HelmChart.fromChart(chart);
+    perNamespace.write(dir);
+    expect(tree(dir)).toEqual(perNamespace.files());
+    expect(Object.keys(tree(dir)).filter(f => f.startsWith('templates/'))).toEqual(['templates/NOTES.txt', 'templates/namespace-other.yaml', 'templates/namespace-shop.yaml']);
+    const docs = splitRendered(helmTemplate(dir));
+    expect(docs.map(d => `${d.source} ${d.object.kind}/${d.object.metadata.name}`).sort()).toEqual([
+      'shop/templates/namespace-other.yaml ConfigMap/other',
+      'shop/templates/namespace-shop.yaml ConfigMap/cm-0',
+      'shop/templates/namespace-shop.yaml ConfigMap/cm-1',
+      'shop/templates/namespace-shop.yaml ConfigMap/cm-2',
+      'shop/templates/namespace-shop.yaml Deployment/web',
+    ]);
+
+    // the shop namespace changes, the other does not: its file keeps its old mtime
+    const unchanged = path.join(dir, 'templates', 'namespace-other.yaml');
+    const old = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(unchanged, old, old);
+    const next = shop(1);
+    new k8s.KubeConfigMap(next, 'other', { metadata: { name: 'other', namespace: 'other' }, data: { a: 'b' } });
+    const h = HelmChart.fromChart(next);
+    h.write(dir);
+    expect(tree(dir)).toEqual(h.files());
+    expect(fs.statSync(unchanged).mtime.getTime()).toBe(old.getTime());
+
+    // and back: one file per object, no namespace file left
+    const back = HelmChart.fromChart(next, { templateLayout: HelmTemplateLayout.PER_OBJECT });
+    back.write(dir);
+    expect(tree(dir)).toEqual(back.files());
+    expect(Object.keys(tree(dir)).filter(f => f.startsWith('templates/namespace-'))).toEqual([]);
   });
 
   test('a file where templates/ should be is replaced by the directory', () => {

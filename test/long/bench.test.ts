@@ -39,7 +39,7 @@ test('bench smoke: 3 clusters x 10 services, analyzer at 100 pods', () => {
     expect(md).toContain('| 100 | ');
     // goals not measurable at this size say so instead of passing
     const goals = checkGoals(r);
-    // (synthesis at 100/1000, growth, Helm/plain, analyzer 5000, analyzer growth, memory, adversarial)
+    // (synthesis at 100/1000, growth, Helm/plain, analyzer 5000, memory, fleet-model growth, adversarial)
     expect(goals.map((g) => g.met)).toEqual([undefined, undefined, expect.any(Boolean), undefined, undefined, undefined, undefined]);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
