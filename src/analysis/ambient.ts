@@ -161,6 +161,7 @@ export function hboneNote(tunnelled: ConnSet, src: string, dst: string): string 
 
 /** The `targetRefs` (and the older `targetRef`) of a policy. */
 export function refsOf(p: any): Array<{ kind: string; name: string }> {
+  if (p?.spec?.targetRefs === undefined && !p?.spec?.targetRef) return [];
   const refs = [...(p?.spec?.targetRefs ?? []), ...(p?.spec?.targetRef ? [p.spec.targetRef] : [])];
   return refs.filter((r: any) => r && typeof r.kind === 'string' && typeof r.name === 'string');
 }

@@ -47,6 +47,13 @@ function subtractRanges(a: Ranges, b: Ranges): Ranges {
 const WHOLE = new Map<string, ConnSet>();
 
 /**
+ * `ConnSet.of(protocol, port, endPort)` made once (sets are immutable, so sharing one is safe);
+ * bounded: the map only saves work, it is cleared when full.
+ */
+const PORTS = new Map<string, ConnSet>();
+const MAX_PORT_SETS = 10_000;
+
+/**
  * An immutable set of (protocol, port) pairs (internal). `ConnSet.ALL` and `ConnSet.NONE`
  * are shared instances, so the common cases cost nothing.
  */
@@ -62,8 +69,17 @@ export class ConnSet {
       if (!all) { all = ConnSet.make(new Map([[p, [[MIN_PORT, MAX_PORT]]]])); WHOLE.set(p, all); }
       return all;
     }
-    const r: Ranges = port === undefined ? [[MIN_PORT, MAX_PORT]] : [[port, endPort ?? port]];
-    return ConnSet.make(new Map([[protocol.toUpperCase(), r]]));
+    if (typeof port !== 'number' || (endPort !== undefined && typeof endPort !== 'number')) {
+      return ConnSet.make(new Map([[protocol.toUpperCase(), [[port, endPort ?? port]]]]));
+    }
+    const key = `${protocol}/${port}/${endPort}`;
+    let set = PORTS.get(key);
+    if (set === undefined) {
+      set = ConnSet.make(new Map([[protocol.toUpperCase(), [[port, endPort ?? port]]]]));
+      if (PORTS.size >= MAX_PORT_SETS) PORTS.clear();
+      PORTS.set(key, set);
+    }
+    return set;
   }
 
   private static make(m: Map<string, Ranges>): ConnSet {
@@ -90,7 +106,7 @@ export class ConnSet {
   public get isEmpty(): boolean { return this === ConnSet.NONE; }
 
   public union(o: ConnSet): ConnSet {
-    if (this.isAll || o.isEmpty) return this;
+    if (this === o || this.isAll || o.isEmpty) return this;
     if (o.isAll || this.isEmpty) return o;
     const m = new Map<string, Ranges>();
     for (const p of PROTOCOLS) m.set(p, [...(this.ranges.get(p) ?? []), ...(o.ranges.get(p) ?? [])]);
@@ -98,6 +114,7 @@ export class ConnSet {
   }
 
   public intersect(o: ConnSet): ConnSet {
+    if (this === o) return this;
     if (this.isAll || o.isEmpty) return o;
     if (o.isAll || this.isEmpty) return this;
     const m = new Map<string, Ranges>();
@@ -107,7 +124,7 @@ export class ConnSet {
 
   public subtract(o: ConnSet): ConnSet {
     if (o.isEmpty || this.isEmpty) return this;
-    if (o.isAll) return ConnSet.NONE;
+    if (o.isAll || this === o) return ConnSet.NONE;
     const m = new Map<string, Ranges>();
     for (const p of PROTOCOLS) m.set(p, subtractRanges(this.ranges.get(p) ?? [], o.ranges.get(p) ?? []));
     return ConnSet.make(m);

@@ -290,12 +290,17 @@ export class IstioLayer {
     return { ports, by };
   }
 
-  private sourceMatches(from: any[] | undefined, src: IstioSource): boolean {
+  /** Whether rule sources (`from`) match `src` (its principal made once, for all the rules it is matched against). */
+  private sourceMatcher(src: IstioSource): (from: any[] | undefined) => boolean {
+    const principal = src.inMesh && src.pod ? this.principal(src.pod) : undefined;
+    const ns = src.inMesh && src.pod ? src.pod.ns : undefined;
+    return (from) => this.sourceMatches(from, src, principal, ns);
+  }
+
+  private sourceMatches(from: any[] | undefined, src: IstioSource, principal: string | undefined, ns: string | undefined): boolean {
     if (!from || !from.length) return true;
     return from.some((f) => {
       const s = f?.source ?? {};
-      const principal = src.inMesh && src.pod ? this.principal(src.pod) : undefined;
-      const ns = src.inMesh && src.pod ? src.pod.ns : undefined;
       if (s.principals && !anyMatch(s.principals, principal)) return false;
       if (s.notPrincipals && principal !== undefined && anyMatch(s.notPrincipals, principal)) return false;
       if (s.namespaces && !anyMatch(s.namespaces, ns)) return false;
@@ -353,8 +358,9 @@ export class IstioLayer {
     if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies);
     // the verdict depends on the source only through inMesh and which rule sources it matches
     const aps = this.policiesOf(dst);
+    const matches = this.sourceMatcher(src);
     let bits = '';
-    for (const p of aps) for (const r of p.spec?.rules ?? []) bits += this.sourceMatches(r.from, src) ? '1' : '0';
+    for (const p of aps) for (const r of p.spec?.rules ?? []) bits += matches(r.from) ? '1' : '0';
     const key = `${src.inMesh}\0${bits}\0${l4}`;
     let memo = this.verdicts.get(dst);
     if (!memo) { memo = new Map(); this.verdicts.set(dst, memo); }
@@ -366,6 +372,7 @@ export class IstioLayer {
   /** {@link apply} for a destination in the mesh and a non-empty `l4`. */
   private evaluate(src: IstioSource, dst: PodInfo, l4: ConnSet, gwSrc: string | undefined, policies: any[] | undefined): IstioVerdict {
     const via = gwSrc;
+    const matches = this.sourceMatcher(src);
     const st: ApplyState = {
       allowedTcp: l4.intersect(ConnSet.of('TCP')),
       reasons: [],
@@ -373,7 +380,7 @@ export class IstioLayer {
       l7Short: [],
       via,
       ports: this.portsCache,
-      matchOf: (from) => (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) }),
+      matchOf: (from) => (via ? this.remoteMatch(from) : { match: matches(from) }),
     };
     if (via) {
       st.reasons.push(`Gateway ${via}: ${isAmbientEastWest(src.pod!) ? 'double HBONE' : 'AUTO_PASSTHROUGH'} forwards remote callers' mTLS end to end: AuthorizationPolicies see their principals, not the gateway's`);
