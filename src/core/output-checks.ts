@@ -33,7 +33,8 @@ export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-confi
 
 /** The identity the API server keys objects by, from an object's parts. */
 export function identityOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   return `${group}/${kind} ${namespace ?? ''}/${name}`;
 }
 
@@ -91,7 +92,11 @@ function checkObject(at: OutputLocator, o: any, method: ApplyMethod): void {
       fail(where(), `${describe(o)} metadata.annotations`, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit)`);
     }
   }
-  const size = Buffer.byteLength(JSON.stringify(o), 'utf8');
+  const json = JSON.stringify(o);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: an object within the limits below by that bound
+  // (the annotation limit is the smaller one) is not measured byte by byte
+  if (json.length * 3 + annotationBytes + LAST_APPLIED_ANNOTATION.length <= MAX_ANNOTATION_BYTES) return;
+  const size = Buffer.byteLength(json, 'utf8');
   if (size > MAX_OBJECT_BYTES) {
     fail(where(), describe(o), `${size} bytes`, `an object of at most ${MAX_OBJECT_BYTES} bytes (etcd's request limit): split it`);
   }
