@@ -381,7 +381,8 @@ export class IstioLayer {
   }
 
   /** {@link apply} for a destination in the mesh and a non-empty `l4`. */
-  private evaluate(src: IstioSource, dst: PodInfo, l4: ConnSet, gwSrc: string | undefined, policies: any[] | undefined, quiet: boolean): IstioVerdict {
+  private evaluate(src: IstioSource, dst: PodInfo, l4: ConnSet, gwSrc: string | undefined, policies: any[] | undefined,
+    quiet: boolean): IstioVerdict {
     const via = gwSrc;
     const matches = this.sourceMatcher(src);
     const st: ApplyState = {

@@ -61,7 +61,8 @@ describe('analyzer: single pairs judged as connections() does', () => {
         ],
       }),
       istio('AuthorizationPolicy', 'shop', 'api-deny', {
-        selector: { matchLabels: { app: 'api' } }, action: 'DENY',
+        selector: { matchLabels: { app: 'api' } },
+        action: 'DENY',
         rules: [{ from: [{ source: { notPrincipals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8443'] } }] }],
       }),
       istio('AuthorizationPolicy', 'shop', 'web-ext', { selector: { matchLabels: { app: 'web' } }, action: 'CUSTOM', provider: { name: 'oauth' }, rules: [{}] }),
