@@ -69,7 +69,9 @@ export interface ProofGap {
 const PROBE_PORT_BASE = 40000;
 
 function matches(want: { [key: string]: string } | undefined, have: { [key: string]: string }): boolean {
-  return want === undefined || Object.entries(want).every(([k, v]) => have[k] === v);
+  if (want === undefined) return true;
+  for (const k of Object.keys(want)) if (have[k] !== want[k]) return false;
+  return true;
 }
 
 function selectsNamespace(end: ProofEnd, ns: string, labels: { [key: string]: string }): boolean {
