@@ -38,10 +38,14 @@ export function identityOf(apiVersion: string, kind: string, namespace: string |
   return `${group}/${kind} ${namespace ?? ''}/${name}`;
 }
 
+/** True if a rendered object has an identity (an apiVersion and a name). */
+function identifiable(o: any): boolean {
+  return o !== null && typeof o === 'object' && typeof o.apiVersion === 'string' && typeof o.metadata?.name === 'string';
+}
+
 /** The identity of a rendered object (undefined without apiVersion or name). */
 function identity(o: any): string | undefined {
-  if (o === null || typeof o !== 'object' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') return undefined;
-  return identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+  return identifiable(o) ? identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name) : undefined;
 }
 
 function describe(o: any): string {
@@ -60,16 +64,24 @@ export interface OutputLocator {
 }
 
 function checkDuplicates(at: OutputLocator, objs: any[]): void {
-  const seen = new Set<string>();
+  // grouped by name, then namespace (strings the objects hold: no key is built for each object);
+  // identities are compared only within a group (a ServiceAccount, Deployment and Service of one name)
+  const groups = new Map<string, Map<string, any[]>>();
   for (const o of objs) {
-    const id = identity(o);
-    if (id === undefined) continue;
-    if (seen.has(id)) {
+    if (!identifiable(o)) continue;
+    const ns = o.metadata.namespace;
+    const nsKey = typeof ns === 'string' ? ns : String(ns ?? '');
+    let byNs = groups.get(o.metadata.name);
+    if (byNs === undefined) { byNs = new Map(); groups.set(o.metadata.name, byNs); }
+    const same = byNs.get(nsKey);
+    if (same === undefined) { byNs.set(nsKey, [o]); continue; }
+    const id = identity(o)!;
+    if (same.some((p) => identity(p) === id)) {
       const paths = at.pathsOf(id);
       fail(paths[1] ?? at.path, 'metadata.name', o.metadata.name,
         `a name no other object of the chart has: ${describe(o)} is emitted twice (${paths.join(' and ')}); the API server keeps only one`);
     }
-    seen.add(id);
+    same.push(o);
   }
 }
 
