@@ -78,6 +78,9 @@ export class AmbientModel {
     return HBONE.intersect(l4).isEmpty ? other : other.union(ConnSet.of('TCP'));
   }
 
+  /** {@link isAmbient} per pod (the pods and namespaces of an analysis do not change). */
+  private readonly ambient = new Map<PodInfo, boolean>();
+
   constructor(private readonly res: ParsedResources) {}
 
   /** True if the pod gets a sidecar (injection labels of the pod or its namespace): sidecars take precedence over ambient. */
@@ -91,6 +94,12 @@ export class AmbientModel {
 
   /** True if ztunnel carries the pod's traffic. */
   public isAmbient(pod: PodInfo): boolean {
+    let known = this.ambient.get(pod);
+    if (known === undefined) { known = this.computeAmbient(pod); this.ambient.set(pod, known); }
+    return known;
+  }
+
+  private computeAmbient(pod: PodInfo): boolean {
     if (pod.hostNetwork || pod.labels['gateway.istio.io/managed'] !== undefined) return false;
     const own = pod.labels[MODE_LABEL];
     if (own === 'none') return false;
@@ -161,6 +170,7 @@ export function hboneNote(tunnelled: ConnSet, src: string, dst: string): string 
 
 /** The `targetRefs` (and the older `targetRef`) of a policy. */
 export function refsOf(p: any): Array<{ kind: string; name: string }> {
+  if (p?.spec?.targetRefs === undefined && !p?.spec?.targetRef) return [];
   const refs = [...(p?.spec?.targetRefs ?? []), ...(p?.spec?.targetRef ? [p.spec.targetRef] : [])];
   return refs.filter((r: any) => r && typeof r.kind === 'string' && typeof r.name === 'string');
 }

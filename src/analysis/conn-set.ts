@@ -47,6 +47,13 @@ function subtractRanges(a: Ranges, b: Ranges): Ranges {
 const WHOLE = new Map<string, ConnSet>();
 
 /**
+ * `ConnSet.of(protocol, port, endPort)` made once (sets are immutable, so sharing one is safe);
+ * bounded: the map only saves work, it is cleared when full.
+ */
+const PORTS = new Map<string, ConnSet>();
+const MAX_PORT_SETS = 10_000;
+
+/**
  * An immutable set of (protocol, port) pairs (internal). `ConnSet.ALL` and `ConnSet.NONE`
  * are shared instances, so the common cases cost nothing.
  */
@@ -62,15 +69,35 @@ export class ConnSet {
       if (!all) { all = ConnSet.make(new Map([[p, [[MIN_PORT, MAX_PORT]]]])); WHOLE.set(p, all); }
       return all;
     }
-    const r: Ranges = port === undefined ? [[MIN_PORT, MAX_PORT]] : [[port, endPort ?? port]];
-    return ConnSet.make(new Map([[protocol.toUpperCase(), r]]));
+    if (typeof port !== 'number' || (endPort !== undefined && typeof endPort !== 'number')) {
+      return ConnSet.make(new Map([[protocol.toUpperCase(), [[port, endPort ?? port]]]]));
+    }
+    const key = `${protocol}/${port}/${endPort}`;
+    let set = PORTS.get(key);
+    if (set === undefined) {
+      set = ConnSet.make(new Map([[protocol.toUpperCase(), [[port, endPort ?? port]]]]));
+      if (PORTS.size >= MAX_PORT_SETS) PORTS.clear();
+      PORTS.set(key, set);
+    }
+    return set;
   }
 
   private static make(m: Map<string, Ranges>): ConnSet {
+    return ConnSet.build((p) => {
+      const r = m.get(p);
+      return r && r.length ? normalize(r) : undefined;
+    });
+  }
+
+  /**
+   * The set of the ranges `rangesOf` gives per protocol, which must be normalized (sorted,
+   * disjoint, not adjacent) or undefined/empty: the shared NONE or ALL when it is one of them.
+   */
+  private static build(rangesOf: (protocol: string) => Ranges | undefined): ConnSet {
     const clean = new Map<string, Ranges>();
     for (const p of PROTOCOLS) {
-      const r = m.get(p);
-      if (r && r.length) clean.set(p, normalize(r));
+      const r = rangesOf(p);
+      if (r !== undefined && r.length > 0) clean.set(p, r);
     }
     if (clean.size === 0) return ConnSet.NONE;
     const full = (p: string): boolean => {
@@ -90,27 +117,37 @@ export class ConnSet {
   public get isEmpty(): boolean { return this === ConnSet.NONE; }
 
   public union(o: ConnSet): ConnSet {
-    if (this.isAll || o.isEmpty) return this;
+    if (this === o || this.isAll || o.isEmpty) return this;
     if (o.isAll || this.isEmpty) return o;
-    const m = new Map<string, Ranges>();
-    for (const p of PROTOCOLS) m.set(p, [...(this.ranges.get(p) ?? []), ...(o.ranges.get(p) ?? [])]);
-    return ConnSet.make(m);
+    // the ranges of a set are normalized and never changed: one side's ranges are reused as they are
+    return ConnSet.build((p) => {
+      const a = this.ranges.get(p);
+      const b = o.ranges.get(p);
+      return a === undefined ? b : b === undefined ? a : normalize([...a, ...b]);
+    });
   }
 
   public intersect(o: ConnSet): ConnSet {
+    if (this === o) return this;
     if (this.isAll || o.isEmpty) return o;
     if (o.isAll || this.isEmpty) return this;
-    const m = new Map<string, Ranges>();
-    for (const p of PROTOCOLS) m.set(p, intersectRanges(this.ranges.get(p) ?? [], o.ranges.get(p) ?? []));
-    return ConnSet.make(m);
+    // the intersection of normalized ranges is normalized
+    return ConnSet.build((p) => {
+      const a = this.ranges.get(p);
+      const b = o.ranges.get(p);
+      return a === undefined || b === undefined ? undefined : intersectRanges(a, b);
+    });
   }
 
   public subtract(o: ConnSet): ConnSet {
     if (o.isEmpty || this.isEmpty) return this;
-    if (o.isAll) return ConnSet.NONE;
-    const m = new Map<string, Ranges>();
-    for (const p of PROTOCOLS) m.set(p, subtractRanges(this.ranges.get(p) ?? [], o.ranges.get(p) ?? []));
-    return ConnSet.make(m);
+    if (o.isAll || this === o) return ConnSet.NONE;
+    // normalized ranges minus normalized ranges are normalized (pieces in order, separated by what was cut)
+    return ConnSet.build((p) => {
+      const a = this.ranges.get(p);
+      const b = o.ranges.get(p);
+      return a === undefined || b === undefined ? a : subtractRanges(a, b);
+    });
   }
 
   public equals(o: ConnSet): boolean { return this.toString() === o.toString(); }

@@ -77,6 +77,21 @@ function cidrList(cidrs: string[] | undefined, where: string): IpInterval[] | un
   return cidrs && cidrs.length ? cidrs.map((c, i) => parseCidr(c, `${where}[${i}]`)) : undefined;
 }
 
+/** The NetworkPolicies of a namespace (indexes into `ParsedResources.policies`): by a `key=value` their podSelector requires, or always candidates. */
+interface PolicyIndex { readonly always: number[]; readonly byLabel: Map<string, Map<string, number[]>> }
+
+/** The policies of a namespace whose podSelector selects `labels`, in input order. */
+function policiesSelecting(policies: PolicySpec[], index: PolicyIndex | undefined, labels: { [k: string]: string }): PolicySpec[] {
+  if (index === undefined) return [];
+  let candidates = index.always;
+  for (const k of Object.keys(labels)) {
+    const hits = index.byLabel.get(k)?.get(labels[k]);
+    if (hits !== undefined) candidates = candidates === index.always ? [...candidates, ...hits] : candidates.concat(hits);
+  }
+  if (candidates !== index.always) candidates.sort((a, b) => a - b);
+  return candidates.map((i) => policies[i]).filter((p) => p.podSelector.matches(labels));
+}
+
 /** The NetworkPolicy evaluation core. Indexes selectors by class and caches per policy set. */
 export class Engine {
   public readonly classes: PodClass[] = [];
@@ -175,13 +190,22 @@ export class Engine {
 
   /** Per class and direction: the NetworkPolicies whose podSelector selects it. */
   private indexPolicies(res: ParsedResources): void {
-    const polsByNs = new Map<string, PolicySpec[]>();
-    for (const p of res.policies) {
-      if (!polsByNs.has(p.ns)) polsByNs.set(p.ns, []);
-      polsByNs.get(p.ns)!.push(p);
-    }
+    const polsByNs = new Map<string, PolicyIndex>();
+    res.policies.forEach((p, i) => {
+      let index = polsByNs.get(p.ns);
+      if (index === undefined) { index = { always: [], byLabel: new Map() }; polsByNs.set(p.ns, index); }
+      // a podSelector with a `key in (values)` requirement selects only pods with one of those labels: looked up by label
+      const eq = p.podSelector.equality;
+      if (eq === undefined) { index.always.push(i); return; }
+      let byValue = index.byLabel.get(eq.key);
+      if (byValue === undefined) { byValue = new Map(); index.byLabel.set(eq.key, byValue); }
+      for (const v of new Set(eq.values)) {
+        const list = byValue.get(v);
+        if (list === undefined) byValue.set(v, [i]); else list.push(i);
+      }
+    });
     for (const c of this.classes) {
-      const pols = c.host ? [] : (polsByNs.get(c.ns) ?? []).filter((p) => p.podSelector.matches(c.labels));
+      const pols = c.host ? [] : policiesSelecting(res.policies, polsByNs.get(c.ns), c.labels);
       this.egressPols.push(pols.filter((p) => p.egress));
       this.ingressPols.push(pols.filter((p) => p.ingress));
     }

@@ -69,7 +69,9 @@ export interface ProofGap {
 const PROBE_PORT_BASE = 40000;
 
 function matches(want: { [key: string]: string } | undefined, have: { [key: string]: string }): boolean {
-  return want === undefined || Object.entries(want).every(([k, v]) => have[k] === v);
+  if (want === undefined) return true;
+  for (const k of Object.keys(want)) if (have[k] !== want[k]) return false;
+  return true;
 }
 
 function selectsNamespace(end: ProofEnd, ns: string, labels: { [key: string]: string }): boolean {
@@ -93,10 +95,9 @@ function probeNamespace(res: ParsedResources, end: ProofEnd, key: number): strin
 }
 
 /** The container ports a stand-in destination needs: the declared numbers, and a number for each name. */
-function probePorts(queries: ProofQuery[], endKey: string, keyOf: (e: ProofEnd) => string): ContainerPort[] {
+function probePorts(queries: ProofQuery[]): ContainerPort[] {
   const out = new Map<string, ContainerPort>();
   for (const q of queries) {
-    if (keyOf(q.to) !== endKey) continue;
     for (const p of q.ports ?? []) {
       if (p.name !== undefined) out.set(`${p.protocol}/${p.name}`, { name: p.name, protocol: p.protocol, port: PROBE_PORT_BASE + out.size });
       else if (p.port !== undefined) out.set(`${p.protocol}/${p.port}`, { protocol: p.protocol, port: p.port });
@@ -105,31 +106,55 @@ function probePorts(queries: ProofQuery[], endKey: string, keyOf: (e: ProofEnd) 
   return [...out.values()];
 }
 
-/** Adds a stand-in pod for every pod end that selects none of the chart's pods. */
-function addStandIns(res: ParsedResources, queries: ProofQuery[]): void {
-  const keyOf = (e: ProofEnd): string => JSON.stringify([e.namespace, e.namespaceLabels, e.podLabels, e.serviceAccount]);
+/** The pods of `res` by namespace, in their order. */
+function podsByNamespace(res: ParsedResources): Map<string, PodInfo[]> {
+  const out = new Map<string, PodInfo[]>();
+  for (const p of res.pods) {
+    const list = out.get(p.ns);
+    if (list === undefined) out.set(p.ns, [p]); else list.push(p);
+  }
+  return out;
+}
+
+/** What identifies a pod end (the selected pods). */
+function endKey(e: ProofEnd): string {
+  return JSON.stringify([e.namespace, e.namespaceLabels, e.podLabels, e.serviceAccount]);
+}
+
+/** Adds a stand-in pod for every pod end that selects none of the chart's pods (pods looked up by namespace). */
+function addStandIns(res: ParsedResources, queries: ProofQuery[], keys: string[][]): void {
+  // the queries towards each end, in order (the ports a stand-in destination needs)
+  const towards = new Map<string, ProofQuery[]>();
+  queries.forEach((q, i) => {
+    const list = towards.get(keys[i][1]);
+    if (list === undefined) towards.set(keys[i][1], [q]); else list.push(q);
+  });
+  const byNs = podsByNamespace(res);
   const done = new Set<string>();
-  for (const q of queries) {
-    for (const end of [q.from, q.to]) {
-      const key = keyOf(end);
-      if (end.ipBlocks !== undefined || done.has(key)) continue;
+  queries.forEach((q, i) => {
+    [q.from, q.to].forEach((end, side) => {
+      const key = keys[i][side];
+      if (end.ipBlocks !== undefined || done.has(key)) return;
       done.add(key);
-      if (res.pods.some((p) => selectsPod(res, end, p))) continue;
+      const candidates = end.namespace !== undefined ? byNs.get(end.namespace) ?? [] : res.pods;
+      if (candidates.some((p) => selectsPod(res, end, p))) return;
       const ns = probeNamespace(res, end, done.size);
       const name = `zero-trust-proof-${done.size}`;
-      res.pods.push({
+      const pod: PodInfo = {
         ns,
         name,
         labels: { ...(end.podLabels ?? {}) },
-        ports: probePorts(queries, key, keyOf),
+        ports: probePorts(towards.get(key) ?? []),
         serviceAccount: end.serviceAccount ?? 'default',
         ownerKind: 'Pod',
         ownerName: name,
         annotations: {},
         hostNetwork: false,
-      });
-    }
-  }
+      };
+      res.pods.push(pod);
+      if (byNs.has(ns)) byNs.get(ns)!.push(pod); else byNs.set(ns, [pod]);
+    });
+  });
 }
 
 /** The trust domain of the chart's ALLOW principals (`<domain>/ns/<ns>/sa/<sa>`); the mesh writes one. */
@@ -160,19 +185,22 @@ function points(analyzer: ReachabilityAnalyzer, res: ParsedResources, byNs: Map<
     .map((w) => ({ end: { workload: w.id }, name: w.id, shown: w.id, ports: w.rep.ports }));
 }
 
+/** The connections a query needs towards a destination, and its named ports the destination lacks. */
+interface Wanted { readonly conns: ConnSet; readonly unnamed: string[] }
+
 /**
  * The connections a query needs towards `dst`, named ports resolved on its container ports
  * (`unnamed`: names the destination has no container port for, which no rule can match).
  */
-function required(q: ProofQuery, dst: Point): { conns: ConnSet; unnamed: string[] } {
+function required(q: ProofQuery, dst: Point | undefined): Wanted {
   if (q.ports === undefined) return { conns: ConnSet.ALL, unnamed: [] };
   let conns = ConnSet.NONE;
   const unnamed: string[] = [];
   for (const p of q.ports) {
     if (p.name !== undefined) {
-      const cp = dst.ports.find((c) => c.name === p.name && c.protocol === p.protocol);
+      const cp = dst?.ports.find((c) => c.name === p.name && c.protocol === p.protocol);
       if (cp) conns = conns.union(ConnSet.of(p.protocol, cp.port));
-      else unnamed.push(`${p.protocol} port named "${p.name}" (${dst.shown} has no such container port)`);
+      else unnamed.push(`${p.protocol} port named "${p.name}" (${dst?.shown} has no such container port)`);
     } else {
       conns = conns.union(ConnSet.of(p.protocol, p.port, p.endPort));
     }
@@ -180,8 +208,14 @@ function required(q: ProofQuery, dst: Point): { conns: ConnSet; unnamed: string[
   return { conns, unnamed };
 }
 
-function judge(analyzer: ReachabilityAnalyzer, q: ProofQuery, s: Point, d: Point): { missing: string; layer: string } {
-  const want = required(q, d);
+/** What a query needs towards each destination: the same for all without named ports (made once per query). */
+function wantedBy(q: ProofQuery): (dst: Point) => Wanted {
+  if ((q.ports ?? []).some((p) => p.name !== undefined)) return (dst) => required(q, dst);
+  const want = required(q, undefined);
+  return () => want;
+}
+
+function judge(analyzer: ReachabilityAnalyzer, q: ProofQuery, want: Wanted, s: Point, d: Point): { missing: string; layer: string } {
   if (want.unnamed.length > 0) return { missing: want.unnamed.join(', '), layer: 'NetworkPolicy' };
   const v = analyzer._judgePair(s.end, d.end, q.layers === 'mesh');
   const l4Missing = q.layers === 'mesh' ? ConnSet.NONE : want.conns.subtract(v.l4);
@@ -204,7 +238,8 @@ function reasonsFor(analyzer: ReachabilityAnalyzer, src: string, dst: string, la
  */
 export function proveFlows(objects: any[], queries: ProofQuery[]): ProofGap[] {
   const res = new ParsedResources(objects);
-  addStandIns(res, queries);
+  const keys = queries.map((q) => [endKey(q.from), endKey(q.to)]);
+  addStandIns(res, queries, keys);
   const analyzer = ReachabilityAnalyzer._fromParsed(res, { trustDomain: trustDomainOf(res) });
   const byNs = new Map<string, Workload[]>();
   for (const w of analyzer._workloads) {
@@ -212,17 +247,26 @@ export function proveFlows(objects: any[], queries: ProofQuery[]): ProofGap[] {
     byNs.get(w.ns)!.push(w);
   }
   const gaps: ProofGap[] = [];
+  // the pods an end selects, found once per end (queries share ends: a namespace's flows to DNS, istiod, ...)
+  const found = new Map<string, Point[]>();
+  const pointsOf = (end: ProofEnd, key: string, asSource: boolean): Point[] => {
+    if (end.ipBlocks !== undefined) return points(analyzer, res, byNs, end, asSource);
+    let out = found.get(key);
+    if (out === undefined) { out = points(analyzer, res, byNs, end, asSource); found.set(key, out); }
+    return out;
+  };
   queries.forEach((q, query) => {
-    const srcs = points(analyzer, res, byNs, q.from, true);
-    const dsts = points(analyzer, res, byNs, q.to, false);
+    const srcs = pointsOf(q.from, keys[query][0], true);
+    const dsts = pointsOf(q.to, keys[query][1], false);
     let first: ProofGap | undefined;
     let blocked = 0;
     let pairs = 0;
+    const wanted = wantedBy(q);
     for (const s of srcs) {
       for (const d of dsts) {
         if (s.name === d.name) continue;
         pairs++;
-        const { missing, layer } = judge(analyzer, q, s, d);
+        const { missing, layer } = judge(analyzer, q, wanted(d), s, d);
         if (missing === '') continue;
         blocked++;
         const reasons = first === undefined ? reasonsFor(analyzer, s.name, d.name, layer) : [];

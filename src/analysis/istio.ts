@@ -80,6 +80,8 @@ export class IstioLayer {
   /** Verdicts per destination pod, by source mesh state, matched rule sources and L4 connections. */
   private readonly verdicts = new Map<PodInfo, Map<string, IstioVerdict>>();
   private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
+  /** {@link inMesh} per pod (the pods and namespaces of an analysis do not change). */
+  private readonly meshed = new Map<PodInfo, boolean>();
   /** AuthorizationPolicies and PeerAuthentications by namespace (a policy applies in its namespace, or everywhere from the root). */
   private readonly apsByNs: Map<string, any[]>;
   private readonly pasByNs: Map<string, any[]>;
@@ -124,6 +126,12 @@ export class IstioLayer {
    * router mode, with the mesh identity of its service account).
    */
   public inMesh(pod: PodInfo): boolean {
+    let known = this.meshed.get(pod);
+    if (known === undefined) { known = this.computeInMesh(pod); this.meshed.set(pod, known); }
+    return known;
+  }
+
+  private computeInMesh(pod: PodInfo): boolean {
     if (pod.hostNetwork && this.hostNetworkAsNode) return false; // Istio never injects a sidecar into a hostNetwork pod
     if (this.isGatewayProxy(pod) || pod.labels['gateway.istio.io/managed'] === WAYPOINT_CONTROLLER || isAmbientEastWest(pod)) return true;
     const inject = pod.labels['sidecar.istio.io/inject'] ?? pod.annotations['sidecar.istio.io/inject'];
@@ -290,12 +298,17 @@ export class IstioLayer {
     return { ports, by };
   }
 
-  private sourceMatches(from: any[] | undefined, src: IstioSource): boolean {
+  /** Whether rule sources (`from`) match `src` (its principal made once, for all the rules it is matched against). */
+  private sourceMatcher(src: IstioSource): (from: any[] | undefined) => boolean {
+    const principal = src.inMesh && src.pod ? this.principal(src.pod) : undefined;
+    const ns = src.inMesh && src.pod ? src.pod.ns : undefined;
+    return (from) => this.sourceMatches(from, src, principal, ns);
+  }
+
+  private sourceMatches(from: any[] | undefined, src: IstioSource, principal: string | undefined, ns: string | undefined): boolean {
     if (!from || !from.length) return true;
     return from.some((f) => {
       const s = f?.source ?? {};
-      const principal = src.inMesh && src.pod ? this.principal(src.pod) : undefined;
-      const ns = src.inMesh && src.pod ? src.pod.ns : undefined;
       if (s.principals && !anyMatch(s.principals, principal)) return false;
       if (s.notPrincipals && principal !== undefined && anyMatch(s.notPrincipals, principal)) return false;
       if (s.namespaces && !anyMatch(s.namespaces, ns)) return false;
@@ -342,45 +355,52 @@ export class IstioLayer {
    * a DENY rule limited to some identities becomes an L7 note too.
    *
    * `policies`, when given, are evaluated instead of those selecting `dst` (a waypoint's `targetRefs` policies).
+   * `connsOnly`: only the verdict's `conns` are wanted (a flow proof): no reasons nor L7 notes are made.
    */
-  public apply(src: IstioSource, dst: PodInfo, l4: ConnSet, policies?: any[]): IstioVerdict {
+  public apply(src: IstioSource, dst: PodInfo, l4: ConnSet, policies?: any[], connsOnly = false): IstioVerdict {
     const gwSrc = src.pod ? this.passthroughGateway(src.pod) : undefined;
     if (gwSrc && src.pod && !l4.intersect(ConnSet.of('TCP')).isEmpty) {
       const why = this.unroutable(src.pod, dst);
       if (why) return this.gatewayOwnConnections(gwSrc, dst, l4, why);
     }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
-    if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies);
+    if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies, false);
     // the verdict depends on the source only through inMesh and which rule sources it matches
     const aps = this.policiesOf(dst);
+    const matches = this.sourceMatcher(src);
     let bits = '';
-    for (const p of aps) for (const r of p.spec?.rules ?? []) bits += this.sourceMatches(r.from, src) ? '1' : '0';
+    for (const p of aps) for (const r of p.spec?.rules ?? []) bits += matches(r.from) ? '1' : '0';
     const key = `${src.inMesh}\0${bits}\0${l4}`;
     let memo = this.verdicts.get(dst);
     if (!memo) { memo = new Map(); this.verdicts.set(dst, memo); }
-    let v = memo.get(key);
-    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined); memo.set(key, v); }
+    // a verdict made without reasons is kept apart (`q` key): it is never served to a caller that wants them
+    let v = memo.get(key) ?? (connsOnly ? memo.get(`q${key}`) : undefined);
+    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined, connsOnly); memo.set(connsOnly ? `q${key}` : key, v); }
+    if (connsOnly) return { conns: v.conns, l7: [], l7Short: [], reasons: [] };
     return { conns: v.conns, l7: [...v.l7], l7Short: [...v.l7Short], reasons: [...v.reasons] };
   }
 
   /** {@link apply} for a destination in the mesh and a non-empty `l4`. */
-  private evaluate(src: IstioSource, dst: PodInfo, l4: ConnSet, gwSrc: string | undefined, policies: any[] | undefined): IstioVerdict {
+  private evaluate(src: IstioSource, dst: PodInfo, l4: ConnSet, gwSrc: string | undefined, policies: any[] | undefined,
+    quiet: boolean): IstioVerdict {
     const via = gwSrc;
+    const matches = this.sourceMatcher(src);
     const st: ApplyState = {
       allowedTcp: l4.intersect(ConnSet.of('TCP')),
+      quiet,
       reasons: [],
       l7: [],
       l7Short: [],
       via,
       ports: this.portsCache,
-      matchOf: (from) => (via ? this.remoteMatch(from) : { match: this.sourceMatches(from, src) }),
+      matchOf: (from) => (via ? this.remoteMatch(from) : { match: matches(from) }),
     };
     if (via) {
       st.reasons.push(`Gateway ${via}: ${isAmbientEastWest(src.pod!) ? 'double HBONE' : 'AUTO_PASSTHROUGH'} forwards remote callers' mTLS end to end: AuthorizationPolicies see their principals, not the gateway's`);
     }
     this.applyPeerAuthentication(st, src, dst);
     const aps = policies ? [...policies].sort(byPolicyName) : this.policiesOf(dst);
-    for (const p of aps.filter((x) => x.spec?.action === 'CUSTOM')) {
+    for (const p of quiet ? [] : aps.filter((x) => x.spec?.action === 'CUSTOM')) {
       st.l7.push(`CUSTOM ${p.spec?.provider?.name ?? ''} decides (${apName(p)})`.replace('  ', ' '));
       st.l7Short.push(`ext-authz ${p.spec?.provider?.name ?? ''}`.trim());
     }
@@ -406,7 +426,7 @@ export class IstioLayer {
     const strict = this.strictPorts(dst);
     if (!strict.ports.isEmpty) {
       st.allowedTcp = st.allowedTcp.subtract(strict.ports);
-      st.reasons.push(`${strict.by}: STRICT mTLS refuses plaintext from outside the mesh on ${strict.ports}`);
+      if (!st.quiet) st.reasons.push(`${strict.by}: STRICT mTLS refuses plaintext from outside the mesh on ${strict.ports}`);
     }
   }
 
@@ -424,6 +444,8 @@ export class IstioLayer {
 /** The running state of {@link IstioLayer.apply} (internal). */
 interface ApplyState {
   allowedTcp: ConnSet;
+  /** Only `allowedTcp` is wanted: no reasons nor L7 notes are made. */
+  readonly quiet: boolean;
   readonly reasons: string[];
   readonly l7: string[];
   readonly l7Short: string[];
@@ -475,15 +497,15 @@ function applyDeny(st: ApplyState, p: any): void {
       const l7s = l7Of(op);
       if (m.who !== undefined) {
         // denies some remote callers only: the others still pass
-        if (!st.allowedTcp.intersect(ports).isEmpty) {
+        if (!st.quiet && !st.allowedTcp.intersect(ports).isEmpty) {
           st.l7.push(`DENY passthrough: ${[m.who, l7s, r.when ? 'when conditions' : ''].filter((x) => x).join(' ')} on ${st.allowedTcp.intersect(ports)} (${apName(p)})`);
           st.l7Short.push(`deny passthrough: ${[m.who, shortOf(op, r.when ? ['when'] : [])].filter((x) => x).join(' ')}`);
         }
       } else if (!l7s && !r.when && !(r.from ?? []).some((f: any) => f?.source?.requestPrincipals)) {
         const before = st.allowedTcp;
         st.allowedTcp = st.allowedTcp.subtract(ports);
-        if (!before.equals(st.allowedTcp)) st.reasons.push(`${apName(p)} rule ${i}: DENY ${ports}`);
-      } else if (!st.allowedTcp.intersect(ports).isEmpty) {
+        if (!st.quiet && !before.equals(st.allowedTcp)) st.reasons.push(`${apName(p)} rule ${i}: DENY ${ports}`);
+      } else if (!st.quiet && !st.allowedTcp.intersect(ports).isEmpty) {
         st.l7.push(`DENY ${l7s || 'when conditions'} on ${st.allowedTcp.intersect(ports)} (${apName(p)})`);
         st.l7Short.push(`deny ${shortOf(op, r.when ? ['when'] : []) || 'JWT'}`);
       }
@@ -496,10 +518,10 @@ function applyAllows(st: ApplyState, allows: any[]): void {
   const acc: AllowAcc = { granted: ConnSet.NONE, free: ConnSet.NONE, limited: [] };
   for (const p of allows) {
     const rules: any[] = p.spec?.rules ?? [];
-    if (!rules.length) st.reasons.push(`${apName(p)}: ALLOW with no rules (allow-nothing)`);
+    if (!rules.length && !st.quiet) st.reasons.push(`${apName(p)}: ALLOW with no rules (allow-nothing)`);
     rules.forEach((r: any, i: number) => applyAllowRule(st, acc, p, r, i));
   }
-  if (acc.granted.isEmpty && !st.reasons.some((r) => r.includes('ALLOW'))) {
+  if (acc.granted.isEmpty && !st.quiet && !st.reasons.some((r) => r.includes('ALLOW'))) {
     st.reasons.push(st.via ? 'no ALLOW rule admits a remote caller' : 'no ALLOW rule matches this source');
   }
   st.allowedTcp = st.allowedTcp.intersect(acc.granted);
@@ -523,6 +545,7 @@ function applyAllowRule(st: ApplyState, acc: AllowAcc, p: any, r: any, i: number
     const hit = ports.intersect(st.allowedTcp);
     if (hit.isEmpty) continue;
     acc.granted = acc.granted.union(hit);
+    if (st.quiet) continue; // what follows only explains the grant
     const l7s = l7Of(op);
     const jwt = (r.from ?? []).some((f: any) => f?.source?.requestPrincipals);
     const cond = [l7s, r.when ? 'when conditions' : '', jwt ? 'JWT requestPrincipals' : ''].filter((x) => x).join(' ');

@@ -154,7 +154,7 @@ export class ReachabilityAnalyzer {
     const isrc: IstioSource = s
       ? { pod: s.rep, inMesh: this.istio.active ? this.istio.inMesh(s.rep) : false }
       : { inMesh: false, atom: src.atom === undefined ? undefined : e.atomsIn[src.atom] };
-    return { l4, mesh: this.meshVerdict(isrc, d.rep, base).conns };
+    return { l4, mesh: this.meshVerdict(isrc, d.rep, base, true).conns };
   }
 
   /**
@@ -194,12 +194,12 @@ export class ReachabilityAnalyzer {
    * enforces its targetRefs policies with the caller's identity and the destination's ztunnel the
    * selector policies with the waypoint's.
    */
-  private meshVerdict(src: IstioSource, dst: PodInfo, l4: ConnSet): IstioVerdict {
+  private meshVerdict(src: IstioSource, dst: PodInfo, l4: ConnSet, connsOnly = false): IstioVerdict {
     const probe = this.istio.active ? this.ambient.kubeletProbe(src, dst) : undefined;
     if (probe !== undefined) return { conns: l4, l7: [], l7Short: [], reasons: [probe] };
     const from = src.pod;
     if (from === undefined || !this.istio.active || !this.ambient.hbone(from, dst, (p) => this.istio.inMesh(p))) {
-      return this.istio.apply(src, dst, l4);
+      return this.istio.apply(src, dst, l4, undefined, connsOnly);
     }
     const wp = this.ambient.waypointFor(from, dst);
     if (wp === undefined) {

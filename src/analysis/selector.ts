@@ -64,6 +64,9 @@ export class Selector {
     return new Selector(reqs);
   }
 
+  /** toString(), computed once (the selector is immutable). */
+  private text?: string;
+
   private constructor(private readonly reqs: Requirement[]) {}
 
   /** True for `{}` (selects everything). */
@@ -93,6 +96,11 @@ export class Selector {
 
   /** Human-readable form, e.g. `app=web,tier in (a,b)`. */
   public toString(): string {
+    if (this.text === undefined) this.text = this.format();
+    return this.text;
+  }
+
+  private format(): string {
     if (!this.reqs.length) return '{}';
     return this.reqs.map((r) => {
       switch (r.op) {

@@ -33,14 +33,19 @@ export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-confi
 
 /** The identity the API server keys objects by, from an object's parts. */
 export function identityOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   return `${group}/${kind} ${namespace ?? ''}/${name}`;
+}
+
+/** True if a rendered object has an identity (an apiVersion and a name). */
+function identifiable(o: any): boolean {
+  return o !== null && typeof o === 'object' && typeof o.apiVersion === 'string' && typeof o.metadata?.name === 'string';
 }
 
 /** The identity of a rendered object (undefined without apiVersion or name). */
 function identity(o: any): string | undefined {
-  if (o === null || typeof o !== 'object' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') return undefined;
-  return identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+  return identifiable(o) ? identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name) : undefined;
 }
 
 function describe(o: any): string {
@@ -59,16 +64,24 @@ export interface OutputLocator {
 }
 
 function checkDuplicates(at: OutputLocator, objs: any[]): void {
-  const seen = new Set<string>();
+  // grouped by name, then namespace (strings the objects hold: no key is built for each object);
+  // identities are compared only within a group (a ServiceAccount, Deployment and Service of one name)
+  const groups = new Map<string, Map<string, any[]>>();
   for (const o of objs) {
-    const id = identity(o);
-    if (id === undefined) continue;
-    if (seen.has(id)) {
+    if (!identifiable(o)) continue;
+    const ns = o.metadata.namespace;
+    const nsKey = typeof ns === 'string' ? ns : String(ns ?? '');
+    let byNs = groups.get(o.metadata.name);
+    if (byNs === undefined) { byNs = new Map(); groups.set(o.metadata.name, byNs); }
+    const same = byNs.get(nsKey);
+    if (same === undefined) { byNs.set(nsKey, [o]); continue; }
+    const id = identity(o)!;
+    if (same.some((p) => identity(p) === id)) {
       const paths = at.pathsOf(id);
       fail(paths[1] ?? at.path, 'metadata.name', o.metadata.name,
         `a name no other object of the chart has: ${describe(o)} is emitted twice (${paths.join(' and ')}); the API server keeps only one`);
     }
-    seen.add(id);
+    same.push(o);
   }
 }
 
@@ -91,7 +104,11 @@ function checkObject(at: OutputLocator, o: any, method: ApplyMethod): void {
       fail(where(), `${describe(o)} metadata.annotations`, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit)`);
     }
   }
-  const size = Buffer.byteLength(JSON.stringify(o), 'utf8');
+  const json = JSON.stringify(o);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: an object within the limits below by that bound
+  // (the annotation limit is the smaller one) is not measured byte by byte
+  if (json.length * 3 + annotationBytes + LAST_APPLIED_ANNOTATION.length <= MAX_ANNOTATION_BYTES) return;
+  const size = Buffer.byteLength(json, 'utf8');
   if (size > MAX_OBJECT_BYTES) {
     fail(where(), describe(o), `${size} bytes`, `an object of at most ${MAX_OBJECT_BYTES} bytes (etcd's request limit): split it`);
   }

@@ -36,22 +36,16 @@ export interface MeshFacts {
   readonly ambientNamespaces: string[];
 }
 
-/** The chart's Namespace objects' labels, by name. */
-function namespaceLabels(chart: Chart): Map<string, { [key: string]: string }> {
-  const out = new Map<string, { [key: string]: string }>();
+/** The chart's Namespace objects' labels, by name, and its rendered PeerAuthentications (JSON): one walk of the chart. */
+function meshObjects(chart: Chart): { labels: Map<string, { [key: string]: string }>; pas: any[] } {
+  const labels = new Map<string, { [key: string]: string }>();
+  const pas: any[] = [];
   for (const o of chart.node.findAll()) {
-    if (o instanceof ApiObject && o.kind === 'Namespace' && o.apiVersion === 'v1') {
-      out.set(o.metadata.name ?? '', o.toJson().metadata?.labels ?? {});
-    }
+    if (!(o instanceof ApiObject)) continue;
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1') labels.set(o.metadata.name ?? '', o.toJson().metadata?.labels ?? {});
+    else if (o.kind === 'PeerAuthentication') pas.push(o.toJson());
   }
-  return out;
-}
-
-/** The rendered PeerAuthentications of the chart (JSON). */
-function peerAuthentications(chart: Chart): any[] {
-  return chart.node.findAll()
-    .filter((o): o is ApiObject => o instanceof ApiObject && o.kind === 'PeerAuthentication')
-    .map((o) => o.toJson());
+  return { labels, pas };
 }
 
 /** True if plaintext reaches `port` of a sidecar in `ns`: the effective mode there is not STRICT. */
@@ -87,8 +81,7 @@ export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
   const flows = chart.node.children.find((c): c is Flows => c instanceof Flows);
   if (!flows) return [];
   flows.render();
-  const labels = namespaceLabels(chart);
-  const pas = peerAuthentications(chart);
+  const { labels, pas } = meshObjects(chart);
   const isProtected = new Set(facts.protectedNamespaces);
   /** true / false when the chart says whether the namespace has sidecars; undefined when it cannot tell. */
   const hasSidecars = (ns: string): boolean | undefined => {

@@ -7,7 +7,7 @@
  */
 import { allowAllFields, AUTHZ_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_KEY } from './allow-all-policies';
 import { EXTERNAL_IPS_KEY } from './guardrail-service-rules';
-import { podPaths } from './pod-security';
+import { podPaths, valueAt } from './pod-security';
 import { isWaypointClass, waypointDeployment } from './waypoint-model';
 import { IstioGatewayDeployment } from '../core/mesh-install';
 
@@ -21,9 +21,8 @@ export const INJECTION_LABEL = 'istio-injection';
 export function podOf(obj: any): any | undefined {
   const paths = podPaths(obj?.kind);
   if (!paths) return undefined;
-  const get = (p: string[]) => p.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
-  const meta = get(paths.meta) ?? {};
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...meta, namespace: obj.metadata?.namespace }, spec: get(paths.spec) ?? {} };
+  const meta = valueAt(obj, paths.meta) ?? {};
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...meta, namespace: obj.metadata?.namespace }, spec: valueAt(obj, paths.spec) ?? {} };
 }
 
 /**

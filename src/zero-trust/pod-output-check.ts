@@ -34,9 +34,14 @@ function pendingOf(chart: Chart): Pending[] {
   const pending: Pending[] = [];
   Object.defineProperty(c, PENDING, { value: pending });
   addOutputCheck(chart, (objs) => {
+    // only the written objects of the kinds checked are looked up (the identity of every object is not needed)
+    const kinds = new Set<string>();
+    for (const p of pending) for (const o of p.objects) kinds.add(o.kind);
     const byId = new Map<string, any>();
     for (const o of objs) {
-      if (typeof o?.apiVersion === 'string' && typeof o?.metadata?.name === 'string') byId.set(identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name), o);
+      if (kinds.has(o?.kind) && typeof o.apiVersion === 'string' && typeof o.metadata?.name === 'string') {
+        byId.set(identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name), o);
+      }
     }
     for (const p of pending) for (const o of p.objects) p.check(o, byId.get(idOf(o)) ?? o.toJson());
     return [];

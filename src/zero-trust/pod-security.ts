@@ -19,15 +19,32 @@ const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 
 const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 
+/** Where a pod-bearing object keeps its pod spec and pod metadata (shared: read-only). */
+interface PodPaths { readonly spec: readonly string[]; readonly meta: readonly string[] }
+
+const POD: PodPaths = { spec: ['spec'], meta: ['metadata'] };
+const TEMPLATE: PodPaths = { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'] };
+const JOB_TEMPLATE: PodPaths = { spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], meta: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] };
+
 /** JSON pointer-ish path of the pod spec and pod metadata in an object of `kind`; undefined if not pod-bearing. */
-export function podPaths(kind: string): { spec: string[]; meta: string[] } | undefined {
+export function podPaths(kind: string): PodPaths | undefined {
   switch (kind) {
-    case 'Pod': return { spec: ['spec'], meta: ['metadata'] };
+    case 'Pod': return POD;
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':
-      return { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'] };
-    case 'CronJob': return { spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], meta: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] };
+      return TEMPLATE;
+    case 'CronJob': return JOB_TEMPLATE;
     default: return undefined;
   }
+}
+
+/** The value at `path` in `obj` (undefined when a step is missing). */
+export function valueAt(obj: any, path: readonly string[]): any {
+  let o = obj;
+  for (const k of path) {
+    if (o === undefined || o === null) return undefined;
+    o = o[k];
+  }
+  return o;
 }
 
 type Bad = (lvl: 'baseline' | 'restricted', field: string, value: unknown, expected: string) => void;
@@ -126,8 +143,7 @@ function containerRestrictedChecks(c: any, f: string, psc: any, windows: boolean
 export function podSecurityViolations(obj: any, level: string): PodSecurityViolation[] {
   const paths = podPaths(obj?.kind);
   if (!paths || level === 'privileged') return [];
-  const get = (p: string[]) => p.reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), obj);
-  const spec = get(paths.spec) ?? {};
+  const spec = valueAt(obj, paths.spec) ?? {};
   const at = paths.spec.join('.');
   const out: PodSecurityViolation[] = [];
   const bad: Bad = (lvl, field, value, expected) => {
@@ -135,7 +151,7 @@ export function podSecurityViolations(obj: any, level: string): PodSecurityViola
   };
   const psc = spec.securityContext ?? {};
   podLevelChecks(spec, at, level, bad);
-  podContextChecks(psc, get(paths.meta) ?? {}, at, paths.meta.join('.'), bad);
+  podContextChecks(psc, valueAt(obj, paths.meta) ?? {}, at, paths.meta.join('.'), bad);
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     (spec[list] ?? []).forEach((c: any, i: number) => {
       containerBaselineChecks(c, `${at}.${list}[${i}]`, bad);

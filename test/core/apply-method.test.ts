@@ -56,6 +56,22 @@ describe('object size and the apply method', () => {
     expect(errorOf(() => Testing.synth(chartWith(CLIENT_MAX - extra + 1, annotations).chart)).message).toContain(`${MAX_ANNOTATION_BYTES + 1} bytes of annotations`);
   });
 
+  test('sizes are UTF-8 bytes: multi-byte text over the limit in bytes (not in characters) is refused', () => {
+    // 'é' is 2 bytes of UTF-8: the JSON has about CLIENT_MAX / 2 + 100 characters and more than CLIENT_MAX bytes
+    const chart = Testing.chart();
+    new ZeroTrustNamespace(chart, 'ns', { name: 'shop' });
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' }, data: { x: 'é'.repeat(CLIENT_MAX / 2) } });
+    const e = errorOf(() => Testing.synth(chart));
+    expect(e.message).toContain('test/cm');
+    expect(e.message).toMatch(/ConfigMap shop\/cm "(\d+) bytes of JSON/);
+    expect(Number(/"(\d+) bytes of JSON/.exec(e.message)![1])).toBeGreaterThan(CLIENT_MAX);
+    // the same number of 1-byte characters fits
+    const ok = Testing.chart();
+    new ZeroTrustNamespace(ok, 'ns', { name: 'shop' });
+    new ApiObject(ok, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' }, data: { x: 'e'.repeat(CLIENT_MAX / 2) } });
+    expect(() => Testing.synth(ok)).not.toThrow();
+  });
+
   test('server-side apply: objects up to etcd\'s request limit', () => {
     const { chart } = chartWith(1_000_000);
     ChartApplyMethod.set(chart, ApplyMethod.SERVER_SIDE);

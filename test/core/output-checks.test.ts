@@ -1,0 +1,46 @@
+/**
+ * The duplicate check of a chart's output on plain objects: two objects with one identity (API
+ * group, kind, namespace, name) fail, naming the object and both paths; one name shared by other
+ * kinds, namespaces or groups does not.
+ */
+import { checkOutput, identityOf } from '../../src/core/output-checks';
+
+const at = { path: 'chart', pathsOf: (id: string) => [`chart/a ${id}`, `chart/b ${id}`] };
+
+function obj(apiVersion: string, kind: string, name: string, namespace?: string): any {
+  return { apiVersion, kind, metadata: namespace === undefined ? { name } : { name, namespace } };
+}
+
+function errorOf(objs: any[]): string | undefined {
+  try {
+    checkOutput(at, objs);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+describe('output checks: duplicate identities', () => {
+  test('one name for a ServiceAccount, Deployment and Service of a namespace, and in other namespaces and groups, is fine', () => {
+    const objs = [
+      obj('v1', 'ServiceAccount', 'web', 'shop'), obj('apps/v1', 'Deployment', 'web', 'shop'), obj('v1', 'Service', 'web', 'shop'),
+      obj('v1', 'Service', 'web', 'data'), obj('v1', 'Namespace', 'web'), obj('networking.k8s.io/v1', 'NetworkPolicy', 'web', 'shop'),
+      obj('security.istio.io/v1', 'NetworkPolicy', 'web', 'shop'),
+    ];
+    expect(errorOf(objs)).toBeUndefined();
+  });
+
+  test('the second object with an identity fails, named with both paths', () => {
+    const objs = [obj('v1', 'Service', 'web', 'shop'), obj('apps/v1', 'Deployment', 'web', 'shop'), obj('v1', 'Service', 'web', 'shop')];
+    const e = errorOf(objs);
+    const id = identityOf('v1', 'Service', 'shop', 'web');
+    expect(e).toContain(`chart/b ${id}: invalid metadata.name "web"`);
+    expect(e).toContain(`Service shop/web is emitted twice (chart/a ${id} and chart/b ${id})`);
+  });
+
+  test('versions of one group are one identity; no namespace and an empty namespace are one identity', () => {
+    expect(errorOf([obj('apps/v1', 'Deployment', 'web', 'shop'), obj('apps/v1beta2', 'Deployment', 'web', 'shop')])).toContain('emitted twice');
+    expect(errorOf([obj('v1', 'Namespace', 'shop'), obj('v1', 'Namespace', 'shop', '')])).toContain('emitted twice');
+    expect(errorOf([obj('v1', 'ConfigMap', 'c', 'a'), obj('v1', 'ConfigMap', 'c', 'b'), obj('v1', 'ConfigMap', 'c', 'a')])).toContain('ConfigMap a/c is emitted twice');
+  });
+});
