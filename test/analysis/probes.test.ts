@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { cli, writeManifests } from './cli-run';
 import { buildEcommerce } from '../../sample/ecommerce';
 import { ANALYZER_OPTIONS, platformStandIns } from '../../sample/platform';
 import { DataPlane, MtlsMesh, ReachabilityAnalyzer, ZeroTrustNamespace } from '../../src';
@@ -59,10 +63,12 @@ describe('analyzer: the kubelet\'s probes', () => {
 
   test('exec probes need no network; probes of a native sidecar init container count, of other init containers not', () => {
     const container = { livenessProbe: { exec: { command: ['true'] } } };
-    const extra = { initContainers: [
-      { name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ containerPort: 7000 }], readinessProbe: { tcpSocket: { port: 7000 } } },
-      { name: 'setup', image: 's', readinessProbe: { tcpSocket: { port: 7001 } } },
-    ] };
+    const extra = {
+      initContainers: [
+        { name: 'proxy', image: 'p', restartPolicy: 'Always', ports: [{ containerPort: 7000 }], readinessProbe: { tcpSocket: { port: 7000 } } },
+        { name: 'setup', image: 's', readinessProbe: { tcpSocket: { port: 7001 } } },
+      ],
+    };
     const a = ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), deploy('a', container, {}, extra), denyAll('a')]);
     expect(summary(a)).toEqual(['app liveness exec - no-network', 'proxy readiness tcpSocket 7000 blocked']);
   });
@@ -80,7 +86,7 @@ describe('analyzer: the kubelet\'s probes', () => {
     expect(plain.probes()[0].reason).toMatch(/not ambient: .*node where a pod runs/);
     // an ambient namespace with a pod opted out of ambient
     const optOut = deploy('a', container);
-    optOut.spec.template.metadata.labels = { app: 'web', 'istio.io/dataplane-mode': 'none' } as any;
+    optOut.spec.template.metadata.labels = { 'app': 'web', 'istio.io/dataplane-mode': 'none' } as any;
     expect(ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), optOut, denyAll('a')]).probeFindings()).toEqual([]);
   });
 
@@ -127,13 +133,31 @@ describe('analyzer: the kubelet\'s probes', () => {
     new kplus.Deployment(chart, 'web', {
       metadata: { namespace: 'shop', name: 'web' },
       containers: [{
-        image: 'web', portNumber: 8080,
-        readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }), liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
+        image: 'web',
+        portNumber: 8080,
+        readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
       }],
     });
     const a = ReachabilityAnalyzer.fromObjects(Testing.synth(chart));
     const web = a.probes().filter((p) => p.workload === 'shop/web[Deployment]');
     expect(web.map((p) => `${p.probe} ${p.port} ${p.status}`).sort()).toEqual(['liveness 8080 admitted', 'readiness 8080 admitted', 'startup 8080 admitted']);
     expect(a.probeFindings()).toEqual([]);
+  });
+
+  test('the CLI lists the blocked probes (text, Markdown, summary), and says nothing when none is', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-probes-'));
+    try {
+      const container = { ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { port: 'http' } } };
+      writeManifests(dir, 'm.yaml', [ns('a', AMBIENT), deploy('a', container), denyAll('a')]);
+      const line = 'a/web[Deployment] container app readiness probe TCP 8080: blocked: ';
+      expect(cli(['analyze', '--no-platform', dir]).out).toContain(`# kubelet probes that cannot pass (the pods never become Ready, or are restarted):\n#   ${line}`);
+      expect(cli(['analyze', '--no-platform', dir, '--format', 'md']).out).toContain(`Kubelet probes that cannot pass:\n\n- ${line}`);
+      expect(cli(['analyze', '--no-platform', dir, '--format', 'summary']).out).toMatch(/⚠️ 1 kubelet probe cannot pass .*\n\n- a\/web\[Deployment\] .*fix: admit 169\.254\.7\.127\/32 on TCP port 8080/);
+      writeManifests(dir, 'm.yaml', [ns('a', AMBIENT), deploy('a', container), denyAll('a'), allowProbe('a', 8080)]);
+      expect(cli(['analyze', '--no-platform', dir]).out).not.toContain('probe');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
