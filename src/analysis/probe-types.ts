@@ -25,7 +25,9 @@ export interface ProbeFinding {
    * - `node-local`: not ambient: the kubelet probes from the pod's own node, which NetworkPolicy
    *   always lets through (with a sidecar, Istio rewrites the probe to its agent on port 15020);
    * - `no-network`: an exec probe (runs inside the container);
-   * - `invalid`: the probe's port is missing, out of range or a name the container does not have.
+   * - `invalid`: the probe's port is missing, out of range or a name the container does not have;
+   * - `unjudged`: an httpGet probe with a `host` (it probes that address, not the pod), or an
+   *   ambient pod when 169.254.7.127 is outside `AnalyzerOptions.externalUniverse`.
    */
   readonly status: string;
   /** True when `status` is `blocked` or `invalid`: the probe cannot succeed as written. */

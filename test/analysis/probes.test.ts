@@ -117,6 +117,14 @@ describe('analyzer: the kubelet\'s probes', () => {
     expect(reasons[6]).toMatch(/tcpSocket\.port is missing/);
   });
 
+  test('not judged: an httpGet probe of another host, and 169.254.7.127 outside AnalyzerOptions.externalUniverse', () => {
+    const container = { ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { host: '10.0.0.1', port: 8080 } }, livenessProbe: { tcpSocket: { port: 8080 } } };
+    const a = ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), deploy('a', container), denyAll('a')], { externalUniverse: ['10.0.0.0/8'] });
+    expect(summary(a)).toEqual(['app liveness tcpSocket 8080 unjudged', 'app readiness httpGet 8080 unjudged']);
+    expect(a.probes().map((p) => p.reason).join('\n')).toMatch(/outside AnalyzerOptions\.externalUniverse[^]*httpGet\.host is "10\.0\.0\.1"/);
+    expect(a.probeFindings()).toEqual([]);
+  });
+
   test('the sample\'s ambient build has no blocked probe (its probes: fluentd node-local, wireguard exec)', () => {
     const clusters = buildEcommerce(new App(), { dataPlane: DataPlane.AMBIENT }).clusters;
     for (const c of clusters) {
@@ -139,10 +147,14 @@ describe('analyzer: the kubelet\'s probes', () => {
         liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
       }],
     });
-    const a = ReachabilityAnalyzer.fromObjects(Testing.synth(chart));
+    const objs = Testing.synth(chart);
+    const a = ReachabilityAnalyzer.fromObjects(objs);
     const web = a.probes().filter((p) => p.workload === 'shop/web[Deployment]');
     expect(web.map((p) => `${p.probe} ${p.port} ${p.status}`).sort()).toEqual(['liveness 8080 admitted', 'readiness 8080 admitted', 'startup 8080 admitted']);
     expect(a.probeFindings()).toEqual([]);
+    // without the NetworkPolicy rules that admit 169.254.7.127 the namespace's default-deny blocks them
+    const without = ReachabilityAnalyzer.fromObjects(objs.filter((o) => !(o.kind === 'NetworkPolicy' && JSON.stringify(o).includes('169.254.7.127'))));
+    expect(without.probeFindings().map((p) => `${p.probe} ${p.status}`).sort()).toEqual(['liveness blocked', 'readiness blocked', 'startup blocked']);
   });
 
   test('the CLI lists the blocked probes (text, Markdown, summary), and says nothing when none is', () => {
