@@ -2,3 +2,4 @@ export * from './analysis-error';
 export * from './types';
 export * from './reachability-analyzer';
 export * from './reachability-assertions';
+export * from './probe-types';

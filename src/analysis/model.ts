@@ -21,6 +21,8 @@ export interface PodInfo {
   readonly annotations: { [k: string]: string };
   /** `spec.hostNetwork: true`: the pod uses the node's network namespace and addresses. */
   readonly hostNetwork: boolean;
+  /** The containers that may have probes (`containers`, and `initContainers` with `restartPolicy: Always`), as written; none for modelled gateway pods. */
+  readonly containers?: any[];
 }
 
 /** One `ports` entry of a rule (internal). */
@@ -80,7 +82,13 @@ function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind
     ownerName,
     annotations: strMap(annotations),
     hostNetwork: spec?.hostNetwork === true,
+    containers: probingContainers(spec),
   };
+}
+
+function probingContainers(spec: any): any[] {
+  const list = (x: any): any[] => (Array.isArray(x) ? x : []);
+  return [...list(spec?.containers), ...list(spec?.initContainers).filter((c) => c?.restartPolicy === 'Always')];
 }
 
 function parsePort(p: any, where: string): PortSpec {

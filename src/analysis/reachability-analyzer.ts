@@ -9,6 +9,8 @@ import { IstioLayer, IstioSource, IstioVerdict } from './istio';
 import { loadObjects } from './loader';
 import { ParsedResources, PodInfo } from './model';
 import { PairEnd, PairVerdict } from './pair';
+import { judgeProbes } from './probe-check';
+import { ProbeFinding } from './probe-types';
 import { ANALYZER_OPTIONS, RENDER_OPTIONS } from './props-specs';
 import { compactConns, externalSetName, nsOf, RenderRow, toDot, toMarkdown, toMermaid } from './render';
 import { TierDecision } from './tiers';
@@ -364,6 +366,26 @@ export class ReachabilityAnalyzer {
     }
     e.atomNamesIn.forEach((n, i) => { for (const d of e.workloads) check(n, d.id, { atom: i }, { w: d }); });
     return out.sort(cmp);
+  }
+
+  /**
+   * Every liveness, readiness and startup probe of the analysed workloads, judged: an ambient pod's
+   * httpGet/tcpSocket/grpc probes come from 169.254.7.127 (istio-cni's SNAT) and pass only where the
+   * NetworkPolicies admit that address on the probe port; other pods are probed from their own
+   * node, which NetworkPolicy always admits (with a sidecar, Istio rewrites the probe to port 15020);
+   * exec probes need no network. Named ports resolve against the probing container.
+   */
+  public probes(): ProbeFinding[] {
+    return judgeProbes(this.engine, this.ambient, this.istio);
+  }
+
+  /**
+   * The probes that cannot pass as written (`probes()` with `problem` set): `blocked` (an ambient
+   * pod's NetworkPolicies do not admit 169.254.7.127 on the probe port; `fix` says what to admit)
+   * and `invalid` (a missing, out-of-range or unknown named port, or no handler).
+   */
+  public probeFindings(): ProbeFinding[] {
+    return this.probes().filter((p) => p.problem);
   }
 
   /** The edges the renderers draw: filtered by namespace, external ranges merged, labels compact. */

@@ -1,5 +1,6 @@
 import { differenceLines, ExpectResult, flowLine, matches } from './expect';
 import { UnmodelledPeer } from './unmodelled';
+import { ProbeFinding } from '../analysis/probe-types';
 import { ReachabilityAnalyzer } from '../analysis/reachability-analyzer';
 import { Connection, RenderOptions } from '../analysis/types';
 
@@ -37,6 +38,22 @@ function tierComment(r: SectionResult): string[] {
     ...(denied.length ? ['# denied by a cluster-wide tier rule:', ...denied.map((d) => `#   ${d}`)] : [])];
 }
 
+/** The probes that cannot pass as written (blocked in ambient, or invalid), in the section's namespaces. */
+function probeProblems(r: SectionResult): ProbeFinding[] {
+  const keep = r.render.namespaces;
+  return r.analyzer.probeFindings().filter((f) => !keep || keep.includes(f.workload.split('/')[0]));
+}
+
+/** `ns/name[Kind] container app readiness TCP 8080: reason (fix: ...)` */
+function probeLine(f: ProbeFinding): string {
+  return `${f.workload} container ${f.container} ${f.probe} probe${f.port !== undefined ? ` TCP ${f.port}` : ''}: ${f.status}: ${f.reason}${f.fix ? ` (fix: ${f.fix})` : ''}`;
+}
+
+function probeComment(r: SectionResult): string[] {
+  const f = probeProblems(r);
+  return f.length ? ['# kubelet probes that cannot pass (the pods never become Ready, or are restarted):', ...f.map((x) => `#   ${probeLine(x)}`)] : [];
+}
+
 /** Why an expected flow is denied, with tier policies (`denied by egress Baseline/p/r`), else ''. */
 export function deniedNote(r: SectionResult, src: string, dst: string): string {
   if (!r.analyzer.usesPolicyTiers) return '';
@@ -52,7 +69,7 @@ export function deniedNote(r: SectionResult, src: string, dst: string): string {
 export function textReport(rs: SectionResult[]): string {
   const parts = rs.map((r) => {
     const lines = r.connections.length ? r.connections.map(flowLine) : [`# ${NO_CONNECTIONS}`];
-    return [...(rs.length > 1 ? [`## ${r.name}`] : []), ...lines, ...unmodelledComment(r), ...tierComment(r)].join('\n');
+    return [...(rs.length > 1 ? [`## ${r.name}`] : []), ...lines, ...unmodelledComment(r), ...tierComment(r), ...probeComment(r)].join('\n');
   });
   return parts.join('\n\n');
 }
@@ -82,7 +99,9 @@ export function markdownReport(rs: SectionResult[]): string {
   return rs.map((r) => {
     const body = r.analyzer.toMarkdown(r.render);
     const note = r.unmodelled.length ? `\n\n${peersSelect(r.unmodelled.length)} pods that are not modelled: ${r.unmodelled.map((u) => `\`${u.rule}\``).join(', ')}.` : '';
-    return `${rs.length > 1 ? `## ${r.name}\n\n` : ''}${body}${note}`;
+    const probes = probeProblems(r);
+    const probeNote = probes.length ? `\n\nKubelet probes that cannot pass:\n\n${probes.map((f) => `- ${probeLine(f)}`).join('\n')}` : '';
+    return `${rs.length > 1 ? `## ${r.name}\n\n` : ''}${body}${note}${probeNote}`;
   }).join('\n\n');
 }
 
@@ -127,6 +146,8 @@ function summarySection(r: SectionResult, expectFile: string | undefined): strin
     lines.push('', `⚠️ ${peersSelect(r.unmodelled.length)} pods that are not modelled (declare them with \`--platform\`):`, '',
       ...r.unmodelled.map((u) => `- \`${u.rule}\`: ${u.peer} (${u.ports})`));
   }
+  const probes = probeProblems(r);
+  if (probes.length) lines.push('', `⚠️ ${probes.length} kubelet probe${probes.length === 1 ? '' : 's'} cannot pass (the pods never become Ready, or are restarted):`, '', ...probes.map((f) => `- ${probeLine(f)}`));
   const decided = (c: Connection): string => (c.decidedBy.length ? `   # ${c.decidedBy.join(', ')}` : '');
   if (n) lines.push('', `<details><summary>All ${n} allowed connections</summary>`, '', '```text', ...r.connections.map((c) => flowLine(c) + decided(c)), '```', '', '</details>');
   return lines;
