@@ -4,6 +4,7 @@ import { Enforcement } from './enforcement';
 import { Flow } from './flow';
 import { mergePorts, NAMESPACE_NAME_LABEL, peerNamespace } from './internal';
 import { Peer, PeerKind } from './peer';
+import { RenderedNetworkPolicy } from './rendered-network-policy';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { shortHash, stableStringify, toKubeName } from '../core/strings';
@@ -208,7 +209,7 @@ export function renderNetworkPolicies(flows: Construct & FlowSource): void {
       });
       return;
     }
-    new k8s.KubeNetworkPolicy(flows, id, props);
+    new RenderedNetworkPolicy(flows, id, props);
   };
   for (const n of named) {
     const id = `${n.ns}.${n.name}`;
