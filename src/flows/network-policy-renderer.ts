@@ -175,7 +175,8 @@ export function renderNetworkPolicies(flows: Construct & FlowSource): void {
   const all = flows.all;
 
   // refuse flows whose local end uses a namespace that does not exist yet? (no: other charts may own it)
-  const entries = collectEntries(path, all, (ns) => flows.isManaged(ns));
+  const managedSet = new Set(managed); // flows.isManaged without its argument check per flow end
+  const entries = collectEntries(path, all, (ns) => managedSet.has(ns));
 
   // names: purpose-based, unique per namespace (hash suffix only on collision), <= 63
   const byName = new Map<string, PolicyEntry[]>();
