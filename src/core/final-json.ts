@@ -65,13 +65,13 @@ function defaultResolution(obj: ApiObject): boolean {
 export function finalToJson(obj: ApiObject, patched: boolean, metadata: (m: any) => any,
   body: { readonly [key: string]: unknown }): any | undefined {
   if (patched || !defaultResolution(obj)) return undefined;
-  let rest: { [key: string]: any };
   try {
-    rest = finalValue(body);
-  } catch (e) {
-    if (e instanceof NotPlain) return undefined;
-    throw e;
+    const rest = finalValue(body);
+    const meta = metadata(finalValue(obj.metadata.toJson()));
+    return { apiVersion: obj.apiVersion, kind: obj.kind, ...(meta === undefined ? {} : { metadata: meta }), ...rest };
+  } catch {
+    // a value to resolve (NotPlain), or an error (a Lazy that throws): cdk8s's path renders it,
+    // or reports the error as it does ("Failed serializing construct at path ...")
+    return undefined;
   }
-  const meta = metadata(finalValue(obj.metadata.toJson()));
-  return { apiVersion: obj.apiVersion, kind: obj.kind, ...(meta === undefined ? {} : { metadata: meta }), ...rest };
 }

@@ -4,7 +4,7 @@
  * must give exactly (key order included) what the L1 class's own toJson() gives; with a JSON patch
  * or an app resolver of the user's, cdk8s's path runs.
  */
-import { ApiObject, App, Chart, IResolver, JsonPatch, ResolutionContext, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -123,6 +123,14 @@ describe('final JSON of the rendered objects', () => {
     const egress = out.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-to-data-pg-db-from-web');
     expect(egress.spec.egress[0].ports).toContainEqual({ port: 15432, protocol: 'TCP' });
     expect(expectSameAsL1([chart])).toBeGreaterThan(10);
+  });
+
+  test('an error while rendering is reported as cdk8s reports it (construct path and name)', () => {
+    const chart = variedChart();
+    chart.toJson();
+    const policy = rendered(chart).find((o) => o.kind === 'NetworkPolicy' && o.name === 'default-deny')!;
+    policy.metadata.addLabel('broken', Lazy.any({ produce: () => { throw new Error('no value'); } }) as unknown as string);
+    expect(() => policy.toJson()).toThrow(`Failed serializing construct at path '${policy.node.path}' with name 'default-deny': Error: no value`);
   });
 
   test('each call returns fresh objects (a caller may change what it gets)', () => {
