@@ -43,13 +43,23 @@ export class ApplyOrder {
   public static sort(objects: any[]): any[] {
     checkArgs('ApplyOrder.sort', ['objects', objects, t.required(t.arrayOf(t.any()))]);
     const scopes = crdScopes(objects);
-    const ranked = objects.map((o, i) => ({ o, i, r: ApplyOrder.rank(o, scopes) }));
-    ranked.sort((a, b) => {
-      for (let k = 0; k < a.r.length; k++) {
-        if (a.r[k] !== b.r[k]) return a.r[k] - b.r[k];
+    // one rank per (apiVersion, kind): objects of a chart share a few dozen
+    const ranks = new Map<unknown, Map<unknown, number>>();
+    const rankOf = (o: any): number => {
+      let byKind = ranks.get(o?.apiVersion);
+      if (byKind === undefined) {
+        byKind = new Map();
+        ranks.set(o?.apiVersion, byKind);
       }
-      return a.i - b.i;
-    });
+      let r = byKind.get(o?.kind);
+      if (r === undefined) {
+        r = ApplyOrder.rank(o, scopes);
+        byKind.set(o?.kind, r);
+      }
+      return r;
+    };
+    const ranked = objects.map((o, i) => ({ o, i, r: rankOf(o) }));
+    ranked.sort((a, b) => (a.r !== b.r ? a.r - b.r : a.i - b.i));
     return ranked.map((x) => x.o);
   }
 
@@ -83,15 +93,19 @@ export class ApplyOrder {
     return out;
   }
 
-  /** [scope group, tier, Helm kind index]: lower is applied first. */
-  private static rank(o: any, crds: Map<string, string>): number[] {
+  /**
+   * Scope group, then tier, then Helm kind index, as one number (scope group x 1000 + tier x 100
+   * + Helm index: the index is under 100): lower is applied first. Depends on the object's
+   * apiVersion and kind only.
+   */
+  private static rank(o: any, crds: Map<string, string>): number {
     const kind = String(o?.kind);
     const k = kindKey(groupOfApiVersion(String(o?.apiVersion)), kind);
     const helm = HELM_INDEX.get(kind) ?? HELM_INSTALL_ORDER.length;
-    if (FOUNDATION_SET.has(k)) return [kind === 'Namespace' ? 0 : 1, 0, helm];
+    if (FOUNDATION_SET.has(k)) return (kind === 'Namespace' ? 0 : 1) * 1000 + helm;
     const tier = POLICY_SET.has(k) ? 0 : 1;
     const clusterScoped = CLUSTER_SCOPED_SET.has(k) || crds.get(k) === 'Cluster';
-    return [clusterScoped ? 2 : 3, tier, helm];
+    return (clusterScoped ? 2 : 3) * 1000 + tier * 100 + helm;
   }
 
   private constructor() {}

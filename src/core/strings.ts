@@ -50,13 +50,13 @@ export function toKubeName(parts: string[], maxLength: number = 63): string {
     .replace(/[^a-z0-9-]/g, '-')
     .replace(/-+/g, '-')
     .replace(/^-+|-+$/g, '');
-  const hash = shortHash(parts.join('\u0000'), 8);
+  // the hash only when it is used (most names fit)
   if (name === '') {
-    return `x-${hash}`;
+    return `x-${shortHash(parts.join('\u0000'), 8)}`;
   }
   if (name.length > maxLength) {
     name = name.slice(0, maxLength - 9).replace(/-+$/, '');
-    name = `${name}-${hash}`;
+    name = `${name}-${shortHash(parts.join('\u0000'), 8)}`;
   }
   return name;
 }

@@ -23,7 +23,10 @@ function objectsOf(scope: IConstruct): ApiObject[] {
  */
 export function joinDeclaredDependencies(all: readonly IConstruct[], late: ReadonlySet<IConstruct>): void {
   if (late.size === 0) return;
-  const declared = all.flatMap((source) => source.node.dependencies.map((target) => ({ source, target })));
+  const declared: Array<{ source: IConstruct; target: IConstruct }> = [];
+  for (const source of all) {
+    for (const target of source.node.dependencies) declared.push({ source, target });
+  }
   for (const { source, target } of declared) {
     const sources = objectsOf(source);
     const targets = objectsOf(target);

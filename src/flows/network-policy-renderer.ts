@@ -4,6 +4,7 @@ import { Enforcement } from './enforcement';
 import { Flow } from './flow';
 import { mergePorts, NAMESPACE_NAME_LABEL, peerNamespace } from './internal';
 import { Peer, PeerKind } from './peer';
+import { RenderedNetworkPolicy } from './rendered-network-policy';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
 import { shortHash, stableStringify, toKubeName } from '../core/strings';
@@ -174,7 +175,8 @@ export function renderNetworkPolicies(flows: Construct & FlowSource): void {
   const all = flows.all;
 
   // refuse flows whose local end uses a namespace that does not exist yet? (no: other charts may own it)
-  const entries = collectEntries(path, all, (ns) => flows.isManaged(ns));
+  const managedSet = new Set(managed); // flows.isManaged without its argument check per flow end
+  const entries = collectEntries(path, all, (ns) => managedSet.has(ns));
 
   // names: purpose-based, unique per namespace (hash suffix only on collision), <= 63
   const byName = new Map<string, PolicyEntry[]>();
@@ -208,7 +210,7 @@ export function renderNetworkPolicies(flows: Construct & FlowSource): void {
       });
       return;
     }
-    new k8s.KubeNetworkPolicy(flows, id, props);
+    new RenderedNetworkPolicy(flows, id, props);
   };
   for (const n of named) {
     const id = `${n.ns}.${n.name}`;

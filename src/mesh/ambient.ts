@@ -14,6 +14,7 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AmbientExclusions } from './ambient-exclusion';
+import { RenderedAuthorizationPolicy } from './rendered-authorization-policy';
 import { HBONE_PORT, USE_WAYPOINT_LABEL } from '../core/ambient';
 import { EnforcementMode } from '../core/enforcement';
 import { addIstioGateway } from '../core/mesh-install';
@@ -25,7 +26,6 @@ import { Flow, FlowLayers } from '../flows/flow';
 import { Flows } from '../flows/flows';
 import { IPeer, Peer, PeerKind } from '../flows/peer';
 import { Gateway } from '../imports/gateway.networking.k8s.io';
-import { AuthorizationPolicy } from '../imports/security.istio.io';
 
 /** The name (and service account) of the waypoint this library gives an ambient namespace. */
 export const WAYPOINT_NAME = 'waypoint';
@@ -230,7 +230,7 @@ export class AmbientPlan {
 
   private attachPolicy(ns: string, service: string, rules: any[]): void {
     const name = toKubeName(['allow-to', service, 'via-waypoint']);
-    const policy = new AuthorizationPolicy(this.scope, `waypoint-authz-${ns}-${service}`, {
+    const policy = new RenderedAuthorizationPolicy(this.scope, `waypoint-authz-${ns}-${service}`, {
       metadata: { name, namespace: ns },
       spec: {
         targetRefs: [{ group: '', kind: 'Service', name: service }],

@@ -19,6 +19,10 @@ interface Group {
   readonly selector?: { [key: string]: string };
   readonly peerName: string;
   readonly rules: RenderedRule[];
+  /** stableStringify of each rule, in the order of `rules` (de-duplication and sort keys). */
+  readonly ruleKeys: string[];
+  /** The same keys, for lookups. */
+  readonly keySet: Set<string>;
 }
 
 function flowLabel(f: Flow): string {
@@ -119,7 +123,7 @@ function groupOf(groups: Map<string, Group>, f: Flow, ns: string): Group {
   const key = stableStringify({ ns, selector: selector ?? null });
   let g = groups.get(key);
   if (g === undefined) {
-    g = { namespace: ns, selector, peerName: selector === undefined ? 'namespace' : to.peerName, rules: [] };
+    g = { namespace: ns, selector, peerName: selector === undefined ? 'namespace' : to.peerName, rules: [], ruleKeys: [], keySet: new Set() };
     groups.set(key, g);
   }
   return g;
@@ -137,11 +141,10 @@ function addGroupPolicies(groups: Map<string, Group>, protectedNs: Map<string, M
     const base = key.slice(key.indexOf('/') + 1);
     for (const g of list) {
       const name = list.length === 1 ? base : toKubeName([base, shortHash(stableStringify(g.selector ?? {}), 6)]);
-      const rules = [...g.rules].sort((a, b) => {
-        const ka = stableStringify(a);
-        const kb = stableStringify(b);
-        return ka < kb ? -1 : ka > kb ? 1 : 0;
-      });
+      // sorted by their keys, each computed once
+      const rules = g.rules.map((rule, i) => ({ rule, key: g.ruleKeys[i] }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map((x) => x.rule);
       protectedNs.get(g.namespace)!._addRendered(name, MeshAction.ALLOW, g.selector, rules);
     }
   }
@@ -170,8 +173,10 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
     const g = groupOf(groups, f, ns);
     const rule = ruleOf(path, f, ports, trustDomains, unknown);
     const rk = stableStringify(rule);
-    if (!g.rules.some((r) => stableStringify(r) === rk)) {
+    if (!g.keySet.has(rk)) {
+      g.keySet.add(rk);
       g.rules.push(rule);
+      g.ruleKeys.push(rk);
     }
   }
   addGroupPolicies(groups, protectedNs);

@@ -4,13 +4,14 @@ import { Construct } from 'constructs';
 import { RenderedRule, selectorOf, sortedLabels, trustDomains } from './internal';
 import { MeshRuleProps } from './mesh-rule';
 import { MESH_AUTHORIZATION_PROPS, MESH_POLICY_OPTIONS } from './props-specs';
+import { RenderedAuthorizationPolicy } from './rendered-authorization-policy';
 import { renderMeshRule } from './rule-render';
 import { EnforcementMode } from '../core/enforcement';
 import { checkOptions } from '../core/props-check';
 import { fail, validateDns1123Label, validateDns1123Subdomain, validateLabels } from '../core/validate';
 import { checkConstruct } from '../flows/chart-checks';
 import { Enforcement } from '../flows/enforcement';
-import { AuthorizationPolicy, AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
+import { AuthorizationPolicySpec, AuthorizationPolicySpecAction } from '../imports/security.istio.io';
 
 /**
  * The action of a mesh authorization policy.
@@ -250,7 +251,7 @@ export class MeshAuthorization extends Construct {
       action: action === MeshAction.ALLOW ? undefined : CRD_ACTION[action],
       rules,
     };
-    const policy = new AuthorizationPolicy(this, `${action.toLowerCase()}-${name}`, {
+    const policy = new RenderedAuthorizationPolicy(this, `${action.toLowerCase()}-${name}`, {
       metadata: { name, namespace: this.namespace },
       spec,
     });
