@@ -63,3 +63,16 @@ export const DIFF_ENTRY: PropsSpec = {
   ref1: t.required(t.str()),
   ref2: t.required(t.str()),
 };
+
+/** {@link ProbeFinding} (analysis/probe-types.ts). */
+export const PROBE_FINDING: PropsSpec = {
+  workload: t.required(t.str()),
+  container: t.required(t.str()),
+  probe: t.required(t.str()),
+  handler: t.required(t.str()),
+  port: t.num(),
+  status: t.required(t.str()),
+  problem: t.required(t.bool()),
+  reason: t.required(t.str()),
+  fix: t.str(),
+};
