@@ -125,6 +125,21 @@ export function injectSidecar(pod: any, cni: boolean): any {
   };
 }
 
+/**
+ * The containers injection adds, each with the list and index it takes in the injected pod (the
+ * init container first of `initContainers`, the proxy last of `containers`): what Pod Security
+ * checks of `injectSidecar(pod, cni)` beyond the pod's own containers.
+ *
+ * @param pod a Pod manifest
+ * @param cni true if Istio is installed with the CNI node agent
+ */
+export function injectedContainers(pod: any, cni: boolean): Array<{ list: string; index: number; container: any }> {
+  return [
+    { list: 'initContainers', index: 0, container: initContainer(cni) },
+    { list: 'containers', index: (pod.spec?.containers ?? []).length, container: proxyContainer() },
+  ];
+}
+
 /** One Kyverno validate rule that refuses a pod. */
 export interface KyvernoRefusal {
   readonly policy: string;

@@ -160,3 +160,27 @@ export function podSecurityViolations(obj: any, level: string): PodSecurityViola
   }
   return out;
 }
+
+/**
+ * The violations at `level` of `added` containers (see `injectedContainers`) in the pod spec of
+ * `pod` (a Pod manifest), in field order: the same as `podSecurityViolations` of the pod with
+ * them, when the pod without them has no violation at `level` and nothing else of it changes but
+ * volumes of the types restricted admits (sidecar injection). The pod's own containers and fields
+ * are not checked again.
+ */
+export function addedContainerViolations(pod: any, level: string,
+  added: ReadonlyArray<{ readonly list: string; readonly index: number; readonly container: any }>): PodSecurityViolation[] {
+  if (level === 'privileged') return [];
+  const spec = pod?.spec ?? {};
+  const out: PodSecurityViolation[] = [];
+  const bad: Bad = (lvl, field, value, expected) => {
+    if (lvl === 'baseline' || level === 'restricted') out.push({ field, value, expected, level: lvl });
+  };
+  const psc = spec.securityContext ?? {};
+  for (const a of added) {
+    const f = `spec.${a.list}[${a.index}]`;
+    containerBaselineChecks(a.container, f, bad);
+    containerRestrictedChecks(a.container, f, psc, spec.os?.name === 'windows', bad);
+  }
+  return out;
+}

@@ -9,8 +9,8 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   AdmissionGuardrails, FluentdLogShipper, GuardrailException, IstioMultiCluster, MeshCluster, PodSecurityLevel, WireguardGateway, ZeroTrustNamespace,
 } from '../../src';
-import { injectSidecar, isInjected, kyvernoRefusals } from '../../src/zero-trust/deployment-model';
-import { podSecurityViolations } from '../../src/zero-trust/pod-security';
+import { injectedContainers, injectSidecar, isInjected, kyvernoRefusals } from '../../src/zero-trust/deployment-model';
+import { addedContainerViolations, podSecurityViolations } from '../../src/zero-trust/pod-security';
 import { synthAndValidate } from '../util';
 import { threeSiteMesh } from '../wireguard/fixtures';
 
@@ -101,6 +101,52 @@ describe('Istio CNI and Pod Security at synthesis', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...d.spec.template.metadata, namespace: 'shop' }, spec: d.spec.template.spec };
     expect(podSecurityViolations(injectSidecar(pod, true), 'restricted')).toEqual([]);
     expect(podSecurityViolations(injectSidecar(pod, false), 'restricted').length).toBeGreaterThan(0);
+  });
+});
+
+describe('the Pod Security check of the injected pod checks only what injection adds', () => {
+  // ZeroTrustNamespace checks the pod first, then (on a pod without violations) only the injected
+  // containers: the result must be the one of a full check of the injected pod
+  const variants: Array<[string, (p: any) => void]> = [
+    ['hardened', () => {}],
+    ['two containers and an init container', (p) => {
+      p.spec.containers.push({ ...p.spec.containers[0], name: 'side' });
+      p.spec.initContainers = [{ ...p.spec.containers[0], name: 'init' }];
+    }],
+    ['volumes of admitted types', (p) => { p.spec.volumes = [{ name: 'tmp', emptyDir: {} }, { name: 'cfg', configMap: { name: 'c' } }]; }],
+    ['pod runAsNonRoot unset (containers set it)', (p) => { delete p.spec.securityContext.runAsNonRoot; }],
+    ['seccomp only on the container', (p) => {
+      delete p.spec.securityContext.seccompProfile;
+      p.spec.containers[0].securityContext.seccompProfile = { type: 'RuntimeDefault' };
+    }],
+    ['windows', (p) => { p.spec.os = { name: 'windows' }; }],
+  ];
+  test.each(variants)('%s: same first violation (or none) with and without CNI, at baseline and restricted', (_name, change) => {
+    let checked = 0;
+    for (const level of ['baseline', 'restricted']) {
+      for (const cni of [true, false]) {
+        const pod: any = hardenedPod();
+        change(pod);
+        if (podSecurityViolations(pod, level).length > 0) continue;
+        checked++;
+        expect(addedContainerViolations(pod, level, injectedContainers(pod, cni)))
+          .toEqual(podSecurityViolations(injectSidecar(pod, cni), level));
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  test('the proxy is checked at its index in the injected pod (after the pod\'s containers)', () => {
+    const pod: any = hardenedPod();
+    pod.spec.containers.push({ ...pod.spec.containers[0], name: 'side' });
+    // seccomp on the pod's containers only: the injected containers have none
+    delete pod.spec.securityContext.seccompProfile;
+    for (const c of pod.spec.containers) c.securityContext = { ...c.securityContext, seccompProfile: { type: 'RuntimeDefault' } };
+    expect(podSecurityViolations(pod, 'restricted')).toEqual([]);
+    const full = podSecurityViolations(injectSidecar(pod, true), 'restricted');
+    expect(full.some((v) => v.field.startsWith('spec.containers[2].'))).toBe(true);
+    expect(full.map((v) => v.field)).toEqual(['spec.initContainers[0].securityContext.seccompProfile.type', 'spec.containers[2].securityContext.seccompProfile.type']);
+    expect(addedContainerViolations(pod, 'restricted', injectedContainers(pod, true))).toEqual(full);
   });
 });
 
