@@ -137,7 +137,8 @@ export function withResolver<T>(scope: ApiObject | Chart, resolver: IResolver, f
  * renderers' shorter `toJson()` (core/final-json.ts, for an app with cdk8s's resolvers only) is
  * not turned off while the chart is synthesized (a resolver put in front of them did: every
  * NetworkPolicy and AuthorizationPolicy then went through cdk8s's resolve, ~17% of
- * `HelmChart.fromChart` at 3 x 100 services). The values that path skips are plain data: no Tunable among them.
+ * `HelmChart.fromChart` at 3 x 100 services). The values that path skips are plain data: no
+ * Tunable among them.
  */
 export function withObserver<T>(scope: ApiObject | Chart, observe: (context: ResolutionContext) => void, fn: () => T): T {
   const resolvers = App.of(scope).resolvers;
