@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, DependencyGraph, IResolver, ResolutionContext, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, ResolutionContext, Yaml } from 'cdk8s';
 import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
-import { TemplateContext, renderTemplate, withResolver } from './helm-template';
+import { TemplateContext, renderTemplate, withObserver } from './helm-template';
 import { HELM_CHART_PROPS } from './props-specs';
 import { checkChartFileSize, TemplateEntry, templateFiles } from './template-files';
 import { HelmTemplateLayout } from './template-layout';
@@ -364,18 +364,16 @@ function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]
   // the objects whose resolution starts (an ApiObject's toJson resolves its metadata, then its
   // data, from the root key), in order, consecutive repeats dropped
   const roots: ApiObject[] = [];
-  const tokenFinder: IResolver = {
-    resolve(context: ResolutionContext) {
-      if (context.key.length === 0 && roots[roots.length - 1] !== context.obj) {
-        roots.push(context.obj);
-      }
-      if (Tunable.isTunable(context.value)) {
-        withTokens.add(context.obj);
-      }
-    },
+  const tokenFinder = (context: ResolutionContext) => {
+    if (context.key.length === 0 && roots[roots.length - 1] !== context.obj) {
+      roots.push(context.obj);
+    }
+    if (Tunable.isTunable(context.value)) {
+      withTokens.add(context.obj);
+    }
   };
   // the chart checks run for this chart only (see synthesizingChart)
-  const plain = withResolver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
+  const plain = withObserver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
   const apiObjects = lastResolvedAre(roots, plain, chart) ?? new DependencyGraph(chart.node).topology()
     .filter((x): x is ApiObject => x instanceof ApiObject)
     .filter(x => Chart.of(x) === chart);

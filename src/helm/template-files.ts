@@ -45,8 +45,13 @@ export function checkChartFileSize(path: string | (() => string), field: string,
  * PER_NAMESPACE) for a namespace that is not a DNS-1123 label (it names a file).
  */
 export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTemplateLayout): Map<string, string> {
-  const sizes = entries.map((e) => Buffer.byteLength(e.text, 'utf8'));
-  entries.forEach((e, i) => checkChartFileSize(e.path, 'template', e.id, sizes[i]));
+  // UTF-8 sizes counted only where a bound decides nothing: a JS string's UTF-8 encoding has at
+  // most 3 bytes per UTF-16 unit, so a text of at most MAX / 3 units fits whatever it holds
+  const sizes: number[] = new Array(entries.length);
+  const size = (i: number) => (sizes[i] ??= Buffer.byteLength(entries[i].text, 'utf8'));
+  entries.forEach((e, i) => {
+    if (e.text.length * 3 > MAX_CHART_FILE_BYTES) checkChartFileSize(e.path, 'template', e.id, size(i));
+  });
   const out = new Map<string, string>();
   if (layout === HelmTemplateLayout.PER_OBJECT) {
     for (const e of entries) out.set(`templates/${e.objectFile}`, e.text);
@@ -64,7 +69,7 @@ export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTem
   });
   for (const [base, members] of groups) {
     members.sort((a, b) => entries[a].rank - entries[b].rank);
-    packParts(members, sizes).forEach((part, k) => {
+    packParts(members, entries, size).forEach((part, k) => {
       // a DNS-1123 label has no '.': `<base>.<k>.yaml` is never another namespace's file
       out.set(`templates/${base}${k === 0 ? '' : `.${k + 1}`}.yaml`, part.map((i) => entries[i].text).join('---\n'));
     });
@@ -72,19 +77,25 @@ export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTem
   return out;
 }
 
-/** `members` (indexes into `sizes`) in order, cut greedily into parts of at most the file size limit. */
-function packParts(members: number[], sizes: number[]): number[][] {
+/** `members` (indexes into `entries`) in order, cut greedily into parts of at most the file size limit. */
+function packParts(members: number[], entries: readonly TemplateEntry[], size: (i: number) => number): number[][] {
+  let bound = 4 * (members.length - 1); // '---\n' between documents
+  for (const i of members) bound += entries[i].text.length * 3;
+  if (bound <= MAX_CHART_FILE_BYTES) {
+    return [members];
+  }
   const parts: number[][] = [];
   let current: number[] = [];
   let bytes = 0;
   for (const i of members) {
-    const added = (current.length === 0 ? 0 : 4) + sizes[i]; // '---\n' between documents
+    const bytesOf = size(i);
+    const added = (current.length === 0 ? 0 : 4) + bytesOf; // '---\n' between documents
     if (current.length > 0 && bytes + added > MAX_CHART_FILE_BYTES) {
       parts.push(current);
       current = [];
       bytes = 0;
     }
-    bytes += current.length === 0 ? sizes[i] : added;
+    bytes += current.length === 0 ? bytesOf : added;
     current.push(i);
   }
   if (current.length > 0) parts.push(current);

@@ -101,6 +101,21 @@ describe('Helm\'s limit of 5 MiB per chart file', () => {
     expect({ status: r.status === 0 ? 0 : 1, stderr: r.stderr }).toEqual({ status: 1, stderr: expect.stringContaining(`larger than the maximum file size ${MAX_CHART_FILE_BYTES}`) });
   });
 
+  test('the limit is in UTF-8 bytes: multi-byte text under it in characters but over it in bytes is split', () => {
+    const c = new Chart(new App(), 'utf8');
+    // 28 x 100,000 two-byte characters: ~2.8 M characters, ~5.6 MB
+    for (let i = 0; i < 28; i++) {
+      new k8s.KubeConfigMap(c, `cm${i}`, { metadata: { name: `cm-${i}`, namespace: 'big' }, data: { blob: `${i}`.padEnd(100_000, 'é') } });
+    }
+    const files = HelmChart.fromChart(c).files();
+    const parts = ['templates/namespace-big.yaml', 'templates/namespace-big.2.yaml'];
+    expect(Object.keys(files).filter(f => f.startsWith('templates/namespace-')).sort()).toEqual([...parts].sort());
+    expect(files[parts[0]].length).toBeLessThan(MAX_CHART_FILE_BYTES / 2 + 1000);
+    expect(Buffer.byteLength(files[parts[0]])).toBeLessThanOrEqual(MAX_CHART_FILE_BYTES);
+    expect(Buffer.byteLength(files[parts[0]])).toBeGreaterThan(MAX_CHART_FILE_BYTES - 200_100);
+    expect(files[parts[1]]).toContain('name: cm-27\n');
+  });
+
   test.each(LAYOUTS)('%s: an object whose YAML alone exceeds it is refused, naming the object', (templateLayout) => {
     // small as JSON (well under the API server's limits), over 5 MiB as indented YAML
     let deep: any = Array.from({ length: 50_000 }, () => 0);
