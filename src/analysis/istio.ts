@@ -483,6 +483,17 @@ function l7Of(op: any): string {
   return parts.join(' ');
 }
 
+/**
+ * The TCP ports a rule's operation names: `ports` (all when absent or empty) minus `notPorts`
+ * (none when absent or empty: proto3 reads an empty list as unset, for ALLOW and DENY alike).
+ */
+function operationPorts(st: ApplyState, p: any, i: number, op: any): ConnSet {
+  const at = `${apName(p)}.spec.rules[${i}].to.operation`;
+  const ports = portsOf(op.ports, `${at}.ports`, st.ports);
+  if (!op.notPorts || !op.notPorts.length) return ports;
+  return ports.subtract(portsOf(op.notPorts, `${at}.notPorts`, st.ports));
+}
+
 /** One DENY policy: unconditional rules cut ports, conditional ones (L7, when, JWT, some remote callers) become L7 notes. */
 function applyDeny(st: ApplyState, p: any): void {
   (p.spec?.rules ?? []).forEach((r: any, i: number) => {
@@ -491,9 +502,7 @@ function applyDeny(st: ApplyState, p: any): void {
     const tos: any[] = r.to && r.to.length ? r.to : [{}];
     for (const t of tos) {
       const op = t.operation ?? {};
-      const listed = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`, st.ports);
-      const notPorts = portsOf(op.notPorts ?? [], '', st.ports);
-      const ports = listed.subtract(notPorts.isAll ? ConnSet.NONE : notPorts);
+      const ports = operationPorts(st, p, i, op);
       const l7s = l7Of(op);
       if (m.who !== undefined) {
         // denies some remote callers only: the others still pass
@@ -540,8 +549,7 @@ function applyAllowRule(st: ApplyState, acc: AllowAcc, p: any, r: any, i: number
   const tos: any[] = r.to && r.to.length ? r.to : [{}];
   for (const t of tos) {
     const op = t.operation ?? {};
-    let ports = portsOf(op.ports, `${apName(p)}.spec.rules[${i}].to.operation.ports`, st.ports);
-    if (op.notPorts) ports = ports.subtract(portsOf(op.notPorts, `${apName(p)}.spec.rules[${i}].to.operation.notPorts`, st.ports));
+    const ports = operationPorts(st, p, i, op);
     const hit = ports.intersect(st.allowedTcp);
     if (hit.isEmpty) continue;
     acc.granted = acc.granted.union(hit);

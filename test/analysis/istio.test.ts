@@ -119,6 +119,18 @@ describe('Istio layer', () => {
     expect(c.l7.join()).toContain('DENY methods DELETE');
   });
 
+  test('notPorts: an empty list excludes nothing (as absent), ALLOW and DENY alike; a listed port is excluded', () => {
+    const allow = (notPorts: string[] | undefined) => ReachabilityAnalyzer.fromObjects([...base,
+      istio('AuthorizationPolicy', 'shop', 'db-allow', { selector: { matchLabels: { app: 'db' } }, rules: [{ to: [{ operation: { ...(notPorts ? { notPorts } : {}) } }] }] })]);
+    for (const np of [undefined, []]) expect(allow(np).isAllowed('shop/api', 'shop/db', '5432')).toBe(true);
+    expect(allow(['5432']).isAllowed('shop/api', 'shop/db', '5432')).toBe(false);
+    const deny = (notPorts: string[]) => ReachabilityAnalyzer.fromObjects([...base,
+      istio('AuthorizationPolicy', 'shop', 'db-deny', { selector: { matchLabels: { app: 'db' } }, action: 'DENY', rules: [{ to: [{ operation: { notPorts } }] }] })]);
+    expect(deny([]).isAllowed('shop/api', 'shop/db', '5432')).toBe(false);
+    expect(deny(['5432']).isAllowed('shop/api', 'shop/db', '5432')).toBe(true);
+    expect(() => deny(['0']).connections()).toThrow(/db-deny\.spec\.rules\[0\]\.to\.operation\.notPorts: invalid port "0"/);
+  });
+
   test('allow-nothing (ALLOW without rules) closes the workload to TCP', () => {
     const an = ReachabilityAnalyzer.fromObjects([...base,
       istio('AuthorizationPolicy', 'shop', 'db-allow-nothing', { selector: { matchLabels: { app: 'db' } } })]);
