@@ -4,7 +4,7 @@ import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './i
 import { gateConns, LbGate, LoadBalancerGates } from './load-balancer';
 import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
 import { Selector } from './selector';
-import { evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
+import { checkDistinctPriorities, evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
 
 /** Pods that are indistinguishable for NetworkPolicy purposes (same ns, labels, ports) (internal). */
 export interface PodClass {
@@ -216,6 +216,7 @@ export class Engine {
     for (const c of this.classes) {
       // hostNetwork pods are node traffic: no tier policy subject selects them
       const sel = c.host ? [] : pols.filter((p) => p.subjectNamespaces.matches(c.nsLabels) && (!p.subjectPods || p.subjectPods.matches(c.labels)));
+      if (c !== this.controllerClass && sel.length > 1) checkDistinctPriorities(sel, this.workloads.find((w) => w.cls === c)?.id ?? `pods of namespace ${c.ns}`);
       const rules = (dir: 'ingress' | 'egress'): TierRules | undefined => {
         const refs = (tier: string): TierRuleRef[] => sel.filter((p) => p.tier === tier).flatMap((p) => p[dir].map((rule) => ({ policy: p, rule })));
         const out = { admin: refs('Admin'), baseline: refs('Baseline') };

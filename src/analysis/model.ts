@@ -256,7 +256,13 @@ export class ParsedResources {
     }
     if (TIER_KINDS.includes(`${o.apiVersion}/${kind}`)) {
       const key = `${kind}/${md.name}`;
-      if (this.policyNames.has(key)) throw new AnalysisError(`${kind} "${md.name}" is defined twice (cluster-scoped: one object per name)`);
+      if (kind === 'BaselineAdminNetworkPolicy' && this.tierPolicies.some((p) => p.kind === kind)) {
+        throw new AnalysisError(`${kind} "${md.name}": only one baseline admin network policy may be provided in input resources; one already exists`);
+      }
+      if (this.policyNames.has(key)) {
+        throw new AnalysisError(`${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind} "${md.name}" is already exists. `
+          + 'Only one object of a given kind can have a given name at a time.');
+      }
       this.policyNames.add(key);
       this.tierPolicies.push(parseTierPolicy(o));
       return;

@@ -68,11 +68,12 @@ export interface TierDecision {
   readonly conns: ConnSet;
 }
 
-function one(o: any, keys: string[], where: string): string {
+/** The one field set among `keys`; `what` names the object as netpol-analyzer's errors do ("a subject", "a rule peer"). */
+function one(o: any, keys: string[], where: string, what: string): string {
   const set = keys.filter((k) => o?.[k] !== undefined && o?.[k] !== null);
   const other = Object.keys(o ?? {}).filter((k) => !keys.includes(k));
   if (set.length + other.length !== 1) {
-    throw new AnalysisError(`${where}: exactly one of ${keys.join(', ')} must be set (got ${[...set, ...other].join(', ') || 'none'})`);
+    throw new AnalysisError(`${where}: exactly one field must be set in ${what} (one of ${keys.join(', ')}; got ${[...set, ...other].join(', ') || 'none'})`);
   }
   return set[0] ?? other[0];
 }
@@ -86,7 +87,7 @@ function selector(v: any, where: string): Selector {
 }
 
 function parseSubject(s: any, where: string): { ns: Selector; pods?: Selector } {
-  const k = one(s, ['namespaces', 'pods'], where);
+  const k = one(s, ['namespaces', 'pods'], where, 'a subject');
   if (k === 'namespaces') return { ns: selector(s.namespaces, `${where}.namespaces`) };
   if (k !== 'pods') throw new AnalysisError(`${where}: unknown subject "${k}" (valid: namespaces, pods)`);
   return { ns: selector(s.pods.namespaceSelector, `${where}.pods.namespaceSelector`), pods: selector(s.pods.podSelector, `${where}.pods.podSelector`) };
@@ -94,7 +95,7 @@ function parseSubject(s: any, where: string): { ns: Selector; pods?: Selector } 
 
 function parsePeer(p: any, where: string, egress: boolean): TierPeer {
   const keys = egress ? ['namespaces', 'pods', 'networks', 'nodes', 'domainNames'] : ['namespaces', 'pods'];
-  const k = one(p, keys, where);
+  const k = one(p, keys, where, 'a rule peer');
   if (!keys.includes(k)) throw new AnalysisError(`${where}: unknown peer "${k}" (valid: ${keys.join(', ')})`);
   switch (k) {
     case 'namespaces': return { namespaces: selector(p.namespaces, `${where}.namespaces`) };
@@ -124,13 +125,16 @@ function protocolOf(v: any, where: string): string {
 function range(protocol: string, start: any, end: any, where: string): TierPort {
   const s = portNumber(start, `${where}.start`);
   const e = portNumber(end, `${where}.end`);
-  if (e < s) throw new AnalysisError(`${where}: end ${e} is less than start ${s}`);
+  if (e < s) {
+    throw new AnalysisError(`${where}: port range ${s}-${e} is legal; start and end values of the port range should be in {1-65535} `
+      + `and end may not be less than start (end ${e} is less than start ${s})`);
+  }
   return { protocol, port: s, end: e };
 }
 
 /** v1alpha1 `ports`: portNumber, portRange or namedPort. */
 function parsePortV1(p: any, where: string): TierPort {
-  const k = one(p, ['portNumber', 'portRange', 'namedPort'], where);
+  const k = one(p, ['portNumber', 'portRange', 'namedPort'], where, 'an AdminNetworkPolicyPort');
   if (k === 'portNumber') return { protocol: protocolOf(p.portNumber.protocol, `${where}.portNumber.protocol`), port: portNumber(p.portNumber.port, `${where}.portNumber.port`) };
   if (k === 'portRange') return range(protocolOf(p.portRange.protocol, `${where}.portRange.protocol`), p.portRange.start, p.portRange.end, `${where}.portRange`);
   if (k === 'namedPort') return { named: String(p.namedPort) };
@@ -139,14 +143,14 @@ function parsePortV1(p: any, where: string): TierPort {
 
 /** v1alpha2 `protocols`: tcp/udp/sctp with an optional destinationPort, or destinationNamedPort. */
 function parseProtocolV2(p: any, where: string): TierPort {
-  const k = one(p, ['tcp', 'udp', 'sctp', 'destinationNamedPort'], where);
+  const k = one(p, ['tcp', 'udp', 'sctp', 'destinationNamedPort'], where, 'a protocol');
   if (k === 'destinationNamedPort') return { named: String(p.destinationNamedPort) };
   if (!['tcp', 'udp', 'sctp'].includes(k)) throw new AnalysisError(`${where}: unknown protocol "${k}" (valid: tcp, udp, sctp, destinationNamedPort)`);
   const protocol = k.toUpperCase();
   const dp = p[k]?.destinationPort;
   if (dp === undefined || dp === null) return { protocol };
   const w = `${where}.${k}.destinationPort`;
-  const which = one(dp, ['number', 'range'], w);
+  const which = one(dp, ['number', 'range'], w, 'a destinationPort');
   if (which === 'number') return { protocol, port: portNumber(dp.number, `${w}.number`) };
   if (which !== 'range') throw new AnalysisError(`${w}: unknown field "${which}" (valid: number, range)`);
   return range(protocol, dp.range.start, dp.range.end, `${w}.range`);
@@ -157,10 +161,12 @@ function parseTierRules(rules: any, dir: 'ingress' | 'egress', v2: boolean, acti
   return (rules ?? []).map((r: any, i: number) => {
     const w = `${where}.spec.${dir}[${i}]`;
     const word = String(r?.action);
-    if (!actions.includes(word)) throw new AnalysisError(`${w}.action: invalid value ${JSON.stringify(r?.action)} (valid: ${actions.join(', ')})`);
+    if (!actions.includes(word)) throw new AnalysisError(`${w}.action: unrecognized action ${JSON.stringify(r?.action)} (valid: ${actions.join(', ')})`);
     const peerKey = dir === 'ingress' ? 'from' : 'to';
     const raw = r?.[peerKey];
-    if (!Array.isArray(raw) || !raw.length) throw new AnalysisError(`${w}.${peerKey}: at least one peer is required`);
+    if (!Array.isArray(raw) || !raw.length) {
+      throw new AnalysisError(`${w}.${peerKey}: ${peerKey} field must be defined and contain at least one item (a rule needs at least one peer; got ${JSON.stringify(raw ?? null)})`);
+    }
     const peers = raw.map((p: any, j: number) => parsePeer(p, `${w}.${peerKey}[${j}]`, dir === 'egress'));
     const portKey = v2 ? 'protocols' : 'ports';
     const rawPorts = r?.[portKey];
@@ -185,12 +191,15 @@ export function parseTierPolicy(o: any): TierPolicy {
     tier = spec.tier;
   }
   if (kind === 'BaselineAdminNetworkPolicy' && name !== 'default') {
-    throw new AnalysisError(`${where}: metadata.name must be "default" (the BaselineAdminNetworkPolicy is a singleton), got ${JSON.stringify(name)}`);
+    throw new AnalysisError(`${where}: only one baseline admin network policy with metadata.name=default can be created in the cluster `
+      + `(the BaselineAdminNetworkPolicy is a singleton; got metadata.name ${JSON.stringify(name)})`);
   }
   let priority = Number.MAX_SAFE_INTEGER;
   if (kind !== 'BaselineAdminNetworkPolicy') {
     if (!Number.isInteger(spec.priority) || spec.priority < 0 || spec.priority > 1000) {
-      throw new AnalysisError(`${where}.spec.priority: invalid value ${JSON.stringify(spec.priority)} (valid: an integer 0-1000)`);
+      const what = kind === 'AdminNetworkPolicy' ? 'Admin Network Policy' : kind;
+      throw new AnalysisError(`${where}.spec.priority: Invalid Priority Value: ${JSON.stringify(spec.priority)} in ${what}: ${JSON.stringify(name)}; `
+        + 'Priority value must be between 0-1000 (an integer)');
     }
     priority = spec.priority;
   }
@@ -217,6 +226,24 @@ export function tierOrder(a: TierPolicy, b: TierPolicy): number {
   if (a.priority !== b.priority) return a.priority - b.priority;
   if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * Throws if two policies of the same tier with the same priority have rules of the same direction
+ * for one pod (`pols`: the policies that select it, in evaluation order; `pod` names it): the API
+ * leaves their order undefined, so which of their rules decides a connection is not known (internal).
+ */
+export function checkDistinctPriorities(pols: TierPolicy[], pod: string): void {
+  for (let i = 0; i < pols.length; i++) {
+    for (let j = i + 1; j < pols.length && pols[j].priority === pols[i].priority; j++) {
+      const [a, b] = [pols[i], pols[j]];
+      const both = (['ingress', 'egress'] as const).find((d) => a[d].length && b[d].length);
+      if (a.tier !== b.tier || a.kind === 'BaselineAdminNetworkPolicy' || !both) continue;
+      throw new AnalysisError(`${a.kind} "${a.name}" and ${b.kind} "${b.name}" both have priority ${a.priority} and ${both} rules for ${pod}: `
+        + 'Two policies are considered to be conflicting if they are assigned the same priority. (The API leaves their order '
+        + 'undefined, so which rule decides is not known: give them distinct priorities.)');
+    }
+  }
 }
 
 /** The connections a tier rule's ports mean toward a destination with these container ports (undefined = an IP). */

@@ -83,13 +83,20 @@ describe('tier order', () => {
     expect(analyse([...world(), denyLater, allowBase, apiAdmitsWeb]).isAllowed(A, B, '8080')).toBe(false);
   });
 
-  test('a lower priority number is evaluated first; equal priorities are ordered by name', () => {
-    const accept = (name: string, p: number): any => cnp(name, 'Admin', p, { subject: nsOf('b'), ingress: [{ name: 'r', action: 'Accept', from: [nsOf('a')] }] });
-    const deny = (name: string, p: number): any => cnp(name, 'Admin', p, { subject: nsOf('b'), ingress: [{ name: 'r', action: 'Deny', from: [nsOf('a')] }] });
+  test('a lower priority number is evaluated first; equal priorities for one pod are refused (the API leaves their order undefined)', () => {
+    const accept = (name: string, p: number, ns = 'b'): any => cnp(name, 'Admin', p, { subject: nsOf(ns), ingress: [{ name: 'r', action: 'Accept', from: [nsOf('a')] }] });
+    const deny = (name: string, p: number, ns = 'b'): any => cnp(name, 'Admin', p, { subject: nsOf(ns), ingress: [{ name: 'r', action: 'Deny', from: [nsOf('a')] }] });
     expect(analyse([...world(), accept('x', 20), deny('y', 30)]).isAllowed(A, B)).toBe(true);
     expect(analyse([...world(), accept('x', 40), deny('y', 30)]).isAllowed(A, B)).toBe(false);
-    expect(analyse([...world(), accept('m', 30), deny('n', 30)]).isAllowed(A, B)).toBe(true);
-    expect(analyse([...world(), accept('n', 30), deny('m', 30)]).isAllowed(A, B)).toBe(false);
+    expect(() => analyse([...world(), accept('m', 30), deny('n', 30)])).toThrow(
+      'ClusterNetworkPolicy "m" and ClusterNetworkPolicy "n" both have priority 30 and ingress rules for b/api[Deployment]: '
+      + 'Two policies are considered to be conflicting if they are assigned the same priority.');
+    expect(() => analyse([...world(), anp('m', 30, { subject: nsOf('b'), ingress: [{ name: 'r', action: 'Allow', from: [nsOf('a')] }] }),
+      anp('n', 30, { subject: nsOf('b'), ingress: [{ name: 'r', action: 'Deny', from: [nsOf('a')] }] })])).toThrow('both have priority 30');
+    // the same priority is fine where no pod has rules of both in one direction: the order cannot matter
+    expect(analyse([...world(), accept('m', 30), deny('n', 30, 'c')]).isAllowed(A, B)).toBe(true);
+    const egressOnly = cnp('e', 'Admin', 30, { subject: nsOf('b'), egress: [{ name: 'r', action: 'Deny', to: [nsOf('a')] }] });
+    expect(analyse([...world(), accept('m', 30), egressOnly]).isAllowed(B, A)).toBe(false);
   });
 
   test('rules of one policy apply in the order written, per port', () => {
@@ -242,17 +249,36 @@ describe('decisions and explain', () => {
 });
 
 describe('bad input', () => {
-  const bad = (o: any): string => {
-    try { ReachabilityAnalyzer.fromObjects([...world(), o]); } catch (e) { expect(e).toBeInstanceOf(AnalysisError); return (e as Error).message; }
+  const bad = (...o: any[]): string => {
+    try { ReachabilityAnalyzer.fromObjects([...world(), ...o]); } catch (e) { expect(e).toBeInstanceOf(AnalysisError); return (e as Error).message; }
     throw new Error('no error');
   };
   test('errors name the policy, the field, the bad value and what is valid', () => {
-    expect(bad(anp('p', 1001, { subject: all }))).toBe('AdminNetworkPolicy p.spec.priority: invalid value 1001 (valid: an integer 0-1000)');
+    // each names the policy and field, and carries netpol-analyzer's wording for the same error
+    expect(bad(anp('p', 1001, { subject: all }))).toBe('AdminNetworkPolicy p.spec.priority: Invalid Priority Value: 1001 in Admin Network Policy: "p"; '
+      + 'Priority value must be between 0-1000 (an integer)');
     expect(bad(cnp('p', 'Middle', 1, { subject: all }))).toBe('ClusterNetworkPolicy p.spec.tier: invalid value "Middle" (valid: Admin, Baseline)');
-    expect(bad(banp({ subject: all, ingress: [{ action: 'Pass', from: [all] }] }))).toBe('BaselineAdminNetworkPolicy default.spec.ingress[0].action: invalid value "Pass" (valid: Allow, Deny)');
-    expect(bad(banp({ subject: all }, 'mine'))).toBe('BaselineAdminNetworkPolicy mine: metadata.name must be "default" (the BaselineAdminNetworkPolicy is a singleton), got "mine"');
+    expect(bad(banp({ subject: all, ingress: [{ action: 'Pass', from: [all] }] }))).toBe('BaselineAdminNetworkPolicy default.spec.ingress[0].action: unrecognized action "Pass" (valid: Allow, Deny)');
+    expect(bad(anp('p', 1, { subject: all, egress: [{ name: 'r', to: [all] }] }))).toBe('AdminNetworkPolicy p.spec.egress[0].action: unrecognized action undefined (valid: Allow, Deny, Pass)');
+    expect(bad(banp({ subject: all }, 'mine'))).toBe('BaselineAdminNetworkPolicy mine: only one baseline admin network policy with metadata.name=default can be created '
+      + 'in the cluster (the BaselineAdminNetworkPolicy is a singleton; got metadata.name "mine")');
+    expect(bad(banp({ subject: all }), banp({ subject: nsOf('b') })))
+      .toBe('BaselineAdminNetworkPolicy "default": only one baseline admin network policy may be provided in input resources; one already exists');
+    expect(bad(anp('p', 1, { subject: all }), anp('p', 2, { subject: all })))
+      .toBe('an AdminNetworkPolicy "p" is already exists. Only one object of a given kind can have a given name at a time.');
     expect(bad(anp('p', 1, { subject: { namespaces: {}, pods: { namespaceSelector: {}, podSelector: {} } } })))
-      .toBe('AdminNetworkPolicy p.spec.subject: exactly one of namespaces, pods must be set (got namespaces, pods)');
+      .toBe('AdminNetworkPolicy p.spec.subject: exactly one field must be set in a subject (one of namespaces, pods; got namespaces, pods)');
+    expect(bad(anp('p', 1, { subject: all, ingress: [{ action: 'Allow', from: [{ namespaces: {}, pods: { namespaceSelector: {}, podSelector: {} } }] }] })))
+      .toBe('AdminNetworkPolicy p.spec.ingress[0].from[0]: exactly one field must be set in a rule peer (one of namespaces, pods; got namespaces, pods)');
+    expect(bad(anp('p', 1, { subject: all, ingress: [{ action: 'Allow', from: [all], ports: [{ portNumber: { port: 80 }, namedPort: 'http' }] }] })))
+      .toBe('AdminNetworkPolicy p.spec.ingress[0].ports[0]: exactly one field must be set in an AdminNetworkPolicyPort (one of portNumber, portRange, namedPort; got portNumber, namedPort)');
+    expect(bad(anp('p', 1, { subject: all, ingress: [{ action: 'Allow', from: [all], ports: [{ portRange: { start: 10, end: 1 } }] }] })))
+      .toBe('AdminNetworkPolicy p.spec.ingress[0].ports[0].portRange: port range 10-1 is legal; start and end values of the port range should be in {1-65535} '
+        + 'and end may not be less than start (end 1 is less than start 10)');
+    expect(bad(anp('p', 1, { subject: all, egress: [{ action: 'Deny' }] })))
+      .toBe('AdminNetworkPolicy p.spec.egress[0].to: to field must be defined and contain at least one item (a rule needs at least one peer; got null)');
+    expect(bad(banp({ subject: all, ingress: [{ action: 'Deny', from: [] }] })))
+      .toBe('BaselineAdminNetworkPolicy default.spec.ingress[0].from: from field must be defined and contain at least one item (a rule needs at least one peer; got [])');
     expect(bad(cnp('p', 'Admin', 1, { subject: all, egress: [{ action: 'Accept', to: [{ networks: ['10.0.0.0/33'] }] }] }))).toContain('ClusterNetworkPolicy p.spec.egress[0].to[0].networks[0]');
     expect(bad(cnp('p', 'Admin', 1, { subject: all, ingress: [{ action: 'Accept', from: [{ networks: ['10.0.0.0/8'] }] }] })))
       .toBe('ClusterNetworkPolicy p.spec.ingress[0].from[0]: unknown peer "networks" (valid: namespaces, pods)');
