@@ -3,6 +3,7 @@ import { ConnSet } from './conn-set';
 import { formatInterval, fullRange, IpInterval, parseCidr, partition } from './ip-range';
 import { gateConns, LbGate, LoadBalancerGates } from './load-balancer';
 import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec } from './model';
+import { checkOwnerLabelGaps } from './owner-labels';
 import { Selector } from './selector';
 import { checkDistinctPriorities, evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
 
@@ -129,6 +130,7 @@ export class Engine {
   private readonly tierIngress: Array<TierRules | undefined> = [];
 
   constructor(public readonly res: ParsedResources, opts: EngineOptions) {
+    checkOwnerLabelGaps(res);
     this.controllerClass = this.indexClasses(res, opts);
     const blocksIn: IpInterval[][] = [];
     const blocksOut: IpInterval[][] = [];
