@@ -11,7 +11,9 @@ function pod(name: string, labels: { [k: string]: string }, owner?: string): any
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name, namespace: 'shop', labels,
+      name,
+      namespace: 'shop',
+      labels,
       ...owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: `${owner}-uid`, controller: true }] } : {},
     },
     spec: { containers: [{ name: 'c', image: 'registry.example/app:1', ports: [{ containerPort: 8080 }] }] },
@@ -46,12 +48,15 @@ describe('pods of one owner with different labels', () => {
 
   test('a rule peer that tells them apart is refused too, and so is an AdminNetworkPolicy subject', () => {
     const egress = netpol('shop', 'client-out', {
-      podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'],
+      podSelector: { matchLabels: { app: 'client' } },
+      policyTypes: ['Egress'],
       egress: [{ to: [{ podSelector: { matchExpressions: [{ key: 'track', operator: 'NotIn', values: ['canary'] }] } }] }],
     });
     expect(() => ReachabilityAnalyzer.fromObjects([...pods(), egress])).toThrow('selects pod api-1 and not pod api-2');
     const anp = {
-      apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: 'canary' },
+      apiVersion: 'policy.networking.k8s.io/v1alpha1',
+      kind: 'AdminNetworkPolicy',
+      metadata: { name: 'canary' },
       spec: { priority: 5, subject: { pods: { namespaceSelector: {}, podSelector: { matchLabels: { track: 'canary' } } } }, ingress: [{ name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] },
     };
     expect(() => ReachabilityAnalyzer.fromObjects([...pods(), anp])).toThrow('AdminNetworkPolicy canary: Found Pods of the same owner workload `shop/api-7d9f`');

@@ -84,8 +84,8 @@ describe('tier order', () => {
   });
 
   test('a lower priority number is evaluated first; equal priorities for one pod are refused (the API leaves their order undefined)', () => {
-    const accept = (name: string, p: number, ns = 'b'): any => cnp(name, 'Admin', p, { subject: nsOf(ns), ingress: [{ name: 'r', action: 'Accept', from: [nsOf('a')] }] });
-    const deny = (name: string, p: number, ns = 'b'): any => cnp(name, 'Admin', p, { subject: nsOf(ns), ingress: [{ name: 'r', action: 'Deny', from: [nsOf('a')] }] });
+    const accept = (name: string, p: number, n = 'b'): any => cnp(name, 'Admin', p, { subject: nsOf(n), ingress: [{ name: 'r', action: 'Accept', from: [nsOf('a')] }] });
+    const deny = (name: string, p: number, n = 'b'): any => cnp(name, 'Admin', p, { subject: nsOf(n), ingress: [{ name: 'r', action: 'Deny', from: [nsOf('a')] }] });
     expect(analyse([...world(), accept('x', 20), deny('y', 30)]).isAllowed(A, B)).toBe(true);
     expect(analyse([...world(), accept('x', 40), deny('y', 30)]).isAllowed(A, B)).toBe(false);
     expect(() => analyse([...world(), accept('m', 30), deny('n', 30)])).toThrow(
