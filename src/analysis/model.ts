@@ -86,6 +86,16 @@ function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind
   };
 }
 
+/**
+ * The workload a pod belongs to: its managing controller (the owner reference with
+ * `controller: true`). A Node "owns" the mirror pod of a static pod without managing a set of
+ * pods, and other owner references only tie garbage collection: such a pod is its own workload.
+ */
+function workloadOwner(refs: any): any {
+  const owner = Array.isArray(refs) ? refs.find((r: any) => r?.controller === true) : undefined;
+  return owner && owner.kind !== 'Node' ? owner : undefined;
+}
+
 function probingContainers(spec: any): any[] {
   const list = (x: any): any[] => (Array.isArray(x) ? x : []);
   return [...list(spec?.containers), ...list(spec?.initContainers).filter((c) => c?.restartPolicy === 'Always')];
@@ -236,7 +246,7 @@ export class ParsedResources {
     const ns = md.namespace ?? 'default';
     if (kind === 'Namespace') { this.ensureNamespace(md.name, md.labels); return; }
     if (kind === 'Pod') {
-      const owner = (md.ownerReferences ?? []).find((r: any) => r.controller) ?? (md.ownerReferences ?? [])[0];
+      const owner = workloadOwner(md.ownerReferences);
       this.pods.push(podFromSpec(ns, md.name, md.labels, o.spec, owner ? owner.kind || 'Pod' : 'Pod', owner ? owner.name : md.name, md.annotations));
       return;
     }

@@ -67,3 +67,30 @@ describe('pods of one owner with different labels', () => {
     expect(() => ReachabilityAnalyzer.fromObjects([...pods(), ns('other'), other])).not.toThrow();
   });
 });
+
+describe('the workload of a listed pod', () => {
+  const staticPod = (name: string, component: string): any => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${name}-node-1`,
+      namespace: 'kube-system',
+      labels: { component, tier: 'control-plane' },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: 'n1', controller: true }],
+    },
+    spec: { hostNetwork: true, containers: [{ name: 'c', image: `registry.k8s.io/${name}:v1.31.0` }] },
+  });
+
+  test('the mirror pods of static pods (owned by their Node) are each their own workload', () => {
+    const an = ReachabilityAnalyzer.fromObjects([ns('kube-system'), staticPod('etcd', 'etcd'), staticPod('kube-scheduler', 'kube-scheduler')]);
+    expect(an.peers().filter((x) => x.endsWith(']') && !x.includes('External'))).toEqual(['kube-system/etcd-node-1[Pod]', 'kube-system/kube-scheduler-node-1[Pod]']);
+  });
+
+  test('only the controller owner makes a pod part of a workload; another owner reference leaves it on its own', () => {
+    const p = pod('worker', { app: 'worker' });
+    p.metadata.ownerReferences = [{ apiVersion: 'example.com/v1', kind: 'Batch', name: 'nightly', uid: 'b1' }];
+    const q = pod('api-1', { app: 'api' }, 'api-7d9f');
+    const an = ReachabilityAnalyzer.fromObjects([ns('shop'), p, q]);
+    expect(an.peers().filter((x) => x.endsWith(']') && !x.includes('External'))).toEqual(['shop/api-7d9f[ReplicaSet]', 'shop/worker[Pod]']);
+  });
+});
