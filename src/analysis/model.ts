@@ -64,14 +64,26 @@ function strMap(m: any): { [k: string]: string } {
   return out;
 }
 
-function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind: string, ownerName: string, annotations: any): PodInfo {
+/** The container ports of a pod spec; `where` names the spec (`Pod ns/name: spec`) for errors. */
+function containerPorts(spec: any, where: string): ContainerPort[] {
   const ports: ContainerPort[] = [];
-  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
-    for (const p of c?.ports ?? []) {
-      if (p?.containerPort === undefined) continue;
-      ports.push({ name: p.name, port: Number(p.containerPort), protocol: String(p.protocol ?? 'TCP').toUpperCase() });
-    }
+  for (const key of ['containers', 'initContainers']) {
+    (Array.isArray(spec?.[key]) ? spec[key] : []).forEach((c: any, i: number) => {
+      (Array.isArray(c?.ports) ? c.ports : []).forEach((p: any, j: number) => {
+        if (p?.containerPort === undefined || p?.containerPort === null) return;
+        // the API server refuses anything else (int32, 1-65535): a typo must not become a port or vanish
+        if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
+          throw new AnalysisError(`${where}.${key}[${i}].ports[${j}].containerPort: invalid value ${JSON.stringify(p.containerPort)} (valid: an integer 1-65535)`);
+        }
+        ports.push({ name: p.name, port: p.containerPort, protocol: String(p.protocol ?? 'TCP').toUpperCase() });
+      });
+    });
   }
+  return ports;
+}
+
+function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind: string, ownerName: string, annotations: any, where: string): PodInfo {
+  const ports = containerPorts(spec, where);
   return {
     ns,
     name,
@@ -247,12 +259,14 @@ export class ParsedResources {
     if (kind === 'Namespace') { this.ensureNamespace(md.name, md.labels); return; }
     if (kind === 'Pod') {
       const owner = workloadOwner(md.ownerReferences);
-      this.pods.push(podFromSpec(ns, md.name, md.labels, o.spec, owner ? owner.kind || 'Pod' : 'Pod', owner ? owner.name : md.name, md.annotations));
+      this.pods.push(podFromSpec(ns, md.name, md.labels, o.spec, owner ? owner.kind || 'Pod' : 'Pod', owner ? owner.name : md.name, md.annotations,
+        `Pod ${ns}/${md.name}: spec`));
       return;
     }
     if (WORKLOAD_KINDS[kind]) {
       const tpl = WORKLOAD_KINDS[kind](o.spec);
-      this.pods.push(podFromSpec(ns, md.name, tpl?.metadata?.labels, tpl?.spec, kind, md.name, tpl?.metadata?.annotations));
+      const at = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+      this.pods.push(podFromSpec(ns, md.name, tpl?.metadata?.labels, tpl?.spec, kind, md.name, tpl?.metadata?.annotations, `${kind} ${ns}/${md.name}: ${at}`));
       return;
     }
     if (kind === 'NetworkPolicy' && String(o.apiVersion ?? '').startsWith('networking.k8s.io')) {

@@ -94,3 +94,23 @@ describe('the workload of a listed pod', () => {
     expect(an.peers().filter((x) => x.endsWith(']') && !x.includes('External'))).toEqual(['shop/api-7d9f[ReplicaSet]', 'shop/worker[Pod]']);
   });
 });
+
+describe('container ports', () => {
+  test('a containerPort the API server would refuse is an error naming the object, the field and the value (was read as a port, or as 0)', () => {
+    const bad = (v: unknown): string => {
+      const p = pod('api-1', { app: 'api' });
+      p.spec.containers[0].ports = [{ containerPort: 8080 }, { name: 'http', containerPort: v }];
+      try { ReachabilityAnalyzer.fromObjects([ns('shop'), p]); } catch (e) { return (e as Error).message; }
+      return 'no error';
+    };
+    expect(bad([])).toBe('Pod shop/api-1: spec.containers[0].ports[1].containerPort: invalid value [] (valid: an integer 1-65535)');
+    expect(bad('8080')).toContain('containerPort: invalid value "8080"');
+    expect(bad(0)).toContain('containerPort: invalid value 0');
+    const cron = {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: 'shop' },
+      spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 70000 }] }] } } } } },
+    };
+    expect(() => ReachabilityAnalyzer.fromObjects([ns('shop'), cron]))
+      .toThrow('CronJob shop/report: spec.jobTemplate.spec.template.spec.containers[0].ports[0].containerPort: invalid value 70000 (valid: an integer 1-65535)');
+  });
+});
