@@ -82,7 +82,8 @@ function containerPorts(spec: any, where: string): ContainerPort[] {
   return ports;
 }
 
-function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind: string, ownerName: string, annotations: any, where: string): PodInfo {
+function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind: string, ownerName: string, annotations: any,
+  where: string): PodInfo {
   const ports = containerPorts(spec, where);
   return {
     ns,
@@ -245,6 +246,21 @@ export class ParsedResources {
     this.namespaces.set(ns, l);
   }
 
+  /** A Pod, or a workload's pod template; false if `o` is neither. */
+  private addWorkload(kind: string, o: any, md: any, ns: string): boolean {
+    if (kind === 'Pod') {
+      const owner = workloadOwner(md.ownerReferences);
+      this.pods.push(podFromSpec(ns, md.name, md.labels, o.spec, owner ? owner.kind || 'Pod' : 'Pod', owner ? owner.name : md.name, md.annotations,
+        `Pod ${ns}/${md.name}: spec`));
+      return true;
+    }
+    if (!WORKLOAD_KINDS[kind]) return false;
+    const tpl = WORKLOAD_KINDS[kind](o.spec);
+    const at = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+    this.pods.push(podFromSpec(ns, md.name, tpl?.metadata?.labels, tpl?.spec, kind, md.name, tpl?.metadata?.annotations, `${kind} ${ns}/${md.name}: ${at}`));
+    return true;
+  }
+
   private add(o: any): void {
     if (!o || typeof o !== 'object') return;
     if (Array.isArray(o)) { o.forEach((x) => this.add(x)); return; }
@@ -257,18 +273,7 @@ export class ParsedResources {
     const md = o.metadata ?? {};
     const ns = md.namespace ?? 'default';
     if (kind === 'Namespace') { this.ensureNamespace(md.name, md.labels); return; }
-    if (kind === 'Pod') {
-      const owner = workloadOwner(md.ownerReferences);
-      this.pods.push(podFromSpec(ns, md.name, md.labels, o.spec, owner ? owner.kind || 'Pod' : 'Pod', owner ? owner.name : md.name, md.annotations,
-        `Pod ${ns}/${md.name}: spec`));
-      return;
-    }
-    if (WORKLOAD_KINDS[kind]) {
-      const tpl = WORKLOAD_KINDS[kind](o.spec);
-      const at = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
-      this.pods.push(podFromSpec(ns, md.name, tpl?.metadata?.labels, tpl?.spec, kind, md.name, tpl?.metadata?.annotations, `${kind} ${ns}/${md.name}: ${at}`));
-      return;
-    }
+    if (this.addWorkload(kind, o, md, ns)) return;
     if (kind === 'NetworkPolicy' && String(o.apiVersion ?? '').startsWith('networking.k8s.io')) {
       const key = `${ns}/${md.name}`;
       if (this.policyNames.has(key)) {

@@ -107,7 +107,9 @@ describe('container ports', () => {
     expect(bad('8080')).toContain('containerPort: invalid value "8080"');
     expect(bad(0)).toContain('containerPort: invalid value 0');
     const cron = {
-      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report', namespace: 'shop' },
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'report', namespace: 'shop' },
       spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 70000 }] }] } } } } },
     };
     expect(() => ReachabilityAnalyzer.fromObjects([ns('shop'), cron]))
