@@ -82,11 +82,35 @@ function listFiles(p: string, seen = new Set<string>()): string[] {
   return out;
 }
 
-/** Reads every Kubernetes object from YAML/JSON files and directories (recursive, sorted). */
+/**
+ * Throws for an object that has an apiVersion or metadata but no kind: the API server refuses it,
+ * and the analysis would silently leave it out (a policy dropped this way would widen the result).
+ */
+function checkKind(o: LoadedObject): void {
+  const kindless = (x: any): boolean => x && typeof x === 'object' && !Array.isArray(x) && !x.kind && (x.apiVersion !== undefined || x.metadata !== undefined);
+  const items: any[] = Array.isArray(o.obj) ? o.obj : Array.isArray(o.obj.items) && !o.obj.kind ? [] : [o.obj];
+  const bad = items.find(kindless);
+  if (bad) {
+    throw new AnalysisError(`${o.origin}: Object 'Kind' is missing in the object ${JSON.stringify(bad.metadata?.name ?? '(no name)')} `
+      + `(apiVersion ${JSON.stringify(bad.apiVersion ?? null)}): kubectl apply would refuse it; add its kind`);
+  }
+}
+
+/** Reads every Kubernetes object from YAML/JSON files and directories (recursive, sorted); no manifest file at all is an error. */
 export function loadObjects(paths: string[]): any[] {
   const objs: any[] = [];
+  let files = 0;
   for (const p of paths) {
-    for (const f of listFiles(p)) objs.push(...parseDocuments(readText(f), f).map((o) => o.obj));
+    for (const f of listFiles(p)) {
+      files++;
+      for (const o of parseDocuments(readText(f), f)) {
+        checkKind(o);
+        objs.push(o.obj);
+      }
+    }
+  }
+  if (paths.length && !files) {
+    throw new AnalysisError(`no manifest file in ${paths.map((p) => `"${p}"`).join(', ')} (recognized file extensions are .json, .yaml, .yml)`);
   }
   return objs;
 }
