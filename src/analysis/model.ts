@@ -66,10 +66,11 @@ function strMap(m: any): { [k: string]: string } {
 
 function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind: string, ownerName: string, annotations: any): PodInfo {
   const ports: ContainerPort[] = [];
-  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
-    for (const p of c?.ports ?? []) {
+  // lists that are not arrays (plain JavaScript, hostile manifests) hold nothing, as in probingContainers
+  for (const c of [...asList(spec?.containers), ...asList(spec?.initContainers)]) {
+    for (const p of asList(c?.ports)) {
       if (p?.containerPort === undefined) continue;
-      ports.push({ name: p.name, port: Number(p.containerPort), protocol: String(p.protocol ?? 'TCP').toUpperCase() });
+      ports.push({ name: p.name, port: typeof p.containerPort === 'symbol' ? NaN : Number(p.containerPort), protocol: String(p.protocol ?? 'TCP').toUpperCase() });
     }
   }
   return {
@@ -86,9 +87,12 @@ function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind
   };
 }
 
+function asList(x: any): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
 function probingContainers(spec: any): any[] {
-  const list = (x: any): any[] => (Array.isArray(x) ? x : []);
-  return [...list(spec?.containers), ...list(spec?.initContainers).filter((c) => c?.restartPolicy === 'Always')];
+  return [...asList(spec?.containers), ...asList(spec?.initContainers).filter((c) => c?.restartPolicy === 'Always')];
 }
 
 function parsePort(p: any, where: string): PortSpec {
