@@ -21,7 +21,7 @@
  * classic AUTO_PASSTHROUGH gateway), and it routes only to Services labelled `istio.io/global: "true"`.
  */
 import { ConnSet } from './conn-set';
-import { parseIpAddress } from './ip-range';
+import { IpInterval, parseIpAddress } from './ip-range';
 import type { IstioSource } from './istio';
 import { ParsedResources, PodInfo } from './model';
 
@@ -72,6 +72,9 @@ export function waypointPod(o: any): PodInfo | undefined {
 
 /** The ambient data plane of a set of manifests. */
 export class AmbientModel {
+  /** The kubelet's probe address of ambient pods (169.254.7.127), as a one-address interval. */
+  public static readonly KUBELET_PROBE_RANGE: IpInterval = { v6: false, lo: KUBELET_PROBE_IP, hi: KUBELET_PROBE_IP };
+
   /** The L4 result of a HBONE pair: its TCP is only what the tunnel port (15008) lets through. */
   public static tunnel(l4: ConnSet): ConnSet {
     const other = l4.subtract(ConnSet.of('TCP'));

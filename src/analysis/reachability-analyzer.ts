@@ -117,6 +117,8 @@ export class ReachabilityAnalyzer {
 
   private constructor(res: ParsedResources, options: AnalyzerOptions) {
     const hostNetworkAsNode = options.hostNetworkAsNode ?? (options.nodeCidrs !== undefined && options.nodeCidrs.length > 0);
+    this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
+    this.ambient = new AmbientModel(res);
     this.engine = new Engine(res, {
       ingressControllerNamespace: options.ingressControllerNamespace ?? 'ingress-controller-ns',
       ingressControllerLabels: { ...(options.ingressControllerLabels ?? {}) },
@@ -124,9 +126,10 @@ export class ReachabilityAnalyzer {
       nodeCidrs: options.nodeCidrs,
       podCidrs: options.podCidrs,
       hostNetworkAsNode,
+      // the kubelet's probes of ambient pods bypass Istio: their address is judged on its own, not
+      // with the addresses of an ipBlock around it (169.254.0.0/16) that Istio does judge
+      sourceCuts: this.istio.active && res.pods.some((p) => this.ambient.isAmbient(p)) ? [AmbientModel.KUBELET_PROBE_RANGE] : undefined,
     });
-    this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
-    this.ambient = new AmbientModel(res);
     for (const w of this.engine.workloads) this.byName.set(w.id, w);
   }
 
