@@ -54,7 +54,7 @@ export interface ResolvedBackend {
  * @param svc the Service
  */
 export function serviceSelector(path: string, field: string, svc: kplus.Service): { [key: string]: string } {
-  const where = `its final manifest (JSON patches included), which the ingress's NetworkPolicy selects the pods of`;
+  const where = 'its final manifest (JSON patches included), which the ingress\'s NetworkPolicy selects the pods of';
   let selector: unknown;
   try {
     selector = ApiObject.of(svc).toJson().spec?.selector;
