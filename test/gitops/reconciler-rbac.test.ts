@@ -211,4 +211,9 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
     }
     expect(n).toBeGreaterThan(20);
   });
+
+  test('a kind named like an Object.prototype member is pluralized like any other (was Object\'s function text as the resource)', () => {
+    expect(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'Endpoints'].map((k) => resourceOf(k, new Map(), 'example.com')))
+      .toEqual(['constructors', 'tostrings', '__proto__s', 'hasownproperties', 'endpoints']);
+  });
 });
