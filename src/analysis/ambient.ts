@@ -165,6 +165,22 @@ export class AmbientModel {
   }
 }
 
+/**
+ * True if an ingress ipBlock of a NetworkPolicy that selects an ambient pod spans the kubelet's
+ * probe address (contains it, or leaves it in an `except` inside its CIDR, as `169.254.0.0/16`
+ * except `169.254.7.0/24`): the address then needs an atom of its own, since Istio lets the
+ * probe through where it judges the addresses around it.
+ */
+export function probeAddressSpanned(res: ParsedResources, ambient: AmbientModel): boolean {
+  const spans = (block: IpInterval[]): boolean => block.length > 0 && !block[0].v6
+    && block.some((r) => r.lo <= KUBELET_PROBE_IP) && block.some((r) => r.hi >= KUBELET_PROBE_IP);
+  for (const pol of res.policies) {
+    if (!(pol.ingress ?? []).some((r) => (r.peers ?? []).some((p) => p.ipBlock !== undefined && spans(p.ipBlock)))) continue;
+    if (res.pods.some((pod) => pod.ns === pol.ns && ambient.isAmbient(pod) && pol.podSelector.matches(pod.labels))) return true;
+  }
+  return false;
+}
+
 /** The explanation line of a HBONE pair. */
 export function hboneNote(tunnelled: ConnSet, src: string, dst: string): string {
   return `ambient: ${src} -> ${dst} is HBONE: NetworkPolicy must admit TCP 15008 on the pair (${tunnelled.intersect(ConnSet.of('TCP')).isEmpty

@@ -1,4 +1,4 @@
-import { AmbientModel, hboneNote } from './ambient';
+import { AmbientModel, hboneNote, probeAddressSpanned } from './ambient';
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { Engine, EnginePeer, INGRESS_CONTROLLER, Workload } from './engine';
@@ -126,9 +126,9 @@ export class ReachabilityAnalyzer {
       nodeCidrs: options.nodeCidrs,
       podCidrs: options.podCidrs,
       hostNetworkAsNode,
-      // the kubelet's probes of ambient pods bypass Istio: their address is judged on its own, not
-      // with the addresses of an ipBlock around it (169.254.0.0/16) that Istio does judge
-      sourceCuts: this.istio.active && res.pods.some((p) => this.ambient.isAmbient(p)) ? [AmbientModel.KUBELET_PROBE_RANGE] : undefined,
+      // the kubelet's probes of ambient pods bypass Istio: where an ipBlock around their address
+      // (169.254.0.0/16) admits or excepts it, it is judged on its own, not with the addresses Istio judges
+      sourceCuts: this.istio.active && probeAddressSpanned(res, this.ambient) ? [AmbientModel.KUBELET_PROBE_RANGE] : undefined,
     });
     for (const w of this.engine.workloads) this.byName.set(w.id, w);
   }

@@ -134,8 +134,12 @@ describe('analyzer: Istio ambient', () => {
     const except = ReachabilityAnalyzer.fromObjects([...base(), strict, from({ cidr: '169.254.0.0/16', except: ['169.254.7.0/24'] })]);
     expect(except.isAllowed('169.254.7.127', SERVER, '8080')).toBe(false);
     expect(except.explain('169.254.7.127', SERVER).reasons.join('\n')).toMatch(/kubelet's health probes/);
-    // the probes of the same pods are judged alike
     expect(wide.isAllowed('169.254.7.127', SERVER, '9090')).toBe(false);
+    // no ipBlock around the address (or only of policies selecting no ambient pod): the external atoms are as before
+    const atoms = (a: ReachabilityAnalyzer) => [...new Set(a.connections().map((c) => c.src).filter((n) => n.endsWith('[External]')))];
+    const ingressFrom = (cidr: string) => ({ ...from({ cidr }), spec: { ...from({ cidr }).spec, podSelector: {} } });
+    expect(atoms(ReachabilityAnalyzer.fromObjects([...base(), ingressFrom('0.0.0.0/0')]))).toEqual(['0.0.0.0-255.255.255.255[External]']);
+    expect(atoms(ReachabilityAnalyzer.fromObjects([...base({}), strict, ingressFrom('0.0.0.0/0')]))).toEqual(['0.0.0.0-255.255.255.255[External]']);
   });
 
   test('an Istio ingress gateway goes through the waypoint only with istio.io/ingress-use-waypoint', () => {
