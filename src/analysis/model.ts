@@ -230,21 +230,24 @@ export class ParsedResources {
   private add(o: any): void {
     if (!o || typeof o !== 'object') return;
     if (Array.isArray(o)) { o.forEach((x) => this.add(x)); return; }
-    const kind: string = o.kind ?? '';
+    // a kind that is no string names nothing the analyzer reads (plain JavaScript input)
+    const kind: string = typeof o.kind === 'string' ? o.kind : '';
     if (Array.isArray(o.items) && (kind === 'List' || kind.endsWith('List') || !kind)) {
       const itemKind = kind.endsWith('List') && kind !== 'List' ? kind.slice(0, -4) : undefined;
-      for (const it of o.items) this.add(it.kind || !itemKind ? it : { ...it, kind: itemKind });
+      for (const it of o.items) this.add(it === null || typeof it !== 'object' || it.kind || !itemKind ? it : { ...it, kind: itemKind });
       return;
     }
     const md = o.metadata ?? {};
     const ns = md.namespace ?? 'default';
     if (kind === 'Namespace') { this.ensureNamespace(md.name, md.labels); return; }
     if (kind === 'Pod') {
-      const owner = (md.ownerReferences ?? []).find((r: any) => r.controller) ?? (md.ownerReferences ?? [])[0];
+      const refs = asList(md.ownerReferences).filter((r) => r !== null && typeof r === 'object');
+      const owner = refs.find((r: any) => r.controller) ?? refs[0];
       this.pods.push(podFromSpec(ns, md.name, md.labels, o.spec, owner ? owner.kind || 'Pod' : 'Pod', owner ? owner.name : md.name, md.annotations));
       return;
     }
-    if (WORKLOAD_KINDS[kind]) {
+    // own keys only: a kind named `constructor` or `toString` is no workload
+    if (Object.prototype.hasOwnProperty.call(WORKLOAD_KINDS, kind)) {
       const tpl = WORKLOAD_KINDS[kind](o.spec);
       this.pods.push(podFromSpec(ns, md.name, tpl?.metadata?.labels, tpl?.spec, kind, md.name, tpl?.metadata?.annotations));
       return;
