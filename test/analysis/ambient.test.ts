@@ -139,7 +139,7 @@ describe('analyzer: Istio ambient', () => {
     const atoms = (a: ReachabilityAnalyzer) => [...new Set(a.connections().map((c) => c.src).filter((n) => n.endsWith('[External]')))];
     const ingressFrom = (cidr: string) => ({ ...from({ cidr }), spec: { ...from({ cidr }).spec, podSelector: {} } });
     expect(atoms(ReachabilityAnalyzer.fromObjects([...base(), ingressFrom('0.0.0.0/0')]))).toEqual(['0.0.0.0-255.255.255.255[External]']);
-    expect(atoms(ReachabilityAnalyzer.fromObjects([...base({}), strict, ingressFrom('0.0.0.0/0')]))).toEqual(['0.0.0.0-255.255.255.255[External]']);
+    expect(atoms(ReachabilityAnalyzer.fromObjects([...base({} as typeof AMBIENT), strict, ingressFrom('0.0.0.0/0')]))).toEqual(['0.0.0.0-255.255.255.255[External]']);
   });
 
   test('an Istio ingress gateway goes through the waypoint only with istio.io/ingress-use-waypoint', () => {
