@@ -21,7 +21,7 @@
  * classic AUTO_PASSTHROUGH gateway), and it routes only to Services labelled `istio.io/global: "true"`.
  */
 import { ConnSet } from './conn-set';
-import { parseIpAddress } from './ip-range';
+import { IpInterval, parseIpAddress } from './ip-range';
 import type { IstioSource } from './istio';
 import { ParsedResources, PodInfo } from './model';
 
@@ -72,6 +72,9 @@ export function waypointPod(o: any): PodInfo | undefined {
 
 /** The ambient data plane of a set of manifests. */
 export class AmbientModel {
+  /** The kubelet's probe address of ambient pods (169.254.7.127), as a one-address interval. */
+  public static readonly KUBELET_PROBE_RANGE: IpInterval = { v6: false, lo: KUBELET_PROBE_IP, hi: KUBELET_PROBE_IP };
+
   /** The L4 result of a HBONE pair: its TCP is only what the tunnel port (15008) lets through. */
   public static tunnel(l4: ConnSet): ConnSet {
     const other = l4.subtract(ConnSet.of('TCP'));
@@ -160,6 +163,22 @@ export class AmbientModel {
       return !!sel && Object.keys(sel).length > 0 && Object.keys(sel).every((k) => dst.labels[k] === String(sel[k]));
     });
   }
+}
+
+/**
+ * True if an ingress ipBlock of a NetworkPolicy that selects an ambient pod spans the kubelet's
+ * probe address (contains it, or leaves it in an `except` inside its CIDR, as `169.254.0.0/16`
+ * except `169.254.7.0/24`): the address then needs an atom of its own, since Istio lets the
+ * probe through where it judges the addresses around it.
+ */
+export function probeAddressSpanned(res: ParsedResources, ambient: AmbientModel): boolean {
+  const spans = (block: IpInterval[]): boolean => block.length > 0 && !block[0].v6
+    && block.some((r) => r.lo <= KUBELET_PROBE_IP) && block.some((r) => r.hi >= KUBELET_PROBE_IP);
+  for (const pol of res.policies) {
+    if (!(pol.ingress ?? []).some((r) => (r.peers ?? []).some((p) => p.ipBlock !== undefined && spans(p.ipBlock)))) continue;
+    if (res.pods.some((pod) => pod.ns === pol.ns && ambient.isAmbient(pod) && pol.podSelector.matches(pod.labels))) return true;
+  }
+  return false;
 }
 
 /** The explanation line of a HBONE pair. */

@@ -39,6 +39,11 @@ export interface EngineOptions {
   readonly nodeCidrs?: string[];
   readonly podCidrs?: string[];
   readonly hostNetworkAsNode: boolean;
+  /**
+   * Source addresses that are external atoms of their own, whatever the ipBlocks: the kubelet's
+   * probe address of ambient pods, which Istio treats unlike the addresses around it.
+   */
+  readonly sourceCuts?: IpInterval[];
 }
 
 /** A reason a rule contributes to a connection (for explain). */
@@ -144,7 +149,7 @@ export class Engine {
     const universe = externalUniverse(opts, [...blocksIn, ...blocksOut]);
     this.nodeSpace = cidrList(opts.nodeCidrs, 'options.nodeCidrs');
     this.podSpace = cidrList(opts.podCidrs, 'options.podCidrs');
-    this.atomsIn = partition(universe, blocksIn);
+    this.atomsIn = partition(universe, [...blocksIn, ...(opts.sourceCuts ?? []).map((c) => [c])]);
     this.atomNamesIn = this.atomsIn.map((a) => `${formatInterval(a)}[External]`);
     this.atomsOut = partition(universe, blocksOut);
     this.atomNamesOut = this.atomsOut.map((a) => `${formatInterval(a)}[External]`);

@@ -73,7 +73,7 @@ function containerPorts(spec: any, where: string): ContainerPort[] {
         if (p?.containerPort === undefined || p?.containerPort === null) return;
         // the API server refuses anything else (int32, 1-65535): a typo must not become a port or vanish
         if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
-          throw new AnalysisError(`${where}.${key}[${i}].ports[${j}].containerPort: invalid value ${JSON.stringify(p.containerPort)} (valid: an integer 1-65535)`);
+          throw new AnalysisError(`${where}.${key}[${i}].ports[${j}].containerPort: invalid value ${shownValue(p.containerPort)} (valid: an integer 1-65535)`);
         }
         ports.push({ name: p.name, port: p.containerPort, protocol: String(p.protocol ?? 'TCP').toUpperCase() });
       });
@@ -109,9 +109,23 @@ function workloadOwner(refs: any): any {
   return owner && owner.kind !== 'Node' ? owner : undefined;
 }
 
+/** A manifest value in an error message: any type (BigInt, Symbol, cycles) without throwing, one line, bounded. */
+function shownValue(x: unknown): string {
+  let text: string;
+  try {
+    text = typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' && x !== null ? JSON.stringify(x) ?? String(x) : String(x);
+  } catch {
+    text = Array.isArray(x) ? '[array]' : '[object]';
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function asList(x: any): any[] {
+  return Array.isArray(x) ? x : [];
+}
+
 function probingContainers(spec: any): any[] {
-  const list = (x: any): any[] => (Array.isArray(x) ? x : []);
-  return [...list(spec?.containers), ...list(spec?.initContainers).filter((c) => c?.restartPolicy === 'Always')];
+  return [...asList(spec?.containers), ...asList(spec?.initContainers).filter((c) => c?.restartPolicy === 'Always')];
 }
 
 function parsePort(p: any, where: string): PortSpec {
@@ -254,7 +268,8 @@ export class ParsedResources {
         `Pod ${ns}/${md.name}: spec`));
       return true;
     }
-    if (!WORKLOAD_KINDS[kind]) return false;
+    // own keys only: a kind named `constructor` or `toString` is no workload
+    if (!Object.prototype.hasOwnProperty.call(WORKLOAD_KINDS, kind)) return false;
     const tpl = WORKLOAD_KINDS[kind](o.spec);
     const at = kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
     this.pods.push(podFromSpec(ns, md.name, tpl?.metadata?.labels, tpl?.spec, kind, md.name, tpl?.metadata?.annotations, `${kind} ${ns}/${md.name}: ${at}`));
@@ -264,10 +279,11 @@ export class ParsedResources {
   private add(o: any): void {
     if (!o || typeof o !== 'object') return;
     if (Array.isArray(o)) { o.forEach((x) => this.add(x)); return; }
-    const kind: string = o.kind ?? '';
+    // a kind that is no string names nothing the analyzer reads (plain JavaScript input)
+    const kind: string = typeof o.kind === 'string' ? o.kind : '';
     if (Array.isArray(o.items) && (kind === 'List' || kind.endsWith('List') || !kind)) {
       const itemKind = kind.endsWith('List') && kind !== 'List' ? kind.slice(0, -4) : undefined;
-      for (const it of o.items) this.add(it.kind || !itemKind ? it : { ...it, kind: itemKind });
+      for (const it of o.items) this.add(it === null || typeof it !== 'object' || it.kind || !itemKind ? it : { ...it, kind: itemKind });
       return;
     }
     const md = o.metadata ?? {};

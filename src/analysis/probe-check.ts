@@ -43,14 +43,46 @@ function isObject(x: unknown): x is { [k: string]: any } {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+/** Longest rendering of a manifest value in a reason (a hostile manifest may hold megabytes). */
+const MAX_SHOWN = 80;
+
+/**
+ * A manifest value for a reason, on one line and bounded: strings JSON-quoted (control characters
+ * escaped), numbers as written (`NaN`, not JSON's `null`), anything JSON cannot render (cycles,
+ * BigInt) by its type.
+ */
 function show(x: unknown): string {
-  return x === undefined ? 'missing' : typeof x === 'string' ? `"${x}"` : JSON.stringify(x) ?? String(x);
+  if (x === undefined) return 'missing';
+  const text = rendered(x);
+  return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN)}... (${text.length} characters)`;
+}
+
+function rendered(x: unknown): string {
+  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+  if (typeof x === 'bigint') return `${x}n`;
+  if (typeof x === 'symbol' || typeof x === 'function') return `a ${typeof x}`;
+  try {
+    return JSON.stringify(x) ?? String(x);
+  } catch {
+    return Array.isArray(x) ? 'an array that contains itself' : 'an object that contains itself';
+  }
+}
+
+/** A name from the manifest as written when it is a plain name, else quoted and bounded ({@link show}). */
+function shownName(x: string): string {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(x) ? x : show(x);
+}
+
+/** A port number from a manifest: a number, or a string of digits (an IntOrString written as a string); undefined otherwise. */
+function portNumber(raw: unknown): number | undefined {
+  return typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** The port a probe's handler connects to, or why it has none. */
 export function probePort(handler: string, h: any, container: any): { port?: number; error?: string } {
-  const raw = h?.port;
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
+  if (!isObject(h)) return { error: `${handler} is ${show(h)}: expected an object with a port` };
+  const raw = h.port;
+  const n = portNumber(raw);
   if (n !== undefined) {
     return Number.isInteger(n) && n >= 1 && n <= 65535 ? { port: n } : { error: `${handler}.port ${show(raw)} is not a valid port (1-65535)` };
   }
@@ -59,13 +91,19 @@ export function probePort(handler: string, h: any, container: any): { port?: num
   }
   const ports: any[] = Array.isArray(container?.ports) ? container.ports.filter(isObject) : [];
   const named = ports.find((p) => p.name === raw);
-  const cp = Number(named?.containerPort);
-  if (named && Number.isInteger(cp) && cp >= 1 && cp <= 65535) return { port: cp };
-  const names = ports.map((p) => p.name).filter((x) => typeof x === 'string');
+  const cp = portNumber(named?.containerPort);
+  if (named && cp !== undefined && Number.isInteger(cp) && cp >= 1 && cp <= 65535) return { port: cp };
   return {
-    error: `${handler}.port "${raw}" is not a named port of container ${containerName(container)}`
-      + ` (${names.length ? `its named ports: ${names.join(', ')}` : 'it has no named ports'})${named ? `: its containerPort ${show(named.containerPort)} is not valid` : ''}`,
+    error: `${handler}.port ${show(raw)} is not a named port of container ${shownName(containerName(container))}`
+      + ` (${namedPorts(ports)})${named ? `: its containerPort ${show(named.containerPort)} is not valid` : ''}`,
   };
+}
+
+/** `its named ports: a, b` (at most 10 named), or `it has no named ports`. */
+function namedPorts(ports: any[]): string {
+  const names = ports.map((p) => p.name).filter((x) => typeof x === 'string').map(shownName);
+  if (names.length === 0) return 'it has no named ports';
+  return `its named ports: ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, ... (${names.length})` : ''}`;
 }
 
 function containerName(c: any): string {
@@ -77,7 +115,7 @@ function judgeNetworkProbe(c: ProbeCase, port: number, h: any, judge: ProbeJudge
   const base = { workload: c.w.id, container: c.container, probe: c.probe, handler: c.handler, port };
   const host = c.handler === 'httpGet' && typeof h?.host === 'string' && h.host !== '' ? h.host : undefined;
   if (host !== undefined) {
-    return { ...base, status: 'unjudged', problem: false, reason: `httpGet.host is "${host}": the kubelet probes that address, not the pod (not judged)` };
+    return { ...base, status: 'unjudged', problem: false, reason: `httpGet.host is ${show(host)}: the kubelet probes that address, not the pod (not judged)` };
   }
   if (c.w.rep.hostNetwork) {
     return { ...base, status: 'node-local', problem: false, reason: 'hostNetwork pod: the probe is node-local traffic, no NetworkPolicy applies' };
@@ -104,7 +142,7 @@ function nodeLocalReason(c: ProbeCase, port: number, sidecar: boolean): string {
   if (c.w.rep.annotations[REWRITE] === 'false') {
     return `sidecar, probe rewrite off (${REWRITE}: "false"): ${node} on TCP ${port}, but a STRICT PeerAuthentication refuses the kubelet's plaintext`;
   }
-  return `sidecar: Istio rewrites the probe to its agent (TCP 15020, /app-health/${c.container}/${c.probe === 'readiness' ? 'readyz' : c.probe === 'liveness' ? 'livez' : 'startupz'}); ${node}`;
+  return `sidecar: Istio rewrites the probe to its agent (TCP 15020, /app-health/${shownName(c.container)}/${c.probe === 'readiness' ? 'readyz' : c.probe === 'liveness' ? 'livez' : 'startupz'}); ${node}`;
 }
 
 /** The finding of one probe object of a container. */

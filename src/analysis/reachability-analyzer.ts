@@ -1,4 +1,4 @@
-import { AmbientModel, hboneNote } from './ambient';
+import { AmbientModel, hboneNote, probeAddressSpanned } from './ambient';
 import { AnalysisError } from './analysis-error';
 import { ConnSet } from './conn-set';
 import { Engine, EnginePeer, INGRESS_CONTROLLER, Workload } from './engine';
@@ -117,6 +117,8 @@ export class ReachabilityAnalyzer {
 
   private constructor(res: ParsedResources, options: AnalyzerOptions) {
     const hostNetworkAsNode = options.hostNetworkAsNode ?? (options.nodeCidrs !== undefined && options.nodeCidrs.length > 0);
+    this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
+    this.ambient = new AmbientModel(res);
     this.engine = new Engine(res, {
       ingressControllerNamespace: options.ingressControllerNamespace ?? 'ingress-controller-ns',
       ingressControllerLabels: { ...(options.ingressControllerLabels ?? {}) },
@@ -124,9 +126,10 @@ export class ReachabilityAnalyzer {
       nodeCidrs: options.nodeCidrs,
       podCidrs: options.podCidrs,
       hostNetworkAsNode,
+      // the kubelet's probes of ambient pods bypass Istio: where an ipBlock around their address
+      // (169.254.0.0/16) admits or excepts it, it is judged on its own, not with the addresses Istio judges
+      sourceCuts: this.istio.active && probeAddressSpanned(res, this.ambient) ? [AmbientModel.KUBELET_PROBE_RANGE] : undefined,
     });
-    this.istio = new IstioLayer(res, options.istioRootNamespace ?? 'istio-system', options.trustDomain ?? 'cluster.local', options.meshAllPods ?? false, hostNetworkAsNode);
-    this.ambient = new AmbientModel(res);
     for (const w of this.engine.workloads) this.byName.set(w.id, w);
   }
 

@@ -44,9 +44,16 @@ function probeProblems(r: SectionResult): ProbeFinding[] {
   return r.analyzer.probeFindings().filter((f) => !keep || keep.includes(f.workload.split('/')[0]));
 }
 
+/** A container name as the manifest wrote it if plain, else JSON-quoted and cut: one report line per probe, whatever the name holds. */
+function containerText(name: string): string {
+  if (/^([A-Za-z0-9][A-Za-z0-9._-]{0,62}|\?)$/.test(name)) return name;
+  const q = JSON.stringify(name);
+  return q.length <= 80 ? q : `${q.slice(0, 80)}... (${name.length} characters)`;
+}
+
 /** `ns/name[Kind] container app readiness TCP 8080: reason (fix: ...)` */
 function probeLine(f: ProbeFinding): string {
-  return `${f.workload} container ${f.container} ${f.probe} probe${f.port !== undefined ? ` TCP ${f.port}` : ''}: ${f.status}: ${f.reason}${f.fix ? ` (fix: ${f.fix})` : ''}`;
+  return `${f.workload} container ${containerText(f.container)} ${f.probe} probe${f.port !== undefined ? ` TCP ${f.port}` : ''}: ${f.status}: ${f.reason}${f.fix ? ` (fix: ${f.fix})` : ''}`;
 }
 
 function probeComment(r: SectionResult): string[] {

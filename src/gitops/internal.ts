@@ -3,7 +3,8 @@
  */
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { fail, validateDns1123Label } from '../core/validate';
+import { Names } from '../core/names';
+import { DNS1123_LABEL_EXPECTED, fail, validateDns1123Label } from '../core/validate';
 import { Fleet, FleetCluster } from '../fleet';
 import { DeliveryOrder } from './delivery-order';
 
@@ -188,9 +189,15 @@ export function planControllerAccount(
     return undefined;
   }
   if (value === undefined) return fallback;
+  const expected = `<namespace>:<name> of a ServiceAccount, e.g. ${fallback.namespace}:${fallback.name}`;
   const parts = typeof value === 'string' ? value.split(':') : [];
-  if (parts.length !== 2) fail(p, 'controllerServiceAccount', value, `<namespace>:<name> of a ServiceAccount, e.g. ${fallback.namespace}:${fallback.name}`);
-  validateName(p, 'controllerServiceAccount', parts[0]);
-  validateName(p, 'controllerServiceAccount', parts[1]);
+  if (parts.length !== 2) fail(p, 'controllerServiceAccount', value, expected);
+  // the whole value in the error, and which half is wrong
+  parts.forEach((part, i) => {
+    if (!Names.isDns1123Label(part)) {
+      const shown = part.length > 63 ? `${JSON.stringify(part.slice(0, 63))}... (${part.length} characters)` : JSON.stringify(part);
+      fail(p, 'controllerServiceAccount', value, `${expected}: its ${i === 0 ? 'namespace' : 'name'} ${shown} is not ${DNS1123_LABEL_EXPECTED}`);
+    }
+  });
   return { namespace: parts[0], name: parts[1] };
 }

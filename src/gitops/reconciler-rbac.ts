@@ -49,7 +49,8 @@ const IRREGULAR_PLURALS: { [kind: string]: string } = { Endpoints: 'endpoints' }
 export function resourceOf(kind: string, crdPlurals: Map<string, string>, group: string): string {
   const crd = crdPlurals.get(`${group}/${kind}`);
   if (crd !== undefined) return crd;
-  if (IRREGULAR_PLURALS[kind] !== undefined) return IRREGULAR_PLURALS[kind];
+  // own keys only: a kind named `constructor` or `toString` is not a plural of Object.prototype's
+  if (Object.prototype.hasOwnProperty.call(IRREGULAR_PLURALS, kind)) return IRREGULAR_PLURALS[kind];
   const k = kind.toLowerCase();
   if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
   if (/(s|x|z|ch|sh)$/.test(k)) return `${k}es`;

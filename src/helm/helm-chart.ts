@@ -289,12 +289,12 @@ export class HelmChart {
     const { apiObjects, plain, withTokens } = synthesizeChart(chart, where);
     // ranked and namespaced before rendering: a binding may turn a field into a placeholder
     const rank = new Map<any, number>(ApplyOrder.sort(plain).map((m, i) => [m, i]));
-    const usedNames = new Set<string>();
+    const files = objectFileNames(plain);
     const entries: TemplateEntry[] = [];
     apiObjects.forEach((obj, i) => {
       const manifest = plain[i];
       const crd = manifest.kind === 'CustomResourceDefinition' && String(manifest.apiVersion).startsWith('apiextensions.k8s.io/');
-      const file = uniqueFileName(manifest, usedNames);
+      const file = files[i];
       const ns = manifest.metadata?.namespace;
       const id = `${manifest.kind} ${typeof ns === 'string' && ns !== '' ? `${ns}/` : ''}${manifest.metadata?.name}`;
       if (crd) {
@@ -460,9 +460,31 @@ function chartId(chart: Chart): string {
 }
 
 /** `<kind>-<namespace>-<name>.yaml`, lowercased and sanitized, made unique with `-2`, `-3`... */
-function uniqueFileName(manifest: any, used: Set<string>): string {
+/**
+ * Each manifest's file name (`<kind>-<namespace>-<name>.yaml`, lowercased, made unique with `-2`,
+ * ...). A run of dots becomes one dot (a Role may be named `a..b`): those names are taken after
+ * every other, so the file of a name without `..` is the one it always had, whatever the chart
+ * also holds (a name with `..` and any suffix of it never equalled a name without).
+ */
+function objectFileNames(manifests: readonly any[]): string[] {
+  const bases = manifests.map((m) => fileBase(m));
+  const used = new Set<string>();
+  const out: string[] = new Array(manifests.length);
+  for (const dotted of [false, true]) {
+    bases.forEach((base, i) => {
+      if (base.includes('..') !== dotted) return;
+      out[i] = uniqueFileName(dotted ? base.replace(/\.{2,}/g, '.') : base, used);
+    });
+  }
+  return out;
+}
+
+function fileBase(manifest: any): string {
   const parts = [manifest.kind, manifest.metadata?.namespace, manifest.metadata?.name].filter(x => typeof x === 'string' && x.length > 0);
-  const base = parts.join('-').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'object';
+  return parts.join('-').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'object';
+}
+
+function uniqueFileName(base: string, used: Set<string>): string {
   let name = base;
   for (let n = 2; used.has(name); n++) {
     name = `${base}-${n}`;

@@ -14,7 +14,8 @@ export enum HelmTemplateLayout {
   PER_NAMESPACE = 'per-namespace',
   /**
    * One file per object: `templates/<kind>-<namespace>-<name>.yaml` (lowercased, made unique
-   * with `-2`, `-3`, ...); thousands of files for a large chart.
+   * with `-2`, `-3`, ...; a run of dots, possible in a Role's name, is one dot, and such names
+   * are made unique after the others); thousands of files for a large chart.
    */
   PER_OBJECT = 'per-object',
 }

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Names } from '../core/names';
 import { fail } from '../core/validate';
 
 /**
@@ -43,23 +44,35 @@ export interface ResolvedBackend {
 }
 
 /**
- * The selector of a Service backend, read now (at synthesis: `svc.select(...)` calls made after
- * the ingress are included); fails unless it selects pods by at least one label .
+ * The selector of a Service backend: `spec.selector` of the Service's final manifest, read at
+ * synthesis (`svc.select(...)` calls made after the ingress count, and so do JSON patches: the
+ * controller routes to the pods the applied Service selects). Fails unless it selects pods by at
+ * least one label, each a valid label key with a string value.
  *
  * @param path construct path for errors
  * @param field field name for errors
  * @param svc the Service
  */
 export function serviceSelector(path: string, field: string, svc: kplus.Service): { [key: string]: string } {
-  let selector: { [key: string]: string } = {};
+  const where = 'its final manifest (JSON patches included), which the ingress\'s NetworkPolicy selects the pods of';
+  let selector: unknown;
   try {
-    selector = { ...(ApiObject.of(svc).toJson().spec?.selector ?? {}) };
+    selector = ApiObject.of(svc).toJson().spec?.selector;
   } catch (e) {
-    fail(path, `${field}.service`, svc.name, `a Service that synthesizes (${(e as Error).message})`);
+    fail(path, `${field}.service`, svc.name, `a Service that synthesizes: its selector is read from ${where}; Service ${svc.node.path} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
   }
-  if (Object.keys(selector).length === 0) {
+  if (selector !== undefined && selector !== null && (typeof selector !== 'object' || Array.isArray(selector))) {
+    fail(path, `${field}.service.selector`, selector, `a map of label key to value: spec.selector of Service ${svc.name}, read from ${where}`);
+  }
+  const labels: { [key: string]: unknown } = { ...((selector as object | null | undefined) ?? {}) };
+  if (Object.keys(labels).length === 0) {
     fail(path, `${field}.service.selector`, {},
       `a selector on Service ${svc.name} (svc.select(...) or selectLabel(...) before synthesis; the NetworkPolicy targets those pods)`);
   }
-  return selector;
+  for (const [k, v] of Object.entries(labels)) {
+    if (!Names.isLabelKey(k) || typeof v !== 'string' || !Names.isLabelValue(v)) {
+      fail(path, `${field}.service.selector[${JSON.stringify(k)}]`, v, `a label key with a string label value: spec.selector of Service ${svc.name}, read from ${where}`);
+    }
+  }
+  return labels as { [key: string]: string };
 }

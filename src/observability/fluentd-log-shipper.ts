@@ -118,6 +118,11 @@ export interface FluentdLogShipperProps {
    * under them a `stateHostPath` fails synthesis (the chart's own Kyverno rule
    * `restrict-host-paths`): keep the emptyDir there.
    *
+   * The directory is mounted writable, so it must be fluentd's own: a system directory (`/etc`,
+   * `/usr`, `/proc`, `/run`, ...), the kubelet's or a container runtime's state
+   * (`/var/lib/kubelet`, `/var/lib/containerd`, ...), anything inside one of them or holding one
+   * (`/var`, `/var/lib`) is refused, and so is a path over Linux's limits (4095 bytes, 255 per segment).
+   *
    * @default - an emptyDir
    */
   readonly stateHostPath?: string;

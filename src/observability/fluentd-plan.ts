@@ -135,6 +135,21 @@ Pick<FluentdPlan, 'stateHostPath' | 'stateHostPathType' | 'bufferLimitMib' | 'ru
   return { stateHostPath: props.stateHostPath, stateHostPathType, bufferLimitMib, runAsUser, resources, priorityClassName, valuesPrefix };
 }
 
+/**
+ * Node directories a writable hostPath must neither be, be inside nor contain: the system's own
+ * (a writable /etc or /usr is the node), the kubelet's and the runtimes' state (pod Secrets,
+ * service account tokens, other containers' filesystems).
+ */
+const SYSTEM_DIRS = [
+  '/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/opt/cni', '/proc', '/root', '/run', '/sbin', '/sys', '/usr',
+  '/var/lib/cni', '/var/lib/containerd', '/var/lib/containers', '/var/lib/docker', '/var/lib/etcd', '/var/lib/kubelet', '/var/run',
+];
+
+/** Linux's limits: PATH_MAX (4096 bytes with the NUL) and NAME_MAX (255 bytes per segment). */
+function overLinuxLimits(p: string): boolean {
+  return Buffer.byteLength(p, 'utf8') > 4095 || p.split('/').some((seg) => Buffer.byteLength(seg, 'utf8') > 255);
+}
+
 function validateStateHostPath(path: string, p: string | undefined): void {
   if (p === undefined) return;
   // every segment named ('/var//log' and '/var/./log' are /var/log), no control character (the path is a node directory)
@@ -142,6 +157,11 @@ function validateStateHostPath(path: string, p: string | undefined): void {
     || ['/var/log', CONTAINER_LOG_DIR, POD_LOG_DIR].some((d) => p === d || p.startsWith(`${d}/`))) {
     fail(path, 'stateHostPath', p, 'an absolute node directory without \'.\', \'..\', \'//\', a trailing \'/\' or control characters, outside /var/log (e.g. /var/lib/fluentd)');
   }
+  const system = SYSTEM_DIRS.find((d) => p === d || p.startsWith(`${d}/`) || d.startsWith(`${p}/`));
+  if (system !== undefined) {
+    fail(path, 'stateHostPath', p, `a directory of fluentd's own (e.g. /var/lib/fluentd): it is mounted writable, and ${p === system ? 'it' : p.startsWith(system) ? `it is inside ${system}, which` : `it holds ${system}, which`} belongs to the node's system, the kubelet or the container runtime`);
+  }
+  if (overLinuxLimits(p)) fail(path, 'stateHostPath', p, 'a path within Linux\'s limits: at most 4095 bytes, each segment at most 255 bytes (the kubelet could not mount it)');
 }
 
 /** The path as one shell word (the fix is a command a reader may paste: `$(...)` in a path must stay text). */

@@ -115,6 +115,33 @@ describe('analyzer: Istio ambient', () => {
     expect(sidecar.isAllowed('169.254.7.127', SERVER, '8080')).toBe(false);
   });
 
+  test('169.254.7.127 is judged as the kubelet\'s probe address inside a wider ipBlock (169.254.0.0/16) or one whose except leaves a range around it', () => {
+    const strict = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } };
+    const from = (ipBlock: any) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'link-local', namespace: 'b' },
+      spec: { podSelector: { matchLabels: { app: 'server' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock }], ports: [{ protocol: 'TCP', port: 8080 }] }] },
+    });
+    const wide = ReachabilityAnalyzer.fromObjects([...base(), strict, from({ cidr: '169.254.0.0/16' })]);
+    // the probe passes ztunnel unencrypted; the rest of the block is plaintext from outside, refused by STRICT
+    expect(wide.isAllowed('169.254.7.127', SERVER, '8080')).toBe(true);
+    expect(wide.explain('169.254.7.127', SERVER).reasons.join('\n')).toMatch(/kubelet's health probes.*NetworkPolicies decide/);
+    expect(wide.isAllowed('169.254.7.126', SERVER, '8080')).toBe(false);
+    expect(wide.isAllowed('169.254.7.128', SERVER, '8080')).toBe(false);
+    expect(wide.connections().filter((c) => c.dst === SERVER).map((c) => `${c.src} ${c.conns}`)).toEqual(['169.254.7.127-169.254.7.127[External] TCP 8080']);
+    // an except around it (not exactly it): the NetworkPolicy excludes the address, the explanation says so (not STRICT mTLS)
+    const except = ReachabilityAnalyzer.fromObjects([...base(), strict, from({ cidr: '169.254.0.0/16', except: ['169.254.7.0/24'] })]);
+    expect(except.isAllowed('169.254.7.127', SERVER, '8080')).toBe(false);
+    expect(except.explain('169.254.7.127', SERVER).reasons.join('\n')).toMatch(/kubelet's health probes/);
+    expect(wide.isAllowed('169.254.7.127', SERVER, '9090')).toBe(false);
+    // no ipBlock around the address (or only of policies selecting no ambient pod): the external atoms are as before
+    const atoms = (a: ReachabilityAnalyzer) => [...new Set(a.connections().map((c) => c.src).filter((n) => n.endsWith('[External]')))];
+    const ingressFrom = (cidr: string) => ({ ...from({ cidr }), spec: { ...from({ cidr }).spec, podSelector: {} } });
+    expect(atoms(ReachabilityAnalyzer.fromObjects([...base(), ingressFrom('0.0.0.0/0')]))).toEqual(['0.0.0.0-255.255.255.255[External]']);
+    expect(atoms(ReachabilityAnalyzer.fromObjects([...base({} as typeof AMBIENT), strict, ingressFrom('0.0.0.0/0')]))).toEqual(['0.0.0.0-255.255.255.255[External]']);
+  });
+
   test('an Istio ingress gateway goes through the waypoint only with istio.io/ingress-use-waypoint', () => {
     const gw = {
       apiVersion: 'gateway.networking.k8s.io/v1',

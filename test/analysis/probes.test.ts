@@ -117,6 +117,60 @@ describe('analyzer: the kubelet\'s probes', () => {
     expect(reasons[6]).toMatch(/tcpSocket\.port is missing/);
   });
 
+  test('hostile manifests: cycles, BigInt, Symbol, NaN, huge or multi-line strings, lists that are not lists: findings with one-line bounded reasons, never a TypeError', () => {
+    const cyc: any = { a: 1 };
+    cyc.self = cyc;
+    const cycArr: any[] = [];
+    cycArr.push(cycArr);
+    const ports = [cyc, cycArr, BigInt(8080), Symbol('p'), NaN, -Infinity, 'x'.repeat(100_000), 'a\n# injected', () => 8080];
+    const containers = ports.map((port, i) => ({ name: `c${i}`, image: 'i', ports: [{ name: 'http', containerPort: 8080 }], livenessProbe: { tcpSocket: { port } } }));
+    containers.push(
+      { name: 'named', image: 'i', ports: [{ name: 'http', containerPort: Symbol('x') }, { name: 'y'.repeat(5000), containerPort: cyc }], livenessProbe: { httpGet: { port: 'http' } } } as any,
+      { name: 'handler', image: 'i', livenessProbe: { httpGet: 'http' }, readinessProbe: cycArr } as any,
+      { name: 'n\n# injected', image: 'i', ports: [{ name: 'grpc', containerPort: 9000 }], livenessProbe: { httpGet: { port: 'http' } } } as any,
+    );
+    const odd = [{}, 5, { a: 1 }, 'str'];
+    const objs = [ns('a', AMBIENT), deploy('a', {}, {}, { containers, initContainers: { restartPolicy: 'Always' } }), denyAll('a')];
+    for (const [i, c] of odd.entries()) {
+      const d: any = deploy('a', {});
+      d.metadata.name = `odd${i}`;
+      d.spec.template.spec.containers = c;
+      d.spec.template.spec.initContainers = c;
+      objs.push(d);
+    }
+    const lists: any = deploy('a', {}, {}, { containers: [{ name: 'p', image: 'i', ports: { http: 8080 } }, { name: 'q', image: 'i', ports: 5 }] });
+    lists.metadata.name = 'lists';
+    objs.push(lists);
+    const a = ReachabilityAnalyzer.fromObjects(objs);
+    const f = a.probes();
+    expect(f.every((x) => x.status === 'invalid' && x.problem)).toBe(true);
+    expect(f.map((x) => x.container)).toEqual([...ports.map((_p, i) => `c${i}`), 'named', 'handler', 'handler', 'n\n# injected']);
+    for (const x of f) {
+      expect(x.reason).not.toMatch(/\n/);
+      expect(x.reason.length).toBeLessThan(400);
+    }
+    const reasons = f.map((x) => x.reason);
+    expect(reasons[0]).toMatch(/tcpSocket\.port is an object that contains itself: expected a port number/);
+    expect(reasons[2]).toMatch(/tcpSocket\.port is 8080n: expected a port number/);
+    expect(reasons[4]).toMatch(/tcpSocket\.port NaN is not a valid port/);
+    expect(reasons[6]).toMatch(/tcpSocket\.port "x{79}\.\.\. \(100002 characters\) is not a named port/);
+    expect(reasons[7]).toMatch(/tcpSocket\.port "a\\n# injected" is not a named port/);
+    expect(reasons[9]).toMatch(/httpGet\.port "http" is not a named port of container named \(its named ports: http, "y{79}\.\.\. \(5002 characters\)\): its containerPort a symbol is not valid/);
+    expect(reasons[10]).toMatch(/httpGet is "http": expected an object with a port/);
+    expect(reasons[11]).toMatch(/readiness probe is an array that contains itself: expected one of/);
+    expect(reasons[12]).toMatch(/of container "n\\n# injected" \(its named ports: grpc\)/);
+    // the CLI's report keeps one line per probe
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-probes-'));
+    try {
+      writeManifests(dir, 'm.yaml', [ns('a', AMBIENT), deploy('a', { name: 'n\n# injected', ports: [{ containerPort: 80 }], livenessProbe: { httpGet: { port: 'a\nb' } } }), denyAll('a')]);
+      const out = cli(['analyze', '--no-platform', dir]).out;
+      expect(out).toContain('#   a/web[Deployment] container "n\\n# injected" liveness probe: invalid: httpGet.port "a\\nb" is not a named port of container "n\\n# injected" (it has no named ports)');
+      expect(out).not.toMatch(/^# injected/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('not judged: an httpGet probe of another host, and 169.254.7.127 outside AnalyzerOptions.externalUniverse', () => {
     const container = { ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { host: '10.0.0.1', port: 8080 } }, livenessProbe: { tcpSocket: { port: 8080 } } };
     const a = ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), deploy('a', container), denyAll('a')], { externalUniverse: ['10.0.0.0/8'] });

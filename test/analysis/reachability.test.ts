@@ -79,6 +79,20 @@ describe('NetworkPolicy semantics', () => {
     expect(a.connections().map((c) => `${c.src} => ${c.dst}`)).toEqual([`${EXT} => default/x-123[ReplicaSet]`, `default/x-123[ReplicaSet] => ${EXT}`]);
   });
 
+  test('hostile objects from plain JavaScript: prototype-member kinds are no workloads, odd kinds, items and owner references no TypeError', () => {
+    const spec = { template: { metadata: { labels: { app: 'ghost' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }] } } };
+    const ghosts = ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((kind, i) => ({ apiVersion: 'apps/v1', kind, metadata: { name: `g${i}`, namespace: 'default' }, spec }));
+    const a = ReachabilityAnalyzer.fromObjects([
+      deploy('default', 'web'),
+      ...ghosts,
+      { kind: 5, items: [null, 'x', deploy('default', 'listed')] },
+      { kind: 'DeploymentList', items: [null, 7, { metadata: { name: 'typed', namespace: 'default' }, spec: deploy('default', 'typed').spec }] },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { app: 'p' }, ownerReferences: { kind: 'ReplicaSet' } }, spec: { containers: {} } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'default', labels: { app: 'q' }, ownerReferences: [null, { kind: 'Job', name: 'j' }] }, spec: {} },
+    ]);
+    expect(a.peers()).toEqual([EXT, 'default/j[Job]', 'default/listed[Deployment]', 'default/p[Pod]', 'default/typed[Deployment]', 'default/web[Deployment]']);
+  });
+
   test('Ingress adds the ingress controller as a source on the service target port', () => {
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 443, targetPort: 'http' }] } };
     const ing = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 443 } } } }] } }] } };

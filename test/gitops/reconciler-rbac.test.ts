@@ -179,6 +179,12 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
       .toMatch(/controllerServiceAccount.*argocd-application-controller.*<namespace>:<name>/s);
     expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad2', { fleet: s.fleet, repoUrl: REPO, name: 'b2', serviceAccountName: 'x', controllerServiceAccount: 'Argo:x' })).message)
       .toMatch(/controllerServiceAccount.*Argo/s);
+    // the error shows the whole value and says which half is wrong
+    for (const [i, [v, half]] of ([[':b', 'namespace ""'], ['argo:', 'name ""'], [' argo:x', 'namespace " argo"'], ['argo:a\n', 'name "a\\n"'], [`argo:${'x'.repeat(300)}`, `name "${'x'.repeat(63)}"... (300 characters)`]] as Array<[string, string]>).entries()) {
+      const e = errorOf(() => new ArgoCdDelivery(gitops, `h${i}`, { fleet: s.fleet, repoUrl: REPO, name: `h${i}`, serviceAccountName: 'x', controllerServiceAccount: v }));
+      expect(e.message).toContain(`invalid controllerServiceAccount ${JSON.stringify(v).slice(0, 100)}`);
+      expect(e.message).toContain(`: its ${half} is not a DNS-1123 label`);
+    }
     expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad3', { fleet: s.fleet, repoUrl: REPO, name: 'b3', controllerServiceAccount: 'a:b' })).message)
       .toMatch(/controllerServiceAccount.*without serviceAccountName/s);
   });
@@ -204,5 +210,10 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
       }
     }
     expect(n).toBeGreaterThan(20);
+  });
+
+  test('a kind named like an Object.prototype member is pluralized like any other (was Object\'s function text as the resource)', () => {
+    expect(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'Endpoints'].map((k) => resourceOf(k, new Map(), 'example.com')))
+      .toEqual(['constructors', 'tostrings', '__proto__s', 'hasownproperties', 'endpoints']);
   });
 });

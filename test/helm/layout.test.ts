@@ -71,7 +71,25 @@ describe('HelmTemplateLayout.PER_NAMESPACE', () => {
     expect(e).toBeInstanceOf(ValidationError);
     expect(e.message).toContain('c/cm: invalid metadata.namespace "../Shop": expected a DNS-1123 label');
     expect(e.message).toContain('PER_NAMESPACE names a file after it');
-    expect(Object.keys(HelmChart.fromChart(c, { templateLayout: HelmTemplateLayout.PER_OBJECT }).files())).toContain('templates/configmap-..-shop-cm.yaml');
+    expect(Object.keys(HelmChart.fromChart(c, { templateLayout: HelmTemplateLayout.PER_OBJECT }).files())).toContain('templates/configmap-.-shop-cm.yaml');
+  });
+
+  test('PER_OBJECT file names never hold "..": a run of dots is one dot, and a name without ".." keeps its file whatever comes before it', () => {
+    const c = new Chart(new App(), 'c');
+    // Role names are path segments: "a..b" is valid
+    for (const name of ['a..b', 'x...', 'a.b', 'A..B', 'A.b']) {
+      new k8s.KubeRole(c, `r${c.node.children.length}`, { metadata: { name, namespace: 'shop' }, rules: [] });
+    }
+    const files = Object.keys(HelmChart.fromChart(c, { templateLayout: HelmTemplateLayout.PER_OBJECT }).files()).filter((f) => f.startsWith('templates/role'));
+    // the names without ".." are written as before (role-shop-a.b, then -2); the dotted ones come after them
+    expect(files.sort()).toEqual([
+      'templates/role-shop-a.b-2.yaml', 'templates/role-shop-a.b-3.yaml', 'templates/role-shop-a.b-4.yaml', 'templates/role-shop-a.b.yaml', 'templates/role-shop-x.yaml',
+    ]);
+    const out = HelmChart.fromChart(c, { templateLayout: HelmTemplateLayout.PER_OBJECT }).files();
+    expect(out['templates/role-shop-a.b.yaml']).toContain('name: a.b\n');
+    expect(out['templates/role-shop-a.b-2.yaml']).toContain('name: A.b\n');
+    expect(out['templates/role-shop-a.b-3.yaml']).toContain('name: a..b\n');
+    expect(out['templates/role-shop-a.b-4.yaml']).toContain('name: A..B\n');
   });
 
   test('an empty namespace is no namespace: the object goes with the cluster-scoped ones', () => {

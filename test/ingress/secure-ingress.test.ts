@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
   BackendProtocol, CertIssuer, IngressBackend, IngressCertificate, IngressController, IngressPathType,
@@ -417,6 +417,36 @@ describe('SecureIngress bad input', () => {
     });
     expect(() => Testing.synth(late)).toThrow(ValidationError);
     expect(() => Testing.synth(late)).toThrow(/i2: invalid rules\[0\]\.backend\.service\.selector \{\}: expected a selector on Service/);
+    // the selector is the Service's final one (a JSON patch counts: the controller routes to the pods it selects); a patched
+    // selector that Kubernetes would refuse is refused naming the Service and where its selector was read
+    const patched = (value: unknown): any[] => {
+      const c = Testing.chart();
+      new ZeroTrustNamespace(c, 'ns', { name: 'web' });
+      const svc = new kplus.Service(c, 'svc', { metadata: { namespace: 'web' }, ports: [{ port: 80 }] });
+      svc.selectLabel('app', 'web');
+      ApiObject.of(svc).addJsonPatch(JsonPatch.replace('/spec/selector', value));
+      new SecureIngress(c, 'i', { rules: [{ host: 'a.example.com', backend: IngressBackend.fromService(svc) }], certificate: IngressCertificate.fromSecret('t') });
+      return Testing.synth(c);
+    };
+    const selected = patched({ app: 'patched' }).filter((o) => o.kind === 'NetworkPolicy').map((p) => JSON.stringify(p.spec.podSelector));
+    expect(selected).toContain(JSON.stringify({ matchLabels: { app: 'patched' } }));
+    expect(selected).not.toContain(JSON.stringify({ matchLabels: { app: 'web' } }));
+    for (const [value, field, shown] of [
+      [{ app: 5 }, 'selector["app"]', '5'], [{ 'bad key': 'x' }, 'selector["bad key"]', '"x"'], [{ app: 'a'.repeat(64) }, 'selector["app"]', `"${'a'.repeat(64)}"`],
+    ] as Array<[unknown, string, string]>) {
+      const e = errorOf(() => patched(value));
+      expect(e).toBeInstanceOf(ValidationError);
+      expect(e.message).toContain(`i: invalid rules[0].backend.service.${field} ${shown}: expected a `);
+      expect(e.message).toContain('spec.selector of Service');
+      expect(e.message).toContain('JSON patches included');
+    }
+    // a Service whose own synthesis fails is named, with its error
+    const broken = Testing.chart();
+    const bad = new kplus.Service(broken, 'svc', { metadata: { namespace: 'web' }, ports: [{ port: 80 }] });
+    bad.selectLabel('app', 'web');
+    ApiObject.of(bad).addJsonPatch(JsonPatch.test('/spec/type', 'NodePort'));
+    new SecureIngress(broken, 'i', { rules: [{ host: 'a.example.com', backend: IngressBackend.fromService(bad) }], certificate: IngressCertificate.fromSecret('t'), requireZeroTrustNamespace: false });
+    expect(() => Testing.synth(broken)).toThrow(new RegExp(`i: invalid rules\\[0\\]\\.backend\\.service "[a-z0-9-]+": expected a Service that synthesizes: .*; Service ${broken.node.path}/svc failed: Failed serializing construct at path .*TEST_OPERATION_FAILED: Test operation failed$`));
     const np = new kplus.Service(chart, 'c', { metadata: { namespace: 'web' }, type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80 }] });
     np.selectLabel('app', 'c');
     expect(() => new SecureIngress(chart, 'i3', {

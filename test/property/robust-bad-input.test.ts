@@ -43,6 +43,31 @@ describe('FluentdLogShipper stateHostPathProvisioned', () => {
     }
   });
 
+  test('a writable state directory is never a system directory, inside one or above one, nor over Linux\'s path limits', () => {
+    const refused: Array<[string, RegExp]> = [
+      ['/etc', /mounted writable, and it belongs to the node's system/],
+      ['/proc/self', /it is inside \/proc, which belongs/],
+      ['/var/lib/kubelet', /it belongs/],
+      ['/var/lib/kubelet/pods/x', /inside \/var\/lib\/kubelet/],
+      ['/var/lib', /it holds \/var\/lib\/cni, which belongs/],
+      ['/var', /it holds/],
+      ['/usr/local/fluentd', /inside \/usr/],
+      ['/run/fluentd', /inside \/run/],
+      [`/var/lib/${'x'.repeat(256)}`, /each segment at most 255 bytes/],
+      [`/data${'/x'.repeat(2046)}`, /at most 4095 bytes/],
+    ];
+    for (const [p, why] of refused) {
+      for (const extra of [{ stateHostPathProvisioned: true }, { runAsUser: 0 }]) {
+        const e = expectValidationError(() => shipper({ stateHostPath: p, ...extra }).build(), { field: 'stateHostPath', value: p });
+        expect(e.message).toMatch(why);
+      }
+    }
+    // a directory of its own is fine, near the system ones too
+    for (const p of ['/var/lib/fluentd', '/var/lib/kubelet-fluentd', '/data/fluentd', `/var/lib/${'x'.repeat(255)}`, '/optional/state']) {
+      expect(() => shipper({ stateHostPath: p, stateHostPathProvisioned: true }).build()).not.toThrow();
+    }
+  });
+
   test('the fix names a path a shell keeps as one word: $(...), quotes and spaces are quoted', () => {
     for (const p of ['/var/lib/$(echo injected)', "/var/lib/it's", '/var/lib/a b;rm -rf x', '/var/lib/`id`']) {
       const e = expectValidationError(() => shipper({ stateHostPath: p }).build(), { field: 'stateHostPath', value: p });
