@@ -125,7 +125,7 @@ describe('analyzer: the kubelet\'s probes', () => {
     const ports = [cyc, cycArr, BigInt(8080), Symbol('p'), NaN, -Infinity, 'x'.repeat(100_000), 'a\n# injected', () => 8080];
     const containers = ports.map((port, i) => ({ name: `c${i}`, image: 'i', ports: [{ name: 'http', containerPort: 8080 }], livenessProbe: { tcpSocket: { port } } }));
     containers.push(
-      { name: 'named', image: 'i', ports: [{ name: 'http', containerPort: Symbol('x') }, { name: 'y'.repeat(5000), containerPort: cyc }], livenessProbe: { httpGet: { port: 'http' } } } as any,
+      { name: 'named', image: 'i', ports: [{ name: 'y'.repeat(5000), containerPort: 8082 }], livenessProbe: { httpGet: { port: 'http' } } } as any,
       { name: 'handler', image: 'i', livenessProbe: { httpGet: 'http' }, readinessProbe: cycArr } as any,
       { name: 'n\n# injected', image: 'i', ports: [{ name: 'grpc', containerPort: 9000 }], livenessProbe: { httpGet: { port: 'http' } } } as any,
     );
@@ -155,7 +155,15 @@ describe('analyzer: the kubelet\'s probes', () => {
     expect(reasons[4]).toMatch(/tcpSocket\.port NaN is not a valid port/);
     expect(reasons[6]).toMatch(/tcpSocket\.port "x{79}\.\.\. \(100002 characters\) is not a named port/);
     expect(reasons[7]).toMatch(/tcpSocket\.port "a\\n# injected" is not a named port/);
-    expect(reasons[9]).toMatch(/httpGet\.port "http" is not a named port of container named \(its named ports: http, "y{79}\.\.\. \(5002 characters\)\): its containerPort a symbol is not valid/);
+    expect(reasons[9]).toMatch(/httpGet\.port "http" is not a named port of container named \(its named ports: "y{79}\.\.\. \(5002 characters\)\)/);
+    // a containerPort the API server would refuse is a loading error (one line, bounded), not a probe finding
+    for (const bad of [Symbol('x'), cyc, BigInt(1), 'y'.repeat(5000)]) {
+      const d: any = deploy('a', { ports: [{ name: 'http', containerPort: bad }] });
+      let msg = '';
+      try { ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), d]); } catch (e) { msg = (e as Error).message; }
+      expect(msg).toMatch(/containers\[0\]\.ports\[0\]\.containerPort: invalid value .* \(valid: an integer 1-65535\)$/);
+      expect(msg.length).toBeLessThan(300);
+    }
     expect(reasons[10]).toMatch(/httpGet is "http": expected an object with a port/);
     expect(reasons[11]).toMatch(/readiness probe is an array that contains itself: expected one of/);
     expect(reasons[12]).toMatch(/of container "n\\n# injected" \(its named ports: grpc\)/);

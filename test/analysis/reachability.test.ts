@@ -90,7 +90,8 @@ describe('NetworkPolicy semantics', () => {
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default', labels: { app: 'p' }, ownerReferences: { kind: 'ReplicaSet' } }, spec: { containers: {} } },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'q', namespace: 'default', labels: { app: 'q' }, ownerReferences: [null, { kind: 'Job', name: 'j' }] }, spec: {} },
     ]);
-    expect(a.peers()).toEqual([EXT, 'default/j[Job]', 'default/listed[Deployment]', 'default/p[Pod]', 'default/typed[Deployment]', 'default/web[Deployment]']);
+    // q's owner reference is not its controller: q is a workload of its own
+    expect(a.peers()).toEqual([EXT, 'default/listed[Deployment]', 'default/p[Pod]', 'default/q[Pod]', 'default/typed[Deployment]', 'default/web[Deployment]']);
   });
 
   test('Ingress adds the ingress controller as a source on the service target port', () => {
