@@ -266,7 +266,7 @@ export class AdmissionGuardrails extends Construct {
           'policies.kyverno.io/description': 'Drop ALL capabilities, no privilege, non-root, read-only root filesystem, RuntimeDefault seccomp, no host namespaces, ports or paths.',
         },
       },
-      spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout()) }) },
+      spec: { background: true, rules: Lazy.any({ produce: () => this.rolloutRules(this.podHardeningPolicy, rollout(), (r) => podHardeningRules(plan, r)) }) },
     });
     if (plan.exceptions.some((e) => e.podLabels !== undefined)) {
       this.podExceptionsPolicy = new ClusterPolicy(this, 'PodHardeningExceptions', {
@@ -277,7 +277,7 @@ export class AdmissionGuardrails extends Construct {
             'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
           },
         },
-        spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout(), true) }) },
+        spec: { background: true, rules: Lazy.any({ produce: () => this.rolloutRules(this.podExceptionsPolicy!, rollout(), (r) => podHardeningRules(plan, r, true)) }) },
       });
     }
     this.addValidations(plan);
@@ -335,7 +335,27 @@ export class AdmissionGuardrails extends Construct {
     } else if (plan.useKyverno) {
       this.holdBackGenerated(plan, r.auditNs, 'excludes this namespace while it is in AUDIT');
     }
-    return networkRules(plan, r);
+    return this.rolloutRules(this.networkPolicy, r, (x) => networkRules(plan, x));
+  }
+
+  /**
+   * The rules of one of the guardrails' ClusterPolicies for the rollout. In a cluster in AUDIT
+   * the policy is emitted with every rule Audit (and no generate rule): its ENFORCE form, what
+   * the same chart in ENFORCE emits, is held back so that `EnforcementReport.enforcedObjects`
+   * gives it. Namespaces in AUDIT (`auditNs`) keep their Audit overrides there, as in ENFORCE.
+   */
+  private rolloutRules(policy: ApiObject, r: Rollout, rules: (r: Rollout) => ClusterPolicySpecRules[]): ClusterPolicySpecRules[] {
+    if (r.audit) {
+      Enforcement.holdBack(this, {
+        namespace: '*',
+        kind: 'ClusterPolicy',
+        name: policy.name,
+        reason: 'emitted with failureAction Audit on every rule (and no generate rule) while the cluster is in AUDIT; this is its ENFORCE form',
+        // the after-render hooks (sync waves) have run: the metadata is the emitted one
+        manifest: ClusterPolicy.manifest({ metadata: policy.metadata.toJson(), spec: { background: true, rules: rules({ audit: false, auditNs: r.auditNs }) } }),
+      });
+    }
+    return rules(r);
   }
 
   /** The generated NetworkPolicies of these namespaces, held back into the EnforcementReport. */
