@@ -266,7 +266,10 @@ export class AdmissionGuardrails extends Construct {
           'policies.kyverno.io/description': 'Drop ALL capabilities, no privilege, non-root, read-only root filesystem, RuntimeDefault seccomp, no host namespaces, ports or paths.',
         },
       },
-      spec: { background: true, rules: Lazy.any({ produce: () => this.rolloutRules(this.podHardeningPolicy, rollout(), (r) => podHardeningRules(plan, r)) }) },
+      spec: {
+        background: true,
+        rules: Lazy.any({ produce: () => this.rolloutRules(this.podHardeningPolicy, rollout(), (r) => podHardeningRules(plan, r)) }),
+      },
     });
     if (plan.exceptions.some((e) => e.podLabels !== undefined)) {
       this.podExceptionsPolicy = new ClusterPolicy(this, 'PodHardeningExceptions', {
@@ -277,7 +280,10 @@ export class AdmissionGuardrails extends Construct {
             'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
           },
         },
-        spec: { background: true, rules: Lazy.any({ produce: () => this.rolloutRules(this.podExceptionsPolicy!, rollout(), (r) => podHardeningRules(plan, r, true)) }) },
+        spec: {
+          background: true,
+          rules: Lazy.any({ produce: () => this.rolloutRules(this.podExceptionsPolicy!, rollout(), (r) => podHardeningRules(plan, r, true)) }),
+        },
       });
     }
     this.addValidations(plan);
@@ -352,7 +358,10 @@ export class AdmissionGuardrails extends Construct {
         name: policy.name,
         reason: 'emitted with failureAction Audit on every rule (and no generate rule) while the cluster is in AUDIT; this is its ENFORCE form',
         // the after-render hooks (sync waves) have run: the metadata is the emitted one
-        manifest: ClusterPolicy.manifest({ metadata: policy.metadata.toJson(), spec: { background: true, rules: rules({ audit: false, auditNs: r.auditNs }) } }),
+        manifest: ClusterPolicy.manifest({
+          metadata: policy.metadata.toJson(),
+          spec: { background: true, rules: rules({ audit: false, auditNs: r.auditNs }) },
+        }),
       });
     }
     return rules(r);
