@@ -271,23 +271,28 @@ export class AdmissionGuardrails extends Construct {
         rules: Lazy.any({ produce: () => this.rolloutRules(this.podHardeningPolicy, rollout(), (r) => podHardeningRules(plan, r)) }),
       },
     });
-    if (plan.exceptions.some((e) => e.podLabels !== undefined)) {
-      this.podExceptionsPolicy = new ClusterPolicy(this, 'PodHardeningExceptions', {
-        metadata: {
-          name: 'zero-trust-pod-hardening-exceptions',
-          annotations: {
-            'policies.kyverno.io/title': 'Zero-trust pod hardening: component-scoped exceptions',
-            'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
-          },
-        },
-        spec: {
-          background: true,
-          rules: Lazy.any({ produce: () => this.rolloutRules(this.podExceptionsPolicy!, rollout(), (r) => podHardeningRules(plan, r, true)) }),
-        },
-      });
-    }
+    this.podExceptionsPolicy = this.exceptionsPolicy(plan, rollout);
     this.addValidations(plan);
     kyvernoRbac(this, plan.useKyverno);
+  }
+
+  /** The ClusterPolicy of the label-scoped exceptions (see podExceptionsPolicy), if any. */
+  private exceptionsPolicy(plan: GuardrailPlan, rollout: () => Rollout): ApiObject | undefined {
+    if (!plan.exceptions.some((e) => e.podLabels !== undefined)) return undefined;
+    const policy: ApiObject = new ClusterPolicy(this, 'PodHardeningExceptions', {
+      metadata: {
+        name: 'zero-trust-pod-hardening-exceptions',
+        annotations: {
+          'policies.kyverno.io/title': 'Zero-trust pod hardening: component-scoped exceptions',
+          'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
+        },
+      },
+      spec: {
+        background: true,
+        rules: Lazy.any({ produce: () => this.rolloutRules(policy, rollout(), (r) => podHardeningRules(plan, r, true)) }),
+      },
+    });
+    return policy;
   }
 
   /** The chart's own unmanaged namespaces opt in to generation (issue 18); the chart's own objects against these rules. */
