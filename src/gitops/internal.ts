@@ -177,20 +177,21 @@ export function manifestsOf(chart: Chart): any[] {
 }
 
 /**
- * A delivery's `controllerServiceAccount` (`<namespace>:<name>`), only with `serviceAccountName`;
- * `fallback` when not given.
+ * A delivery's `controllerServiceAccount` (or another impersonating account, `field`:
+ * `<namespace>:<name>`), only with `serviceAccountName`; `fallback` when not given.
  */
 export function planControllerAccount(
   p: string, value: string | undefined, serviceAccountName: string | undefined, fallback: { namespace: string; name: string },
+  field: string = 'controllerServiceAccount',
 ): { namespace: string; name: string } | undefined {
   if (serviceAccountName === undefined) {
-    if (value !== undefined) fail(p, 'controllerServiceAccount', value, 'no controllerServiceAccount without serviceAccountName (nothing is impersonated)');
+    if (value !== undefined) fail(p, field, value, `no ${field} without serviceAccountName (nothing is impersonated)`);
     return undefined;
   }
   if (value === undefined) return fallback;
   const parts = typeof value === 'string' ? value.split(':') : [];
-  if (parts.length !== 2) fail(p, 'controllerServiceAccount', value, `<namespace>:<name> of a ServiceAccount, e.g. ${fallback.namespace}:${fallback.name}`);
-  validateName(p, 'controllerServiceAccount', parts[0]);
-  validateName(p, 'controllerServiceAccount', parts[1]);
+  if (parts.length !== 2) fail(p, field, value, `<namespace>:<name> of a ServiceAccount, e.g. ${fallback.namespace}:${fallback.name}`);
+  validateName(p, field, parts[0]);
+  validateName(p, field, parts[1]);
   return { namespace: parts[0], name: parts[1] };
 }
