@@ -105,6 +105,18 @@ export interface ArgoCdDeliveryProps extends GitOpsSourceOptions {
    * @default - `<namespace>:argocd-application-controller` (the application controller in Argo CD's namespace)
    */
   readonly controllerServiceAccount?: string;
+
+  /**
+   * With `serviceAccountName`: the ServiceAccount `argocd-server` authenticates as on the
+   * delivered clusters, `<namespace>:<name>`. Since Argo CD 3.5 the API server impersonates the
+   * destination's account too, for what it does there on a user's behalf (deleting or patching a
+   * live resource, logs, resource actions: argoproj/argo-cd#26898), so it gets the same
+   * `impersonate` grant as the controller in {@link ArgoCdDelivery.reconcilerManifests}; without
+   * it those operations are forbidden. Earlier versions do not impersonate and do not use it.
+   *
+   * @default - `<namespace>:argocd-server` (Argo CD's own cluster, where each component uses its own account); with `controllerServiceAccount`, that account (a cluster reached through a cluster secret: both components use its credentials)
+   */
+  readonly serverServiceAccount?: string;
 }
 
 const ANNOTATION_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -188,9 +200,10 @@ export class ArgoCdDelivery extends Construct {
    * health and diff (get, list, watch) and pruning (get, list, watch, create, update, patch,
    * delete; `escalate`/`bind` only on the output's own roles), and the output's Namespaces (a
    * RoleBinding needs its namespace); then the grant that lets Argo CD's own identity on the
-   * cluster (`controllerServiceAccount`) impersonate that account and no other: a Role in
-   * `namespace` with verb `impersonate` on `serviceaccounts` named `serviceAccountName`, and its
-   * RoleBinding. Empty without `serviceAccountName`. Synthesizes the cluster's chart.
+   * cluster (`controllerServiceAccount`, and `serverServiceAccount`: Argo CD 3.5's API server
+   * impersonates it as well) impersonate that account and no other: a Role in `namespace` with
+   * verb `impersonate` on `serviceaccounts` named `serviceAccountName`, and its RoleBinding.
+   * Empty without `serviceAccountName`. Synthesizes the cluster's chart.
    *
    * @param cluster name of a delivered cluster
    */
@@ -198,7 +211,7 @@ export class ArgoCdDelivery extends Construct {
     const plan = this.plan;
     const i = plan.clusters.findIndex((c) => c.name === cluster);
     if (i < 0) fail(this.node.path, 'cluster', cluster, `the name of a delivered cluster: ${plan.clusters.map((c) => JSON.stringify(c.name)).join(', ')}`);
-    if (plan.serviceAccountName === undefined || plan.controller === undefined) return [];
+    if (plan.serviceAccountName === undefined || plan.controller === undefined || plan.server === undefined) return [];
     const labels = { 'app.kubernetes.io/part-of': plan.name, 'app.kubernetes.io/managed-by': 'cdk8s-zero-trust' };
     return [
       ...reconcilerManifests(plan.clusters[i].chart.toJson(), plan.defaultNamespace, {
@@ -208,8 +221,8 @@ export class ArgoCdDelivery extends Construct {
         withNamespace: true,
         labels,
       }),
-      // the controller may impersonate exactly the accounts destinationServiceAccounts names
-      ...impersonationGrant([{ namespace: plan.namespace, name: plan.serviceAccountName }], plan.controller, `${plan.name}-impersonate`, labels),
+      // the controller and the API server may impersonate exactly the accounts destinationServiceAccounts names
+      ...impersonationGrant([{ namespace: plan.namespace, name: plan.serviceAccountName }], [plan.controller, plan.server], `${plan.name}-impersonate`, labels),
     ];
   }
 }

@@ -36,6 +36,8 @@ export interface ArgoCdDeliveryPlan {
   readonly serviceAccountName?: string;
   /** With `serviceAccountName`: the identity that impersonates it (Argo CD's on the cluster). */
   readonly controller?: ServiceAccountRef;
+  /** With `serviceAccountName`: argocd-server's identity on the cluster, which impersonates it too (3.5+). */
+  readonly server?: ServiceAccountRef;
 }
 
 /**
@@ -74,6 +76,8 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     if (!serverSideApply) fail(p, 'serverSideApply', serverSideApply, 'true with serviceAccountName (the impersonated role allows objects by name, which only a server-side apply names when it creates them)');
   }
   const controller = planControllerAccount(p, props.controllerServiceAccount, props.serviceAccountName, { namespace, name: 'argocd-application-controller' });
+  const server = planControllerAccount(p, props.serverServiceAccount, props.serviceAccountName,
+    props.controllerServiceAccount !== undefined && controller !== undefined ? controller : { namespace, name: 'argocd-server' }, 'serverServiceAccount');
   return {
     clusters,
     paths,
@@ -91,6 +95,7 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     serverSideApply,
     serviceAccountName: props.serviceAccountName,
     controller,
+    server,
   };
 }
 

@@ -197,7 +197,7 @@ export class FluxDelivery extends Construct {
       }),
       // the controller may impersonate exactly that account (and, in its own cluster, read it:
       // Flux checks the account exists before it garbage-collects a deleted Kustomization)
-      ...impersonationGrant([{ namespace: plan.namespace, name: plan.serviceAccountName }], plan.controller, `${plan.name}-impersonate`, labels, local),
+      ...impersonationGrant([{ namespace: plan.namespace, name: plan.serviceAccountName }], [plan.controller], `${plan.name}-impersonate`, labels, local),
     ];
   }
 

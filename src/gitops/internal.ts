@@ -178,25 +178,26 @@ export function manifestsOf(chart: Chart): any[] {
 }
 
 /**
- * A delivery's `controllerServiceAccount` (`<namespace>:<name>`), only with `serviceAccountName`;
- * `fallback` when not given.
+ * A delivery's `controllerServiceAccount` (or another impersonating account, `field`:
+ * `<namespace>:<name>`), only with `serviceAccountName`; `fallback` when not given.
  */
 export function planControllerAccount(
   p: string, value: string | undefined, serviceAccountName: string | undefined, fallback: { namespace: string; name: string },
+  field: string = 'controllerServiceAccount',
 ): { namespace: string; name: string } | undefined {
   if (serviceAccountName === undefined) {
-    if (value !== undefined) fail(p, 'controllerServiceAccount', value, 'no controllerServiceAccount without serviceAccountName (nothing is impersonated)');
+    if (value !== undefined) fail(p, field, value, `no ${field} without serviceAccountName (nothing is impersonated)`);
     return undefined;
   }
   if (value === undefined) return fallback;
   const expected = `<namespace>:<name> of a ServiceAccount, e.g. ${fallback.namespace}:${fallback.name}`;
   const parts = typeof value === 'string' ? value.split(':') : [];
-  if (parts.length !== 2) fail(p, 'controllerServiceAccount', value, expected);
+  if (parts.length !== 2) fail(p, field, value, expected);
   // the whole value in the error, and which half is wrong
   parts.forEach((part, i) => {
     if (!Names.isDns1123Label(part)) {
       const shown = part.length > 63 ? `${JSON.stringify(part.slice(0, 63))}... (${part.length} characters)` : JSON.stringify(part);
-      fail(p, 'controllerServiceAccount', value, `${expected}: its ${i === 0 ? 'namespace' : 'name'} ${shown} is not ${DNS1123_LABEL_EXPECTED}`);
+      fail(p, field, value, `${expected}: its ${i === 0 ? 'namespace' : 'name'} ${shown} is not ${DNS1123_LABEL_EXPECTED}`);
     }
   });
   return { namespace: parts[0], name: parts[1] };

@@ -37,6 +37,7 @@ export const ARGO_CD_DELIVERY_PROPS: PropsSpec = {
   signatureKeys: t.arrayOf(t.str()),
   serviceAccountName: t.str(),
   controllerServiceAccount: t.str(),
+  serverServiceAccount: t.str(),
 };
 
 /** {@link FluxDeliveryProps} (gitops/flux-delivery.ts). */

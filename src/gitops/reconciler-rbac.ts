@@ -182,7 +182,7 @@ export interface ServiceAccountRef {
 }
 
 /**
- * The grant that lets `impersonator` (the engine's own identity on the cluster) impersonate the
+ * The grant that lets the `impersonators` (the engine's own identities on the cluster) impersonate the
  * `targets` and nothing else: Kubernetes authorizes an `Impersonate-User:
  * system:serviceaccount:<ns>:<name>` request as verb `impersonate` on the core `serviceaccounts`
  * resource named `<name>` in namespace `<ns>` (the account's groups are then added without a
@@ -190,8 +190,10 @@ export interface ServiceAccountRef {
  * `alsoGet`: `get` on the same accounts (Flux reads the account before it garbage-collects).
  */
 export function impersonationGrant(
-  targets: ServiceAccountRef[], impersonator: ServiceAccountRef, roleName: string, labels: { [key: string]: string }, alsoGet = false,
+  targets: ServiceAccountRef[], impersonators: ServiceAccountRef[], roleName: string, labels: { [key: string]: string }, alsoGet = false,
 ): any[] {
+  const subjects = Array.from(new Map(impersonators.map((a) => [`${a.namespace}:${a.name}`, a])).values())
+    .map((a) => ({ kind: 'ServiceAccount', name: a.name, namespace: a.namespace }));
   const byNs = new Map<string, Set<string>>();
   for (const t of targets) byNs.set(t.namespace, (byNs.get(t.namespace) ?? new Set<string>()).add(t.name));
   return sorted(byNs.keys()).flatMap((ns) => [
@@ -206,7 +208,7 @@ export function impersonationGrant(
       kind: 'RoleBinding',
       metadata: { name: roleName, namespace: ns, labels: { ...labels } },
       roleRef: { apiGroup: RBAC, kind: 'Role', name: roleName },
-      subjects: [{ kind: 'ServiceAccount', name: impersonator.name, namespace: impersonator.namespace }],
+      subjects: subjects.map((x) => ({ ...x })),
     },
   ]);
 }

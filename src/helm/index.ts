@@ -1,2 +1,3 @@
 export * from './helm-chart';
+export * from './release-storage';
 export * from './template-layout';

@@ -27,6 +27,8 @@ export interface TemplateEntry {
   readonly namespace?: string;
   /** The template text (escaped, with value actions). */
   readonly text: string;
+  /** The object's YAML as `helm template` renders it with the default values. */
+  readonly rendered: string;
   /** Its position in the chart's apply order. */
   readonly rank: number;
 }
@@ -42,9 +44,10 @@ export function checkChartFileSize(path: string | (() => string), field: string,
  * The template files by path relative to the chart (`templates/...`), in entry order for
  * PER_OBJECT, and for PER_NAMESPACE one file per namespace (objects in apply order, split into
  * numbered parts at Helm's file size limit). Throws for an object too big for any file, and (in
- * PER_NAMESPACE) for a namespace that is not a DNS-1123 label (it names a file).
+ * PER_NAMESPACE) for a namespace that is not a DNS-1123 label (it names a file). `fileOf[i]`
+ * is set to the file of `entries[i]`.
  */
-export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTemplateLayout): Map<string, string> {
+export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTemplateLayout, fileOf: string[] = []): Map<string, string> {
   // UTF-8 sizes counted only where a bound decides nothing: a JS string's UTF-8 encoding has at
   // most 3 bytes per UTF-16 unit, so a text of at most MAX / 3 units fits whatever it holds
   const sizes: number[] = new Array(entries.length);
@@ -54,7 +57,10 @@ export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTem
   });
   const out = new Map<string, string>();
   if (layout === HelmTemplateLayout.PER_OBJECT) {
-    for (const e of entries) out.set(`templates/${e.objectFile}`, e.text);
+    entries.forEach((e, i) => {
+      fileOf[i] = `templates/${e.objectFile}`;
+      out.set(fileOf[i], e.text);
+    });
     return out;
   }
   const groups = new Map<string, number[]>();
@@ -71,7 +77,9 @@ export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTem
     members.sort((a, b) => entries[a].rank - entries[b].rank);
     packParts(members, entries, size).forEach((part, k) => {
       // a DNS-1123 label has no '.': `<base>.<k>.yaml` is never another namespace's file
-      out.set(`templates/${base}${k === 0 ? '' : `.${k + 1}`}.yaml`, part.map((i) => entries[i].text).join('---\n'));
+      const file = `templates/${base}${k === 0 ? '' : `.${k + 1}`}.yaml`;
+      for (const i of part) fileOf[i] = file;
+      out.set(file, part.map((i) => entries[i].text).join('---\n'));
     });
   }
   return out;

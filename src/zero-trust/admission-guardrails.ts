@@ -266,22 +266,33 @@ export class AdmissionGuardrails extends Construct {
           'policies.kyverno.io/description': 'Drop ALL capabilities, no privilege, non-root, read-only root filesystem, RuntimeDefault seccomp, no host namespaces, ports or paths.',
         },
       },
-      spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout()) }) },
+      spec: {
+        background: true,
+        rules: Lazy.any({ produce: () => this.rolloutRules(this.podHardeningPolicy, rollout(), (r) => podHardeningRules(plan, r)) }),
+      },
     });
-    if (plan.exceptions.some((e) => e.podLabels !== undefined)) {
-      this.podExceptionsPolicy = new ClusterPolicy(this, 'PodHardeningExceptions', {
-        metadata: {
-          name: 'zero-trust-pod-hardening-exceptions',
-          annotations: {
-            'policies.kyverno.io/title': 'Zero-trust pod hardening: component-scoped exceptions',
-            'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
-          },
-        },
-        spec: { background: true, rules: Lazy.any({ produce: () => podHardeningRules(plan, rollout(), true) }) },
-      });
-    }
+    this.podExceptionsPolicy = this.exceptionsPolicy(plan, rollout);
     this.addValidations(plan);
     kyvernoRbac(this, plan.useKyverno);
+  }
+
+  /** The ClusterPolicy of the label-scoped exceptions (see podExceptionsPolicy), if any. */
+  private exceptionsPolicy(plan: GuardrailPlan, rollout: () => Rollout): ApiObject | undefined {
+    if (!plan.exceptions.some((e) => e.podLabels !== undefined)) return undefined;
+    const policy: ApiObject = new ClusterPolicy(this, 'PodHardeningExceptions', {
+      metadata: {
+        name: 'zero-trust-pod-hardening-exceptions',
+        annotations: {
+          'policies.kyverno.io/title': 'Zero-trust pod hardening: component-scoped exceptions',
+          'policies.kyverno.io/description': 'In a namespace with a GuardrailException, the loosened rules for the component\'s pods (by label), the strict rules for every other pod.',
+        },
+      },
+      spec: {
+        background: true,
+        rules: Lazy.any({ produce: () => this.rolloutRules(policy, rollout(), (r) => podHardeningRules(plan, r, true)) }),
+      },
+    });
+    return policy;
   }
 
   /** The chart's own unmanaged namespaces opt in to generation (issue 18); the chart's own objects against these rules. */
@@ -335,7 +346,30 @@ export class AdmissionGuardrails extends Construct {
     } else if (plan.useKyverno) {
       this.holdBackGenerated(plan, r.auditNs, 'excludes this namespace while it is in AUDIT');
     }
-    return networkRules(plan, r);
+    return this.rolloutRules(this.networkPolicy, r, (x) => networkRules(plan, x));
+  }
+
+  /**
+   * The rules of one of the guardrails' ClusterPolicies for the rollout. In a cluster in AUDIT
+   * the policy is emitted with every rule Audit (and no generate rule): its ENFORCE form, what
+   * the same chart in ENFORCE emits, is held back so that `EnforcementReport.enforcedObjects`
+   * gives it. Namespaces in AUDIT (`auditNs`) keep their Audit overrides there, as in ENFORCE.
+   */
+  private rolloutRules(policy: ApiObject, r: Rollout, rules: (r: Rollout) => ClusterPolicySpecRules[]): ClusterPolicySpecRules[] {
+    if (r.audit) {
+      Enforcement.holdBack(this, {
+        namespace: '*',
+        kind: 'ClusterPolicy',
+        name: policy.name,
+        reason: 'emitted with failureAction Audit on every rule (and no generate rule) while the cluster is in AUDIT; this is its ENFORCE form',
+        // the after-render hooks (sync waves) have run: the metadata is the emitted one
+        manifest: ClusterPolicy.manifest({
+          metadata: policy.metadata.toJson(),
+          spec: { background: true, rules: rules({ audit: false, auditNs: r.auditNs }) },
+        }),
+      });
+    }
+    return rules(r);
   }
 
   /** The generated NetworkPolicies of these namespaces, held back into the EnforcementReport. */

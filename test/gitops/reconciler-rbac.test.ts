@@ -189,6 +189,31 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
       .toMatch(/controllerServiceAccount.*without serviceAccountName/s);
   });
 
+  test('Argo CD 3.5+: argocd-server, which impersonates the destination account for its own operations, gets the same grant', () => {
+    const s = gitopsSample();
+    const gitops = new Chart(s.app, 'gitops');
+    const subjectsOf = (d: ArgoCdDelivery) => d.reconcilerManifests('us-east')
+      .filter((o) => o.kind === 'RoleBinding' && o.metadata.name.endsWith('-impersonate')).map((b) => b.subjects);
+    // Argo CD's own cluster: each component authenticates as its own account
+    const local = new ArgoCdDelivery(gitops, 'local', { fleet: s.fleet, repoUrl: REPO, name: 'local', namespace: 'gitops', serviceAccountName: 'sync' });
+    expect(subjectsOf(local)).toEqual([[
+      { kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'gitops' },
+      { kind: 'ServiceAccount', name: 'argocd-server', namespace: 'gitops' },
+    ]]);
+    expectImpersonation(local.reconcilerManifests('us-east'), { namespace: 'gitops', name: 'argocd-server' }, { namespace: 'gitops', name: 'sync' });
+    // a cluster secret's account: both components use it, one subject
+    const remote = new ArgoCdDelivery(gitops, 'remote', {
+      fleet: s.fleet, repoUrl: REPO, name: 'remote', serviceAccountName: 'sync', controllerServiceAccount: 'kube-system:argocd-manager',
+    });
+    expect(subjectsOf(remote)).toEqual([[{ kind: 'ServiceAccount', name: 'argocd-manager', namespace: 'kube-system' }]]);
+    const named = new ArgoCdDelivery(gitops, 'named', { fleet: s.fleet, repoUrl: REPO, name: 'named', serviceAccountName: 'sync', serverServiceAccount: 'ops:api' });
+    expect(subjectsOf(named)[0].map((x: any) => `${x.namespace}:${x.name}`)).toEqual(['argocd:argocd-application-controller', 'ops:api']);
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad4', { fleet: s.fleet, repoUrl: REPO, name: 'b4', serviceAccountName: 'x', serverServiceAccount: 'argocd-server' })).message)
+      .toMatch(/invalid serverServiceAccount "argocd-server".*<namespace>:<name>/s);
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad5', { fleet: s.fleet, repoUrl: REPO, name: 'b5', serverServiceAccount: 'a:b' })).message)
+      .toMatch(/serverServiceAccount.*without serviceAccountName/s);
+  });
+
   test('the resource names of kinds are the plurals their CRDs declare', () => {
     const files: string[] = [];
     const walk = (d: string) => fs.readdirSync(d).forEach((f) => {

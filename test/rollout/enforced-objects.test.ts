@@ -16,7 +16,7 @@ describe('EnforcementReport.enforcedObjects puts back every held-back object', (
   test('the sample in AUDIT holds back every kind the library holds back', () => {
     // if a kind stops appearing here, this fixture no longer covers it: extend the fixture
     expect([...new Set(report.heldBack.map((p) => p.kind))].sort()).toEqual([
-      'ClusterNetworkPolicy', 'ClusterPolicyRule', 'Gateway', 'IstioOperator', 'LimitRange', 'Namespace',
+      'ClusterNetworkPolicy', 'ClusterPolicy', 'ClusterPolicyRule', 'Gateway', 'IstioOperator', 'LimitRange', 'Namespace',
       'NetworkPolicy', 'PeerAuthentication', 'ResourceQuota', 'ServiceExport', 'Sidecar',
     ]);
   });
@@ -52,6 +52,19 @@ describe('EnforcementReport.enforcedObjects puts back every held-back object', (
       const gw = (l: any[]) => l.find((o) => o.kind === 'Gateway' && o.metadata.name === 'cross-network-gateway');
       expect(gw(audit.clusters.find((a) => a.cluster.name === cluster)!.chart.toJson())).toBeUndefined();
       expect(gw(restored).spec).toEqual(gw(enforce).spec);
+    }
+  });
+
+  test('the guardrails\' Kyverno ClusterPolicies come back in their ENFORCE form, not the Audit one AUDIT emits', () => {
+    const kyverno = (l: any[]) => l.filter((o) => o.kind === 'ClusterPolicy' && String(o.apiVersion).startsWith('kyverno.io/'));
+    for (const c of normal.clusters) {
+      const cluster = c.cluster.name;
+      const enforce = kyverno(c.chart.toJson());
+      expect(enforce.length).toBeGreaterThanOrEqual(2);
+      const emitted = kyverno(report.auditObjects(cluster));
+      // AUDIT emits them all Audit, without the generate rules
+      expect(emitted.flatMap((p) => p.spec.rules).every((r: any) => r.validate?.failureAction === 'Audit')).toBe(true);
+      expect(kyverno(report.enforcedObjects(cluster))).toEqual(enforce);
     }
   });
 
