@@ -109,7 +109,8 @@ export class Engine {
   private readonly hostClasses: PodClass[] = [];
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
-  private readonly peerSigCache = new Map<string, PodClass[]>();
+  /** Classes by the peer's namespace (its selector's text, or the policy's namespace), then its pod selector's text. */
+  private readonly peerSigCache = { bySelector: new Map<string, Map<string, PodClass[]>>(), byName: new Map<string, Map<string, PodClass[]>>() };
   private readonly nsSelCache = new Map<string, string[]>();
   /** Source-ranged LoadBalancer Services, and per class the ones it is reached through from outside (null: none). */
   private readonly lb: LoadBalancerGates;
@@ -306,12 +307,17 @@ export class Engine {
   public peerClasses(peer: PeerSpec, ns: string): PodClass[] {
     let out = this.peerClassCache.get(peer);
     if (out) return out;
-    // peers with the same selectors select the same classes: share the work
-    const sig = `${peer.namespaceSelector ? `nss:${peer.namespaceSelector}` : `ns:${ns}`}\0${peer.podSelector ?? '*'}`;
-    out = this.peerSigCache.get(sig);
+    // peers with the same selectors select the same classes: share the work (by the selectors' texts,
+    // made once per selector: no key is built per peer)
+    const byNs = peer.namespaceSelector ? this.peerSigCache.bySelector : this.peerSigCache.byName;
+    const first = peer.namespaceSelector ? peer.namespaceSelector.toString() : ns;
+    let byPods = byNs.get(first);
+    if (byPods === undefined) { byPods = new Map(); byNs.set(first, byPods); }
+    const second = peer.podSelector ? peer.podSelector.toString() : '*';
+    out = byPods.get(second);
     if (out) { this.peerClassCache.set(peer, out); return out; }
     out = [];
-    this.peerSigCache.set(sig, out);
+    byPods.set(second, out);
     if (!peer.ipBlock) {
       const nss = peer.namespaceSelector ? this.namespacesOf(peer.namespaceSelector) : [ns];
       for (const n of nss) {

@@ -365,6 +365,8 @@ export class IstioLayer {
     }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
     if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies, false);
+    // a flow proof judges few sources per destination: matching the rules once costs less than the memo's key
+    if (connsOnly) return { conns: this.evaluate(src, dst, l4, undefined, undefined, true).conns, l7: [], l7Short: [], reasons: [] };
     // the verdict depends on the source only through inMesh and which rule sources it matches
     const aps = this.policiesOf(dst);
     const matches = this.sourceMatcher(src);
