@@ -156,7 +156,7 @@ export class Engine {
     const classKey = new Map<string, PodClass>();
     const seen = new Set<string>();
     const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[], host: boolean): PodClass => {
-      const key = `${ns}\0${JSON.stringify(Object.entries(labels).sort())}\0${JSON.stringify(ports)}\0${host}`;
+      const key = `${ns}\0${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}\0${JSON.stringify(ports)}\0${host}`;
       let c = classKey.get(key);
       if (!c) {
         // a hostNetwork pod is reached at a node address: named ports never resolve against it
@@ -200,7 +200,7 @@ export class Engine {
       if (eq === undefined) { index.always.push(i); return; }
       let byValue = index.byLabel.get(eq.key);
       if (byValue === undefined) { byValue = new Map(); index.byLabel.set(eq.key, byValue); }
-      for (const v of new Set(eq.values)) {
+      for (const v of eq.values.length === 1 ? eq.values : new Set(eq.values)) {
         const list = byValue.get(v);
         if (list === undefined) byValue.set(v, [i]); else list.push(i);
       }
@@ -214,6 +214,13 @@ export class Engine {
 
   /** Indexes, per class and direction, the tier rules of the policies whose subject selects it. */
   private indexTiers(pols: TierPolicy[]): void {
+    if (pols.length === 0) {
+      // no tier policy (the usual case): no class has tier rules
+      this.tierEgress.length = this.tierIngress.length = this.classes.length;
+      this.tierEgress.fill(undefined);
+      this.tierIngress.fill(undefined);
+      return;
+    }
     for (const c of this.classes) {
       // hostNetwork pods are node traffic: no tier policy subject selects them
       const sel = c.host ? [] : pols.filter((p) => p.subjectNamespaces.matches(c.nsLabels) && (!p.subjectPods || p.subjectPods.matches(c.labels)));

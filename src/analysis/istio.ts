@@ -51,15 +51,18 @@ const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO
 /** The keys of an AuthorizationPolicy source that name the peer's mesh identity. */
 const IDENTITY_KEYS: Array<[string, string]> = [['principals', ''], ['notPrincipals', 'not '], ['namespaces', 'ns '], ['notNamespaces', 'not ns ']];
 
-/** `cache`: the lists of one analysis already parsed (valid ones only: a bad list throws each time, naming its place). */
-function portsOf(list: any[] | undefined, where: string, cache?: WeakMap<any[], ConnSet>): ConnSet {
+/**
+ * `cache`: the lists of one analysis already parsed (valid ones only: a bad list throws each time,
+ * naming its place); `where` is made only for an error.
+ */
+function portsOf(list: any[] | undefined, where: () => string, cache?: WeakMap<any[], ConnSet>): ConnSet {
   if (!list || !list.length) return ConnSet.ALL;
   const known = Array.isArray(list) ? cache?.get(list) : undefined;
   if (known) return known;
   let c = ConnSet.NONE;
   for (const p of list) {
     const n = Number(p);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AnalysisError(`${where}: invalid port "${p}" (valid: 1-65535)`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AnalysisError(`${where()}: invalid port "${p}" (valid: 1-65535)`);
     c = c.union(ConnSet.of('TCP', n));
   }
   if (Array.isArray(list)) cache?.set(list, c);
@@ -490,10 +493,10 @@ function l7Of(op: any): string {
  * (none when absent or empty: proto3 reads an empty list as unset, for ALLOW and DENY alike).
  */
 function operationPorts(st: ApplyState, p: any, i: number, op: any): ConnSet {
-  const at = `${apName(p)}.spec.rules[${i}].to.operation`;
-  const ports = portsOf(op.ports, `${at}.ports`, st.ports);
+  const at = (): string => `${apName(p)}.spec.rules[${i}].to.operation`;
+  const ports = portsOf(op.ports, () => `${at()}.ports`, st.ports);
   if (!op.notPorts || !op.notPorts.length) return ports;
-  return ports.subtract(portsOf(op.notPorts, `${at}.notPorts`, st.ports));
+  return ports.subtract(portsOf(op.notPorts, () => `${at()}.notPorts`, st.ports));
 }
 
 /** One DENY policy: unconditional rules cut ports, conditional ones (L7, when, JWT, some remote callers) become L7 notes. */

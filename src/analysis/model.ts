@@ -58,6 +58,9 @@ const WORKLOAD_KINDS: { [k: string]: (spec: any) => any } = {
   CronJob: (s) => s?.jobTemplate?.spec?.template,
 };
 
+/** The kinds of {@link TIER_KINDS} (an object of another kind is not one, whatever its apiVersion). */
+const TIER_KIND_NAMES = new Set(TIER_KINDS.map((k) => k.slice(k.lastIndexOf('/') + 1)));
+
 function strMap(m: any): { [k: string]: string } {
   const out: { [k: string]: string } = {};
   for (const k of Object.keys(m ?? {})) out[k] = m[k] === null || m[k] === undefined ? '' : String(m[k]);
@@ -254,7 +257,7 @@ export class ParsedResources {
       this.policies.push(parsePolicy(o));
       return;
     }
-    if (TIER_KINDS.includes(`${o.apiVersion}/${kind}`)) {
+    if (TIER_KIND_NAMES.has(kind) && TIER_KINDS.includes(`${o.apiVersion}/${kind}`)) {
       const key = `${kind}/${md.name}`;
       if (this.policyNames.has(key)) throw new AnalysisError(`${kind} "${md.name}" is defined twice (cluster-scoped: one object per name)`);
       this.policyNames.add(key);
