@@ -80,7 +80,7 @@ export class IstioLayer {
   private readonly passthroughBy = new Map<PodInfo, string | undefined>();
   private readonly apsByPod = new Map<PodInfo, any[]>();
   private readonly portsCache = new WeakMap<any[], ConnSet>();
-  /** Verdicts per destination pod, by source mesh state, matched rule sources and L4 connections. */
+  /** Verdicts with reasons per destination pod, by source mesh state, matched rule sources and L4 connections (a flow proof keeps none). */
   private readonly verdicts = new Map<PodInfo, Map<string, IstioVerdict>>();
   private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
   /** {@link inMesh} per pod (the pods and namespaces of an analysis do not change). */
@@ -368,7 +368,8 @@ export class IstioLayer {
     }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
     if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies, false);
-    // a flow proof judges few sources per destination: matching the rules once costs less than the memo's key
+    // a flow proof judges few sources per destination, without reasons: evaluating the rules once costs
+    // less than the memo's key (which matches every rule too); nothing is kept for a caller that wants reasons
     if (connsOnly) return { conns: this.evaluate(src, dst, l4, undefined, undefined, true).conns, l7: [], l7Short: [], reasons: [] };
     // the verdict depends on the source only through inMesh and which rule sources it matches
     const aps = this.policiesOf(dst);
@@ -378,10 +379,8 @@ export class IstioLayer {
     const key = `${src.inMesh}\0${bits}\0${l4}`;
     let memo = this.verdicts.get(dst);
     if (!memo) { memo = new Map(); this.verdicts.set(dst, memo); }
-    // a verdict made without reasons is kept apart (`q` key): it is never served to a caller that wants them
-    let v = memo.get(key) ?? (connsOnly ? memo.get(`q${key}`) : undefined);
-    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined, connsOnly); memo.set(connsOnly ? `q${key}` : key, v); }
-    if (connsOnly) return { conns: v.conns, l7: [], l7Short: [], reasons: [] };
+    let v = memo.get(key);
+    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined, false); memo.set(key, v); }
     return { conns: v.conns, l7: [...v.l7], l7Short: [...v.l7Short], reasons: [...v.reasons] };
   }
 
