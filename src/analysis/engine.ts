@@ -115,7 +115,8 @@ export class Engine {
   private readonly hostClasses: PodClass[] = [];
   private readonly classesByNs = new Map<string, PodClass[]>();
   private readonly peerClassCache = new Map<PeerSpec, PodClass[]>();
-  private readonly peerSigCache = new Map<string, PodClass[]>();
+  /** Classes by the peer's namespace (its selector's text, or the policy's namespace), then its pod selector's text. */
+  private readonly peerSigCache = { bySelector: new Map<string, Map<string, PodClass[]>>(), byName: new Map<string, Map<string, PodClass[]>>() };
   private readonly nsSelCache = new Map<string, string[]>();
   /** Source-ranged LoadBalancer Services, and per class the ones it is reached through from outside (null: none). */
   private readonly lb: LoadBalancerGates;
@@ -162,7 +163,7 @@ export class Engine {
     const classKey = new Map<string, PodClass>();
     const seen = new Set<string>();
     const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[], host: boolean): PodClass => {
-      const key = `${ns}\0${JSON.stringify(Object.entries(labels).sort())}\0${JSON.stringify(ports)}\0${host}`;
+      const key = `${ns}\0${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}\0${JSON.stringify(ports)}\0${host}`;
       let c = classKey.get(key);
       if (!c) {
         // a hostNetwork pod is reached at a node address: named ports never resolve against it
@@ -206,7 +207,7 @@ export class Engine {
       if (eq === undefined) { index.always.push(i); return; }
       let byValue = index.byLabel.get(eq.key);
       if (byValue === undefined) { byValue = new Map(); index.byLabel.set(eq.key, byValue); }
-      for (const v of new Set(eq.values)) {
+      for (const v of eq.values.length === 1 ? eq.values : new Set(eq.values)) {
         const list = byValue.get(v);
         if (list === undefined) byValue.set(v, [i]); else list.push(i);
       }
@@ -220,6 +221,13 @@ export class Engine {
 
   /** Indexes, per class and direction, the tier rules of the policies whose subject selects it. */
   private indexTiers(pols: TierPolicy[]): void {
+    if (pols.length === 0) {
+      // no tier policy (the usual case): no class has tier rules
+      this.tierEgress.length = this.tierIngress.length = this.classes.length;
+      this.tierEgress.fill(undefined);
+      this.tierIngress.fill(undefined);
+      return;
+    }
     for (const c of this.classes) {
       // hostNetwork pods are node traffic: no tier policy subject selects them
       const sel = c.host ? [] : pols.filter((p) => p.subjectNamespaces.matches(c.nsLabels) && (!p.subjectPods || p.subjectPods.matches(c.labels)));
@@ -314,12 +322,17 @@ export class Engine {
   public peerClasses(peer: PeerSpec, ns: string): PodClass[] {
     let out = this.peerClassCache.get(peer);
     if (out) return out;
-    // peers with the same selectors select the same classes: share the work
-    const sig = `${peer.namespaceSelector ? `nss:${peer.namespaceSelector}` : `ns:${ns}`}\0${peer.podSelector ?? '*'}`;
-    out = this.peerSigCache.get(sig);
+    // peers with the same selectors select the same classes: share the work (by the selectors' texts,
+    // made once per selector: no key is built per peer)
+    const byNs = peer.namespaceSelector ? this.peerSigCache.bySelector : this.peerSigCache.byName;
+    const first = peer.namespaceSelector ? peer.namespaceSelector.toString() : ns;
+    let byPods = byNs.get(first);
+    if (byPods === undefined) { byPods = new Map(); byNs.set(first, byPods); }
+    const second = peer.podSelector ? peer.podSelector.toString() : '*';
+    out = byPods.get(second);
     if (out) { this.peerClassCache.set(peer, out); return out; }
     out = [];
-    this.peerSigCache.set(sig, out);
+    byPods.set(second, out);
     if (!peer.ipBlock) {
       const nss = peer.namespaceSelector ? this.namespacesOf(peer.namespaceSelector) : [ns];
       for (const n of nss) {

@@ -51,15 +51,18 @@ const TLS_MODES = ['PASSTHROUGH', 'SIMPLE', 'MUTUAL', 'AUTO_PASSTHROUGH', 'ISTIO
 /** The keys of an AuthorizationPolicy source that name the peer's mesh identity. */
 const IDENTITY_KEYS: Array<[string, string]> = [['principals', ''], ['notPrincipals', 'not '], ['namespaces', 'ns '], ['notNamespaces', 'not ns ']];
 
-/** `cache`: the lists of one analysis already parsed (valid ones only: a bad list throws each time, naming its place). */
-function portsOf(list: any[] | undefined, where: string, cache?: WeakMap<any[], ConnSet>): ConnSet {
+/**
+ * `cache`: the lists of one analysis already parsed (valid ones only: a bad list throws each time,
+ * naming its place); `where` is made only for an error.
+ */
+function portsOf(list: any[] | undefined, where: () => string, cache?: WeakMap<any[], ConnSet>): ConnSet {
   if (!list || !list.length) return ConnSet.ALL;
   const known = Array.isArray(list) ? cache?.get(list) : undefined;
   if (known) return known;
   let c = ConnSet.NONE;
   for (const p of list) {
     const n = Number(p);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AnalysisError(`${where}: invalid port "${p}" (valid: 1-65535)`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new AnalysisError(`${where()}: invalid port "${p}" (valid: 1-65535)`);
     c = c.union(ConnSet.of('TCP', n));
   }
   if (Array.isArray(list)) cache?.set(list, c);
@@ -77,7 +80,7 @@ export class IstioLayer {
   private readonly passthroughBy = new Map<PodInfo, string | undefined>();
   private readonly apsByPod = new Map<PodInfo, any[]>();
   private readonly portsCache = new WeakMap<any[], ConnSet>();
-  /** Verdicts per destination pod, by source mesh state, matched rule sources and L4 connections. */
+  /** Verdicts with reasons per destination pod, by source mesh state, matched rule sources and L4 connections (a flow proof keeps none). */
   private readonly verdicts = new Map<PodInfo, Map<string, IstioVerdict>>();
   private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
   /** {@link inMesh} per pod (the pods and namespaces of an analysis do not change). */
@@ -365,6 +368,9 @@ export class IstioLayer {
     }
     if (!this.active || !this.inMesh(dst) || l4.isEmpty) return { conns: l4, l7: [], l7Short: [], reasons: [] };
     if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies, false);
+    // a flow proof judges few sources per destination, without reasons: evaluating the rules once costs
+    // less than the memo's key (which matches every rule too); nothing is kept for a caller that wants reasons
+    if (connsOnly) return { conns: this.evaluate(src, dst, l4, undefined, undefined, true).conns, l7: [], l7Short: [], reasons: [] };
     // the verdict depends on the source only through inMesh and which rule sources it matches
     const aps = this.policiesOf(dst);
     const matches = this.sourceMatcher(src);
@@ -373,10 +379,8 @@ export class IstioLayer {
     const key = `${src.inMesh}\0${bits}\0${l4}`;
     let memo = this.verdicts.get(dst);
     if (!memo) { memo = new Map(); this.verdicts.set(dst, memo); }
-    // a verdict made without reasons is kept apart (`q` key): it is never served to a caller that wants them
-    let v = memo.get(key) ?? (connsOnly ? memo.get(`q${key}`) : undefined);
-    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined, connsOnly); memo.set(connsOnly ? `q${key}` : key, v); }
-    if (connsOnly) return { conns: v.conns, l7: [], l7Short: [], reasons: [] };
+    let v = memo.get(key);
+    if (!v) { v = this.evaluate(src, dst, l4, undefined, undefined, false); memo.set(key, v); }
     return { conns: v.conns, l7: [...v.l7], l7Short: [...v.l7Short], reasons: [...v.reasons] };
   }
 
@@ -488,10 +492,10 @@ function l7Of(op: any): string {
  * (none when absent or empty: proto3 reads an empty list as unset, for ALLOW and DENY alike).
  */
 function operationPorts(st: ApplyState, p: any, i: number, op: any): ConnSet {
-  const at = `${apName(p)}.spec.rules[${i}].to.operation`;
-  const ports = portsOf(op.ports, `${at}.ports`, st.ports);
+  const at = (): string => `${apName(p)}.spec.rules[${i}].to.operation`;
+  const ports = portsOf(op.ports, () => `${at()}.ports`, st.ports);
   if (!op.notPorts || !op.notPorts.length) return ports;
-  return ports.subtract(portsOf(op.notPorts, `${at}.notPorts`, st.ports));
+  return ports.subtract(portsOf(op.notPorts, () => `${at()}.notPorts`, st.ports));
 }
 
 /** One DENY policy: unconditional rules cut ports, conditional ones (L7, when, JWT, some remote callers) become L7 notes. */

@@ -58,6 +58,9 @@ const WORKLOAD_KINDS: { [k: string]: (spec: any) => any } = {
   CronJob: (s) => s?.jobTemplate?.spec?.template,
 };
 
+/** The kinds of {@link TIER_KINDS} (an object of another kind is not one, whatever its apiVersion). */
+const TIER_KIND_NAMES = new Set(TIER_KINDS.map((k) => k.slice(k.lastIndexOf('/') + 1)));
+
 function strMap(m: any): { [k: string]: string } {
   const out: { [k: string]: string } = {};
   for (const k of Object.keys(m ?? {})) out[k] = m[k] === null || m[k] === undefined ? '' : String(m[k]);
@@ -299,7 +302,7 @@ export class ParsedResources {
       this.policies.push(parsePolicy(o));
       return;
     }
-    if (TIER_KINDS.includes(`${o.apiVersion}/${kind}`)) {
+    if (TIER_KIND_NAMES.has(kind) && TIER_KINDS.includes(`${o.apiVersion}/${kind}`)) {
       const key = `${kind}/${md.name}`;
       if (kind === 'BaselineAdminNetworkPolicy' && this.tierPolicies.some((p) => p.kind === kind)) {
         throw new AnalysisError(`${kind} "${md.name}": only one baseline admin network policy may be provided in input resources; one already exists`);

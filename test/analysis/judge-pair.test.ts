@@ -70,4 +70,26 @@ describe('analyzer: single pairs judged as connections() does', () => {
     ];
     expect(expectSame(objects)).toBeGreaterThan(3);
   });
+
+  test('peers with one selector text in many policies: each policy\'s namespace (a shared class list per namespace and selector)', () => {
+    const fromWeb = (namespace: string, peer: any): any => netpol(namespace, 'api-from-web', {
+      podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [peer], ports: [{ port: 8080 }] }],
+    });
+    const objects = [
+      ns('a', { team: 'x' }), ns('b', { team: 'x' }), ns('c'),
+      ...['a', 'b', 'c'].flatMap((n) => [deploy(n, 'web'), deploy(n, 'api')]),
+      // the same pod selector in a and b: the web pods of the policy's own namespace
+      fromWeb('a', { podSelector: { matchLabels: { app: 'web' } } }),
+      fromWeb('b', { podSelector: { matchLabels: { app: 'web' } } }),
+      // the same namespace selector (and pod selector) in c: the web pods of a and b
+      fromWeb('c', { namespaceSelector: { matchLabels: { team: 'x' } }, podSelector: { matchLabels: { app: 'web' } } }),
+    ];
+    expectSame(objects);
+    const judge = ReachabilityAnalyzer.fromObjects(objects);
+    const to = (src: string, dst: string): string => judge._judgePair({ workload: src }, { workload: dst }, false).l4.toString();
+    expect([to('a/web[Deployment]', 'a/api[Deployment]'), to('b/web[Deployment]', 'a/api[Deployment]'), to('b/web[Deployment]', 'b/api[Deployment]')])
+      .toEqual(['TCP 8080', 'No Connections', 'TCP 8080']);
+    expect([to('a/web[Deployment]', 'c/api[Deployment]'), to('b/web[Deployment]', 'c/api[Deployment]'), to('c/web[Deployment]', 'c/api[Deployment]')])
+      .toEqual(['TCP 8080', 'TCP 8080', 'No Connections']);
+  });
 });
