@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ChartScan } from './chart-scan';
 import { Flow, FlowOptions } from './flow';
 import { flowProofErrors } from './flow-proof-check';
-import { createdUnder, joinDeclaredDependencies } from './late-dependencies';
+import { afterRender, joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer, Peer } from './peer';
 import { addOutputCheck } from '../core/output-checks';
@@ -245,8 +245,8 @@ export class Flows extends Construct {
     } finally {
       this._scan = undefined;
     }
-    const all = this.node.root.node.findAll();
-    joinDeclaredDependencies(all, createdUnder(all, chart, before));
+    const { declared, late } = afterRender(this.node.root, chart, before);
+    joinDeclaredDependencies(declared, late);
   }
 
   /** The contributors, the NetworkPolicies, the renderers and the hooks, in order. */

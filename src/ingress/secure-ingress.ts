@@ -15,8 +15,8 @@ import { Port } from '../core/port';
 import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { Flows, IPeer, Peer } from '../flows';
-import { keepsChartScan } from '../flows/chart-scan';
 import { checkConstruct } from '../flows/chart-checks';
+import { keepsChartScan } from '../flows/chart-scan';
 import { Certificate } from '../imports/cert-manager.io';
 
 /** How a path is matched (`spec.rules[].http.paths[].pathType`). */

@@ -20,8 +20,8 @@ import { Port } from '../core/port';
 import { checkArg, checkArgs, checkOptions, t } from '../core/props-check';
 import { fail } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowLayers, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
-import { keepsChartScan } from '../flows/chart-scan';
 import { checkConstruct } from '../flows/chart-checks';
+import { keepsChartScan } from '../flows/chart-scan';
 import { Enforcement } from '../flows/enforcement';
 import { pointer, relaxInAudit, relaxLimitRangeDefaults } from '../flows/enforcement-relax';
 
