@@ -1,8 +1,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ChartScan } from './chart-scan';
 import { Flow, FlowOptions } from './flow';
 import { flowProofErrors } from './flow-proof-check';
-import { createdUnder, joinDeclaredDependencies } from './late-dependencies';
+import { afterRender, joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer, Peer } from './peer';
 import { addOutputCheck } from '../core/output-checks';
@@ -64,6 +65,17 @@ export class Flows extends Construct {
     return new Flows(chart, FLOWS_ID);
   }
 
+  /**
+   * The registry of `chart`, if it has one (none is created).
+   *
+   * @param chart the chart
+   * @internal
+   */
+  public static _find(chart: Chart): Flows | undefined {
+    const existing = chart.node.tryFindChild(FLOWS_ID);
+    return existing instanceof Flows ? existing : undefined;
+  }
+
   private readonly _flows: Flow[] = [];
   private readonly _flowKeys = new Set<string>();
   private readonly _namespaces = new Set<string>();
@@ -74,6 +86,8 @@ export class Flows extends Construct {
   private _contributing = false;
   private _sorted?: Flow[];
   private _proof?: string[];
+  /** The render phase's walk of the chart, while it runs (see chart-scan.ts). */
+  private _scan?: ChartScan;
 
   private readonly _afterRender: Array<() => void> = [];
   private readonly _meshProxies: Array<{ namespace: string; labels: { [key: string]: string } }> = [];
@@ -222,29 +236,55 @@ export class Flows extends Construct {
       return;
     }
     const chart = Chart.of(this);
-    const before = new Set(chart.node.findAll());
+    const walked = chart.node.findAll();
+    const before = new Set(walked);
+    const scan = new ChartScan(() => chart.node.findAll(), walked);
+    this._scan = scan;
+    try {
+      this.runSteps(scan);
+    } finally {
+      this._scan = undefined;
+    }
+    const { declared, late } = afterRender(this.node.root, chart, before);
+    joinDeclaredDependencies(declared, late);
+  }
+
+  /** The contributors, the NetworkPolicies, the renderers and the hooks, in order. */
+  private runSteps(scan: ChartScan): void {
     this._contributing = true;
     try {
       for (const c of this._contributors) {
-        c.contributeFlows(this);
+        scan.step(c, () => c.contributeFlows(this));
       }
       // after every contributor: they derive flows from the complete set (e.g. HBONE hops of ambient)
       for (const c of this._lateContributors) {
-        c.contributeFlows(this);
+        scan.step(c, () => c.contributeFlows(this));
       }
     } finally {
       this._contributing = false;
     }
     this._rendered = true;
+    // creates NetworkPolicies only: the scan stays current
     renderNetworkPolicies(this);
     for (const r of this._renderers) {
-      r.renderFlows(this);
+      scan.step(r, () => r.renderFlows(this));
     }
+    scan.drop();
     for (const hook of this._afterRender) {
       hook();
     }
-    const all = this.node.root.node.findAll();
-    joinDeclaredDependencies(all, createdUnder(all, chart, before));
+  }
+
+  /**
+   * The chart's constructs in pre-order, for readers of its Namespaces, workloads, Services and
+   * MeshClusters: in the render phase, the phase's walk while it is current (see chart-scan.ts);
+   * otherwise a new walk. Objects the library's marked steps created since (policies,
+   * ServiceAccounts, waypoints) may be missing: do not read those from it.
+   *
+   * @internal
+   */
+  public _chartConstructs(): IConstruct[] {
+    return this._scan?.constructs() ?? Chart.of(this).node.findAll();
   }
 
   /**

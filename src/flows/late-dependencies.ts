@@ -7,6 +7,12 @@ function objectsOf(scope: IConstruct): ApiObject[] {
   return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
 }
 
+/** A dependency declared with `source.node.addDependency(target)`. */
+export interface DeclaredDependency {
+  readonly source: IConstruct;
+  readonly target: IConstruct;
+}
+
 /**
  * Objects created in the late-render phase take part in the dependencies declared on their
  * ancestors, as cdk8s gives them to objects that exist when it resolves dependencies: `App.synth()`
@@ -18,15 +24,11 @@ function objectsOf(scope: IConstruct): ApiObject[] {
  * order): where cdk8s has not resolved a dependency yet (the eager objects are not linked), it is
  * left to cdk8s, so that `App.synth()` output is what it was.
  *
- * @param all every construct of the app (`root.node.findAll()`, after the render phase)
+ * @param declared every dependency declared in the app, in cdk8s's order (`afterRender`)
  * @param late the constructs the render phase created
  */
-export function joinDeclaredDependencies(all: readonly IConstruct[], late: ReadonlySet<IConstruct>): void {
+export function joinDeclaredDependencies(declared: readonly DeclaredDependency[], late: ReadonlySet<IConstruct>): void {
   if (late.size === 0) return;
-  const declared: Array<{ source: IConstruct; target: IConstruct }> = [];
-  for (const source of all) {
-    for (const target of source.node.dependencies) declared.push({ source, target });
-  }
   for (const { source, target } of declared) {
     const sources = objectsOf(source);
     const targets = objectsOf(target);
@@ -50,28 +52,23 @@ function link(source: ApiObject, targets: ApiObject[]): void {
 }
 
 /**
- * The constructs of `chart`'s subtree that are not in `before` (the subtree before the render
- * phase), read from the app's pre-order walk `all`: the subtree is the contiguous run that starts
- * at the chart, so no second walk of the chart is needed.
+ * One pre-order walk of the app after `chart`'s render phase (the order of `root.node.findAll()`,
+ * in which cdk8s lists the declared dependencies): every declared dependency, and the constructs
+ * of `chart`'s subtree that are not in `before` (the subtree before the render phase).
  *
- * @param all the app's constructs in pre-order (`root.node.findAll()`)
+ * @param root the app's root construct
  * @param chart the chart whose flows were rendered
  * @param before the chart's subtree before the render phase
  */
-export function createdUnder(all: readonly IConstruct[], chart: IConstruct, before: ReadonlySet<IConstruct>): Set<IConstruct> {
+export function afterRender(root: IConstruct, chart: IConstruct, before: ReadonlySet<IConstruct>):
+{ declared: DeclaredDependency[]; late: Set<IConstruct> } {
+  const declared: DeclaredDependency[] = [];
   const late = new Set<IConstruct>();
-  for (let i = all.indexOf(chart) + 1; i < all.length; i++) {
-    const c = all[i];
-    if (before.has(c)) continue;
-    if (!isUnder(c, chart)) break; // past the end of the chart's subtree
-    late.add(c);
-  }
-  return late;
-}
-
-function isUnder(c: IConstruct, ancestor: IConstruct): boolean {
-  for (let s = c.node.scope; s !== undefined; s = s.node.scope) {
-    if (s === ancestor) return true;
-  }
-  return false;
+  const visit = (c: IConstruct, inChart: boolean): void => {
+    for (const target of c.node.dependencies) declared.push({ source: c, target });
+    if (inChart && !before.has(c)) late.add(c);
+    for (const child of c.node.children) visit(child, inChart || c === chart);
+  };
+  visit(root, false);
+  return { declared, late };
 }

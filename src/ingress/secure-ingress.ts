@@ -16,6 +16,7 @@ import { toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { Flows, IPeer, Peer } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
+import { keepsChartScan } from '../flows/chart-scan';
 import { Certificate } from '../imports/cert-manager.io';
 
 /** How a path is matched (`spec.rules[].http.paths[].pathType`). */
@@ -218,7 +219,8 @@ export class SecureIngress extends Construct {
     // zero trust: the controller's pods, and only them, reach each backend on its pod port (declared
     // at synthesis, contributeFlows: a Service backend's selector is read then)
     const flows = Flows.of(this);
-    flows.addContributor({ contributeFlows: (f) => this.contributeBackendFlows(f) });
+    // declares flows only (its peers are the library's): the render phase's chart scan stays current
+    flows.addContributor(keepsChartScan({ contributeFlows: (f: Flows) => this.contributeBackendFlows(f) }));
     flows.addRenderer({ renderFlows: (f) => this.checkManagedNamespace(f) });
   }
 

@@ -36,11 +36,11 @@ export interface MeshFacts {
   readonly ambientNamespaces: string[];
 }
 
-/** The chart's Namespace objects' labels, by name, and its rendered PeerAuthentications (JSON): one walk of the chart. */
-function meshObjects(chart: Chart): { labels: Map<string, { [key: string]: string }>; pas: any[] } {
+/** The chart's Namespace objects' labels, by name, and its rendered PeerAuthentications (JSON), from a walk of the chart. */
+function meshObjects(constructs: readonly IConstruct[]): { labels: Map<string, { [key: string]: string }>; pas: any[] } {
   const labels = new Map<string, { [key: string]: string }>();
   const pas: any[] = [];
-  for (const o of chart.node.findAll()) {
+  for (const o of constructs) {
     if (!(o instanceof ApiObject)) continue;
     if (o.kind === 'Namespace' && o.apiVersion === 'v1') labels.set(o.metadata.name ?? '', o.toJson().metadata?.labels ?? {});
     else if (o.kind === 'PeerAuthentication') pas.push(o.toJson());
@@ -67,21 +67,30 @@ function describe(f: Flow): string {
 }
 
 /**
- * The errors of the chart's flows as the mesh enforces them (reads the rendered objects; renders
- * the flows first).
+ * Whether the flow checks run for `chart` now: it did not opt out, it is being written (Fleet and
+ * HelmChart write one chart at a time) and it has flows.
+ *
+ * @param chart the MtlsMesh's chart
+ */
+export function meshFlowChecksApply(chart: Chart): boolean {
+  return meshChecksOptOut(chart) === undefined && isChartBeingWritten(chart.node.root, chart)
+    && Flows._find(chart) !== undefined;
+}
+
+/**
+ * The errors of the chart's flows as the mesh enforces them (reads the rendered objects: the
+ * caller renders the flows first, when `meshFlowChecksApply`, and walks the chart after).
  *
  * @param scope the MtlsMesh
  * @param facts the mesh's settings
+ * @param constructs the chart's constructs, walked after the flows were rendered
  */
-export function meshFlowErrors(scope: IConstruct, facts: MeshFacts): string[] {
+export function meshFlowErrors(scope: IConstruct, facts: MeshFacts, constructs: readonly IConstruct[]): string[] {
   const chart = Chart.of(scope);
-  if (meshChecksOptOut(chart) !== undefined) return [];
-  // checked when its chart is written (Fleet and HelmChart write one chart at a time)
-  if (!isChartBeingWritten(chart.node.root, chart)) return [];
-  const flows = chart.node.children.find((c): c is Flows => c instanceof Flows);
-  if (!flows) return [];
+  if (!meshFlowChecksApply(chart)) return [];
+  const flows = Flows._find(chart)!;
   flows.render();
-  const { labels, pas } = meshObjects(chart);
+  const { labels, pas } = meshObjects(constructs);
   const isProtected = new Set(facts.protectedNamespaces);
   /** true / false when the chart says whether the namespace has sidecars; undefined when it cannot tell. */
   const hasSidecars = (ns: string): boolean | undefined => {

@@ -1,13 +1,13 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AmbientPlan } from './ambient';
 import { AmbientExclusions } from './ambient-exclusion';
 import { renderFlowAuthorization, sourceOf } from './flow-authorization';
 import { trustDomains } from './internal';
 import { MeshAuthorization } from './mesh-authorization';
 import { MeshCluster } from './mesh-cluster';
-import { meshFlowErrors } from './mesh-flow-checks';
+import { meshFlowChecksApply, meshFlowErrors } from './mesh-flow-checks';
 import { MtlsMode } from './mtls-mode';
 import { MtlsPolicy, PortMtls } from './mtls-policy';
 import { MTLS_MESH_PROPS, PROTECT_NAMESPACE_OPTIONS, WORKLOAD_MTLS_OPTIONS } from './props-specs';
@@ -23,6 +23,7 @@ import { isChartBeingWritten } from '../core/synthesis-scope';
 import { fail, validateDns1123Label, validateLabels } from '../core/validate';
 import { ValidationError } from '../core/validation-error';
 import { checkConstruct } from '../flows/chart-checks';
+import { keepsChartScan } from '../flows/chart-scan';
 import { Enforcement } from '../flows/enforcement';
 import { Flow, FlowOptions } from '../flows/flow';
 import { Flows } from '../flows/flows';
@@ -277,10 +278,11 @@ export class MtlsMesh extends Construct {
       name: 'default',
       mode: props.mode ?? MtlsMode.STRICT,
     });
-    Flows.of(this).addRenderer({ renderFlows: (flows) => this.renderAuthorization(flows) });
-    Flows.of(this).addContributor({ contributeFlows: (flows) => this.contributeIstiodFlows(flows) });
+    // AuthorizationPolicies and waypoints, flows: none of what the chart scan is read for
+    Flows.of(this).addRenderer(keepsChartScan({ renderFlows: (flows: Flows) => this.renderAuthorization(flows) }));
+    Flows.of(this).addContributor(keepsChartScan({ contributeFlows: (flows: Flows) => this.contributeIstiodFlows(flows) }));
     setMeshPresent(Chart.of(this));
-    Flows.of(this)._addLateContributor({ contributeFlows: (flows) => this.contributeAmbientFlows(flows) });
+    Flows.of(this)._addLateContributor(keepsChartScan({ contributeFlows: (flows: Flows) => this.contributeAmbientFlows(flows) }));
     // --- what the mesh makes of the chart (issue 18): consistency with MeshCluster, flow checks ---
     this.node.addValidation({ validate: () => this.meshErrors() });
   }
@@ -289,17 +291,22 @@ export class MtlsMesh extends Construct {
   private meshErrors(): string[] {
     // checked when its chart is written, as the flow checks (a writer writes one chart at a time:
     // the other charts' checks would walk them once per chart written)
-    if (!isChartBeingWritten(this.node.root, Chart.of(this))) return [];
-    const scan = this.scanChart();
+    const chart = Chart.of(this);
+    if (!isChartBeingWritten(this.node.root, chart)) return [];
+    // the flow checks read the rendered objects: render first, then one walk for both
+    const checked = meshFlowChecksApply(chart);
+    if (checked) Flows.of(this).render();
+    const constructs = chart.node.findAll();
+    const scan = this.scanChart(constructs);
     const ambientNamespaces = this.ambientOf(scan.namespaces);
-    return [...this.clusterMismatches(scan.cluster, ambientNamespaces), ...meshFlowErrors(this, {
+    return [...this.clusterMismatches(scan.cluster, ambientNamespaces), ...(checked ? meshFlowErrors(this, {
       path: this.node.path,
       trustDomain: this.trustDomain,
       rootNamespace: this.rootNamespace,
       protectedNamespaces: this.protectedNamespaces,
       declaredMeshed: this.meshedNs,
       ambientNamespaces,
-    })];
+    }, constructs) : [])];
   }
 
   /** The chart's MeshCluster installs istiod with a trust domain and root namespace: this mesh's must be the same. */
@@ -446,11 +453,14 @@ export class MtlsMesh extends Construct {
     return Array.from(names).sort();
   }
 
-  /** One walk of the chart: its named Namespace objects (tree order) and its first MeshCluster. */
-  private scanChart(): { namespaces: ApiObject[]; cluster?: MeshCluster } {
+  /**
+   * One walk of the chart (the render phase's, while current): its named Namespace objects (tree
+   * order) and its first MeshCluster.
+   */
+  private scanChart(constructs: readonly IConstruct[] = Flows.of(this)._chartConstructs()): { namespaces: ApiObject[]; cluster?: MeshCluster } {
     const namespaces: ApiObject[] = [];
     let cluster: MeshCluster | undefined;
-    for (const o of Chart.of(this).node.findAll()) {
+    for (const o of constructs) {
       if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined) namespaces.push(o);
       else if (cluster === undefined && o instanceof MeshCluster) cluster = o;
     }

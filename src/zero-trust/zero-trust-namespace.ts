@@ -21,6 +21,7 @@ import { checkArg, checkArgs, checkOptions, t } from '../core/props-check';
 import { fail } from '../core/validate';
 import { DnsPeerOptions, Flow, FlowLayers, FlowOptions, Flows, IPeer, IpBlock, Peer, PeerKind } from '../flows';
 import { checkConstruct } from '../flows/chart-checks';
+import { keepsChartScan } from '../flows/chart-scan';
 import { Enforcement } from '../flows/enforcement';
 import { pointer, relaxInAudit, relaxLimitRangeDefaults } from '../flows/enforcement-relax';
 
@@ -65,8 +66,8 @@ function chartNamespaces(flows: Flows): ChartNamespaces {
   return state;
 }
 
-/** The chart's workloads and Services by namespace (one index per Flows registry). */
-function chartIndex(flows: Flows, chart: Chart): ChartIndex {
+/** The chart's workloads and Services by namespace (one index per Flows registry, from its render phase's walk). */
+function chartIndex(flows: Flows): ChartIndex {
   const state = chartNamespaces(flows);
   let index = state.index;
   if (index === undefined) {
@@ -77,7 +78,7 @@ function chartIndex(flows: Flows, chart: Chart): ChartIndex {
       if (list) list.push(v);
       else m.set(ns, [v]);
     };
-    for (const c of chart.node.findAll()) {
+    for (const c of flows._chartConstructs()) {
       if (c instanceof kplus.AbstractPod) push(index.pods, c.metadata.namespace, c);
       else if (c instanceof kplus.Service) push(index.services, c.metadata.namespace, c);
       else if (c instanceof ApiObject && podPaths(c.kind) !== undefined) push(index.podObjects, c.metadata.namespace, c);
@@ -341,7 +342,8 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   /** Joins the chart's registry: a managed namespace, rendered late (and its kubelet probes, in ambient). */
   private register(flows: Flows): void {
     flows.manageNamespace(this.name);
-    flows.addRenderer({ renderFlows: (f) => this.renderLate(f) });
+    // ServiceAccounts and patches: none of what the chart scan is read for
+    flows.addRenderer(keepsChartScan({ renderFlows: (f: Flows) => this.renderLate(f) }));
     if (this.dataPlane === DataPlane.AMBIENT) {
       flows.addContributor({ contributeFlows: (f) => this.allowKubeletProbes(f) });
     }
@@ -485,7 +487,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
         }
       });
     }
-    const index = chartIndex(flows, Chart.of(this));
+    const index = chartIndex(flows);
     // every namespace hardens first (harden() may target a workload of another namespace)
     for (const ns of chartNamespaces(flows).namespaces) {
       ns.applyHardening(flows);
@@ -506,7 +508,7 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
   private applyHardening(flows: Flows): void {
     if (this.hardened) return;
     this.hardened = true;
-    const index = chartIndex(flows, Chart.of(this));
+    const index = chartIndex(flows);
     const inNs = index.pods.get(this.name) ?? [];
     const toHarden = new Set<kplus.AbstractPod>(this.props.hardenWorkloads === false ? [] : inNs);
     for (const w of this.hardening.keys()) {

@@ -122,4 +122,21 @@ describe('objects rendered late take part in declared dependencies', () => {
     const written = yaml.loadAll(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')) as any[];
     expect(kinds).toEqual(order(written));
   });
+
+  test('a dependency declared in another chart onto the ZeroTrustNamespace takes in its late ServiceAccount, as App.synth() does', () => {
+    const withOtherChart = () => {
+      const { app, chart } = dependentChart();
+      const cm = new ApiObject(new Chart(app, 'other'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'shop' } });
+      cm.node.addDependency(chart.node.findChild('shop'));
+      return { app, chart, cm };
+    };
+    const dependencies = (c: ApiObject): string[] => c.node.dependencies.map((d) => d.node.path).sort();
+    const direct = withOtherChart();
+    direct.chart.toJson();
+    const synthesized = withOtherChart();
+    Object.assign(synthesized.app, { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-render-')) });
+    synthesized.app.synth();
+    expect(dependencies(direct.cm).filter((p) => p.includes('/sa-'))).toHaveLength(1);
+    expect(dependencies(direct.cm)).toEqual(dependencies(synthesized.cm));
+  });
 });
