@@ -316,7 +316,7 @@ export class HelmChart {
   /**
    * Throws unless the chart's release fits its storage with the margin of RELEASE_BYTES_SHARE
    * (what synthesis cannot know: names, install-time values, Flux's labels, Go's deflate). A
-   * release that fits even at zlib's fastest level is not compressed at level 9 (releaseBytes
+   * release that fits at a faster zlib level (see surelyFits) is not compressed at level 9 (releaseBytes
    * is then computed when read).
    */
   private checkReleaseSize(where: string): void {
@@ -334,7 +334,7 @@ export class HelmChart {
     const files = Object.entries(this.files());
     // Helm's manifest: every object as `helm template` prints it, in install order
     const order = entries.map((_, i) => i).sort((a, b) => entries[a].rank - entries[b].rank);
-    const manifest = order.map((i) => `---\n# Source: ${this.name}/${fileOf[i]}\n${entries[i].rendered}`).join('');
+    const manifest = order.map((i) => `---\n# Source: ${this.name}/${fileOf[i]}\n${entries[i].rendered}`);
     return {
       name: this.name,
       metadata,
