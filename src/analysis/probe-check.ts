@@ -82,7 +82,8 @@ function portNumber(raw: unknown): number | undefined {
 export function probePort(handler: string, h: any, container: any): { port?: number; error?: string } {
   if (!isObject(h)) return { error: `${handler} is ${show(h)}: expected an object with a port` };
   const raw = h.port;
-  const n = portNumber(raw);
+  // grpc.port is an int32 in the API (no IntOrString): a string there is refused by the API server
+  const n = handler === 'grpc' && typeof raw === 'string' ? undefined : portNumber(raw);
   if (n !== undefined) {
     return Number.isInteger(n) && n >= 1 && n <= 65535 ? { port: n } : { error: `${handler}.port ${show(raw)} is not a valid port (1-65535)` };
   }

@@ -16,7 +16,8 @@ const CONTROLLER: { [cls: string]: string } = {
 
 /** True if istiod deploys this class with the waypoint template. */
 export function isWaypointClass(className: string): boolean {
-  return CONTROLLER[className] !== undefined;
+  // own keys only: a class named `constructor` or `toString` is no waypoint class
+  return typeof className === 'string' && Object.prototype.hasOwnProperty.call(CONTROLLER, className);
 }
 
 /** The waypoint's `istio-proxy` resources (`global.waypoint.resources` defaults). */

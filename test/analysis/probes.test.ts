@@ -90,6 +90,15 @@ describe('analyzer: the kubelet\'s probes', () => {
     expect(ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), optOut, denyAll('a')]).probeFindings()).toEqual([]);
   });
 
+  test('a grpc probe port is an int32 in the API: a numeric string there is invalid (httpGet and tcpSocket accept it as IntOrString)', () => {
+    const container = { ports: [{ containerPort: 9000 }], readinessProbe: { grpc: { port: '9000' } }, livenessProbe: { tcpSocket: { port: '9000' } } };
+    const a = ReachabilityAnalyzer.fromObjects([ns('a', AMBIENT), deploy('a', container), denyAll('a')]);
+    const f = a.probes();
+    expect(f.find((x) => x.probe === 'readiness')?.status).toBe('invalid');
+    expect(f.find((x) => x.probe === 'readiness')?.reason).toMatch(/grpc\.port is "9000": expected a port number 1-65535$/);
+    expect(f.find((x) => x.probe === 'liveness')?.status).not.toBe('invalid');
+  });
+
   test('bad input never throws: port 0, out of range, unknown named port, missing port, no handler, odd types', () => {
     const container = {
       ports: [{ name: 'http', containerPort: 8080 }, 'junk', null],
