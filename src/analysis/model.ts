@@ -4,6 +4,7 @@ import { ConnSet } from './conn-set';
 import { istioGatewayPod, isGatewayApiGateway, isHttpRoute } from './gateway-api';
 import { IpInterval, parseCidr, subtractIntervals } from './ip-range';
 import { Selector } from './selector';
+import { showValue } from './shown-value';
 import { parseTierPolicy, TIER_KINDS, TierPolicy } from './tiers';
 
 /** A container port (internal). */
@@ -76,7 +77,7 @@ function containerPorts(spec: any, where: string): ContainerPort[] {
         if (p?.containerPort === undefined || p?.containerPort === null) return;
         // the API server refuses anything else (int32, 1-65535): a typo must not become a port or vanish
         if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
-          throw new AnalysisError(`${where}.${key}[${i}].ports[${j}].containerPort: invalid value ${shownValue(p.containerPort)} (valid: an integer 1-65535)`);
+          throw new AnalysisError(`${where}.${key}[${i}].ports[${j}].containerPort: invalid value ${showValue(p.containerPort)} (valid: an integer 1-65535)`);
         }
         ports.push({ name: p.name, port: p.containerPort, protocol: String(p.protocol ?? 'TCP').toUpperCase() });
       });
@@ -110,17 +111,6 @@ function podFromSpec(ns: string, name: string, labels: any, spec: any, ownerKind
 function workloadOwner(refs: any): any {
   const owner = Array.isArray(refs) ? refs.find((r: any) => r?.controller === true) : undefined;
   return owner && owner.kind !== 'Node' ? owner : undefined;
-}
-
-/** A manifest value in an error message: any type (BigInt, Symbol, cycles) without throwing, one line, bounded. */
-function shownValue(x: unknown): string {
-  let text: string;
-  try {
-    text = typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' && x !== null ? JSON.stringify(x) ?? String(x) : String(x);
-  } catch {
-    text = Array.isArray(x) ? '[array]' : '[object]';
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function asList(x: any): any[] {

@@ -17,6 +17,7 @@ import type { Engine, Workload } from './engine';
 import { parseIpAddress } from './ip-range';
 import type { IstioLayer } from './istio';
 import type { ProbeFinding } from './probe-types';
+import { showValue as show } from './shown-value';
 
 const KUBELET_PROBE_ADDRESS = '169.254.7.127';
 const PROBES: Array<[string, string]> = [['startupProbe', 'startup'], ['livenessProbe', 'liveness'], ['readinessProbe', 'readiness']];
@@ -41,31 +42,6 @@ interface ProbeJudge {
 
 function isObject(x: unknown): x is { [k: string]: any } {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** Longest rendering of a manifest value in a reason (a hostile manifest may hold megabytes). */
-const MAX_SHOWN = 80;
-
-/**
- * A manifest value for a reason, on one line and bounded: strings JSON-quoted (control characters
- * escaped), numbers as written (`NaN`, not JSON's `null`), anything JSON cannot render (cycles,
- * BigInt) by its type.
- */
-function show(x: unknown): string {
-  if (x === undefined) return 'missing';
-  const text = rendered(x);
-  return text.length <= MAX_SHOWN ? text : `${text.slice(0, MAX_SHOWN)}... (${text.length} characters)`;
-}
-
-function rendered(x: unknown): string {
-  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
-  if (typeof x === 'bigint') return `${x}n`;
-  if (typeof x === 'symbol' || typeof x === 'function') return `a ${typeof x}`;
-  try {
-    return JSON.stringify(x) ?? String(x);
-  } catch {
-    return Array.isArray(x) ? 'an array that contains itself' : 'an object that contains itself';
-  }
 }
 
 /** A name from the manifest as written when it is a plain name, else quoted and bounded ({@link show}). */
