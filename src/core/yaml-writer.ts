@@ -17,10 +17,15 @@ export type YamlStringify = (doc: any) => string;
 /** Thrown inside a document this writer does not lay out: the reference writes it. */
 class Unsupported extends Error {}
 
-// Strings that are plain in any position unless they are one of YAML 1.1's reserved words.
-const PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
-// YAML 1.1 booleans and null, and its exponent-only floats (`e4`: the digits before `e` are optional there)
-const RESERVED = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE][0-9]+)$/;
+// Strings that are plain in any position unless they are one of YAML 1.1's reserved words: no
+// indicator first (a letter or `/`), no space (so no `: ` or ` #`), no `:` last; image references,
+// paths and principals (`registry/app:1.0`, `/api/*`, `cluster.local/ns/a/sa/b`) among them
+const PLAIN = /^[A-Za-z/][A-Za-z0-9_./*:-]*$/;
+// YAML 1.1 booleans and null, and its exponent-only floats (`e4`, `E-12`: the digits before `e` are optional there)
+const RESERVED = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE]-?[0-9]+)$|:$/;
+
+// `yaml` writes a string that starts like a document marker differently by depth (containsDocumentMarker)
+const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/;
 
 /**
  * A writer: its caches of scalar renderings live as long as it does (use one per output, e.g. a
@@ -156,6 +161,8 @@ export class YamlWriter {
   private cached(cache: Map<string, string>, id: string, render: () => string, prefix: string, suffix = '\n'): string {
     let s = cache.get(id);
     if (s === undefined) {
+      // a document marker first: the reference quotes it or not by its depth
+      if (DOCUMENT_MARKER.test(id)) throw new Unsupported();
       const text = render();
       if (!text.startsWith(prefix) || !text.endsWith(suffix)) throw new Unsupported();
       s = text.slice(prefix.length, text.length - suffix.length);

@@ -87,6 +87,20 @@ describe('YamlWriter', () => {
   });
 });
 
+describe('YamlWriter: scalars from an alphabet of YAML indicators, words and digits', () => {
+  // strings made of the pieces that decide plain or quoted in YAML 1.1 (indicators, `:` and `#`
+  // placement, reserved words, number and timestamp shapes), as values and as keys
+  const pieces = ['a', 'e', 'E', 'y', 'n', 'o', 'on', 'no', 'null', 'true', 'x', '0', '1', '9', '12', '0x', '0b', '.', '/', '*', ':', '-', '_',
+    '+', ' ', '#', '~', '<<', '%', '@', '!', '&', '?', ',', '[', '{', '"', "'", '|', '>', '=', '---', '...', '2006-01-02', 'inf', 'nan'];
+  const scalar = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
+  test('as values and keys: the bytes cdk8s writes', () => {
+    fc.assert(fc.property(fc.array(scalar, { minLength: 1, maxLength: 8 }), (strings) => {
+      const doc = { metadata: { name: strings[0], labels: Object.fromEntries(strings.map((s, i) => [s, strings[(i + 1) % strings.length]])) }, list: strings };
+      expect(stringifyYaml([doc], reference)).toEqual(Yaml.stringify(doc));
+    }), runs(2000));
+  });
+});
+
 describe('YamlWriter: what the property tests found at merge', () => {
   test('a collection used twice in one document is written as the reference writes it (anchor and alias)', () => {
     const labels = { app: 'web' };
@@ -95,8 +109,8 @@ describe('YamlWriter: what the property tests found at merge', () => {
     expect(stringifyYaml([doc], reference)).toContain('*a1');
   });
 
-  test('YAML 1.1 exponent-only floats (e4, E12) are quoted, as the reference does', () => {
-    for (const v of ['e4', 'E12', 'e0']) {
+  test('YAML 1.1 exponent-only floats (e4, E12, e-5) are quoted, as the reference does', () => {
+    for (const v of ['e4', 'E12', 'e0', 'e-5', 'E-12']) {
       const doc = { metadata: { name: v, labels: { [v]: v } } };
       expect(stringifyYaml([doc], reference)).toEqual(Yaml.stringify(doc));
     }
