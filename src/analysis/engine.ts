@@ -6,6 +6,7 @@ import { ContainerPort, ParsedResources, PeerSpec, PodInfo, PolicySpec, RuleSpec
 import { checkOwnerLabelGaps } from './owner-labels';
 import { Selector } from './selector';
 import { checkDistinctPriorities, evaluateTiers, TierDecision, TierPeer, TierPolicy, TierRule, TierRuleRef, tierOrder, tierRuleConns } from './tiers';
+import { workloadId } from './workload-id';
 
 /** Pods that are indistinguishable for NetworkPolicy purposes (same ns, labels, ports) (internal). */
 export interface PodClass {
@@ -174,7 +175,7 @@ export class Engine {
       return c;
     };
     for (const p of res.pods) {
-      const id = `${p.ns}/${p.ownerName}[${p.ownerKind}]`;
+      const id = workloadId(p.ns, p.ownerName, p.ownerKind);
       if (seen.has(id)) continue;
       seen.add(id);
       const cls = mkClass(p.ns, p.labels, p.ports, p.hostNetwork && opts.hostNetworkAsNode);

@@ -1,6 +1,7 @@
 import { AnalysisError } from './analysis-error';
 import { ParsedResources, PodInfo } from './model';
 import { Selector } from './selector';
+import { workloadId } from './workload-id';
 
 /** A pod selector of a policy and where it applies (internal). */
 interface ScopedSelector {
@@ -40,7 +41,7 @@ function podSelectors(res: ParsedResources): ScopedSelector[] {
 function labelGaps(pods: PodInfo[]): PodInfo[][] {
   const byOwner = new Map<string, Map<string, PodInfo>>();
   for (const p of pods) {
-    const owner = `${p.ns}/${p.ownerName}[${p.ownerKind}]`;
+    const owner = workloadId(p.ns, p.ownerName, p.ownerKind);
     let sets = byOwner.get(owner);
     if (!sets) { sets = new Map(); byOwner.set(owner, sets); }
     const key = JSON.stringify(Object.entries(p.labels).sort());
