@@ -100,7 +100,9 @@ export interface ArgoCdDeliveryProps extends GitOpsSourceOptions {
    * clusters, `<namespace>:<name>`, which sends the impersonation headers and so needs the
    * `impersonate` grant that {@link ArgoCdDelivery.reconcilerManifests} includes (unless it is
    * cluster-admin). On the cluster Argo CD runs in, the application controller's own account; a
-   * cluster registered with `argocd cluster add` is reached as `kube-system:argocd-manager`.
+   * cluster registered with `argocd cluster add` is reached as `kube-system:argocd-manager`. Never
+   * the impersonated account itself (`<namespace>:<serviceAccountName>`): it would hold the
+   * deploying role, and impersonation would limit nothing.
    *
    * @default - `<namespace>:argocd-application-controller` (the application controller in Argo CD's namespace)
    */

@@ -75,9 +75,9 @@ export function planArgoCdDelivery(construct: Construct, props: ArgoCdDeliveryPr
     validateName(p, 'serviceAccountName', props.serviceAccountName);
     if (!serverSideApply) fail(p, 'serverSideApply', serverSideApply, 'true with serviceAccountName (the impersonated role allows objects by name, which only a server-side apply names when it creates them)');
   }
-  const controller = planControllerAccount(p, props.controllerServiceAccount, props.serviceAccountName, { namespace, name: 'argocd-application-controller' });
+  const controller = planControllerAccount(p, props.controllerServiceAccount, props.serviceAccountName, { namespace, name: 'argocd-application-controller' }, namespace);
   const server = planControllerAccount(p, props.serverServiceAccount, props.serviceAccountName,
-    props.controllerServiceAccount !== undefined && controller !== undefined ? controller : { namespace, name: 'argocd-server' }, 'serverServiceAccount');
+    props.controllerServiceAccount !== undefined && controller !== undefined ? controller : { namespace, name: 'argocd-server' }, namespace, 'serverServiceAccount');
   return {
     clusters,
     paths,

@@ -87,7 +87,7 @@ export function planFluxDelivery(construct: Construct, props: FluxDeliveryProps)
     verifySecretName: props.verifySecretName,
     serviceAccountName: props.serviceAccountName,
     controller: planControllerAccount(p, props.controllerServiceAccount, props.serviceAccountName,
-      { namespace, name: packaging === GitOpsPackaging.HELM ? 'helm-controller' : 'kustomize-controller' }),
+      { namespace, name: packaging === GitOpsPackaging.HELM ? 'helm-controller' : 'kustomize-controller' }, namespace),
   };
 }
 

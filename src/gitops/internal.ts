@@ -179,17 +179,29 @@ export function manifestsOf(chart: Chart): any[] {
 
 /**
  * A delivery's `controllerServiceAccount` (or another impersonating account, `field`:
- * `<namespace>:<name>`), only with `serviceAccountName`; `fallback` when not given.
+ * `<namespace>:<name>`), only with `serviceAccountName` (impersonated in `namespace`); `fallback`
+ * when not given. Never the impersonated account itself: it would hold the deploying role, and
+ * impersonation would limit nothing.
  */
 export function planControllerAccount(
   p: string, value: string | undefined, serviceAccountName: string | undefined, fallback: { namespace: string; name: string },
-  field: string = 'controllerServiceAccount',
+  namespace: string, field: string = 'controllerServiceAccount',
 ): { namespace: string; name: string } | undefined {
   if (serviceAccountName === undefined) {
     if (value !== undefined) fail(p, field, value, `no ${field} without serviceAccountName (nothing is impersonated)`);
     return undefined;
   }
-  if (value === undefined) return fallback;
+  const account = value === undefined ? fallback : parseAccount(p, value, fallback, field);
+  if (account.namespace === namespace && account.name === serviceAccountName) {
+    fail(p, value === undefined ? 'serviceAccountName' : field, value ?? serviceAccountName,
+      `an impersonating account other than the impersonated ${namespace}:${serviceAccountName}${value === undefined ? ` (the ${field} default)` : ''}: `
+      + 'an account that impersonates itself already holds the deploying role, so impersonation limits nothing; give the delivered objects\' '
+      + 'account another name, or the controller\'s own account');
+  }
+  return account;
+}
+
+function parseAccount(p: string, value: string, fallback: { namespace: string; name: string }, field: string): { namespace: string; name: string } {
   const expected = `<namespace>:<name> of a ServiceAccount, e.g. ${fallback.namespace}:${fallback.name}`;
   const parts = typeof value === 'string' ? value.split(':') : [];
   if (parts.length !== 2) fail(p, field, value, expected);

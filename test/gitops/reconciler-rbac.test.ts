@@ -187,6 +187,18 @@ describe('reconciler identity (review finding 2: least privilege)', () => {
     }
     expect(errorOf(() => new ArgoCdDelivery(gitops, 'bad3', { fleet: s.fleet, repoUrl: REPO, name: 'b3', controllerServiceAccount: 'a:b' })).message)
       .toMatch(/controllerServiceAccount.*without serviceAccountName/s);
+
+    // the impersonating account is never the impersonated one (it would hold the deploying role itself)
+    const self = (id: string, props: any) => errorOf(() => new ArgoCdDelivery(gitops, id, { fleet: s.fleet, repoUrl: REPO, name: id, namespace: 'gitops', serviceAccountName: 'shop-sync', ...props })).message;
+    expect(self('s1', { controllerServiceAccount: 'gitops:shop-sync' }))
+      .toMatch(/gitops\/s1: invalid controllerServiceAccount "gitops:shop-sync".*other than the impersonated gitops:shop-sync.*limits nothing/s);
+    expect(self('s2', { serverServiceAccount: 'gitops:shop-sync' })).toMatch(/invalid serverServiceAccount "gitops:shop-sync"/);
+    expect(errorOf(() => new ArgoCdDelivery(gitops, 's3', { fleet: s.fleet, repoUrl: REPO, name: 's3', namespace: 'gitops', serviceAccountName: 'argocd-application-controller' })).message)
+      .toMatch(/invalid serviceAccountName "argocd-application-controller".*the controllerServiceAccount default/s);
+    expect(errorOf(() => new FluxDelivery(gitops, 's4', { fleet: s.fleet, repoUrl: REPO, name: 's4', serviceAccountName: 'kc', controllerServiceAccount: 'flux-system:kc' })).message)
+      .toMatch(/invalid controllerServiceAccount "flux-system:kc".*impersonated flux-system:kc/s);
+    // the same name in another namespace is another account
+    expect(() => new ArgoCdDelivery(gitops, 's5', { fleet: s.fleet, repoUrl: REPO, name: 's5', namespace: 'gitops', serviceAccountName: 'shop-sync', controllerServiceAccount: 'kube-system:shop-sync' })).not.toThrow();
   });
 
   test('Argo CD 3.5+: argocd-server, which impersonates the destination account for its own operations, gets the same grant', () => {
