@@ -160,13 +160,25 @@ function endKey(e: ProofEnd): string {
   return JSON.stringify([e.namespace, e.namespaceLabels, e.podLabels, e.serviceAccount]);
 }
 
+/** Per query, a number for each end (source, destination): the same for ends with the same {@link endKey}. */
+function endIds(queries: ProofQuery[]): number[][] {
+  const ids = new Map<string, number>();
+  const idOf = (e: ProofEnd): number => {
+    const key = endKey(e);
+    let id = ids.get(key);
+    if (id === undefined) { id = ids.size; ids.set(key, id); }
+    return id;
+  };
+  return queries.map((q) => [idOf(q.from), idOf(q.to)]);
+}
+
 /** Adds a stand-in pod for every pod end that selects none of the chart's pods (pods looked up by namespace and label). */
-function addStandIns(res: ParsedResources, queries: ProofQuery[], keys: string[][]): void {
+function addStandIns(res: ParsedResources, queries: ProofQuery[], keys: number[][]): void {
   // the queries towards each end, in order (the ports a stand-in destination needs)
-  const towards = new Map<string, ProofQuery[]>();
-  queries.forEach((q, i) => push(towards, keys[i][1], q));
+  const towards: ProofQuery[][] = [];
+  queries.forEach((q, i) => { if (towards[keys[i][1]] === undefined) towards[keys[i][1]] = [q]; else towards[keys[i][1]].push(q); });
   const pods = new Candidates(res.pods, (p) => p);
-  const done = new Set<string>();
+  const done = new Set<number>();
   queries.forEach((q, i) => {
     [q.from, q.to].forEach((end, side) => {
       const key = keys[i][side];
@@ -179,7 +191,7 @@ function addStandIns(res: ParsedResources, queries: ProofQuery[], keys: string[]
         ns,
         name,
         labels: { ...(end.podLabels ?? {}) },
-        ports: probePorts(towards.get(key) ?? []),
+        ports: probePorts(towards[key] ?? []),
         serviceAccount: end.serviceAccount ?? 'default',
         ownerKind: 'Pod',
         ownerName: name,
@@ -270,17 +282,17 @@ function reasonsFor(analyzer: ReachabilityAnalyzer, src: string, dst: string, la
  */
 export function proveFlows(objects: any[], queries: ProofQuery[]): ProofGap[] {
   const res = new ParsedResources(objects);
-  const keys = queries.map((q) => [endKey(q.from), endKey(q.to)]);
+  const keys = endIds(queries);
   addStandIns(res, queries, keys);
   const analyzer = ReachabilityAnalyzer._fromParsed(res, { trustDomain: trustDomainOf(res) });
   const workloads = new Candidates([...analyzer._workloads], (w) => w.rep);
   const gaps: ProofGap[] = [];
   // the pods an end selects, found once per end (queries share ends: a namespace's flows to DNS, istiod, ...)
-  const found = new Map<string, Point[]>();
-  const pointsOf = (end: ProofEnd, key: string, asSource: boolean): Point[] => {
+  const found: Point[][] = [];
+  const pointsOf = (end: ProofEnd, key: number, asSource: boolean): Point[] => {
     if (end.ipBlocks !== undefined) return points(analyzer, res, workloads, end, asSource);
-    let out = found.get(key);
-    if (out === undefined) { out = points(analyzer, res, workloads, end, asSource); found.set(key, out); }
+    let out = found[key];
+    if (out === undefined) { out = points(analyzer, res, workloads, end, asSource); found[key] = out; }
     return out;
   };
   queries.forEach((q, query) => {
