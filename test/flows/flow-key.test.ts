@@ -28,9 +28,9 @@ function reference(f: Flow): string {
 test('Flow.key is stableStringify\'s text for every kind of peer, port list, L7 rule and layer', () => {
   const chart = Testing.chart();
   const web = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'shop' }, containers: [{ image: 'web' }] });
-  web.select(kplus.LabelSelector.of({ labels: { zeta: 'z', '10': 'ten', alpha: 'a' } }));
+  web.select(kplus.LabelSelector.of({ labels: { zeta: 'z', 10: 'ten', alpha: 'a' } }));
   const flows = Flows.of(chart);
-  const db = Peer.pods({ role: 'db', 'app.kubernetes.io/name': 'pg', '2': 'two' }, { namespace: 'data' });
+  const db = Peer.pods({ 'role': 'db', 'app.kubernetes.io/name': 'pg', '2': 'two' }, { namespace: 'data' });
   const peers = [
     Peer.workload(web), db, Peer.pods({ b: '1', a: '' }), Peer.namespaceByName('ops'),
     Peer.namespacesByLabels({ tier: 'x', env: 'prod' }), Peer.allNamespaces(), Peer.dns(),
