@@ -522,13 +522,19 @@ export class Engine {
   /** What the rules of `pols` in one direction allow with class `peer` (as {@link buildMap} maps it). */
   private rulesConns(pols: PolicySpec[], dir: 'ingress' | 'egress', peer: PodClass, dstPorts: ContainerPort[]): ConnSet {
     let out = ConnSet.NONE;
+    // plain loops and named members: this runs for every judged pair
     for (const pol of pols) {
-      for (const r of pol[dir] ?? []) {
-        if (r.peers && !r.peers.some((p) => this.peerSelects(p, pol.ns, peer))) continue;
-        out = out.union(this.ruleConns(r, dstPorts));
+      const rules = dir === 'egress' ? pol.egress : pol.ingress;
+      for (const r of rules ?? []) {
+        if (r.peers === undefined || this.anyPeerSelects(r.peers, pol.ns, peer)) out = out.union(this.ruleConns(r, dstPorts));
       }
     }
     return out;
+  }
+
+  private anyPeerSelects(peers: PeerSpec[], ns: string, c: PodClass): boolean {
+    for (const p of peers) if (this.peerSelects(p, ns, c)) return true;
+    return false;
   }
 
   /** True if a peer of a policy in `ns` selects class `c` (as {@link peerClasses} and the node ipBlocks do). */
