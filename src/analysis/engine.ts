@@ -506,6 +506,46 @@ export class Engine {
     return e ? [...e.atoms.keys()].sort((a, b) => a - b) : undefined;
   }
 
+  /**
+   * {@link podToPod} for one pair, without the per-class maps: a flow proof judges a few pairs per
+   * class, and matching the rules of the policies that isolate each end against the other end costs
+   * less than mapping every class those rules select. Tier policies take the mapped path.
+   */
+  public pairConns(s: PodClass, d: PodClass): ConnSet {
+    if (this.tierEgress[s.index] || this.tierIngress[d.index]) return this.podToPod(s, d);
+    const egress = this.egressPols[s.index];
+    const eg = egress.length ? this.rulesConns(egress, 'egress', d, d.ports) : ConnSet.ALL;
+    if (eg.isEmpty) return eg;
+    const ingress = this.ingressPols[d.index];
+    return ingress.length ? eg.intersect(this.rulesConns(ingress, 'ingress', s, d.ports)) : eg;
+  }
+
+  /** What the rules of `pols` in one direction allow with class `peer` (as {@link buildMap} maps it). */
+  private rulesConns(pols: PolicySpec[], dir: 'ingress' | 'egress', peer: PodClass, dstPorts: ContainerPort[]): ConnSet {
+    let out = ConnSet.NONE;
+    // plain loops and named members: this runs for every judged pair
+    for (const pol of pols) {
+      const rules = dir === 'egress' ? pol.egress : pol.ingress;
+      for (const r of rules ?? []) {
+        if (r.peers === undefined || this.anyPeerSelects(r.peers, pol.ns, peer)) out = out.union(this.ruleConns(r, dstPorts));
+      }
+    }
+    return out;
+  }
+
+  private anyPeerSelects(peers: PeerSpec[], ns: string, c: PodClass): boolean {
+    for (const p of peers) if (this.peerSelects(p, ns, c)) return true;
+    return false;
+  }
+
+  /** True if a peer of a policy in `ns` selects class `c` (as {@link peerClasses} and the node ipBlocks do). */
+  private peerSelects(p: PeerSpec, ns: string, c: PodClass): boolean {
+    if (p.ipBlock) return c.host && this.blockHasNode(p);
+    if (c.host) return false;
+    if (p.namespaceSelector ? !p.namespaceSelector.matches(c.nsLabels) : c.ns !== ns) return false;
+    return !p.podSelector || p.podSelector.matches(c.labels);
+  }
+
   /** Allowed connections from a pod class to a pod class. */
   public podToPod(s: PodClass, d: PodClass): ConnSet {
     if (this.tierEgress[s.index] || this.tierIngress[d.index]) {

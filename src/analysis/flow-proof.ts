@@ -106,14 +106,53 @@ function probePorts(queries: ProofQuery[]): ContainerPort[] {
   return [...out.values()];
 }
 
-/** The pods of `res` by namespace, in their order. */
-function podsByNamespace(res: ParsedResources): Map<string, PodInfo[]> {
-  const out = new Map<string, PodInfo[]>();
-  for (const p of res.pods) {
-    const list = out.get(p.ns);
-    if (list === undefined) out.set(p.ns, [p]); else list.push(p);
+/**
+ * Pods (or workloads) by namespace, and by namespace and pod label, in their order: the candidates
+ * a pod end may select (what it selects is still decided by {@link selectsPod}).
+ */
+class Candidates<T> {
+  private readonly byNs = new Map<string, T[]>();
+  private readonly byLabel = new Map<string, Map<string, Map<string, T[]>>>();
+
+  constructor(private readonly all: T[], private readonly podOf: (x: T) => PodInfo) {
+    for (const x of all) this.index(x);
   }
-  return out;
+
+  /** Adds `x` (a stand-in pod) after the others. */
+  public add(x: T): void {
+    this.all.push(x);
+    this.index(x);
+  }
+
+  /** The candidates of an end: every one for a namespace selected by labels, else those of its namespace with its first pod label. */
+  public of(end: ProofEnd): T[] {
+    if (end.namespace === undefined) return this.all;
+    const first = end.podLabels === undefined ? undefined : firstKey(end.podLabels);
+    if (first === undefined) return this.byNs.get(end.namespace) ?? [];
+    return this.byLabel.get(end.namespace)?.get(first)?.get(end.podLabels![first]) ?? [];
+  }
+
+  private index(x: T): void {
+    const pod = this.podOf(x);
+    push(this.byNs, pod.ns, x);
+    let byKey = this.byLabel.get(pod.ns);
+    if (byKey === undefined) { byKey = new Map(); this.byLabel.set(pod.ns, byKey); }
+    for (const k of Object.keys(pod.labels)) {
+      let byValue = byKey.get(k);
+      if (byValue === undefined) { byValue = new Map(); byKey.set(k, byValue); }
+      push(byValue, pod.labels[k], x);
+    }
+  }
+}
+
+function push<T>(m: Map<string, T[]>, key: string, x: T): void {
+  const list = m.get(key);
+  if (list === undefined) m.set(key, [x]); else list.push(x);
+}
+
+function firstKey(o: { [key: string]: string }): string | undefined {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return k;
+  return undefined;
 }
 
 /** What identifies a pod end (the selected pods). */
@@ -121,38 +160,44 @@ function endKey(e: ProofEnd): string {
   return JSON.stringify([e.namespace, e.namespaceLabels, e.podLabels, e.serviceAccount]);
 }
 
-/** Adds a stand-in pod for every pod end that selects none of the chart's pods (pods looked up by namespace). */
-function addStandIns(res: ParsedResources, queries: ProofQuery[], keys: string[][]): void {
+/** Per query, a number for each end (source, destination): the same for ends with the same {@link endKey}. */
+function endIds(queries: ProofQuery[]): number[][] {
+  const ids = new Map<string, number>();
+  const idOf = (e: ProofEnd): number => {
+    const key = endKey(e);
+    let id = ids.get(key);
+    if (id === undefined) { id = ids.size; ids.set(key, id); }
+    return id;
+  };
+  return queries.map((q) => [idOf(q.from), idOf(q.to)]);
+}
+
+/** Adds a stand-in pod for every pod end that selects none of the chart's pods (pods looked up by namespace and label). */
+function addStandIns(res: ParsedResources, queries: ProofQuery[], keys: number[][]): void {
   // the queries towards each end, in order (the ports a stand-in destination needs)
-  const towards = new Map<string, ProofQuery[]>();
-  queries.forEach((q, i) => {
-    const list = towards.get(keys[i][1]);
-    if (list === undefined) towards.set(keys[i][1], [q]); else list.push(q);
-  });
-  const byNs = podsByNamespace(res);
-  const done = new Set<string>();
+  const towards: ProofQuery[][] = [];
+  queries.forEach((q, i) => { if (towards[keys[i][1]] === undefined) towards[keys[i][1]] = [q]; else towards[keys[i][1]].push(q); });
+  const pods = new Candidates(res.pods, (p) => p);
+  const done = new Set<number>();
   queries.forEach((q, i) => {
     [q.from, q.to].forEach((end, side) => {
       const key = keys[i][side];
       if (end.ipBlocks !== undefined || done.has(key)) return;
       done.add(key);
-      const candidates = end.namespace !== undefined ? byNs.get(end.namespace) ?? [] : res.pods;
-      if (candidates.some((p) => selectsPod(res, end, p))) return;
+      if (pods.of(end).some((p) => selectsPod(res, end, p))) return;
       const ns = probeNamespace(res, end, done.size);
       const name = `zero-trust-proof-${done.size}`;
-      const pod: PodInfo = {
+      pods.add({
         ns,
         name,
         labels: { ...(end.podLabels ?? {}) },
-        ports: probePorts(towards.get(key) ?? []),
+        ports: probePorts(towards[key] ?? []),
         serviceAccount: end.serviceAccount ?? 'default',
         ownerKind: 'Pod',
         ownerName: name,
         annotations: {},
         hostNetwork: false,
-      };
-      res.pods.push(pod);
-      if (byNs.has(ns)) byNs.get(ns)!.push(pod); else byNs.set(ns, [pod]);
+      });
     });
   });
 }
@@ -175,13 +220,12 @@ function trustDomainOf(res: ParsedResources): string | undefined {
 /** A judged end: `name` for the analyzer, `shown` in messages (an atom clipped to the flow's block). */
 interface Point { readonly end: PairEnd; readonly name: string; readonly shown: string; readonly ports: ContainerPort[] }
 
-function points(analyzer: ReachabilityAnalyzer, res: ParsedResources, byNs: Map<string, Workload[]>, end: ProofEnd, asSource: boolean): Point[] {
+function points(analyzer: ReachabilityAnalyzer, res: ParsedResources, workloads: Candidates<Workload>, end: ProofEnd, asSource: boolean): Point[] {
   if (end.ipBlocks !== undefined) {
     return end.ipBlocks.flatMap((b) => analyzer._atomsWithin(b.cidr, b.except ?? [], asSource)
       .map((a) => ({ end: { atom: a.index }, name: a.name, shown: a.within, ports: [] })));
   }
-  const candidates = end.namespace !== undefined ? byNs.get(end.namespace) ?? [] : analyzer._workloads;
-  return candidates.filter((w) => selectsPod(res, end, w.rep))
+  return workloads.of(end).filter((w) => selectsPod(res, end, w.rep))
     .map((w) => ({ end: { workload: w.id }, name: w.id, shown: w.id, ports: w.rep.ports }));
 }
 
@@ -238,21 +282,17 @@ function reasonsFor(analyzer: ReachabilityAnalyzer, src: string, dst: string, la
  */
 export function proveFlows(objects: any[], queries: ProofQuery[]): ProofGap[] {
   const res = new ParsedResources(objects);
-  const keys = queries.map((q) => [endKey(q.from), endKey(q.to)]);
+  const keys = endIds(queries);
   addStandIns(res, queries, keys);
   const analyzer = ReachabilityAnalyzer._fromParsed(res, { trustDomain: trustDomainOf(res) });
-  const byNs = new Map<string, Workload[]>();
-  for (const w of analyzer._workloads) {
-    if (!byNs.has(w.ns)) byNs.set(w.ns, []);
-    byNs.get(w.ns)!.push(w);
-  }
+  const workloads = new Candidates([...analyzer._workloads], (w) => w.rep);
   const gaps: ProofGap[] = [];
   // the pods an end selects, found once per end (queries share ends: a namespace's flows to DNS, istiod, ...)
-  const found = new Map<string, Point[]>();
-  const pointsOf = (end: ProofEnd, key: string, asSource: boolean): Point[] => {
-    if (end.ipBlocks !== undefined) return points(analyzer, res, byNs, end, asSource);
-    let out = found.get(key);
-    if (out === undefined) { out = points(analyzer, res, byNs, end, asSource); found.set(key, out); }
+  const found: Point[][] = [];
+  const pointsOf = (end: ProofEnd, key: number, asSource: boolean): Point[] => {
+    if (end.ipBlocks !== undefined) return points(analyzer, res, workloads, end, asSource);
+    let out = found[key];
+    if (out === undefined) { out = points(analyzer, res, workloads, end, asSource); found[key] = out; }
     return out;
   };
   queries.forEach((q, query) => {

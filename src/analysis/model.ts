@@ -274,7 +274,8 @@ export class ParsedResources {
     if (Array.isArray(o)) { o.forEach((x) => this.add(x)); return; }
     // a kind that is no string names nothing the analyzer reads (plain JavaScript input)
     const kind: string = typeof o.kind === 'string' ? o.kind : '';
-    if (Array.isArray(o.items) && (kind === 'List' || kind.endsWith('List') || !kind)) {
+    // the kind first: most objects are no list, and reading a missing `items` is slow on varied objects
+    if ((kind === 'List' || kind.endsWith('List') || !kind) && Array.isArray(o.items)) {
       const itemKind = kind.endsWith('List') && kind !== 'List' ? kind.slice(0, -4) : undefined;
       for (const it of o.items) this.add(it === null || typeof it !== 'object' || it.kind || !itemKind ? it : { ...it, kind: itemKind });
       return;

@@ -1,7 +1,6 @@
 import { AnalysisError } from './analysis-error';
 import { ParsedResources, PodInfo } from './model';
 import { Selector } from './selector';
-import { workloadId } from './workload-id';
 
 /** A pod selector of a policy and where it applies (internal). */
 interface ScopedSelector {
@@ -39,15 +38,24 @@ function podSelectors(res: ParsedResources): ScopedSelector[] {
 
 /** The workloads whose pods do not all have the same labels: one pod per distinct label set. */
 function labelGaps(pods: PodInfo[]): PodInfo[][] {
-  const byOwner = new Map<string, Map<string, PodInfo>>();
+  const byOwner = new Map<string, PodInfo[]>();
   for (const p of pods) {
-    const owner = workloadId(p.ns, p.ownerName, p.ownerKind);
-    let sets = byOwner.get(owner);
-    if (!sets) { sets = new Map(); byOwner.set(owner, sets); }
-    const key = JSON.stringify(Object.entries(p.labels).sort());
-    if (!sets.has(key)) sets.set(key, p);
+    const owner = `${p.ns}/${p.ownerName}[${p.ownerKind}]`;
+    const list = byOwner.get(owner);
+    if (list === undefined) byOwner.set(owner, [p]); else list.push(p);
   }
-  return [...byOwner.values()].filter((s) => s.size > 1).map((s) => [...s.values()]);
+  const out: PodInfo[][] = [];
+  for (const list of byOwner.values()) {
+    // one pod (a workload's template, the usual case): no gap, and no key to make
+    if (list.length < 2) continue;
+    const sets = new Map<string, PodInfo>();
+    for (const p of list) {
+      const key = JSON.stringify(Object.entries(p.labels).sort());
+      if (!sets.has(key)) sets.set(key, p);
+    }
+    if (sets.size > 1) out.push([...sets.values()]);
+  }
+  return out;
 }
 
 /**

@@ -151,7 +151,7 @@ export class ReachabilityAnalyzer {
     const s = src.workload === undefined ? undefined : this.byName.get(src.workload);
     const d = dst.workload === undefined ? undefined : this.byName.get(dst.workload);
     let l4 = ConnSet.NONE;
-    if (s && d) l4 = e.podToPod(s.cls, d.cls);
+    if (s && d) l4 = e.pairConns(s.cls, d.cls);
     else if (s && dst.atom !== undefined) l4 = e.podToAtom(s.cls, dst.atom);
     else if (d && src.atom !== undefined) l4 = e.atomToPod(src.atom, d.cls);
     const base = meshOnly ? ConnSet.ALL : l4;

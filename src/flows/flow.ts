@@ -1,5 +1,5 @@
 import { checkFlowNotAllowAll } from './allow-all-check';
-import { mergePorts, peerKey, peerNamespace } from './internal';
+import { mergePorts, peerKey, peerNamespace, strings } from './internal';
 import { IPeer, Peer, PeerKind } from './peer';
 import { FLOW_OPTIONS } from './props-specs';
 import { Port } from '../core/port';
@@ -259,13 +259,20 @@ export class Flow {
    * A stable string identifying this flow (peers, ports, L7 rule), for sorting and de-duplication.
    */
   public get key(): string {
-    return stableStringify({
+    const key = {
       from: peerKey(this.source),
-      to: peerKey(this.destination),
-      ports: this.allPorts ? '*' : this.ports.map((p) => p.toString()),
       http: this.http,
       // only when not ALL: keys (and so the order of flows) of existing flows are unchanged
       layers: this.layers === FlowLayers.ALL ? undefined : this.layers,
-    });
+      ports: this.allPorts ? '*' : this.ports.map((p) => p.toString()),
+      to: peerKey(this.destination),
+    };
+    const http = this.http;
+    if (http !== undefined && !((http.methods === undefined || strings(http.methods)) && (http.paths === undefined || strings(http.paths)))) {
+      return stableStringify(key);
+    }
+    // stableStringify's text without its generic walk: members in sorted order, `http` made with
+    // `methods` then `paths` (see the constructor), every value a string or a list of strings
+    return JSON.stringify(key);
   }
 }

@@ -10,13 +10,38 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** Stable identity of a peer (used to merge and sort). */
 export function peerKey(p: Peer): string {
-  return stableStringify({
+  const key = {
+    ip: p.ipBlocks?.map((b) => (b.exceptCidrs ? { cidr: b.cidr, except: b.exceptCidrs } : { cidr: b.cidr })),
     k: p.peerKind,
     ns: p.namespace,
     nsl: p.namespaceLabels,
     pl: p.podLabels,
-    ip: p.ipBlocks?.map((b) => (b.exceptCidrs ? { cidr: b.cidr, except: b.exceptCidrs } : { cidr: b.cidr })),
-  });
+  };
+  if (!stringMap(key.nsl) || !stringMap(key.pl) || !(key.ip ?? []).every((b) => typeof b.cidr === 'string' && (b.except === undefined || strings(b.except)))) {
+    return stableStringify(key);
+  }
+  // stableStringify's text, made without its generic walk: the members are in sorted order already
+  // (ip, k, ns, nsl, pl; cidr, except), the labels' keys are sorted here and every value is a string
+  return JSON.stringify({ ...key, nsl: key.nsl && sortedKeys(key.nsl), pl: key.pl && sortedKeys(key.pl) });
+}
+
+/** True for undefined or an object whose values are all strings. */
+function stringMap(m: { [key: string]: string } | undefined): boolean {
+  if (m === undefined) return true;
+  for (const k of Object.keys(m)) if (typeof m[k] !== 'string') return false;
+  return true;
+}
+
+/** True for an array of strings only. */
+export function strings(a: readonly unknown[]): boolean {
+  return Array.isArray(a) && a.every((x) => typeof x === 'string');
+}
+
+/** A copy of `m` with its keys added in sorted order (as stableStringify writes an object). */
+function sortedKeys(m: { [key: string]: string }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const k of Object.keys(m).sort()) out[k] = m[k];
+  return out;
 }
 
 /**

@@ -5,15 +5,18 @@
  * STRICT mTLS, ALLOW rules per identity, ambient, waypoints, east-west gateways) and on a small
  * mesh with DENY, CUSTOM, port-level mTLS and L7 rules.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { deploy, istio, netpol, ns } from './fixtures';
-import { ReachabilityAnalyzer } from '../../src/analysis';
+import { AnalyzerOptions, ReachabilityAnalyzer } from '../../src/analysis';
+import { loadObjects } from '../../src/analysis/loader';
 import { builtSample } from '../util/sample-cache';
 
 /** Every workload pair's verdict from `_judgePair` and from `connections()` (`No Connections` when no row). */
-function verdicts(objects: any[]): { judged: Map<string, string>; listed: Map<string, string> } {
+function verdicts(objects: any[], options?: AnalyzerOptions): { judged: Map<string, string>; listed: Map<string, string> } {
   const listed = new Map<string, string>();
-  for (const c of ReachabilityAnalyzer.fromObjects(objects).connections()) listed.set(`${c.src} -> ${c.dst}`, c.conns);
-  const judge = ReachabilityAnalyzer.fromObjects(objects);
+  for (const c of ReachabilityAnalyzer.fromObjects(objects, options).connections()) listed.set(`${c.src} -> ${c.dst}`, c.conns);
+  const judge = ReachabilityAnalyzer.fromObjects(objects, options);
   const ids = judge._workloads.map((w) => w.id);
   const judged = new Map<string, string>();
   for (const s of ids) {
@@ -27,8 +30,8 @@ function verdicts(objects: any[]): { judged: Map<string, string>; listed: Map<st
   return { judged, listed };
 }
 
-function expectSame(objects: any[]): number {
-  const { judged, listed } = verdicts(objects);
+function expectSame(objects: any[], options?: AnalyzerOptions): number {
+  const { judged, listed } = verdicts(objects, options);
   const differ = [...judged].filter(([k, v]) => listed.get(k) !== v).map(([k, v]) => `${k}: judged ${v}, listed ${listed.get(k)}`);
   expect(differ).toEqual([]);
   return [...judged.values()].filter((v) => v !== 'No Connections').length;
@@ -91,5 +94,34 @@ describe('analyzer: single pairs judged as connections() does', () => {
       .toEqual(['TCP 8080', 'No Connections', 'TCP 8080']);
     expect([to('a/web[Deployment]', 'c/api[Deployment]'), to('b/web[Deployment]', 'c/api[Deployment]'), to('c/web[Deployment]', 'c/api[Deployment]')])
       .toEqual(['TCP 8080', 'TCP 8080', 'No Connections']);
+  });
+
+  test('hostNetwork pods as node traffic: ipBlocks with a node address admit them, selectors never do', () => {
+    const gw = deploy('wg', 'gateway', { labels: { app: 'gateway' }, ports: [{ name: 'wg', containerPort: 51820, protocol: 'UDP' }] });
+    gw.spec.template.spec.hostNetwork = true;
+    const objects = [
+      ns('wg'), ns('shop'), gw,
+      deploy('shop', 'web', { labels: { app: 'web' }, ports: [{ name: 'http', containerPort: 8080 }] }),
+      deploy('shop', 'db', { labels: { app: 'db' }, ports: [{ name: 'pg', containerPort: 5432 }] }),
+      netpol('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+      netpol('shop', 'db-from-all-ns', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 'pg' }] }] }),
+      netpol('shop', 'web-from-nodes', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '172.18.0.0/16' } }], ports: [{ port: 'http' }] }] }),
+      netpol('shop', 'web-out', { podSelector: { matchLabels: { app: 'web' } }, egress: [{ to: [{ ipBlock: { cidr: '172.18.0.0/16' } }], ports: [{ port: 10250 }] }, { to: [{ podSelector: {} }] }] }),
+      netpol('wg', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    ];
+    for (const options of [{ nodeCidrs: ['172.18.0.0/16'] }, { nodeCidrs: ['192.168.0.0/24'] }, { hostNetworkAsNode: true }, {}]) {
+      expect(expectSame(objects, options)).toBeGreaterThan(0);
+    }
+  });
+
+  // the cases netpol-analyzer lists connections for (the others are refused input)
+  const root = path.join(__dirname, '..', 'fixtures', 'netpol-cases');
+  const listed = path.join(root, 'test_outputs', 'connlist');
+  const cases = fs.existsSync(listed)
+    ? fs.readdirSync(listed).filter((f) => f.endsWith('_connlist_output.txt')).map((f) => f.replace('_connlist_output.txt', ''))
+      .filter((c) => fs.existsSync(path.join(root, 'tests', c))).sort()
+    : [];
+  test.each(cases)('netpol-analyzer case %s: every pair as connections() lists it', (c) => {
+    expectSame(loadObjects([path.join(root, 'tests', c)]));
   });
 });
