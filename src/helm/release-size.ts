@@ -135,12 +135,11 @@ function sortedKeys(v: any): any {
 }
 
 /**
- * What `str` writes for each byte of a string's UTF-8: 0 the byte itself, a char code the escape
- * backslash + that char, -1 `\u00XX`. U+2028/U+2029 (E2 80 A8/A9) are checked apart. (A lone
- * surrogate is written as U+FFFD, as in the UTF-8 of the chart files Helm reads, where
- * JSON.stringify would write `\udXXX`.)
+ * What `str` writes for each ASCII character: 0 the character itself, a char code the escape
+ * backslash + that char, -1 `\u00XX`. (A lone surrogate is written as U+FFFD, as in the UTF-8
+ * of the chart files Helm reads, where JSON.stringify would write `\udXXX`.)
  */
-const ESCAPE = new Int16Array(256);
+const ESCAPE = new Int16Array(128);
 for (let b = 0; b < 0x20; b++) ESCAPE[b] = -1;
 for (const [b, c] of [[0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0c, 'f'], [0x0d, 'r'], [0x22, '"'], [0x5c, '\\']] as const) ESCAPE[b] = c.charCodeAt(0);
 for (const c of '<>&') ESCAPE[c.charCodeAt(0)] = -1;
@@ -180,28 +179,33 @@ class JsonWriter {
     }
   }
 
-  /** `text` as the inside of a JSON string, escaped as `str` does. */
+  /** `text` as the inside of a JSON string, escaped as `str` does, encoded to UTF-8 as it goes. */
   public escaped(text: string): void {
-    const n = this.utf8(text);
+    const n = text.length;
     this.room(6 * n);
-    const src = this.scratch;
     const out = this.out;
     let o = this.at;
     for (let i = 0; i < n; i++) {
-      const b = src[i];
-      const e = ESCAPE[b];
-      if (b === 0xe2 && src[i + 1] === 0x80 && (src[i + 2] === 0xa8 || src[i + 2] === 0xa9)) {
-        o += out.write(src[i + 2] === 0xa8 ? '\\u2028' : '\\u2029', o, 'latin1');
-        i += 2;
-      } else if (e === 0) {
-        out[o++] = b;
-      } else if (e > 0) {
-        out[o++] = 0x5c;
-        out[o++] = e;
+      const c = text.charCodeAt(i);
+      if (c < 0x80) {
+        const e = ESCAPE[c];
+        if (e === 0) {
+          out[o++] = c;
+        } else if (e > 0) {
+          out[o++] = 0x5c;
+          out[o++] = e;
+        } else {
+          o += out.write('\\u00', o, 'latin1');
+          out[o++] = HEX[Math.floor(c / 16)];
+          out[o++] = HEX[c % 16];
+        }
+      } else if (c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c < 0xe000)) {
+        // escaped as Go does, or a surrogate (pair): UTF-8 of the code point or U+FFFD
+        const pair = c < 0xdc00 && i + 1 < n && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) < 0xe000;
+        o += c >= 0xd800 ? out.write(text.slice(i, pair ? i + 2 : i + 1), o, 'utf8') : out.write(c === 0x2028 ? '\\u2028' : '\\u2029', o, 'latin1');
+        if (pair) i++;
       } else {
-        o += out.write('\\u00', o, 'latin1');
-        out[o++] = HEX[Math.floor(b / 16)];
-        out[o++] = HEX[b % 16];
+        o += out.write(text[i], o, 'utf8');
       }
     }
     this.at = o;
