@@ -332,10 +332,17 @@ export class HelmChart {
   /** The release of the chart's files and rendered objects, as Helm would store it. */
   private releasePartsOf(metadata: any, entries: TemplateEntry[], fileOf: string[]): ReleaseParts {
     const files = Object.entries(this.files());
-    // Helm's manifest: every object as `helm template` prints it, in install order
-    const order = entries.map((_, i) => i).sort((a, b) => entries[a].rank - entries[b].rank);
-    // (each object's header and YAML as two pieces: no copy of the YAML)
-    const manifest = order.flatMap((i) => [`---\n# Source: ${this.name}/${fileOf[i]}\n`, entries[i].rendered]);
+    // Helm's manifest: every object as `helm template` prints it, in install order (ranks are
+    // distinct positions among the chart's objects, CRDs included), each object's header and YAML
+    // as two pieces (no copy of the YAML)
+    const byRank = new Int32Array(entries.reduce((max, e) => Math.max(max, e.rank + 1), 0)).fill(-1);
+    entries.forEach((e, i) => {
+      byRank[e.rank] = i;
+    });
+    const manifest: string[] = [];
+    for (const i of byRank) {
+      if (i >= 0) manifest.push(`---\n# Source: ${this.name}/${fileOf[i]}\n`, entries[i].rendered);
+    }
     return {
       name: this.name,
       metadata,
