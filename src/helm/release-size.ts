@@ -63,9 +63,10 @@ const TIME = '"2006-01-02T15:04:05.999999999Z"';
 
 /**
  * The release JSON as Helm's json.Marshal writes it (see the file comment), as UTF-8 bytes: written
- * into one growing buffer (templates base64-encoded and manifest pieces JSON-escaped byte by byte
- * from a scratch buffer), no string or buffer per piece: the ~9 MB of a 1000-service chart were
- * otherwise ~4 allocations per object that the garbage collector of a big heap paid for.
+ * into one growing buffer, the templates base64-encoded in short chunks and the manifest pieces
+ * JSON-escaped character by character, with no string or buffer per piece (the ~9 MB of a
+ * 1000-service chart were otherwise ~4 allocations per object that the garbage collector of a big
+ * heap paid for).
  */
 export function releaseJson(p: ReleaseParts): Buffer {
   const w = new JsonWriter(p);
