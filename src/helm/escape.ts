@@ -18,5 +18,7 @@ const RUN = /[{}]+/g;
  * @param text manifest text (not containing our own value placeholders)
  */
 export function escapeTemplateText(text: string): string {
+  // most manifests have neither: two substring searches cost far less than the regex's callbacks
+  if (!text.includes('{{') && !text.includes('}}')) return text;
   return text.replace(RUN, run => (run.includes('{{') || run.includes('}}') ? '{{`' + run + '`}}' : run));
 }

@@ -332,9 +332,17 @@ export class HelmChart {
   /** The release of the chart's files and rendered objects, as Helm would store it. */
   private releasePartsOf(metadata: any, entries: TemplateEntry[], fileOf: string[]): ReleaseParts {
     const files = Object.entries(this.files());
-    // Helm's manifest: every object as `helm template` prints it, in install order
-    const order = entries.map((_, i) => i).sort((a, b) => entries[a].rank - entries[b].rank);
-    const manifest = order.map((i) => `---\n# Source: ${this.name}/${fileOf[i]}\n${entries[i].rendered}`);
+    // Helm's manifest: every object as `helm template` prints it, in install order (ranks are
+    // distinct positions among the chart's objects, CRDs included), each object's header and YAML
+    // as two pieces (no copy of the YAML)
+    const byRank = new Int32Array(entries.reduce((max, e) => Math.max(max, e.rank + 1), 0)).fill(-1);
+    entries.forEach((e, i) => {
+      byRank[e.rank] = i;
+    });
+    const manifest: string[] = [];
+    for (const i of byRank) {
+      if (i >= 0) manifest.push(`---\n# Source: ${this.name}/${fileOf[i]}\n`, entries[i].rendered);
+    }
     return {
       name: this.name,
       metadata,
@@ -354,7 +362,7 @@ export class HelmChart {
   private renderObjects(chart: Chart, where: string, ctx: TemplateContext): TemplateEntry[] {
     const { apiObjects, plain, withTokens } = synthesizeChart(chart, where);
     // ranked and namespaced before rendering: a binding may turn a field into a placeholder
-    const rank = new Map<any, number>(ApplyOrder.sort(plain).map((m, i) => [m, i]));
+    const rank = ranks(plain);
     const files = objectFileNames(plain);
     const entries: TemplateEntry[] = [];
     apiObjects.forEach((obj, i) => {
@@ -371,18 +379,19 @@ export class HelmChart {
         return;
       }
       // renderTemplate turns bound fields of `manifest` into placeholders: its YAML is taken before
-      const templated = withTokens.has(obj) || Tunable._bindingsOf(obj).length > 0;
-      const plainYaml = templated ? this.yaml.stringify(manifest) : undefined;
-      const text = renderTemplate(ctx, obj, manifest, withTokens.has(obj));
+      const hasTokens = withTokens.has(obj);
+      const plainYaml = this.yaml.stringify(manifest);
+      const templated = hasTokens || Tunable._bindingsOf(obj).length > 0;
+      const text = templated ? renderTemplate(ctx, obj, manifest, hasTokens) : escapeTemplateText(plainYaml);
       entries.push({
         path: () => obj.node.path,
         id,
         objectFile: file,
         namespace: typeof ns === 'string' && ns !== '' ? ns : undefined,
         text,
-        // without an action or an escape, helm renders the template as it is
-        rendered: plainYaml ?? (text.includes('{{') ? this.yaml.stringify(manifest) : text),
-        rank: rank.get(manifest)!,
+        // with the default values, helm renders every template back to the plain manifest
+        rendered: plainYaml,
+        rank: rank[i],
       });
     });
     return entries;
@@ -476,12 +485,23 @@ function lastResolvedAre(roots: ApiObject[], plain: any[], chart: Chart): ApiObj
     const o = objs[i];
     const m = plain[i];
     if (!(o instanceof ApiObject) || seen.has(o) || o.apiVersion !== m?.apiVersion || o.kind !== m.kind
-      || o.name !== m.metadata?.name || o.metadata.namespace !== m.metadata?.namespace || Chart.of(o) !== chart) {
+      || o.name !== m.metadata?.name || o.metadata.namespace !== m.metadata?.namespace || o.chart !== chart) {
       return undefined;
     }
     seen.add(o);
   }
   return objs;
+}
+
+/** Each manifest's position in the apply order. */
+function ranks(plain: any[]): number[] {
+  const at = new Map<any, number>();
+  plain.forEach((m, i) => at.set(m, i));
+  const out: number[] = new Array(plain.length);
+  ApplyOrder.sort(plain).forEach((m, r) => {
+    out[at.get(m)!] = r;
+  });
+  return out;
 }
 
 /** Helm installs crds/ verbatim and never templates them: a values key would do nothing. */
@@ -569,7 +589,17 @@ function objectFileNames(manifests: readonly any[]): string[] {
   return out;
 }
 
+/** Already a file base: lowercase alphanumerics, '-' and '.', starting and ending with an alphanumeric. */
+const FILE_BASE = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+
 function fileBase(manifest: any): string {
+  const kind = manifest.kind;
+  const ns = manifest.metadata?.namespace;
+  const name = manifest.metadata?.name;
+  if (typeof kind === 'string' && typeof ns === 'string' && typeof name === 'string' && kind !== '' && ns !== '' && name !== '') {
+    const base = `${kind}-${ns}-${name}`.toLowerCase();
+    if (FILE_BASE.test(base)) return base;
+  }
   const parts = [manifest.kind, manifest.metadata?.namespace, manifest.metadata?.name].filter(x => typeof x === 'string' && x.length > 0);
   return parts.join('-').toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'object';
 }

@@ -63,17 +63,21 @@ export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTem
     });
     return out;
   }
-  const groups = new Map<string, number[]>();
+  const byNamespace = new Map<string | undefined, number[]>();
   entries.forEach((e, i) => {
+    const g = byNamespace.get(e.namespace);
+    if (g !== undefined) {
+      g.push(i);
+      return;
+    }
+    // checked at the namespace's first object, the one named in the error
     if (e.namespace !== undefined && !Names.isDns1123Label(e.namespace)) {
       fail(e.path(), 'metadata.namespace', e.namespace, `${DNS1123_LABEL_EXPECTED} (the Helm template layout PER_NAMESPACE names a file after it)`);
     }
-    const key = e.namespace === undefined ? CLUSTER_SCOPED : `namespace-${e.namespace}`;
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, [i]);
-    else g.push(i);
+    byNamespace.set(e.namespace, [i]);
   });
-  for (const [base, members] of groups) {
+  for (const [ns, members] of byNamespace) {
+    const base = ns === undefined ? CLUSTER_SCOPED : `namespace-${ns}`;
     members.sort((a, b) => entries[a].rank - entries[b].rank);
     packParts(members, entries, size).forEach((part, k) => {
       // a DNS-1123 label has no '.': `<base>.<k>.yaml` is never another namespace's file
