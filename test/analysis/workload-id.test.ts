@@ -9,7 +9,9 @@ function pod(name: string, ns: string, owner?: { name: string; kind: string }): 
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name, namespace: ns, labels: { app: name.length > 10 ? 'odd' : name },
+      name,
+      namespace: ns,
+      labels: { app: name.length > 10 ? 'odd' : name },
       ...owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: 'u1', controller: true }] } : {},
     },
     spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] },

@@ -95,7 +95,8 @@ describe('YamlWriter: scalars from an alphabet of YAML indicators, words and dig
   const scalar = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
   test('as values and keys: the bytes cdk8s writes', () => {
     fc.assert(fc.property(fc.array(scalar, { minLength: 1, maxLength: 8 }), (strings) => {
-      const doc = { metadata: { name: strings[0], labels: Object.fromEntries(strings.map((s, i) => [s, strings[(i + 1) % strings.length]])) }, list: strings };
+      const labels = Object.fromEntries(strings.map((s, i) => [s, strings[(i + 1) % strings.length]]));
+      const doc = { metadata: { name: strings[0], labels }, list: strings };
       expect(stringifyYaml([doc], reference)).toEqual(Yaml.stringify(doc));
     }), runs(2000));
   });
