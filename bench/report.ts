@@ -144,7 +144,8 @@ function fleetTables(fleet: FleetResult[]): string[] {
  * the least any synthesis costs (it only serializes what the objects phase produced).
  */
 function floorTable(fleet: FleetResult[]): string[] {
-  const x = (ms: number, f: FleetResult) => fmtRatio(ms / f.floorJson);
+  // a phase not measured (e.g. the writes with --no-helm) has no median: n/a, not 0.00x
+  const x = (ms: number, f: FleetResult) => (Number.isFinite(ms) && ms > 0 ? fmtRatio(ms / f.floorJson) : 'n/a');
   const lines: string[] = [];
   lines.push('Distance from the physical floor (`JSON.stringify` of the same objects = 1x; medians of the phases over the median floor):');
   lines.push('');
