@@ -365,11 +365,12 @@ export class HelmChart {
     const rank = ranks(plain);
     // per-object file names name the PER_OBJECT templates and the CRD files only (~3% of a
     // PER_NAMESPACE chart's rendering at 1000 services when computed for nothing)
-    const files = this.templateLayout === HelmTemplateLayout.PER_OBJECT || plain.some(isCrd) ? objectFileNames(plain) : undefined;
+    const crds = plain.map(isCrd);
+    const files = this.templateLayout === HelmTemplateLayout.PER_OBJECT || crds.includes(true) ? objectFileNames(plain) : undefined;
     const entries: TemplateEntry[] = [];
     apiObjects.forEach((obj, i) => {
       const manifest = plain[i];
-      const crd = isCrd(manifest);
+      const crd = crds[i];
       const file = files?.[i];
       const ns = manifest.metadata?.namespace;
       const id = `${manifest.kind} ${typeof ns === 'string' && ns !== '' ? `${ns}/` : ''}${manifest.metadata?.name}`;
