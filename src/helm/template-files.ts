@@ -21,8 +21,8 @@ export interface TemplateEntry {
   readonly path: () => string;
   /** `<kind> <namespace>/<name>` (for errors). */
   readonly id: string;
-  /** Its file in the per-object layout, relative to `templates/`. */
-  readonly objectFile: string;
+  /** Its file in the per-object layout, relative to `templates/` (set in that layout only). */
+  readonly objectFile?: string;
   /** Its namespace (`metadata.namespace` of the plain manifest), undefined if none. */
   readonly namespace?: string;
   /** The template text (escaped, with value actions). */
@@ -58,6 +58,7 @@ export function templateFiles(entries: readonly TemplateEntry[], layout: HelmTem
   const out = new Map<string, string>();
   if (layout === HelmTemplateLayout.PER_OBJECT) {
     entries.forEach((e, i) => {
+      if (e.objectFile === undefined) throw new Error(`internal error: no per-object file for ${e.id}`);
       fileOf[i] = `templates/${e.objectFile}`;
       out.set(fileOf[i], e.text);
     });
