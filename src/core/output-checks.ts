@@ -104,6 +104,9 @@ function checkObject(at: OutputLocator, o: any, method: ApplyMethod): void {
       fail(where(), `${describe(o)} metadata.annotations`, `${total} bytes`, `annotations of at most ${MAX_ANNOTATION_BYTES} bytes in total (the API server's limit)`);
     }
   }
+  // most objects are far below the limits: a walk bounds their JSON without writing it
+  const budget = MAX_ANNOTATION_BYTES - annotationBytes - LAST_APPLIED_ANNOTATION.length;
+  if (jsonBytesBound(o, budget, 0) <= budget) return;
   const json = JSON.stringify(o);
   // UTF-8 takes at most 3 bytes per UTF-16 code unit: an object within the limits below by that bound
   // (the annotation limit is the smaller one) is not measured byte by byte
@@ -113,6 +116,41 @@ function checkObject(at: OutputLocator, o: any, method: ApplyMethod): void {
     fail(where(), describe(o), `${size} bytes`, `an object of at most ${MAX_OBJECT_BYTES} bytes (etcd's request limit): split it`);
   }
   if (method === ApplyMethod.CLIENT_SIDE) checkClientSideApply(where, o, size, annotationBytes);
+}
+
+/** Nesting past which {@link jsonBytesBound} gives up (a cycle, or a very deep value): the exact measure runs. */
+const BOUND_DEPTH = 64;
+
+/**
+ * An upper bound of the UTF-8 bytes of `JSON.stringify(v)`, or more than `budget` (possibly
+ * Infinity) once it exceeds it: each UTF-16 code unit of a string or key is at most 6 bytes (a
+ * `\uXXXX` escape; UTF-8 needs at most 3), a number at most 25, every member is counted with its
+ * quotes, colon and comma (undefined ones too, which JSON drops). Anything whose JSON is not its
+ * plain data (a class instance, a `toJSON` function, a symbol, a bigint) gives Infinity.
+ */
+function jsonBytesBound(v: unknown, budget: number, depth: number): number {
+  switch (typeof v) {
+    case 'string': return v.length * 6 + 2;
+    case 'number': return 25;
+    case 'boolean': case 'undefined': return 5;
+    case 'object': break;
+    default: return Infinity;
+  }
+  if (v === null) return 4;
+  if (depth > BOUND_DEPTH) return Infinity;
+  if (Array.isArray(v)) {
+    let n = 2 + v.length;
+    for (let i = 0; i < v.length && n <= budget; i++) n += jsonBytesBound(v[i], budget, depth + 1);
+    return n;
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return Infinity;
+  let n = 2;
+  const record = v as { [key: string]: unknown };
+  for (const key in record) {
+    n += key.length * 6 + 4 + jsonBytesBound(record[key], budget, depth + 1);
+    if (n > budget) return n;
+  }
+  return n;
 }
 
 /**

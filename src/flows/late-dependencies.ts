@@ -65,10 +65,33 @@ export function afterRender(root: IConstruct, chart: IConstruct, before: Readonl
   const declared: DeclaredDependency[] = [];
   const late = new Set<IConstruct>();
   const visit = (c: IConstruct, inChart: boolean): void => {
-    for (const target of c.node.dependencies) declared.push({ source: c, target });
+    if (hasDependencies(c)) for (const target of c.node.dependencies) declared.push({ source: c, target });
     if (inChart && !before.has(c)) late.add(c);
-    for (const child of c.node.children) visit(child, inChart || c === chart);
+    const below = inChart || c === chart;
+    const kids = childrenRecord(c);
+    if (kids === undefined) {
+      for (const child of c.node.children) visit(child, below);
+    } else {
+      // the same order as `node.children` (Object.values of this record), without an array per construct
+      for (const id in kids) visit(kids[id], below);
+    }
   };
   visit(root, false);
   return { declared, late };
+}
+
+/**
+ * False only if `c` declares no dependency. The walk visits every construct of the app once per
+ * chart: `node.dependencies` builds an array even when empty, so constructs' own set (a plain
+ * `Set` in constructs 10) is read first; any other shape falls back to the public getter.
+ */
+function hasDependencies(c: IConstruct): boolean {
+  const own = (c.node as any)._dependencies;
+  return !(own instanceof Set) || own.size > 0;
+}
+
+/** constructs' record of `c`'s children (what `node.children` lists), or undefined if not a plain object. */
+function childrenRecord(c: IConstruct): { [id: string]: IConstruct } | undefined {
+  const own = (c.node as any)._children;
+  return own !== null && typeof own === 'object' && Object.getPrototypeOf(own) === Object.prototype ? own : undefined;
 }

@@ -44,3 +44,25 @@ describe('output checks: duplicate identities', () => {
     expect(errorOf([obj('v1', 'ConfigMap', 'c', 'a'), obj('v1', 'ConfigMap', 'c', 'b'), obj('v1', 'ConfigMap', 'c', 'a')])).toContain('ConfigMap a/c is emitted twice');
   });
 });
+
+describe('output checks: the size bound skips only objects that fit', () => {
+  const big = (value: unknown) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { x: value } });
+
+  test('a small object passes; one over the annotation limit is refused for client-side apply', () => {
+    expect(errorOf([big('a'.repeat(1000))])).toBeUndefined();
+    expect(errorOf([big('a'.repeat(300_000))])).toMatch(/client-side apply/);
+  });
+
+  test('escapes, multibyte text and toJSON are measured as JSON writes them', () => {
+    // 50,000 units that JSON writes as 6-byte escapes: 300,000 bytes
+    expect(errorOf([big('\u0001'.repeat(50_000))])).toMatch(/client-side apply/);
+    // 100,000 code units of 3 UTF-8 bytes each
+    expect(errorOf([big('\u20ac'.repeat(100_000))])).toMatch(/client-side apply/);
+    expect(errorOf([big({ toJSON: () => 'a'.repeat(300_000) })])).toMatch(/client-side apply/);
+    expect(errorOf([big(new Date(0))])).toBeUndefined();
+  });
+
+  test('an object over etcd\'s request limit is refused', () => {
+    expect(errorOf([big('a'.repeat(1_600_000))])).toMatch(/etcd's request limit/);
+  });
+});
