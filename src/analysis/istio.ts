@@ -86,7 +86,8 @@ export class IstioLayer {
   /** {@link inMesh} per pod (the pods and namespaces of an analysis do not change). */
   private readonly meshed = new Map<PodInfo, boolean>();
   /** AuthorizationPolicies and PeerAuthentications by namespace (a policy applies in its namespace, or everywhere from the root). */
-  private readonly apsByNs: Map<string, any[]>;
+  /** Per namespace, its AuthorizationPolicies by the first label their selector requires (built on first use). */
+  private readonly apIndexes = new Map<string, ApIndex>();
   private readonly pasByNs: Map<string, any[]>;
 
   constructor(
@@ -97,7 +98,6 @@ export class IstioLayer {
     private readonly hostNetworkAsNode: boolean = false,
   ) {
     this.active = res.peerAuthentications.length > 0 || res.authorizationPolicies.length > 0;
-    this.apsByNs = byNamespace(res.authorizationPolicies);
     this.pasByNs = byNamespace(res.peerAuthentications);
     this.routing = res.gateways.some((g) => (g.spec?.servers ?? []).some((srv: any) => srv?.tls?.mode === 'AUTO_PASSTHROUGH'));
     for (const ap of res.authorizationPolicies) {
@@ -370,7 +370,7 @@ export class IstioLayer {
     if (gwSrc || policies) return this.evaluate(src, dst, l4, gwSrc, policies, false);
     // a flow proof judges few sources per destination, without reasons: evaluating the rules once costs
     // less than the memo's key (which matches every rule too); nothing is kept for a caller that wants reasons
-    if (connsOnly) return { conns: this.evaluate(src, dst, l4, undefined, undefined, true).conns, l7: [], l7Short: [], reasons: [] };
+    if (connsOnly) return { conns: this.quietConns(src, dst, l4), l7: [], l7Short: [], reasons: [] };
     // the verdict depends on the source only through inMesh and which rule sources it matches
     const aps = this.policiesOf(dst);
     const matches = this.sourceMatcher(src);
@@ -434,14 +434,96 @@ export class IstioLayer {
     }
   }
 
+  /**
+   * {@link evaluate} of the policies selecting `dst`, for a source that is no passthrough gateway,
+   * `conns` only (a flow proof): the same steps in the same order (so the same errors), without
+   * the notes nor the per-call closures and filtered lists.
+   */
+  private quietConns(src: IstioSource, dst: PodInfo, l4: ConnSet): ConnSet {
+    const principal = src.inMesh && src.pod ? this.principal(src.pod) : undefined;
+    const ns = src.inMesh && src.pod ? src.pod.ns : undefined;
+    const st: ApplyState = {
+      allowedTcp: l4.intersect(ConnSet.of('TCP')),
+      quiet: true,
+      reasons: [],
+      l7: [],
+      l7Short: [],
+      ports: this.portsCache,
+      matchOf: (from) => ({ match: this.sourceMatches(from, src, principal, ns) }),
+    };
+    this.applyPeerAuthentication(st, src, dst);
+    const aps = this.policiesOf(dst);
+    for (const p of aps) if (p.spec?.action === 'DENY') applyDeny(st, p);
+    let allows = false;
+    let granted = ConnSet.NONE;
+    for (const p of aps) {
+      if ((p.spec?.action ?? 'ALLOW') !== 'ALLOW') continue;
+      allows = true;
+      const rules: any[] = p.spec?.rules ?? [];
+      rules.forEach((r: any, i: number) => {
+        if (!this.sourceMatches(r.from, src, principal, ns)) return;
+        granted = granted.union(grantedBy(st, p, r, i));
+      });
+    }
+    if (allows) st.allowedTcp = st.allowedTcp.intersect(granted);
+    return st.allowedTcp.union(l4.subtract(ConnSet.of('TCP')));
+  }
+
   /** The AuthorizationPolicies selecting `dst`, sorted by namespace/name (cached per pod). */
   private policiesOf(dst: PodInfo): any[] {
     let out = this.apsByPod.get(dst);
     if (!out) {
-      out = this.candidates(this.apsByNs, this.res.authorizationPolicies, dst).filter((p) => this.selects(p, dst)).sort(byPolicyName);
+      const own = this.apIndexOf(dst.ns).candidates(dst.labels);
+      const ids = dst.ns === this.rootNs ? own : own.concat(this.apIndexOf(this.rootNs).candidates(dst.labels)).sort((a, b) => a - b);
+      const all = this.res.authorizationPolicies;
+      out = ids.map((i) => all[i]).filter((p) => this.selects(p, dst)).sort(byPolicyName);
       this.apsByPod.set(dst, out);
     }
     return out;
+  }
+
+  private apIndexOf(ns: string): ApIndex {
+    let index = this.apIndexes.get(ns);
+    if (index === undefined) { index = new ApIndex(this.res.authorizationPolicies, ns); this.apIndexes.set(ns, index); }
+    return index;
+  }
+}
+
+/**
+ * The AuthorizationPolicies of one namespace (indexes into the analysis's list, in input order):
+ * by the first `matchLabels` label of their selector, or always candidates (no selector, or
+ * `targetRefs`). Whether one selects a pod is still decided by `selects`.
+ */
+class ApIndex {
+  private readonly always: number[] = [];
+  private readonly byLabel = new Map<string, Map<string, number[]>>();
+
+  constructor(all: any[], ns: string) {
+    all.forEach((ap, i) => {
+      if ((ap.metadata?.namespace ?? 'default') !== ns) return;
+      const ml = ap.spec?.selector?.matchLabels;
+      // refsOf is not called here: only a policy without targetRefs is looked up by label
+      const refs = ap?.spec?.targetRefs !== undefined || !!ap?.spec?.targetRef;
+      const key = refs || !ml ? undefined : Object.keys(ml)[0];
+      if (key === undefined) { this.always.push(i); return; }
+      let byValue = this.byLabel.get(key);
+      if (byValue === undefined) { byValue = new Map(); this.byLabel.set(key, byValue); }
+      const value = String(ml[key]);
+      const list = byValue.get(value);
+      if (list === undefined) byValue.set(value, [i]); else list.push(i);
+    });
+  }
+
+  /** The policies that may select a pod with these labels, in input order. */
+  public candidates(labels: { [k: string]: string }): number[] {
+    let out = this.always;
+    let lists = this.always.length > 0 ? 1 : 0;
+    for (const k of Object.keys(labels)) {
+      const hits = this.byLabel.get(k)?.get(labels[k]);
+      if (hits !== undefined) { out = out.concat(hits); lists++; }
+    }
+    // each list is in input order: merged ones are sorted again
+    return lists > 1 ? out.sort((a, b) => a - b) : out;
   }
 }
 
@@ -542,6 +624,17 @@ function applyAllows(st: ApplyState, allows: any[]): void {
     const rest = ports.subtract(acc.free);
     if (!rest.isEmpty) { st.l7.push(`${rest}: ${cond}`); st.l7Short.push(short); }
   }
+}
+
+/** What one matching ALLOW rule grants of `st.allowedTcp` ({@link applyAllowRule} without the notes). */
+function grantedBy(st: ApplyState, p: any, r: any, i: number): ConnSet {
+  let granted = ConnSet.NONE;
+  const tos: any[] = r.to && r.to.length ? r.to : [{}];
+  for (const t of tos) {
+    const op = t.operation ?? {};
+    granted = granted.union(operationPorts(st, p, i, op).intersect(st.allowedTcp));
+  }
+  return granted;
 }
 
 /** What the ALLOW rules grant so far: all ports, unconditionally granted ports, conditional grants (ports, note, short note). */
