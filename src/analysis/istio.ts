@@ -87,7 +87,7 @@ export class IstioLayer {
   private readonly meshed = new Map<PodInfo, boolean>();
   /** AuthorizationPolicies and PeerAuthentications by namespace (a policy applies in its namespace, or everywhere from the root). */
   /** Per namespace, its AuthorizationPolicies by the first label their selector requires (built on first use). */
-  private readonly apIndexes = new Map<string, ApIndex>();
+  private apIndexes?: Map<string, ApIndex>;
   private readonly pasByNs: Map<string, any[]>;
 
   constructor(
@@ -483,9 +483,8 @@ export class IstioLayer {
   }
 
   private apIndexOf(ns: string): ApIndex {
-    let index = this.apIndexes.get(ns);
-    if (index === undefined) { index = new ApIndex(this.res.authorizationPolicies, ns); this.apIndexes.set(ns, index); }
-    return index;
+    if (this.apIndexes === undefined) this.apIndexes = indexAps(this.res.authorizationPolicies);
+    return this.apIndexes.get(ns) ?? NO_APS;
   }
 }
 
@@ -498,20 +497,18 @@ class ApIndex {
   private readonly always: number[] = [];
   private readonly byLabel = new Map<string, Map<string, number[]>>();
 
-  constructor(all: any[], ns: string) {
-    all.forEach((ap, i) => {
-      if ((ap.metadata?.namespace ?? 'default') !== ns) return;
-      const ml = ap.spec?.selector?.matchLabels;
-      // refsOf is not called here: only a policy without targetRefs is looked up by label
-      const refs = ap?.spec?.targetRefs !== undefined || !!ap?.spec?.targetRef;
-      const key = refs || !ml ? undefined : Object.keys(ml)[0];
-      if (key === undefined) { this.always.push(i); return; }
-      let byValue = this.byLabel.get(key);
-      if (byValue === undefined) { byValue = new Map(); this.byLabel.set(key, byValue); }
-      const value = String(ml[key]);
-      const list = byValue.get(value);
-      if (list === undefined) byValue.set(value, [i]); else list.push(i);
-    });
+  /** Adds the policy at index `i` of the analysis's list (in input order). */
+  public add(ap: any, i: number): void {
+    const ml = ap.spec?.selector?.matchLabels;
+    // refsOf is not called here (as `selects` would, for this namespace's pods only): only a policy without targetRefs is looked up by label
+    const refs = ap.spec?.targetRefs !== undefined || !!ap.spec?.targetRef;
+    const key = refs || !ml ? undefined : Object.keys(ml)[0];
+    if (key === undefined) { this.always.push(i); return; }
+    let byValue = this.byLabel.get(key);
+    if (byValue === undefined) { byValue = new Map(); this.byLabel.set(key, byValue); }
+    const value = String(ml[key]);
+    const list = byValue.get(value);
+    if (list === undefined) byValue.set(value, [i]); else list.push(i);
   }
 
   /** The policies that may select a pod with these labels, in input order. */
@@ -525,6 +522,19 @@ class ApIndex {
     // each list is in input order: merged ones are sorted again
     return lists > 1 ? out.sort((a, b) => a - b) : out;
   }
+}
+
+const NO_APS = new ApIndex();
+
+function indexAps(all: any[]): Map<string, ApIndex> {
+  const out = new Map<string, ApIndex>();
+  all.forEach((ap, i) => {
+    const ns = ap.metadata?.namespace ?? 'default';
+    let index = out.get(ns);
+    if (index === undefined) { index = new ApIndex(); out.set(ns, index); }
+    index.add(ap, i);
+  });
+  return out;
 }
 
 /** The running state of {@link IstioLayer.apply} (internal). */

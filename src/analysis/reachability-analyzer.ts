@@ -156,6 +156,9 @@ export class ReachabilityAnalyzer {
     else if (d && src.atom !== undefined) l4 = e.atomToPod(src.atom, d.cls);
     const base = meshOnly ? ConnSet.ALL : l4;
     if (!d || !(this.istio.active || this.istio.routing)) return { l4, mesh: base };
+    // a pod outside the mesh (istiod, DNS) from a pod that is no passthrough gateway: Istio does not
+    // see the connection (what meshVerdict and IstioLayer.apply conclude, without their steps)
+    if (s && !(this.istio.active && this.istio.inMesh(d.rep)) && this.istio.passthroughGateway(s.rep) === undefined) return { l4, mesh: base };
     const isrc: IstioSource = s
       ? { pod: s.rep, inMesh: this.istio.active ? this.istio.inMesh(s.rep) : false }
       : { inMesh: false, atom: src.atom === undefined ? undefined : e.atomsIn[src.atom] };

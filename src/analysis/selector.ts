@@ -35,10 +35,43 @@ function checkValue(key: string, value: string, where: string): void {
 
 interface Requirement { key: string; op: string; values: string[] }
 
+/**
+ * Valid selectors of one `matchLabels` label and no `matchExpressions`, by `key\0value` (the
+ * usual selector: most are written several times, by a policy and by its peers' policies).
+ * Neither part of a valid label holds a `\0`, so a key names one label. Bounded, as the sets above.
+ */
+const SINGLE_LABEL = new Map<string, Selector>();
+
+/** The `key\0value` of a selector that is one `matchLabels` label (a string) and nothing else; undefined otherwise. */
+function singleLabelKey(sel: any): string | undefined {
+  const ml = sel?.matchLabels;
+  const me = sel?.matchExpressions;
+  if (ml === null || typeof ml !== 'object' || (me !== undefined && me !== null)) return undefined;
+  let key: string | undefined;
+  for (const k in ml) {
+    if (key !== undefined || !Object.prototype.hasOwnProperty.call(ml, k)) return undefined;
+    key = k;
+  }
+  return key !== undefined && typeof ml[key] === 'string' ? `${key}\0${ml[key]}` : undefined;
+}
+
 /** A parsed Kubernetes LabelSelector (internal). `undefined` input = matches nothing (not given). */
 export class Selector {
   /** Parses and validates a metav1.LabelSelector. */
   public static parse(sel: any, where: string): Selector {
+    const single = singleLabelKey(sel);
+    let known = single === undefined ? undefined : SINGLE_LABEL.get(single);
+    if (known === undefined) {
+      known = Selector.validate(sel, where);
+      if (single !== undefined) {
+        if (SINGLE_LABEL.size >= MAX_REMEMBERED) SINGLE_LABEL.clear();
+        SINGLE_LABEL.set(single, known);
+      }
+    }
+    return known;
+  }
+
+  private static validate(sel: any, where: string): Selector {
     const reqs: Requirement[] = [];
     const ml = sel?.matchLabels ?? {};
     for (const k of Object.keys(ml).sort()) {

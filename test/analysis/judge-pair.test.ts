@@ -74,6 +74,58 @@ describe('analyzer: single pairs judged as connections() does', () => {
     expect(expectSame(objects)).toBeGreaterThan(3);
   });
 
+  test('AuthorizationPolicies found by their first selector label: other labels, root namespace, no selector, targetRefs; per principal, namespace and port', () => {
+    const objects = [
+      ns('shop', { 'istio-injection': 'enabled' }), ns('other', { 'istio-injection': 'enabled' }), ns('istio-system'),
+      deploy('shop', 'api', { labels: { app: 'api', tier: 'back' }, ports: [{ containerPort: 8080 }, { containerPort: 9090 }] }),
+      deploy('shop', 'api2', { labels: { app: 'api', tier: 'front' }, sa: 'api', ports: [{ containerPort: 8080 }, { containerPort: 9090 }] }),
+      deploy('shop', 'web'), deploy('shop', 'batch', { sa: 'web' }), deploy('shop', 'job'),
+      deploy('other', 'web'), deploy('other', 'gw', { labels: { 'gateway.networking.k8s.io/gateway-name': 'gw' } }),
+      // the same first label, a second one that differs: only tier=back is admitted from web on 8080
+      istio('AuthorizationPolicy', 'shop', 'back', {
+        selector: { matchLabels: { app: 'api', tier: 'back' } },
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] }],
+      }),
+      istio('AuthorizationPolicy', 'shop', 'front', {
+        selector: { matchLabels: { tier: 'front', app: 'api' } },
+        rules: [{ from: [{ source: { namespaces: ['other'] } }], to: [{ operation: { ports: ['9090'] } }] }],
+      }),
+      // from the root namespace: every namespace's api pods
+      istio('AuthorizationPolicy', 'istio-system', 'root-job', {
+        selector: { matchLabels: { app: 'api' } },
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/job'] } }], to: [{ operation: { ports: ['9090'] } }] }],
+      }),
+      // no selector: every pod of shop; a DENY for one identity
+      istio('AuthorizationPolicy', 'shop', 'deny-batch', { action: 'DENY', rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['9090'] } }] }] }),
+      // targetRefs: never by selector, even with matchLabels that select
+      istio('AuthorizationPolicy', 'other', 'gw-only', { targetRefs: [{ kind: 'Gateway', group: 'gateway.networking.k8s.io', name: 'gw' }], selector: { matchLabels: { app: 'web' } }, rules: [{}] }),
+    ];
+    expect(expectSame(objects)).toBeGreaterThan(3);
+    const judge = ReachabilityAnalyzer.fromObjects(objects);
+    const mesh = (src: string, dst: string): string => judge._judgePair({ workload: `${src}[Deployment]` }, { workload: `${dst}[Deployment]` }, true).mesh.toString();
+    // web and batch share a principal; job is another principal; other/web another namespace
+    expect([mesh('shop/web', 'shop/api'), mesh('shop/batch', 'shop/api'), mesh('shop/job', 'shop/api'), mesh('other/web', 'shop/api')])
+      .toEqual(['SCTP 1-65535,TCP 8080,UDP 1-65535', 'SCTP 1-65535,TCP 8080,UDP 1-65535', 'SCTP 1-65535,TCP 9090,UDP 1-65535', 'SCTP 1-65535,UDP 1-65535']);
+    expect([mesh('shop/web', 'shop/api2'), mesh('shop/job', 'shop/api2'), mesh('other/web', 'shop/api2')])
+      .toEqual(['SCTP 1-65535,UDP 1-65535', 'SCTP 1-65535,TCP 9090,UDP 1-65535', 'SCTP 1-65535,TCP 9090,UDP 1-65535']);
+    expect([mesh('shop/web', 'other/web'), mesh('shop/web', 'other/gw')]).toEqual(['All Connections', 'All Connections']);
+  });
+
+  test('selectors of one label, parsed once: each key and value selects its own pods', () => {
+    const objects = [
+      ns('a'),
+      deploy('a', 'x', { labels: { app: 'x' } }), deploy('a', 'y', { labels: { app: 'y' } }), deploy('a', 'z', { labels: { role: 'x' } }),
+      netpol('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }),
+      netpol('a', 'to-x', { podSelector: { matchLabels: { app: 'x' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'y' } } }] }] }),
+      netpol('a', 'to-y', { podSelector: { matchLabels: { app: 'y' } }, ingress: [{ from: [{ podSelector: { matchLabels: { role: 'x' } } }] }] }),
+      netpol('a', 'to-z', { podSelector: { matchLabels: { role: 'x' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }] }] }),
+    ];
+    expectSame(objects);
+    const judge = ReachabilityAnalyzer.fromObjects(objects);
+    const open = (s: string, d: string): boolean => !judge._judgePair({ workload: `a/${s}[Deployment]` }, { workload: `a/${d}[Deployment]` }, false).l4.isEmpty;
+    expect([open('y', 'x'), open('z', 'y'), open('x', 'z'), open('x', 'y'), open('y', 'z'), open('z', 'x')]).toEqual([true, true, true, false, false, false]);
+  });
+
   test('peers with one selector text in many policies: each policy\'s namespace (a shared class list per namespace and selector)', () => {
     const fromWeb = (namespace: string, peer: any): any => netpol(namespace, 'api-from-web', {
       podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [peer], ports: [{ port: 8080 }] }],
