@@ -36,14 +36,15 @@ function checkValue(key: string, value: string, where: string): void {
 interface Requirement { key: string; op: string; values: string[] }
 
 /**
- * Valid selectors of one `matchLabels` label and no `matchExpressions`, by `key\0value` (the
+ * Valid selectors of one `matchLabels` label and no `matchExpressions`, by key and value (the
  * usual selector: most are written several times, by a policy and by its peers' policies).
- * Neither part of a valid label holds a `\0`, so a key names one label. Bounded, as the sets above.
+ * Bounded, as the sets above.
  */
-const SINGLE_LABEL = new Map<string, Selector>();
+const SINGLE_LABEL = new Map<string, Map<string, Selector>>();
+let singleLabels = 0;
 
-/** The `key\0value` of a selector that is one `matchLabels` label (a string) and nothing else; undefined otherwise. */
-function singleLabelKey(sel: any): string | undefined {
+/** The one `matchLabels` key of a selector that has a string value for it and nothing else; undefined otherwise. */
+function singleLabel(sel: any): string | undefined {
   const ml = sel?.matchLabels;
   const me = sel?.matchExpressions;
   if (ml === null || typeof ml !== 'object' || (me !== undefined && me !== null)) return undefined;
@@ -52,21 +53,24 @@ function singleLabelKey(sel: any): string | undefined {
     if (key !== undefined || !Object.prototype.hasOwnProperty.call(ml, k)) return undefined;
     key = k;
   }
-  return key !== undefined && typeof ml[key] === 'string' ? `${key}\0${ml[key]}` : undefined;
+  return key !== undefined && typeof ml[key] === 'string' ? key : undefined;
 }
 
 /** A parsed Kubernetes LabelSelector (internal). `undefined` input = matches nothing (not given). */
 export class Selector {
   /** Parses and validates a metav1.LabelSelector. */
   public static parse(sel: any, where: string): Selector {
-    const single = singleLabelKey(sel);
-    let known = single === undefined ? undefined : SINGLE_LABEL.get(single);
+    const key = singleLabel(sel);
+    if (key === undefined) return Selector.validate(sel, where);
+    const value: string = sel.matchLabels[key];
+    let byValue = SINGLE_LABEL.get(key);
+    let known = byValue?.get(value);
     if (known === undefined) {
       known = Selector.validate(sel, where);
-      if (single !== undefined) {
-        if (SINGLE_LABEL.size >= MAX_REMEMBERED) SINGLE_LABEL.clear();
-        SINGLE_LABEL.set(single, known);
-      }
+      if (singleLabels >= MAX_REMEMBERED) { SINGLE_LABEL.clear(); singleLabels = 0; byValue = undefined; }
+      if (byValue === undefined) { byValue = new Map(); SINGLE_LABEL.set(key, byValue); }
+      byValue.set(value, known);
+      singleLabels++;
     }
     return known;
   }
