@@ -99,6 +99,22 @@ function policiesSelecting(policies: PolicySpec[], index: PolicyIndex | undefine
   return candidates.map((i) => policies[i]).filter((p) => p.podSelector.matches(labels));
 }
 
+/**
+ * Pod labels as a class key part, in key order: each string with its length (no escaping needed),
+ * or JSON when a value is no string (JSON starts otherwise).
+ */
+function labelsKey(labels: { [k: string]: string }): string {
+  const keys = Object.keys(labels);
+  if (keys.length > 1) keys.sort();
+  let out = `${keys.length}|`;
+  for (const k of keys) {
+    const v = labels[k];
+    if (typeof v !== 'string') return JSON.stringify(keys.map((x) => [x, labels[x]]));
+    out += `${k.length}:${k}${v.length}:${v}`;
+  }
+  return out;
+}
+
 /** The NetworkPolicy evaluation core. Indexes selectors by class and caches per policy set. */
 export class Engine {
   public readonly classes: PodClass[] = [];
@@ -164,7 +180,7 @@ export class Engine {
     const classKey = new Map<string, PodClass>();
     const seen = new Set<string>();
     const mkClass = (ns: string, labels: { [k: string]: string }, ports: ContainerPort[], host: boolean): PodClass => {
-      const key = `${ns}\0${JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))}\0${JSON.stringify(ports)}\0${host}`;
+      const key = `${ns}\0${labelsKey(labels)}\0${JSON.stringify(ports)}\0${host}`;
       let c = classKey.get(key);
       if (!c) {
         // a hostNetwork pod is reached at a node address: named ports never resolve against it

@@ -155,9 +155,39 @@ function firstKey(o: { [key: string]: string }): string | undefined {
   return undefined;
 }
 
-/** What identifies a pod end (the selected pods). */
+/**
+ * What identifies a pod end (the selected pods): equal for ends whose namespace, labels (in their
+ * order) and service account are equal. Strings are written with their length (no escaping
+ * needed); anything that is not a string or a map of strings falls back to JSON, whose text starts
+ * otherwise.
+ */
 function endKey(e: ProofEnd): string {
-  return JSON.stringify([e.namespace, e.namespaceLabels, e.podLabels, e.serviceAccount]);
+  const ns = textKey(e.namespace);
+  const nsLabels = labelsKey(e.namespaceLabels);
+  const podLabels = labelsKey(e.podLabels);
+  const sa = textKey(e.serviceAccount);
+  if (ns === undefined || nsLabels === undefined || podLabels === undefined || sa === undefined) {
+    return JSON.stringify([e.namespace, e.namespaceLabels, e.podLabels, e.serviceAccount]);
+  }
+  return `#${ns}${nsLabels}${podLabels}${sa}`;
+}
+
+function textKey(x: string | undefined): string | undefined {
+  if (x === undefined) return '-';
+  return typeof x === 'string' ? `${x.length}:${x}` : undefined;
+}
+
+function labelsKey(o: { [key: string]: string } | undefined): string | undefined {
+  if (o === undefined) return '-';
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const keys = Object.keys(o);
+  let out = `{${keys.length}|`;
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v !== 'string') return undefined;
+    out += `${k.length}:${k}${v.length}:${v}`;
+  }
+  return out;
 }
 
 /** Per query, a number for each end (source, destination): the same for ends with the same {@link endKey}. */

@@ -57,6 +57,9 @@ const IDENTITY_KEYS: Array<[string, string]> = [['principals', ''], ['notPrincip
  */
 function portsOf(list: any[] | undefined, where: () => string, cache?: WeakMap<any[], ConnSet>): ConnSet {
   if (!list || !list.length) return ConnSet.ALL;
+  // one port (the usual list): by its value, valid ones only; each policy has a list of its own
+  const one = Array.isArray(list) && list.length === 1 ? ONE_PORT.get(list[0]) : undefined;
+  if (one) return one;
   const known = Array.isArray(list) ? cache?.get(list) : undefined;
   if (known) return known;
   let c = ConnSet.NONE;
@@ -66,8 +69,13 @@ function portsOf(list: any[] | undefined, where: () => string, cache?: WeakMap<a
     c = c.union(ConnSet.of('TCP', n));
   }
   if (Array.isArray(list)) cache?.set(list, c);
+  if (Array.isArray(list) && list.length === 1 && (typeof list[0] === 'string' || typeof list[0] === 'number') && ONE_PORT.size < MAX_ONE_PORT) ONE_PORT.set(list[0], c);
   return c;
 }
+
+/** {@link portsOf} of valid one-port lists, by the port as written (`"8080"` or `8080`); bounded. */
+const ONE_PORT = new Map<string | number, ConnSet>();
+const MAX_ONE_PORT = 10_000;
 
 /**
  * The Istio layer: PeerAuthentication (mTLS mode) and AuthorizationPolicy (CUSTOM, DENY, ALLOW),
@@ -440,10 +448,11 @@ export class IstioLayer {
    * the notes nor the per-call closures and filtered lists.
    */
   private quietConns(src: IstioSource, dst: PodInfo, l4: ConnSet): ConnSet {
+    const tcp = ConnSet.of('TCP');
     const principal = src.inMesh && src.pod ? this.principal(src.pod) : undefined;
     const ns = src.inMesh && src.pod ? src.pod.ns : undefined;
     const st: ApplyState = {
-      allowedTcp: l4.intersect(ConnSet.of('TCP')),
+      allowedTcp: l4.intersect(tcp),
       quiet: true,
       reasons: [],
       l7: [],
@@ -466,7 +475,7 @@ export class IstioLayer {
       });
     }
     if (allows) st.allowedTcp = st.allowedTcp.intersect(granted);
-    return st.allowedTcp.union(l4.subtract(ConnSet.of('TCP')));
+    return st.allowedTcp.union(l4.subtract(tcp));
   }
 
   /** The AuthorizationPolicies selecting `dst`, sorted by namespace/name (cached per pod). */
@@ -476,7 +485,9 @@ export class IstioLayer {
       const own = this.apIndexOf(dst.ns).candidates(dst.labels);
       const ids = dst.ns === this.rootNs ? own : own.concat(this.apIndexOf(this.rootNs).candidates(dst.labels)).sort((a, b) => a - b);
       const all = this.res.authorizationPolicies;
-      out = ids.map((i) => all[i]).filter((p) => this.selects(p, dst)).sort(byPolicyName);
+      out = [];
+      for (const i of ids) if (this.selects(all[i], dst)) out.push(all[i]);
+      if (out.length > 1) out.sort(byPolicyName);
       this.apsByPod.set(dst, out);
     }
     return out;
