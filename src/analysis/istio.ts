@@ -93,9 +93,9 @@ export class IstioLayer {
   private readonly modeByPod = new Map<PodInfo, { mode: string; by?: string; pas: any[] }>();
   /** {@link inMesh} per pod (the pods and namespaces of an analysis do not change). */
   private readonly meshed = new Map<PodInfo, boolean>();
-  /** AuthorizationPolicies and PeerAuthentications by namespace (a policy applies in its namespace, or everywhere from the root). */
-  /** Per namespace, its AuthorizationPolicies by the first label their selector requires (built on first use). */
+  /** Per namespace, its AuthorizationPolicies by the first label their selector requires (built on first use; a policy applies in its namespace, or everywhere from the root). */
   private apIndexes?: Map<string, ApIndex>;
+  /** PeerAuthentications by namespace. */
   private readonly pasByNs: Map<string, any[]>;
 
   constructor(
