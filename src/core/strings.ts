@@ -9,6 +9,74 @@ import { createHash } from 'node:crypto';
  * are dropped like JSON.stringify does.
  */
 export function stableStringify(obj: unknown): string {
+  const fast = plainJson(obj);
+  return fast ?? genericStableStringify(obj);
+}
+
+/** Bails out of `plainJson`: a value it does not write the way the generic walk does. */
+const NOT_PLAIN = Symbol('not-plain');
+
+/**
+ * True for an object key the copy would not hold in insertion order (an array index comes first)
+ * or at all (`__proto__`): any key starting with a digit, to keep the test cheap.
+ */
+function specialKey(k: string): boolean {
+  const c = k.charCodeAt(0);
+  return (c >= 48 && c <= 57) || k === '__proto__';
+}
+
+/**
+ * stableStringify's text written directly, without the copy with sorted keys: for JSON data made
+ * of strings, numbers, booleans, null, arrays and objects without `toJSON` (undefined and function
+ * members dropped, undefined array items as null). `undefined` for anything else (the generic walk
+ * writes it).
+ */
+function plainJson(v: unknown): string | undefined {
+  try {
+    return v === undefined ? undefined : writePlain(v);
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+}
+
+function writePlain(v: unknown): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(v);
+    case 'object':
+      break;
+    default:
+      throw NOT_PLAIN;
+  }
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out += (i === 0 ? '' : ',') + (x === undefined ? 'null' : writePlain(x));
+    }
+    return `${out}]`;
+  }
+  const o = v as { [k: string]: unknown };
+  if (typeof (o as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
+  const keys = Object.keys(o).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined || typeof x === 'function') continue;
+    if (specialKey(k)) throw NOT_PLAIN;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${writePlain(x)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** stableStringify by a sorted copy of the value, then JSON.stringify. */
+function genericStableStringify(obj: unknown): string {
   const norm = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') {
       return typeof v === 'bigint' ? v.toString() : v;

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ChartScan } from './chart-scan';
 import { Flow, FlowOptions } from './flow';
 import { flowProofErrors } from './flow-proof-check';
+import { peerKeyMemo } from './internal';
 import { afterRender, joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer, Peer } from './peer';
@@ -195,7 +196,8 @@ export class Flows extends Construct {
   public get all(): Flow[] {
     if (this._sorted === undefined) {
       // same order as Flow.compare, computing each key once (not twice per comparison)
-      const keyed = this._flows.map((flow) => ({ flow, key: flow.key }));
+      const peerKeyOf = peerKeyMemo();
+      const keyed = this._flows.map((flow) => ({ flow, key: flow._keyWith(peerKeyOf) }));
       keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this._sorted = keyed.map((x) => x.flow);
     }

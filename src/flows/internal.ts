@@ -25,6 +25,41 @@ export function peerKey(p: Peer): string {
   return JSON.stringify({ ...key, nsl: key.nsl && sortedKeys(key.nsl), pl: key.pl && sortedKeys(key.pl) });
 }
 
+/**
+ * `peerKey`, computed once per workload (a workload peer's key is the workload's: its kind,
+ * namespace and selector labels) for as long as the memo is used: only while no code runs that
+ * may change a selector (within one computation over the flows).
+ */
+export function peerKeyMemo(): (p: Peer) => string {
+  const byWorkload = new Map<object, string>();
+  return (p) => {
+    const w = p._workload;
+    if (w === undefined) return peerKey(p);
+    let k = byWorkload.get(w);
+    if (k === undefined) {
+      k = peerKey(p);
+      byWorkload.set(w, k);
+    }
+    return k;
+  };
+}
+
+/**
+ * `peer.podLabels`, read once per workload while the memo is used (as `peerKeyMemo`). The labels
+ * returned are shared: callers copy them before changing them.
+ */
+export function podLabelsMemo(): (p: Peer) => { [key: string]: string } | undefined {
+  const byWorkload = new Map<object, { [key: string]: string } | undefined>();
+  return (p) => {
+    const w = p._workload;
+    if (w === undefined) return p.podLabels;
+    if (byWorkload.has(w)) return byWorkload.get(w);
+    const labels = p.podLabels;
+    byWorkload.set(w, labels);
+    return labels;
+  };
+}
+
 /** True for undefined or an object whose values are all strings. */
 function stringMap(m: { [key: string]: string } | undefined): boolean {
   if (m === undefined) return true;

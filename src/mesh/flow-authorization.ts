@@ -9,7 +9,8 @@ import { shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
-import { PeerKind } from '../flows/peer';
+import { podLabelsMemo } from '../flows/internal';
+import { Peer, PeerKind } from '../flows/peer';
 
 /** Most ports a TCP range may span to be expanded into AuthorizationPolicy ports. */
 const MAX_RANGE_PORTS = 64;
@@ -116,10 +117,10 @@ function ruleOf(path: string, f: Flow, ports: string[] | undefined, trustDomains
 }
 
 /** The group (namespace, workload selector) of a flow's destination, created on first use. */
-function groupOf(groups: Map<string, Group>, f: Flow, ns: string): Group {
+function groupOf(groups: Map<string, Group>, f: Flow, ns: string, labelsOf: (p: Peer) => { [key: string]: string } | undefined): Group {
   const to = f.destination;
-  const selector = to.peerKind === PeerKind.PODS && to.podLabels !== undefined && Object.keys(to.podLabels).length > 0
-    ? sortedLabels(to.podLabels) : undefined;
+  const labels = to.peerKind === PeerKind.PODS ? labelsOf(to) : undefined;
+  const selector = labels !== undefined && Object.keys(labels).length > 0 ? sortedLabels(labels) : undefined;
   const key = stableStringify({ ns, selector: selector ?? null });
   let g = groups.get(key);
   if (g === undefined) {
@@ -157,6 +158,7 @@ function addGroupPolicies(groups: Map<string, Group>, protectedNs: Map<string, M
 export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
   trustDomains: string[], unknown: UnknownIdentity, atWaypoint?: (f: Flow) => boolean): void {
   const groups = new Map<string, Group>();
+  const labelsOf = podLabelsMemo();
   for (const f of flows.all) {
     // a flow through a waypoint is authorized there (targetRefs); the ztunnel sees the waypoint's identity
     if (!f.meshLayer || f.destination.peerKind === PeerKind.IP_BLOCKS || atWaypoint?.(f)) {
@@ -170,7 +172,7 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
     if (ports !== undefined && ports.length === 0) {
       continue; // only UDP/SCTP: not mesh traffic
     }
-    const g = groupOf(groups, f, ns);
+    const g = groupOf(groups, f, ns, labelsOf);
     const rule = ruleOf(path, f, ports, trustDomains, unknown);
     const rk = stableStringify(rule);
     if (!g.keySet.has(rk)) {
