@@ -121,7 +121,8 @@ function groupOf(groups: Map<string, Group>, f: Flow, ns: string, labelsOf: (p: 
   const to = f.destination;
   const labels = to.peerKind === PeerKind.PODS ? labelsOf(to) : undefined;
   const selector = labels !== undefined && Object.keys(labels).length > 0 ? sortedLabels(labels) : undefined;
-  const key = stableStringify({ ns, selector: selector ?? null });
+  // a Map key only (never written): the selector's keys are sorted and its values strings
+  const key = `${ns}/${JSON.stringify(selector ?? null)}`;
   let g = groups.get(key);
   if (g === undefined) {
     g = { namespace: ns, selector, peerName: selector === undefined ? 'namespace' : to.peerName, rules: [], ruleKeys: [], keySet: new Set() };
