@@ -119,6 +119,64 @@ function policyName(e: PolicyEntry): string {
   return e.localName ? `allow-to-${e.remoteName}-from-${e.localName}` : `allow-to-${e.remoteName}`;
 }
 
+/**
+ * The key of a policy entry: `stableStringify({ ns, direction, local, remote })` (it names the
+ * policy on a name collision), written directly for the shapes `remotePeers` builds (label maps of
+ * strings, IP blocks, selectors by labels); any other shape goes through the generic walk.
+ *
+ * @internal exported for its test
+ */
+export function entryKey(ns: string, direction: string, local: unknown, remote: readonly unknown[]): string {
+  const labels = labelsJson(local);
+  const peers = remote.map(peerJson);
+  if (labels === undefined || peers.includes(undefined)) return stableStringify({ ns, direction, local, remote });
+  return `{"direction":${JSON.stringify(direction)},"local":${labels},"ns":${JSON.stringify(ns)},"remote":[${peers.join(',')}]}`;
+}
+
+/** A plain object (no class, no array), whose own members are all listed in `allowed`. */
+function plainWith(v: unknown, allowed: readonly string[]): v is { [key: string]: unknown } {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+    && Object.keys(v).every((k) => allowed.includes(k));
+}
+
+/** A map of strings in stableStringify's text; undefined for another shape or a key it would not keep in order. */
+function labelsJson(m: unknown): string | undefined {
+  if (m === null || typeof m !== 'object' || Object.getPrototypeOf(m) !== Object.prototype) return undefined;
+  const labels = m as { [key: string]: unknown };
+  let out = '';
+  for (const k of Object.keys(labels).sort()) {
+    const v = labels[k];
+    const c = k.charCodeAt(0);
+    // an array index is listed first by the generic walk's copy, `__proto__` is not copied
+    if (typeof v !== 'string' || (c >= 48 && c <= 57) || k === '__proto__') return undefined;
+    out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  }
+  return `{${out}}`;
+}
+
+/** A NetworkPolicyPeer of `remotePeers` in stableStringify's text (members in sorted order), or undefined. */
+function peerJson(p: unknown): string | undefined {
+  if (!plainWith(p, ['ipBlock', 'namespaceSelector', 'podSelector'])) return undefined;
+  const parts: string[] = [];
+  if (p.ipBlock !== undefined) {
+    const b = p.ipBlock;
+    if (!plainWith(b, ['cidr', 'except']) || typeof b.cidr !== 'string') return undefined;
+    const except = b.except;
+    if (except !== undefined && !(Array.isArray(except) && except.every((x) => typeof x === 'string'))) return undefined;
+    const exceptText = except === undefined ? '' : `,"except":[${except.map((x) => JSON.stringify(x)).join(',')}]`;
+    parts.push(`"ipBlock":{"cidr":${JSON.stringify(b.cidr)}${exceptText}}`);
+  }
+  for (const field of ['namespaceSelector', 'podSelector']) {
+    const sel = p[field];
+    if (sel === undefined) continue;
+    if (!plainWith(sel, ['matchLabels'])) return undefined;
+    const labels = sel.matchLabels === undefined ? '' : labelsJson(sel.matchLabels);
+    if (labels === undefined) return undefined;
+    parts.push(`${JSON.stringify(field)}:{${labels === '' ? '' : `"matchLabels":${labels}`}}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 /** Computes the policy entries (deterministic, merged) of the managed namespaces. */
 function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => boolean): Map<string, PolicyEntry> {
   const entries = new Map<string, PolicyEntry>();
@@ -126,7 +184,7 @@ function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => 
   const add = (ns: string, direction: Direction, local: { labels: { [key: string]: string }; name?: string },
     remote: Peer, remoteNs: string | undefined, flow: Flow) => {
     const r = remotePeers(remote, remoteNs, ns, labelsOf);
-    const key = stableStringify({ ns, direction, local: local.labels, remote: r.peers });
+    const key = entryKey(ns, direction, local.labels, r.peers);
     let e = entries.get(key);
     if (!e) {
       e = {
