@@ -259,23 +259,13 @@ export class Flow {
    * A stable string identifying this flow (peers, ports, L7 rule), for sorting and de-duplication.
    */
   public get key(): string {
-    return this._keyWith(peerKey);
-  }
-
-  /**
-   * `key`, with the peers' keys given by `peerKeyOf` (a memo of `peerKey`).
-   *
-   * @param peerKeyOf the key of a peer
-   * @internal
-   */
-  public _keyWith(peerKeyOf: (p: Peer) => string): string {
     const key = {
-      from: peerKeyOf(this.source),
+      from: peerKey(this.source),
       http: this.http,
       // only when not ALL: keys (and so the order of flows) of existing flows are unchanged
       layers: this.layers === FlowLayers.ALL ? undefined : this.layers,
       ports: this.allPorts ? '*' : this.ports.map((p) => p.toString()),
-      to: peerKeyOf(this.destination),
+      to: peerKey(this.destination),
     };
     const http = this.http;
     if (http !== undefined && !((http.methods === undefined || strings(http.methods)) && (http.paths === undefined || strings(http.paths)))) {

@@ -3,7 +3,6 @@ import { Construct, IConstruct } from 'constructs';
 import { ChartScan } from './chart-scan';
 import { Flow, FlowOptions } from './flow';
 import { flowProofErrors } from './flow-proof-check';
-import { peerKeyMemo } from './internal';
 import { afterRender, joinDeclaredDependencies } from './late-dependencies';
 import { renderNetworkPolicies } from './network-policy-renderer';
 import { IPeer, Peer } from './peer';
@@ -196,8 +195,7 @@ export class Flows extends Construct {
   public get all(): Flow[] {
     if (this._sorted === undefined) {
       // same order as Flow.compare, computing each key once (not twice per comparison)
-      const peerKeyOf = peerKeyMemo();
-      const keyed = this._flows.map((flow) => ({ flow, key: flow._keyWith(peerKeyOf) }));
+      const keyed = this._flows.map((flow) => ({ flow, key: flow.key }));
       keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this._sorted = keyed.map((x) => x.flow);
     }

@@ -26,27 +26,9 @@ export function peerKey(p: Peer): string {
 }
 
 /**
- * `peerKey`, computed once per workload (a workload peer's key is the workload's: its kind,
- * namespace and selector labels) for as long as the memo is used: only while no code runs that
- * may change a selector (within one computation over the flows).
- */
-export function peerKeyMemo(): (p: Peer) => string {
-  const byWorkload = new Map<object, string>();
-  return (p) => {
-    const w = p._workload;
-    if (w === undefined) return peerKey(p);
-    let k = byWorkload.get(w);
-    if (k === undefined) {
-      k = peerKey(p);
-      byWorkload.set(w, k);
-    }
-    return k;
-  };
-}
-
-/**
- * `peer.podLabels`, read once per workload while the memo is used (as `peerKeyMemo`). The labels
- * returned are shared: callers copy them before changing them.
+ * `peer.podLabels`, read once per workload while the memo is used: within one computation over
+ * the flows (no code runs meanwhile that may change a selector). The labels returned are shared:
+ * callers copy them before changing them.
  */
 export function podLabelsMemo(): (p: Peer) => { [key: string]: string } | undefined {
   const byWorkload = new Map<object, { [key: string]: string } | undefined>();

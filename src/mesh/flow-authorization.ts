@@ -9,8 +9,7 @@ import { shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
-import { podLabelsMemo } from '../flows/internal';
-import { Peer, PeerKind } from '../flows/peer';
+import { PeerKind } from '../flows/peer';
 
 /** Most ports a TCP range may span to be expanded into AuthorizationPolicy ports. */
 const MAX_RANGE_PORTS = 64;
@@ -167,9 +166,10 @@ function wrappedLists(v: unknown, member: string, lists: readonly string[]): str
 }
 
 /** The group (namespace, workload selector) of a flow's destination, created on first use. */
-function groupOf(groups: Map<string, Group>, f: Flow, ns: string, labelsOf: (p: Peer) => { [key: string]: string } | undefined): Group {
+function groupOf(groups: Map<string, Group>, f: Flow, ns: string): Group {
   const to = f.destination;
-  const labels = to.peerKind === PeerKind.PODS ? labelsOf(to) : undefined;
+  // read once (a workload peer computes its labels on each read)
+  const labels = to.peerKind === PeerKind.PODS ? to.podLabels : undefined;
   const selector = labels !== undefined && Object.keys(labels).length > 0 ? sortedLabels(labels) : undefined;
   // a Map key only (never written): the selector's keys are sorted and its values strings
   const key = `${ns}/${JSON.stringify(selector ?? null)}`;
@@ -209,7 +209,6 @@ function addGroupPolicies(groups: Map<string, Group>, protectedNs: Map<string, M
 export function renderFlowAuthorization(path: string, flows: Flows, protectedNs: Map<string, MeshAuthorization>,
   trustDomains: string[], unknown: UnknownIdentity, atWaypoint?: (f: Flow) => boolean): void {
   const groups = new Map<string, Group>();
-  const labelsOf = podLabelsMemo();
   for (const f of flows.all) {
     // a flow through a waypoint is authorized there (targetRefs); the ztunnel sees the waypoint's identity
     if (!f.meshLayer || f.destination.peerKind === PeerKind.IP_BLOCKS || atWaypoint?.(f)) {
@@ -223,7 +222,7 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
     if (ports !== undefined && ports.length === 0) {
       continue; // only UDP/SCTP: not mesh traffic
     }
-    const g = groupOf(groups, f, ns, labelsOf);
+    const g = groupOf(groups, f, ns);
     const rule = ruleOf(path, f, ports, trustDomains, unknown);
     const rk = ruleKey(rule);
     if (!g.keySet.has(rk)) {

@@ -2,8 +2,8 @@
  * A NetworkPolicy entry's key is written without stableStringify's generic walk (a fast path):
  * it must be the same text for every shape, since it names a policy on a name collision.
  */
-import { entryKey } from '../../src/flows/network-policy-renderer';
 import { stableStringify } from '../../src/core/strings';
+import { entryKey } from '../../src/flows/network-policy-renderer';
 
 const same = (ns: string, direction: string, local: unknown, remote: unknown[]): void => {
   expect(entryKey(ns, direction, local, remote)).toBe(stableStringify({ ns, direction, local, remote }));
