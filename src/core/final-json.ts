@@ -45,8 +45,27 @@ function finalValue(value: any): any {
   throw new NotPlain();
 }
 
-/** True if the app of `obj` resolves with cdk8s's built-in resolvers only. */
-function defaultResolution(obj: ApiObject): boolean {
+/**
+ * `value` as cdk8s renders it into an L1 whose fields are in alphabetical order (see finalValue),
+ * or `undefined` if it holds a value only cdk8s's resolve can render.
+ *
+ * @param value the value (plain data)
+ */
+export function plainFinal(value: unknown): { readonly value: any } | undefined {
+  try {
+    return { value: finalValue(value) };
+  } catch (e) {
+    if (e instanceof NotPlain) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * True if the app of `obj` resolves with cdk8s's built-in resolvers only.
+ *
+ * @param obj the object
+ */
+export function defaultResolution(obj: ApiObject): boolean {
   if (process.env.CDK8S_DISABLE_SORT) return false;
   const resolvers = (App.of(obj) as Partial<App>).resolvers;
   return Array.isArray(resolvers) && resolvers.length === DEFAULT_RESOLVERS.length

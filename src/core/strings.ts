@@ -37,6 +37,9 @@ export function shortHash(s: string, len: number = 8): string {
   return createHash('sha256').update(s, 'utf8').digest('hex').slice(0, len);
 }
 
+/** Lowercase alphanumeric runs joined by single '-'. */
+const KUBE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /**
  * A DNS-1123 label built from `parts`: joined with '-', lowercased, every character outside
  * `[a-z0-9-]` replaced with '-', repeated '-' collapsed, leading/trailing '-' trimmed. If longer
@@ -45,6 +48,10 @@ export function shortHash(s: string, len: number = 8): string {
  */
 export function toKubeName(parts: string[], maxLength: number = 63): string {
   const raw = parts.filter((p) => p !== undefined && p !== null && p !== '').join('-');
+  // already a label that fits (most names): the steps below would give it back unchanged
+  if (raw.length <= maxLength && KUBE_NAME.test(raw)) {
+    return raw;
+  }
   let name = raw
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-')

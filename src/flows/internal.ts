@@ -25,6 +25,23 @@ export function peerKey(p: Peer): string {
   return JSON.stringify({ ...key, nsl: key.nsl && sortedKeys(key.nsl), pl: key.pl && sortedKeys(key.pl) });
 }
 
+/**
+ * `peer.podLabels`, read once per workload while the memo is used: within one computation over
+ * the flows (no code runs meanwhile that may change a selector). The labels returned are shared:
+ * callers copy them before changing them.
+ */
+export function podLabelsMemo(): (p: Peer) => { [key: string]: string } | undefined {
+  const byWorkload = new Map<object, { [key: string]: string } | undefined>();
+  return (p) => {
+    const w = p._workload;
+    if (w === undefined) return p.podLabels;
+    if (byWorkload.has(w)) return byWorkload.get(w);
+    const labels = p.podLabels;
+    byWorkload.set(w, labels);
+    return labels;
+  };
+}
+
 /** True for undefined or an object whose values are all strings. */
 function stringMap(m: { [key: string]: string } | undefined): boolean {
   if (m === undefined) return true;

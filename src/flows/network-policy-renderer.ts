@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Enforcement } from './enforcement';
 import { Flow } from './flow';
-import { mergePorts, NAMESPACE_NAME_LABEL, peerNamespace } from './internal';
+import { mergePorts, NAMESPACE_NAME_LABEL, peerNamespace, podLabelsMemo } from './internal';
 import { Peer, PeerKind } from './peer';
 import { RenderedNetworkPolicy } from './rendered-network-policy';
 import { EnforcementMode } from '../core/enforcement';
@@ -26,6 +26,9 @@ interface PolicyEntry {
   allPorts: boolean;
 }
 
+/** A peer's pod labels (`podLabelsMemo`). */
+type LabelsOf = (p: Peer) => { [key: string]: string } | undefined;
+
 /** Namespace of `peer` (or of the other end, for a relative pod peer); an error when neither end has one. */
 function resolveNamespace(path: string, field: string, peer: Peer, other: Peer): string | undefined {
   const ns = peerNamespace(peer, other);
@@ -41,7 +44,7 @@ function nsSelectorByName(name: string): k8s.LabelSelector {
 }
 
 /** The NetworkPolicyPeers of `peer` as seen from a policy in namespace `policyNs`. */
-function remotePeers(peer: Peer, resolvedNs: string | undefined, policyNs: string):
+function remotePeers(peer: Peer, resolvedNs: string | undefined, policyNs: string, labelsOf: LabelsOf):
 { peers: k8s.NetworkPolicyPeer[]; name: string } {
   switch (peer.peerKind) {
     case PeerKind.IP_BLOCKS:
@@ -60,7 +63,7 @@ function remotePeers(peer: Peer, resolvedNs: string | undefined, policyNs: strin
       }
       return { name: peer.peerName, peers: [{ namespaceSelector: { matchLabels: { ...(peer.namespaceLabels ?? {}) } } }] };
     case PeerKind.PODS: {
-      const podSelector: k8s.LabelSelector = { matchLabels: { ...(peer.podLabels ?? {}) } };
+      const podSelector: k8s.LabelSelector = { matchLabels: { ...(labelsOf(peer) ?? {}) } };
       if (peer.namespaceLabels !== undefined) {
         return {
           name: `ns-${peer.peerName}`,
@@ -81,7 +84,7 @@ function remotePeers(peer: Peer, resolvedNs: string | undefined, policyNs: strin
 }
 
 /** Local pods of `peer` in its (resolved) namespace, if the peer can carry a policy. */
-function localSelector(peer: Peer, resolvedNs: string | undefined):
+function localSelector(peer: Peer, resolvedNs: string | undefined, labelsOf: LabelsOf):
 { ns: string; labels: { [key: string]: string }; name?: string } | undefined {
   if (resolvedNs === undefined) {
     return undefined;
@@ -90,7 +93,7 @@ function localSelector(peer: Peer, resolvedNs: string | undefined):
     return { ns: resolvedNs, labels: {} };
   }
   if (peer.peerKind === PeerKind.PODS) {
-    const labels = peer.podLabels ?? {};
+    const labels = labelsOf(peer) ?? {};
     return { ns: resolvedNs, labels: { ...labels }, name: Object.keys(labels).length === 0 ? undefined : peer.peerName };
   }
   return undefined;
@@ -116,13 +119,72 @@ function policyName(e: PolicyEntry): string {
   return e.localName ? `allow-to-${e.remoteName}-from-${e.localName}` : `allow-to-${e.remoteName}`;
 }
 
+/**
+ * The key of a policy entry: `stableStringify({ ns, direction, local, remote })` (it names the
+ * policy on a name collision), written directly for the shapes `remotePeers` builds (label maps of
+ * strings, IP blocks, selectors by labels); any other shape goes through the generic walk.
+ *
+ * @internal exported for its test
+ */
+export function entryKey(ns: string, direction: string, local: unknown, remote: readonly unknown[]): string {
+  const labels = labelsJson(local);
+  const peers = remote.map(peerJson);
+  if (labels === undefined || peers.includes(undefined)) return stableStringify({ ns, direction, local, remote });
+  return `{"direction":${JSON.stringify(direction)},"local":${labels},"ns":${JSON.stringify(ns)},"remote":[${peers.join(',')}]}`;
+}
+
+/** A plain object (no class, no array), whose own members are all listed in `allowed`. */
+function plainWith(v: unknown, allowed: readonly string[]): v is { [key: string]: unknown } {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+    && Object.keys(v).every((k) => allowed.includes(k));
+}
+
+/** A map of strings in stableStringify's text; undefined for another shape or a key it would not keep in order. */
+function labelsJson(m: unknown): string | undefined {
+  if (m === null || typeof m !== 'object' || Object.getPrototypeOf(m) !== Object.prototype) return undefined;
+  const labels = m as { [key: string]: unknown };
+  let out = '';
+  for (const k of Object.keys(labels).sort()) {
+    const v = labels[k];
+    const c = k.charCodeAt(0);
+    // an array index is listed first by the generic walk's copy, `__proto__` is not copied
+    if (typeof v !== 'string' || (c >= 48 && c <= 57) || k === '__proto__') return undefined;
+    out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  }
+  return `{${out}}`;
+}
+
+/** A NetworkPolicyPeer of `remotePeers` in stableStringify's text (members in sorted order), or undefined. */
+function peerJson(p: unknown): string | undefined {
+  if (!plainWith(p, ['ipBlock', 'namespaceSelector', 'podSelector'])) return undefined;
+  const parts: string[] = [];
+  if (p.ipBlock !== undefined) {
+    const b = p.ipBlock;
+    if (!plainWith(b, ['cidr', 'except']) || typeof b.cidr !== 'string') return undefined;
+    const except = b.except;
+    if (except !== undefined && !(Array.isArray(except) && except.every((x) => typeof x === 'string'))) return undefined;
+    const exceptText = except === undefined ? '' : `,"except":[${except.map((x) => JSON.stringify(x)).join(',')}]`;
+    parts.push(`"ipBlock":{"cidr":${JSON.stringify(b.cidr)}${exceptText}}`);
+  }
+  for (const field of ['namespaceSelector', 'podSelector']) {
+    const sel = p[field];
+    if (sel === undefined) continue;
+    if (!plainWith(sel, ['matchLabels'])) return undefined;
+    const labels = sel.matchLabels === undefined ? '' : labelsJson(sel.matchLabels);
+    if (labels === undefined) return undefined;
+    parts.push(`${JSON.stringify(field)}:{${labels === '' ? '' : `"matchLabels":${labels}`}}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 /** Computes the policy entries (deterministic, merged) of the managed namespaces. */
 function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => boolean): Map<string, PolicyEntry> {
   const entries = new Map<string, PolicyEntry>();
+  const labelsOf = podLabelsMemo();
   const add = (ns: string, direction: Direction, local: { labels: { [key: string]: string }; name?: string },
     remote: Peer, remoteNs: string | undefined, flow: Flow) => {
-    const r = remotePeers(remote, remoteNs, ns);
-    const key = stableStringify({ ns, direction, local: local.labels, remote: r.peers });
+    const r = remotePeers(remote, remoteNs, ns, labelsOf);
+    const key = entryKey(ns, direction, local.labels, r.peers);
     let e = entries.get(key);
     if (!e) {
       e = {
@@ -149,11 +211,11 @@ function collectEntries(path: string, flows: Flow[], isManaged: (ns: string) => 
     }
     const fromNs = resolveNamespace(path, `flows[${i}].from`, flow.source, flow.destination);
     const toNs = resolveNamespace(path, `flows[${i}].to`, flow.destination, flow.source);
-    const src = localSelector(flow.source, fromNs);
+    const src = localSelector(flow.source, fromNs, labelsOf);
     if (src && isManaged(src.ns)) {
       add(src.ns, 'egress', src, flow.destination, toNs, flow);
     }
-    const dst = localSelector(flow.destination, toNs);
+    const dst = localSelector(flow.destination, toNs, labelsOf);
     if (dst && isManaged(dst.ns)) {
       add(dst.ns, 'ingress', dst, flow.source, fromNs, flow);
     }

@@ -446,6 +446,16 @@ export class Peer implements IPeer {
     return this;
   }
 
+  /**
+   * The workload whose pods this peer selects (`Peer.workload`): its key, labels and namespace
+   * are the workload's.
+   *
+   * @internal
+   */
+  public get _workload(): kplus.AbstractPod | undefined {
+    return this.init.workload;
+  }
+
   /** What this peer selects. */
   public get peerKind(): PeerKind {
     return this.init.peerKind;

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { defaultResolution, plainFinal } from '../core/final-json';
 import { Names } from '../core/names';
 import { fail } from '../core/validate';
 
@@ -44,6 +45,32 @@ export interface ResolvedBackend {
 }
 
 /**
+ * `spec.selector` of the Service's manifest without rendering the rest of it (the manifest, with
+ * its ports and metadata, is what `toJson()` renders): from the spec cdk8s-plus gives its
+ * `KubeService`, when the Service has no JSON patch, the app only cdk8s's own resolvers, and the
+ * spec and metadata hold nothing to resolve (so that `toJson()` would succeed and give the
+ * spec's selector with sorted keys). `undefined` when cdk8s's path must run.
+ */
+function plainServiceSelector(svc: kplus.Service): { readonly selector: unknown } | undefined {
+  const obj = ApiObject.of(svc);
+  const patches: unknown = (obj as any).patches;
+  const toKube: unknown = (svc as any)._toKube;
+  if (!Array.isArray(patches) || patches.length > 0 || typeof toKube !== 'function' || !defaultResolution(obj)) return undefined;
+  try {
+    if (plainFinal(obj.metadata.toJson()) === undefined) return undefined;
+    const raw = toKube.call(svc);
+    const spec = plainFinal(raw);
+    const own = raw?.selector;
+    // a `__proto__` label would be a member of the L1's copy only
+    if (spec === undefined || (typeof own === 'object' && own !== null && Object.prototype.hasOwnProperty.call(own, '__proto__'))) return undefined;
+    return { selector: spec.value?.selector };
+  } catch {
+    // an error cdk8s's path reports (as "Failed serializing construct ...")
+    return undefined;
+  }
+}
+
+/**
  * The selector of a Service backend: `spec.selector` of the Service's final manifest, read at
  * synthesis (`svc.select(...)` calls made after the ingress count, and so do JSON patches: the
  * controller routes to the pods the applied Service selects). Fails unless it selects pods by at
@@ -57,7 +84,8 @@ export function serviceSelector(path: string, field: string, svc: kplus.Service)
   const where = 'its final manifest (JSON patches included), which the ingress\'s NetworkPolicy selects the pods of';
   let selector: unknown;
   try {
-    selector = ApiObject.of(svc).toJson().spec?.selector;
+    const plain = plainServiceSelector(svc);
+    selector = plain !== undefined ? plain.selector : ApiObject.of(svc).toJson().spec?.selector;
   } catch (e) {
     fail(path, `${field}.service`, svc.name, `a Service that synthesizes: its selector is read from ${where}; Service ${svc.node.path} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
   }

@@ -115,12 +115,64 @@ function ruleOf(path: string, f: Flow, ports: string[] | undefined, trustDomains
   };
 }
 
+/**
+ * `stableStringify(rule)` (it orders the rules of a policy), written directly for the rules
+ * `ruleOf` builds (sources and operations of string lists); any other shape goes through the
+ * generic walk.
+ *
+ * @internal exported for its test
+ */
+export function ruleKey(rule: RenderedRule): string {
+  const r: unknown = rule;
+  if (!plainWith(r, ['from', 'to'])) return stableStringify(rule);
+  const from = wrappedLists(r.from, 'source', ['ipBlocks', 'namespaces', 'notIpBlocks', 'principals']);
+  const to = wrappedLists(r.to, 'operation', ['methods', 'notPaths', 'paths', 'ports']);
+  if (from === undefined || to === undefined) return stableStringify(rule);
+  return `{${[from === '' ? '' : `"from":${from}`, to === '' ? '' : `"to":${to}`].filter((x) => x !== '').join(',')}}`;
+}
+
+/** A plain object (no class, no array) whose own members are all in `allowed`. */
+function plainWith(v: unknown, allowed: readonly string[]): v is { [key: string]: unknown } {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+    && Object.keys(v).every((k) => allowed.includes(k));
+}
+
+/**
+ * `[{ <member>: { <list>: string[] } }]` in stableStringify's text ('' for undefined), the lists
+ * given in sorted order; undefined for another shape.
+ */
+function wrappedLists(v: unknown, member: string, lists: readonly string[]): string | undefined {
+  if (v === undefined) return '';
+  if (!Array.isArray(v)) return undefined;
+  const items: string[] = [];
+  for (const item of v) {
+    if (!plainWith(item, [member])) return undefined;
+    const inner = item[member];
+    if (inner === undefined) {
+      items.push('{}');
+      continue;
+    }
+    if (!plainWith(inner, lists)) return undefined;
+    const parts: string[] = [];
+    for (const k of lists) {
+      const list = inner[k];
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined;
+      parts.push(`${JSON.stringify(k)}:[${list.map((x) => JSON.stringify(x)).join(',')}]`);
+    }
+    items.push(`{${JSON.stringify(member)}:{${parts.join(',')}}}`);
+  }
+  return `[${items.join(',')}]`;
+}
+
 /** The group (namespace, workload selector) of a flow's destination, created on first use. */
 function groupOf(groups: Map<string, Group>, f: Flow, ns: string): Group {
   const to = f.destination;
-  const selector = to.peerKind === PeerKind.PODS && to.podLabels !== undefined && Object.keys(to.podLabels).length > 0
-    ? sortedLabels(to.podLabels) : undefined;
-  const key = stableStringify({ ns, selector: selector ?? null });
+  // read once (a workload peer computes its labels on each read)
+  const labels = to.peerKind === PeerKind.PODS ? to.podLabels : undefined;
+  const selector = labels !== undefined && Object.keys(labels).length > 0 ? sortedLabels(labels) : undefined;
+  // a Map key only (never written): the selector's keys are sorted and its values strings
+  const key = `${ns}/${JSON.stringify(selector ?? null)}`;
   let g = groups.get(key);
   if (g === undefined) {
     g = { namespace: ns, selector, peerName: selector === undefined ? 'namespace' : to.peerName, rules: [], ruleKeys: [], keySet: new Set() };
@@ -172,7 +224,7 @@ export function renderFlowAuthorization(path: string, flows: Flows, protectedNs:
     }
     const g = groupOf(groups, f, ns);
     const rule = ruleOf(path, f, ports, trustDomains, unknown);
-    const rk = stableStringify(rule);
+    const rk = ruleKey(rule);
     if (!g.keySet.has(rk)) {
       g.keySet.add(rk);
       g.rules.push(rule);

@@ -215,6 +215,8 @@ export class MtlsMesh extends Construct {
   private readonly unknownIdentity: UnknownIdentity;
   private readonly istiodLabels: { [key: string]: string };
   private readonly protectedNs = new Map<string, MeshAuthorization>();
+  /** scanChart's result per walk of the chart (see scanChart). */
+  private readonly scans = new WeakMap<readonly IConstruct[], ChartMeshScan>();
   private readonly mtlsNs = new Set<string>();
   private readonly meshedNs: string[];
   private readonly allowIstiod: boolean;
@@ -457,14 +459,14 @@ export class MtlsMesh extends Construct {
    * One walk of the chart (the render phase's, while current): its named Namespace objects (tree
    * order) and its first MeshCluster.
    */
-  private scanChart(constructs: readonly IConstruct[] = Flows.of(this)._chartConstructs()): { namespaces: ApiObject[]; cluster?: MeshCluster } {
-    const namespaces: ApiObject[] = [];
-    let cluster: MeshCluster | undefined;
-    for (const o of constructs) {
-      if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined) namespaces.push(o);
-      else if (cluster === undefined && o instanceof MeshCluster) cluster = o;
+  private scanChart(constructs: readonly IConstruct[] = Flows.of(this)._chartConstructs()): ChartMeshScan {
+    // the render phase's kept walk is the same array for several readers: scanned once
+    let scan = this.scans.get(constructs);
+    if (scan === undefined) {
+      scan = scanConstructs(constructs);
+      this.scans.set(constructs, scan);
     }
-    return { namespaces, cluster };
+    return scan;
   }
 
   /**
@@ -603,4 +605,20 @@ function isInjected(ns: ApiObject): boolean {
     return injection === 'enabled';
   }
   return ns.metadata.getLabel(REVISION_LABEL) !== undefined;
+}
+
+/** The named Namespace objects (tree order) and the first MeshCluster of a chart's walk. */
+interface ChartMeshScan {
+  readonly namespaces: ApiObject[];
+  readonly cluster?: MeshCluster;
+}
+
+function scanConstructs(constructs: readonly IConstruct[]): ChartMeshScan {
+  const namespaces: ApiObject[] = [];
+  let cluster: MeshCluster | undefined;
+  for (const o of constructs) {
+    if (o instanceof ApiObject && o.kind === 'Namespace' && o.metadata.name !== undefined) namespaces.push(o);
+    else if (cluster === undefined && o instanceof MeshCluster) cluster = o;
+  }
+  return { namespaces, cluster };
 }

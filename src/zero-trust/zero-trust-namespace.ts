@@ -514,8 +514,9 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
     for (const w of this.hardening.keys()) {
       toHarden.add(w);
     }
-    const sorted = Array.from(toHarden).sort((a, b) => (a.node.path < b.node.path ? -1 : 1));
-    for (const w of sorted) {
+    // by path, each path computed once (not twice per comparison)
+    const sorted = Array.from(toHarden, (w) => ({ w, path: w.node.path })).sort((a, b) => (a.path < b.path ? -1 : 1));
+    for (const { w } of sorted) {
       let sa: string | undefined;
       if (!w.serviceAccount) {
         const account = new kplus.ServiceAccount(this, `sa-${w.node.addr.slice(0, 8)}`, {

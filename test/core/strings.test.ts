@@ -54,3 +54,19 @@ describe('toKubeName', () => {
     expect(toKubeName(['abcdefghij'.repeat(3)], 20).length).toBeLessThanOrEqual(20);
   });
 });
+
+describe('toKubeName fast path', () => {
+  // the fast path returns a label that fits as is: the same as the steps give
+  const slow = (parts: string[], maxLength = 63): string => {
+    const raw = parts.filter((p) => p !== undefined && p !== null && p !== '').join('-');
+    const name = raw.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+    return name !== '' && name.length <= maxLength ? name : toKubeName(parts, maxLength);
+  };
+  test.each([
+    [['allow-to', 'svc-1']], [['a', '', 'b']], [['A', 'b']], [['a--b']], [['-a']], [['a-']], [['a.b']], [['x'.repeat(63)]],
+    [['x'.repeat(64)]], [['allow', 'x'.repeat(60)]], [['9', '0']], [['ab', 'c']],
+  ])('%j', (parts) => {
+    expect(toKubeName(parts)).toBe(slow(parts));
+    expect(toKubeName(parts, 5)).toBe(slow(parts, 5));
+  });
+});
