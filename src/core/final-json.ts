@@ -78,21 +78,21 @@ function defaultResolution(obj: ApiObject): boolean {
     && resolvers.every((r, i) => r instanceof DEFAULT_RESOLVERS[i]);
 }
 
-/** True if one of cdk8s's built-in resolvers acts on `value` (not null): their own tests, in their order. */
-function resolvable(value: any): boolean {
-  return value instanceof Lazy || typeof value.resolve === 'function'
-    || (value.constructor !== Object && (typeof value.value === 'number' || typeof value.value === 'string'));
-}
-
 /**
  * What cdk8s's `sanitizeValue(resolve(value), { filterEmptyArrays, filterEmptyObjects })` gives
- * for a value no built-in resolver acts on (anywhere in it): sorted keys, null and undefined
- * members dropped, empty arrays and objects dropped. Throws NotPlain for anything else (a Lazy,
- * a token, a class instance, a function): `metadata.toJson()` renders that.
+ * with the built-in resolvers: a Lazy produced, an implicit token resolved, a number/string union
+ * replaced by `{ value }` (their tests in their order, then again on what they give); sorted keys,
+ * null and undefined members dropped, empty arrays and objects dropped. Throws NotPlain for what
+ * sanitizeValue refuses or keeps as it is (a class instance, a function): `metadata.toJson()`
+ * renders that.
  */
 function sanitized(value: any): any {
   if (value === null || value === undefined) return undefined;
-  if (resolvable(value)) throw new NotPlain();
+  if (value instanceof Lazy) return sanitized(value.produce());
+  if (typeof value.resolve === 'function') return sanitized(value.resolve());
+  if (value.constructor !== Object && (typeof value.value === 'number' || typeof value.value === 'string')) {
+    return sanitized({ value: value.value });
+  }
   const type = typeof value;
   if (type === 'string' || type === 'number' || type === 'boolean') return value;
   if (type !== 'object') throw new NotPlain();
@@ -113,10 +113,14 @@ function sanitized(value: any): any {
   return members === 0 ? undefined : out;
 }
 
+/** The fields of `ApiObjectMetadataDefinition` its `toJson()` renders besides the options. */
+const METADATA_FIELDS = new Set(['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences']);
+
 /**
  * `metadata.toJson()` (cdk8s 2's `ApiObjectMetadataDefinition`: its fields resolved, then
- * sanitized) read from its fields when none holds a value to resolve; throws NotPlain otherwise
- * (or if the class is not the one whose fields this reads).
+ * sanitized) read from its fields without cdk8s's resolve (a context and a key path per value);
+ * throws NotPlain for a value sanitizeValue does not take as plain data, or if the class is not
+ * the one whose fields this reads.
  */
 function plainMetadata(m: ApiObjectMetadataDefinition): any {
   const d = m as any;
@@ -125,16 +129,21 @@ function plainMetadata(m: ApiObjectMetadataDefinition): any {
     || !Array.isArray(d.finalizers) || !Array.isArray(d.ownerReferences)) {
     throw new NotPlain();
   }
-  // the object metadata.toJson() resolves, built the same way (the fields override the options' copies)
-  return sanitized({
-    ...d._additionalAttributes,
-    name: d.name,
-    namespace: d.namespace,
+  const attrs = d._additionalAttributes;
+  const fields = {
     annotations: d.annotations,
     finalizers: d.finalizers,
-    ownerReferences: d.ownerReferences,
     labels: d.labels,
-  });
+    name: d.name,
+    namespace: d.namespace,
+    ownerReferences: d.ownerReferences,
+  };
+  // the object metadata.toJson() resolves is `{ ...attrs, ...fields }`: usually just the fields
+  // (the options' copies of name, namespace and labels are overridden)
+  for (const key of Object.keys(attrs)) {
+    if (!METADATA_FIELDS.has(key)) return sanitized({ ...attrs, ...fields });
+  }
+  return sanitized(fields);
 }
 
 function isRecord(v: unknown): v is object {
