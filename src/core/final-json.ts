@@ -15,8 +15,8 @@
  * `test/core/final-json.test.ts` checks that it gives what the L1's `toJson()` gives.
  */
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
 
 /** The resolvers every cdk8s App has, in its order, after the ones passed in its props. */
 const DEFAULT_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
