@@ -9,8 +9,9 @@
  * token), so the same bytes are a copy of the body with sorted keys: `finalToJson` returns that,
  * or `undefined` when cdk8s's own path must run (a JSON patch, a resolver of the app's own, a
  * value to resolve, `CDK8S_DISABLE_SORT`). The metadata is read when rendered (labels and
- * annotations added later are in): as `metadata.toJson()` renders it when it holds nothing a
- * resolver acts on, else by `metadata.toJson()` itself (its Lazy annotations).
+ * annotations added later are in), from its fields as `metadata.toJson()` renders them (Lazy
+ * values produced, tokens resolved as the built-in resolvers do), or by `metadata.toJson()`
+ * itself when one is not plain data (a class instance, a function).
  *
  * `test/core/final-json.test.ts` checks that it gives what the L1's `toJson()` gives.
  */
