@@ -8,13 +8,16 @@
  * in alphabetical order, and a body our renderers build holds nothing to resolve (no `Lazy`, no
  * token), so the same bytes are a copy of the body with sorted keys: `finalToJson` returns that,
  * or `undefined` when cdk8s's own path must run (a JSON patch, a resolver of the app's own, a
- * value to resolve, `CDK8S_DISABLE_SORT`). The metadata always goes through cdk8s
- * (`metadata.toJson()`: its Lazy annotations, labels added later).
+ * value to resolve, `CDK8S_DISABLE_SORT`). The metadata is read when rendered (labels and
+ * annotations added later are in), from its fields as `metadata.toJson()` renders them (Lazy
+ * values produced, tokens resolved as the built-in resolvers do), or by `metadata.toJson()`
+ * itself when one is not plain data (a class instance, a function).
  *
  * `test/core/final-json.test.ts` checks that it gives what the L1's `toJson()` gives.
  */
-import { ApiObject, App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
 
 /** The resolvers every cdk8s App has, in its order, after the ones passed in its props. */
 const DEFAULT_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
@@ -35,7 +38,7 @@ function finalValue(value: any): any {
   if (Array.isArray(value)) return value.map(finalValue);
   if (value.constructor === Object) {
     const out: { [key: string]: any } = {};
-    for (const key of Object.keys(value).sort()) {
+    for (const key of sortedKeys(value)) {
       const v = finalValue(value[key]);
       if (v !== undefined) out[key] = v;
     }
@@ -60,6 +63,29 @@ export function plainFinal(value: unknown): { readonly value: any } | undefined 
   }
 }
 
+/** The keys of `value` in the order of `Object.keys(value).sort()` (most objects' keys are in that order already). */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) return keys.sort();
+  }
+  return keys;
+}
+
+/** The app of the objects of a scope (a construct's root never changes). */
+const APPS = new WeakMap<IConstruct, App>();
+
+function appOf(obj: ApiObject): App {
+  const scope = obj.node.scope;
+  if (scope === undefined) return App.of(obj);
+  let app = APPS.get(scope);
+  if (app === undefined) {
+    app = App.of(obj);
+    APPS.set(scope, app);
+  }
+  return app;
+}
+
 /**
  * True if the app of `obj` resolves with cdk8s's built-in resolvers only.
  *
@@ -67,9 +93,111 @@ export function plainFinal(value: unknown): { readonly value: any } | undefined 
  */
 export function defaultResolution(obj: ApiObject): boolean {
   if (process.env.CDK8S_DISABLE_SORT) return false;
-  const resolvers = (App.of(obj) as Partial<App>).resolvers;
+  const resolvers = (appOf(obj) as Partial<App>).resolvers;
   return Array.isArray(resolvers) && resolvers.length === DEFAULT_RESOLVERS.length
     && resolvers.every((r, i) => r instanceof DEFAULT_RESOLVERS[i]);
+}
+
+/**
+ * What cdk8s's `sanitizeValue(resolve(value), { filterEmptyArrays, filterEmptyObjects })` gives
+ * with the built-in resolvers: a Lazy produced, an implicit token resolved, a number/string union
+ * replaced by `{ value }` (their tests in their order, then again on what they give); sorted keys,
+ * null and undefined members dropped, empty arrays and objects dropped. Throws NotPlain for what
+ * sanitizeValue refuses or keeps as it is (a class instance, a function): `metadata.toJson()`
+ * renders that.
+ */
+function sanitized(value: any): any {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Lazy) return sanitized(value.produce());
+  if (typeof value.resolve === 'function') return sanitized(value.resolve());
+  if (value.constructor !== Object && (typeof value.value === 'number' || typeof value.value === 'string')) {
+    return sanitized({ value: value.value });
+  }
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') throw new NotPlain();
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) throw new NotPlain();
+    return value.length === 0 ? undefined : value.map(sanitized);
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || value.constructor !== Object) throw new NotPlain();
+  const out: { [key: string]: any } = {};
+  let members = 0;
+  for (const key of sortedKeys(value)) {
+    const v = sanitized(value[key]);
+    if (v !== undefined) {
+      out[key] = v;
+      members++;
+    }
+  }
+  return members === 0 ? undefined : out;
+}
+
+/** The fields of `ApiObjectMetadataDefinition` its `toJson()` renders besides the options. */
+const METADATA_FIELDS = new Set(['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences']);
+
+/**
+ * `metadata.toJson()` (cdk8s 2's `ApiObjectMetadataDefinition`: its fields resolved, then
+ * sanitized) read from its fields without cdk8s's resolve (a context and a key path per value);
+ * throws NotPlain for a value sanitizeValue does not take as plain data, or if the class is not
+ * the one whose fields this reads.
+ */
+function plainMetadata(m: ApiObjectMetadataDefinition): any {
+  const d = m as any;
+  if (Object.getPrototypeOf(d) !== ApiObjectMetadataDefinition.prototype || d.toJson !== ApiObjectMetadataDefinition.prototype.toJson
+    || !isRecord(d._additionalAttributes) || !isRecord(d.labels) || !isRecord(d.annotations)
+    || !Array.isArray(d.finalizers) || !Array.isArray(d.ownerReferences)) {
+    throw new NotPlain();
+  }
+  const attrs = d._additionalAttributes;
+  const fields = {
+    annotations: d.annotations,
+    finalizers: d.finalizers,
+    labels: d.labels,
+    name: d.name,
+    namespace: d.namespace,
+    ownerReferences: d.ownerReferences,
+  };
+  // the object metadata.toJson() resolves is `{ ...attrs, ...fields }`: usually just the fields
+  // (the options' copies of name, namespace and labels are overridden)
+  for (const key of Object.keys(attrs)) {
+    if (!METADATA_FIELDS.has(key)) return sanitized({ ...attrs, ...fields });
+  }
+  return sanitized(fields);
+}
+
+function isRecord(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The rendered metadata of `obj` (sorted keys), as `finalValue(obj.metadata.toJson())` gives it. */
+function renderedMetadata(obj: ApiObject): any {
+  try {
+    return plainMetadata(obj.metadata);
+  } catch (e) {
+    if (!(e instanceof NotPlain)) throw e;
+    return finalValue(obj.metadata.toJson());
+  }
+}
+
+/** The ObjectMeta fields `k8s.toJson_ObjectMeta` copies as they are (in its order, which is alphabetical). */
+const COPIED_META_FIELDS = new Set(['annotations', 'finalizers', 'labels', 'name', 'namespace']);
+
+/**
+ * `metadata(meta)`; for `k8s.toJson_ObjectMeta` and a `meta` of fields it copies as they are
+ * (maps of labels and annotations, a list of finalizers, name, namespace: no undefined member
+ * after rendering), `meta` itself: the same JSON, without the conversion.
+ */
+function convertedMetadata(metadata: (m: any) => any, meta: any): any {
+  if (metadata !== k8s.toJson_ObjectMeta || meta === undefined) return metadata(meta);
+  for (const key in meta) {
+    if (!COPIED_META_FIELDS.has(key)) return metadata(meta);
+  }
+  if ((meta.labels !== undefined && !isRecord(meta.labels)) || (meta.annotations !== undefined && !isRecord(meta.annotations))
+    || (meta.finalizers !== undefined && !Array.isArray(meta.finalizers))) {
+    return metadata(meta);
+  }
+  return meta;
 }
 
 /**
@@ -86,7 +214,7 @@ export function finalToJson(obj: ApiObject, patched: boolean, metadata: (m: any)
   if (patched || !defaultResolution(obj)) return undefined;
   try {
     const rest = finalValue(body);
-    const meta = metadata(finalValue(obj.metadata.toJson()));
+    const meta = convertedMetadata(metadata, renderedMetadata(obj));
     return { apiVersion: obj.apiVersion, kind: obj.kind, ...(meta === undefined ? {} : { metadata: meta }), ...rest };
   } catch {
     // a value to resolve (NotPlain), or an error (a Lazy that throws): cdk8s's path renders it,

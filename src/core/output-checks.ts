@@ -63,10 +63,17 @@ export interface OutputLocator {
   pathsOf(id: string): string[];
 }
 
+/** An object of a group of {@link checkDuplicates}, with its identity once computed. */
+interface Seen {
+  readonly o: any;
+  id?: string;
+}
+
 function checkDuplicates(at: OutputLocator, objs: any[]): void {
   // grouped by name, then namespace (strings the objects hold: no key is built for each object);
-  // identities are compared only within a group (a ServiceAccount, Deployment and Service of one name)
-  const groups = new Map<string, Map<string, any[]>>();
+  // identities are compared only within a group (a ServiceAccount, Deployment and Service of one
+  // name), each computed once
+  const groups = new Map<string, Map<string, Seen[]>>();
   for (const o of objs) {
     if (!identifiable(o)) continue;
     const ns = o.metadata.namespace;
@@ -74,23 +81,28 @@ function checkDuplicates(at: OutputLocator, objs: any[]): void {
     let byNs = groups.get(o.metadata.name);
     if (byNs === undefined) { byNs = new Map(); groups.set(o.metadata.name, byNs); }
     const same = byNs.get(nsKey);
-    if (same === undefined) { byNs.set(nsKey, [o]); continue; }
+    if (same === undefined) { byNs.set(nsKey, [{ o }]); continue; }
     const id = identity(o)!;
-    if (same.some((p) => identity(p) === id)) {
-      const paths = at.pathsOf(id);
-      fail(paths[1] ?? at.path, 'metadata.name', o.metadata.name,
-        `a name no other object of the chart has: ${describe(o)} is emitted twice (${paths.join(' and ')}); the API server keeps only one`);
+    for (const p of same) {
+      p.id ??= identity(p.o)!;
+      if (p.id === id) {
+        const paths = at.pathsOf(id);
+        fail(paths[1] ?? at.path, 'metadata.name', o.metadata.name,
+          `a name no other object of the chart has: ${describe(o)} is emitted twice (${paths.join(' and ')}); the API server keeps only one`);
+      }
     }
-    same.push(o);
+    same.push({ o, id });
   }
 }
 
+/** The construct path of `o` (looked up, a walk of the chart, only for an error). */
+function whereOf(at: OutputLocator, o: any): string {
+  const id = identity(o);
+  return (id === undefined ? undefined : at.pathsOf(id)[0]) ?? at.path;
+}
+
 function checkObject(at: OutputLocator, o: any, method: ApplyMethod): void {
-  // the construct path is looked up (a walk of the chart) only for an error
-  const where = () => {
-    const id = identity(o);
-    return (id === undefined ? undefined : at.pathsOf(id)[0]) ?? at.path;
-  };
+  const where = () => whereOf(at, o);
   const annotations = o?.metadata?.annotations;
   let annotationBytes = 0;
   if (annotations !== null && typeof annotations === 'object') {
@@ -133,21 +145,28 @@ function jsonBytesBound(v: unknown, budget: number, depth: number): number {
     case 'string': return v.length * 6 + 2;
     case 'number': return 25;
     case 'boolean': case 'undefined': return 5;
-    case 'object': break;
+    case 'object': return v === null ? 4 : containerBytesBound(v, budget, depth);
     default: return Infinity;
   }
-  if (v === null) return 4;
+}
+
+/** {@link jsonBytesBound} of an array or object (not null); strings, the most common members, are counted in the loop. */
+function containerBytesBound(v: object, budget: number, depth: number): number {
   if (depth > BOUND_DEPTH) return Infinity;
   if (Array.isArray(v)) {
     let n = 2 + v.length;
-    for (let i = 0; i < v.length && n <= budget; i++) n += jsonBytesBound(v[i], budget, depth + 1);
+    for (let i = 0; i < v.length && n <= budget; i++) {
+      const x = v[i];
+      n += typeof x === 'string' ? x.length * 6 + 2 : jsonBytesBound(x, budget, depth + 1);
+    }
     return n;
   }
   if (Object.getPrototypeOf(v) !== Object.prototype) return Infinity;
   let n = 2;
   const record = v as { [key: string]: unknown };
   for (const key in record) {
-    n += key.length * 6 + 4 + jsonBytesBound(record[key], budget, depth + 1);
+    const x = record[key];
+    n += key.length * 6 + 4 + (typeof x === 'string' ? x.length * 6 + 2 : jsonBytesBound(x, budget, depth + 1));
     if (n > budget) return n;
   }
   return n;

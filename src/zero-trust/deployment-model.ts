@@ -7,7 +7,7 @@
  */
 import { allowAllFields, AUTHZ_ALLOW_ALL_KEY, NETPOL_ALLOW_ALL_KEY } from './allow-all-policies';
 import { EXTERNAL_IPS_KEY } from './guardrail-service-rules';
-import { podPaths, valueAt } from './pod-security';
+import { addedContainerViolations, podPaths, PodSecurityViolation, valueAt } from './pod-security';
 import { isWaypointClass, waypointDeployment } from './waypoint-model';
 import { IstioGatewayDeployment } from '../core/mesh-install';
 
@@ -23,6 +23,16 @@ export function podOf(obj: any): any | undefined {
   if (!paths) return undefined;
   const meta = valueAt(obj, paths.meta) ?? {};
   return { apiVersion: 'v1', kind: 'Pod', metadata: { ...meta, namespace: obj.metadata?.namespace }, spec: valueAt(obj, paths.spec) ?? {} };
+}
+
+/**
+ * The Pod an object creates as {@link podOf} gives it, but only for reading its metadata and spec:
+ * the object's own pod metadata (no copy with the object's namespace), or undefined.
+ */
+export function podViewOf(obj: any): { readonly metadata: any; readonly spec: any } | undefined {
+  const paths = podPaths(obj?.kind);
+  if (!paths) return undefined;
+  return { metadata: valueAt(obj, paths.meta) ?? {}, spec: valueAt(obj, paths.spec) ?? {} };
 }
 
 /**
@@ -138,6 +148,31 @@ export function injectedContainers(pod: any, cni: boolean): Array<{ list: string
     { list: 'initContainers', index: 0, container: initContainer(cni) },
     { list: 'containers', index: (pod.spec?.containers ?? []).length, container: proxyContainer() },
   ];
+}
+
+/** {@link injectionViolation}'s results, by what they depend on. */
+const INJECTION_VIOLATIONS = new Map<string, PodSecurityViolation | undefined>();
+
+/**
+ * `addedContainerViolations(pod, level, injectedContainers(pod, cni))[0]` (shared: read-only).
+ * The added containers are always the same, so the result depends only on the level, CNI, the
+ * pod's OS, what the restricted checks read of its securityContext (runAsNonRoot, the seccomp
+ * profile type) and the index the proxy takes: it is computed once for each of these.
+ *
+ * @param pod a Pod manifest (or a view of its spec, see podViewOf)
+ * @param level the Pod Security level
+ * @param cni true if Istio is installed with the CNI node agent
+ */
+export function injectionViolation(pod: any, level: string, cni: boolean): PodSecurityViolation | undefined {
+  const spec = pod?.spec ?? {};
+  const psc = spec.securityContext ?? {};
+  const seccomp = psc?.seccompProfile?.type;
+  const key = `${level}|${cni}|${spec.os?.name === 'windows'}|${psc.runAsNonRoot === true}|`
+    + `${seccomp === 'RuntimeDefault' || seccomp === 'Localhost'}|${(pod.spec?.containers ?? []).length}`;
+  if (INJECTION_VIOLATIONS.has(key)) return INJECTION_VIOLATIONS.get(key);
+  const v = addedContainerViolations(pod, level, injectedContainers(pod, cni))[0];
+  INJECTION_VIOLATIONS.set(key, v);
+  return v;
 }
 
 /** One Kyverno validate rule that refuses a pod. */

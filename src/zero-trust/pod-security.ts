@@ -19,12 +19,16 @@ const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 
 const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
 const RESTRICTED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 
-/** Where a pod-bearing object keeps its pod spec and pod metadata (shared: read-only). */
-interface PodPaths { readonly spec: readonly string[]; readonly meta: readonly string[] }
+/** Where a pod-bearing object keeps its pod spec and pod metadata, and these paths joined with dots (shared: read-only). */
+interface PodPaths { readonly spec: readonly string[]; readonly meta: readonly string[]; readonly specAt: string; readonly metaAt: string }
 
-const POD: PodPaths = { spec: ['spec'], meta: ['metadata'] };
-const TEMPLATE: PodPaths = { spec: ['spec', 'template', 'spec'], meta: ['spec', 'template', 'metadata'] };
-const JOB_TEMPLATE: PodPaths = { spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], meta: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] };
+function podPathsOf(spec: readonly string[], meta: readonly string[]): PodPaths {
+  return { spec, meta, specAt: spec.join('.'), metaAt: meta.join('.') };
+}
+
+const POD = podPathsOf(['spec'], ['metadata']);
+const TEMPLATE = podPathsOf(['spec', 'template', 'spec'], ['spec', 'template', 'metadata']);
+const JOB_TEMPLATE = podPathsOf(['spec', 'jobTemplate', 'spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'metadata']);
 
 /** JSON pointer-ish path of the pod spec and pod metadata in an object of `kind`; undefined if not pod-bearing. */
 export function podPaths(kind: string): PodPaths | undefined {
@@ -144,14 +148,14 @@ export function podSecurityViolations(obj: any, level: string): PodSecurityViola
   const paths = podPaths(obj?.kind);
   if (!paths || level === 'privileged') return [];
   const spec = valueAt(obj, paths.spec) ?? {};
-  const at = paths.spec.join('.');
+  const at = paths.specAt;
   const out: PodSecurityViolation[] = [];
   const bad: Bad = (lvl, field, value, expected) => {
     if (lvl === 'baseline' || level === 'restricted') out.push({ field, value, expected, level: lvl });
   };
   const psc = spec.securityContext ?? {};
   podLevelChecks(spec, at, level, bad);
-  podContextChecks(psc, valueAt(obj, paths.meta) ?? {}, at, paths.meta.join('.'), bad);
+  podContextChecks(psc, valueAt(obj, paths.meta) ?? {}, at, paths.metaAt, bad);
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
     (spec[list] ?? []).forEach((c: any, i: number) => {
       containerBaselineChecks(c, `${at}.${list}[${i}]`, bad);

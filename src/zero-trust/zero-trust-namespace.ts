@@ -2,12 +2,12 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { injectedContainers, INJECTION_LABEL, isInjected, istioGatewayDeployment, podOf } from './deployment-model';
+import { injectionViolation, INJECTION_LABEL, isInjected, istioGatewayDeployment, podOf, podViewOf } from './deployment-model';
 import { checkWaypointQuota } from './gateway-quota';
 import { hardenWorkload } from './hardening';
 import { HardeningOptions } from './hardening-options';
 import { checkPodObjects } from './pod-output-check';
-import { addedContainerViolations, podPaths, podSecurityViolations } from './pod-security';
+import { podPaths, podSecurityViolations } from './pod-security';
 import { HARDENING_OPTIONS, ZERO_TRUST_NAMESPACE_PROPS } from './props-specs';
 import { planZeroTrustNamespace, ZeroTrustNamespacePlan } from './zero-trust-namespace-plan';
 import { renderLimitRange, renderNamespaceLabels, renderQuota } from './zero-trust-namespace-render';
@@ -570,10 +570,11 @@ export class ZeroTrustNamespace extends Construct implements IPeer {
           + 'workload needs (podSecurity: PodSecurityLevel.BASELINE, or PRIVILEGED for host access such as hostPath log mounts, '
           + 'with the reason in an annotation)');
       }
-      const pod = podOf(obj);
-      if (!injected || !isInjected(pod, { [INJECTION_LABEL]: 'enabled' })) return;
+      if (!injected) return;
+      const pod = podViewOf(obj);
+      if (!isInjected(pod, { [INJECTION_LABEL]: 'enabled' })) return;
       // the pod has no violation (else fail above): only what injection adds is checked
-      const iv = addedContainerViolations(pod, this.podSecurity, injectedContainers(pod, cni))[0];
+      const iv = injectionViolation(pod, this.podSecurity, cni);
       if (iv !== undefined) {
         fail(c.node.path, `(injected) ${iv.field}`, iv.value,
           `${iv.expected}: ${c.kind} ${c.name} as Istio's sidecar injection admits it in ZeroTrustNamespace ${this.name} `

@@ -141,4 +141,88 @@ describe('final JSON of the rendered objects', () => {
     first.spec.podSelector.matchLabels = { changed: 'yes' };
     expect(policy.toJson().spec.podSelector.matchLabels).not.toEqual({ changed: 'yes' });
   });
+
+  /** What `f` gives: its JSON text, or its error's message. */
+  function outcome(f: () => any): string {
+    try {
+      return JSON.stringify(f());
+    } catch (e) {
+      return `error: ${(e as Error).message}`;
+    }
+  }
+
+  const METADATA_CHANGES: Array<[string, (o: ApiObject) => void]> = [
+    ['a Lazy label and annotation', (o) => {
+      o.metadata.addLabel('lazy', Lazy.any({ produce: () => 'v' }) as unknown as string);
+      o.metadata.addAnnotation('a/lazy', Lazy.any({ produce: () => ({ nested: [null, 'x'] }) }) as unknown as string);
+    }],
+    ['extra ObjectMeta fields, owner references, finalizers', (o) => {
+      o.metadata.add('generateName', 'gen-');
+      o.metadata.add('uid', 'u-1');
+      o.metadata.add('resourceVersion', '7');
+      o.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-0', controller: true });
+      o.metadata.addFinalizers('example.com/keep');
+    }],
+    ['a custom field with empty and null members', (o) => {
+      o.metadata.add('custom', { z: 1, a: [], b: {}, c: null, d: [[], {}, null, 'x'], e: { f: {} } });
+    }],
+    ['label keys that look like array indexes', (o) => {
+      for (const k of ['10', '2', 'b', 'A', 'a-1']) o.metadata.addLabel(k, k);
+    }],
+    ['an IntOrString-like label value (resolved to its value)', (o) => {
+      o.metadata.addLabel('port', k8s.IntOrString.fromNumber(8080) as unknown as string);
+    }],
+    ['an implicit token in the options', (o) => {
+      o.metadata.add('token', { resolve: () => 'resolved' });
+    }],
+    ['a resolve function at the top level', (o) => {
+      o.metadata.add('resolve', () => ({ name: 'replaced' }));
+    }],
+    ['a key named constructor', (o) => {
+      o.metadata.add('constructor', 'x');
+    }],
+    ['a Date', (o) => {
+      o.metadata.add('creationTimestamp', new Date(0));
+    }],
+    ['a function value', (o) => {
+      o.metadata.addAnnotation('fn', (() => 'x') as unknown as string);
+    }],
+    ['a symbol and a bigint', (o) => {
+      o.metadata.addLabel('sym', Symbol('s') as unknown as string);
+      o.metadata.addAnnotation('big', BigInt(1) as unknown as string);
+    }],
+    ['a null-prototype object', (o) => {
+      o.metadata.add('bare', Object.assign(Object.create(null), { a: 'b' }));
+    }],
+    ['an overridden toJson', (o) => {
+      (o.metadata as any).toJson = () => ({ name: 'own', labels: { b: 'x', a: 'y' } });
+    }],
+    ['fields of other shapes (labels a string, finalizers an object)', (o) => {
+      (o.metadata as any).labels = 'ab';
+      (o.metadata as any).finalizers = { a: 'b' };
+    }],
+    ['a numeric name and a boolean label', (o) => {
+      o.metadata.add('labels', { ignored: 'options copy' });
+      o.metadata.addLabel('flag', true as unknown as string);
+    }],
+  ];
+
+  test.each(METADATA_CHANGES)('metadata with %s: what the L1 gives (JSON or error)', (_, change) => {
+    const chart = variedChart();
+    chart.toJson();
+    const objs = [rendered(chart).find((o) => o.kind === 'NetworkPolicy')!, rendered(chart).find((o) => o.kind === 'AuthorizationPolicy')!];
+    for (const o of objs) {
+      change(o);
+      expect([o.node.path, outcome(() => o.toJson())]).toEqual([o.node.path, outcome(() => l1Json(o))]);
+    }
+  });
+
+  test('a resolver added to the app after a rendering is seen (cdk8s renders it)', () => {
+    const app = new App();
+    const chart = variedChart(app);
+    chart.toJson();
+    const policy = rendered(chart).find((o) => o.kind === 'NetworkPolicy')!;
+    (app.resolvers as IResolver[]).push({ resolve: (ctx: ResolutionContext) => { if (ctx.value === policy.name) ctx.replaceValue('renamed'); } });
+    expect(policy.toJson().metadata.name).toEqual('renamed');
+  });
 });

@@ -62,6 +62,22 @@ describe('output checks: the size bound skips only objects that fit', () => {
     expect(errorOf([big(new Date(0))])).toBeUndefined();
   });
 
+  test('strings and values in arrays are bounded as members are (escapes, toJSON, many small ones)', () => {
+    expect(errorOf([big(['\u0001'.repeat(50_000)])])).toMatch(/client-side apply/);
+    expect(errorOf([big(['x', { toJSON: () => 'a'.repeat(300_000) }])])).toMatch(/client-side apply/);
+    expect(errorOf([big(new Array(100_000).fill('abc'))])).toMatch(/client-side apply/);
+    expect(errorOf([big([undefined, Symbol('s'), null, 1.5, true, 'x'])])).toBeUndefined();
+  });
+
+  test('a cycle gives JSON\'s error; a deep small object passes', () => {
+    const cycle: any = { a: ['x'] };
+    cycle.a.push(cycle);
+    expect(errorOf([big(cycle)])).toMatch(/circular/);
+    let deep: any = 'leaf';
+    for (let i = 0; i < 100; i++) deep = i % 2 === 0 ? { k: deep } : [deep];
+    expect(errorOf([big(deep)])).toBeUndefined();
+  });
+
   test('an object over etcd\'s request limit is refused', () => {
     expect(errorOf([big('a'.repeat(1_600_000))])).toMatch(/etcd's request limit/);
   });

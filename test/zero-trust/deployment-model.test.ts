@@ -9,7 +9,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   AdmissionGuardrails, FluentdLogShipper, GuardrailException, IstioMultiCluster, MeshCluster, PodSecurityLevel, WireguardGateway, ZeroTrustNamespace,
 } from '../../src';
-import { injectedContainers, injectSidecar, isInjected, kyvernoRefusals } from '../../src/zero-trust/deployment-model';
+import { injectedContainers, injectionViolation, injectSidecar, isInjected, kyvernoRefusals, podOf, podViewOf } from '../../src/zero-trust/deployment-model';
 import { addedContainerViolations, podSecurityViolations } from '../../src/zero-trust/pod-security';
 import { synthAndValidate } from '../util';
 import { threeSiteMesh } from '../wireguard/fixtures';
@@ -241,5 +241,52 @@ describe('label-scoped exceptions at synthesis (SECURITY.md finding 13)', () => 
       name: 'node-logs', credentials: kplus.Secret.fromSecretName(ok, 'es', 'es-credentials'), namespace: 'logging', runAsUser: 1000,
     });
     expect(() => synthAndValidate(ok)).not.toThrow();
+  });
+});
+
+describe('injectionViolation: what injection adds, computed once per what it depends on', () => {
+  const securityContexts: any[] = [
+    undefined, {}, { runAsNonRoot: true }, { runAsNonRoot: false }, { runAsNonRoot: 'true' },
+    { seccompProfile: { type: 'RuntimeDefault' } }, { seccompProfile: { type: 'Localhost' } }, { seccompProfile: { type: 'Unconfined' } },
+    { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, { runAsNonRoot: true, seccompProfile: { type: 'Localhost' }, runAsUser: 0 },
+  ];
+  const specs: any[] = [undefined];
+  for (const securityContext of securityContexts) {
+    for (const os of [undefined, { name: 'windows' }, { name: 'linux' }]) {
+      for (const n of [0, 1, 3]) {
+        specs.push({ securityContext, os, containers: Array.from({ length: n }, (_, i) => ({ name: `c${i}`, image: 'x' })) });
+      }
+    }
+  }
+
+  test('the same first violation as addedContainerViolations of the injected containers, for every level, CNI, OS, securityContext and proxy index', () => {
+    let checked = 0;
+    for (const round of [1, 2]) {
+      for (const spec of specs) {
+        for (const level of ['baseline', 'restricted', 'privileged']) {
+          for (const cni of [true, false]) {
+            const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec };
+            const expected = addedContainerViolations(pod, level, injectedContainers(pod, cni))[0];
+            expect([round, spec, level, cni, injectionViolation(pod, level, cni)]).toEqual([round, spec, level, cni, expected]);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+
+  test('podViewOf reads what podOf gives (metadata and spec), without the namespace copy', () => {
+    for (const kind of ['Pod', 'Deployment', 'CronJob', 'Service']) {
+      const tpl = { metadata: { labels: { a: 'b' }, annotations: { 'sidecar.istio.io/inject': 'false' } }, spec: { hostNetwork: true } };
+      const obj = kind === 'Pod' ? { kind, ...tpl } : { kind, metadata: { namespace: 'ns' }, spec: kind === 'CronJob' ? { jobTemplate: { spec: { template: tpl } } } : { template: tpl } };
+      const pod = podOf(obj);
+      const view = podViewOf(obj);
+      expect(view === undefined).toBe(pod === undefined);
+      if (pod === undefined) continue;
+      expect(view!.spec).toEqual(pod.spec);
+      expect({ ...view!.metadata, namespace: pod.metadata.namespace }).toEqual(pod.metadata);
+      expect(isInjected(view, { 'istio-injection': 'enabled' })).toBe(isInjected(pod, { 'istio-injection': 'enabled' }));
+    }
   });
 });
