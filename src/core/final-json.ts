@@ -17,7 +17,6 @@
  */
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { IConstruct } from 'constructs';
 
 /** The resolvers every cdk8s App has, in its order, after the ones passed in its props. */
 const DEFAULT_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
@@ -72,20 +71,6 @@ function sortedKeys(value: object): string[] {
   return keys;
 }
 
-/** The app of the objects of a scope (a construct's root never changes). */
-const APPS = new WeakMap<IConstruct, App>();
-
-function appOf(obj: ApiObject): App {
-  const scope = obj.node.scope;
-  if (scope === undefined) return App.of(obj);
-  let app = APPS.get(scope);
-  if (app === undefined) {
-    app = App.of(obj);
-    APPS.set(scope, app);
-  }
-  return app;
-}
-
 /**
  * True if the app of `obj` resolves with cdk8s's built-in resolvers only.
  *
@@ -93,7 +78,7 @@ function appOf(obj: ApiObject): App {
  */
 export function defaultResolution(obj: ApiObject): boolean {
   if (process.env.CDK8S_DISABLE_SORT) return false;
-  const resolvers = (appOf(obj) as Partial<App>).resolvers;
+  const resolvers = (App.of(obj) as Partial<App>).resolvers;
   return Array.isArray(resolvers) && resolvers.length === DEFAULT_RESOLVERS.length
     && resolvers.every((r, i) => r instanceof DEFAULT_RESOLVERS[i]);
 }

@@ -32,6 +32,15 @@ export function stableStringify(obj: unknown): string {
   return s === undefined ? 'undefined' : s;
 }
 
+/**
+ * True for a plain object (no class instance, no array) whose own members are all listed in
+ * `allowed`: the shapes whose stableStringify text can be written directly.
+ */
+export function plainWith(v: unknown, allowed: readonly string[]): v is { [key: string]: unknown } {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+    && Object.keys(v).every((k) => allowed.includes(k));
+}
+
 /** Lowercase hex prefix (default 8 characters) of the SHA-256 of `s`. */
 export function shortHash(s: string, len: number = 8): string {
   return createHash('sha256').update(s, 'utf8').digest('hex').slice(0, len);

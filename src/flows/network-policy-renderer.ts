@@ -7,7 +7,7 @@ import { Peer, PeerKind } from './peer';
 import { RenderedNetworkPolicy } from './rendered-network-policy';
 import { EnforcementMode } from '../core/enforcement';
 import { Port } from '../core/port';
-import { shortHash, stableStringify, toKubeName } from '../core/strings';
+import { plainWith, shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 
 /** Ingress or egress. */
@@ -131,12 +131,6 @@ export function entryKey(ns: string, direction: string, local: unknown, remote: 
   const peers = remote.map(peerJson);
   if (labels === undefined || peers.includes(undefined)) return stableStringify({ ns, direction, local, remote });
   return `{"direction":${JSON.stringify(direction)},"local":${labels},"ns":${JSON.stringify(ns)},"remote":[${peers.join(',')}]}`;
-}
-
-/** A plain object (no class, no array), whose own members are all listed in `allowed`. */
-function plainWith(v: unknown, allowed: readonly string[]): v is { [key: string]: unknown } {
-  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
-    && Object.keys(v).every((k) => allowed.includes(k));
 }
 
 /** A map of strings in stableStringify's text; undefined for another shape or a key it would not keep in order. */

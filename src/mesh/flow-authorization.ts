@@ -5,7 +5,7 @@ import { RenderedOperation, RenderedRule, RenderedSource, sortedLabels } from '.
 import { MeshAuthorization, MeshAction } from './mesh-authorization';
 import { UnknownIdentity } from './unknown-identity';
 import { Protocol } from '../core/port';
-import { shortHash, stableStringify, toKubeName } from '../core/strings';
+import { plainWith, shortHash, stableStringify, toKubeName } from '../core/strings';
 import { fail } from '../core/validate';
 import { Flow } from '../flows/flow';
 import { Flows } from '../flows/flows';
@@ -129,12 +129,6 @@ export function ruleKey(rule: RenderedRule): string {
   const to = wrappedLists(r.to, 'operation', ['methods', 'notPaths', 'paths', 'ports']);
   if (from === undefined || to === undefined) return stableStringify(rule);
   return `{${[from === '' ? '' : `"from":${from}`, to === '' ? '' : `"to":${to}`].filter((x) => x !== '').join(',')}}`;
-}
-
-/** A plain object (no class, no array) whose own members are all in `allowed`. */
-function plainWith(v: unknown, allowed: readonly string[]): v is { [key: string]: unknown } {
-  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
-    && Object.keys(v).every((k) => allowed.includes(k));
 }
 
 /**
