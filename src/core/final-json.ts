@@ -17,6 +17,7 @@
  */
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { Tunable } from './tunable';
 
 /** The resolvers every cdk8s App has, in its order, after the ones passed in its props. */
 const DEFAULT_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
@@ -77,10 +78,38 @@ function sortedKeys(value: object): string[] {
  * @param obj the object
  */
 export function defaultResolution(obj: ApiObject): boolean {
+  return resolvesByDefault(App.of(obj));
+}
+
+function resolvesByDefault(app: App): boolean {
   if (process.env.CDK8S_DISABLE_SORT) return false;
-  const resolvers = (App.of(obj) as Partial<App>).resolvers;
+  const resolvers = (app as Partial<App>).resolvers;
   return Array.isArray(resolvers) && resolvers.length === DEFAULT_RESOLVERS.length
     && resolvers.every((r, i) => r instanceof DEFAULT_RESOLVERS[i]);
+}
+
+/** The app's listener of {@link withRenderListener}, while one runs. */
+const RENDER_LISTENER = Symbol.for('cdk8s-zero-trust.final-json.render-listener');
+
+/**
+ * Runs `fn` with `listener` told of each object `finalToJson` renders (before the object is
+ * returned). cdk8s's resolve offers an object's values to the app's resolvers, starting with its
+ * metadata at the root key; a rendering by `finalToJson` offers none, and this is how a caller that
+ * follows the resolution order (Helm output) still sees that object's turn.
+ *
+ * @param app the app whose objects are rendered
+ * @param listener called with each object rendered by `finalToJson`, in rendering order
+ * @param fn what renders them
+ */
+export function withRenderListener<T>(app: App, listener: (obj: ApiObject) => void, fn: () => T): T {
+  const holder = app as any;
+  const previous = holder[RENDER_LISTENER];
+  Object.defineProperty(holder, RENDER_LISTENER, { value: listener, configurable: true, writable: true });
+  try {
+    return fn();
+  } finally {
+    holder[RENDER_LISTENER] = previous;
+  }
 }
 
 /**
@@ -94,6 +123,8 @@ export function defaultResolution(obj: ApiObject): boolean {
 function sanitized(value: any): any {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Lazy) return sanitized(value.produce());
+  // a Tunable is a token Helm output must see offered to the resolvers (it becomes a value there)
+  if (Tunable.isTunable(value)) throw new NotPlain();
   if (typeof value.resolve === 'function') return sanitized(value.resolve());
   if (value.constructor !== Object && (typeof value.value === 'number' || typeof value.value === 'string')) {
     return sanitized({ value: value.value });
@@ -196,10 +227,13 @@ function convertedMetadata(metadata: (m: any) => any, meta: any): any {
  */
 export function finalToJson(obj: ApiObject, patched: boolean, metadata: (m: any) => any,
   body: { readonly [key: string]: unknown }): any | undefined {
-  if (patched || !defaultResolution(obj)) return undefined;
+  if (patched) return undefined;
+  const app = App.of(obj);
+  if (!resolvesByDefault(app)) return undefined;
   try {
     const rest = finalValue(body);
     const meta = convertedMetadata(metadata, renderedMetadata(obj));
+    (app as any)[RENDER_LISTENER]?.(obj);
     return { apiVersion: obj.apiVersion, kind: obj.kind, ...(meta === undefined ? {} : { metadata: meta }), ...rest };
   } catch {
     // a value to resolve (NotPlain), or an error (a Lazy that throws): cdk8s's path renders it,

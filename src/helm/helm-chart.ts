@@ -11,6 +11,7 @@ import { checkChartFileSize, TemplateEntry, templateFiles } from './template-fil
 import { HelmTemplateLayout } from './template-layout';
 import { ValuesCollector, valuesSchema, valuesTree, valuesYaml } from './values';
 import { ApplyOrder } from '../core/apply-order';
+import { withRenderListener } from '../core/final-json';
 import { checkOutput, identityOf } from '../core/output-checks';
 import { checkArgs, checkProps, t as types } from '../core/props-check';
 import { synthesizingChart } from '../core/synthesis-scope';
@@ -448,16 +449,19 @@ function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]
   // the objects whose resolution starts (an ApiObject's toJson resolves its metadata, then its
   // data, from the root key), in order, consecutive repeats dropped
   const roots: ApiObject[] = [];
+  const resolving = (obj: ApiObject) => {
+    if (roots[roots.length - 1] !== obj) roots.push(obj);
+  };
   const tokenFinder = (context: ResolutionContext) => {
-    if (context.key.length === 0 && roots[roots.length - 1] !== context.obj) {
-      roots.push(context.obj);
-    }
+    if (context.key.length === 0) resolving(context.obj);
     if (Tunable.isTunable(context.value)) {
       withTokens.add(context.obj);
     }
   };
-  // the chart checks run for this chart only (see synthesizingChart)
-  const plain = withObserver(chart, tokenFinder, () => synthesizingChart(chart.node.root, chart, () => chart.toJson()));
+  // the chart checks run for this chart only (see synthesizingChart); an object rendered without
+  // cdk8s's resolve (core/final-json.ts) has its turn in the order too
+  const plain = withObserver(chart, tokenFinder, () => withRenderListener(App.of(chart), resolving,
+    () => synthesizingChart(chart.node.root, chart, () => chart.toJson())));
   const apiObjects = lastResolvedAre(roots, plain, chart) ?? new DependencyGraph(chart.node).topology()
     .filter((x): x is ApiObject => x instanceof ApiObject)
     .filter(x => Chart.of(x) === chart);

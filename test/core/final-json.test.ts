@@ -10,7 +10,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { buildEcommerce } from '../../sample/ecommerce';
 import { DataPlane, Enforcement, EnforcementMode, FlowLayers, FlowProof, Flows, MtlsMesh, Peer, Port, ZeroTrustNamespace } from '../../src';
+import { Tunable } from '../../src/core/tunable';
 import { RenderedNetworkPolicy } from '../../src/flows/rendered-network-policy';
+import { HelmChart } from '../../src/helm';
 import { AuthorizationPolicy } from '../../src/imports/security.istio.io';
 import { RenderedAuthorizationPolicy } from '../../src/mesh/rendered-authorization-policy';
 
@@ -123,6 +125,19 @@ describe('final JSON of the rendered objects', () => {
     const egress = out.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-to-data-pg-db-from-web');
     expect(egress.spec.egress[0].ports).toContainEqual({ port: 15432, protocol: 'TCP' });
     expect(expectSameAsL1([chart])).toBeGreaterThan(10);
+  });
+
+  test('a Tunable in a rendered object\'s metadata is offered to the resolvers: Helm output templates it', () => {
+    const chart = variedChart(new App());
+    chart.toJson();
+    const policy = rendered(chart).find((o) => o.kind === 'NetworkPolicy' && o.name !== 'default-deny')!;
+    policy.metadata.addLabel('tier', Lazy.any({ produce: () => Tunable.string('policy.tier', 'gold') }) as unknown as string);
+    policy.metadata.addAnnotation('owner', Tunable.string('policy.owner', 'platform') as unknown as string);
+    expect(policy.toJson().metadata).toMatchObject({ labels: { tier: 'gold' }, annotations: { owner: 'platform' } });
+    const files = HelmChart.fromChart(chart).files();
+    const template = Object.entries(files).find(([f, text]) => f.startsWith('templates/') && text.includes(`name: ${policy.name}\n`))![1];
+    expect(template).toContain('{{ .Values.policy.tier | toJson }}');
+    expect(template).toContain('{{ .Values.policy.owner | toJson }}');
   });
 
   test('an error while rendering is reported as cdk8s reports it (construct path and name)', () => {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, JsonPatch, Lazy, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { buildEcommerce } from '../../sample/ecommerce';
 import { Tunable } from '../../src/core/tunable';
 import { ValidationError } from '../../src/core/validation-error';
 import { HelmChart, HelmTemplateLayout } from '../../src/helm';
@@ -396,6 +397,15 @@ describe('HelmChart finds each manifest\'s object', () => {
     const bFile = `templates/configmap-shop-${renameB ?? 'b'}.yaml`;
     expect(files[bFile]).toContain('second: {{ .Values.b.second | toJson }}');
     expect(files[bFile]).not.toContain('a.first');
+  });
+
+  test('objects rendered without cdk8s\'s resolve (NetworkPolicies, AuthorizationPolicies) keep their turn: no second walk', () => {
+    const chart = buildEcommerce(new App()).clusters[0].chart;
+    const kinds = new Set<string>();
+    expect(topologyCalls(() => { HelmChart.fromChart(chart).files(); })).toBe(1);
+    for (const o of chart.toJson()) kinds.add(o.kind);
+    expect(kinds).toContain('NetworkPolicy');
+    expect(kinds).toContain('AuthorizationPolicy');
   });
 });
 

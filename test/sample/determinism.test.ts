@@ -4,11 +4,10 @@
  * built in this run by another test file or worker, or by an earlier run on the same sources, so
  * construction order, Set/Map iteration and lazies must give the same bytes in any process.
  */
-import { buildSampleOutput, builtSample } from '../util/sample-cache';
+import { App, IResolver } from 'cdk8s';
+import { buildSampleOutput, BuiltSample, builtSample } from '../util/sample-cache';
 
-test('two builds of the sample give byte-identical manifests and Helm charts', () => {
-  const fresh = buildSampleOutput();
-  const other = builtSample();
+function expectSameOutput(fresh: BuiltSample, other: BuiltSample): void {
   expect(fresh.clusters.map((c) => c.name)).toEqual(['asia-east', 'europe-west', 'us-east']);
   for (const [i, c] of fresh.clusters.entries()) {
     const o = other.clusters[i];
@@ -23,4 +22,17 @@ test('two builds of the sample give byte-identical manifests and Helm charts', (
   }
   expect(JSON.stringify(other.argo)).toBe(JSON.stringify(fresh.argo));
   expect(JSON.stringify(other.flux)).toBe(JSON.stringify(fresh.flux));
+}
+
+test('two builds of the sample give byte-identical manifests and Helm charts', () => {
+  expectSameOutput(buildSampleOutput(), builtSample());
+});
+
+test('the shortcuts past cdk8s\'s resolve give the bytes cdk8s\'s own path gives, for the whole sample', () => {
+  // an app resolver of the user's (one that changes nothing) turns off every shortcut that reads
+  // rendered objects from their fields (finalToJson, the Service selector): cdk8s resolves all
+  let offered = 0;
+  const passThrough: IResolver = { resolve: () => { offered++; } };
+  expectSameOutput(buildSampleOutput(new App({ resolvers: [passThrough] })), builtSample());
+  expect(offered).toBeGreaterThan(100_000);
 });

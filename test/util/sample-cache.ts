@@ -65,8 +65,7 @@ const INPUTS = ['src', 'sample', path.join('crds', 'cdk8s-zero-trust'), 'package
 const LOCK_WAIT_MS = 10 * 60 * 1000;
 
 /** Builds the sample now, in this process (what the cache holds). */
-export function buildSampleOutput(): BuiltSample {
-  const app = new App();
+export function buildSampleOutput(app: App = new App()): BuiltSample {
   const sample = buildEcommerce(app);
   const delivery = buildDelivery(app, sample.fleet);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-sample-'));
