@@ -147,6 +147,9 @@ for (const c of '<>&') ESCAPE[c.charCodeAt(0)] = -1;
 
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
+/** The characters Go's encoder writes otherwise than JSON.stringify: `<>&`, U+2028, U+2029, a surrogate (lone ones become U+FFFD). */
+const GO_ONLY = /[<>&\u2028\u2029\ud800-\udfff]/;
+
 /** Base64 of UTF-8 in chunks of whole 3-byte groups: short-lived strings, never one as big as a file. */
 const BASE64_CHUNK = 3 * 8192;
 
@@ -182,6 +185,18 @@ class JsonWriter {
 
   /** `text` as the inside of a JSON string, escaped as `str` does, encoded to UTF-8 as it goes. */
   public escaped(text: string): void {
+    if (!GO_ONLY.test(text)) {
+      // nothing JSON.stringify writes otherwise than Go (the usual object YAML): its native escaping
+      const json = JSON.stringify(text);
+      this.room(json.length * 3);
+      this.at += this.out.write(json.slice(1, -1), this.at, 'utf8');
+      return;
+    }
+    this.escapedByChar(text);
+  }
+
+  /** {@link escaped}, a character at a time. */
+  private escapedByChar(text: string): void {
     const n = text.length;
     this.room(6 * n);
     const out = this.out;
@@ -202,7 +217,7 @@ class JsonWriter {
         }
       } else if (c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c < 0xe000)) {
         // escaped as Go does, or a surrogate (pair): UTF-8 of the code point or U+FFFD
-        const pair = c < 0xdc00 && i + 1 < n && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) < 0xe000;
+        const pair = c >= 0xd800 && c < 0xdc00 && i + 1 < n && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) < 0xe000;
         o += c >= 0xd800 ? out.write(text.slice(i, pair ? i + 2 : i + 1), o, 'utf8') : out.write(c === 0x2028 ? '\\u2028' : '\\u2029', o, 'latin1');
         if (pair) i++;
       } else {

@@ -98,3 +98,31 @@ describe('HelmChart release size', () => {
     expect(chart.releaseBytes).toBeGreaterThan(MAX_RELEASE_BYTES);
   });
 });
+
+describe('release JSON manifest escaping', () => {
+  /** The manifest member's JSON text in a release written by releaseJson. */
+  function manifestJson(pieces: string[]): string {
+    const json = releaseJson({ name: 'x', metadata: { name: 'x' }, templates: [], values: {}, schema: '{}', files: [], manifest: pieces, notes: '' }).toString('utf8');
+    return json.slice(json.indexOf('"manifest":') + '"manifest":'.length, json.lastIndexOf(',"version":1'));
+  }
+
+  /** What Go's encoder writes for `s`: JSON.stringify's escapes, `<>&` U+2028 U+2029 as \u escapes, a lone surrogate as U+FFFD. */
+  function goJson(s: string): string {
+    const wellFormed = s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+    return JSON.stringify(wellFormed).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
+
+  test('every piece, with or without characters Go escapes otherwise, is written as Go writes it', () => {
+    const alphabet = ['a', 'Z', ' ', ':', '-', '\n', '\t', '\r', '\b', '\f', '\x01', '\x1f', '\x7f', '"', '\\', '/', '<', '>', '&', 'é', '€', '\u2028', '\u2029', '😀', '\ud83d', '\ude00', '{{'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let run = 0; run < 300; run++) {
+      const pieces = Array.from({ length: 1 + Math.floor(next() * 4) }, () => {
+        const plain = next() < 0.5;
+        return Array.from({ length: Math.floor(next() * 40) }, () => (plain ? alphabet.slice(0, 14) : alphabet)[Math.floor(next() * (plain ? 14 : alphabet.length))]).join('');
+      });
+      // pieces are escaped one by one: a pair split across two pieces is two lone surrogates
+      expect([pieces, manifestJson(pieces)]).toEqual([pieces, `"${pieces.map((p) => goJson(p).slice(1, -1)).join('')}"`]);
+    }
+  });
+});
