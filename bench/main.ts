@@ -4,8 +4,8 @@
  *   --quick               sizes 10, analyzer 100, 1 repetition, no results.md (CI smoke)
  *   --sizes 10,100        services per cluster (default 10,100,1000)
  *   --clusters 3          clusters per fleet
- *   --reps 7              repetitions per fleet size (default 7; 5 for sizes >= 1000)
- *   --memory 1000         services/cluster of the peak-memory comparison, ours vs raw in processes of their own (default 1000; none with --quick)
+ *   --reps 7              repetitions per fleet size (default 7; 21 for sizes < 100, 5 for sizes >= 1000)
+ *   --memory 1000         services/cluster of the peak-memory comparison, ours vs raw in processes of their own, 3 each, medians (default 1000; none with --quick)
  *   --analyzer 100,1000   analyzer pod counts (default 100,1000,5000)
  *   --analyzer-fleet 1000,10000  pod counts of the realistic fleet model (default 1000,10000; none with --quick)
  *   --analyzer-reps 5     repetitions per analyzer size
@@ -47,6 +47,7 @@ export function main(argv: string[]): number {
   // a run's ratios swing by up to ~10% with GC timing: medians of more repetitions (7; 5 at 1000+ services) keep that out of the goals
   const reps = numbers(arg(argv, '--reps'), [quick ? 1 : 7])[0];
   const largeReps = arg(argv, '--reps') === undefined ? Math.min(reps, 5) : reps;
+  const smallReps = arg(argv, '--reps') === undefined ? 3 * reps : reps;
   const analyzerReps = numbers(arg(argv, '--analyzer-reps'), [quick ? 1 : 5])[0];
   const clusters = numbers(arg(argv, '--clusters'), [3])[0];
   const outDir = path.join(__dirname, 'out');
@@ -65,7 +66,9 @@ export function main(argv: string[]): number {
     clusters,
     reps,
     largeReps,
+    smallReps,
     memorySizes,
+    memoryReps: quick ? 1 : 3,
     analyzerSizes,
     analyzerFleetSizes,
     analyzerReps,
@@ -74,7 +77,7 @@ export function main(argv: string[]): number {
     nodeFlags: argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.join(outDir, 'prof')] : [],
     log: (l) => process.stderr.write(`${l}\n`),
   });
-  const md = toMarkdown(results, results.fleet.some((f) => f.services >= 1000) ? `${reps} (${largeReps} at 1000+ services)` : `${reps}`, analyzerReps);
+  const md = toMarkdown(results, `${reps}${results.fleet.some((f) => f.services < 100) ? ` (${smallReps} under 100 services)` : ''}${results.fleet.some((f) => f.services >= 1000) ? ` (${largeReps} at 1000+ services)` : ''}`, analyzerReps);
   process.stdout.write(`${md}\n`);
   if (out !== '-') {
     fs.writeFileSync(out, md);

@@ -26,6 +26,19 @@ export interface BenchOptions {
    */
   readonly largeReps?: number;
   /**
+   * Repetitions for sizes under 100 services (each takes milliseconds: one GC pause is a large
+   * share of a repetition).
+   *
+   * @default reps
+   */
+  readonly smallReps?: number;
+  /**
+   * Child processes per variant of the peak-memory comparison (the median is reported).
+   *
+   * @default 1
+   */
+  readonly memoryReps?: number;
+  /**
    * Services per cluster of the peak-memory comparison (ours and raw cdk8s, each in a child
    * process of its own).
    *
@@ -66,6 +79,11 @@ export interface BenchResults {
   readonly wallMs: number;
 }
 
+/** The run with the median peak RSS. */
+function medianByPeak(runs: MemoryResult[]): MemoryResult {
+  return [...runs].sort((a, b) => a.peakRssMiB - b.peakRssMiB)[Math.floor(runs.length / 2)];
+}
+
 function runJob<T>(job: Job, o: BenchOptions): T {
   const worker = path.join(__dirname, 'worker.ts');
   const args = [
@@ -99,7 +117,7 @@ export function runBenchmark(o: BenchOptions): BenchResults {
   fs.mkdirSync(o.workDir, { recursive: true });
   const fleet: FleetResult[] = [];
   for (const services of o.sizes) {
-    const reps = services >= 1000 ? o.largeReps ?? o.reps : o.reps;
+    const reps = services >= 1000 ? o.largeReps ?? o.reps : services < 100 ? o.smallReps ?? o.reps : o.reps;
     log(`fleet: ${o.clusters} clusters x ${services} services, ${reps} rep(s)...`);
     const r = runJob<FleetResult>({ kind: 'fleet', clusters: o.clusters, services, reps, helm: o.helm, workDir: path.join(o.workDir, `helm-${services}`) }, o);
     log(`  ours ${r.ours.total.toFixed(0)} ms, raw ${r.raw.total.toFixed(0)} ms, ratio ${r.oursOverRaw.toFixed(2)}, peak ${r.peakRssMiB.toFixed(0)} MiB`);
@@ -110,8 +128,16 @@ export function runBenchmark(o: BenchOptions): BenchResults {
     const file = path.join(o.workDir, `memory-${services}.json`);
     log(`memory: ${o.clusters} clusters x ${services} services, ours and raw in processes of their own...`);
     runJob({ kind: 'memory-input', clusters: o.clusters, services, file }, o);
-    const ours = runJob<MemoryResult>({ kind: 'memory', variant: 'ours', clusters: o.clusters, services, file }, o);
-    const raw = runJob<MemoryResult>({ kind: 'memory', variant: 'raw', clusters: o.clusters, services, file }, o);
+    // a process's peak RSS depends on when its GC runs (the same run swings by ~15%): the median of
+    // several processes each, ours and raw in turn
+    const runs: { ours: MemoryResult[]; raw: MemoryResult[] } = { ours: [], raw: [] };
+    for (let i = 0; i < (o.memoryReps ?? 1); i++) {
+      for (const variant of ['ours', 'raw'] as const) {
+        runs[variant].push(runJob<MemoryResult>({ kind: 'memory', variant, clusters: o.clusters, services, file }, o));
+      }
+    }
+    const ours = medianByPeak(runs.ours);
+    const raw = medianByPeak(runs.raw);
     log(`  peak RSS ours ${ours.peakRssMiB.toFixed(0)} MiB (base ${ours.baseRssMiB.toFixed(0)}), raw ${raw.peakRssMiB.toFixed(0)} MiB (base ${raw.baseRssMiB.toFixed(0)})`);
     memory.push({ ours, raw });
   }
