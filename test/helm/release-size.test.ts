@@ -134,8 +134,14 @@ describe('release JSON manifest escaping', () => {
     for (let run = 0; run < 200; run++) {
       const list = () => Array.from({ length: Math.floor(next() * 3) }, (_, i) => [`templates/${text(5)}${i}.yaml`, text(60)] as const);
       const parts = {
-        name: text(8), metadata: { name: text(5), version: '1.0.0', description: text(20) }, templates: list(), values: { [text(4)]: text(6), b: [1, text(3)] },
-        schema: text(30), files: list(), manifest: Array.from({ length: Math.floor(next() * 4) }, () => text(50)), notes: text(30),
+        name: text(8),
+        metadata: { name: text(5), version: '1.0.0', description: text(20) },
+        templates: list(),
+        values: { [text(4)]: text(6), b: [1, text(3)] },
+        schema: text(30),
+        files: list(),
+        manifest: Array.from({ length: Math.floor(next() * 4) }, () => text(50)),
+        notes: text(30),
       };
       const written = releaseJson(parts).length;
       expect([parts, releaseJsonLength(parts, Infinity)]).toEqual([parts, written]);
