@@ -4,7 +4,7 @@
  *   --quick               sizes 10, analyzer 100, 1 repetition, no results.md (CI smoke)
  *   --sizes 10,100        services per cluster (default 10,100,1000)
  *   --clusters 3          clusters per fleet
- *   --reps 7              repetitions per fleet size (default 7; 21 for sizes < 100, 5 for sizes >= 1000)
+ *   --reps 11             repetitions per fleet size (default 11; 33 for sizes < 100, 5 for sizes >= 1000)
  *   --memory 1000         services/cluster of the peak-memory comparison, ours vs raw in processes of their own, 3 each, medians (default 1000; none with --quick)
  *   --analyzer 100,1000   analyzer pod counts (default 100,1000,5000)
  *   --analyzer-fleet 1000,10000  pod counts of the realistic fleet model (default 1000,10000; none with --quick)
@@ -44,8 +44,8 @@ export function main(argv: string[]): number {
   const analyzerSizes = numbers(arg(argv, '--analyzer'), quick ? [100] : [100, 1000, 5000]);
   const memorySizes = argv.includes('--no-memory') ? [] : numbers(arg(argv, '--memory'), quick ? [] : [1000]);
   const analyzerFleetSizes = numbers(arg(argv, '--analyzer-fleet'), quick ? [] : [1000, 10000]);
-  // a run's ratios swing by up to ~10% with GC timing: medians of more repetitions (7; 5 at 1000+ services) keep that out of the goals
-  const reps = numbers(arg(argv, '--reps'), [quick ? 1 : 7])[0];
+  // a run's ratios swing by up to ~10% with GC timing: medians of more repetitions (11; 5 at 1000+ services) keep that out of the goals
+  const reps = numbers(arg(argv, '--reps'), [quick ? 1 : 11])[0];
   const largeReps = arg(argv, '--reps') === undefined ? Math.min(reps, 5) : reps;
   const smallReps = arg(argv, '--reps') === undefined ? 3 * reps : reps;
   const analyzerReps = numbers(arg(argv, '--analyzer-reps'), [quick ? 1 : 5])[0];
