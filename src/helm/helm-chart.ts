@@ -5,7 +5,7 @@ import { checkCrdFile, checkKubeVersion } from './chart-inputs';
 import { escapeTemplateText } from './escape';
 import { TemplateContext, renderTemplate, withObserver } from './helm-template';
 import { HELM_CHART_PROPS } from './props-specs';
-import { fitsUncompressed, MAX_RELEASE_BYTES, RELEASE_BYTES_SHARE, ReleaseParts, releaseDataBytes, releaseJson, releaseJsonLength, surelyFits } from './release-size';
+import { MAX_RELEASE_BYTES, RELEASE_BYTES_SHARE, ReleaseParts, releaseDataBytes, releaseJson, surelyFits } from './release-size';
 import { HelmReleaseStorage } from './release-storage';
 import { checkChartFileSize, TemplateEntry, templateFiles } from './template-files';
 import { HelmTemplateLayout } from './template-layout';
@@ -323,12 +323,7 @@ export class HelmChart {
   private checkReleaseSize(where: string): void {
     const allowed = Math.floor(MAX_RELEASE_BYTES * RELEASE_BYTES_SHARE);
     if (this.releaseStorage === HelmReleaseStorage.SQL) return;
-    const parts = this.releaseParts();
-    // a release small enough to fit uncompressed is not written (its length is counted; base64
-    // takes 4/3 of the bytes: no longer JSON can fit uncompressed)
-    const length = releaseJsonLength(parts, Math.floor(allowed * 3 / 4));
-    if (length !== undefined && fitsUncompressed(length, allowed)) return;
-    const json = releaseJson(parts);
+    const json = releaseJson(this.releaseParts());
     if (surelyFits(json, allowed)) return;
     this.releaseBytesValue = releaseDataBytes(json);
     if (this.releaseBytesValue <= allowed) return;

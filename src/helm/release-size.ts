@@ -112,42 +112,9 @@ export function surelyFits(json: Buffer, bound: number): boolean {
  * True if a release JSON of `n` bytes takes at most `bound` bytes however it compresses: zlib's
  * deflateBound plus the gzip wrapper, in base64 (small charts need no compression to know).
  */
-export function fitsUncompressed(n: number, bound: number): boolean {
+function fitsUncompressed(n: number, bound: number): boolean {
   const deflateBound = n + Math.floor(n / 4096) + Math.floor(n / 16384) + Math.floor(n / 33554432) + 13;
   return base64Length(deflateBound + 18) <= bound;
-}
-
-/**
- * The length of `releaseJson(p)` computed from the parts (no JSON written), or `undefined` as
- * soon as it exceeds `limit`: the texts' UTF-8 lengths, their base64, and the manifest's escapes
- * counted (what each character costs in `JsonWriter.escaped`).
- */
-export function releaseJsonLength(p: ReleaseParts, limit: number): number | undefined {
-  const names = (list: ReleaseParts['files']) => list.map(([name]) => [name, ''] as const);
-  // everything but the files' data and the manifest, written: a few KiB
-  let n = releaseJson({ ...p, templates: names(p.templates), files: names(p.files), schema: '', manifest: [] }).length;
-  for (const [, text] of [...p.templates, ...p.files]) n += base64Length(Buffer.byteLength(text, 'utf8'));
-  n += base64Length(Buffer.byteLength(p.schema, 'utf8'));
-  for (const piece of p.manifest) {
-    if (n > limit) return undefined;
-    n += Buffer.byteLength(piece, 'utf8') + escapesLength(piece);
-  }
-  return n > limit ? undefined : n;
-}
-
-/** The bytes the JSON escapes of `text` add to its UTF-8 (see JsonWriter.escaped). */
-function escapesLength(text: string): number {
-  let extra = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      const e = ESCAPE[c];
-      if (e !== 0) extra += e > 0 ? 1 : 5;
-    } else if (c === 0x2028 || c === 0x2029) {
-      extra += 3;
-    }
-  }
-  return extra;
 }
 
 function base64Length(n: number): number {
