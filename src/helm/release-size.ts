@@ -112,9 +112,30 @@ export function surelyFits(json: Buffer, bound: number): boolean {
  * True if a release JSON of `n` bytes takes at most `bound` bytes however it compresses: zlib's
  * deflateBound plus the gzip wrapper, in base64 (small charts need no compression to know).
  */
-function fitsUncompressed(n: number, bound: number): boolean {
+export function fitsUncompressed(n: number, bound: number): boolean {
   const deflateBound = n + Math.floor(n / 4096) + Math.floor(n / 16384) + Math.floor(n / 33554432) + 13;
   return base64Length(deflateBound + 18) <= bound;
+}
+
+/**
+ * An upper bound of `releaseJson(p).length` from the parts' lengths, without writing it: base64
+ * lengths are exact, and each UTF-16 unit of a JSON-escaped text takes at most 6 bytes (`\u00XX`,
+ * `\u2028`; a surrogate pair 4). With {@link fitsUncompressed} it tells a small chart's release
+ * fits without writing or compressing it.
+ */
+export function releaseJsonBound(p: ReleaseParts): number {
+  const escaped = (s: string) => 6 * s.length + 2;
+  // the JSON syntax and timestamps of the release and chart objects: ~550 bytes
+  let n = 1024 + 2 * escaped(p.name) + escaped(p.notes) + 6 * JSON.stringify(sortedKeys(p.values)).length
+    + base64Length(Buffer.byteLength(p.schema, 'utf8'));
+  for (const k of METADATA_ORDER) {
+    if (p.metadata[k] !== undefined) n += escaped(k) + 6 * JSON.stringify(p.metadata[k]).length + 1;
+  }
+  for (const [name, text] of [...p.templates, ...p.files]) {
+    n += escaped(name) + TIME.length + 32 + base64Length(Buffer.byteLength(text, 'utf8'));
+  }
+  for (const piece of p.manifest) n += 6 * piece.length;
+  return n;
 }
 
 function base64Length(n: number): number {

@@ -10,7 +10,7 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Tunable } from '../../src/core/tunable';
 import { HelmChart, HelmReleaseStorage } from '../../src/helm';
-import { MAX_RELEASE_BYTES, releaseJson } from '../../src/helm/release-size';
+import { MAX_RELEASE_BYTES, releaseJson, releaseJsonBound } from '../../src/helm/release-size';
 import { errorOf } from '../util';
 import { helmOn, tmp } from './helm-run';
 
@@ -123,6 +123,40 @@ describe('release JSON manifest escaping', () => {
       });
       // pieces are escaped one by one: a pair split across two pieces is two lone surrogates
       expect([pieces, manifestJson(pieces)]).toEqual([pieces, `"${pieces.map((p) => goJson(p).slice(1, -1)).join('')}"`]);
+    }
+  });
+
+  test('the bound computed from the parts\' lengths is never below the written length, and within 7x of it', () => {
+    const alphabet = ['a', ' ', '\n', '\x01', '"', '\\', '<', '>', '&', 'é', '€', '\u2028', '😀', '\ud83d', '\ude00', '{{'];
+    let seed = 13;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const text = (max: number) => Array.from({ length: Math.floor(next() * max) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    const only = (c: string, n: number) => c.repeat(n);
+    const worst = {
+      name: only('<', 20),
+      metadata: { name: only('&', 10), version: '1.0.0', maintainers: [{ name: only('\x01', 8) }], annotations: { [only('>', 5)]: only('\u2028', 5) } },
+      templates: [[only('<', 30), only('\ud83d', 50)] as const],
+      values: { [only('<', 4)]: only('\x02', 6) },
+      schema: only('😀', 10),
+      files: [],
+      manifest: [only('\x03', 100), only('<', 100), only('\u2029', 100)],
+      notes: only('&', 40),
+    };
+    const cases = [worst, ...Array.from({ length: 200 }, () => ({
+      name: text(8),
+      metadata: { name: text(5), version: '1.0.0', description: text(20), keywords: [text(4), text(4)] },
+      templates: Array.from({ length: Math.floor(next() * 3) }, (_, i) => [`templates/${text(5)}${i}.yaml`, text(60)] as const),
+      values: { [text(4)]: text(6), b: [1, text(3)], c: { d: text(5) } },
+      schema: text(30),
+      files: Array.from({ length: Math.floor(next() * 2) }, (_, i) => [`crds/${text(5)}${i}.yaml`, text(60)] as const),
+      manifest: Array.from({ length: Math.floor(next() * 4) }, () => text(50)),
+      notes: text(30),
+    }))];
+    for (const parts of cases) {
+      const written = releaseJson(parts).length;
+      const bound = releaseJsonBound(parts);
+      expect([parts, bound >= written]).toEqual([parts, true]);
+      expect(bound).toBeLessThan(7 * written + 1024);
     }
   });
 });
