@@ -17,6 +17,7 @@
  */
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { withMark } from './synthesis-scope';
 import { Tunable } from './tunable';
 
 /** The resolvers every cdk8s App has, in its order, after the ones passed in its props. */
@@ -102,14 +103,7 @@ const RENDER_LISTENER = Symbol.for('cdk8s-zero-trust.final-json.render-listener'
  * @param fn what renders them
  */
 export function withRenderListener<T>(app: App, listener: (obj: ApiObject) => void, fn: () => T): T {
-  const holder = app as any;
-  const previous = holder[RENDER_LISTENER];
-  Object.defineProperty(holder, RENDER_LISTENER, { value: listener, configurable: true, writable: true });
-  try {
-    return fn();
-  } finally {
-    holder[RENDER_LISTENER] = previous;
-  }
+  return withMark(app, RENDER_LISTENER, listener, fn);
 }
 
 /**

@@ -24,13 +24,26 @@ const SCOPE = Symbol.for('cdk8s-zero-trust.synthesis-scope');
  * @param fn the synthesis
  */
 export function synthesizingChart<T>(root: object, chart: object, fn: () => T): T {
-  const r = root as any;
-  const previous = r[SCOPE];
-  Object.defineProperty(r, SCOPE, { value: chart, configurable: true, writable: true });
+  return withMark(root, SCOPE, chart, fn);
+}
+
+/**
+ * Runs `fn` with `holder[key]` set to `value` (a non-enumerable mark an app or construct carries
+ * while a writer runs), then restores what was there.
+ *
+ * @param holder the object marked
+ * @param key the mark's key (a `Symbol.for` key: copies of the library share it)
+ * @param value the mark while `fn` runs
+ * @param fn what runs
+ */
+export function withMark<T>(holder: object, key: symbol, value: unknown, fn: () => T): T {
+  const h = holder as any;
+  const previous = h[key];
+  Object.defineProperty(h, key, { value, configurable: true, writable: true });
   try {
     return fn();
   } finally {
-    r[SCOPE] = previous;
+    h[key] = previous;
   }
 }
 
