@@ -53,6 +53,8 @@ export interface FleetResult {
   /** Median of helmTemplate / ours.total. */
   readonly helmOverOurs: number;
   readonly helmBytes: number;
+  /** Files the HelmChart write creates for the whole fleet (the plain write: 2 per cluster); NaN if skipped (absent in older results). */
+  readonly helmFiles?: number;
   /** RSS after start-up (modules loaded), MiB. */
   readonly baseRssMiB: number;
   /** Peak RSS after the first run of our pipeline (the process's high-water mark), MiB. */
@@ -138,6 +140,13 @@ export interface FleetBenchOptions {
   readonly helm?: string;
   /** scratch folder for the Helm charts. */
   readonly workDir: string;
+  /**
+   * Plain and Helm writes per repetition, in turn (each pair is one helm/plain ratio): writing
+   * costs a fraction of a repetition, and a ratio of two short timings is the noisiest figure.
+   *
+   * @default 1
+   */
+  readonly writePairs?: number;
 }
 
 /** Runs one size, `reps` times, and returns medians. */
@@ -159,6 +168,7 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
   let objects = 0;
   let yamlBytes = 0;
   let helmBytes = NaN;
+  let helmFiles = NaN;
   for (let r = 0; r < o.reps; r++) {
     gc();
     const a = runOurs(o.clusters, o.services);
@@ -197,16 +207,28 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
         return written;
       };
       // in turn first and second (the first of two pays for what the previous phase left behind)
-      const [pw, hw] = r % 2 === 0 ? [writePlain(), writeHelm()] : (() => { const h = writeHelm(); return [writePlain(), h] as const; })();
-      plainWrite.push(pw.ms);
-      helmWrite.push(hw.ms);
-      helmOverPlain.push(hw.ms / pw.ms);
+      let hw = { ms: NaN, value: [] as string[] };
+      for (let k = 0; k < (o.writePairs ?? 1); k++) {
+        if (k > 0) for (const dir of hw.value) fs.rmSync(dir, { recursive: true, force: true });
+        let pw: { ms: number };
+        if ((r + k) % 2 === 0) {
+          pw = writePlain();
+          hw = writeHelm();
+        } else {
+          hw = writeHelm();
+          pw = writePlain();
+        }
+        plainWrite.push(pw.ms);
+        helmWrite.push(hw.ms);
+        helmOverPlain.push(hw.ms / pw.ms);
+      }
       const ht = timed(() => hw.value.map((dir) => execFileSync(helm, ['template', path.basename(dir), dir], {
         maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
       })));
       helmTemplate.push(ht.ms);
       helmRatios.push(ht.ms / a.phases.total);
       helmBytes = ht.value.reduce((n, out) => n + out.length, 0);
+      helmFiles = hw.value.reduce((n, dir) => n + filesUnder(dir), 0);
       for (const dir of hw.value) fs.rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -230,8 +252,15 @@ export function runFleetBench(o: FleetBenchOptions): FleetResult {
     helmTemplate: median(helmTemplate),
     helmOverOurs: median(helmRatios),
     helmBytes,
+    helmFiles,
     baseRssMiB: baseRss,
     peakRssMiB: peak,
     samples: { ours, raw },
   };
+}
+
+/** Regular files under `dir`, recursively. */
+function filesUnder(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .reduce((n, e) => n + (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? 1 : 0), 0);
 }

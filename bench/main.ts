@@ -10,6 +10,7 @@
  *   --analyzer-fleet 1000,10000  pod counts of the realistic fleet model (default 1000,10000; none with --quick)
  *   --analyzer-reps 5     repetitions per analyzer size
  *   --no-helm             skip the `helm template` baseline
+ *   --write-dir DIR       where the timed plain and Helm writes go (default: a tmpfs, /dev/shm, if writable, else bench/out)
  *   --profile             run the children with --cpu-prof (profiles in bench/out/prof)
  *   --out FILE            markdown output (default bench/results.md; '-' for none)
  *   --from-json FILE      only re-render the report of a saved bench/out/results.json
@@ -74,6 +75,7 @@ export function main(argv: string[]): number {
     analyzerReps,
     helm,
     workDir: outDir,
+    writeDir: arg(argv, '--write-dir'),
     nodeFlags: argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.join(outDir, 'prof')] : [],
     log: (l) => process.stderr.write(`${l}\n`),
   });

@@ -116,6 +116,11 @@ function fleetTables(fleet: FleetResult[]): string[] {
       + `| ${fmtMs(f.raw.total)} | **${fmtRatio(f.oursOverRaw)}** | ${fmtRatio(f.oursOverRawObjects)} | ${fmtMs(f.floorYaml)} | ${fmtMs(f.floorJsYaml)} | ${fmtMs(f.floorJson)} | ${fmtRatio(f.oursOverFloor)} `
       + `| ${fmtMs(f.helmTemplate)} | ${fmtRatio(f.helmOverOurs)} | ${fmtMs(f.plainWrite)} | ${fmtMs(f.helmWrite)} | ${fmtRatio(f.helmOverPlain)} | ${f.peakRssMiB.toFixed(0)} MiB (${f.baseRssMiB.toFixed(0)}) |`);
   }
+  const counted = fleet.filter((f) => f.helmFiles !== undefined && Number.isFinite(f.helmFiles));
+  if (counted.length > 0) {
+    lines.push('');
+    lines.push(`Files written per fleet: plain write ${2 * fleet[0].clusters} (manifests and kind config per cluster); HelmChart write ${counted.map((f) => `${f.helmFiles} at ${f.services}`).join(', ')} (one template file per namespace).`);
+  }
   lines.push('');
   lines.push('Raw ApiObject baseline, per phase:');
   lines.push('');
@@ -180,6 +185,10 @@ export function toMarkdown(r: BenchResults, reps: string, analyzerReps: number):
   lines.push('');
   lines.push(`- Machine: ${r.machine}`);
   lines.push(`- Load average (1/5/15 min) before: ${r.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after: ${r.loadAfter.map((x) => x.toFixed(2)).join(' / ')}; wall time ${fmtMs(r.wallMs)}`);
+  if (r.writes !== undefined) {
+    const w = r.writes;
+    lines.push(`- Timed writes (plain and Helm output) in ${w.fsType === 'tmpfs' ? 'a tmpfs' : `a ${w.fsType} folder`}: creating a 32 KiB file costs ${w.createMs.toFixed(3)} ms there, ${w.workDirCreateMs.toFixed(3)} ms on the repository's disk (${w.workDirFsType}); see bench/README.md.`);
+  }
   lines.push(`- Medians of ${reps} repetition(s) per fleet size and ${analyzerReps} per analyzer size; ratios are medians of per-repetition ratios (variants interleaved in one process per size).`);
   lines.push('');
   lines.push('## Goals');

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { AnalyzerResult } from './analyzer-bench';
 import { FleetResult } from './fleet-bench';
 import { MemoryResult } from './memory-bench';
+import { fileCreateMs, fsTypeOf, writeScratch } from './scratch';
 import type { Job } from './worker';
 
 /** What to run. */
@@ -57,12 +58,27 @@ export interface BenchOptions {
   readonly analyzerReps: number;
   /** helm binary for the `helm template` baseline; undefined skips it. */
   readonly helm?: string;
-  /** Scratch folder (Helm charts, analyzer inputs, profiles). */
+  /** Scratch folder (analyzer inputs, memory inputs, profiles). */
   readonly workDir: string;
+  /**
+   * Folder of the timed plain and Helm writes (see scratch.ts).
+   *
+   * @default - a tmpfs (/dev/shm) if writable, else workDir
+   */
+  readonly writeDir?: string;
   /** Extra node flags for the children (e.g. `--cpu-prof`). */
   readonly nodeFlags?: string[];
   /** Progress lines go here. */
   readonly log?: (line: string) => void;
+}
+
+/** Where the timed writes went, and what creating a 32 KiB file costs there and in workDir (ms). */
+export interface WriteCosts {
+  readonly dir: string;
+  readonly fsType: string;
+  readonly createMs: number;
+  readonly workDirFsType: string;
+  readonly workDirCreateMs: number;
 }
 
 /** Everything measured. */
@@ -77,6 +93,8 @@ export interface BenchResults {
   /** The analyzer on the realistic fleet model (absent in results of older runs). */
   readonly analyzerFleet?: AnalyzerResult[];
   readonly wallMs: number;
+  /** Where the timed writes went and what creating a file costs there and in workDir (absent in older results). */
+  readonly writes?: WriteCosts;
 }
 
 /** The run with the median peak RSS. */
@@ -115,11 +133,23 @@ export function runBenchmark(o: BenchOptions): BenchResults {
   const t0 = Date.now();
   const loadBefore = os.loadavg();
   fs.mkdirSync(o.workDir, { recursive: true });
+  const scratch = writeScratch(o.workDir, o.writeDir);
+  const writes: WriteCosts = {
+    dir: scratch.dir,
+    fsType: scratch.fsType,
+    createMs: fileCreateMs(scratch.dir),
+    workDirFsType: fsTypeOf(o.workDir),
+    workDirCreateMs: fileCreateMs(o.workDir),
+  };
+  log(`timed writes in ${writes.dir} (${writes.fsType}): ${writes.createMs.toFixed(3)} ms per file created; ${o.workDir} (${writes.workDirFsType}): ${writes.workDirCreateMs.toFixed(3)} ms`);
   const fleet: FleetResult[] = [];
   for (const services of o.sizes) {
     const reps = services >= 1000 ? o.largeReps ?? o.reps : services < 100 ? o.smallReps ?? o.reps : o.reps;
     log(`fleet: ${o.clusters} clusters x ${services} services, ${reps} rep(s)...`);
-    const r = runJob<FleetResult>({ kind: 'fleet', clusters: o.clusters, services, reps, helm: o.helm, workDir: path.join(o.workDir, `helm-${services}`) }, o);
+    // five plain/Helm write pairs per repetition (two at 1000+ services): a ratio of two short timings is the noisiest figure
+    const writePairs = services >= 1000 ? 2 : 5;
+    const job = { kind: 'fleet' as const, clusters: o.clusters, services, reps, helm: o.helm, workDir: path.join(scratch.dir, `helm-${services}`), writePairs };
+    const r = runJob<FleetResult>(job, o);
     log(`  ours ${r.ours.total.toFixed(0)} ms, raw ${r.raw.total.toFixed(0)} ms, ratio ${r.oursOverRaw.toFixed(2)}, peak ${r.peakRssMiB.toFixed(0)} MiB`);
     fleet.push(r);
   }
@@ -159,5 +189,6 @@ export function runBenchmark(o: BenchOptions): BenchResults {
     log(`  ${r.analyze.toFixed(0)} ms + ${r.report.toFixed(0)} ms (CPU ${r.cpuMs?.toFixed(0)} ms), ${r.connections} connections, peak ${r.peakRssMiB.toFixed(0)} MiB`);
     analyzerFleet.push(r);
   }
-  return { machine: describeMachine(), loadBefore, loadAfter: os.loadavg(), fleet, analyzer, analyzerFleet, memory, wallMs: Date.now() - t0 };
+  fs.rmSync(scratch.dir, { recursive: true, force: true });
+  return { machine: describeMachine(), loadBefore, loadAfter: os.loadavg(), fleet, analyzer, analyzerFleet, memory, writes, wallMs: Date.now() - t0 };
 }

@@ -8,7 +8,7 @@ import { runMemoryBench, writeMemoryInput } from './memory-bench';
 
 /** A job for a child process. */
 export type Job =
-  | { kind: 'fleet'; clusters: number; services: number; reps: number; helm?: string; workDir: string }
+  | { kind: 'fleet'; clusters: number; services: number; reps: number; helm?: string; workDir: string; writePairs?: number }
   | { kind: 'analyzer-input'; pods: number; file: string; model?: AnalyzerModel }
   | { kind: 'analyzer'; pods: number; file: string; reps: number; model?: AnalyzerModel }
   | { kind: 'memory-input'; clusters: number; services: number; file: string }

@@ -186,6 +186,7 @@ export class HelmChart {
   /** The parts of the chart's Helm release (rebuilt on demand: they are as big as the chart). */
   private readonly releaseParts: () => ReleaseParts;
   private releaseBytesValue?: number;
+  private filesValue?: { readonly [file: string]: string };
   /** One writer for every file: scalar renderings are shared across objects. */
   private readonly yaml = new YamlWriter((d) => Yaml.stringify(d));
 
@@ -241,6 +242,12 @@ export class HelmChart {
    * Every file of the chart directory, by path relative to it (sorted).
    */
   public files(): { [file: string]: string } {
+    return { ...this.sortedFiles() };
+  }
+
+  /** Every file of the chart directory, sorted by path (built once: the chart does not change). */
+  private sortedFiles(): { readonly [file: string]: string } {
+    if (this.filesValue !== undefined) return this.filesValue;
     const all: { [file: string]: string } = {
       'Chart.yaml': this.chartYamlText,
       'values.yaml': valuesYaml(this.name, this.tunables),
@@ -258,6 +265,7 @@ export class HelmChart {
     for (const k of Object.keys(all).sort()) {
       sorted[k] = all[k];
     }
+    this.filesValue = sorted;
     return sorted;
   }
 
@@ -270,7 +278,7 @@ export class HelmChart {
    * @returns the directory written
    */
   public write(outdir: string): string {
-    const files = this.files();
+    const files = this.sortedFiles();
     const made = new Set<string>();
     const mkdir = (dir: string) => {
       if (!made.has(dir)) {
@@ -335,7 +343,7 @@ export class HelmChart {
 
   /** The release of the chart's files and rendered objects, as Helm would store it. */
   private releasePartsOf(metadata: any, entries: TemplateEntry[], fileOf: string[]): ReleaseParts {
-    const files = Object.entries(this.files());
+    const files = Object.entries(this.sortedFiles());
     // Helm's manifest: every object as `helm template` prints it, in install order (ranks are
     // distinct positions among the chart's objects, CRDs included), each object's header and YAML
     // as two pieces (no copy of the YAML)

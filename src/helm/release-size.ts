@@ -93,7 +93,18 @@ export function releaseJson(p: ReleaseParts): Buffer {
 
 /** The bytes of `data.release` for a release JSON: base64 of its gzip at level 9, as Helm writes it. */
 export function releaseDataBytes(json: Buffer): number {
-  return base64Length(zlib.gzipSync(json, { level: 9 }).length);
+  return base64Length(gzipLength(json, 9));
+}
+
+/** Go's gzip header (no name, no comment) and trailer (CRC-32, length) around the deflate stream. */
+const GZIP_WRAPPER_BYTES = 10 + 8;
+
+/**
+ * The length of `json` gzipped at `level`: its raw deflate stream plus the gzip wrapper, the same
+ * bytes without the CRC-32 (~10% of a gzip at level 2) that a size does not need.
+ */
+function gzipLength(json: Buffer, level: number): number {
+  return zlib.deflateRawSync(json, { level }).length + GZIP_WRAPPER_BYTES;
 }
 
 /**
@@ -105,7 +116,7 @@ export function releaseDataBytes(json: Buffer): number {
  */
 export function surelyFits(json: Buffer, bound: number): boolean {
   if (fitsUncompressed(json.length, bound)) return true;
-  return [2, 6].some((level) => base64Length(zlib.gzipSync(json, { level }).length) <= bound);
+  return [2, 6].some((level) => base64Length(gzipLength(json, level)) <= bound);
 }
 
 /**
@@ -114,7 +125,7 @@ export function surelyFits(json: Buffer, bound: number): boolean {
  */
 export function fitsUncompressed(n: number, bound: number): boolean {
   const deflateBound = n + Math.floor(n / 4096) + Math.floor(n / 16384) + Math.floor(n / 33554432) + 13;
-  return base64Length(deflateBound + 18) <= bound;
+  return base64Length(deflateBound + GZIP_WRAPPER_BYTES) <= bound;
 }
 
 /**

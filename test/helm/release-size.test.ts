@@ -10,7 +10,7 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Tunable } from '../../src/core/tunable';
 import { HelmChart, HelmReleaseStorage } from '../../src/helm';
-import { MAX_RELEASE_BYTES, releaseJson, releaseJsonBound } from '../../src/helm/release-size';
+import { MAX_RELEASE_BYTES, releaseDataBytes, releaseJson, releaseJsonBound } from '../../src/helm/release-size';
 import { errorOf } from '../util';
 import { helmOn, tmp } from './helm-run';
 
@@ -91,6 +91,13 @@ describe('HelmChart release size', () => {
     expect(e.message).toContain('HELM_DRIVER=sql');
     expect(errorOf(() => HelmChart.fromChart(chartOf(8, 100_000), { releaseStorage: HelmReleaseStorage.CONFIG_MAP })).message)
       .toContain('in a ConfigMap sh.helm.release.v1');
+  });
+
+  test('the size of data.release is the size of the gzip Helm writes (counted without its CRC)', () => {
+    for (const text of ['', 'a', noise(7, 70_000), 'apiVersion: v1\nkind: ConfigMap\n'.repeat(5000), `${noise(3, 1000)}\u2028é😀`.repeat(40)]) {
+      const json = Buffer.from(JSON.stringify({ manifest: text }), 'utf8');
+      expect(releaseDataBytes(json)).toBe(encoded(json));
+    }
   });
 
   test('with the sql driver the size is not checked, and still reported', () => {

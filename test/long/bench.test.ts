@@ -26,6 +26,14 @@ test('bench smoke: 3 clusters x 10 services, analyzer at 100 pods', () => {
     }
     // helm template renders the same objects (escaping aside, about the same size)
     expect(f.helmBytes).toBeGreaterThan(f.yamlBytes * 0.9);
+    // Chart.yaml, values.yaml, values.schema.json, NOTES.txt and template files per cluster
+    expect(f.helmFiles).toBeGreaterThanOrEqual(3 * 6);
+    // the timed writes' scratch folder is named, measured and removed after the run
+    expect(r.writes).toBeDefined();
+    expect(r.writes!.createMs).toBeGreaterThan(0);
+    expect(r.writes!.workDirCreateMs).toBeGreaterThan(0);
+    expect(r.writes!.fsType).not.toBe('');
+    expect(fs.existsSync(r.writes!.dir)).toBe(false);
 
     expect(r.analyzer).toHaveLength(1);
     const a = r.analyzer[0];
@@ -35,6 +43,7 @@ test('bench smoke: 3 clusters x 10 services, analyzer at 100 pods', () => {
 
     const md = toMarkdown(r, '1', 1);
     expect(md).toContain(r.machine);
+    expect(md).toContain('creating a 32 KiB file costs');
     expect(md).toContain('| 10 | ');
     expect(md).toContain('| 100 | ');
     // goals not measurable at this size say so instead of passing
