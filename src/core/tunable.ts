@@ -77,6 +77,11 @@ const KEY_EXPECTED = 'dot-separated identifiers, each a letter then letters, dig
 const BINDINGS = Symbol.for('cdk8s-zero-trust.tunable-bindings');
 /** Marks Tunable instances (duck typing across copies of the library). */
 const TUNABLE = Symbol.for('cdk8s-zero-trust.tunable');
+/**
+ * Where the count of Tunables resolved as implicit tokens lives: on the global object, so that
+ * every copy of the library counts in one place (a writer compares it before and after a synthesis).
+ */
+const RESOLUTIONS = Symbol.for('cdk8s-zero-trust.tunable-resolutions');
 
 /**
  * One bound field: a JSON pointer in an object's manifest and how its value is made of tunables.
@@ -213,6 +218,16 @@ export class Tunable {
     return x !== null && typeof x === 'object' && x[TUNABLE] === true;
   }
 
+  /**
+   * How many times a Tunable has been resolved as an implicit token (placed directly in an
+   * object's props) in this process: unchanged across a synthesis, no object of it holds one.
+   *
+   * @internal
+   */
+  public static _implicitResolutions(): number {
+    return (globalThis as any)[RESOLUTIONS] ?? 0;
+  }
+
   /** Values key, e.g. `frontend.replicas`. */
   public readonly key: string;
   /** The value's type. */
@@ -324,6 +339,8 @@ export class Tunable {
    * L1 object's props synthesizes as its default in plain synth and as the value in Helm output.
    */
   public resolve(): any {
+    const g = globalThis as any;
+    g[RESOLUTIONS] = (g[RESOLUTIONS] ?? 0) + 1;
     return this.defaultValue;
   }
 

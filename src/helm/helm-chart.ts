@@ -456,6 +456,37 @@ function checkMetadata(where: string, name: string, props: HelmChartProps): { ve
  * only objects whose template needs a second rendering.
  */
 function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]; plain: any[]; withTokens: Set<ApiObject> } {
+  // the chart checks run for this chart only (see synthesizingChart)
+  const synthesize = () => synthesizingChart(chart.node.root, chart, () => chart.toJson());
+  // most apps place no Tunable in any object's props: then no object needs its tokens found, and
+  // the objects are known by their identities, without observing every value resolved (~4.5% of
+  // the chart's synthesis)
+  const resolvedBefore = Tunable._implicitResolutions();
+  const first = synthesize();
+  const found = Tunable._implicitResolutions() === resolvedBefore
+    ? { plain: first, withTokens: new Set<ApiObject>(), apiObjects: objectsOfManifests(first, chart) }
+    : synthesizeObserved(chart, synthesize);
+  const { plain, withTokens } = found;
+  const apiObjects = found.apiObjects ?? new DependencyGraph(chart.node).topology()
+    .filter((x): x is ApiObject => x instanceof ApiObject)
+    .filter(x => Chart.of(x) === chart);
+  if (apiObjects.length !== plain.length) {
+    throw new Error(`${where}: internal error: ${apiObjects.length} objects but ${plain.length} manifests`);
+  }
+  // the chart checks, on the output (the validation skipped them inside synthesizingChart)
+  checkOutput({
+    path: chart.node.path,
+    pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
+  }, plain, chart);
+  return { apiObjects, plain, withTokens };
+}
+
+/**
+ * The chart synthesized again with every value the resolvers are offered observed: the objects
+ * holding Tunables directly in their props (implicit tokens), and the objects in resolution order
+ * (see lastResolvedAre; undefined if that cannot tell).
+ */
+function synthesizeObserved(chart: Chart, synthesize: () => any[]): { plain: any[]; withTokens: Set<ApiObject>; apiObjects?: ApiObject[] } {
   const withTokens = new Set<ApiObject>();
   // the objects whose resolution starts (an ApiObject's toJson resolves its metadata, then its
   // data, from the root key), in order, consecutive repeats dropped
@@ -469,22 +500,46 @@ function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]
       withTokens.add(context.obj);
     }
   };
-  // the chart checks run for this chart only (see synthesizingChart); an object rendered without
-  // cdk8s's resolve (core/final-json.ts) has its turn in the order too
-  const plain = withObserver(chart, tokenFinder, () => withRenderListener(App.of(chart), resolving,
-    () => synthesizingChart(chart.node.root, chart, () => chart.toJson())));
-  const apiObjects = lastResolvedAre(roots, plain, chart) ?? new DependencyGraph(chart.node).topology()
-    .filter((x): x is ApiObject => x instanceof ApiObject)
-    .filter(x => Chart.of(x) === chart);
-  if (apiObjects.length !== plain.length) {
-    throw new Error(`${where}: internal error: ${apiObjects.length} objects but ${plain.length} manifests`);
+  // an object rendered without cdk8s's resolve (core/final-json.ts) has its turn in the order too
+  const plain = withObserver(chart, tokenFinder, () => withRenderListener(App.of(chart), resolving, synthesize));
+  return { plain, withTokens, apiObjects: lastResolvedAre(roots, plain, chart) };
+}
+
+/**
+ * The objects behind `plain` among the chart's ApiObjects (a walk of the chart's constructs, far
+ * cheaper than its dependency graph): in tree order, which is the output order when no object
+ * depends on a later one, else paired by identity (group, kind, namespace, name). Returned only if
+ * the chart's objects and the manifests pair one to one, each with its manifest's identity;
+ * undefined (the caller walks the graph) otherwise, e.g. for two objects of one identity.
+ */
+function objectsOfManifests(plain: any[], chart: Chart): ApiObject[] | undefined {
+  const objs = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.chart === chart);
+  if (objs.length !== plain.length) return undefined;
+  if (objs.every((o, i) => isObjectOf(o, plain[i]))) return objs;
+  const byIdentity = new Map<string, ApiObject>();
+  for (const o of objs) {
+    const id = identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name);
+    if (byIdentity.has(id)) return undefined;
+    byIdentity.set(id, o);
   }
-  // the chart checks, on the output (the validation skipped them inside synthesizingChart)
-  checkOutput({
-    path: chart.node.path,
-    pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
-  }, plain, chart);
-  return { apiObjects, plain, withTokens };
+  const out: ApiObject[] = [];
+  for (const m of plain) {
+    const ns = m?.metadata?.namespace;
+    if (typeof m?.apiVersion !== 'string' || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string'
+      || (ns !== undefined && typeof ns !== 'string')) return undefined;
+    const id = identityOf(m.apiVersion, m.kind, ns, m.metadata.name);
+    const o = byIdentity.get(id);
+    if (o === undefined) return undefined;
+    // each object once: the manifests pair with distinct objects
+    byIdentity.delete(id);
+    out.push(o);
+  }
+  return out;
+}
+
+/** True if `o` has the identity of manifest `m` (apiVersion, kind, name, namespace). */
+function isObjectOf(o: ApiObject, m: any): boolean {
+  return o.apiVersion === m?.apiVersion && o.kind === m.kind && o.name === m.metadata?.name && o.metadata.namespace === m.metadata?.namespace;
 }
 
 /**
@@ -502,8 +557,7 @@ function lastResolvedAre(roots: ApiObject[], plain: any[], chart: Chart): ApiObj
   for (let i = 0; i < objs.length; i++) {
     const o = objs[i];
     const m = plain[i];
-    if (!(o instanceof ApiObject) || seen.has(o) || o.apiVersion !== m?.apiVersion || o.kind !== m.kind
-      || o.name !== m.metadata?.name || o.metadata.namespace !== m.metadata?.namespace || o.chart !== chart) {
+    if (!(o instanceof ApiObject) || seen.has(o) || !isObjectOf(o, m) || o.chart !== chart) {
       return undefined;
     }
     seen.add(o);

@@ -384,11 +384,17 @@ describe('HelmChart finds each manifest\'s object', () => {
   }
 
   test.each([
-    ['objects from the resolution order (no second walk of the graph)', false, undefined, 1],
-    ['a value that renders another object: the graph is walked', true, undefined, 2],
-    ['a name changed by a JSON patch: the graph is walked', false, 'b2', 2],
-  ])('%s', (_title, bReadsA, renameB, walks) => {
+    ['objects paired with their manifests in tree order (no second walk of the graph)', false, undefined, false, 1],
+    ['a value that renders another object: still paired, no second walk', true, undefined, false, 1],
+    ['an object rendered before an earlier one (a dependency): paired by identity, no second walk', false, undefined, true, 1],
+    ['a name changed by a JSON patch: the graph is walked', false, 'b2', false, 2],
+  ])('%s', (_title, bReadsA, renameB, bFirst, walks) => {
     const chart = twoMaps(bReadsA, renameB);
+    if (bFirst) {
+      chart.node.findChild('a').node.addDependency(chart.node.findChild('b'));
+      // the output order is no longer the tree order
+      expect(chart.toJson().map((m: any) => m.metadata.name)).toEqual(['b', 'a']);
+    }
     let files: { [file: string]: string } = {};
     expect(topologyCalls(() => { files = HelmChart.fromChart(chart, { templateLayout: HelmTemplateLayout.PER_OBJECT }).files(); })).toBe(walks);
     // each binding lands in its own object's template
