@@ -4,7 +4,7 @@
 import { AnalyzerResult } from './analyzer-bench';
 import { FleetResult } from './fleet-bench';
 import { fmtBytes, fmtMs, fmtRatio } from './measure';
-import { BenchResults } from './runner';
+import { BenchResults, writePairsFor } from './runner';
 
 /** A goal of issue #12 and whether this run met it. */
 export interface GoalCheck {
@@ -189,7 +189,7 @@ export function toMarkdown(r: BenchResults, reps: string, analyzerReps: number):
     const w = r.writes;
     lines.push(`- Timed writes (plain and Helm output) in ${w.fsType === 'tmpfs' ? 'a tmpfs' : `a ${w.fsType} folder`}: creating a 32 KiB file costs ${w.createMs.toFixed(3)} ms there, ${w.workDirCreateMs.toFixed(3)} ms on the repository's disk (${w.workDirFsType}); see bench/README.md.`);
   }
-  lines.push(`- Medians of ${reps} repetition(s) per fleet size and ${analyzerReps} per analyzer size; ratios are medians of per-repetition ratios (variants interleaved in one process per size).`);
+  lines.push(`- Medians of ${reps} repetition(s) per fleet size and ${analyzerReps} per analyzer size; ratios are medians of per-repetition ratios (variants interleaved in one process per size)${r.writes !== undefined ? `; helm/plain is the median of every write pair (${writePairsFor(10)} per repetition, ${writePairsFor(1000)} at 1000+ services)` : ''}.`);
   lines.push('');
   lines.push('## Goals');
   lines.push('');

@@ -120,6 +120,14 @@ function runJob<T>(job: Job, o: BenchOptions): T {
   return JSON.parse(line.slice('RESULT '.length)) as T;
 }
 
+/**
+ * Plain/Helm write pairs per repetition: five (two at 1000+ services, where a pair takes
+ * seconds), since a ratio of two short timings is the noisiest figure of a run.
+ */
+export function writePairsFor(services: number): number {
+  return services >= 1000 ? 2 : 5;
+}
+
 /** A one-line description of this machine. */
 export function describeMachine(): string {
   const cpus = os.cpus();
@@ -146,8 +154,7 @@ export function runBenchmark(o: BenchOptions): BenchResults {
   for (const services of o.sizes) {
     const reps = services >= 1000 ? o.largeReps ?? o.reps : services < 100 ? o.smallReps ?? o.reps : o.reps;
     log(`fleet: ${o.clusters} clusters x ${services} services, ${reps} rep(s)...`);
-    // five plain/Helm write pairs per repetition (two at 1000+ services): a ratio of two short timings is the noisiest figure
-    const writePairs = services >= 1000 ? 2 : 5;
+    const writePairs = writePairsFor(services);
     const job = { kind: 'fleet' as const, clusters: o.clusters, services, reps, helm: o.helm, workDir: path.join(scratch.dir, `helm-${services}`), writePairs };
     const r = runJob<FleetResult>(job, o);
     log(`  ours ${r.ours.total.toFixed(0)} ms, raw ${r.raw.total.toFixed(0)} ms, ratio ${r.oursOverRaw.toFixed(2)}, peak ${r.peakRssMiB.toFixed(0)} MiB`);
