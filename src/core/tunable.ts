@@ -82,6 +82,8 @@ const TUNABLE = Symbol.for('cdk8s-zero-trust.tunable');
  * every copy of the library counts in one place (a writer compares it before and after a synthesis).
  */
 const RESOLUTIONS = Symbol.for('cdk8s-zero-trust.tunable-resolutions');
+/** On an app's root: how many bindings were declared on its objects (a writer skips the lookups without). */
+const BOUND_IN_APP = Symbol.for('cdk8s-zero-trust.tunable-bindings-in-app');
 
 /**
  * One bound field: a JSON pointer in an object's manifest and how its value is made of tunables.
@@ -226,6 +228,16 @@ export class Tunable {
    */
   public static _implicitResolutions(): number {
     return (globalThis as any)[RESOLUTIONS] ?? 0;
+  }
+
+  /**
+   * True if a binding was declared on an object of the app of `scope` (a construct; `bindTo`,
+   * `bindFormat`): without one, no object of the app has bindings.
+   *
+   * @internal
+   */
+  public static _appHasBindings(scope: any): boolean {
+    return (scope?.node?.root?.[BOUND_IN_APP] ?? 0) > 0;
   }
 
   /** Values key, e.g. `frontend.replicas`. */
@@ -392,6 +404,11 @@ function addBinding(target: any, where: string, binding: TunableBinding): void {
     Object.defineProperty(holder, BINDINGS, { value: [], enumerable: false });
   }
   holder[BINDINGS].push(binding);
+  const root = holder.node?.root;
+  if (root !== null && typeof root === 'object') {
+    if (!Object.prototype.hasOwnProperty.call(root, BOUND_IN_APP)) Object.defineProperty(root, BOUND_IN_APP, { value: 0, writable: true, enumerable: false });
+    root[BOUND_IN_APP]++;
+  }
 }
 
 /** Validates `pattern` and `forbiddenValues` (string tunables only) against the default. */

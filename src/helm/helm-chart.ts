@@ -372,7 +372,10 @@ export class HelmChart {
    * templates (returned, with what the layouts need: per-object file, namespace, apply rank).
    */
   private renderObjects(chart: Chart, where: string, ctx: TemplateContext): TemplateEntry[] {
-    const { apiObjects, plain, withTokens } = synthesizeChart(chart, where);
+    const { objects, plain, withTokens } = synthesizeChart(chart, where);
+    // without a Tunable in the app no object is templated: its object is looked up for an error only
+    const templating = withTokens.size > 0 || Tunable._appHasBindings(chart);
+    const objectAt = (i: number) => objects()[i];
     // ranked and namespaced before rendering: a binding may turn a field into a placeholder
     const rank = ranks(plain);
     // per-object file names name the PER_OBJECT templates and the CRD files only (~3% of a
@@ -380,26 +383,26 @@ export class HelmChart {
     const crds = plain.map(isCrd);
     const files = this.templateLayout === HelmTemplateLayout.PER_OBJECT || crds.includes(true) ? objectFileNames(plain) : undefined;
     const entries: TemplateEntry[] = [];
-    apiObjects.forEach((obj, i) => {
-      const manifest = plain[i];
+    plain.forEach((manifest, i) => {
       const crd = crds[i];
       const file = files?.[i];
       const ns = manifest.metadata?.namespace;
       const id = `${manifest.kind} ${typeof ns === 'string' && ns !== '' ? `${ns}/` : ''}${manifest.metadata?.name}`;
       if (crd) {
-        checkNoCrdBinding(obj);
+        if (templating) checkNoCrdBinding(objectAt(i));
         const text = this.yaml.stringify(manifest);
-        checkChartFileSize(() => obj.node.path, 'CustomResourceDefinition', id, Buffer.byteLength(text, 'utf8'));
+        checkChartFileSize(() => objectAt(i).node.path, 'CustomResourceDefinition', id, Buffer.byteLength(text, 'utf8'));
         this.crds.set(`crds/${file!}`, text);
         return;
       }
       // renderTemplate turns bound fields of `manifest` into placeholders: its YAML is taken before
-      const hasTokens = withTokens.has(obj);
+      const obj = templating ? objectAt(i) : undefined;
+      const hasTokens = obj !== undefined && withTokens.has(obj);
       const plainYaml = this.yaml.stringify(manifest);
-      const templated = hasTokens || Tunable._bindingsOf(obj).length > 0;
+      const templated = obj !== undefined && (hasTokens || Tunable._bindingsOf(obj).length > 0);
       const text = templated ? renderTemplate(ctx, obj, manifest, hasTokens) : escapeTemplateText(plainYaml);
       entries.push({
-        path: () => obj.node.path,
+        path: () => objectAt(i).node.path,
         id,
         objectFile: file,
         namespace: typeof ns === 'string' && ns !== '' ? ns : undefined,
@@ -455,30 +458,35 @@ function checkMetadata(where: string, name: string, props: HelmChartProps): { ve
  * in the same order, and those holding Tunables directly in their props (implicit tokens), the
  * only objects whose template needs a second rendering.
  */
-function synthesizeChart(chart: Chart, where: string): { apiObjects: ApiObject[]; plain: any[]; withTokens: Set<ApiObject> } {
+function synthesizeChart(chart: Chart, where: string): { objects: () => ApiObject[]; plain: any[]; withTokens: Set<ApiObject> } {
   // the chart checks run for this chart only (see synthesizingChart)
   const synthesize = () => synthesizingChart(chart.node.root, chart, () => chart.toJson());
   // most apps place no Tunable in any object's props: then no object needs its tokens found, and
-  // the objects are known by their identities, without observing every value resolved (~4.5% of
-  // the chart's synthesis)
+  // the objects are paired with the manifests when asked (by tree order or identity), without
+  // observing every value resolved (~4.5% of the chart's synthesis)
   const resolvedBefore = Tunable._implicitResolutions();
   const first = synthesize();
-  const found = Tunable._implicitResolutions() === resolvedBefore
-    ? { plain: first, withTokens: new Set<ApiObject>(), apiObjects: objectsOfManifests(first, chart) }
-    : synthesizeObserved(chart, synthesize);
-  const { plain, withTokens } = found;
-  const apiObjects = found.apiObjects ?? new DependencyGraph(chart.node).topology()
+  const observed = Tunable._implicitResolutions() === resolvedBefore ? undefined : synthesizeObserved(chart, synthesize);
+  const plain = observed?.plain ?? first;
+  let paired: ApiObject[] | undefined;
+  const objects = () => paired ??= pairObjects(chart, where, plain, observed === undefined ? objectsOfManifests(plain, chart) : observed.apiObjects);
+  // the chart checks, on the output (the validation skipped them inside synthesizingChart)
+  checkOutput({
+    path: chart.node.path,
+    pathsOf: (id) => objects().filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
+  }, plain, chart);
+  return { objects, plain, withTokens: observed?.withTokens ?? new Set() };
+}
+
+/** The chart's objects in the order of `plain`: `found`, or (undefined) from the chart's dependency graph. */
+function pairObjects(chart: Chart, where: string, plain: any[], found: ApiObject[] | undefined): ApiObject[] {
+  const apiObjects = found ?? new DependencyGraph(chart.node).topology()
     .filter((x): x is ApiObject => x instanceof ApiObject)
     .filter(x => Chart.of(x) === chart);
   if (apiObjects.length !== plain.length) {
     throw new Error(`${where}: internal error: ${apiObjects.length} objects but ${plain.length} manifests`);
   }
-  // the chart checks, on the output (the validation skipped them inside synthesizingChart)
-  checkOutput({
-    path: chart.node.path,
-    pathsOf: (id) => apiObjects.filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
-  }, plain, chart);
-  return { apiObjects, plain, withTokens };
+  return apiObjects;
 }
 
 /**
