@@ -406,7 +406,9 @@ function addBinding(target: any, where: string, binding: TunableBinding): void {
   holder[BINDINGS].push(binding);
   const root = holder.node?.root;
   if (root !== null && typeof root === 'object') {
-    if (!Object.prototype.hasOwnProperty.call(root, BOUND_IN_APP)) Object.defineProperty(root, BOUND_IN_APP, { value: 0, writable: true, enumerable: false });
+    if (!Object.prototype.hasOwnProperty.call(root, BOUND_IN_APP)) {
+      Object.defineProperty(root, BOUND_IN_APP, { value: 0, writable: true, enumerable: false });
+    }
     root[BOUND_IN_APP]++;
   }
 }
