@@ -455,8 +455,8 @@ function checkMetadata(where: string, name: string, props: HelmChartProps): { ve
 /**
  * Plain synth of `chart`, exactly as App.synth() produces it (also runs validations and
  * dependencies), rendered once, with the chart checks run on its output; the chart's ApiObjects
- * in the same order, and those holding Tunables directly in their props (implicit tokens), the
- * only objects whose template needs a second rendering.
+ * in the same order (paired on the first call of `objects`), and those holding Tunables directly
+ * in their props (implicit tokens), the only objects whose template needs a second rendering.
  */
 function synthesizeChart(chart: Chart, where: string): { objects: () => ApiObject[]; plain: any[]; withTokens: Set<ApiObject> } {
   // the chart checks run for this chart only (see synthesizingChart)
