@@ -44,8 +44,21 @@ function identifiable(o: any): boolean {
 }
 
 /** The identity of a rendered object (undefined without apiVersion or name). */
-function identity(o: any): string | undefined {
+export function identity(o: any): string | undefined {
   return identifiable(o) ? identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name) : undefined;
+}
+
+/** The fields of an ApiObject that make its identity. */
+interface ObjectFields {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly namespace?: string };
+  readonly name: string;
+}
+
+/** The identity of the object an ApiObject renders, from its fields. */
+export function identityOfObject(o: ObjectFields): string {
+  return identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name);
 }
 
 function describe(o: any): string {

@@ -82,7 +82,7 @@ const TUNABLE = Symbol.for('cdk8s-zero-trust.tunable');
  * every copy of the library counts in one place (a writer compares it before and after a synthesis).
  */
 const RESOLUTIONS = Symbol.for('cdk8s-zero-trust.tunable-resolutions');
-/** On an app's root: how many bindings were declared on its objects (a writer skips the lookups without). */
+/** On an app's root: set once a binding is declared on one of its objects (a writer skips the lookups without). */
 const BOUND_IN_APP = Symbol.for('cdk8s-zero-trust.tunable-bindings-in-app');
 
 /**
@@ -237,7 +237,7 @@ export class Tunable {
    * @internal
    */
   public static _appHasBindings(scope: any): boolean {
-    return (scope?.node?.root?.[BOUND_IN_APP] ?? 0) > 0;
+    return scope?.node?.root?.[BOUND_IN_APP] === true;
   }
 
   /** Values key, e.g. `frontend.replicas`. */
@@ -405,11 +405,8 @@ function addBinding(target: any, where: string, binding: TunableBinding): void {
   }
   holder[BINDINGS].push(binding);
   const root = holder.node?.root;
-  if (root !== null && typeof root === 'object') {
-    if (!Object.prototype.hasOwnProperty.call(root, BOUND_IN_APP)) {
-      Object.defineProperty(root, BOUND_IN_APP, { value: 0, writable: true, enumerable: false });
-    }
-    root[BOUND_IN_APP]++;
+  if (root !== null && typeof root === 'object' && root[BOUND_IN_APP] !== true) {
+    Object.defineProperty(root, BOUND_IN_APP, { value: true, enumerable: false });
   }
 }
 

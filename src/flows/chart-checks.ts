@@ -13,7 +13,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Flows } from './flows';
-import { checkOutput, identityOf } from '../core/output-checks';
+import { checkOutput, identityOfObject } from '../core/output-checks';
 import { checkProps, PropsSpec } from '../core/props-check';
 import { isWriterChecking, synthesizingChart } from '../core/synthesis-scope';
 import { ValidationError } from '../core/validation-error';
@@ -39,7 +39,7 @@ function pathsOf(chart: Chart, id: string): string[] {
   for (const c of chart.node.findAll()) {
     if (!ApiObject.isApiObject(c)) continue;
     const o = c as ApiObject;
-    if (identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id) out.push(o.node.path);
+    if (identityOfObject(o) === id) out.push(o.node.path);
   }
   return out;
 }

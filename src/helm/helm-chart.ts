@@ -12,7 +12,7 @@ import { HelmTemplateLayout } from './template-layout';
 import { ValuesCollector, valuesSchema, valuesTree, valuesYaml } from './values';
 import { ApplyOrder } from '../core/apply-order';
 import { withRenderListener } from '../core/final-json';
-import { checkOutput, identityOf } from '../core/output-checks';
+import { checkOutput, identity, identityOfObject } from '../core/output-checks';
 import { checkArgs, checkProps, t as types } from '../core/props-check';
 import { synthesizingChart } from '../core/synthesis-scope';
 import { Tunable } from '../core/tunable';
@@ -473,7 +473,7 @@ function synthesizeChart(chart: Chart, where: string): { objects: () => ApiObjec
   // the chart checks, on the output (the validation skipped them inside synthesizingChart)
   checkOutput({
     path: chart.node.path,
-    pathsOf: (id) => objects().filter((o) => identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name) === id).map((o) => o.node.path),
+    pathsOf: (id) => objects().filter((o) => identityOfObject(o) === id).map((o) => o.node.path),
   }, plain, chart);
   return { objects, plain, withTokens: observed?.withTokens ?? new Set() };
 }
@@ -526,18 +526,15 @@ function objectsOfManifests(plain: any[], chart: Chart): ApiObject[] | undefined
   if (objs.every((o, i) => isObjectOf(o, plain[i]))) return objs;
   const byIdentity = new Map<string, ApiObject>();
   for (const o of objs) {
-    const id = identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name);
+    const id = identityOfObject(o);
     if (byIdentity.has(id)) return undefined;
     byIdentity.set(id, o);
   }
   const out: ApiObject[] = [];
   for (const m of plain) {
-    const ns = m?.metadata?.namespace;
-    if (typeof m?.apiVersion !== 'string' || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string'
-      || (ns !== undefined && typeof ns !== 'string')) return undefined;
-    const id = identityOf(m.apiVersion, m.kind, ns, m.metadata.name);
-    const o = byIdentity.get(id);
-    if (o === undefined) return undefined;
+    const id = identity(m);
+    const o = id === undefined ? undefined : byIdentity.get(id);
+    if (id === undefined || o === undefined) return undefined;
     // each object once: the manifests pair with distinct objects
     byIdentity.delete(id);
     out.push(o);

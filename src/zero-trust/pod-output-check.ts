@@ -10,7 +10,7 @@
  * instead, again on that synthesis (a validation), so that no path skips it.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { addOutputCheck, identityOf } from '../core/output-checks';
+import { addOutputCheck, identityOf, identityOfObject } from '../core/output-checks';
 import { isWriterChecking } from '../core/synthesis-scope';
 
 /** Checks one object on its rendered JSON (throws a ValidationError). */
@@ -22,10 +22,6 @@ interface Pending {
 }
 
 const PENDING = Symbol.for('cdk8s-zero-trust.pod-output-check');
-
-function idOf(o: ApiObject): string {
-  return identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.name);
-}
 
 /** The pending checks of `chart`, registered with the writer and the validation on first use. */
 function pendingOf(chart: Chart): Pending[] {
@@ -43,7 +39,7 @@ function pendingOf(chart: Chart): Pending[] {
         byId.set(identityOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name), o);
       }
     }
-    for (const p of pending) for (const o of p.objects) p.check(o, byId.get(idOf(o)) ?? o.toJson());
+    for (const p of pending) for (const o of p.objects) p.check(o, byId.get(identityOfObject(o)) ?? o.toJson());
     return [];
   });
   chart.node.addValidation({
